@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import type { AppState } from './app-state';
+import type { Booking, BookingCounts, BookingPage } from './booking';
+import { bookingQuerySchema } from './booking';
+import type { ApiResponse } from './errors';
+import type { Settings } from './settings';
+import { settingsPatchSchema } from './settings';
+
+/** Declares an output type without a runtime value (the map below is used for inputs at runtime). */
+function returns<T>(): T {
+  return undefined as T;
+}
+
+const none = z.object({}).strict();
+const uid = z.object({ uid: z.string().min(1).max(200) }).strict();
+
+/**
+ * THE desktop API: one entry per method, used by main (validation + dispatch), preload (one exposed
+ * function per method) and renderer (types). The IPC channel of a method is `lifescore:<method>`.
+ */
+export const apiContract = {
+  getState: { input: none, output: returns<AppState>() },
+  connect: { input: none, output: returns<{ authorizeUrl: string }>() },
+  cancelConnect: { input: none, output: returns<null>() },
+  disconnect: { input: z.object({ hideEventTypes: z.boolean().default(true) }).strict(), output: returns<null>() },
+  setServices: {
+    input: z.object({ 30: z.boolean(), 60: z.boolean(), 90: z.boolean() }).strict(),
+    output: returns<AppState>(),
+  },
+  listBookings: { input: bookingQuerySchema, output: returns<BookingPage>() },
+  countBookings: { input: none, output: returns<BookingCounts>() },
+  getBooking: { input: uid, output: returns<Booking | null>() },
+  markNoShow: { input: uid.extend({ noShow: z.boolean() }).strict(), output: returns<Booking>() },
+  syncNow: { input: none, output: returns<null>() },
+  getSettings: { input: none, output: returns<Settings>() },
+  updateSettings: { input: settingsPatchSchema, output: returns<Settings>() },
+  openExternal: { input: z.object({ url: z.url() }).strict(), output: returns<null>() },
+} as const;
+
+export type ApiContract = typeof apiContract;
+export type ApiMethod = keyof ApiContract;
+export type ApiInput<M extends ApiMethod> = z.input<ApiContract[M]['input']>;
+export type ApiParsedInput<M extends ApiMethod> = z.output<ApiContract[M]['input']>;
+export type ApiOutput<M extends ApiMethod> = ApiContract[M]['output'];
+
+export const apiMethods = Object.keys(apiContract) as ApiMethod[];
+export const API_CHANNEL_PREFIX = 'lifescore:';
+/** The one push channel (main → renderer). */
+export const API_EVENT_CHANNEL = 'lifescore:event';
+
+export function apiChannel(method: ApiMethod): string {
+  return `${API_CHANNEL_PREFIX}${method}`;
+}
+
+/** Implemented by main/core; called by the IPC wrapper and the browser host after validation. */
+export type ApiHandlers = { [M in ApiMethod]: (input: ApiParsedInput<M>) => Promise<ApiOutput<M>> };
+
+/** Push events from main to the renderer. */
+export type PushEvent =
+  | { readonly type: 'state'; readonly state: AppState }
+  | { readonly type: 'bookings-changed'; readonly uids: readonly string[]; readonly reason: 'created' | 'rescheduled' | 'cancelled' | 'updated' }
+  | { readonly type: 'open-booking'; readonly uid: string }
+  | { readonly type: 'toast'; readonly level: 'info' | 'error'; readonly message: string };
+
+/** `window.lifescore` as the preload (Electron) or the host bridge (browser) exposes it. */
+export type LifescoreBridge = { [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiResponse<ApiOutput<M>>> } & {
+  onEvent(listener: (event: PushEvent) => void): () => void;
+};

@@ -1,0 +1,54 @@
+import type { AppError } from './errors';
+
+/** Durations the consultant offers (original integration: 30/60/90-minute services). */
+export const serviceDurations = [30, 60, 90] as const;
+export type ServiceDuration = (typeof serviceDurations)[number];
+
+export type ConnectionStatus = 'disconnected' | 'connecting' | 'connected' | 'reconnect-needed' | 'error';
+
+/** Where a connect attempt is (the callback page states of the original document). */
+export type ConnectStep = 'waiting-for-browser' | 'exchanging' | 'setting-up' | 'done';
+
+export interface EventTypeLink {
+  readonly duration: ServiceDuration;
+  readonly id: number;
+  readonly slug: string;
+  readonly title: string;
+  readonly hidden: boolean;
+  /** The public Cal.com booking page for this service. */
+  readonly link: string;
+}
+
+export interface ConnectionState {
+  readonly status: ConnectionStatus;
+  readonly step?: ConnectStep;
+  /** The authorize URL of a pending attempt, so the UI can offer "open the page again". */
+  readonly authorizeUrl?: string;
+  readonly username?: string;
+  readonly userId?: number;
+  readonly email?: string;
+  readonly timeZone?: string;
+  readonly connectedAt?: string;
+  readonly lastSyncedAt?: string;
+  readonly eventTypes: readonly EventTypeLink[];
+  readonly profileUrl?: string;
+  readonly error?: AppError;
+}
+
+export type SyncStatus = 'idle' | 'live' | 'catching-up' | 'offline';
+
+export interface SyncState {
+  readonly status: SyncStatus;
+  readonly offlineSince?: string;
+  readonly lastEventAt?: string;
+  /** When the last PING (Cal.com's "test webhook") arrived. */
+  readonly lastPingAt?: string;
+  readonly quarantined: number;
+}
+
+export interface AppState {
+  readonly connection: ConnectionState;
+  readonly sync: SyncState;
+  readonly services: Readonly<Record<`${ServiceDuration}`, boolean>>;
+  readonly version: string;
+}

@@ -1,0 +1,240 @@
+import { z } from 'zod';
+
+/**
+ * Cal.com contracts (see shared/calcom-contract.md): webhook envelopes as Cal.com sends them,
+ * and the v2 API shapes we use. Webhook schemas are loose (passthrough): Cal.com adds fields over time.
+ */
+
+export const CALCOM_SIGNATURE_HEADER = 'x-cal-signature-256';
+/** The spelling the original web integration used; the relay still accepts it. */
+export const CALCOM_LEGACY_SIGNATURE_HEADER = 'x-cal-signature';
+export const CALCOM_WEBHOOK_VERSION = '2021-10-20';
+export const NO_SECRET_SIGNATURE = 'no-secret-provided';
+
+export const calcomScopes = ['PROFILE_READ', 'EVENT_TYPE_READ', 'EVENT_TYPE_WRITE', 'WEBHOOK_READ', 'WEBHOOK_WRITE', 'BOOKING_READ'] as const;
+
+export const apiVersions = {
+  eventTypes: '2024-06-14',
+  bookings: '2024-08-13',
+} as const;
+
+export const bookingTriggers = [
+  'BOOKING_CREATED',
+  'BOOKING_RESCHEDULED',
+  'BOOKING_CANCELLED',
+  'BOOKING_REQUESTED',
+  'BOOKING_REJECTED',
+  'BOOKING_NO_SHOW_UPDATED',
+] as const;
+export type BookingTrigger = (typeof bookingTriggers)[number];
+
+const languageSchema = z.object({ locale: z.string() }).passthrough();
+
+export const webhookPersonSchema = z
+  .object({
+    name: z.string(),
+    email: z.string(),
+    timeZone: z.string(),
+    language: languageSchema.optional(),
+    utcOffset: z.number().optional(),
+  })
+  .passthrough();
+
+export const webhookOrganizerSchema = webhookPersonSchema.extend({
+  id: z.number().int().optional(),
+  username: z.string().optional(),
+  timeFormat: z.string().optional(),
+});
+
+/** BOOKING_CREATED / RESCHEDULED / CANCELLED / REQUESTED / REJECTED payload (v2021-10-20 builder). */
+export const bookingPayloadSchema = z
+  .object({
+    uid: z.string().min(1),
+    bookingId: z.number().int(),
+    type: z.string(),
+    title: z.string(),
+    description: z.string().nullable().optional(),
+    additionalNotes: z.string().nullable().optional(),
+    startTime: z.string(),
+    endTime: z.string(),
+    organizer: webhookOrganizerSchema,
+    attendees: z.array(webhookPersonSchema),
+    location: z.string().nullable().optional(),
+    eventTypeId: z.number().int().nullable().optional(),
+    length: z.number().int().nullable().optional(),
+    status: z.string().optional(),
+    metadata: z.record(z.string(), z.unknown()).nullable().optional(),
+    videoCallData: z.object({ url: z.string().optional() }).passthrough().nullable().optional(),
+    rescheduleUid: z.string().optional(),
+    rescheduleId: z.number().int().optional(),
+    rescheduleStartTime: z.string().optional(),
+    rescheduleEndTime: z.string().optional(),
+    rescheduledBy: z.string().optional(),
+    cancellationReason: z.string().nullable().optional(),
+    cancelledBy: z.string().nullable().optional(),
+    requestReschedule: z.boolean().optional(),
+    rejectionReason: z.string().nullable().optional(),
+    iCalUID: z.string().optional(),
+    iCalSequence: z.number().int().optional(),
+  })
+  .passthrough();
+export type BookingPayload = z.infer<typeof bookingPayloadSchema>;
+
+export const noShowPayloadSchema = z
+  .object({
+    message: z.string().optional(),
+    attendees: z.array(z.object({ email: z.string(), noShow: z.boolean() }).passthrough()),
+    bookingUid: z.string().min(1),
+    bookingId: z.number().int().optional(),
+  })
+  .passthrough();
+export type NoShowPayload = z.infer<typeof noShowPayloadSchema>;
+
+export const pingPayloadSchema = z.object({ type: z.string().optional(), title: z.string().optional() }).passthrough();
+
+/** The webhook envelope: `{ triggerEvent, createdAt, payload }`, discriminated on the trigger. */
+export const webhookEnvelopeSchema = z.discriminatedUnion('triggerEvent', [
+  z.object({ triggerEvent: z.literal('BOOKING_CREATED'), createdAt: z.string(), payload: bookingPayloadSchema }),
+  z.object({ triggerEvent: z.literal('BOOKING_RESCHEDULED'), createdAt: z.string(), payload: bookingPayloadSchema }),
+  z.object({ triggerEvent: z.literal('BOOKING_CANCELLED'), createdAt: z.string(), payload: bookingPayloadSchema }),
+  z.object({ triggerEvent: z.literal('BOOKING_REQUESTED'), createdAt: z.string(), payload: bookingPayloadSchema }),
+  z.object({ triggerEvent: z.literal('BOOKING_REJECTED'), createdAt: z.string(), payload: bookingPayloadSchema }),
+  z.object({ triggerEvent: z.literal('BOOKING_NO_SHOW_UPDATED'), createdAt: z.string(), payload: noShowPayloadSchema }),
+  z.object({ triggerEvent: z.literal('PING'), createdAt: z.string(), payload: pingPayloadSchema }),
+]);
+export type WebhookEnvelope = z.infer<typeof webhookEnvelopeSchema>;
+
+// ---- OAuth token endpoint (RFC-style, not the v2 envelope) ----
+
+export const tokenResponseSchema = z.object({
+  access_token: z.string().min(1),
+  refresh_token: z.string().min(1),
+  token_type: z.string(),
+  expires_in: z.number().int().positive(),
+  scope: z.string().optional(),
+});
+export type TokenResponse = z.infer<typeof tokenResponseSchema>;
+
+export const oauthErrorSchema = z.object({ error: z.string(), error_description: z.string().optional() });
+
+// ---- API v2 ----
+
+export const v2ErrorSchema = z.object({
+  status: z.literal('error'),
+  timestamp: z.string().optional(),
+  path: z.string().optional(),
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});
+
+/** Wraps a data schema in Cal.com v2's success envelope. */
+export function v2Envelope<T extends z.ZodType>(data: T) {
+  return z.object({ status: z.literal('success'), data });
+}
+
+export const meSchema = z
+  .object({
+    id: z.number().int(),
+    username: z.string(),
+    email: z.string(),
+    name: z.string().nullable(),
+    timeZone: z.string(),
+    timeFormat: z.number().optional(),
+    defaultScheduleId: z.number().nullable().optional(),
+    weekStart: z.string().optional(),
+    organizationId: z.number().nullable().optional(),
+  })
+  .passthrough();
+export type CalcomMe = z.infer<typeof meSchema>;
+
+export const eventTypeSchema = z
+  .object({
+    id: z.number().int(),
+    title: z.string(),
+    slug: z.string(),
+    lengthInMinutes: z.number().int(),
+    description: z.string().nullable().optional(),
+    hidden: z.boolean(),
+    ownerId: z.number().int().optional(),
+  })
+  .passthrough();
+export type CalcomEventType = z.infer<typeof eventTypeSchema>;
+
+export const createEventTypeSchema = z.object({
+  title: z.string().min(1),
+  slug: z.string().regex(/^[a-z0-9-]+$/),
+  lengthInMinutes: z.number().int().min(1),
+  description: z.string().optional(),
+  hidden: z.boolean().optional(),
+});
+
+export const webhookTriggerSchema = z.enum([...bookingTriggers, 'MEETING_STARTED', 'MEETING_ENDED', 'BOOKING_PAID', 'BOOKING_PAYMENT_INITIATED']);
+
+export const webhookSchema = z
+  .object({
+    id: z.union([z.string(), z.number()]).transform(String),
+    subscriberUrl: z.string(),
+    triggers: z.array(z.string()),
+    active: z.boolean(),
+    payloadTemplate: z.string().nullable().optional(),
+    secret: z.string().nullable().optional(),
+  })
+  .passthrough();
+export type CalcomWebhook = z.infer<typeof webhookSchema>;
+
+export const createWebhookSchema = z.object({
+  subscriberUrl: z.url(),
+  triggers: z.array(webhookTriggerSchema).min(1),
+  active: z.boolean(),
+  secret: z.string().optional(),
+  payloadTemplate: z.string().nullable().optional(),
+  version: z.literal(CALCOM_WEBHOOK_VERSION).optional(),
+});
+
+/** v2 booking (cal-api-version 2024-08-13): start/end, lowercase status. */
+export const v2BookingSchema = z
+  .object({
+    id: z.number().int(),
+    uid: z.string(),
+    title: z.string(),
+    description: z.string().nullable().optional(),
+    status: z.enum(['accepted', 'cancelled', 'rejected', 'pending']),
+    start: z.string(),
+    end: z.string(),
+    duration: z.number().int(),
+    eventTypeId: z.number().int().nullable().optional(),
+    eventType: z.object({ id: z.number().int(), slug: z.string() }).passthrough().nullable().optional(),
+    meetingUrl: z.string().nullable().optional(),
+    location: z.string().nullable().optional(),
+    attendees: z.array(
+      z.object({ name: z.string(), email: z.string(), timeZone: z.string(), language: z.string().optional(), absent: z.boolean().optional() }).passthrough(),
+    ),
+    cancellationReason: z.string().nullable().optional(),
+    cancelledByEmail: z.string().nullable().optional(),
+    rejectionReason: z.string().nullable().optional(),
+    rescheduledFromUid: z.string().nullable().optional(),
+    rescheduledToUid: z.string().nullable().optional(),
+    metadata: z.record(z.string(), z.unknown()).nullable().optional(),
+    createdAt: z.string(),
+    updatedAt: z.string().nullable().optional(),
+  })
+  .passthrough();
+export type V2Booking = z.infer<typeof v2BookingSchema>;
+
+export const paginationSchema = z
+  .object({
+    totalItems: z.number().int(),
+    remainingItems: z.number().int().optional(),
+    returnedItems: z.number().int().optional(),
+    itemsPerPage: z.number().int(),
+    currentPage: z.number().int(),
+    totalPages: z.number().int(),
+    hasNextPage: z.boolean(),
+    hasPreviousPage: z.boolean(),
+  })
+  .passthrough();
+
+export const v2BookingListSchema = z.object({
+  status: z.literal('success'),
+  data: z.array(v2BookingSchema),
+  pagination: paginationSchema,
+});

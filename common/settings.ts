@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { profileSlugSchema } from './relay';
+
+/** Settings kept in electron-store (never secrets: those live in the OS keychain). */
+export const settingsSchema = z.object({
+  relayUrl: z.url(),
+  profile: z.object({
+    slug: profileSlugSchema.optional(),
+    name: z.string().max(120),
+    bio: z.string().max(4000),
+    photoUrl: z.url().optional(),
+    preparationTips: z.string().max(4000),
+  }),
+  services: z.object({ 30: z.boolean(), 60: z.boolean(), 90: z.boolean() }),
+  notifications: z.boolean(),
+  relayEmails: z.boolean(),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const settingsPatchSchema = z
+  .object({
+    relayUrl: z.url().optional(),
+    profile: settingsSchema.shape.profile.partial().strict().optional(),
+    notifications: z.boolean().optional(),
+    relayEmails: z.boolean().optional(),
+  })
+  .strict();
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
+
+export const defaultSettings = (relayUrl: string): Settings => ({
+  relayUrl,
+  profile: { name: '', bio: '', preparationTips: '' },
+  services: { 30: true, 60: true, 90: true },
+  notifications: true,
+  relayEmails: true,
+});

@@ -1,0 +1,72 @@
+import type { ApiHandlers, PushEvent } from '../../common/api';
+import type { Settings } from '../../common/settings';
+
+/**
+ * What the core needs from its host (Electron or the browser host). Everything that touches the OS,
+ * the clock or the network comes in here so tests can construct the core under plain Node.
+ */
+
+/** Secrets: the OS keychain in production (@napi-rs/keyring), an in-memory map in unit tests. */
+export interface Keychain {
+  get(account: string): Promise<string | null>;
+  set(account: string, secret: string): Promise<void>;
+  /** Returns whether an entry was there. */
+  delete(account: string): Promise<boolean>;
+}
+
+/** Non-secret settings: electron-store in Electron, `conf` (the same file format) in the browser host. */
+export interface SettingsStore {
+  read(): Settings;
+  write(settings: Settings): void;
+  /** Small non-secret integration records (connect progress, event type ids, channel id). */
+  readRecord<T>(key: string): T | undefined;
+  writeRecord<T>(key: string, value: T | undefined): void;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export interface Logger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** Where Cal.com and the relay are, and how the OAuth redirect comes back. */
+export interface AppConfig {
+  readonly calcomAppUrl: string;
+  readonly calcomApiUrl: string;
+  readonly clientId: string;
+  /** One of the three forms of DESIGN.md §3: relay bounce (https), lifescore://, or http://127.0.0.1:<port>/calcom/callback. */
+  readonly redirectUri: string;
+  /** Default relay URL (settings may override it). */
+  readonly relayUrl: string;
+  /** Keychain service name; differs between dev and production builds. */
+  readonly keychainService: string;
+  readonly version: string;
+}
+
+export interface AppCorePorts {
+  readonly config: AppConfig;
+  readonly keychain: Keychain;
+  readonly settings: SettingsStore;
+  /** Folder for the SQLite database and other app data. */
+  readonly dataDir: string;
+  /** Opens an https/loopback URL in the system browser (the one allow-listed helper). */
+  readonly openExternal: (url: string) => Promise<void>;
+  /** A desktop notification; the browser host turns it into a toast. */
+  readonly notify: (title: string, body: string) => void;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+}
+
+/** The app's core as the glue sees it. */
+export interface AppCore {
+  readonly handlers: ApiHandlers;
+  onEvent(listener: (event: PushEvent) => void): () => void;
+  /** A lifescore:// URL (or a loopback callback URL) arrived from the OS; parsed strictly inside. */
+  handleDeepLink(url: string): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['common/**/*.test.ts', 'main/**/*.test.ts', 'server/**/*.test.ts', 'scripts/**/*.test.ts', 'preload/**/*.test.ts'],
+    exclude: ['node_modules/**', 'out/**', 'tests/e2e/**'],
+    environment: 'node',
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // Integration tests start real servers and a real keychain daemon; two cores keep parallelism modest.
+    maxWorkers: 2,
+  },
+});
