@@ -1,0 +1,290 @@
+import { join } from 'node:path';
+import type { ApiHandlers, PushEvent } from '../../common/api';
+import type { AppState } from '../../common/app-state';
+import type { TokenResponse } from '../../common/calcom';
+import { AppFailure, toAppError } from '../../common/errors';
+import type { SyncBookingStore } from './bookings/booking-store';
+import { openBookingStore } from './bookings/booking-store';
+import { createCalcomClient } from './calcom/calcom-client';
+import { createCalcomHttp } from './calcom/calcom-http';
+import { createTokenManager } from './calcom/token-manager';
+import { parseAppDeepLink } from './integration/app-deep-link';
+import { applyEventTypePlan } from './integration/apply-event-types';
+import type { ConnectActivity } from './integration/connection-state';
+import { toConnectionState } from './integration/connection-state';
+import type { ConnectStepName, IntegrationRecord } from './integration/integration-records';
+import { recordKeys } from './integration/integration-records';
+import { disconnect as runDisconnect, runPendingCleanup } from './integration/disconnect';
+import { runConnectSetup } from './integration/connect-setup';
+import { OAuthFlow } from './oauth/oauth-flow';
+import type { RandomBytes } from './oauth/pkce';
+import type { FetchFn } from './oauth/token-endpoint';
+import { refreshGrant } from './oauth/token-endpoint';
+import type { AppCore, AppCorePorts, Clock } from './ports';
+import { createRelayClient } from './relay-client/relay-client';
+import type { SyncEngineInput } from './sync/sync-engine';
+import { createSyncEngine } from './sync/sync-engine';
+import type { SyncEngine } from './sync/sync-types';
+import { isAllowedExternal } from './integration/external-url';
+import { SyncRunner } from './integration/sync-runner';
+import { publishProfile } from './integration/profile-publisher';
+import { mergeSettings } from './settings/merge-settings';
+
+/** Test seams; production passes none and gets the real booking store, sync engine and network. */
+export interface AppCoreOverrides {
+  readonly fetch?: FetchFn;
+  readonly random?: RandomBytes;
+  readonly openBookingStore?: (file: string) => SyncBookingStore;
+  readonly createSyncEngine?: (deps: SyncEngineInput) => SyncEngine;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly newWebhookSecret?: () => string;
+  /** Called after each connect step is recorded (tests interrupt here). */
+  readonly afterConnectStep?: (step: ConnectStepName) => void | Promise<void>;
+  readonly stateTtlMs?: number;
+}
+
+/** Builds the app's core from its ports: implements every ApiHandlers method, push events, deep links and lifecycle. */
+export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides = {}): AppCore {
+  const { config, keychain, settings, logger } = ports;
+  const clock: Clock = ports.clock ?? { now: () => Date.now() };
+  const listeners = new Set<(e: PushEvent) => void>();
+  let activity: ConnectActivity = {};
+  let store: SyncBookingStore | null = null;
+
+  const emit = (event: PushEvent) => {
+    for (const l of listeners) {
+      try {
+        l(event);
+      } catch (err) {
+        logger.error('push listener threw', { err: String(err) });
+      }
+    }
+  };
+  const integration = () => settings.readRecord<IntegrationRecord>(recordKeys.integration);
+  const state = (): AppState => ({
+    connection: toConnectionState(integration(), { ...activity, ...(activity.step === 'waiting-for-browser' ? { authorizeUrl: flow.pendingUrl() } : {}) }),
+    sync: sync.state(),
+    services: servicesOf(settings.read().services),
+    version: config.version,
+  });
+  const pushState = () => emit({ type: 'state', state: state() });
+  const toast = (level: 'info' | 'error', message: string) => emit({ type: 'toast', level, message });
+  const setActivity = (next: ConnectActivity) => {
+    activity = next;
+    pushState();
+  };
+  const updateIntegration = (patch: Partial<IntegrationRecord>) => {
+    const current = integration();
+    if (current) settings.writeRecord(recordKeys.integration, { ...current, ...patch });
+  };
+
+  const tokens = createTokenManager({
+    keychain,
+    clock,
+    logger,
+    refresh: (rt) => refreshGrant({ calcomApiUrl: config.calcomApiUrl, clientId: config.clientId, ...(overrides.fetch ? { fetch: overrides.fetch } : {}) }, rt),
+    onReconnectNeeded: () => {
+      updateIntegration({ reconnectNeeded: true });
+      ports.notify('Reconnect Cal.com', 'LifeScore Consultant lost access to Cal.com. Open the app and reconnect.');
+      pushState();
+    },
+  });
+  const calcom = createCalcomClient(
+    createCalcomHttp({
+      apiUrl: config.calcomApiUrl,
+      tokens,
+      clock,
+      logger,
+      ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
+      ...(overrides.sleep ? { sleep: overrides.sleep } : {}),
+    }),
+  );
+  const relayFor = (relayUrl: string) => createRelayClient({ relayUrl, ...(overrides.fetch ? { fetch: overrides.fetch } : {}) });
+  const sync = new SyncRunner({
+    keychain,
+    logger,
+    clock,
+    bookingsSource: calcom,
+    createSyncEngine: overrides.createSyncEngine ?? createSyncEngine,
+    emit,
+    onChange: () => pushState(),
+    onLastSynced: (at) => {
+      updateIntegration({ lastSyncedAt: at });
+      pushState();
+    },
+  });
+  const startSync = async (record: IntegrationRecord) => {
+    if (store) await sync.start(store, record);
+  };
+  const publish = async () => {
+    const problem = await publishProfile({ keychain, settings, relayFor, logger });
+    if (problem) toast('error', problem);
+  };
+  const disconnectDeps = { calcom, relayFor, keychain, settings, clock, logger, clearTokens: () => tokens.clear() };
+
+  const flow = new OAuthFlow({
+    config,
+    clock,
+    logger,
+    ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
+    ...(overrides.random ? { random: overrides.random } : {}),
+    ...(overrides.stateTtlMs ? { ttlMs: overrides.stateTtlMs } : {}),
+    onExchanging: () => setActivity({ step: 'exchanging' }),
+    onAuthorized: (t) => finishConnect(t),
+    onFailed: (err) => {
+      logger.warn('connect attempt ended', { code: err.code });
+      setActivity({ error: toAppError(err), ...(err.code === 'oauth_denied' || err.code === 'oauth_expired' ? {} : { failed: true }) });
+    },
+  });
+
+  async function finishConnect(t: TokenResponse): Promise<void> {
+    try {
+      await tokens.store(t);
+      setActivity({ step: 'setting-up' });
+      await sync.stop();
+      const record = await runConnectSetup({
+        calcom,
+        relay: relayFor(settings.read().relayUrl),
+        relayUrl: settings.read().relayUrl,
+        calcomAppUrl: config.calcomAppUrl,
+        keychain,
+        settings,
+        clock,
+        logger,
+        services: servicesOf(settings.read().services),
+        ...(overrides.newWebhookSecret ? { newSecret: overrides.newWebhookSecret } : {}),
+        ...(overrides.afterConnectStep ? { afterStep: overrides.afterConnectStep } : {}),
+      });
+      await publish();
+      await startSync(record);
+      // Only now "connected": the record, profile and sync engine are all in place.
+      setActivity({});
+      void runPendingCleanup(disconnectDeps).catch((err: unknown) => logger.warn('cleanup failed', { err: String(err) }));
+    } catch (err) {
+      logger.error('connect setup failed', { code: err instanceof AppFailure ? err.code : 'internal', err: String(err) });
+      const progress = settings.readRecord<{ lastError?: string }>(recordKeys.progress);
+      if (progress) settings.writeRecord(recordKeys.progress, { ...progress, lastError: toAppError(err).message });
+      setActivity({ error: toAppError(err), failed: true });
+      toast('error', toAppError(err).message);
+    }
+  }
+
+  const requireStore = (): SyncBookingStore => {
+    if (!store) throw new AppFailure('internal', 'The bookings database is not open yet.');
+    return store;
+  };
+
+  const handlers: ApiHandlers = {
+    getState: async () => state(),
+    async connect() {
+      if (activity.step === 'exchanging' || activity.step === 'setting-up') throw new AppFailure('already_connecting', 'Cal.com is being connected right now.');
+      const current = integration();
+      if (current?.isConnected && !current.reconnectNeeded) throw new AppFailure('bad_input', 'Cal.com is already connected.');
+      if (!Object.values(settings.read().services).some(Boolean)) {
+        throw new AppFailure('no_services_enabled', 'Turn on at least one service (30, 60 or 90 minutes) before connecting Cal.com.');
+      }
+      const authorizeUrl = await flow.begin();
+      setActivity({ step: 'waiting-for-browser', authorizeUrl });
+      await ports.openExternal(authorizeUrl).catch((err: unknown) => logger.warn('could not open the browser', { err: String(err) }));
+      return { authorizeUrl };
+    },
+    async cancelConnect() {
+      await flow.cancel();
+      if (activity.step === 'waiting-for-browser') setActivity({});
+      return null;
+    },
+    async disconnect({ hideEventTypes }) {
+      if (activity.step === 'exchanging' || activity.step === 'setting-up') {
+        throw new AppFailure('already_connecting', 'Cal.com is being connected right now; disconnect when that has finished.');
+      }
+      await flow.cancel();
+      await sync.stop();
+      activity = {};
+      const left = await runDisconnect(disconnectDeps, { hideEventTypes });
+      pushState();
+      if (left) toast('info', 'Disconnected. Some clean-up on Cal.com or the relay could not be done now; it will be retried automatically.');
+      return null;
+    },
+    async setServices(services) {
+      const current = integration();
+      if (current?.isConnected && !current.reconnectNeeded) {
+        const eventTypes = await applyEventTypePlan(calcom, config.calcomAppUrl, current.username, services);
+        updateIntegration({ eventTypes });
+      }
+      settings.write({ ...settings.read(), services: { ...services } });
+      await publish();
+      pushState();
+      return state();
+    },
+    listBookings: async (query) => requireStore().list(query),
+    countBookings: async () => requireStore().counts(),
+    getBooking: async ({ uid }) => requireStore().get(uid),
+    async markNoShow({ uid, noShow }) {
+      const booking = requireStore().markNoShow(uid, noShow);
+      emit({ type: 'bookings-changed', uids: [uid], reason: 'updated' });
+      return booking;
+    },
+    async syncNow() {
+      if (!(await sync.syncNow())) throw new AppFailure('not_connected', 'Connect Cal.com first.');
+      return null;
+    },
+    getSettings: async () => settings.read(),
+    async updateSettings(patch) {
+      const next = mergeSettings(settings.read(), patch);
+      settings.write(next);
+      if (patch.profile || patch.relayEmails !== undefined) {
+        await publish();
+        pushState();
+      }
+      return next;
+    },
+    async openExternal({ url }) {
+      if (!isAllowedExternal(url)) throw new AppFailure('forbidden', 'Only https links (or this computer’s own pages) can be opened.');
+      await ports.openExternal(url);
+      return null;
+    },
+  };
+
+  return {
+    handlers,
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async handleDeepLink(url) {
+      const link = parseAppDeepLink(url);
+      if (link.kind === 'open-booking') return emit({ type: 'open-booking', uid: link.uid });
+      const handled = await flow.handleCallbackUrl(url);
+      if (handled.outcome === 'accepted') await handled.done;
+    },
+    async start() {
+      store = (overrides.openBookingStore ?? openBookingStore)(join(ports.dataDir, 'bookings.db'));
+      const record = integration();
+      if (record?.isConnected) {
+        // Refresh now if the token is near expiry; offline is fine (sync catches up later), a revoked grant is recorded.
+        await tokens.accessToken().catch((err: unknown) => logger.warn('token check at start failed', { code: err instanceof AppFailure ? err.code : 'internal' }));
+        await startSync(record).catch((err: unknown) => {
+          logger.error('could not resume sync at start', { code: err instanceof AppFailure ? err.code : 'internal' });
+          activity = { error: toAppError(err) };
+        });
+      } else if (settings.readRecord(recordKeys.progress)) {
+        activity = {
+          failed: true,
+          error: { code: 'calcom_error', message: 'Connecting Cal.com was interrupted. Click Connect to finish; nothing will be created twice.' },
+        };
+      }
+      void runPendingCleanup(disconnectDeps).catch((err: unknown) => logger.warn('cleanup failed', { err: String(err) }));
+      pushState();
+    },
+    async stop() {
+      await flow.close();
+      await sync.stop();
+      store?.close();
+      store = null;
+    },
+  };
+}
+
+function servicesOf(s: { 30: boolean; 60: boolean; 90: boolean }): AppState['services'] {
+  return { 30: s[30], 60: s[60], 90: s[90] };
+}

@@ -1,0 +1,63 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Versioned schema migrations, tracked in SQLite's `user_version`. Each step runs in its own transaction;
+ * append new steps, never edit a shipped one (the migration test opens every earlier version).
+ */
+export const migrations: readonly string[] = [
+  // 1: bookings. `record` is the versioned BookingRecord (JSON); the columns beside it serve the UI's queries.
+  `CREATE TABLE bookings (
+     uid TEXT PRIMARY KEY,
+     calcom_booking_id INTEGER,
+     has_data INTEGER NOT NULL,
+     status TEXT NOT NULL,
+     start_ms INTEGER NOT NULL,
+     end_ms INTEGER NOT NULL,
+     search TEXT NOT NULL DEFAULT '',
+     record TEXT NOT NULL,
+     updated_ms INTEGER NOT NULL
+   );
+   CREATE INDEX bookings_start ON bookings (start_ms) WHERE has_data = 1;
+   CREATE INDEX bookings_status_start ON bookings (status, start_ms) WHERE has_data = 1;
+   CREATE INDEX bookings_end ON bookings (end_ms) WHERE has_data = 1;`,
+  // 2: relay inbox (raw bodies, keyed by channel sequence), cursors, and small sync metadata.
+  `CREATE TABLE relay_inbox (
+     channel TEXT NOT NULL,
+     seq INTEGER NOT NULL,
+     received_at TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('applied', 'quarantined')),
+     trigger TEXT,
+     reason TEXT,
+     body BLOB NOT NULL,
+     PRIMARY KEY (channel, seq)
+   ) WITHOUT ROWID;
+   CREATE INDEX relay_inbox_quarantined ON relay_inbox (channel) WHERE status = 'quarantined';
+   CREATE TABLE relay_cursor (
+     channel TEXT PRIMARY KEY,
+     seq INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE TABLE sync_meta (
+     key TEXT PRIMARY KEY,
+     value TEXT NOT NULL
+   );`,
+  // 3: the completion sweep looks only at scheduled rows whose end has passed.
+  `CREATE INDEX bookings_scheduled_end ON bookings (end_ms) WHERE status = 'scheduled';`,
+];
+
+export const SCHEMA_VERSION = migrations.length;
+
+/** Brings the database up to `target` (default: latest). Refuses a database written by a newer app. */
+export function migrate(db: Database.Database, target: number = SCHEMA_VERSION): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new Error(`The bookings database is schema version ${current}, newer than this app (${SCHEMA_VERSION}). Update the app.`);
+  }
+  for (let version = current + 1; version <= target; version += 1) {
+    const sql = migrations[version - 1] as string;
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${version}`);
+    })();
+  }
+  return Math.max(current, target);
+}

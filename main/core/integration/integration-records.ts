@@ -1,0 +1,64 @@
+import type { EventTypeLink } from '../../../common/app-state';
+
+/** Keys of the non-secret records app-core keeps in the SettingsStore (secrets are in the keychain). */
+export const recordKeys = {
+  integration: 'calcom.integration',
+  progress: 'calcom.connectProgress',
+  cleanup: 'calcom.pendingCleanup',
+} as const;
+
+/** The relay channel as recorded (its token lives in the keychain as `relay:token`). */
+export interface ChannelRef {
+  readonly relayUrl: string;
+  readonly channelId: string;
+  readonly ingestUrl: string;
+  readonly streamUrl: string;
+}
+
+/** The consultant's Cal.com connection: the "consultant.calcom" record of the original document, minus the tokens. */
+export interface IntegrationRecord {
+  readonly isConnected: boolean;
+  readonly username: string;
+  /** Display name from Cal.com (null there when unset). */
+  readonly name?: string;
+  readonly userId: number;
+  readonly email: string;
+  readonly timeZone: string;
+  readonly eventTypes: readonly EventTypeLink[];
+  readonly webhookId: string;
+  readonly channel: ChannelRef;
+  readonly connectedAt: string;
+  readonly lastSyncedAt?: string;
+  /** The slug of the public profile last published to the relay. */
+  readonly profileSlug?: string;
+  /** Set when the refresh token was rejected; cleared by a successful connect. */
+  readonly reconnectNeeded?: boolean;
+}
+
+export type ConnectStepName = 'me' | 'event-types' | 'channel' | 'secret' | 'webhook' | 'done';
+
+/** How far an interrupted connect got; the next connect resumes from it without creating duplicates. */
+export interface ConnectProgress {
+  readonly startedAt: string;
+  readonly completed: readonly ConnectStepName[];
+  readonly userId?: number;
+  readonly username?: string;
+  readonly eventTypes?: readonly EventTypeLink[];
+  readonly channel?: ChannelRef;
+  readonly webhookId?: string;
+  readonly lastError?: string;
+}
+
+/** What a disconnect could not finish (Cal.com or the relay unreachable), retried later. */
+export interface PendingCleanup {
+  readonly webhookId?: string;
+  readonly hideEventTypeIds?: readonly number[];
+  /** The channel to delete; its token is kept in the keychain as `relay:cleanup-token` until then. */
+  readonly channel?: { readonly relayUrl: string; readonly channelId: string };
+  readonly since: string;
+}
+
+/** True when nothing is left to do. */
+export function cleanupIsEmpty(c: PendingCleanup): boolean {
+  return !c.webhookId && !(c.hideEventTypeIds && c.hideEventTypeIds.length > 0) && !c.channel;
+}

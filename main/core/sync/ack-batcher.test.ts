@@ -1,0 +1,59 @@
+import { expect, it, vi } from 'vitest';
+import { createAckBatcher } from './ack-batcher';
+
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+it('batches acks after a quiet period, acks at once past the batch size, and never settles for an older ack', async () => {
+  let cursor = 0;
+  const acked: number[] = [];
+  let release: (() => void) | undefined;
+  let slow = false;
+  const batcher = createAckBatcher({
+    cursor: () => cursor,
+    ack: async (upTo) => {
+      if (slow) await new Promise<void>((r) => (release = r));
+      acked.push(upTo);
+    },
+    delayMs: 30,
+    batch: 10,
+    logger: quiet,
+  });
+  cursor = 3;
+  batcher.schedule();
+  cursor = 5;
+  batcher.schedule();
+  expect(acked).toEqual([]);
+  await vi.waitFor(() => expect(acked).toEqual([5]));
+  cursor = 20;
+  batcher.schedule(); // 15 pending ≥ 10: immediately
+  await vi.waitFor(() => expect(acked).toEqual([5, 20]));
+  slow = true;
+  cursor = 21;
+  const first = batcher.flush();
+  await vi.waitFor(() => expect(release).not.toBe(undefined));
+  cursor = 22;
+  const second = batcher.flush(); // must not resolve with only 21 acked
+  slow = false;
+  release?.();
+  await Promise.all([first, second]);
+  expect(acked).toEqual([5, 20, 21, 22]);
+  batcher.stop();
+});
+
+it('retries a failed ack with the next flush', async () => {
+  let fail = true;
+  const acked: number[] = [];
+  const batcher = createAckBatcher({
+    cursor: () => 4,
+    ack: async (upTo) => {
+      if (fail) throw new Error('503');
+      acked.push(upTo);
+    },
+    delayMs: 10,
+    logger: quiet,
+  });
+  await batcher.flush();
+  fail = false;
+  await batcher.flush();
+  expect(acked).toEqual([4]);
+});

@@ -1,0 +1,207 @@
+import { CALCOM_SIGNATURE_HEADER, webhookEnvelopeSchema } from '../../../common/calcom';
+import type { PulledEvent } from '../../../common/relay';
+import type { BookingChange, RelayEventResult, SyncBookingStore } from '../bookings/booking-store';
+import type { Clock, Logger } from '../ports';
+import { createAckBatcher } from './ack-batcher';
+import type { RelayApi } from './relay-api';
+import { verifyCalSignature } from './signature';
+
+/**
+ * Takes relay events into the bookings database: verifies, validates, records in the inbox and applies in one
+ * transaction, fills sequence gaps from the pull endpoint, and acknowledges applied events in batches.
+ */
+
+export type IntakeOutcome = 'applied' | 'duplicate' | 'quarantined' | 'deferred' | 'unknown-seq';
+
+/** One event as smee-client forwarded it: a re-serialized body and the relay's headers. */
+export interface ForwardedEvent {
+  readonly seq: number;
+  readonly reencoded: boolean;
+  readonly signature: string | undefined;
+  readonly body: Buffer;
+}
+
+export interface IntakeDeps {
+  readonly store: SyncBookingStore;
+  readonly channelId: string;
+  readonly api: RelayApi;
+  readonly webhookSecret: () => Promise<string | null>;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly onChange: (change: BookingChange) => void;
+  readonly onActivity: (kind: 'event' | 'ping' | 'quarantined', at: string) => void;
+  /** Wait before pulling a missing sequence: forwards are concurrent, so a gap usually closes by itself. */
+  readonly gapDelayMs: number;
+  readonly ackDelayMs: number;
+  readonly pageSize: number;
+}
+
+export interface Intake {
+  acceptForwarded(event: ForwardedEvent): Promise<IntakeOutcome>;
+  /** The stream carried this sequence (its SSE id): if its forward never lands, the gap filler pulls it. */
+  noteStreamSeq(seq: number): void;
+  /** Pulls and takes everything after the cursor, up to the relay's last sequence. Throws RelayApiError. */
+  catchUp(): Promise<void>;
+  /** Acknowledges the cursor now (if it moved). */
+  flushAck(): Promise<void>;
+  /** Clears timers and waits for in-flight work; a final ack is attempted. */
+  stop(): Promise<void>;
+}
+
+/** How long a secret read from the keychain is reused (a burst must not hit the keychain per event). */
+const SECRET_TTL_MS = 30_000;
+
+function header(headers: Readonly<Record<string, string>>, name: string): string | undefined {
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+  return key === undefined ? undefined : headers[key];
+}
+
+/** Creates the intake for one channel. */
+export function createIntake(deps: IntakeDeps): Intake {
+  const { store, channelId: channel, api, logger } = deps;
+  let stopped = false;
+  let gapTimer: NodeJS.Timeout | undefined;
+  /** Highest sequence any forward or stream message has named, taken or not: a lost one must still be fetched. */
+  let highestSeen = 0;
+  let catching: Promise<void> | undefined;
+  let secretCache: { value: string | null; at: number } | undefined;
+  const acks = createAckBatcher({ cursor: () => store.relayCursor(channel), ack: (upTo) => api.ack(upTo), delayMs: deps.ackDelayMs, logger });
+  const inflight = new Set<Promise<unknown>>();
+  const nowIso = () => new Date(deps.clock.now()).toISOString();
+
+  /** The webhook secret, cached briefly; `fresh` re-reads it (before quarantining, in case it was rotated). */
+  const secret = async (fresh = false): Promise<string | null> => {
+    const now = deps.clock.now();
+    if (fresh || !secretCache || now - secretCache.at > SECRET_TTL_MS) secretCache = { value: await deps.webhookSecret(), at: now };
+    return secretCache.value;
+  };
+
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    inflight.add(p);
+    void p.finally(() => inflight.delete(p)).catch(() => undefined);
+    return p;
+  };
+
+  const after = (result: RelayEventResult, outcome: 'applied' | 'quarantined', trigger?: string): IntakeOutcome => {
+    if (result.duplicate) return 'duplicate';
+    if (result.change) deps.onChange(result.change);
+    deps.onActivity(outcome === 'quarantined' ? 'quarantined' : trigger === 'PING' ? 'ping' : 'event', nowIso());
+    acks.schedule();
+    if (Math.max(highestSeen, store.maxRelaySeq(channel)) > result.cursor) scheduleGapFill();
+    return outcome;
+  };
+
+  const quarantine = (seq: number, body: Buffer, reason: string, trigger?: string): IntakeOutcome => {
+    logger.warn('relay event quarantined', { seq, reason });
+    return after(store.recordRelayEvent({ channel, seq, body, kind: 'quarantine', reason, ...(trigger ? { trigger } : {}) }), 'quarantined');
+  };
+
+  /** Applies a body whose signature has been verified. */
+  const applyVerified = (seq: number, body: Buffer): IntakeOutcome => {
+    let json: unknown;
+    try {
+      json = JSON.parse(body.toString('utf8'));
+    } catch {
+      return quarantine(seq, body, 'body is not JSON');
+    }
+    const trigger = typeof (json as { triggerEvent?: unknown })?.triggerEvent === 'string' ? (json as { triggerEvent: string }).triggerEvent : undefined;
+    const parsed = webhookEnvelopeSchema.safeParse(json);
+    if (!parsed.success) {
+      const known = webhookEnvelopeSchema.options.some((o) => o.shape.triggerEvent.value === trigger);
+      if (trigger && !known) {
+        // Signed by Cal.com but a trigger the app doesn't act on (e.g. MEETING_ENDED): taken, not quarantined.
+        return after(store.recordRelayEvent({ channel, seq, body, kind: 'ignore', reason: `unsupported trigger ${trigger}`, trigger }), 'applied', trigger);
+      }
+      const issue = parsed.error.issues[0];
+      return quarantine(seq, body, `invalid envelope: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unknown'}`, trigger);
+    }
+    return after(store.recordRelayEvent({ channel, seq, body, kind: 'apply', envelope: parsed.data }), 'applied', trigger);
+  };
+
+  /** An event with its raw bytes, from the pull endpoint: the authoritative copy. */
+  const acceptPulled = (event: PulledEvent, secret: string | null): IntakeOutcome => {
+    if (store.hasRelayEvent(channel, event.seq)) return 'duplicate';
+    const body = Buffer.from(event.bodyBase64, 'base64');
+    if (!secret) return quarantine(event.seq, body, 'no webhook secret to verify with');
+    if (!verifyCalSignature(secret, body, header(event.headers, CALCOM_SIGNATURE_HEADER))) {
+      return quarantine(event.seq, body, 'signature does not verify');
+    }
+    return applyVerified(event.seq, body);
+  };
+
+  const acceptForwarded = async (event: ForwardedEvent): Promise<IntakeOutcome> => {
+    if (store.hasRelayEvent(channel, event.seq)) return 'duplicate';
+    highestSeen = Math.max(highestSeen, event.seq);
+    const cached = await secret();
+    if (cached && !event.reencoded && verifyCalSignature(cached, event.body, event.signature)) return applyVerified(event.seq, event.body);
+    // smee-client re-serialized the body (relay-notes §1), or someone forged it: verify the relay's raw bytes instead.
+    let pulled: PulledEvent | undefined;
+    try {
+      pulled = (await api.pull(event.seq - 1, 1)).events.find((e) => e.seq === event.seq);
+    } catch (err) {
+      logger.warn('raw body pull failed; the gap filler will retry', { seq: event.seq, error: String(err) });
+      scheduleGapFill();
+      return 'deferred';
+    }
+    // Not on the relay: never let a forward that can't be traced occupy a sequence slot.
+    if (!pulled) return 'unknown-seq';
+    return acceptPulled(pulled, await secret(true));
+  };
+
+  const catchUpOnce = async (): Promise<void> => {
+    const current = await secret(true);
+    let cursor = store.relayCursor(channel);
+    for (;;) {
+      const page = await api.pull(cursor, deps.pageSize);
+      if (page.oldestSeq > cursor + 1) {
+        logger.warn('relay no longer retains some events; reconciliation covers them', { from: cursor + 1, to: page.oldestSeq - 1 });
+        cursor = store.raiseRelayCursor(channel, page.oldestSeq - 1);
+      }
+      for (const event of page.events) acceptPulled(event, current);
+      const last = page.events.at(-1)?.seq ?? cursor;
+      cursor = Math.max(cursor, last, store.relayCursor(channel));
+      if (page.events.length === 0 || last >= page.lastSeq || stopped) break;
+    }
+    await acks.flush();
+  };
+
+  const catchUp = (): Promise<void> => {
+    catching ??= track(catchUpOnce()).finally(() => (catching = undefined));
+    return catching;
+  };
+
+  function scheduleGapFill(): void {
+    if (gapTimer || stopped) return;
+    const cursorAtArm = store.relayCursor(channel);
+    gapTimer = setTimeout(() => {
+      gapTimer = undefined;
+      const cursor = store.relayCursor(channel);
+      if (stopped || Math.max(highestSeen, store.maxRelaySeq(channel)) <= cursor) return;
+      // Still moving (a burst of concurrent forwards landing out of order): look again later instead of pulling.
+      if (cursor > cursorAtArm) return scheduleGapFill();
+      catchUp().catch((err: unknown) => {
+        logger.warn('gap fill failed; retrying', { error: String(err) });
+        scheduleGapFill();
+      });
+    }, deps.gapDelayMs);
+    gapTimer.unref();
+  }
+
+  return {
+    acceptForwarded: (event) => track(acceptForwarded(event)),
+    noteStreamSeq(seq) {
+      if (!Number.isSafeInteger(seq) || seq <= highestSeen) return;
+      highestSeen = seq;
+      scheduleGapFill();
+    },
+    catchUp,
+    flushAck: () => acks.flush(),
+    async stop() {
+      stopped = true;
+      clearTimeout(gapTimer);
+      acks.stop();
+      await Promise.allSettled([...inflight]);
+      await acks.flush();
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import { Headers, fetch as undiciFetch } from 'undici';
+
+/**
+ * The `fetch` handed to smee-client. smee-client uses one fetch for two different calls (relay-notes §1):
+ * the SSE request to the relay (gets the Bearer token and the durable resume cursor, and is watched for
+ * liveness) and the forwarded POST to the loopback receiver (gets neither, and never goes through a proxy).
+ */
+
+export interface StreamFetchOptions {
+  readonly token: string;
+  /** The highest contiguous applied sequence, read at every (re)connect. */
+  readonly cursor: () => number;
+  /** Called for every chunk on the stream, heartbeats (`:` comments, invisible to EventSource) included. */
+  readonly onActivity: () => void;
+  /** The stream's HTTP status, so the supervisor can tell a revoked token (401) from an outage. */
+  readonly onStatus?: (status: number) => void;
+  readonly fetchImpl?: typeof undiciFetch;
+}
+
+type FetchInput = Parameters<typeof undiciFetch>[0];
+type FetchInit = NonNullable<Parameters<typeof undiciFetch>[1]> & { dispatcher?: unknown };
+
+/** True for eventsource's request (it always sends `Accept: text/event-stream`); smee-client's forward is a POST. */
+export function isStreamRequest(init: FetchInit | undefined): boolean {
+  if ((init?.method ?? 'GET').toUpperCase() !== 'GET') return false;
+  const headers = new Headers(init?.headers);
+  return (headers.get('accept') ?? '').includes('text/event-stream');
+}
+
+/** Adds (or replaces) `since` on the stream URL. */
+export function withSince(input: FetchInput, since: number): string {
+  const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+  url.searchParams.set('since', String(since));
+  return url.href;
+}
+
+/** Builds the wrapper. */
+export function createStreamFetch(options: StreamFetchOptions) {
+  const doFetch = options.fetchImpl ?? undiciFetch;
+  return async (input: FetchInput, init?: FetchInit) => {
+    if (!isStreamRequest(init)) {
+      // The forward to 127.0.0.1: drop smee-client's proxy dispatcher, a corporate proxy must not see it.
+      const { dispatcher: _proxy, ...rest } = init ?? {};
+      return doFetch(input, rest);
+    }
+    const headers = new Headers(init?.headers);
+    headers.set('authorization', `Bearer ${options.token}`);
+    const res = await doFetch(withSince(input, options.cursor()), { ...init, headers } as FetchInit);
+    options.onStatus?.(res.status);
+    options.onActivity();
+    if (!res.body) return res;
+    const body = res.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          options.onActivity();
+          controller.enqueue(chunk);
+        },
+      }),
+    );
+    // eventsource reads only these fields; a plain object keeps the wrapped body without rebuilding a Response.
+    return { status: res.status, statusText: res.statusText, ok: res.ok, headers: res.headers, redirected: res.redirected, url: res.url, body };
+  };
+}

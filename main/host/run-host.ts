@@ -1,0 +1,92 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createAppCore } from '../core/app-core';
+import { loadAppConfig } from '../core/config/app-config';
+import { createMemoryKeychain } from '../core/keychain/memory-keychain';
+import { createNapiKeychain } from '../core/keychain/napi-keychain';
+import type { AppCore, AppCorePorts, Keychain, Logger } from '../core/ports';
+import { createConfSettingsStore } from '../core/settings/conf-settings';
+import type { BrowserHost } from './browser-host';
+import { startBrowserHost } from './browser-host';
+import { redact } from './log-redaction';
+
+export interface RunHostOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  /** The repository root (for out/renderer and the default data folder). */
+  readonly root: string;
+  readonly logger?: Logger;
+}
+
+export interface RunningHost {
+  readonly host: BrowserHost;
+  readonly core: AppCore;
+  readonly dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** Lines of `level msg {fields}` on stderr, secrets redacted (the host's counterpart of electron-log). */
+export function createConsoleLogger(prefix = 'app'): Logger {
+  const write = (level: string) => (msg: string, fields?: Record<string, unknown>) =>
+    process.stderr.write(`[${prefix}] ${level} ${String(redact(msg))}${fields ? ` ${JSON.stringify(redact(fields))}` : ''}\n`);
+  return { info: write('info'), warn: write('warn'), error: write('error') };
+}
+
+/**
+ * The app under Node: the same core as Electron (conf settings, OS keychain, a data folder) behind the browser
+ * host. Environment: the desktop variables of DESIGN.md §7, plus LIFESCORE_DATA_DIR, LIFESCORE_HOST_PORT,
+ * LIFESCORE_RENDERER_DIR, SANDBOX_URL and LIFESCORE_KEYCHAIN=memory (tests only: tokens die with the process).
+ */
+export async function runBrowserHost(options: RunHostOptions): Promise<RunningHost> {
+  const env = options.env ?? process.env;
+  const logger = options.logger ?? createConsoleLogger();
+  const version = (JSON.parse(readFileSync(join(options.root, 'package.json'), 'utf8')) as { version: string }).version;
+  const config = loadAppConfig(env, {
+    sandboxUrl: env.SANDBOX_URL ?? 'http://127.0.0.1:5555',
+    relayUrl: env.RELAY_URL ?? 'http://127.0.0.1:5001',
+    version,
+    production: false,
+  });
+  const dataDir = resolve(env.LIFESCORE_DATA_DIR ?? join(options.root, '.data', 'desktop'));
+  mkdirSync(dataDir, { recursive: true });
+
+  let keychain: Keychain;
+  if (env.LIFESCORE_KEYCHAIN === 'memory') {
+    logger.warn('LIFESCORE_KEYCHAIN=memory: Cal.com tokens are kept in memory only and are lost when this process ends');
+    keychain = createMemoryKeychain();
+  } else {
+    keychain = createNapiKeychain(config.keychainService);
+  }
+
+  // The host exists only after the core, but notifications may come at start: queue until it is up.
+  let host: BrowserHost | undefined;
+  const ports: AppCorePorts = {
+    config,
+    keychain,
+    settings: createConfSettingsStore({ cwd: dataDir, defaultRelayUrl: config.relayUrl, logger }),
+    dataDir,
+    // In a browser tab the page opens links itself (a new tab); here we only say where the browser should go.
+    openExternal: async (url) => logger.info('open in your browser', { url }),
+    notify: (title, body) => host?.push({ type: 'toast', level: 'info', message: `${title}: ${body}` }),
+    logger,
+  };
+  const core = createAppCore(ports);
+  await core.start();
+  const port = env.LIFESCORE_HOST_PORT ? Number(env.LIFESCORE_HOST_PORT) : 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`LIFESCORE_HOST_PORT must be a port number, not "${env.LIFESCORE_HOST_PORT}"`);
+  try {
+    host = await startBrowserHost({ core, rendererDir: env.LIFESCORE_RENDERER_DIR ?? join(options.root, 'out', 'renderer'), port });
+  } catch (err) {
+    await core.stop();
+    throw err;
+  }
+  const started = host;
+  return {
+    host: started,
+    core,
+    dataDir,
+    async stop() {
+      await started.close();
+      await core.stop();
+    },
+  };
+}

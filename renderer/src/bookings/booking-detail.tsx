@@ -1,0 +1,168 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link } from 'react-router';
+import type { Booking } from '../../../common/booking';
+import { callApi } from '../api/api-client';
+import { queryKeys } from '../api/query-keys';
+import { CopyButton } from '../components/copy-button';
+import { EmptyState } from '../components/empty-state';
+import { ErrorNotice } from '../components/error-notice';
+import { formatRange, formatStamp, formatTime, isKnownZone, zoneName } from '../components/format';
+import { Spinner } from '../components/spinner';
+import { StatusBadge } from '../components/status-badge';
+import { useNow } from '../components/use-now';
+import { useOpenExternal } from '../components/use-open-external';
+
+/** The booking the list selected, loaded on its own so a deep link works before the list has it. */
+export function BookingDetail({ uid, timeZone }: { readonly uid: string; readonly timeZone: string }) {
+  const booking = useQuery({ queryKey: queryKeys.booking(uid), queryFn: () => callApi('getBooking', { uid }) });
+  if (booking.isPending) return <Spinner label="Loading booking" />;
+  if (booking.isError) {
+    return (
+      <ErrorNotice error={booking.error} title="This booking could not be loaded">
+        <button type="button" className="button" onClick={() => void booking.refetch()}>
+          Retry
+        </button>
+      </ErrorNotice>
+    );
+  }
+  if (!booking.data) {
+    return <EmptyState title="Booking not found">It is not in this computer’s records. It may belong to another Cal.com account.</EmptyState>;
+  }
+  return <BookingDetailBody booking={booking.data} timeZone={timeZone} />;
+}
+
+function BookingDetailBody({ booking, timeZone }: { readonly booking: Booking; readonly timeZone: string }) {
+  const openExternal = useOpenExternal();
+  const queryClient = useQueryClient();
+  const now = useNow();
+  const noShow = useMutation({
+    mutationFn: (value: boolean) => callApi('markNoShow', { uid: booking.uid, noShow: value }),
+    onSuccess: (updated) => {
+      queryClient.setQueryData(queryKeys.booking(updated.uid), updated);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.bookings });
+    },
+  });
+  const attendeeZone = booking.attendee.timeZone;
+  const showAttendeeZone = attendeeZone && attendeeZone !== timeZone && isKnownZone(attendeeZone);
+  const started = new Date(booking.startTime).getTime() <= now;
+  const canMarkNoShow = started && (booking.status === 'scheduled' || booking.status === 'completed' || booking.status === 'no-show');
+  const isNoShow = booking.status === 'no-show' || booking.attendee.noShow === true;
+  const meetingUrl = booking.meetingUrl && /^https:\/\//i.test(booking.meetingUrl) ? booking.meetingUrl : null;
+
+  return (
+    <article className="booking-detail" aria-labelledby="booking-detail-heading">
+      <header className="detail-header">
+        <div>
+          <h2 id="booking-detail-heading">{booking.attendee.name}</h2>
+          <p className="muted">{booking.title}</p>
+        </div>
+        <StatusBadge status={booking.status} />
+      </header>
+
+      <section aria-label="When">
+        <p className="detail-when">{formatRange(booking.startTime, booking.endTime, timeZone)}</p>
+        {showAttendeeZone ? (
+          <p className="muted small">
+            {booking.attendee.name.split(' ')[0]}’s time: {formatTime(booking.startTime, attendeeZone)} – {formatTime(booking.endTime, attendeeZone)}{' '}
+            {zoneName(booking.startTime, attendeeZone)} ({attendeeZone})
+          </p>
+        ) : null}
+        <p className="muted small">{booking.duration} minutes</p>
+      </section>
+
+      {meetingUrl && booking.status !== 'cancelled' ? (
+        <div className="actions">
+          <button type="button" className="button button-primary" onClick={() => openExternal(meetingUrl)}>
+            Join meeting
+          </button>
+          <CopyButton text={meetingUrl} label="meeting link" />
+        </div>
+      ) : null}
+
+      <dl className="facts">
+        <dt>Attendee</dt>
+        <dd>
+          {booking.attendee.name}
+          <br />
+          <span className="muted">{booking.attendee.email}</span>
+          {attendeeZone ? <span className="muted"> · {attendeeZone}</span> : null}
+        </dd>
+        {booking.guests.length > 0 ? (
+          <>
+            <dt>Guests</dt>
+            <dd>{booking.guests.map((g) => `${g.name} <${g.email}>`).join(', ')}</dd>
+          </>
+        ) : null}
+        {booking.location && booking.location !== booking.meetingUrl ? (
+          <>
+            <dt>Location</dt>
+            <dd>{booking.location}</dd>
+          </>
+        ) : null}
+        {booking.meetingUrl && !meetingUrl ? (
+          <>
+            <dt>Meeting link</dt>
+            <dd>{booking.meetingUrl}</dd>
+          </>
+        ) : null}
+        {booking.description ? (
+          <>
+            <dt>Notes</dt>
+            <dd className="pre-wrap">{booking.description}</dd>
+          </>
+        ) : null}
+        {booking.status === 'cancelled' ? (
+          <>
+            <dt>Cancelled</dt>
+            <dd>
+              {booking.cancelledAt ? formatStamp(booking.cancelledAt, timeZone) : 'Yes'}
+              {booking.cancelledBy ? ` by ${booking.cancelledBy}` : ''}
+              <br />
+              <span className="muted">{booking.cancellationReason ? `“${booking.cancellationReason}”` : 'No reason given.'}</span>
+            </dd>
+          </>
+        ) : null}
+        {booking.rejectionReason ? (
+          <>
+            <dt>Declined because</dt>
+            <dd>{booking.rejectionReason}</dd>
+          </>
+        ) : null}
+        {booking.rescheduledFrom ? (
+          <>
+            <dt>Rescheduled from</dt>
+            <dd>
+              <ChainLink uid={booking.rescheduledFrom} timeZone={timeZone} />
+            </dd>
+          </>
+        ) : null}
+        {booking.rescheduledTo ? (
+          <>
+            <dt>Moved to</dt>
+            <dd>
+              <ChainLink uid={booking.rescheduledTo} timeZone={timeZone} />
+            </dd>
+          </>
+        ) : null}
+        <dt>Booked</dt>
+        <dd>{formatStamp(booking.createdAt, timeZone)}</dd>
+      </dl>
+
+      {canMarkNoShow ? (
+        <div className="actions">
+          <button type="button" className="button" onClick={() => noShow.mutate(!isNoShow)} disabled={noShow.isPending} aria-busy={noShow.isPending}>
+            {isNoShow ? 'Undo no-show' : 'Mark as no-show'}
+          </button>
+        </div>
+      ) : null}
+      {noShow.isError ? <ErrorNotice error={noShow.error} title="Could not update the no-show" /> : null}
+    </article>
+  );
+}
+
+/** One link of a reschedule chain: the other booking's time, linking to it. */
+function ChainLink({ uid, timeZone }: { readonly uid: string; readonly timeZone: string }) {
+  const other = useQuery({ queryKey: queryKeys.booking(uid), queryFn: () => callApi('getBooking', { uid }) });
+  const label = other.data ? formatStamp(other.data.startTime, timeZone) : other.isPending ? 'Loading…' : 'A booking not in this app';
+  return <Link to={`/bookings/${encodeURIComponent(uid)}`}>{label}</Link>;
+}

@@ -1,0 +1,35 @@
+import type { ErrorCode } from '../../../common/errors';
+import { isApiError } from '../api/api-client';
+
+/** What each error means for the consultant and what to do next (the core's message says what happened). */
+const explanations: Readonly<Record<ErrorCode, string>> = {
+  bad_input: 'Something in the request was not accepted. Check the values and try again.',
+  not_found: 'It is no longer there; it may have been removed in Cal.com.',
+  not_connected: 'Connect your Cal.com account on the Dashboard first.',
+  already_connecting: 'A connection is already being set up. Finish it in your browser or cancel it.',
+  no_services_enabled: 'Turn on at least one service (30, 60 or 90 minutes), then connect again.',
+  oauth_denied: 'Access was not granted in Cal.com. Connect again when you are ready to allow it.',
+  oauth_state_mismatch: 'The answer from Cal.com belonged to an older attempt (perhaps another browser tab). Start again from here.',
+  oauth_expired: 'The sign-in page was open too long and expired. Start again; it only takes a moment.',
+  reconnect_needed: 'Cal.com asked for a fresh sign-in (access was revoked or expired). Reconnect to keep bookings in sync.',
+  calcom_unavailable: 'Cal.com cannot be reached right now. Check your internet connection, then retry.',
+  calcom_rate_limited: 'Cal.com asked us to slow down. Wait a minute, then retry.',
+  calcom_error: 'Cal.com answered with an error. Retry; if it keeps happening, check your Cal.com account.',
+  relay_unavailable: 'The LifeScore relay cannot be reached, so new bookings cannot arrive live. Check the relay URL in Settings and your connection.',
+  relay_error: 'The LifeScore relay answered with an error. Retry in a moment.',
+  keychain_unavailable:
+    'The system keychain is not available, so your Cal.com sign-in cannot be stored safely. On Linux, make sure a keyring (such as GNOME Keyring) is running, then retry.',
+  forbidden: 'This window is not allowed to do that. Reopen the app from the link it printed when it started.',
+  internal: 'Something went wrong inside the app. Retry; details are in the log.',
+};
+
+/** The human explanation for an error code. */
+export function explainError(code: ErrorCode): string {
+  return explanations[code];
+}
+
+/** The message of any error react-query hands us. */
+export function errorMessage(err: unknown): string {
+  if (isApiError(err)) return err.message;
+  return err instanceof Error ? err.message : 'Something went wrong.';
+}

@@ -1,0 +1,60 @@
+/** Date and time formatting with the platform's Intl (no hand-rolled calendars), always in an explicit zone. */
+
+const locale = undefined; // the consultant's own locale
+
+/** "Tue 3 Dec" in the given zone; the year only when it is not this year. */
+export function formatDate(iso: string, timeZone: string): string {
+  const date = new Date(iso);
+  const sameYear = yearIn(date, timeZone) === yearIn(new Date(), timeZone);
+  return new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', ...(sameYear ? {} : { year: 'numeric' }), timeZone }).format(date);
+}
+
+function yearIn(date: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en', { year: 'numeric', timeZone }).format(date);
+}
+
+/** "14:30" (or "2:30 PM") in the given zone. */
+export function formatTime(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone }).format(new Date(iso));
+}
+
+/** "Tue 3 Dec 2026, 14:30 – 15:30 CET". */
+export function formatRange(startIso: string, endIso: string, timeZone: string): string {
+  return `${formatDate(startIso, timeZone)}, ${formatTime(startIso, timeZone)} – ${formatTime(endIso, timeZone)} ${zoneName(startIso, timeZone)}`;
+}
+
+/** The short name of a zone at an instant ("CET", "GMT+2"); falls back to the IANA name. */
+export function zoneName(iso: string, timeZone: string): string {
+  try {
+    const part = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' }).formatToParts(new Date(iso)).find((p) => p.type === 'timeZoneName');
+    return part?.value ?? timeZone;
+  } catch {
+    return timeZone;
+  }
+}
+
+/** True when a zone name is one this browser knows (attendee zones come from Cal.com and may be odd). */
+export function isKnownZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat(locale, { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** "3 minutes ago", "in 2 days". */
+export function formatRelative(iso: string, now: number = Date.now()): string {
+  const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
+  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  const abs = Math.abs(seconds);
+  if (abs < 45) return 'just now';
+  if (abs < 3600) return rtf.format(Math.round(seconds / 60), 'minute');
+  if (abs < 86_400) return rtf.format(Math.round(seconds / 3600), 'hour');
+  return rtf.format(Math.round(seconds / 86_400), 'day');
+}
+
+/** "Tue 3 Dec 2026, 14:30" for timestamps such as "connected since". */
+export function formatStamp(iso: string, timeZone: string): string {
+  return `${formatDate(iso, timeZone)}, ${formatTime(iso, timeZone)}`;
+}

@@ -1,0 +1,65 @@
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import type { RelayConfig } from './config';
+import { channelAuth } from './channel-auth';
+import { channelsRouter } from './channels-route';
+import type { GroupCommitter } from './committer';
+import { errorHandler, sendError } from './errors';
+import { ingestHandlers } from './ingest-route';
+import { createHttpLogger } from './logger';
+import type { RelayMetrics } from './metrics';
+import { oauthBounceRouter } from './oauth-bounce';
+import type { StreamHub } from './stream-hub';
+import { requireEventStream, retryLater, streamHandler } from './stream-route';
+import type { RelayStore } from './store/types';
+
+export interface AppDeps {
+  readonly config: RelayConfig;
+  readonly store: RelayStore;
+  readonly committer: GroupCommitter;
+  readonly hub: StreamHub;
+  readonly metrics: RelayMetrics;
+  readonly logger: Logger;
+  readonly publicUrl: () => string;
+  readonly now: () => number;
+  readonly isShuttingDown: () => boolean;
+}
+
+/** Assembles the relay's express app. */
+export function createApp(deps: AppDeps): Express {
+  const { config, store, metrics, logger } = deps;
+  const onStorageError = (err: unknown) => {
+    metrics.storageErrors.inc();
+    logger.error({ err }, 'storage error');
+  };
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  // No ETags: nothing here benefits from conditional requests, and SSE/pull responses must never be 304.
+  app.set('etag', false);
+  app.use(createHttpLogger(logger));
+
+  app.post('/hooks/:channel', ...ingestHandlers({ config, store, committer: deps.committer, metrics, now: deps.now, onStorageError }));
+  app.get('/hooks/:channel', requireEventStream(), channelAuth(store, 'channel', onStorageError, retryLater), streamHandler({ ...deps }));
+  app.use('/api/channels', channelsRouter({ config, store, hub: deps.hub, publicUrl: deps.publicUrl, now: deps.now, onStorageError }));
+  app.use(oauthBounceRouter(config.appScheme));
+
+  app.get('/healthz', async (_req, res) => {
+    res.set('Cache-Control', 'no-store');
+    if (deps.isShuttingDown()) return sendError(res, 503, 'shutting_down', 'The relay is shutting down.');
+    try {
+      await store.ping();
+      res.json({ status: 'ok' });
+    } catch (err) {
+      onStorageError(err);
+      sendError(res, 503, 'storage_unavailable', 'Storage is not reachable.');
+    }
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  app.use((_req, res) => sendError(res, 404, 'not_found', 'No such route.'));
+  app.use(errorHandler((err) => logger.error({ err }, 'unhandled request error')));
+  return app;
+}

@@ -1,0 +1,138 @@
+import fs from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { pullResponseSchema } from '../../common/relay';
+import { createChannel, postWebhook, startRelay, tempDir, testConfig, type TestRelay } from './test-support';
+
+const running: TestRelay[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const r of running.splice(0)) await r.relay.stop();
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+async function relay(env: Record<string, string> = {}) {
+  const dir = tempDir();
+  dirs.push(dir);
+  const r = await startRelay(testConfig(dir, env));
+  running.push(r);
+  return r;
+}
+const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+const jsonHeaders = (t: string) => ({ ...bearer(t), 'content-type': 'application/json' });
+
+describe('channels API', () => {
+  it('creates a channel: 201 with id, token and URLs on the real port', async () => {
+    const { url } = await relay();
+    const ch = await createChannel(url);
+    expect(ch.ingestUrl).toBe(`${url}/hooks/${ch.id}`);
+    expect(ch.streamUrl).toBe(ch.ingestUrl);
+    expect(url).not.toMatch(/:0$/);
+    expect((await createChannel(url)).id).not.toBe(ch.id);
+  });
+
+  it('uses RELAY_PUBLIC_URL for the URLs it hands out', async () => {
+    const { url } = await relay({ RELAY_PUBLIC_URL: 'https://relay.example.com/' });
+    const ch = await createChannel(url);
+    expect(ch.ingestUrl).toBe(`https://relay.example.com/hooks/${ch.id}`);
+  });
+
+  it('requires the registration key when one is set', async () => {
+    const key = 'registration-key-0123456789';
+    const { url } = await relay({ RELAY_REGISTRATION_KEY: key });
+    expect((await fetch(`${url}/api/channels`, { method: 'POST' })).status).toBe(401);
+    const wrong = await fetch(`${url}/api/channels`, { method: 'POST', headers: bearer('nope-nope-nope-nope') });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toEqual({ error: { code: 'unauthorized', message: expect.any(String) } });
+    await createChannel(url, bearer(key));
+  });
+
+  it('answers the same 401 for a wrong token, a missing token and an unknown channel', async () => {
+    const { url } = await relay();
+    const ch = await createChannel(url);
+    const other = await createChannel(url);
+    const cases = [
+      fetch(`${url}/api/channels/${ch.id}/events`),
+      fetch(`${url}/api/channels/${ch.id}/events`, { headers: bearer(other.token) }),
+      fetch(`${url}/api/channels/${'x'.repeat(24)}/events`, { headers: bearer(ch.token) }),
+      fetch(`${url}/api/channels/not-an-id/events`, { headers: bearer(ch.token) }),
+      fetch(`${url}/api/channels/${ch.id}`, { method: 'DELETE', headers: bearer(other.token) }),
+    ];
+    const bodies = await Promise.all(
+      (await Promise.all(cases)).map(async (r) => ({ status: r.status, body: await r.text(), www: r.headers.get('www-authenticate') })),
+    );
+    for (const b of bodies) expect(b).toEqual(bodies[0]);
+    expect(bodies[0]?.status).toBe(401);
+  });
+
+  it('sets the secret (204), validates it (400) and wants JSON (415)', async () => {
+    const { url } = await relay();
+    const ch = await createChannel(url);
+    const put = (body: string, headers: Record<string, string>) => fetch(`${url}/api/channels/${ch.id}/secret`, { method: 'PUT', headers, body });
+    expect((await put(JSON.stringify({ secret: 's'.repeat(32) }), jsonHeaders(ch.token))).status).toBe(204);
+    const short = await put(JSON.stringify({ secret: 'short' }), jsonHeaders(ch.token));
+    expect(short.status).toBe(400);
+    expect(((await short.json()) as { error: { code: string } }).error.code).toBe('bad_request');
+    expect((await put(JSON.stringify({ secret: 's'.repeat(32), extra: 1 }), jsonHeaders(ch.token))).status).toBe(400);
+    expect((await put('{not json', jsonHeaders(ch.token))).status).toBe(400);
+    expect((await put('secret=x', { ...bearer(ch.token), 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(415);
+    expect((await put(JSON.stringify({ secret: 's'.repeat(32) }), { 'content-type': 'application/json' })).status).toBe(401);
+  });
+
+  it('stores a valid profile (204), refuses a taken slug (409) and an invalid body (400)', async () => {
+    const { url } = await relay();
+    const a = await createChannel(url);
+    const b = await createChannel(url);
+    const profile = {
+      slug: 'jane-doe',
+      name: 'Jane Doe',
+      timeZone: 'Europe/London',
+      email: 'jane@example.com',
+      services: [{ durationMinutes: 30, title: '30 min', bookingUrl: 'https://cal.com/jane/30' }],
+    };
+    const put = (ch: { id: string; token: string }, body: unknown) =>
+      fetch(`${url}/api/channels/${ch.id}/profile`, { method: 'PUT', headers: jsonHeaders(ch.token), body: JSON.stringify(body) });
+    expect((await put(a, profile)).status).toBe(204);
+    expect((await put(a, { ...profile, name: 'Jane D.' })).status).toBe(204);
+    const taken = await put(b, profile);
+    expect(taken.status).toBe(409);
+    expect(((await taken.json()) as { error: { code: string } }).error.code).toBe('slug_taken');
+    expect((await put(b, { ...profile, slug: 'Bad Slug' })).status).toBe(400);
+  });
+
+  it('pulls events with raw bodies, pages them, and acks forward only', async () => {
+    const { url } = await relay();
+    const ch = await createChannel(url);
+    for (let i = 1; i <= 5; i++) expect((await postWebhook(ch.ingestUrl, `{"n":${i}}`)).status).toBe(200);
+    const page = pullResponseSchema.parse(await (await fetch(`${url}/api/channels/${ch.id}/events?after=1&limit=2`, { headers: bearer(ch.token) })).json());
+    expect(page.events.map((e) => e.seq)).toEqual([2, 3]);
+    expect(Buffer.from(page.events[0]!.bodyBase64, 'base64').toString()).toBe('{"n":2}');
+    expect(page).toMatchObject({ lastSeq: 5, oldestSeq: 1 });
+    expect(new Date(page.events[0]!.receivedAt).toISOString()).toBe(page.events[0]!.receivedAt);
+    expect((await fetch(`${url}/api/channels/${ch.id}/events?limit=5000`, { headers: bearer(ch.token) })).status).toBe(400);
+    expect((await fetch(`${url}/api/channels/${ch.id}/events?after=-1`, { headers: bearer(ch.token) })).status).toBe(400);
+
+    const ack = (upTo: unknown) => fetch(`${url}/api/channels/${ch.id}/ack`, { method: 'POST', headers: jsonHeaders(ch.token), body: JSON.stringify({ upTo }) });
+    expect(await (await ack(3)).json()).toEqual({ ackedSeq: 3 });
+    expect(await (await ack(1)).json()).toEqual({ ackedSeq: 3 });
+    expect((await ack(6)).status).toBe(400);
+    expect((await ack('3')).status).toBe(400);
+  });
+
+  it('deletes a channel (204); its token and ingest URL stop working', async () => {
+    const { url } = await relay();
+    const ch = await createChannel(url);
+    expect((await fetch(`${url}/api/channels/${ch.id}`, { method: 'DELETE', headers: bearer(ch.token) })).status).toBe(204);
+    expect((await fetch(`${url}/api/channels/${ch.id}/events`, { headers: bearer(ch.token) })).status).toBe(401);
+    expect((await postWebhook(ch.ingestUrl, '{}')).status).toBe(404);
+  });
+
+  it('answers unknown routes with the JSON error shape and sends no CORS headers', async () => {
+    const { url } = await relay();
+    const res = await fetch(`${url}/api/nope`, { headers: { origin: 'https://evil.example' } });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: { code: 'not_found', message: expect.any(String) } });
+    const pre = await fetch(`${url}/api/channels`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    expect(pre.headers.get('access-control-allow-origin')).toBeNull();
+    const created = await fetch(`${url}/api/channels`, { method: 'POST', headers: { origin: 'https://evil.example' } });
+    expect(created.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});

@@ -1,0 +1,106 @@
+import express, { Router, type RequestHandler } from 'express';
+import type { z } from 'zod';
+import { ackBodySchema, profileBodySchema, pullQuerySchema, setSecretBodySchema, type CreateChannelResponse, type PullResponse } from '../../common/relay';
+import type { RelayConfig } from './config';
+import { bearerToken, hashToken, newChannelId, newToken, tokenMatches } from './crypto';
+import { channelAuth } from './channel-auth';
+import { HttpError, sendError } from './errors';
+import { limiter } from './rate-limits';
+import type { StreamHub } from './stream-hub';
+import type { ChannelRecord, RelayStore } from './store/types';
+
+export interface ChannelsDeps {
+  readonly config: RelayConfig;
+  readonly store: RelayStore;
+  readonly hub: StreamHub;
+  readonly publicUrl: () => string;
+  readonly now: () => number;
+  readonly onStorageError: (err: unknown) => void;
+}
+
+const zodMessage = (err: z.ZodError) => err.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+
+function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  const r = schema.safeParse(body);
+  if (!r.success) throw new HttpError(400, 'bad_request', zodMessage(r.error));
+  return r.data;
+}
+
+const requireJson: RequestHandler = (req, res, next) => {
+  if (!req.is('application/json')) return sendError(res, 415, 'unsupported_media_type', 'Send application/json.');
+  next();
+};
+
+/** The channel management API under /api/channels. No CORS headers: browsers elsewhere cannot call it. */
+export function channelsRouter(deps: ChannelsDeps): Router {
+  const { config, store, hub } = deps;
+  const router = Router();
+  const json = express.json({ limit: '16kb', strict: true });
+  const auth = channelAuth(store, 'id', deps.onStorageError);
+  router.use(limiter({ perMinute: config.rateLimits.apiPerIpPerMinute }));
+
+  const keyHash = config.registrationKey === undefined ? undefined : hashToken(config.registrationKey);
+  router.post('/', async (req, res) => {
+    if (keyHash && !tokenMatches(bearerToken(req.get('authorization')) ?? '', keyHash)) {
+      res.set('WWW-Authenticate', 'Bearer');
+      return sendError(res, 401, 'unauthorized', 'A valid registration key is required to create channels.');
+    }
+    const id = newChannelId();
+    const token = newToken();
+    await store.createChannel({ id, tokenHash: hashToken(token), createdAt: deps.now() });
+    const url = `${deps.publicUrl()}/hooks/${id}`;
+    const body: CreateChannelResponse = { id, token, ingestUrl: url, streamUrl: url };
+    res.status(201).set('Cache-Control', 'no-store').json(body);
+  });
+
+  router.put('/:id/secret', auth, requireJson, json, async (req, res) => {
+    const { secret } = parseBody(setSecretBodySchema, req.body);
+    await store.setSecret(String(req.params.id), secret);
+    res.status(204).end();
+  });
+
+  // Stored for the public profile pages and emails (later issues); validated against the shared schema now.
+  router.put('/:id/profile', auth, requireJson, express.json({ limit: '128kb', strict: true }), async (req, res) => {
+    const profile = parseBody(profileBodySchema, req.body);
+    const outcome = await store.setProfile({ channelId: String(req.params.id), slug: profile.slug, body: JSON.stringify(profile), updatedAt: deps.now() });
+    if (outcome === 'slug_taken') throw new HttpError(409, 'slug_taken', `The profile address "${profile.slug}" is taken; choose another.`);
+    if (outcome === 'channel_not_found') throw new HttpError(401, 'unauthorized', 'Missing or invalid bearer token.');
+    res.status(204).end();
+  });
+
+  router.get('/:id/events', auth, async (req, res) => {
+    const { after, limit } = parseBody(pullQuerySchema, req.query);
+    const channel = res.locals.channel as ChannelRecord;
+    const [bounds, events] = await Promise.all([store.bounds(channel.id), store.listEvents(channel.id, after, limit)]);
+    const body: PullResponse = {
+      events: events.map((e) => ({
+        seq: e.seq,
+        receivedAt: new Date(e.receivedAt).toISOString(),
+        contentType: e.contentType,
+        headers: e.headers,
+        bodyBase64: e.body.toString('base64'),
+      })),
+      lastSeq: bounds?.lastSeq ?? 0,
+      oldestSeq: bounds?.oldestSeq ?? 0,
+    };
+    res.set('Cache-Control', 'no-store').json(body);
+  });
+
+  router.post('/:id/ack', auth, requireJson, json, async (req, res) => {
+    const { upTo } = parseBody(ackBodySchema, req.body);
+    const channel = (await store.getChannel(String(req.params.id))) as ChannelRecord;
+    if (upTo > channel.lastSeq) throw new HttpError(400, 'bad_request', `upTo ${upTo} is beyond the last stored event ${channel.lastSeq}.`);
+    const ackedSeq = await store.ack(channel.id, upTo);
+    res.json({ ackedSeq });
+  });
+
+  router.delete('/:id', auth, async (req, res) => {
+    const id = String(req.params.id);
+    await store.deleteChannel(id);
+    // Subscribers then reconnect and get 401: a deliberate revocation, the one case where they should stop.
+    hub.endChannel(id);
+    res.status(204).end();
+  });
+
+  return router;
+}

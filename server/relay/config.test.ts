@@ -1,0 +1,75 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadRelayConfig, parseByteSize } from './config';
+
+describe('loadRelayConfig', () => {
+  it('applies the documented defaults', () => {
+    const c = loadRelayConfig({});
+    expect(c.host).toBe('127.0.0.1');
+    expect(c.port).toBe(5001);
+    expect(c.publicUrl).toBeUndefined();
+    expect(c.dataDir).toBe(path.resolve('./.lifescore-dev/relay'));
+    expect(c.storage).toEqual({ kind: 'sqlite', file: path.join(c.dataDir, 'relay.sqlite') });
+    expect(c.bodyLimitBytes).toBe(1024 * 1024);
+    expect(c.retention.unackedMs).toBe(30 * 86_400_000);
+    expect(c.retention.ackedMs).toBe(3 * 86_400_000);
+    expect(c.heartbeatMs).toBeLessThanOrEqual(15_000);
+    expect(c.trustProxy).toBe(false);
+    expect(c.appScheme).toBe('lifescore');
+    expect(c.registrationKey).toBeUndefined();
+  });
+
+  it('reads every variable', () => {
+    const c = loadRelayConfig({
+      RELAY_HOST: '0.0.0.0',
+      RELAY_PORT: '0',
+      RELAY_PUBLIC_URL: 'https://relay.example.com/',
+      RELAY_DATA_DIR: '/tmp/relay-x',
+      DATABASE_URL: 'sqlite:///tmp/relay-x/other.db',
+      RELAY_REGISTRATION_KEY: 'k'.repeat(20),
+      RELAY_BODY_LIMIT: '2mb',
+      RELAY_RETENTION_UNACKED_DAYS: '7',
+      RELAY_RETENTION_ACKED_DAYS: '0.5',
+      RELAY_TRUST_PROXY: 'loopback',
+      RELAY_APP_SCHEME: 'lifescore-dev',
+      SMTP_URL: 'smtp://localhost:2525',
+      MAIL_FROM: 'LifeScore <no-reply@example.com>',
+    });
+    expect(c.host).toBe('0.0.0.0');
+    expect(c.port).toBe(0);
+    expect(c.publicUrl).toBe('https://relay.example.com');
+    expect(c.storage.file).toBe('/tmp/relay-x/other.db');
+    expect(c.bodyLimitBytes).toBe(2 * 1024 * 1024);
+    expect(c.retention.unackedMs).toBe(7 * 86_400_000);
+    expect(c.retention.ackedMs).toBe(43_200_000);
+    expect(c.trustProxy).toBe('loopback');
+    expect(c.appScheme).toBe('lifescore-dev');
+    expect(c.smtpUrl).toBe('smtp://localhost:2525');
+  });
+
+  it.each([
+    [{ DATABASE_URL: 'postgres://u:p@db/relay' }, /not yet supported/],
+    [{ DATABASE_URL: 'postgresql://db/relay' }, /not yet supported/],
+    [{ DATABASE_URL: 'mysql://db' }, /DATABASE_URL/],
+    [{ RELAY_PORT: 'abc' }, /RELAY_PORT must be a whole number/],
+    [{ RELAY_PORT: '70000' }, /RELAY_PORT must be at most 65535/],
+    [{ RELAY_BODY_LIMIT: '11mb' }, /RELAY_BODY_LIMIT/],
+    [{ RELAY_BODY_LIMIT: 'lots' }, /RELAY_BODY_LIMIT/],
+    [{ RELAY_PUBLIC_URL: 'ftp://x' }, /RELAY_PUBLIC_URL/],
+    [{ RELAY_PUBLIC_URL: 'https://x/?a=1' }, /RELAY_PUBLIC_URL/],
+    [{ RELAY_REGISTRATION_KEY: 'short' }, /at least 16/],
+    [{ RELAY_HEARTBEAT_MS: '60000' }, /RELAY_HEARTBEAT_MS/],
+    [{ RELAY_APP_SCHEME: 'javascript:' }, /RELAY_APP_SCHEME/],
+    [{ RELAY_RETENTION_ACKED_DAYS: '-1' }, /RELAY_RETENTION_ACKED_DAYS/],
+  ])('rejects %o with a clear message', (env, message) => {
+    expect(() => loadRelayConfig(env)).toThrow(message);
+    expect(() => loadRelayConfig(env)).toThrow(/^Invalid relay configuration/);
+  });
+
+  it('parses byte sizes', () => {
+    expect(parseByteSize('1048576')).toBe(1048576);
+    expect(parseByteSize('512kb')).toBe(524288);
+    expect(parseByteSize('1.5MiB')).toBe(1572864);
+    expect(parseByteSize('1 gb')).toBeUndefined();
+  });
+});

@@ -1,0 +1,155 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const MIB = 1024 * 1024;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Where the relay keeps its event log. Only SQLite today; the interface leaves room for PostgreSQL. */
+export type StorageConfig = { readonly kind: 'sqlite'; readonly file: string };
+
+/** Everything the relay needs, validated and defaulted. Built by loadRelayConfig or by tests. */
+export interface RelayConfig {
+  readonly host: string;
+  readonly port: number;
+  /** Public base URL without trailing slash; undefined means "the URL we listen on" (resolved at start). */
+  readonly publicUrl: string | undefined;
+  readonly dataDir: string;
+  readonly storage: StorageConfig;
+  readonly registrationKey: string | undefined;
+  readonly bodyLimitBytes: number;
+  readonly retention: { readonly unackedMs: number; readonly ackedMs: number; readonly pruneIntervalMs: number };
+  readonly trustProxy: boolean | number | string;
+  readonly heartbeatMs: number;
+  readonly rateLimits: { readonly ingestPerIpPerMinute: number; readonly ingestPerChannelPerMinute: number; readonly apiPerIpPerMinute: number };
+  readonly stream: { readonly maxStreams: number; readonly drainTimeoutMs: number; readonly bufferBytes: number };
+  readonly appScheme: string;
+  readonly logLevel: string;
+  /** Parsed for the mail outbox (a later issue); not used yet. */
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string | undefined;
+}
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const intFrom = (name: string, def: number, min: number, max: number) =>
+  optionalString.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, `${name} must be a whole number`)
+      .transform(Number)
+      .pipe(z.number().int().min(min, `${name} must be at least ${min}`).max(max, `${name} must be at most ${max}`))
+      .optional(),
+  ).transform((v) => v ?? def);
+
+const daysFrom = (name: string, def: number) =>
+  optionalString.pipe(
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?$/, `${name} must be a number of days`)
+      .transform(Number)
+      .pipe(z.number().positive(`${name} must be above 0`).max(3650))
+      .optional(),
+  ).transform((v) => (v ?? def) * DAY_MS);
+
+/** Parses "1048576", "512kb", "1mb", "1.5MiB" into bytes. */
+export function parseByteSize(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib)?$/i.exec(text.trim());
+  if (!m) return undefined;
+  const unit = (m[2] ?? 'b').toLowerCase();
+  const factor = unit === 'b' ? 1 : unit.startsWith('k') ? 1024 : MIB;
+  return Math.floor(Number(m[1]) * factor);
+}
+
+const httpUrl = (name: string) =>
+  optionalString.pipe(
+    z
+      .url({ protocol: /^https?$/, message: `${name} must be an http(s) URL` })
+      .refine((u) => !/[?#]/.test(u), `${name} must not have a query or fragment`)
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional(),
+  );
+
+const envSchema = z.object({
+  RELAY_HOST: optionalString.transform((v) => v ?? '127.0.0.1'),
+  RELAY_PORT: intFrom('RELAY_PORT', 5001, 0, 65535),
+  RELAY_PUBLIC_URL: httpUrl('RELAY_PUBLIC_URL'),
+  RELAY_DATA_DIR: optionalString.transform((v) => path.resolve(v ?? './.lifescore-dev/relay')),
+  DATABASE_URL: optionalString.refine(
+    (v) => v === undefined || !/^postgres(ql)?:/i.test(v),
+    'PostgreSQL (postgres://) is not yet supported by this relay version; unset DATABASE_URL to use SQLite in RELAY_DATA_DIR',
+  ).refine((v) => v === undefined || /^(sqlite|file):/i.test(v), 'DATABASE_URL must be sqlite:<path> or file:<path>'),
+  RELAY_REGISTRATION_KEY: optionalString.refine((v) => v === undefined || v.length >= 16, 'RELAY_REGISTRATION_KEY must be at least 16 characters'),
+  RELAY_BODY_LIMIT: optionalString.transform((v, ctx) => {
+    if (v === undefined) return MIB;
+    const bytes = parseByteSize(v);
+    if (bytes === undefined || bytes < 1024 || bytes > 10 * MIB) {
+      ctx.addIssue({ code: 'custom', message: 'RELAY_BODY_LIMIT must be a size between 1kb and 10mb (e.g. 1048576, 512kb, 2mb)' });
+      return z.NEVER;
+    }
+    return bytes;
+  }),
+  RELAY_RETENTION_UNACKED_DAYS: daysFrom('RELAY_RETENTION_UNACKED_DAYS', 30),
+  RELAY_RETENTION_ACKED_DAYS: daysFrom('RELAY_RETENTION_ACKED_DAYS', 3),
+  RELAY_PRUNE_INTERVAL_MS: intFrom('RELAY_PRUNE_INTERVAL_MS', 10 * 60_000, 1000, DAY_MS),
+  RELAY_TRUST_PROXY: optionalString.transform((v): boolean | number | string => {
+    if (v === undefined || v === 'false') return false;
+    if (v === 'true') return true;
+    if (/^\d+$/.test(v)) return Number(v);
+    return v; // express accepts 'loopback', IPs and CIDRs, comma separated
+  }),
+  RELAY_HEARTBEAT_MS: intFrom('RELAY_HEARTBEAT_MS', 15_000, 50, 15_000),
+  RELAY_RATE_LIMIT_IP_PER_MIN: intFrom('RELAY_RATE_LIMIT_IP_PER_MIN', 3000, 1, 1_000_000),
+  RELAY_RATE_LIMIT_CHANNEL_PER_MIN: intFrom('RELAY_RATE_LIMIT_CHANNEL_PER_MIN', 600, 1, 1_000_000),
+  RELAY_RATE_LIMIT_API_PER_MIN: intFrom('RELAY_RATE_LIMIT_API_PER_MIN', 600, 1, 1_000_000),
+  RELAY_MAX_STREAMS: intFrom('RELAY_MAX_STREAMS', 10_000, 1, 1_000_000),
+  RELAY_STREAM_DRAIN_TIMEOUT_MS: intFrom('RELAY_STREAM_DRAIN_TIMEOUT_MS', 30_000, 100, 600_000),
+  RELAY_APP_SCHEME: optionalString
+    .refine((v) => v === undefined || /^[a-z][a-z0-9+.-]{1,31}$/.test(v), 'RELAY_APP_SCHEME must be a URL scheme like lifescore')
+    .transform((v) => v ?? 'lifescore'),
+  RELAY_LOG_LEVEL: optionalString
+    .refine((v) => v === undefined || ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(v), 'RELAY_LOG_LEVEL must be a pino level')
+    .transform((v) => v ?? 'info'),
+  SMTP_URL: optionalString.refine((v) => v === undefined || URL.canParse(v), 'SMTP_URL must be a URL (smtp://, smtps://)'),
+  MAIL_FROM: optionalString,
+});
+
+function storageFrom(databaseUrl: string | undefined, dataDir: string): StorageConfig {
+  if (databaseUrl === undefined) return { kind: 'sqlite', file: path.join(dataDir, 'relay.sqlite') };
+  const rest = databaseUrl.replace(/^(sqlite|file):(\/\/)?/i, '');
+  return { kind: 'sqlite', file: path.resolve(dataDir, decodeURIComponent(rest)) };
+}
+
+/** Reads and validates the relay's environment; throws an Error listing every invalid variable. */
+export function loadRelayConfig(env: NodeJS.ProcessEnv): RelayConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || 'env'}: ${i.message}`);
+    throw new Error(`Invalid relay configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    host: e.RELAY_HOST,
+    port: e.RELAY_PORT,
+    publicUrl: e.RELAY_PUBLIC_URL,
+    dataDir: e.RELAY_DATA_DIR,
+    storage: storageFrom(e.DATABASE_URL, e.RELAY_DATA_DIR),
+    registrationKey: e.RELAY_REGISTRATION_KEY,
+    bodyLimitBytes: e.RELAY_BODY_LIMIT,
+    retention: { unackedMs: e.RELAY_RETENTION_UNACKED_DAYS, ackedMs: e.RELAY_RETENTION_ACKED_DAYS, pruneIntervalMs: e.RELAY_PRUNE_INTERVAL_MS },
+    trustProxy: e.RELAY_TRUST_PROXY,
+    heartbeatMs: e.RELAY_HEARTBEAT_MS,
+    rateLimits: {
+      ingestPerIpPerMinute: e.RELAY_RATE_LIMIT_IP_PER_MIN,
+      ingestPerChannelPerMinute: e.RELAY_RATE_LIMIT_CHANNEL_PER_MIN,
+      apiPerIpPerMinute: e.RELAY_RATE_LIMIT_API_PER_MIN,
+    },
+    stream: { maxStreams: e.RELAY_MAX_STREAMS, drainTimeoutMs: e.RELAY_STREAM_DRAIN_TIMEOUT_MS, bufferBytes: 256 * 1024 },
+    appScheme: e.RELAY_APP_SCHEME,
+    logLevel: e.RELAY_LOG_LEVEL,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+  });
+}

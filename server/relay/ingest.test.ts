@@ -1,0 +1,150 @@
+import fs from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { pullResponseSchema } from '../../common/relay';
+import { calSignature } from './crypto';
+import { createChannel, postWebhook, setSecret, startRelay, tempDir, testConfig, type TestRelay } from './test-support';
+
+const running: TestRelay[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const r of running.splice(0)) await r.relay.stop();
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+async function relay(env: Record<string, string> = {}) {
+  const dir = tempDir();
+  dirs.push(dir);
+  const r = await startRelay(testConfig(dir, env));
+  running.push(r);
+  return r;
+}
+async function lastSeq(url: string, id: string, token: string): Promise<number> {
+  const res = await fetch(`${url}/api/channels/${id}/events?limit=1000`, { headers: { authorization: `Bearer ${token}` } });
+  return pullResponseSchema.parse(await res.json()).lastSeq;
+}
+const SECRET = 'webhook-secret-0123456789';
+const PING = JSON.stringify({ triggerEvent: 'PING', createdAt: new Date(0).toISOString(), payload: { type: 'Test', title: 'Test trigger event' } });
+const errorCode = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
+
+describe('POST /hooks/:channel', () => {
+  it('stores a signed webhook and answers 200 with its sequence; PING is stored like any event', async () => {
+    const { url } = await relay();
+    const ch = await createChannel(url);
+    await setSecret(url, ch, SECRET);
+    const res = await postWebhook(ch.ingestUrl, PING, { secret: SECRET, headers: { 'x-cal-webhook-version': '2021-10-20' } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ received: true, seq: 1 });
+    const pulled = pullResponseSchema.parse(await (await fetch(`${url}/api/channels/${ch.id}/events`, { headers: { authorization: `Bearer ${ch.token}` } })).json());
+    expect(Buffer.from(pulled.events[0]!.bodyBase64, 'base64').toString()).toBe(PING);
+    expect(pulled.events[0]!.headers['x-cal-signature-256']).toBe(calSignature(SECRET, Buffer.from(PING)));
+    expect(pulled.events[0]!.headers['x-cal-webhook-version']).toBe('2021-10-20');
+  });
+
+  it('accepts the legacy X-Cal-Signature header', async () => {
+    const { url } = await relay();
+    const ch = await createChannel(url);
+    await setSecret(url, ch, SECRET);
+    const res = await postWebhook(ch.ingestUrl, PING, { headers: { 'x-cal-signature': calSignature(SECRET, Buffer.from(PING)) } });
+    expect(res.status).toBe(200);
+  });
+
+  it('answers every rejection precisely and stores none of them', async () => {
+    const { url } = await relay({ RELAY_BODY_LIMIT: '2kb' });
+    const ch = await createChannel(url);
+    await setSecret(url, ch, SECRET);
+    const cases: Array<[string, Promise<Response>, number, string]> = [
+      ['missing signature', postWebhook(ch.ingestUrl, PING), 401, 'invalid_signature'],
+      ['wrong signature', postWebhook(ch.ingestUrl, PING, { secret: 'another-secret-0123456' }), 401, 'invalid_signature'],
+      ['no-secret-provided', postWebhook(ch.ingestUrl, PING, { headers: { 'x-cal-signature-256': 'no-secret-provided' } }), 401, 'invalid_signature'],
+      ['tampered body', postWebhook(ch.ingestUrl, PING, { headers: { 'x-cal-signature-256': calSignature(SECRET, Buffer.from(PING + ' ')) } }), 401, 'invalid_signature'],
+      ['unknown channel', postWebhook(`${url}/hooks/${'q'.repeat(24)}`, PING, { secret: SECRET }), 404, 'not_found'],
+      ['malformed channel', postWebhook(`${url}/hooks/bad!id`, PING, { secret: SECRET }), 404, 'not_found'],
+      ['not JSON', postWebhook(ch.ingestUrl, '{"triggerEvent":', { secret: SECRET }), 400, 'invalid_json'],
+      ['empty body', postWebhook(ch.ingestUrl, '', { secret: SECRET }), 400, 'invalid_json'],
+      ['invalid UTF-8', postWebhook(ch.ingestUrl, Buffer.from([0x22, 0xff, 0x22]), { secret: SECRET }), 400, 'invalid_json'],
+      ['too large', postWebhook(ch.ingestUrl, JSON.stringify({ pad: 'x'.repeat(3000) }), { secret: SECRET }), 413, 'payload_too_large'],
+      ['form body', postWebhook(ch.ingestUrl, 'a=1', { secret: SECRET, headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'unsupported_media_type'],
+      ['text/plain', postWebhook(ch.ingestUrl, PING, { secret: SECRET, headers: { 'content-type': 'text/plain' } }), 415, 'unsupported_media_type'],
+      ['gzip', postWebhook(ch.ingestUrl, PING, { secret: SECRET, headers: { 'content-encoding': 'gzip' } }), 415, 'unsupported_media_type'],
+    ];
+    for (const [name, pending, status, code] of cases) {
+      const res = await pending;
+      expect([name, res.status]).toEqual([name, status]);
+      expect([name, await errorCode(res)]).toEqual([name, code]);
+    }
+    expect(await lastSeq(url, ch.id, ch.token)).toBe(0);
+    // And the channel still works afterwards: one bad request never breaks the relay.
+    expect((await postWebhook(ch.ingestUrl, PING, { secret: SECRET })).status).toBe(200);
+  });
+
+  it('skips the signature check while no secret is set, and accepts +json types with charset', async () => {
+    const { url } = await relay();
+    const ch = await createChannel(url);
+    expect((await postWebhook(ch.ingestUrl, '{"a":1}', { headers: { 'content-type': 'application/json; charset=utf-8' } })).status).toBe(200);
+    expect((await postWebhook(ch.ingestUrl, '{"a":1}', { headers: { 'content-type': 'application/vnd.cal+json' } })).status).toBe(200);
+  });
+
+  it('rate limits per channel (429, nothing stored) without affecting other channels', async () => {
+    const { url } = await relay({ RELAY_RATE_LIMIT_CHANNEL_PER_MIN: '3' });
+    const a = await createChannel(url);
+    const b = await createChannel(url);
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await postWebhook(a.ingestUrl, '{}')).status);
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    const limited = await postWebhook(a.ingestUrl, '{}');
+    expect(await errorCode(limited)).toBe('rate_limited');
+    expect(limited.headers.get('retry-after')).not.toBeNull();
+    expect((await postWebhook(b.ingestUrl, '{}')).status).toBe(200);
+    expect(await lastSeq(url, a.id, a.token)).toBe(3);
+  });
+
+  it('rate limits per IP across channels', async () => {
+    const { url } = await relay({ RELAY_RATE_LIMIT_IP_PER_MIN: '2' });
+    const a = await createChannel(url);
+    const b = await createChannel(url);
+    expect((await postWebhook(a.ingestUrl, '{}')).status).toBe(200);
+    expect((await postWebhook(b.ingestUrl, '{}')).status).toBe(200);
+    expect((await postWebhook(b.ingestUrl, '{}')).status).toBe(429);
+    expect(await lastSeq(url, b.id, b.token)).toBe(1);
+  });
+
+  it('does not redirect, even with a trailing slash', async () => {
+    const { url } = await relay();
+    const ch = await createChannel(url);
+    const res = await fetch(`${ch.ingestUrl}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', redirect: 'manual' });
+    expect(res.status).toBe(200);
+  });
+
+  it('finishes in-flight commits on graceful stop: every 2xx survives a restart', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const first = await startRelay(testConfig(dir));
+    const ch = await createChannel(first.url);
+    const posts = Array.from({ length: 60 }, (_, i) =>
+      postWebhook(ch.ingestUrl, `{"i":${i}}`).then(
+        (res) => (res.status === 200 ? i : -1),
+        () => -1,
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 5));
+    await first.relay.stop();
+    const ok = (await Promise.all(posts)).filter((i) => i >= 0);
+    const second = await startRelay(testConfig(dir));
+    running.push(second);
+    const res = await fetch(`${second.url}/api/channels/${ch.id}/events?limit=1000`, { headers: { authorization: `Bearer ${ch.token}` } });
+    const stored = pullResponseSchema.parse(await res.json()).events.map((e) => (JSON.parse(Buffer.from(e.bodyBase64, 'base64').toString()) as { i: number }).i);
+    for (const i of ok) expect(stored).toContain(i);
+    expect(new Set(stored).size).toBe(stored.length);
+  });
+
+  it('commits concurrent webhooks with unique consecutive sequences, each before its 2xx', async () => {
+    const { url, relay: r } = await relay();
+    const ch = await createChannel(url);
+    const stored: number[] = [];
+    r.onEventStored((id, e) => id === ch.id && stored.push(e.seq));
+    const responses = await Promise.all(Array.from({ length: 100 }, (_, i) => postWebhook(ch.ingestUrl, `{"i":${i}}`)));
+    const seqs = await Promise.all(responses.map(async (res) => ((await res.json()) as { seq: number }).seq));
+    expect([...seqs].sort((x, y) => x - y)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect(stored.sort((x, y) => x - y)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect(await lastSeq(url, ch.id, ch.token)).toBe(100);
+  });
+});

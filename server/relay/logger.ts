@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pino, type Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+
+/** Paths pino must blank wherever they appear: credentials and signatures are never logged. */
+const REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-cal-signature-256"]',
+  'req.headers["x-cal-signature"]',
+  'res.headers["set-cookie"]',
+  'token',
+  'secret',
+  'registrationKey',
+  '*.token',
+  '*.secret',
+];
+
+/** The relay's structured JSON logger. */
+export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+  const options = { name: 'lifescore-relay', level, redact: { paths: REDACT, censor: '[redacted]' } };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+/** Request logging with request ids; the URL is logged without its query (OAuth codes and state live there). */
+export function createHttpLogger(logger: Logger) {
+  return pinoHttp({
+    logger,
+    genReqId(req: IncomingMessage, res: ServerResponse) {
+      const incoming = req.headers['x-request-id'];
+      const id = typeof incoming === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
+    serializers: {
+      req(req: { id: unknown; method: string; url: string; headers: Record<string, unknown>; remoteAddress?: string }) {
+        const h = req.headers;
+        return {
+          id: req.id,
+          method: req.method,
+          path: String(req.url).split('?')[0],
+          remoteAddress: req.remoteAddress,
+          userAgent: h['user-agent'],
+          contentLength: h['content-length'],
+        };
+      },
+    },
+    customLogLevel(_req, res, err) {
+      if (err || res.statusCode >= 500) return 'error';
+      if (res.statusCode >= 400) return 'warn';
+      return 'info';
+    },
+  });
+}

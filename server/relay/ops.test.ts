@@ -1,0 +1,150 @@
+import fs from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StorageConfig } from './config';
+import { channelLabel } from './crypto';
+import { openStore } from './store/open-store';
+import type { RelayStore } from './store/types';
+import { createChannel, postWebhook, readSse, setSecret, startRelay, tempDir, testConfig, type TestRelay } from './test-support';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+async function waitUntil(cond: () => Promise<boolean>, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+async function relay(env: Record<string, string> = {}): Promise<TestRelay> {
+  const dir = tempDir();
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const r = await startRelay(testConfig(dir, env));
+  cleanups.push(() => r.relay.stop());
+  return r;
+}
+
+describe('OAuth bounce page', () => {
+  it('hands code and state to the app scheme, escaped, with a button and strict headers', async () => {
+    const { url } = await relay();
+    const state = 'st"><script>alert(1)</script>&x=1';
+    const res = await fetch(`${url}/oauth/calcom/callback?code=abc123&state=${encodeURIComponent(state)}&extra=nope`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toMatch(/script-src 'nonce-[A-Za-z0-9+/=]+'/);
+    const html = await res.text();
+    expect(html).not.toContain('<script>alert');
+    const href = /<a id="open" class="button" href="([^"]*)">Open LifeScore Consultant<\/a>/.exec(html)?.[1];
+    const target = new URL(href!.replace(/&#(\d+);/g, (_m, c: string) => String.fromCharCode(Number(c))));
+    expect(target.protocol).toBe('lifescore:');
+    expect(target.host + target.pathname).toBe('calcom/callback');
+    expect(Object.fromEntries(target.searchParams)).toEqual({ code: 'abc123', state });
+    const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(html).toContain(`<script nonce="${nonce}">`);
+  });
+
+  it('passes an OAuth error on, uses RELAY_APP_SCHEME, and answers 400 without code or error', async () => {
+    const { url } = await relay({ RELAY_APP_SCHEME: 'lifescore-dev' });
+    const denied = await (await fetch(`${url}/oauth/calcom/callback?error=access_denied&state=s1`)).text();
+    expect(denied).toContain('href="lifescore-dev://calcom/callback?state=s1&#38;error=access_denied"');
+    expect((await fetch(`${url}/oauth/calcom/callback?state=s1`)).status).toBe(400);
+  });
+});
+
+describe('storage outages', () => {
+  it('answers 503 on health and ingest, counts storage errors, and never a non-200 to a subscriber', async () => {
+    let failing = false;
+    const dir = tempDir();
+    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const flaky = (config: StorageConfig): RelayStore => {
+      const real = openStore(config);
+      return new Proxy(real, {
+        get(target, prop, receiver) {
+          const v = Reflect.get(target, prop, receiver) as unknown;
+          if (typeof v !== 'function' || prop === 'close') return v;
+          return (...args: unknown[]) => (failing ? Promise.reject(new Error('disk gone')) : (v as (...a: unknown[]) => unknown).apply(target, args));
+        },
+      });
+    };
+    const { url, relay: r } = await startRelay(testConfig(dir), { openStore: flaky });
+    cleanups.push(() => r.stop());
+    const ch = await createChannel(url);
+    failing = true;
+    const health = await fetch(`${url}/healthz`);
+    expect(health.status).toBe(503);
+    const ingest = await postWebhook(ch.ingestUrl, '{}');
+    expect(ingest.status).toBe(503);
+    expect(((await ingest.json()) as { error: { code: string } }).error.code).toBe('storage_unavailable');
+    const sse = await readSse(ch.streamUrl, { authorization: `Bearer ${ch.token}` }, 'never-appears', 3000);
+    expect(sse.status).toBe(200);
+    expect(sse.text).toMatch(/^retry: \d+\n\n$/);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(Number(/relay_storage_errors_total (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(3);
+    failing = false;
+    expect((await postWebhook(ch.ingestUrl, '{}')).status).toBe(200);
+  });
+});
+
+describe('operations', () => {
+  it('reports health when storage answers', async () => {
+    const { url } = await relay();
+    const ok = await fetch(`${url}/healthz`);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ status: 'ok' });
+  });
+
+  it('prunes in the background: acked events after the short window, unacked after the long one', async () => {
+    let clock = Date.now();
+    const dir = tempDir();
+    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const { url, relay: r } = await startRelay(testConfig(dir, { RELAY_PRUNE_INTERVAL_MS: '1000' }), { now: () => clock });
+    cleanups.push(() => r.stop());
+    const ch = await createChannel(url);
+    for (let i = 0; i < 3; i++) await postWebhook(ch.ingestUrl, '{}');
+    const auth = { authorization: `Bearer ${ch.token}` };
+    await fetch(`${url}/api/channels/${ch.id}/ack`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"upTo":2}' });
+    const oldest = async () => ((await (await fetch(`${url}/api/channels/${ch.id}/events`, { headers: auth })).json()) as { oldestSeq: number }).oldestSeq;
+    clock += 4 * 86_400_000; // past the 3-day acked window, inside the 30-day one
+    await waitUntil(async () => (await oldest()) === 3, 5000);
+    clock += 27 * 86_400_000;
+    await waitUntil(async () => (await oldest()) === 0, 5000);
+  });
+
+  it('exposes Prometheus metrics with hashed channel labels', async () => {
+    const { url } = await relay();
+    const ch = await createChannel(url);
+    await postWebhook(ch.ingestUrl, '{}');
+    await postWebhook(ch.ingestUrl, '{');
+    const sse = readSse(ch.streamUrl, { authorization: `Bearer ${ch.token}` }, 'id: 1');
+    await sse;
+    const text = await (await fetch(`${url}/metrics`)).text();
+    expect(text).toMatch(/relay_ingest_total\{outcome="stored"\} 1/);
+    expect(text).toMatch(/relay_ingest_total\{outcome="invalid_json"\} 1/);
+    expect(text).toMatch(/relay_ingest_duration_seconds_bucket\{le="0.1",outcome="stored"\} 1/);
+    expect(text).toContain('relay_open_streams');
+    expect(text).toContain('relay_storage_errors_total 0');
+    expect(text).toContain(`relay_channel_backlog{channel="${channelLabel(ch.id)}"} 1`);
+    expect(text).not.toContain(ch.id);
+  });
+
+  it('logs structured requests with ids, and never tokens, secrets, signatures or OAuth codes', async () => {
+    const { url, logs } = await relay();
+    const ch = await createChannel(url);
+    const secret = 'very-secret-webhook-key-42';
+    await setSecret(url, ch, secret);
+    const res = await postWebhook(ch.ingestUrl, '{"a":1}', { secret, headers: { 'x-request-id': 'req-abc-1' } });
+    expect(res.headers.get('x-request-id')).toBe('req-abc-1');
+    await fetch(`${url}/api/channels/${ch.id}/events`, { headers: { authorization: `Bearer ${ch.token}` } });
+    await fetch(`${url}/oauth/calcom/callback?code=oauth-code-xyz&state=state-xyz`);
+    await new Promise((r) => setTimeout(r, 100));
+    const text = logs();
+    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.some((l) => (l.req as { id?: string } | undefined)?.id === 'req-abc-1')).toBe(true);
+    for (const needle of [ch.token, secret, 'oauth-code-xyz', 'state-xyz', 'Bearer']) expect(text).not.toContain(needle);
+    expect(text).not.toMatch(/[0-9a-f]{64}/);
+  });
+});

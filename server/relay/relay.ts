@@ -1,0 +1,157 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RelayConfig, StorageConfig } from './config';
+import { createApp } from './app';
+import { GroupCommitter } from './committer';
+import { trackConnections } from './connection-tracker';
+import { createLogger } from './logger';
+import { createMetrics } from './metrics';
+import { StreamHub } from './stream-hub';
+import { openStore } from './store/open-store';
+import type { RelayStore, StoredEvent } from './store/types';
+
+/** Called after an event is durably committed (mail outbox and other later features hook in here). */
+export type EventStoredListener = (channelId: string, event: StoredEvent) => void;
+
+/** A running (or startable) relay. */
+export interface Relay {
+  /** Opens storage, listens, and resolves with the base URL (the real port when RELAY_PORT is 0). */
+  start(): Promise<string>;
+  /** Stops accepting, finishes in-flight commits, ends streams, closes storage. */
+  stop(): Promise<void>;
+  /** Base URL it listens on (empty before start). */
+  readonly url: string;
+  /** Subscribes to committed events; returns an unsubscribe function. */
+  onEventStored(listener: EventStoredListener): () => void;
+  /** Runs one retention pass now; resolves with the number of events deleted. */
+  prune(): Promise<number>;
+}
+
+/** Options for embedding and tests: an injectable clock (retention, receivedAt) and log destination. */
+export interface RelayOptions {
+  readonly now?: () => number;
+  /** Where JSON logs go (default stdout). */
+  readonly logDestination?: NodeJS.WritableStream;
+  /** Opens the storage (default: the adapter named by config.storage). */
+  readonly openStore?: (config: StorageConfig) => RelayStore;
+}
+
+function formatUrl(host: string, port: number): string {
+  const h = host.includes(':') ? `[${host}]` : host;
+  return `http://${h}:${port}`;
+}
+
+/** Creates the relay; nothing runs until start(). */
+export function createRelay(config: RelayConfig, options: RelayOptions = {}): Relay {
+  const now = options.now ?? Date.now;
+  const logger = createLogger(config.logLevel, options.logDestination);
+  const listeners = new Set<EventStoredListener>();
+  const hub = new StreamHub();
+  let store: RelayStore | undefined;
+  let server: http.Server | undefined;
+  let connections: { closeIdle(): void } | undefined;
+  let committer: GroupCommitter | undefined;
+  let pruneTimer: NodeJS.Timeout | undefined;
+  let url = '';
+  let shuttingDown = false;
+  let stopping: Promise<void> | undefined;
+  const metrics = createMetrics(
+    () => store,
+    (err) => logger.error({ err }, 'metrics storage read failed'),
+  );
+
+  const prune = async (): Promise<number> => {
+    if (!store) return 0;
+    const t = now();
+    const n = await store.prune({ unackedBefore: t - config.retention.unackedMs, ackedBefore: t - config.retention.ackedMs });
+    if (n > 0) logger.info({ deleted: n }, 'retention pruned events');
+    return n;
+  };
+
+  return {
+    get url() {
+      return url;
+    },
+    onEventStored(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    prune,
+    async start() {
+      if (server) throw new Error('relay already started');
+      fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+      const s = (options.openStore ?? openStore)(config.storage);
+      store = s;
+      committer = new GroupCommitter(s, (outcomes) => {
+        const woken = new Set<string>();
+        for (const o of outcomes) {
+          if (!o.ok) continue;
+          woken.add(o.event.channelId);
+          for (const l of listeners) {
+            try {
+              l(o.event.channelId, o.event);
+            } catch (err) {
+              logger.error({ err }, 'onEventStored listener failed');
+            }
+          }
+        }
+        for (const id of woken) hub.wake(id);
+      });
+      const app = createApp({
+        config,
+        store: s,
+        committer,
+        hub,
+        metrics,
+        logger,
+        now,
+        publicUrl: () => config.publicUrl ?? url,
+        isShuttingDown: () => shuttingDown,
+      });
+      const srv = http.createServer(app);
+      connections = trackConnections(srv);
+      // Slow-loris guard for ingest; streams disable the socket timeout themselves.
+      srv.headersTimeout = 20_000;
+      srv.requestTimeout = 60_000;
+      server = srv;
+      await new Promise<void>((resolve, reject) => {
+        srv.once('error', reject);
+        srv.listen(config.port, config.host, () => {
+          srv.off('error', reject);
+          resolve();
+        });
+      });
+      url = formatUrl(config.host, (srv.address() as AddressInfo).port);
+      void prune().catch((err: unknown) => logger.error({ err }, 'retention pass failed'));
+      pruneTimer = setInterval(() => void prune().catch((err: unknown) => logger.error({ err }, 'retention pass failed')), config.retention.pruneIntervalMs);
+      pruneTimer.unref();
+      logger.info({ url, publicUrl: config.publicUrl ?? url }, 'relay listening');
+      return url;
+    },
+    stop() {
+      stopping ??= (async () => {
+        shuttingDown = true;
+        clearInterval(pruneTimer);
+        const srv = server;
+        const closed = srv ? new Promise<void>((r) => srv.close(() => r())) : Promise.resolve();
+        // End streams so clients reconnect (to us after a restart, or to another instance) instead of hanging.
+        hub.endAll();
+        await committer?.drain();
+        // Connections become idle as their last response finishes; keep closing them until none is left, and
+        // cut whatever is still open after the grace period (in-flight ingests have committed by then).
+        connections?.closeIdle();
+        const idle = setInterval(() => connections?.closeIdle(), 50);
+        const force = setTimeout(() => srv?.closeAllConnections(), 5000);
+        await closed;
+        clearInterval(idle);
+        clearTimeout(force);
+        // Requests cut by the grace timeout may still have appends queued: commit them before closing storage.
+        await committer?.drain();
+        await store?.close();
+        logger.info('relay stopped');
+      })();
+      return stopping;
+    },
+  };
+}

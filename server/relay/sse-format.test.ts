@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { streamMessageSchema } from '../../common/relay';
+import { formatMessage, formatRetry, isReencoded, parseCursor, smeePayload } from './sse-format';
+import type { StoredEvent } from './store/types';
+
+const event = (body: string, headers: Record<string, string> = {}): StoredEvent => ({
+  channelId: 'c'.repeat(24),
+  seq: 7,
+  receivedAt: 0,
+  contentType: 'application/json',
+  headers,
+  query: { a: '1' },
+  body: Buffer.from(body, 'utf8'),
+});
+
+describe('sse format', () => {
+  it.each([
+    ['{"a":1}', false],
+    ['{"triggerEvent":"PING","payload":{"title":"Caf\u00e9"}}', false],
+    ['{ "a": 1 }', true],
+    ['{\n  "a": 1\n}', true],
+    ['{"u":"https:\\/\\/x"}', true],
+    ['{"n":"Caf\\u00e9"}', true],
+    ['{"big":9007199254740993}', true],
+    ['{"f":1.0}', true],
+  ])('isReencoded(%s) = %s', (raw, expected) => {
+    const buf = Buffer.from(raw, 'utf8');
+    expect(isReencoded(buf, JSON.parse(raw))).toBe(expected);
+  });
+
+  it('emits only the safe headers plus relay ids, and body/query', () => {
+    const data = smeePayload(
+      event('{"a":1}', {
+        'x-cal-signature-256': 'ab'.repeat(32),
+        'x-cal-webhook-version': '2021-10-20',
+        'user-agent': 'x',
+        'transfer-encoding': 'chunked',
+        'x-cal-signature': 'legacy',
+      }),
+    );
+    expect(Object.keys(data).sort()).toEqual(
+      ['body', 'content-type', 'query', 'x-cal-signature-256', 'x-cal-webhook-version', 'x-relay-channel', 'x-relay-seq'].sort(),
+    );
+    expect(data['x-relay-seq']).toBe('7');
+    expect(streamMessageSchema.parse(data).body).toEqual({ a: 1 });
+  });
+
+  it('flags re-encoded bodies and drops over-long header values', () => {
+    const data = smeePayload(event('{ "a": 1 }', { 'x-cal-webhook-version': 'v'.repeat(2000) }));
+    expect(data['x-relay-body-reencoded']).toBe('true');
+    expect(data['x-cal-webhook-version']).toBeUndefined();
+  });
+
+  it('writes one message with id and single-line data', () => {
+    const text = formatMessage(event('{\n"a":"line\\nbreak"\n}'));
+    expect(text.startsWith('id: 7\ndata: {')).toBe(true);
+    expect(text.endsWith('}\n\n')).toBe(true);
+    expect(text.split('\n')).toHaveLength(4);
+  });
+
+  it('jitters retry between 1 and 5 seconds', () => {
+    expect(formatRetry(1000, 5000, () => 0)).toBe('retry: 1000\n\n');
+    expect(formatRetry(1000, 5000, () => 1)).toBe('retry: 5000\n\n');
+  });
+
+  it.each([
+    ['12', 12],
+    ['0', 0],
+    [' 3 ', 3],
+    ['-1', undefined],
+    ['abc', undefined],
+    ['1e3', undefined],
+    [undefined, undefined],
+  ])('parseCursor(%s)', (v, expected) => expect(parseCursor(v)).toBe(expected));
+});

@@ -1,0 +1,145 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { migrate } from './sqlite-migrations';
+import type { AppendOutcome, ChannelBounds, ChannelRecord, NewEvent, ProfileRecord, RelayStore, StoredEvent } from './types';
+
+interface ChannelRow {
+  id: string;
+  token_hash: Buffer;
+  secret: string | null;
+  created_at: number;
+  last_seq: number;
+  acked_seq: number;
+}
+interface EventRow {
+  channel_id: string;
+  seq: number;
+  received_at: number;
+  content_type: string;
+  headers: string;
+  query: string;
+  body: Buffer;
+}
+
+const toEvent = (r: EventRow): StoredEvent => ({
+  channelId: r.channel_id,
+  seq: r.seq,
+  receivedAt: r.received_at,
+  contentType: r.content_type,
+  headers: JSON.parse(r.headers) as Record<string, string>,
+  query: JSON.parse(r.query) as Record<string, string>,
+  body: r.body,
+});
+
+/** Opens (creating if needed) the SQLite event log: WAL + synchronous=FULL so a resolved write survives power loss. */
+export function openSqliteStore(file: string): RelayStore {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // FULL (not NORMAL): in WAL mode NORMAL may lose the last commits on power loss, and we answer 2xx after commit.
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+
+  const s = {
+    insertChannel: db.prepare('INSERT INTO channels (id, token_hash, created_at) VALUES (?, ?, ?)'),
+    getChannel: db.prepare<[string], ChannelRow>('SELECT * FROM channels WHERE id = ?'),
+    setSecret: db.prepare('UPDATE channels SET secret = ? WHERE id = ?'),
+    deleteEvents: db.prepare('DELETE FROM events WHERE channel_id = ?'),
+    deleteChannel: db.prepare('DELETE FROM channels WHERE id = ?'),
+    nextSeq: db.prepare<[string], { last_seq: number }>('UPDATE channels SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq'),
+    insertEvent: db.prepare(
+      'INSERT INTO events (channel_id, seq, received_at, content_type, headers, query, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    listEvents: db.prepare<[string, number, number], EventRow>('SELECT * FROM events WHERE channel_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
+    oldest: db.prepare<[string], { m: number | null }>('SELECT MIN(seq) AS m FROM events WHERE channel_id = ?'),
+    ack: db.prepare('UPDATE channels SET acked_seq = MAX(acked_seq, MIN(?, last_seq)) WHERE id = ?'),
+    prune: db.prepare(
+      `DELETE FROM events WHERE received_at < @unackedBefore
+         OR (received_at < @ackedBefore AND seq <= (SELECT acked_seq FROM channels c WHERE c.id = events.channel_id))`,
+    ),
+    backlog: db.prepare<[], { channelId: string; count: number }>(
+      `SELECT c.id AS channelId, COUNT(e.seq) AS count FROM channels c
+         LEFT JOIN events e ON e.channel_id = c.id AND e.seq > c.acked_seq GROUP BY c.id`,
+    ),
+    ping: db.prepare('SELECT 1'),
+    slugOwner: db.prepare<[string], { channel_id: string }>('SELECT channel_id FROM profiles WHERE slug = ?'),
+    upsertProfile: db.prepare(
+      `INSERT INTO profiles (channel_id, slug, body, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT(channel_id) DO UPDATE SET slug = excluded.slug, body = excluded.body, updated_at = excluded.updated_at`,
+    ),
+    profileBySlug: db.prepare<[string], { channel_id: string; slug: string; body: string; updated_at: number }>('SELECT * FROM profiles WHERE slug = ?'),
+  };
+  const putProfile = db.transaction((p: ProfileRecord): 'ok' | 'slug_taken' | 'channel_not_found' => {
+    if (!s.getChannel.get(p.channelId)) return 'channel_not_found';
+    const owner = s.slugOwner.get(p.slug);
+    if (owner && owner.channel_id !== p.channelId) return 'slug_taken';
+    s.upsertProfile.run(p.channelId, p.slug, p.body, p.updatedAt);
+    return 'ok';
+  });
+
+  const append = db.transaction((batch: readonly NewEvent[]): AppendOutcome[] =>
+    batch.map((e) => {
+      const row = s.nextSeq.get(e.channelId);
+      if (!row) return { ok: false, reason: 'channel_not_found' } as const;
+      s.insertEvent.run(e.channelId, row.last_seq, e.receivedAt, e.contentType, JSON.stringify(e.headers), JSON.stringify(e.query), e.body);
+      return { ok: true, event: { ...e, seq: row.last_seq } } as const;
+    }),
+  );
+  const remove = db.transaction((id: string) => {
+    s.deleteEvents.run(id); // profiles go by ON DELETE CASCADE
+    return s.deleteChannel.run(id).changes > 0;
+  });
+
+  let open = true;
+  const guard = <T>(fn: () => T): Promise<T> => {
+    try {
+      if (!open) throw new Error('relay store is closed');
+      return Promise.resolve(fn());
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  };
+
+  return {
+    createChannel: (c) => guard(() => void s.insertChannel.run(c.id, c.tokenHash, c.createdAt)),
+    getChannel: (id) =>
+      guard((): ChannelRecord | undefined => {
+        const r = s.getChannel.get(id);
+        return r && { id: r.id, tokenHash: r.token_hash, secret: r.secret, createdAt: r.created_at, lastSeq: r.last_seq, ackedSeq: r.acked_seq };
+      }),
+    setSecret: (id, secret) => guard(() => s.setSecret.run(secret, id).changes > 0),
+    deleteChannel: (id) => guard(() => remove(id)),
+    appendEvents: (batch) => guard(() => append(batch)),
+    listEvents: (channelId, afterSeq, limit) => guard(() => s.listEvents.all(channelId, afterSeq, limit).map(toEvent)),
+    bounds: (channelId) =>
+      guard((): ChannelBounds | undefined => {
+        const c = s.getChannel.get(channelId);
+        if (!c) return undefined;
+        return { lastSeq: c.last_seq, oldestSeq: s.oldest.get(channelId)?.m ?? 0, ackedSeq: c.acked_seq };
+      }),
+    ack: (channelId, upTo) =>
+      guard(() => {
+        s.ack.run(upTo, channelId);
+        return s.getChannel.get(channelId)?.acked_seq ?? 0;
+      }),
+    prune: (cutoffs) => guard(() => s.prune.run(cutoffs).changes),
+    backlog: () => guard(() => s.backlog.all()),
+    setProfile: (p) => guard(() => putProfile(p)),
+    getProfileBySlug: (slug) =>
+      guard((): ProfileRecord | undefined => {
+        const r = s.profileBySlug.get(slug);
+        return r && { channelId: r.channel_id, slug: r.slug, body: r.body, updatedAt: r.updated_at };
+      }),
+    ping: () => guard(() => void s.ping.get()),
+    close: () => {
+      if (open) {
+        open = false;
+        db.close();
+      }
+      return Promise.resolve();
+    },
+  };
+}

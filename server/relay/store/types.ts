@@ -1,0 +1,74 @@
+/** A channel as stored; the token only as its SHA-256 hash. */
+export interface ChannelRecord {
+  readonly id: string;
+  readonly tokenHash: Buffer;
+  readonly secret: string | null;
+  readonly createdAt: number;
+  /** Highest sequence ever assigned on the channel (0 before the first event). */
+  readonly lastSeq: number;
+  /** Server-side cursor advanced by POST …/ack. */
+  readonly ackedSeq: number;
+}
+
+/** An event to append: the raw body exactly as received plus what is needed to replay it. */
+export interface NewEvent {
+  readonly channelId: string;
+  readonly receivedAt: number;
+  readonly contentType: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+}
+
+/** A stored event with its per-channel sequence. */
+export interface StoredEvent extends NewEvent {
+  readonly seq: number;
+}
+
+/** Per-channel outcome of one append inside a batch: a sequence, or the channel vanished meanwhile. */
+export type AppendOutcome = { readonly ok: true; readonly event: StoredEvent } | { readonly ok: false; readonly reason: 'channel_not_found' };
+
+/** Sequence bounds of one channel's retained log. */
+export interface ChannelBounds {
+  readonly lastSeq: number;
+  /** Oldest retained sequence, 0 when nothing is retained. */
+  readonly oldestSeq: number;
+  readonly ackedSeq: number;
+}
+
+/** A consultant's published profile, stored as validated JSON (common/relay.ts profileBodySchema). */
+export interface ProfileRecord {
+  readonly channelId: string;
+  readonly slug: string;
+  readonly body: string;
+  readonly updatedAt: number;
+}
+
+/**
+ * Storage port of the relay. Engine-neutral and asynchronous so that a PostgreSQL adapter fits the same shape;
+ * every method that writes is durable when its promise resolves.
+ */
+export interface RelayStore {
+  createChannel(channel: { id: string; tokenHash: Buffer; createdAt: number }): Promise<void>;
+  getChannel(id: string): Promise<ChannelRecord | undefined>;
+  setSecret(id: string, secret: string | null): Promise<boolean>;
+  /** Removes the channel and its events; false when it did not exist. */
+  deleteChannel(id: string): Promise<boolean>;
+  /** Appends a batch in ONE transaction (group commit); outcomes are in input order. */
+  appendEvents(batch: readonly NewEvent[]): Promise<AppendOutcome[]>;
+  /** Events with seq > afterSeq in order, at most limit. */
+  listEvents(channelId: string, afterSeq: number, limit: number): Promise<StoredEvent[]>;
+  bounds(channelId: string): Promise<ChannelBounds | undefined>;
+  /** Moves the ack cursor forward (never back) and returns it. */
+  ack(channelId: string, upTo: number): Promise<number>;
+  /** Deletes unacked events received before unackedBefore and acked ones received before ackedBefore. */
+  prune(cutoffs: { unackedBefore: number; ackedBefore: number }): Promise<number>;
+  /** Unacknowledged event count per channel, for metrics. */
+  backlog(): Promise<Array<{ channelId: string; count: number }>>;
+  /** Creates or replaces the channel's profile; slugs are unique across channels. */
+  setProfile(profile: ProfileRecord): Promise<'ok' | 'slug_taken' | 'channel_not_found'>;
+  getProfileBySlug(slug: string): Promise<ProfileRecord | undefined>;
+  /** Throws when storage is unreachable. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,135 @@
+import type { Response } from 'express';
+import type { Logger } from 'pino';
+import type { RelayMetrics } from './metrics';
+import { formatMessage, formatNamed, HEARTBEAT } from './sse-format';
+import type { StreamHub } from './stream-hub';
+import type { ChannelBounds, RelayStore } from './store/types';
+
+const PAGE = 100;
+
+/** Where a stream starts: the requested cursor, or — when it lost events to retention or is beyond the log — a reset. */
+export function resumeFrom(requested: number, bounds: ChannelBounds): { cursor: number; reset: boolean } {
+  const firstAvailable = bounds.oldestSeq || bounds.lastSeq + 1;
+  if (requested + 1 < firstAvailable || requested > bounds.lastSeq) return { cursor: firstAvailable - 1, reset: true };
+  return { cursor: requested, reset: false };
+}
+
+export interface StreamConnectionDeps {
+  readonly store: RelayStore;
+  readonly hub: StreamHub;
+  readonly metrics: RelayMetrics;
+  readonly logger: Logger;
+  readonly heartbeatMs: number;
+  readonly bufferBytes: number;
+  readonly drainTimeoutMs: number;
+}
+
+/**
+ * One open SSE stream: replays from its cursor, then is woken by the hub after each commit on its channel.
+ * Reads from storage only while the socket drains, so its buffer stays bounded; a consumer that stops reading
+ * for drainTimeoutMs is dropped (it resumes later by Last-Event-ID).
+ */
+export class StreamConnection {
+  #cursor = 0;
+  #closed = false;
+  #pumping = false;
+  #dirty = true;
+  #started = false;
+  #drainTimer: NodeJS.Timeout | undefined;
+  readonly #heartbeat: NodeJS.Timeout;
+  readonly #unregister: () => void;
+
+  constructor(
+    private readonly res: Response,
+    private readonly channelId: string,
+    private readonly deps: StreamConnectionDeps,
+  ) {
+    this.#heartbeat = setInterval(() => {
+      if (res.writableLength < deps.bufferBytes) res.write(HEARTBEAT);
+    }, deps.heartbeatMs);
+    this.#unregister = deps.hub.add(channelId, { wake: () => this.wake(), end: () => this.end() });
+    deps.metrics.openStreams.inc();
+    res.on('close', () => this.#cleanup());
+  }
+
+  /** Settles the resume point (announcing a reset if needed) and starts replaying. */
+  async start(requested: number): Promise<void> {
+    try {
+      const bounds = await this.deps.store.bounds(this.channelId);
+      if (!bounds) return this.end();
+      const { cursor, reset } = resumeFrom(requested, bounds);
+      if (reset) this.res.write(formatNamed('reset', { requestedAfter: requested, oldestSeq: bounds.oldestSeq, lastSeq: bounds.lastSeq }));
+      this.#cursor = cursor;
+    } catch (err) {
+      this.deps.metrics.storageErrors.inc();
+      this.deps.logger.error({ err }, 'stream start failed; ending stream so the client reconnects');
+      return this.end();
+    }
+    this.#started = true;
+    void this.#pump();
+  }
+
+  wake(): void {
+    this.#dirty = true;
+    void this.#pump();
+  }
+
+  end(): void {
+    this.#cleanup();
+    this.res.end();
+  }
+
+  #cleanup(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#heartbeat);
+    clearTimeout(this.#drainTimer);
+    this.#unregister();
+    this.deps.metrics.openStreams.dec();
+  }
+
+  #waitForDrain(): Promise<boolean> {
+    return new Promise((resolve) => {
+      const onDrain = () => {
+        clearTimeout(this.#drainTimer);
+        resolve(true);
+      };
+      this.res.once('drain', onDrain);
+      this.#drainTimer = setTimeout(() => {
+        this.res.off('drain', onDrain);
+        resolve(false);
+      }, this.deps.drainTimeoutMs);
+    });
+  }
+
+  async #pump(): Promise<void> {
+    if (this.#pumping || this.#closed || !this.#started) return;
+    this.#pumping = true;
+    try {
+      while (this.#dirty && !this.#closed) {
+        this.#dirty = false;
+        for (;;) {
+          const events = await this.deps.store.listEvents(this.channelId, this.#cursor, PAGE);
+          if (this.#closed) return;
+          for (const e of events) {
+            this.res.write(formatMessage(e));
+            this.#cursor = e.seq;
+          }
+          if (this.res.writableLength > this.deps.bufferBytes && !(await this.#waitForDrain())) {
+            this.deps.logger.warn({ channelLabel: this.res.locals.channelLabel }, 'ending stream of a consumer that does not drain');
+            this.#cleanup();
+            this.res.destroy();
+            return;
+          }
+          if (this.#closed || events.length < PAGE) break;
+        }
+      }
+    } catch (err) {
+      this.deps.metrics.storageErrors.inc();
+      this.deps.logger.error({ err }, 'stream read failed; ending stream so the client reconnects');
+      this.end();
+    } finally {
+      this.#pumping = false;
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import { expect, test } from '@playwright/test';
+import { startE2eStack } from './stack-fixture';
+import type { E2eStack } from './stack-fixture';
+
+let e2e: E2eStack;
+
+test.beforeEach(async () => {
+  e2e = await startE2eStack();
+});
+
+test.afterEach(async () => {
+  await e2e.stop();
+});
+
+test('a consultant connects Cal.com, a client books, and the booking appears without a reload', async ({ page, context }) => {
+  await page.goto(e2e.app.host.url);
+  await expect(page.getByRole('button', { name: 'Connect Cal.com' })).toBeVisible();
+
+  // Connect: the app opens the sandbox's consent page in the "system browser".
+  await page.getByRole('button', { name: 'Connect Cal.com' }).click();
+  const consent = await context.newPage();
+  await consent.goto(await e2e.browser.next());
+  await consent.getByLabel('Sign in as').selectOption('dana-reyes');
+  await consent.getByRole('button', { name: 'Allow' }).click();
+  await expect(consent.getByText(/return to LifeScore/i)).toBeVisible();
+
+  await expect(page.getByText('Connected as')).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByText('dana-reyes').first()).toBeVisible();
+
+  // Watch the bookings list, and prove later that the page never reloaded.
+  await page.getByRole('link', { name: 'Bookings' }).click();
+  await expect(page.getByText('No bookings yet')).toBeVisible();
+  await page.evaluate(() => {
+    (globalThis as unknown as { __sameDocument: boolean }).__sameDocument = true;
+  });
+
+  // A client books the 60-minute session on the sandbox's booking page.
+  const links = e2e.stack.sandbox.listEventTypes('dana-reyes');
+  const sixty = links.find((et) => et.lengthInMinutes === 60);
+  expect(sixty, 'the app created the 60-minute event type').toBeTruthy();
+  const client = await context.newPage();
+  await client.goto(`${e2e.stack.sandbox.url}/dana-reyes/${sixty!.slug}?tz=America/New_York`);
+  await client.locator('.slots a').first().click();
+  await client.getByLabel('Your name').fill('Sam Lee');
+  await client.getByLabel('Email address').fill('sam.lee@example.net');
+  await client.getByLabel('Additional notes').fill('First session - sleep and stress');
+  await client.getByRole('button', { name: 'Confirm booking' }).click();
+  await expect(client.getByText('This meeting is scheduled')).toBeVisible();
+
+  await expect(page.getByRole('button', { name: /Sam Lee/ })).toBeVisible({ timeout: 20_000 });
+  expect(await page.evaluate(() => (globalThis as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+});
