@@ -83,8 +83,15 @@ describe('connect', () => {
     expect(booked.deliveries.map((d) => d.status)).toEqual([202].map(() => expect.any(Number)));
     expect(booked.deliveries[0]?.status).toBeLessThan(300);
 
-    // The relay accepted the public profile (its page itself is the relay's business, issue 8).
-    expect(s.connection.profileUrl).toBe(`${stack.relayUrl}/consultations/dana-reyes`);
+    // The public profile is published best effort (its page is the relay's business, issue 8): when the relay
+    // serves PUT /api/channels/:id/profile the state links it; when it does not, connect still succeeded without it.
+    const probe = await fetch(`${stack.relayUrl}/api/channels/${rec?.channel.channelId}/profile`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${t.keychain.entries.get('relay:token')}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    if (probe.status === 404) expect(s.connection.profileUrl).toBeUndefined();
+    else expect(s.connection.profileUrl).toBe(`${stack.relayUrl}/consultations/dana-reyes`);
 
     // Secrets never leave the core.
     const secrets = ['calcom:access', 'calcom:refresh', 'relay:token', 'webhook:secret'].map((k) => t.keychain.entries.get(k) as string);
@@ -159,6 +166,20 @@ describe('connect', () => {
   });
 });
 
+describe('loopback listener', () => {
+  it('listens only while an attempt is pending', async () => {
+    t = await core();
+    const port = new URL(stack.loopbackRedirect).port;
+    const probe = () => fetch(`http://127.0.0.1:${port}/calcom/callback?state=x`).then((r) => r.status, () => 'refused');
+    expect(await probe()).toBe('refused');
+    await t.core.handlers.connect({});
+    expect(await probe()).toBe(400);
+    await t.core.handlers.cancelConnect({});
+    expect(await probe()).toBe('refused');
+    expect((await t.state()).connection.status).toBe('disconnected');
+  });
+});
+
 describe('resumable connect', () => {
   const steps: ConnectStepName[] = ['me', 'event-types', 'channel', 'secret', 'webhook'];
   it.each(steps)('interrupted after "%s", then resumed: no duplicate event types or webhooks', async (step) => {
@@ -176,6 +197,10 @@ describe('resumable connect', () => {
     await connectThroughBrowser(t);
     const failed = await t.waitFor((x) => x.connection.status !== 'connecting');
     expect(failed.connection.status).toBe('error');
+    // After a restart the interrupted attempt is visible, and Connect finishes it.
+    await t.core.stop();
+    t = await core({ keychain: t.keychain, settings: t.settings, dataDir: t.dataDir });
+    expect((await t.state()).connection).toMatchObject({ status: 'error', error: { message: expect.stringMatching(/interrupted/) } });
     await connectThroughBrowser(t);
     const s = await t.waitFor((x) => x.connection.status === 'connected');
     expect(ours()).toHaveLength(3);
@@ -232,6 +257,24 @@ describe('while connected', () => {
     expect(stack.sandbox.listWebhooks('dana-reyes').filter((h) => h.subscriberUrl === integration(t)?.channel.ingestUrl)).toHaveLength(1);
   });
 
+  it('a failed reconnect keeps the live relay subscription of the recorded connection', async () => {
+    let failSetup = false;
+    t = await core({ overrides: { afterConnectStep: (step) => {
+      if (failSetup && step === 'me') throw new Error('Cal.com hiccup');
+    } } });
+    await connectThroughBrowser(t);
+    await t.waitFor((x) => x.connection.status === 'connected');
+    stack.sandbox.revokeRefreshTokens('dana-reyes');
+    stack.sandbox.expireAccessTokens();
+    await expect(t.core.handlers.setServices({ 30: true, 60: true, 90: false })).rejects.toMatchObject({ code: 'reconnect_needed' });
+    failSetup = true;
+    await connectThroughBrowser(t);
+    const s = await t.waitFor((x) => x.connection.status !== 'connecting');
+    expect(s.connection.status).toBe('reconnect-needed');
+    const engine = FakeSyncEngine.instances.at(-1);
+    expect(engine && engine.started > engine.stopped).toBe(true);
+  });
+
   it('retries a 500 and waits out a 429 from the API', async () => {
     const sleeps: number[] = [];
     t = await core({ overrides: { sleep: async (ms) => void sleeps.push(ms) } });
@@ -265,7 +308,7 @@ describe('disconnect', () => {
     expect(ours().every((e) => e.hidden)).toBe(true);
     expect(t.keychain.entries.size).toBe(0);
     expect(t.settings.records.size).toBe(0);
-    expect(FakeSyncEngine.instances.at(-1)?.stopped).toBe(1);
+    expect(FakeSyncEngine.instances.at(-1)).toMatchObject({ stopped: 1, syncs: 1 });
     const gone = await fetch(`${stack.relayUrl}/api/channels/${rec.channel.channelId}/events`, { headers: { authorization: `Bearer ${relayToken}` } });
     expect(gone.status).toBe(401);
 

@@ -43,6 +43,9 @@ export interface AppCoreOverrides {
   readonly stateTtlMs?: number;
 }
 
+/** How long disconnect waits for a last reconciliation before tearing the channel down. */
+const DRAIN_BUDGET_MS = 5_000;
+
 /** Builds the app's core from its ports: implements every ApiHandlers method, push events, deep links and lifecycle. */
 export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides = {}): AppCore {
   const { config, keychain, settings, logger } = ports;
@@ -166,6 +169,9 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
       if (progress) settings.writeRecord(recordKeys.progress, { ...progress, lastError: toAppError(err).message });
       setActivity({ error: toAppError(err), failed: true });
       toast('error', toAppError(err).message);
+      // A failed reconnect must not cost the live relay subscription of the connection that is still recorded.
+      const still = integration();
+      if (still?.isConnected && !sync.running()) await startSync(still).catch(() => undefined);
     }
   }
 
@@ -198,6 +204,8 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
         throw new AppFailure('already_connecting', 'Cal.com is being connected right now; disconnect when that has finished.');
       }
       await flow.cancel();
+      // Catch up once before the channel goes (DESIGN.md §3 "after draining it"), but never hold the consultant long.
+      await Promise.race([sync.syncNow().catch(() => false), new Promise((r) => setTimeout(r, DRAIN_BUDGET_MS).unref())]);
       await sync.stop();
       activity = {};
       const left = await runDisconnect(disconnectDeps, { hideEventTypes });

@@ -13,7 +13,7 @@ describe('today badge', () => {
   it('counts the sessions left today and recounts on bookings-changed', async () => {
     let listener: ((e: PushEvent) => void) | undefined;
     let total = 3;
-    const listBookings = vi.fn(async () => ({ items: [], total }));
+    const listBookings = vi.fn(async (_query: unknown) => ({ items: [], total }));
     const setBadge = vi.fn();
     const stop = startTodayBadge({ listBookings, setBadge, subscribe: (l) => ((listener = l), () => (listener = undefined)), now: () => new Date(2026, 10, 26, 9) });
     await vi.waitFor(() => expect(setBadge).toHaveBeenLastCalledWith(3));

@@ -46,7 +46,7 @@ export async function runBrowserHost(options: RunHostOptions): Promise<RunningHo
     version,
     production: false,
   });
-  const dataDir = resolve(env.LIFESCORE_DATA_DIR ?? join(options.root, '.data', 'desktop'));
+  const dataDir = resolve(env.LIFESCORE_DATA_DIR ?? join(options.root, '.lifescore-dev', 'app'));
   mkdirSync(dataDir, { recursive: true });
 
   let keychain: Keychain;

@@ -77,27 +77,6 @@ describe('channels API', () => {
     expect((await put(JSON.stringify({ secret: 's'.repeat(32) }), { 'content-type': 'application/json' })).status).toBe(401);
   });
 
-  it('stores a valid profile (204), refuses a taken slug (409) and an invalid body (400)', async () => {
-    const { url } = await relay();
-    const a = await createChannel(url);
-    const b = await createChannel(url);
-    const profile = {
-      slug: 'jane-doe',
-      name: 'Jane Doe',
-      timeZone: 'Europe/London',
-      email: 'jane@example.com',
-      services: [{ durationMinutes: 30, title: '30 min', bookingUrl: 'https://cal.com/jane/30' }],
-    };
-    const put = (ch: { id: string; token: string }, body: unknown) =>
-      fetch(`${url}/api/channels/${ch.id}/profile`, { method: 'PUT', headers: jsonHeaders(ch.token), body: JSON.stringify(body) });
-    expect((await put(a, profile)).status).toBe(204);
-    expect((await put(a, { ...profile, name: 'Jane D.' })).status).toBe(204);
-    const taken = await put(b, profile);
-    expect(taken.status).toBe(409);
-    expect(((await taken.json()) as { error: { code: string } }).error.code).toBe('slug_taken');
-    expect((await put(b, { ...profile, slug: 'Bad Slug' })).status).toBe(400);
-  });
-
   it('pulls events with raw bodies, pages them, and acks forward only', async () => {
     const { url } = await relay();
     const ch = await createChannel(url);

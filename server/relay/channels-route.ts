@@ -1,6 +1,6 @@
 import express, { Router, type RequestHandler } from 'express';
 import type { z } from 'zod';
-import { ackBodySchema, profileBodySchema, pullQuerySchema, setSecretBodySchema, type CreateChannelResponse, type PullResponse } from '../../common/relay';
+import { ackBodySchema, pullQuerySchema, setSecretBodySchema, type CreateChannelResponse, type PullResponse } from '../../common/relay';
 import type { RelayConfig } from './config';
 import { bearerToken, hashToken, newChannelId, newToken, tokenMatches } from './crypto';
 import { channelAuth } from './channel-auth';
@@ -56,15 +56,6 @@ export function channelsRouter(deps: ChannelsDeps): Router {
   router.put('/:id/secret', auth, requireJson, json, async (req, res) => {
     const { secret } = parseBody(setSecretBodySchema, req.body);
     await store.setSecret(String(req.params.id), secret);
-    res.status(204).end();
-  });
-
-  // Stored for the public profile pages and emails (later issues); validated against the shared schema now.
-  router.put('/:id/profile', auth, requireJson, express.json({ limit: '128kb', strict: true }), async (req, res) => {
-    const profile = parseBody(profileBodySchema, req.body);
-    const outcome = await store.setProfile({ channelId: String(req.params.id), slug: profile.slug, body: JSON.stringify(profile), updatedAt: deps.now() });
-    if (outcome === 'slug_taken') throw new HttpError(409, 'slug_taken', `The profile address "${profile.slug}" is taken; choose another.`);
-    if (outcome === 'channel_not_found') throw new HttpError(401, 'unauthorized', 'Missing or invalid bearer token.');
     res.status(204).end();
   });
 

@@ -107,6 +107,19 @@ describe('POST /hooks/:channel', () => {
     expect(await lastSeq(url, b.id, b.token)).toBe(1);
   });
 
+  it('keys the per-IP limit on X-Forwarded-For only when the proxy is trusted', async () => {
+    const trusted = await relay({ RELAY_RATE_LIMIT_IP_PER_MIN: '1', RELAY_TRUST_PROXY: 'loopback' });
+    const a = await createChannel(trusted.url);
+    const from = (ip: string) => postWebhook(a.ingestUrl, '{}', { headers: { 'x-forwarded-for': ip } });
+    expect((await from('203.0.113.1')).status).toBe(200);
+    expect((await from('203.0.113.1')).status).toBe(429);
+    expect((await from('203.0.113.2')).status).toBe(200);
+    const untrusted = await relay({ RELAY_RATE_LIMIT_IP_PER_MIN: '1' });
+    const b = await createChannel(untrusted.url);
+    expect((await postWebhook(b.ingestUrl, '{}', { headers: { 'x-forwarded-for': '203.0.113.1' } })).status).toBe(200);
+    expect((await postWebhook(b.ingestUrl, '{}', { headers: { 'x-forwarded-for': '203.0.113.2' } })).status).toBe(429);
+  });
+
   it('does not redirect, even with a trailing slash', async () => {
     const { url } = await relay();
     const ch = await createChannel(url);

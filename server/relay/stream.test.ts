@@ -226,7 +226,7 @@ describe('GET /hooks/:channel wire format and access', () => {
   });
 
   it('drops a consumer that does not drain instead of buffering without bound', async () => {
-    const { url } = await relay({ RELAY_BODY_LIMIT: '4mb', RELAY_STREAM_DRAIN_TIMEOUT_MS: '300' });
+    const { url, logs } = await relay({ RELAY_BODY_LIMIT: '4mb', RELAY_STREAM_DRAIN_TIMEOUT_MS: '300' });
     const ch = await createChannel(url);
     const big = JSON.stringify({ pad: 'x'.repeat(3_500_000) });
     for (let i = 0; i < 6; i++) expect((await postWebhook(ch.ingestUrl, big)).status).toBe(200);
@@ -235,8 +235,10 @@ describe('GET /hooks/:channel wire format and access', () => {
     await new Promise((r) => socket.once('connect', r));
     socket.pause(); // never read: the relay's writes back up
     socket.write(`GET /hooks/${ch.id} HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\nAuthorization: Bearer ${ch.token}\r\n\r\n`);
-    await openStreamsReach(url, 1);
-    await openStreamsReach(url, 0, 8000);
+    const deadline = Date.now() + 8000;
+    while (!logs().includes('ending stream of a consumer that does not drain') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(logs()).toContain('ending stream of a consumer that does not drain');
+    await openStreamsReach(url, 0);
     socket.destroy();
   });
 

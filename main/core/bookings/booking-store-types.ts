@@ -42,6 +42,8 @@ export interface SyncBookingStore extends BookingStore {
   relayCursor(channel: string): number;
   /** Skips the cursor to `seq` (the relay no longer retains the events before it). */
   raiseRelayCursor(channel: string, seq: number): number;
+  /** Rewinds the cursor to `seq`, forgetting inbox entries after it: the relay's log restarted (data loss there). */
+  rewindRelayCursor(channel: string, seq: number): void;
   maxRelaySeq(channel: string): number;
   quarantinedCount(channel: string): number;
   quarantined(channel: string): readonly InboxEntry[];

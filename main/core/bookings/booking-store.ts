@@ -151,6 +151,7 @@ export function openBookingStore(file: string, options: { clock?: Clock } = {}):
     hasRelayEvent: (channel, seq) => seq <= inbox.cursor(channel) || inbox.has(channel, seq),
     relayCursor: (channel) => inbox.cursor(channel),
     raiseRelayCursor: (channel, seq) => db.transaction(() => (inbox.raise(channel, seq), inbox.advance(channel)))(),
+    rewindRelayCursor: (channel, seq) => db.transaction(() => inbox.rewind(channel, seq))(),
     maxRelaySeq: (channel) => inbox.maxSeq(channel),
     quarantinedCount: (channel) => inbox.quarantinedCount(channel),
     quarantined: (channel) => inbox.list(channel, 'quarantined'),

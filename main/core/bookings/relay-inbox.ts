@@ -36,6 +36,7 @@ export function inboxStatements(db: Database.Database) {
      ORDER BY a.seq LIMIT 1`,
   ).pluck();
   const quarantined = db.prepare("SELECT count(*) FROM relay_inbox WHERE channel = ? AND status = 'quarantined'").pluck();
+  const removeAfter = db.prepare('DELETE FROM relay_inbox WHERE channel = ? AND seq > ?');
   const maxSeq = db.prepare('SELECT max(seq) FROM relay_inbox WHERE channel = ?').pluck();
   const entries = db.prepare(
     'SELECT channel, seq, received_at AS receivedAt, status, trigger, reason, body FROM relay_inbox WHERE channel = ? AND status = ? ORDER BY seq',
@@ -62,6 +63,11 @@ export function inboxStatements(db: Database.Database) {
     raise(channel: string, seq: number): number {
       if (seq > cursor(channel)) cursorSet.run(channel, seq);
       return cursor(channel);
+    },
+    /** Forgets everything after `seq` and sets the cursor to it (the relay's log restarted below our cursor). */
+    rewind(channel: string, seq: number): void {
+      removeAfter.run(channel, seq);
+      cursorSet.run(channel, seq);
     },
     quarantinedCount: (channel: string): number => quarantined.get(channel) as number,
     maxSeq: (channel: string): number => (maxSeq.get(channel) as number | null) ?? 0,

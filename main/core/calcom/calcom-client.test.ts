@@ -6,7 +6,7 @@ import { createCalcomHttp } from './calcom-http';
 const logger = { info: () => {}, warn: () => {}, error: () => {} };
 type Handler = (req: { url: URL; init: RequestInit }) => Response | Promise<Response>;
 
-function harness(handlers: Handler[], opts: { refresh?: () => Promise<string> } = {}) {
+function harness(handlers: Handler[], opts: { refresh?: () => Promise<string>; timeoutMs?: number } = {}) {
   const seen: { url: URL; init: RequestInit }[] = [];
   const sleeps: number[] = [];
   let token = 't1';
@@ -33,6 +33,7 @@ function harness(handlers: Handler[], opts: { refresh?: () => Promise<string> } 
     fetch: fakeFetch,
     sleep: async (ms) => void sleeps.push(ms),
     random: () => 0.5,
+    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
   });
   return { client: createCalcomClient(http), seen, sleeps, refreshes: () => refreshes };
 }
@@ -69,6 +70,14 @@ describe('createCalcomClient', () => {
     const h2 = harness([() => json(503, {}), () => json(502, {}), () => json(500, {}), () => json(500, {})]);
     await expect(h2.client.me()).rejects.toMatchObject({ code: 'calcom_unavailable', status: 500 });
     expect(h2.seen).toHaveLength(4);
+  });
+
+  it('times out a request that never answers, retries, then reports Cal.com unavailable', async () => {
+    const hang: Handler = ({ init }) =>
+      new Promise((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(init.signal?.reason as Error)));
+    const h = harness([hang, hang, hang, hang], { timeoutMs: 30 });
+    await expect(h.client.me()).rejects.toMatchObject({ code: 'calcom_unavailable' });
+    expect(h.seen).toHaveLength(4);
   });
 
   it('honours 429 reset headers; too long a wait surfaces as calcom_rate_limited', async () => {

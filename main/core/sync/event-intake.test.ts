@@ -177,4 +177,16 @@ describe('receiver + intake', () => {
     expect(activity).toContain('ping');
     expect(relay.acks.at(-1)).toBe(6);
   });
+
+  it('rewinds when the relay log restarted below the cursor, so new events are not taken for duplicates', async () => {
+    for (const uid of ['w1', 'w2', 'w3']) relay.add(created(uid), SECRET);
+    await intake.catchUp();
+    expect(store.relayCursor(CHANNEL)).toBe(3);
+    relay.wipe();
+    const fresh = relay.add(created('after-wipe'), SECRET);
+    expect(await forward(fresh)).toMatchObject({ body: '{"outcome":"duplicate"}' });
+    await intake.catchUp();
+    expect(store.get('after-wipe')).not.toBeNull();
+    expect(store.relayCursor(CHANNEL)).toBe(1);
+  });
 });

@@ -64,6 +64,8 @@ export function createIntake(deps: IntakeDeps): Intake {
   /** Highest sequence any forward or stream message has named, taken or not: a lost one must still be fetched. */
   let highestSeen = 0;
   let catching: Promise<void> | undefined;
+  /** Aborts in-flight pulls on stop(), so stopping never waits for a relay that hangs. */
+  const halt = new AbortController();
   let secretCache: { value: string | null; at: number } | undefined;
   const acks = createAckBatcher({ cursor: () => store.relayCursor(channel), ack: (upTo) => api.ack(upTo), delayMs: deps.ackDelayMs, logger });
   const inflight = new Set<Promise<unknown>>();
@@ -71,7 +73,7 @@ export function createIntake(deps: IntakeDeps): Intake {
 
   /** The webhook secret, cached briefly; `fresh` re-reads it (before quarantining, in case it was rotated). */
   const secret = async (fresh = false): Promise<string | null> => {
-    const now = deps.clock.now();
+    const now = performance.now();
     if (fresh || !secretCache || now - secretCache.at > SECRET_TTL_MS) secretCache = { value: await deps.webhookSecret(), at: now };
     return secretCache.value;
   };
@@ -137,7 +139,7 @@ export function createIntake(deps: IntakeDeps): Intake {
     // smee-client re-serialized the body (relay-notes §1), or someone forged it: verify the relay's raw bytes instead.
     let pulled: PulledEvent | undefined;
     try {
-      pulled = (await api.pull(event.seq - 1, 1)).events.find((e) => e.seq === event.seq);
+      pulled = (await api.pull(event.seq - 1, 1, halt.signal)).events.find((e) => e.seq === event.seq);
     } catch (err) {
       logger.warn('raw body pull failed; the gap filler will retry', { seq: event.seq, error: String(err) });
       scheduleGapFill();
@@ -152,7 +154,17 @@ export function createIntake(deps: IntakeDeps): Intake {
     const current = await secret(true);
     let cursor = store.relayCursor(channel);
     for (;;) {
-      const page = await api.pull(cursor, deps.pageSize);
+      const page = await api.pull(cursor, deps.pageSize, halt.signal);
+      if (page.lastSeq < cursor) {
+        // The relay's log restarted below our cursor: its new events would otherwise all look like duplicates.
+        // Take everything it still has again (re-applying a known event changes nothing).
+        const to = Math.max(0, page.oldestSeq - 1);
+        logger.error('relay sequence went backwards; rewinding the cursor (reconciliation covers any gap)', { cursor, lastSeq: page.lastSeq, to });
+        store.rewindRelayCursor(channel, to);
+        highestSeen = to;
+        cursor = to;
+        continue;
+      }
       if (page.oldestSeq > cursor + 1) {
         logger.warn('relay no longer retains some events; reconciliation covers them', { from: cursor + 1, to: page.oldestSeq - 1 });
         cursor = store.raiseRelayCursor(channel, page.oldestSeq - 1);
@@ -198,6 +210,7 @@ export function createIntake(deps: IntakeDeps): Intake {
     flushAck: () => acks.flush(),
     async stop() {
       stopped = true;
+      halt.abort();
       clearTimeout(gapTimer);
       acks.stop();
       await Promise.allSettled([...inflight]);

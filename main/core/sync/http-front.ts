@@ -12,7 +12,8 @@ export interface HttpFront {
   close(): Promise<void>;
 }
 
-export type FrontRule = (req: IncomingMessage) => 'pass' | { status: number };
+/** 'pass' proxies, `{status}` answers at once, 'hang' never answers (until the front closes). */
+export type FrontRule = (req: IncomingMessage) => 'pass' | 'hang' | { status: number };
 
 export async function startFront(targetBase: string, rule: FrontRule): Promise<HttpFront> {
   const target = new URL(targetBase);
@@ -20,6 +21,7 @@ export async function startFront(targetBase: string, rule: FrontRule): Promise<H
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     seen.push({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers });
     const decision = rule(req);
+    if (decision === 'hang') return;
     if (decision !== 'pass') {
       req.resume();
       res.writeHead(decision.status, { 'content-type': 'application/json' }).end('{}');

@@ -15,6 +15,8 @@ export interface RelayStub {
   /** Stores a raw body as the next sequence, signed with `secret`; returns the pulled form. */
   add(body: string, secret: string): PulledEvent;
   setOldest(seq: number): void;
+  /** Loses the whole log (a relay whose data was reset). */
+  wipe(): void;
   close(): Promise<void>;
 }
 
@@ -73,6 +75,10 @@ export async function startRelayStub(channelId: string): Promise<RelayStub> {
     },
     setOldest(seq) {
       oldest = seq;
+    },
+    wipe() {
+      events.length = 0;
+      oldest = 0;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -42,6 +42,8 @@ export interface Supervisor {
 
 const CLOSED = 2;
 const QUICK_DEATH_MS = 2_000;
+/** Liveness is measured on the monotonic clock: the injected Clock is business time and may be fixed in tests. */
+const monotonic = () => performance.now();
 
 /** Creates the supervisor; nothing connects until start(). */
 export function createSupervisor(deps: SupervisorDeps): Supervisor {
@@ -53,6 +55,12 @@ export function createSupervisor(deps: SupervisorDeps): Supervisor {
   let lastActivity = 0;
   let offlineSince: string | undefined;
   let wake: (() => void) | undefined;
+  let signalStop: () => void = () => undefined;
+  let stopRequested = new Promise<void>((resolve) => (signalStop = resolve));
+
+  /** Waits for `p`, or gives up when stop() is called (a hung relay must not hold the app's shutdown). */
+  const unlessStopped = <T>(p: Promise<T>): Promise<T> =>
+    Promise.race([p, stopRequested.then((): never => { throw new Error('stopped'); })]);
 
   const smeeLogger = {
     info: () => undefined, // one line per forward; the receiver logs what matters
@@ -74,7 +82,7 @@ export function createSupervisor(deps: SupervisorDeps): Supervisor {
     new Promise<string>((resolve) => {
       const check = setInterval(() => {
         if (events.readyState === CLOSED) done('closed');
-        else if (clock.now() - lastActivity > silenceBudgetMs) done('silent');
+        else if (monotonic() - lastActivity > silenceBudgetMs) done('silent');
       }, Math.max(50, Math.min(5_000, silenceBudgetMs / 4)));
       const onError = () => done('error'); // eventsource would retry on its own; we rebuild with a catch-up instead
       const done = (why: string) => {
@@ -98,18 +106,18 @@ export function createSupervisor(deps: SupervisorDeps): Supervisor {
       let client: SmeeClient | undefined;
       try {
         deps.onStatus(attempt > 0 ? 'offline' : 'catching-up', offlineSince);
-        await deps.catchUp();
+        await unlessStopped(deps.catchUp());
         if (stopped) break;
         client = new SmeeClient({
           source: deps.streamUrl,
           target: deps.targetUrl,
           logger: smeeLogger,
-          fetch: createStreamFetch({ token: deps.token, cursor: deps.cursor, onActivity: () => (lastActivity = clock.now()) }),
+          fetch: createStreamFetch({ token: deps.token, cursor: deps.cursor, onActivity: () => (lastActivity = monotonic()) }),
           maxConnectionTimeout: deps.connectTimeoutMs ?? 15_000,
         });
         builds += 1;
-        lastActivity = clock.now();
-        const events = await client.start();
+        lastActivity = monotonic();
+        const events = await unlessStopped(client.start());
         if (stopped) break;
         events.addEventListener('message', (ev: MessageEvent) => deps.onStreamSeq?.(Number(ev.lastEventId)));
         attempt = 0;
@@ -117,15 +125,16 @@ export function createSupervisor(deps: SupervisorDeps): Supervisor {
         deps.onStatus('live', undefined);
         if (connectedBefore) deps.onReconnected();
         connectedBefore = true;
-        const openedAt = clock.now();
+        const openedAt = monotonic();
         const why = await whileHealthy(events);
         if (why !== 'stopped') {
           logger.warn('relay stream lost; reconnecting', { why });
           markOffline();
           // A stream that dies right after opening is an outage too: back off instead of spinning.
-          if (clock.now() - openedAt < QUICK_DEATH_MS) attempt += 1;
+          if (monotonic() - openedAt < QUICK_DEATH_MS) attempt += 1;
         }
       } catch (err) {
+        if (stopped) break;
         logger.warn('relay stream connect failed', { attempt, error: String(err) });
         markOffline();
         attempt += 1;
@@ -147,10 +156,12 @@ export function createSupervisor(deps: SupervisorDeps): Supervisor {
     start() {
       if (!stopped) return;
       stopped = false;
+      stopRequested = new Promise<void>((resolve) => (signalStop = resolve));
       loop = run();
     },
     async stop() {
       stopped = true;
+      signalStop();
       wake?.();
       await loop;
       loop = undefined;

@@ -132,15 +132,12 @@ describe('sync engine against the real relay', () => {
     await e.start();
     await vi.waitFor(() => expect(e.state().status).toBe('live'), { timeout: 5_000 });
     const uids = uidsOf('burst', 1000);
-    const t0 = Date.now();
-    await ingestAll(uids, 25);
-    console.log('PROFILE ingest ms', Date.now() - t0, 'cursor', store.relayCursor(channel.id));
+    await ingestAll(uids, 100); // the relay's durable ingest is the slow part here, not the app
     await vi.waitFor(() => expect(store.relayCursor(channel.id)).toBe(1000), { timeout: 30_000 });
-    console.log('PROFILE applied ms', Date.now() - t0);
     expect(store.list({ limit: 1 }).total).toBe(1000);
     expect(changed.size).toBe(1000);
     expect([...changed.values()].every((n) => n === 1)).toBe(true);
-  }, 60_000);
+  }, 120_000);
 
   it('recovers from 503 and 401 on the stream, rebuilding the client without zombies', async () => {
     let streamRequests = 0;
@@ -156,8 +153,8 @@ describe('sync engine against the real relay', () => {
     expect(states.some((s) => s.status === 'offline' && s.offlineSince)).toBe(true);
     await ingestAll(uidsOf('rec', 5));
     await vi.waitFor(() => expect(allApplied(uidsOf('rec', 5))).toBe(true), { timeout: 10_000 });
-    // Give an undead client (one not stopped) time to reconnect (eventsource retries every 1–5 s) and double up.
-    await new Promise((r) => setTimeout(r, 1_500));
+    // Give an undead client (one not stopped) time to reconnect (eventsource retries after 3 s by default) and double up.
+    await new Promise((r) => setTimeout(r, 3_500));
     const streams = front.seen.filter((s) => s.method === 'GET' && s.path.startsWith('/hooks/'));
     expect(streams.length).toBe(3);
     expect(streams.every((s) => s.headers.authorization === `Bearer ${channel.token}` && /[?&]since=\d+/.test(s.path))).toBe(true);
@@ -217,5 +214,17 @@ describe('sync engine against the real relay', () => {
     await vi.waitFor(() => expect(calls).toBeGreaterThanOrEqual(3), { timeout: 5_000 });
     await vi.waitFor(() => expect(changed.get('ended')).toBe(1), { timeout: 5_000 }); // reported by the sweep
     expect(store.get('ended')?.status).toBe('completed');
+  });
+
+  it('stops promptly even while the relay hangs', async () => {
+    const front = await startFront(relay.url, (req) => (req.url?.includes('/events') ? 'hang' : 'pass'));
+    fronts.push(front);
+    const e = engine({}, front.url);
+    await e.start();
+    await vi.waitFor(() => expect(front.seen.some((s) => s.path.includes('/events'))).toBe(true), { timeout: 5_000 });
+    const t0 = performance.now();
+    await e.stop();
+    expect(performance.now() - t0).toBeLessThan(2_000);
+    expect(e.state().status).toBe('idle');
   });
 });

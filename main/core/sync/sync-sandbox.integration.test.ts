@@ -123,5 +123,11 @@ it('webhooks through the relay plus reconciliation leave the store equal to Cal.
     });
   }
   expect(store.list({ limit: 100 }).total).toBe(4);
+
+  // Cal.com's "test webhook" button: stored, streamed, shown as lastPingAt; no booking.
+  expect(engine.state().lastPingAt).toBeUndefined();
+  await sandbox.sendPing();
+  await vi.waitFor(() => expect(engine?.state().lastPingAt).toBeDefined(), { timeout: 10_000 });
+  expect(store.list({ limit: 100 }).total).toBe(4);
   expect(store.quarantinedCount(channel.id)).toBe(0);
 });

@@ -8,13 +8,14 @@ import { useAppState } from '../api/use-app-state';
 import { useToast } from '../app/toasts';
 import { ErrorNotice } from '../components/error-notice';
 import { Spinner } from '../components/spinner';
+import { ExportCard } from './export-card';
 
 /** Settings: relay, profile text used on the public page and in emails, notifications. */
 export function SettingsPage() {
   const settings = useQuery({ queryKey: queryKeys.settings, queryFn: () => callApi('getSettings', {}) });
   const state = useAppState();
   return (
-    <>
+    <div className="settings-page">
       <header className="page-header">
         <h1>Settings</h1>
       </header>
@@ -30,6 +31,7 @@ export function SettingsPage() {
         // Keyed by the saved values so the form starts over from what was stored after each save.
         <SettingsForm key={JSON.stringify(settings.data)} settings={settings.data} />
       )}
+      <ExportCard />
       <section className="card" aria-labelledby="about-heading">
         <h2 id="about-heading">About</h2>
         <dl className="facts">
@@ -37,7 +39,7 @@ export function SettingsPage() {
           <dd>{state.data?.version ?? '…'}</dd>
         </dl>
       </section>
-    </>
+    </div>
   );
 }
 

@@ -22,13 +22,6 @@ const migrations: readonly string[] = [
      PRIMARY KEY (channel_id, seq)
    ) STRICT, WITHOUT ROWID;
    CREATE INDEX events_received_at ON events(received_at);`,
-  // 2: the consultant's public profile (served by a later issue), one per channel, slugs unique.
-  `CREATE TABLE profiles (
-     channel_id  TEXT PRIMARY KEY REFERENCES channels(id) ON DELETE CASCADE,
-     slug        TEXT NOT NULL UNIQUE,
-     body        TEXT NOT NULL,
-     updated_at  INTEGER NOT NULL
-   ) STRICT;`,
 ];
 
 /** Brings the database to the latest schema version. */

@@ -36,7 +36,7 @@ describe('SQLite relay store', () => {
     await store.close();
     const db = new Database(file, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
     db.close();
     const again = open(file).store;
     expect((await again.getChannel('a'.repeat(24)))?.tokenHash.equals(hashToken('t'))).toBe(true);
@@ -105,22 +105,6 @@ describe('SQLite relay store', () => {
     expect(await store.deleteChannel(a)).toBe(false);
     expect(await store.listEvents(a, 0, 10)).toEqual([]);
     expect(await store.bounds(a)).toBeUndefined();
-  });
-
-  it('keeps one profile per channel with unique slugs, removed with the channel', async () => {
-    const { store } = open();
-    const a = 'a'.repeat(24);
-    const b = 'b'.repeat(24);
-    await store.createChannel({ id: a, tokenHash: hashToken('1'), createdAt: 1 });
-    await store.createChannel({ id: b, tokenHash: hashToken('2'), createdAt: 1 });
-    expect(await store.setProfile({ channelId: a, slug: 'jane', body: '{"v":1}', updatedAt: 1 })).toBe('ok');
-    expect(await store.setProfile({ channelId: a, slug: 'jane-doe', body: '{"v":2}', updatedAt: 2 })).toBe('ok');
-    expect(await store.getProfileBySlug('jane')).toBeUndefined();
-    expect(await store.setProfile({ channelId: b, slug: 'jane-doe', body: '{}', updatedAt: 3 })).toBe('slug_taken');
-    expect(await store.setProfile({ channelId: 'z'.repeat(24), slug: 'zed', body: '{}', updatedAt: 3 })).toBe('channel_not_found');
-    expect((await store.getProfileBySlug('jane-doe'))?.body).toBe('{"v":2}');
-    await store.deleteChannel(a);
-    expect(await store.getProfileBySlug('jane-doe')).toBeUndefined();
   });
 
   it('rejects after close instead of throwing synchronously', async () => {

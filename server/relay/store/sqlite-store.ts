@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from './sqlite-migrations';
-import type { AppendOutcome, ChannelBounds, ChannelRecord, NewEvent, ProfileRecord, RelayStore, StoredEvent } from './types';
+import type { AppendOutcome, ChannelBounds, ChannelRecord, NewEvent, RelayStore, StoredEvent } from './types';
 
 interface ChannelRow {
   id: string;
@@ -32,8 +32,11 @@ const toEvent = (r: EventRow): StoredEvent => ({
   body: r.body,
 });
 
+/** The SQLite adapter, which also lends its connection to modules that keep their own tables in the same file. */
+export type SqliteRelayStore = RelayStore & { readonly database: Database.Database };
+
 /** Opens (creating if needed) the SQLite event log: WAL + synchronous=FULL so a resolved write survives power loss. */
-export function openSqliteStore(file: string): RelayStore {
+export function openSqliteStore(file: string): SqliteRelayStore {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -65,20 +68,7 @@ export function openSqliteStore(file: string): RelayStore {
          LEFT JOIN events e ON e.channel_id = c.id AND e.seq > c.acked_seq GROUP BY c.id`,
     ),
     ping: db.prepare('SELECT 1'),
-    slugOwner: db.prepare<[string], { channel_id: string }>('SELECT channel_id FROM profiles WHERE slug = ?'),
-    upsertProfile: db.prepare(
-      `INSERT INTO profiles (channel_id, slug, body, updated_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT(channel_id) DO UPDATE SET slug = excluded.slug, body = excluded.body, updated_at = excluded.updated_at`,
-    ),
-    profileBySlug: db.prepare<[string], { channel_id: string; slug: string; body: string; updated_at: number }>('SELECT * FROM profiles WHERE slug = ?'),
   };
-  const putProfile = db.transaction((p: ProfileRecord): 'ok' | 'slug_taken' | 'channel_not_found' => {
-    if (!s.getChannel.get(p.channelId)) return 'channel_not_found';
-    const owner = s.slugOwner.get(p.slug);
-    if (owner && owner.channel_id !== p.channelId) return 'slug_taken';
-    s.upsertProfile.run(p.channelId, p.slug, p.body, p.updatedAt);
-    return 'ok';
-  });
 
   const append = db.transaction((batch: readonly NewEvent[]): AppendOutcome[] =>
     batch.map((e) => {
@@ -89,7 +79,7 @@ export function openSqliteStore(file: string): RelayStore {
     }),
   );
   const remove = db.transaction((id: string) => {
-    s.deleteEvents.run(id); // profiles go by ON DELETE CASCADE
+    s.deleteEvents.run(id);
     return s.deleteChannel.run(id).changes > 0;
   });
 
@@ -104,6 +94,7 @@ export function openSqliteStore(file: string): RelayStore {
   };
 
   return {
+    database: db,
     createChannel: (c) => guard(() => void s.insertChannel.run(c.id, c.tokenHash, c.createdAt)),
     getChannel: (id) =>
       guard((): ChannelRecord | undefined => {
@@ -127,12 +118,6 @@ export function openSqliteStore(file: string): RelayStore {
       }),
     prune: (cutoffs) => guard(() => s.prune.run(cutoffs).changes),
     backlog: () => guard(() => s.backlog.all()),
-    setProfile: (p) => guard(() => putProfile(p)),
-    getProfileBySlug: (slug) =>
-      guard((): ProfileRecord | undefined => {
-        const r = s.profileBySlug.get(slug);
-        return r && { channelId: r.channel_id, slug: r.slug, body: r.body, updatedAt: r.updated_at };
-      }),
     ping: () => guard(() => void s.ping.get()),
     close: () => {
       if (open) {

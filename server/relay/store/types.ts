@@ -36,14 +36,6 @@ export interface ChannelBounds {
   readonly ackedSeq: number;
 }
 
-/** A consultant's published profile, stored as validated JSON (common/relay.ts profileBodySchema). */
-export interface ProfileRecord {
-  readonly channelId: string;
-  readonly slug: string;
-  readonly body: string;
-  readonly updatedAt: number;
-}
-
 /**
  * Storage port of the relay. Engine-neutral and asynchronous so that a PostgreSQL adapter fits the same shape;
  * every method that writes is durable when its promise resolves.
@@ -65,9 +57,6 @@ export interface RelayStore {
   prune(cutoffs: { unackedBefore: number; ackedBefore: number }): Promise<number>;
   /** Unacknowledged event count per channel, for metrics. */
   backlog(): Promise<Array<{ channelId: string; count: number }>>;
-  /** Creates or replaces the channel's profile; slugs are unique across channels. */
-  setProfile(profile: ProfileRecord): Promise<'ok' | 'slug_taken' | 'channel_not_found'>;
-  getProfileBySlug(slug: string): Promise<ProfileRecord | undefined>;
   /** Throws when storage is unreachable. */
   ping(): Promise<void>;
   close(): Promise<void>;

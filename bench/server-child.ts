@@ -1,0 +1,83 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { createRelay, loadRelayConfig } from '../server/relay/index';
+
+/**
+ * The server under test, in a process of its own so the load generator and the clients never share its event
+ * loop (on a 2-core machine they would otherwise measure each other). Driven over IPC by server-process.ts:
+ * `relay` is the real relay; `bare` is the baseline: a plain node:http server that reads the body and answers 200,
+ * and a minimal in-memory SSE fan-out with no auth, storage or framing beyond `data:`.
+ */
+
+type Command = { type: 'memory' } | { type: 'stop' };
+
+const mode = process.argv[2];
+const send = (msg: unknown) => process.send?.(msg);
+
+/** A log sink that keeps the relay's per-request JSON logging (its cost is part of serving) but not the I/O. */
+const discard = new Writable({ write: (_chunk, _enc, cb) => cb() });
+
+function startBare(): Promise<{ url: string; close: () => Promise<void> }> {
+  const streams = new Map<string, Set<http.ServerResponse>>();
+  const server = http.createServer((req, res) => {
+    const id = (req.url ?? '/').split('?')[0]?.split('/')[2] ?? '';
+    if (req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      res.write('event: ready\ndata: {}\n\n');
+      let set = streams.get(id);
+      if (!set) streams.set(id, (set = new Set()));
+      set.add(res);
+      res.on('close', () => set.delete(res));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      for (const s of streams.get(id) ?? []) s.write(`data: ${body.toString('utf8')}\n\n`);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"received":true}');
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        close: () =>
+          new Promise<void>((r) => {
+            server.close(() => r());
+            server.closeAllConnections();
+          }),
+      }),
+    );
+  });
+}
+
+async function startRelay(): Promise<{ url: string; close: () => Promise<void> }> {
+  const relay = createRelay(loadRelayConfig(process.env), { logDestination: discard });
+  const url = await relay.start();
+  return { url, close: () => relay.stop() };
+}
+
+const server = mode === 'relay' ? await startRelay() : await startBare();
+
+process.on('message', (msg: Command) => {
+  if (msg.type === 'memory') {
+    // Collect twice: the first pass may only schedule finalizers. Without --expose-gc the numbers are noisier.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    gc?.();
+    send({ type: 'memory', ...process.memoryUsage() });
+  } else if (msg.type === 'stop') {
+    void server.close().finally(() => {
+      send({ type: 'stopped' });
+      // Exit on our own so --cpu-prof can write its profile.
+      process.disconnect?.();
+      setTimeout(() => process.exit(0), 50);
+    });
+  }
+});
+// An orphaned child (the bench died) must not keep serving.
+process.on('disconnect', () => setTimeout(() => process.exit(0), 200).unref());
+send({ type: 'ready', url: server.url });

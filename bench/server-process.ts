@@ -1,0 +1,152 @@
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import { join, resolve } from 'node:path';
+import type { CreateChannelResponse } from '../common/relay';
+
+/** Parent side of server-child.ts, plus the small HTTP helpers the benches use against it (node:http only). */
+
+export const repoRoot = resolve(import.meta.dirname, '..');
+
+/** Rate limits raised far above any bench rate: the bench measures serving, not the limiter's 429s. */
+export const benchRelayEnv = {
+  RELAY_RATE_LIMIT_IP_PER_MIN: '1000000',
+  RELAY_RATE_LIMIT_CHANNEL_PER_MIN: '1000000',
+  RELAY_RATE_LIMIT_API_PER_MIN: '1000000',
+  RELAY_LOG_LEVEL: 'info',
+} as const;
+
+export interface ProcessMemory {
+  readonly rss: number;
+  readonly heapUsed: number;
+  readonly heapTotal: number;
+  readonly external: number;
+  readonly arrayBuffers: number;
+}
+
+export interface ServerProcess {
+  readonly url: string;
+  readonly pid: number;
+  /** Memory after a forced GC in the child. */
+  memory(): Promise<ProcessMemory>;
+  stop(): Promise<void>;
+}
+
+/** Extra node flags for children: BENCH_PROFILE_DIR=<dir> profiles them with --cpu-prof. */
+export function childNodeArgs(): string[] {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(dir)}`] : [];
+}
+
+function waitFor<T>(child: ChildProcess, type: string, timeoutMs: number): Promise<T> {
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => done(new Error(`server child: no '${type}' within ${timeoutMs} ms`)), timeoutMs);
+    const onMessage = (msg: { type?: string }) => {
+      if (msg?.type === type) done(undefined, msg as T);
+    };
+    const onExit = (code: number | null) => done(new Error(`server child exited (${code}) before '${type}'`));
+    const done = (err?: Error, value?: T) => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      if (err) reject(err);
+      else resolvePromise(value as T);
+    };
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+/** Starts server-child.ts in `mode` with `env` added to this process's environment. */
+export async function startServerProcess(mode: 'relay' | 'bare', env: Record<string, string> = {}): Promise<ServerProcess> {
+  const child = fork(join(import.meta.dirname, 'server-child.ts'), [mode], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    execArgv: ['--expose-gc', '--import', 'tsx', ...childNodeArgs()],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  try {
+    const ready = await waitFor<{ url: string }>(child, 'ready', 30_000);
+    return {
+      url: ready.url,
+      pid: child.pid ?? 0,
+      async memory() {
+        const reply = waitFor<ProcessMemory>(child, 'memory', 30_000);
+        child.send({ type: 'memory' });
+        return reply;
+      },
+      async stop() {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = new Promise<void>((r) => child.once('exit', () => r()));
+        child.send({ type: 'stop' });
+        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        await exited;
+        clearTimeout(timer);
+      },
+    };
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+}
+
+/** A keep-alive agent for the benches' own API calls. */
+export const apiAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+/** One HTTP request on loopback; resolves with status and body text. */
+export function request(
+  method: string,
+  url: string,
+  options: { body?: string; headers?: Record<string, string>; agent?: http.Agent | false } = {},
+): Promise<{ status: number; body: string }> {
+  const u = new URL(url);
+  return new Promise((resolvePromise, reject) => {
+    const req = http.request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname + u.search,
+        method,
+        agent: options.agent ?? apiAgent,
+        headers: { ...(options.body !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(options.body) } : {}), ...options.headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
+    req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${u.pathname}: timeout`)));
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+/** Creates a relay channel (POST /api/channels) and, when given, sets its Cal.com webhook secret. */
+export async function createChannel(relayUrl: string, secret?: string): Promise<CreateChannelResponse> {
+  const created = await request('POST', `${relayUrl}/api/channels`, { body: '{}' });
+  if (created.status !== 201) throw new Error(`POST /api/channels answered ${created.status}: ${created.body.slice(0, 200)}`);
+  const channel = JSON.parse(created.body) as CreateChannelResponse;
+  if (secret !== undefined) {
+    const put = await request('PUT', `${relayUrl}/api/channels/${channel.id}/secret`, {
+      body: JSON.stringify({ secret }),
+      headers: { authorization: `Bearer ${channel.token}` },
+    });
+    if (put.status !== 204) throw new Error(`PUT secret answered ${put.status}`);
+  }
+  return channel;
+}
+
+/** Runs `task` over `items` with at most `concurrency` in flight. */
+export async function mapLimit<T, R>(items: readonly T[], concurrency: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await task(items[i] as T, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  return out;
+}

@@ -1,0 +1,52 @@
+/** Dates for people: Intl.DateTimeFormat with an IANA zone (built into Node's ICU; no date library needed). */
+
+/** The zone if Intl knows it, else UTC (a payload with a bad zone must still produce a readable email). */
+export function safeTimeZone(timeZone: string | undefined): string {
+  if (!timeZone) return 'UTC';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return timeZone;
+  } catch {
+    return 'UTC';
+  }
+}
+
+export interface TimeStyle {
+  readonly timeZone: string;
+  /** Cal.com's organizer.timeFormat 'HH:mm' means a 24-hour clock. */
+  readonly hour12: boolean;
+}
+
+const fmt = (style: TimeStyle, options: Intl.DateTimeFormatOptions) =>
+  new Intl.DateTimeFormat('en-US', { timeZone: safeTimeZone(style.timeZone), hour12: style.hour12, ...options });
+
+const dayOf = (ms: number, style: TimeStyle) => fmt(style, { year: 'numeric', month: 'long', day: 'numeric', weekday: 'long' }).format(ms);
+const clock = (ms: number, style: TimeStyle) => fmt(style, { hour: 'numeric', minute: '2-digit' }).format(ms);
+const zoneName = (ms: number, style: TimeStyle) =>
+  fmt(style, { timeZoneName: 'short' })
+    .formatToParts(ms)
+    .find((p) => p.type === 'timeZoneName')?.value ?? '';
+
+/** "Tuesday, February 17, 2026, 12:00 PM – 1:00 PM EST (America/New_York)"; a range over midnight names both days. */
+export function formatRange(startMs: number, endMs: number, style: TimeStyle): string {
+  const zone = `${zoneName(startMs, style)} (${safeTimeZone(style.timeZone)})`;
+  const startDay = dayOf(startMs, style);
+  const endDay = dayOf(endMs, style);
+  const end = startDay === endDay ? clock(endMs, style) : `${endDay}, ${clock(endMs, style)}`;
+  return `${startDay}, ${clock(startMs, style)} – ${end} ${zone}`;
+}
+
+/** "Tue, Feb 17, 12:00 PM EST": short enough for a subject line. */
+export function formatShort(ms: number, style: TimeStyle): string {
+  return fmt(style, { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }).format(ms);
+}
+
+/** "30 minutes", "1 hour", "1 hour 30 minutes". */
+export function formatMinutes(minutes: number): string {
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  const mins = `${m} minute${m === 1 ? '' : 's'}`;
+  if (h === 0) return mins;
+  const hours = `${h} hour${h === 1 ? '' : 's'}`;
+  return m === 0 ? hours : `${hours} ${mins}`;
+}

@@ -1,0 +1,6 @@
+/** Booking emails (issue 8): a durable outbox fed by stored webhooks, sent by nodemailer. */
+export { createMailer, type Mailer, type MailerOptions, type MailSourceEvent } from './mailer';
+export { registerMailMetrics } from './metrics';
+export { createSqliteOutboxStore } from './sqlite-outbox-store';
+export { DEFAULT_TIPS, planEmails, type MailProfile } from './plan-emails';
+export type { MailKind, OutboxCounts, OutboxStore } from './outbox-store';

@@ -1,0 +1,41 @@
+import type { ParsedMail } from 'mailparser';
+import { vi } from 'vitest';
+import type { MailProfile } from './plan-emails';
+import type { MailLogger } from './mail-logger';
+
+/** Test helpers (not a test file) shared by the mailer's tests. */
+
+export const danaProfile: MailProfile = {
+  slug: 'dana-reyes',
+  name: 'Dana Reyes',
+  email: 'dana@example.com',
+  preparationTips: '- Bring your sleep diary\n- Wear something comfortable',
+  emailsEnabled: true,
+};
+
+export const quietLogger = (): MailLogger & { lines: string[] } => {
+  const lines: string[] = [];
+  const rec = (obj: object, msg?: string) => void lines.push(`${msg ?? ''} ${JSON.stringify(obj)}`);
+  return { lines, info: rec, warn: rec, error: rec, debug: rec };
+};
+
+export const fixedProfiles = (profile: MailProfile | undefined) => ({ getProfileForChannel: vi.fn(async () => profile) });
+
+/** Polls until the condition holds (real timers: the worker, sockets and SMTP are all real). */
+export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 8000, what = 'condition'): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The iCalendar text of a received mail, unfolded (RFC 5545 §3.1), or undefined. */
+export function icsOf(mail: ParsedMail): string | undefined {
+  const a = mail.attachments.find((x) => x.contentType.startsWith('text/calendar'));
+  return a?.content.toString('utf8').replace(/\r?\n[ \t]/g, '');
+}
+
+export const fast = { retry: { baseMs: 40, maxMs: 200 }, pollMs: 100, smtpTimeoutsMs: { connection: 2000, greeting: 2000, socket: 5000 } };

@@ -1,0 +1,120 @@
+import type Database from 'better-sqlite3';
+import { webhookEnvelopeSchema } from '../../../common/calcom';
+import type { MailLogger } from './mail-logger';
+import type { OutboxCounts, OutboxStore } from './outbox-store';
+import { planEmails, type MailProfile } from './plan-emails';
+import { defaultRetry, type RetryOptions } from './retry-policy';
+import { createSqliteOutboxStore } from './sqlite-outbox-store';
+import { createMailTransport, type TransportOptions } from './transport';
+import { createOutboxWorker } from './worker';
+
+export interface MailerOptions {
+  /** The database the outbox tables live in (may be the relay's own file); or pass `outbox` for another engine. */
+  readonly db?: Database.Database;
+  readonly outbox?: OutboxStore;
+  readonly dataDir: string;
+  /** Unset: the embedded default writes .eml files to `${dataDir}/mail-outbox/`. */
+  readonly smtpUrl?: string;
+  readonly mailFrom?: string;
+  /** The relay's public base URL (a function because it is only known after listen when the port is 0). */
+  readonly publicUrl: string | (() => string);
+  readonly profiles: { getProfileForChannel(channelId: string): Promise<MailProfile | undefined> };
+  readonly logger: MailLogger;
+  readonly now?: () => number;
+  readonly retry?: Partial<RetryOptions>;
+  readonly leaseMs?: number;
+  readonly pollMs?: number;
+  /** Sent and failed rows are deleted this long after enqueue (they hold personal data). Default 30 days. */
+  readonly keepDoneMs?: number;
+  readonly smtpTimeoutsMs?: TransportOptions['timeoutsMs'];
+  readonly random?: () => number;
+}
+
+/** The part of a stored relay event the mailer reads (store/types.ts StoredEvent fits). */
+export interface MailSourceEvent {
+  readonly seq: number;
+  readonly body: Buffer;
+}
+
+export interface Mailer {
+  /** The relay's onEventStored listener: plans and enqueues the event's emails in the background. */
+  onEventStored(channelId: string, event: MailSourceEvent): void;
+  /** Same, awaited; resolves with the number of new outbox rows (0 for duplicates and ignored events). */
+  enqueueEvent(channelId: string, event: MailSourceEvent): Promise<number>;
+  start(): void;
+  /** Waits for enqueues in flight and the send in progress; does not close the database. */
+  stop(): Promise<void>;
+  /** Outbox counts for metrics. */
+  stats(): Promise<OutboxCounts>;
+  /** Where mail goes: SMTP URL without credentials, or the .eml folder (print it at startup). */
+  readonly destination: string;
+  readonly transportKind: 'smtp' | 'eml';
+}
+
+const DAY = 24 * 60 * 60_000;
+
+/** Creates the mailer: outbox (durable), planner (webhook → rendered emails) and the sending worker. */
+export function createMailer(o: MailerOptions): Mailer {
+  const now = o.now ?? Date.now;
+  const store = o.outbox ?? (o.db ? createSqliteOutboxStore(o.db) : undefined);
+  if (!store) throw new Error('createMailer needs db or outbox');
+  const transport = createMailTransport({ smtpUrl: o.smtpUrl, dataDir: o.dataDir, ...(o.smtpTimeoutsMs ? { timeoutsMs: o.smtpTimeoutsMs } : {}) });
+  const publicUrl = () => (typeof o.publicUrl === 'function' ? o.publicUrl() : o.publicUrl).replace(/\/+$/, '');
+  const worker = createOutboxWorker({
+    store,
+    transport,
+    from: o.mailFrom ?? '"LifeScore" <no-reply@localhost>',
+    logger: o.logger,
+    now,
+    retry: { ...defaultRetry, ...o.retry },
+    leaseMs: o.leaseMs ?? 5 * 60_000,
+    pollMs: o.pollMs ?? 60_000,
+    ...(o.random ? { random: o.random } : {}),
+  });
+  const inFlight = new Set<Promise<unknown>>();
+
+  const enqueueEvent = async (channelId: string, event: MailSourceEvent): Promise<number> => {
+    let json: unknown;
+    try {
+      json = JSON.parse(event.body.toString('utf8'));
+    } catch {
+      return 0;
+    }
+    const env = webhookEnvelopeSchema.safeParse(json);
+    if (!env.success) {
+      o.logger.debug({ seq: event.seq }, 'mail: event is not a booking webhook Cal.com documents; no email');
+      return 0;
+    }
+    if (env.data.triggerEvent === 'PING' || env.data.triggerEvent === 'BOOKING_NO_SHOW_UPDATED') return 0;
+    const profile = await o.profiles.getProfileForChannel(channelId);
+    const items = planEmails(env.data, { channelId, profile, publicUrl: publicUrl(), now: now() });
+    if (items.length === 0) return 0;
+    const added = await store.enqueue(items);
+    if (added > 0) worker.wake();
+    o.logger.info({ seq: event.seq, trigger: env.data.triggerEvent, planned: items.length, added }, 'mail enqueued');
+    return added;
+  };
+
+  return {
+    destination: transport.destination,
+    transportKind: transport.kind,
+    enqueueEvent,
+    onEventStored(channelId, event) {
+      const p = enqueueEvent(channelId, event).catch((err: unknown) => o.logger.error({ err, seq: event.seq }, 'mail enqueue failed'));
+      inFlight.add(p);
+      void p.finally(() => inFlight.delete(p));
+    },
+    start() {
+      if (o.smtpUrl && !o.mailFrom) o.logger.warn({}, 'MAIL_FROM is not set; sending as no-reply@localhost, which most servers refuse');
+      o.logger.info({ transport: transport.kind, destination: transport.destination }, transport.kind === 'eml' ? `mail: no SMTP_URL; writing .eml files to ${transport.destination}` : 'mail: sending through SMTP');
+      void store.prune(now() - (o.keepDoneMs ?? 30 * DAY)).catch((err: unknown) => o.logger.error({ err }, 'mail outbox prune failed'));
+      worker.start();
+    },
+    async stop() {
+      await Promise.all(inFlight);
+      await worker.stop();
+      transport.close();
+    },
+    stats: () => store.counts(),
+  };
+}

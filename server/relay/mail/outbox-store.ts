@@ -1,0 +1,72 @@
+/** Which email of a booking event this is, for whom. */
+export type MailKind =
+  | 'created:organizer'
+  | 'created:attendee'
+  | 'rescheduled:organizer'
+  | 'rescheduled:attendee'
+  | 'cancelled:organizer'
+  | 'cancelled:attendee'
+  | 'requested:organizer'
+  | 'requested:attendee'
+  | 'rejected:attendee';
+
+/** A fully rendered message: rendered at enqueue time so a row is self-contained (event log retention can't lose it). */
+export interface OutboxMessage {
+  readonly to: { readonly name: string; readonly address: string };
+  readonly replyTo?: { readonly name: string; readonly address: string };
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  readonly ics?: { readonly method: 'REQUEST' | 'CANCEL'; readonly content: string };
+}
+
+/** One email to send; `key` is content-derived so a duplicate webhook maps to the same row. */
+export interface NewOutboxItem {
+  readonly key: string;
+  readonly channelId: string;
+  readonly kind: MailKind;
+  readonly message: OutboxMessage;
+  readonly createdAt: number;
+}
+
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
+
+/** A claimed row, handed to the worker. */
+export interface OutboxRow extends NewOutboxItem {
+  readonly id: number;
+  readonly attempts: number;
+}
+
+export interface OutboxCounts {
+  /** Waiting or being sent (including rows waiting for a retry). */
+  readonly pending: number;
+  readonly sent: number;
+  /** Permanently failed (5xx, or gave up): visible in metrics. */
+  readonly failed: number;
+}
+
+/**
+ * Storage port of the mail outbox: engine-neutral and asynchronous so a PostgreSQL adapter fits (claim there is
+ * `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING *`). Writes are durable when they resolve.
+ */
+export interface OutboxStore {
+  /** Inserts the items whose key is new; returns how many were inserted (duplicates are ignored). */
+  enqueue(items: readonly NewOutboxItem[]): Promise<number>;
+  /**
+   * Claims up to `limit` rows that are due (pending with nextAttemptAt ≤ now, or sending with an expired lease
+   * left by a crashed worker), marking them sending until now + leaseMs.
+   */
+  claimDue(now: number, limit: number, leaseMs: number): Promise<OutboxRow[]>;
+  markSent(id: number, at: number): Promise<void>;
+  /** Back to pending, attempts + 1, retried at nextAttemptAt. */
+  markRetry(id: number, nextAttemptAt: number, error: string): Promise<void>;
+  /** Hands a claimed row back untouched (the worker is stopping before it got to it). */
+  release(id: number): Promise<void>;
+  /** Permanently failed, attempts + 1. */
+  markFailed(id: number, at: number, error: string): Promise<void>;
+  /** Earliest time a row becomes due (a pending retry or an expiring lease), undefined when nothing waits. */
+  nextDueAt(): Promise<number | undefined>;
+  counts(): Promise<OutboxCounts>;
+  /** Deletes sent and failed rows created before `before` (they hold personal data); returns how many. */
+  prune(before: number): Promise<number>;
+}
