@@ -34,14 +34,14 @@ export function createConsoleLogger(prefix = 'app'): Logger {
 /**
  * The app under Node: the same core as Electron (conf settings, OS keychain, a data folder) behind the browser
  * host. Environment: the desktop variables of DESIGN.md §7, plus LIFESCORE_DATA_DIR, LIFESCORE_HOST_PORT,
- * LIFESCORE_RENDERER_DIR, SANDBOX_URL and LIFESCORE_KEYCHAIN=memory (tests only: tokens die with the process).
+ * LIFESCORE_RENDERER_DIR, LIFESCORE_SANDBOX_URL and LIFESCORE_KEYCHAIN=memory (tests only: tokens die with the process).
  */
 export async function runBrowserHost(options: RunHostOptions): Promise<RunningHost> {
   const env = options.env ?? process.env;
   const logger = options.logger ?? createConsoleLogger();
   const version = (JSON.parse(readFileSync(join(options.root, 'package.json'), 'utf8')) as { version: string }).version;
   const config = loadAppConfig(env, {
-    sandboxUrl: env.SANDBOX_URL ?? 'http://127.0.0.1:5555',
+    sandboxUrl: env.LIFESCORE_SANDBOX_URL ?? 'http://127.0.0.1:5555',
     relayUrl: env.RELAY_URL ?? 'http://127.0.0.1:5001',
     version,
     production: false,

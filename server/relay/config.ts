@@ -22,6 +22,8 @@ export interface RelayConfig {
   readonly heartbeatMs: number;
   readonly rateLimits: { readonly ingestPerIpPerMinute: number; readonly ingestPerChannelPerMinute: number; readonly apiPerIpPerMinute: number };
   readonly stream: { readonly maxStreams: number; readonly drainTimeoutMs: number; readonly bufferBytes: number };
+  /** Slow-client guards: header and whole-request deadlines, and open connections per client IP (0 = no cap). */
+  readonly http: { readonly headersTimeoutMs: number; readonly requestTimeoutMs: number; readonly maxConnectionsPerIp: number };
   readonly appScheme: string;
   readonly logLevel: string;
   /** Parsed for the mail outbox (a later issue); not used yet. */
@@ -106,6 +108,9 @@ const envSchema = z.object({
   RELAY_RATE_LIMIT_API_PER_MIN: intFrom('RELAY_RATE_LIMIT_API_PER_MIN', 600, 1, 1_000_000),
   RELAY_MAX_STREAMS: intFrom('RELAY_MAX_STREAMS', 10_000, 1, 1_000_000),
   RELAY_STREAM_DRAIN_TIMEOUT_MS: intFrom('RELAY_STREAM_DRAIN_TIMEOUT_MS', 30_000, 100, 600_000),
+  RELAY_HEADERS_TIMEOUT_MS: intFrom('RELAY_HEADERS_TIMEOUT_MS', 20_000, 100, 120_000),
+  RELAY_REQUEST_TIMEOUT_MS: intFrom('RELAY_REQUEST_TIMEOUT_MS', 60_000, 100, 600_000),
+  RELAY_MAX_CONNECTIONS_PER_IP: intFrom('RELAY_MAX_CONNECTIONS_PER_IP', 256, 0, 1_000_000),
   RELAY_APP_SCHEME: optionalString
     .refine((v) => v === undefined || /^[a-z][a-z0-9+.-]{1,31}$/.test(v), 'RELAY_APP_SCHEME must be a URL scheme like lifescore')
     .transform((v) => v ?? 'lifescore'),
@@ -147,6 +152,12 @@ export function loadRelayConfig(env: NodeJS.ProcessEnv): RelayConfig {
       apiPerIpPerMinute: e.RELAY_RATE_LIMIT_API_PER_MIN,
     },
     stream: { maxStreams: e.RELAY_MAX_STREAMS, drainTimeoutMs: e.RELAY_STREAM_DRAIN_TIMEOUT_MS, bufferBytes: 256 * 1024 },
+    http: {
+      // Node requires headersTimeout <= requestTimeout.
+      headersTimeoutMs: Math.min(e.RELAY_HEADERS_TIMEOUT_MS, e.RELAY_REQUEST_TIMEOUT_MS),
+      requestTimeoutMs: e.RELAY_REQUEST_TIMEOUT_MS,
+      maxConnectionsPerIp: e.RELAY_MAX_CONNECTIONS_PER_IP,
+    },
     appScheme: e.RELAY_APP_SCHEME,
     logLevel: e.RELAY_LOG_LEVEL,
     smtpUrl: e.SMTP_URL,

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { RelayConfig, StorageConfig } from './config';
 import { createApp } from './app';
 import { GroupCommitter } from './committer';
+import { capConnectionsPerIp } from './connection-cap';
 import { trackConnections } from './connection-tracker';
 import { createLogger } from './logger';
 import { createMetrics } from './metrics';
@@ -109,11 +110,22 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
         publicUrl: () => config.publicUrl ?? url,
         isShuttingDown: () => shuttingDown,
       });
-      const srv = http.createServer(app);
+      // Node checks header/request deadlines only every connectionsCheckingInterval (default 30 s): check often
+      // enough that a slowloris client is cut close to the configured deadline.
+      const checkEvery = Math.max(100, Math.min(5_000, Math.floor(config.http.headersTimeoutMs / 4)));
+      const srv = http.createServer({ connectionsCheckingInterval: checkEvery }, app);
+      let refusedLogged = 0;
+      capConnectionsPerIp(srv, config.http.maxConnectionsPerIp, (address) => {
+        // One line per minute at most: a flood must not turn into a log flood.
+        if (Date.now() - refusedLogged > 60_000) {
+          refusedLogged = Date.now();
+          logger.warn({ address, max: config.http.maxConnectionsPerIp }, 'connection refused: too many open connections from one address');
+        }
+      });
       connections = trackConnections(srv);
       // Slow-loris guard for ingest; streams disable the socket timeout themselves.
-      srv.headersTimeout = 20_000;
-      srv.requestTimeout = 60_000;
+      srv.headersTimeout = config.http.headersTimeoutMs;
+      srv.requestTimeout = config.http.requestTimeoutMs;
       server = srv;
       await new Promise<void>((resolve, reject) => {
         srv.once('error', reject);

@@ -1,22 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../main/core/integration/connect-harness';
 import { startDevStack, startHostedApp } from '../../scripts/dev-stack';
 import type { DevStack, HostedApp } from '../../scripts/dev-stack';
-
-/** A port that was free a moment ago (for the OAuth loopback redirect, which Cal.com requires to be fixed). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** URLs the app asked the OS to open in the system browser; tests open them in a second page like a user would. */
 export class ExternalBrowser {

@@ -5,6 +5,8 @@ import { danaProfile } from './mail-test-kit';
 import { dedupeKey, DEFAULT_TIPS, planEmails, tipsFrom } from './plan-emails';
 
 const parse = (x: unknown): WebhookEnvelope => webhookEnvelopeSchema.parse(JSON.parse(JSON.stringify(x)));
+type CreatedEnv = Extract<WebhookEnvelope, { triggerEvent: 'BOOKING_CREATED' }>;
+const created = (): CreatedEnv => parse(sandboxEnvelopes.created) as CreatedEnv;
 const ctx = { channelId: 'chanA', profile: danaProfile, publicUrl: 'https://relay.example', now: Date.parse('2026-02-10T15:00:00Z') };
 
 describe('planEmails', () => {
@@ -20,9 +22,9 @@ describe('planEmails', () => {
   });
 
   it('keys differ by trigger, start time, iCalSequence, recipient and channel; not by createdAt or formatting', () => {
-    const env = parse(sandboxEnvelopes.created);
+    const env = created();
     const base = dedupeKey('c', env, 'created:attendee', 'sam.lee@example.net');
-    expect(dedupeKey('c', { ...env, createdAt: 'later' }, 'created:attendee', ' Sam.Lee@Example.net ')).toBe(base);
+    expect(dedupeKey('c', { ...env, createdAt: 'later' } as typeof env, 'created:attendee', ' Sam.Lee@Example.net ')).toBe(base);
     expect(dedupeKey('c', { ...env, payload: { ...env.payload, startTime: '2026-02-17T17:00:00.000Z' } }, 'created:attendee', 'sam.lee@example.net')).toBe(base);
     for (const other of [
       dedupeKey('d', env, 'created:attendee', 'sam.lee@example.net'),

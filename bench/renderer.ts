@@ -1,0 +1,145 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+import type { Browser } from '@playwright/test';
+import { runBrowserHost } from '../main/host/run-host';
+import { chromiumLaunchOptions } from '../tests/e2e/chromium';
+import { bookingDbDir } from './booking-db';
+import type { BenchContext, BenchResult, Figure } from './report';
+import { repoRoot } from './server-process';
+import { percentile, summarize } from './stats';
+
+/**
+ * 5b. Renderer: the real Bookings screen (built renderer, browser host, the same core over the N-booking database,
+ * an in-memory keychain since nothing here is connected) in Debian's Chromium. Time to first rows: from navigation
+ * start to the first booking row in the DOM. Frame time: requestAnimationFrame deltas while the list scrolls 100 px
+ * a frame (pages of 200 load as it goes), with Chromium's frame-rate limit and vsync off so a delta is the frame's
+ * real cost rather than the 16.7 ms display tick. Baselines: the same screen over 100 bookings; idle rAF deltas.
+ */
+
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** Runs in the page before the app: notes when the first booking row appears. */
+const FIRST_ROWS_PROBE = `
+  new MutationObserver((_, obs) => {
+    if (document.querySelector('.booking-row[data-uid]')) {
+      window.__firstRows = performance.now();
+      obs.disconnect();
+    }
+  }).observe(document, { childList: true, subtree: true });
+`;
+
+/** rAF deltas: `idle` frames untouched, then `frames` frames scrolling the list by 100 px each. */
+const scrollScript = (idle: number, frames: number) => `(async () => {
+  const list = document.querySelector('.booking-list');
+  if (!list) throw new Error('no .booking-list');
+  const deltas = async (count, step) => {
+    const out = [];
+    let last = await new Promise((r) => requestAnimationFrame(r));
+    for (let i = 0; i < count; i++) {
+      if (step) list.scrollTop += step;
+      const t = await new Promise((r) => requestAnimationFrame(r));
+      out.push(t - last);
+      last = t;
+    }
+    return out;
+  };
+  const idle = await deltas(${idle}, 0);
+  const scroll = await deltas(${frames}, 100);
+  return { idle, scroll, scrollTop: list.scrollTop, rows: document.querySelectorAll('.booking-row[data-uid]').length };
+})()`;
+
+interface PageRun {
+  readonly firstRowsMs: number;
+  readonly idle: number[];
+  readonly scroll: number[];
+  readonly scrollTop: number;
+}
+
+async function measurePage(browser: Browser, dataDir: string, frames: number): Promise<PageRun> {
+  const running = await runBrowserHost({
+    root: repoRoot,
+    logger: quiet,
+    env: {
+      LIFESCORE_KEYCHAIN: 'memory',
+      LIFESCORE_DATA_DIR: dataDir,
+      SANDBOX_URL: 'http://127.0.0.1:5555',
+      RELAY_URL: 'http://127.0.0.1:5001',
+      ...(process.env.LIFESCORE_RENDERER_DIR ? { LIFESCORE_RENDERER_DIR: process.env.LIFESCORE_RENDERER_DIR } : {}),
+    },
+  });
+  // bypassCSP: the renderer's CSP (script-src 'self') forbids the string scripts the probes are written as.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
+  try {
+    const page = await context.newPage();
+    await page.addInitScript(FIRST_ROWS_PROBE);
+    await page.goto(`${running.host.url}#/bookings`);
+    await page.waitForFunction('window.__firstRows !== undefined', undefined, { timeout: 30_000 });
+    const firstRowsMs = (await page.evaluate('window.__firstRows')) as number;
+    if (frames === 0) return { firstRowsMs, idle: [], scroll: [], scrollTop: 0 };
+    const r = (await page.evaluate(scrollScript(Math.min(120, frames), frames))) as { idle: number[]; scroll: number[]; scrollTop: number };
+    return { firstRowsMs, ...r };
+  } finally {
+    await context.close();
+    await running.stop();
+  }
+}
+
+/** Runs the renderer bench. */
+export async function benchRenderer(ctx: BenchContext): Promise<BenchResult> {
+  const started = performance.now();
+  const n = 10_000;
+  const frames = ctx.quick ? 240 : 900;
+  const rendererDir = process.env.LIFESCORE_RENDERER_DIR ?? join(repoRoot, 'out', 'renderer');
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    throw new Error(`no built renderer in ${rendererDir}: run \`npx electron-vite build\` first`);
+  }
+  const small = bookingDbDir(ctx.workDir, 100, ctx.log);
+  const big = bookingDbDir(ctx.workDir, n, ctx.log);
+  const base = chromiumLaunchOptions();
+  // Unthrottled frames: rAF then fires when the previous frame is done, so its delta is the frame's cost.
+  const browser = await chromium.launch({ ...base, args: [...(base.args ?? []), '--disable-frame-rate-limit', '--disable-gpu-vsync'] });
+  let smallRun: PageRun;
+  let bigRun: PageRun;
+  try {
+    ctx.log('renderer: Bookings screen, 100 bookings');
+    smallRun = await measurePage(browser, small, 0);
+    ctx.log(`renderer: Bookings screen, ${n.toLocaleString('en-US')} bookings, ${frames} scrolled frames`);
+    bigRun = await measurePage(browser, big, frames);
+  } finally {
+    await browser.close();
+  }
+  const figures: Figure[] = [
+    {
+      name: `Bookings screen: time to first rows (${n.toLocaleString('en-US')})`,
+      value: bigRun.firstRowsMs,
+      unit: 'ms',
+      baseline: smallRun.firstRowsMs,
+      baselineLabel: 'the same screen, same browser, over 100 bookings',
+    },
+    {
+      name: 'Bookings screen: scroll frame time p95',
+      value: percentile(bigRun.scroll, 95),
+      unit: 'ms',
+      baseline: percentile(bigRun.idle, 95),
+      baselineLabel: 'rAF deltas on the same page while idle (frame floor of this browser and machine)',
+      target: { op: '<=', value: 16, on: 'value' },
+    },
+  ];
+  return {
+    bench: 'renderer',
+    title: 'Renderer',
+    figures,
+    details: {
+      bookings: n,
+      scrolledFrames: bigRun.scroll.length,
+      scrolledPx: bigRun.scrollTop,
+      scroll: summarize(bigRun.scroll),
+      idle: summarize(bigRun.idle),
+      framesOver16_7ms: bigRun.scroll.filter((d) => d > 1000 / 60).length,
+      firstRowsMs: { big: bigRun.firstRowsMs, small: smallRun.firstRowsMs },
+      chromium: `${base.executablePath} headless, --disable-frame-rate-limit --disable-gpu-vsync`,
+    },
+    seconds: (performance.now() - started) / 1000,
+  };
+}
