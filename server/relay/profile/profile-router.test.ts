@@ -157,3 +157,36 @@ describe('GET /consultations/:slug', () => {
     }
   });
 });
+
+describe('with the relay\'s own channel auth', () => {
+  it('accepts channelAuth(store, "id", …) as requireChannelToken', async () => {
+    const { openSqliteStore } = await import('../store/sqlite-store');
+    const { channelAuth } = await import('../channel-auth');
+    const { hashToken, newChannelId, newToken } = await import('../crypto');
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'profile-auth-'));
+    const store = openSqliteStore(path.join(dir, 'relay.sqlite'));
+    const id = newChannelId();
+    const token = newToken();
+    await store.createChannel({ id, tokenHash: hashToken(token), createdAt: 0 });
+    const app = express();
+    app.use(createProfileRouter({ profiles, requireChannelToken: channelAuth(store, 'id', () => undefined), publicUrl: () => 'https://relay.example/' }));
+    const srv = http.createServer(app);
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+    try {
+      const send = (t: string) =>
+        fetch(`${base}/api/channels/${id}/profile`, { method: 'PUT', headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' }, body: JSON.stringify(body()) });
+      expect((await send('wrong-token-wrong-token-wrong-token')).status).toBe(401);
+      expect((await send(token)).status).toBe(204);
+      const html = await (await fetch(`${base}/consultations/dana-reyes`)).text();
+      expect(html).toContain('content="https://relay.example/consultations/dana-reyes"');
+    } finally {
+      await new Promise((r) => srv.close(r));
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
