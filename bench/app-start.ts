@@ -1,8 +1,6 @@
 import { fork, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { build } from 'esbuild';
 import { bookingDbDir } from './booking-db';
+import { bundleChild } from './bundle';
 import type { BenchContext, BenchResult, Figure } from './report';
 import { childNodeArgs, repoRoot } from './server-process';
 import { median } from './stats';
@@ -20,24 +18,6 @@ interface ReadyMessage {
   readonly readyMs: number;
   readonly rows: number;
   readonly total: number;
-}
-
-/** Bundles app-start-child.ts next to node_modules so its bare imports resolve to the installed packages. */
-async function bundleChild(): Promise<string> {
-  const dir = join(repoRoot, 'node_modules', '.cache', 'lifescore-bench');
-  mkdirSync(dir, { recursive: true });
-  const outfile = join(dir, 'app-start-child.mjs');
-  await build({
-    entryPoints: [join(import.meta.dirname, 'app-start-child.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'warning',
-  });
-  return outfile;
 }
 
 /** One app start: spawn → ready message. */
@@ -77,7 +57,7 @@ export async function benchAppStart(ctx: BenchContext): Promise<BenchResult> {
   const n = ctx.quick ? 10_000 : 100_000;
   const runs = ctx.quick ? 3 : 7;
   const dataDir = bookingDbDir(ctx.workDir, n, ctx.log);
-  const script = await bundleChild();
+  const script = await bundleChild('app-start-child');
   ctx.log(`app start: ${runs} runs over ${n.toLocaleString('en-US')} bookings`);
   // One run of each first, unmeasured: the OS file cache and the first completion sweep are not what we time.
   await startOnce(script, dataDir);

@@ -1,13 +1,18 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WebhookEnvelope } from '../common/calcom';
 import { openBookingStore } from '../main/core/bookings/booking-store';
+import { benchCacheDir } from './bundle';
+import { repoRoot } from './server-process';
 import { cancelledBody, createdBody } from './webhook-bodies';
 
 /**
  * Bookings databases for the query, renderer and app-start benches, filled through the store's own apply path
  * (store.applyEvent with Cal.com envelopes from the sandbox's builders), so rows, indexes and the JSON records are
- * exactly what sync writes. One database per size per run, reused by every bench that needs that size.
+ * exactly what sync writes. Generating 100,000 takes minutes on a busy 2-core machine, so a finished database is
+ * cached in node_modules/.cache, keyed by the size, today's date (start times are relative to now) and a hash of
+ * every source file that shapes its content: any change to the store, its schema or the builders makes a new one.
  */
 
 const DAY = 86_400_000;
@@ -22,12 +27,21 @@ export function startOf(i: number, n: number, now: number): number {
 /** True for the bookings that are cancelled after being created (one in ten). */
 export const isCancelled = (i: number): boolean => i % 10 === 3;
 
-/** Returns the folder holding `bookings.db` with `n` bookings, creating it on first use; logs progress. */
-export function bookingDbDir(workDir: string, n: number, log: (msg: string) => void): string {
-  const dir = join(workDir, `bookings-${n}`);
-  const file = join(dir, 'bookings.db');
-  if (existsSync(file)) return dir;
-  mkdirSync(dir, { recursive: true });
+/** A hash of the sources that decide what a generated database contains. */
+function sourceHash(): string {
+  const h = createHash('sha256');
+  const dirs = ['main/core/bookings', 'common', 'server/calcom-sandbox'];
+  const files = dirs.flatMap((d) =>
+    readdirSync(join(repoRoot, d))
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      .sort()
+      .map((f) => join(repoRoot, d, f)),
+  );
+  for (const f of [...files, join(import.meta.dirname, 'booking-db.ts'), join(import.meta.dirname, 'webhook-bodies.ts')]) h.update(f).update(readFileSync(f));
+  return h.digest('hex').slice(0, 16);
+}
+
+function generate(file: string, n: number, log: (msg: string) => void): void {
   const started = performance.now();
   const store = openBookingStore(file);
   const now = Date.now();
@@ -43,6 +57,26 @@ export function bookingDbDir(workDir: string, n: number, log: (msg: string) => v
   } finally {
     store.close();
   }
-  log(`  bookings db: ${n.toLocaleString('en-US')} bookings in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  log(`  bookings db: generated ${n.toLocaleString('en-US')} bookings in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** Returns a folder of this run holding `bookings.db` with `n` bookings (from the cache, or generated and cached). */
+export function bookingDbDir(workDir: string, n: number, log: (msg: string) => void): string {
+  const dir = join(workDir, `bookings-${n}`);
+  const file = join(dir, 'bookings.db');
+  if (existsSync(file)) return dir;
+  mkdirSync(dir, { recursive: true });
+  const key = `bookings-${n}-${new Date().toISOString().slice(0, 10)}-${sourceHash()}.db`;
+  const cached = join(benchCacheDir, key);
+  if (existsSync(cached)) {
+    copyFileSync(cached, file);
+    log(`  bookings db: ${n.toLocaleString('en-US')} bookings from the cache (${key})`);
+    return dir;
+  }
+  generate(file, n, log);
+  mkdirSync(benchCacheDir, { recursive: true });
+  // Keep one database per size: older keys for this size are stale by construction.
+  for (const f of readdirSync(benchCacheDir)) if (f.startsWith(`bookings-${n}-`)) rmSync(join(benchCacheDir, f), { force: true });
+  copyFileSync(file, cached);
   return dir;
 }

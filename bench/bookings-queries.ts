@@ -18,7 +18,7 @@ const PAGE = 200; // the screen's BOOKING_PAGE_SIZE
 export async function benchBookingsQueries(ctx: BenchContext): Promise<BenchResult> {
   const started = performance.now();
   const n = ctx.quick ? 10_000 : 100_000;
-  const rounds = ctx.quick ? 10 : 30;
+  const rounds = ctx.quick ? 5 : 30;
   const dir = bookingDbDir(ctx.workDir, n, ctx.log);
   const store = openBookingStore(join(dir, 'bookings.db'));
   const now = Date.now();

@@ -61,8 +61,8 @@ export async function benchEndToEnd(ctx: BenchContext): Promise<BenchResult> {
   const started = performance.now();
   const phases = ctx.quick
     ? [
-        { rate: 100, seconds: 1.5 },
-        { rate: 1000, seconds: 1 },
+        { rate: 100, seconds: 1 },
+        { rate: 1000, seconds: 0.3 },
       ]
     : [
         { rate: 100, seconds: 10 },

@@ -115,7 +115,7 @@ async function measureSide(
 export async function benchFanOut(ctx: BenchContext): Promise<BenchResult> {
   const started = performance.now();
   const n = ctx.quick ? 200 : 5000;
-  const sample = ctx.quick ? 40 : 200;
+  const sample = ctx.quick ? 20 : 200;
   const bodies = signedCreatedBodies(sample, SECRET);
   const sigOf = new Map(bodies.map((b) => [b.body, b.signature]));
 

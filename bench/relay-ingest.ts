@@ -45,7 +45,7 @@ async function cannon(url: string, requests: Requests, seconds: number, overallR
 
 /** Throughput, then p99 at the fixed rate, against one server; warm-up traffic first (JIT, SQLite cache). */
 async function measure(server: ServerProcess, requests: Requests, seconds: number): Promise<{ throughput: Run; rated: Run; warmup: Run }> {
-  const warmup = await cannon(server.url, requests, Math.min(1, seconds));
+  const warmup = await cannon(server.url, requests, Math.min(1, seconds / 2));
   const throughput = await cannon(server.url, requests, seconds);
   const rated = await cannon(server.url, requests, seconds, RATE);
   return { throughput, rated, warmup };

@@ -1,8 +1,9 @@
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { CreateChannelResponse } from '../common/relay';
+import { bundleChild } from './bundle';
 
 /** Parent side of server-child.ts, plus the small HTTP helpers the benches use against it (node:http only). */
 
@@ -59,10 +60,10 @@ function waitFor<T>(child: ChildProcess, type: string, timeoutMs: number): Promi
 
 /** Starts server-child.ts in `mode` with `env` added to this process's environment. */
 export async function startServerProcess(mode: 'relay' | 'bare', env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = fork(join(import.meta.dirname, 'server-child.ts'), [mode], {
+  const child = fork(await bundleChild('server-child'), [mode], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
-    execArgv: ['--expose-gc', '--import', 'tsx', ...childNodeArgs()],
+    execArgv: ['--expose-gc', ...childNodeArgs()],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   try {

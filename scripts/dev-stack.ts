@@ -6,13 +6,10 @@
 import { appendFileSync, createWriteStream, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_LOOPBACK_PORT, OAUTH_CALLBACK_PATH } from '../common/deep-link';
-import { createAppCore } from '../main/core/app-core';
-import { loadAppConfig } from '../main/core/config/app-config';
-import { createNapiKeychain } from '../main/core/keychain/napi-keychain';
-import type { AppConfig, AppCore, Logger } from '../main/core/ports';
-import { createConfSettingsStore } from '../main/core/settings/conf-settings';
-import { startBrowserHost } from '../main/host/browser-host';
-import type { BrowserHost } from '../main/host/browser-host';
+import type { Logger } from '../main/core/ports';
+import { redact } from '../main/host/log-redaction';
+import { runBrowserHost } from '../main/host/run-host';
+import type { RunningHost } from '../main/host/run-host';
 import { createSandbox } from '../server/calcom-sandbox';
 import type { Sandbox } from '../server/calcom-sandbox';
 import { createRelay, loadRelayConfig } from '../server/relay';
@@ -27,14 +24,12 @@ export interface DevStackOptions {
   readonly loopbackPort?: number;
   /** Keep sandbox state across restarts (npm start) or not (tests). */
   readonly persistSandbox?: boolean;
-  readonly version?: string;
 }
 
 export interface DevStack {
   readonly dataDir: string;
   readonly sandbox: Sandbox;
   readonly relay: Relay;
-  readonly appConfig: AppConfig;
   /** The environment an Electron process needs to reach this stack. */
   readonly appEnv: Record<string, string>;
   stop(): Promise<void>;
@@ -43,20 +38,14 @@ export interface DevStack {
 export interface HostedAppOptions {
   readonly hostPort?: number;
   readonly keychainService?: string;
-  /** How the core "opens the system browser"; default: print the link (the page shows it too). */
+  /** How the core "opens the system browser"; default: logged (the page opens links itself in a tab). */
   readonly openExternal?: (url: string) => Promise<void>;
-}
-
-export interface HostedApp {
-  readonly core: AppCore;
-  readonly host: BrowserHost;
-  stop(): Promise<void>;
 }
 
 /** A JSON-lines file logger; warnings and errors also go to stderr so a person running npm start sees them. */
 export function fileLogger(file: string, echo: boolean): Logger {
   const write = (level: string, msg: string, fields?: Record<string, unknown>) => {
-    appendFileSync(file, `${JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields })}\n`);
+    appendFileSync(file, `${JSON.stringify(redact({ time: new Date().toISOString(), level, msg, ...fields }))}\n`);
     if (echo && level !== 'info') console.error(`[app] ${level}: ${msg}`);
   };
   return {
@@ -95,8 +84,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     stoppers.push(() => sandbox.stop());
 
     const appEnv = { CALCOM_APP_URL: sandboxUrl, CALCOM_API_URL: sandboxUrl, CALCOM_REDIRECT_URI: redirectUri, RELAY_URL: relayUrl, LIFESCORE_SANDBOX_URL: sandboxUrl };
-    const appConfig = loadAppConfig(appEnv, { sandboxUrl, relayUrl, version: options.version ?? '0.0.0', production: false });
-    return { dataDir, sandbox, relay, appConfig, appEnv, stop: () => stopAll(stoppers) };
+    return { dataDir, sandbox, relay, appEnv, stop: () => stopAll(stoppers) };
   } catch (err) {
     await stopAll(stoppers);
     throw err;
@@ -104,28 +92,12 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
 }
 
 /** Runs the desktop core under Node against `stack` and serves the renderer through the browser host. */
-export async function startHostedApp(stack: DevStack, options: HostedAppOptions = {}): Promise<HostedApp> {
-  const appDir = join(stack.dataDir, 'app');
-  mkdirSync(appDir, { recursive: true });
-  const config: AppConfig = { ...stack.appConfig, ...(options.keychainService ? { keychainService: options.keychainService } : {}) };
-  const logger = fileLogger(join(stack.dataDir, 'app.log'), true);
-  let host: BrowserHost | undefined;
-  const core = createAppCore({
-    config,
-    keychain: createNapiKeychain(config.keychainService),
-    settings: createConfSettingsStore({ cwd: appDir, defaultRelayUrl: config.relayUrl, logger }),
-    dataDir: appDir,
-    openExternal: options.openExternal ?? (async (url) => console.log(`\nOpen this page to authorize (the app links it too):\n  ${url}\n`)),
-    notify: (title, body) => host?.push({ type: 'toast', level: 'info', message: `${title}: ${body}` }),
-    logger,
+export async function startHostedApp(stack: DevStack, options: HostedAppOptions = {}): Promise<RunningHost> {
+  return runBrowserHost({
+    root: resolve(import.meta.dirname, '..'),
+    env: { ...stack.appEnv, LIFESCORE_DATA_DIR: join(stack.dataDir, 'app'), LIFESCORE_HOST_PORT: String(options.hostPort ?? 0) },
+    logger: fileLogger(join(stack.dataDir, 'app.log'), true),
+    ...(options.keychainService ? { keychainService: options.keychainService } : {}),
+    ...(options.openExternal ? { openExternal: options.openExternal } : {}),
   });
-  await core.start();
-  try {
-    host = await startBrowserHost({ core, rendererDir: resolve(import.meta.dirname, '../out/renderer'), port: options.hostPort ?? 0 });
-  } catch (err) {
-    await core.stop();
-    throw err;
-  }
-  const started = host;
-  return { core, host: started, stop: () => stopAll([() => core.stop(), () => started.close()]) };
 }

@@ -3,7 +3,7 @@
  * (DESIGN.md §7). The app runs in Electron when Electron can start here, otherwise in the browser host.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { hasRealCalcomConfig } from '../main/core/config/app-config';
 import { createNapiKeychain } from '../main/core/keychain/napi-keychain';
@@ -12,7 +12,6 @@ import { findElectronBinary, launchElectron } from './electron-launch';
 
 const root = resolve(import.meta.dirname, '..');
 const dataDir = join(root, '.lifescore-dev');
-const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 const KEYCHAIN_SERVICE = 'LifeScore Consultant (development)';
 
 if (existsSync(join(root, '.env'))) process.loadEnvFile(join(root, '.env'));
@@ -49,7 +48,7 @@ async function main(): Promise<void> {
   await ensureKeychain();
   build();
   const electron = findElectronBinary(root);
-  const stack = await startDevStack({ dataDir, sandboxPort: 5555, relayPort: 5001, persistSandbox: true, version });
+  const stack = await startDevStack({ dataDir, sandboxPort: 5555, relayPort: 5001, persistSandbox: true });
   console.log(`Cal.com sandbox  ${stack.sandbox.url}   (consultant login: dana-reyes)`);
   console.log(`Relay            ${stack.relay.url}`);
   console.log(`Data             ${dataDir}   (logs: relay.log, app.log)`);

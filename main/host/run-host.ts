@@ -15,6 +15,10 @@ export interface RunHostOptions {
   /** The repository root (for out/renderer and the default data folder). */
   readonly root: string;
   readonly logger?: Logger;
+  /** Overrides the keychain service name (tests use a fresh one per run). */
+  readonly keychainService?: string;
+  /** How the core "opens the system browser" (tests capture the URL; by default it is logged). */
+  readonly openExternal?: (url: string) => Promise<void>;
 }
 
 export interface RunningHost {
@@ -40,12 +44,13 @@ export async function runBrowserHost(options: RunHostOptions): Promise<RunningHo
   const env = options.env ?? process.env;
   const logger = options.logger ?? createConsoleLogger();
   const version = (JSON.parse(readFileSync(join(options.root, 'package.json'), 'utf8')) as { version: string }).version;
-  const config = loadAppConfig(env, {
+  const loaded = loadAppConfig(env, {
     sandboxUrl: env.LIFESCORE_SANDBOX_URL ?? 'http://127.0.0.1:5555',
     relayUrl: env.RELAY_URL ?? 'http://127.0.0.1:5001',
     version,
     production: false,
   });
+  const config = options.keychainService ? { ...loaded, keychainService: options.keychainService } : loaded;
   const dataDir = resolve(env.LIFESCORE_DATA_DIR ?? join(options.root, '.lifescore-dev', 'app'));
   mkdirSync(dataDir, { recursive: true });
 
@@ -65,7 +70,7 @@ export async function runBrowserHost(options: RunHostOptions): Promise<RunningHo
     settings: createConfSettingsStore({ cwd: dataDir, defaultRelayUrl: config.relayUrl, logger }),
     dataDir,
     // In a browser tab the page opens links itself (a new tab); here we only say where the browser should go.
-    openExternal: async (url) => logger.info('open in your browser', { url }),
+    openExternal: options.openExternal ?? (async (url) => logger.info('open in your browser', { url })),
     notify: (title, body) => host?.push({ type: 'toast', level: 'info', message: `${title}: ${body}` }),
     logger,
   };

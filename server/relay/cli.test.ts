@@ -54,11 +54,11 @@ async function pullAll(url: string, id: string, token: string): Promise<PulledEv
 
 describe('relay CLI', () => {
   it('exits 1 with a clear message on invalid configuration', async () => {
-    const { exit } = spawnRelay({ RELAY_PORT: 'abc', DATABASE_URL: 'postgres://db/x' });
+    const { exit } = spawnRelay({ RELAY_PORT: 'abc', DATABASE_URL: 'mysql://db/x' });
     const { code, stderr } = await exit;
     expect(code).toBe(1);
     expect(stderr).toContain('RELAY_PORT must be a whole number');
-    expect(stderr).toContain('not yet supported');
+    expect(stderr).toContain('DATABASE_URL must be postgres://');
   });
 
   it('keeps every acknowledged webhook exactly once across kill -9, and shuts down cleanly on SIGTERM', async () => {

@@ -38,7 +38,7 @@ describe('loadRelayConfig', () => {
     expect(c.host).toBe('0.0.0.0');
     expect(c.port).toBe(0);
     expect(c.publicUrl).toBe('https://relay.example.com');
-    expect(c.storage.file).toBe('/tmp/relay-x/other.db');
+    expect(c.storage).toEqual({ kind: 'sqlite', file: '/tmp/relay-x/other.db' });
     expect(c.bodyLimitBytes).toBe(2 * 1024 * 1024);
     expect(c.retention.unackedMs).toBe(7 * 86_400_000);
     expect(c.retention.ackedMs).toBe(43_200_000);
@@ -48,9 +48,9 @@ describe('loadRelayConfig', () => {
   });
 
   it.each([
-    [{ DATABASE_URL: 'postgres://u:p@db/relay' }, /not yet supported/],
-    [{ DATABASE_URL: 'postgresql://db/relay' }, /not yet supported/],
-    [{ DATABASE_URL: 'mysql://db' }, /DATABASE_URL/],
+    [{ DATABASE_URL: 'mysql://db' }, /DATABASE_URL must be postgres:\/\//],
+    [{ DATABASE_URL: 'postgres://' }, /DATABASE_URL must be postgres:\/\//],
+    [{ DATABASE_URL: 'postgres:relay' }, /DATABASE_URL must be postgres:\/\//],
     [{ RELAY_PORT: 'abc' }, /RELAY_PORT must be a whole number/],
     [{ RELAY_PORT: '70000' }, /RELAY_PORT must be at most 65535/],
     [{ RELAY_BODY_LIMIT: '11mb' }, /RELAY_BODY_LIMIT/],
@@ -65,6 +65,13 @@ describe('loadRelayConfig', () => {
     expect(() => loadRelayConfig(env)).toThrow(message);
     expect(() => loadRelayConfig(env)).toThrow(/^Invalid relay configuration/);
   });
+
+  it.each(['postgres://u:p%40ss@db.internal:5432/relay?sslmode=require', 'postgresql://db/relay', 'postgresql:///relay?host=/run/postgresql'])(
+    'selects PostgreSQL for DATABASE_URL=%s, kept verbatim for pg',
+    (url) => {
+      expect(loadRelayConfig({ DATABASE_URL: url }).storage).toEqual({ kind: 'postgres', url });
+    },
+  );
 
   it('parses byte sizes', () => {
     expect(parseByteSize('1048576')).toBe(1048576);

@@ -4,8 +4,8 @@ import { z } from 'zod';
 const MIB = 1024 * 1024;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Where the relay keeps its event log. Only SQLite today; the interface leaves room for PostgreSQL. */
-export type StorageConfig = { readonly kind: 'sqlite'; readonly file: string };
+/** Where the relay keeps its event log: a SQLite file (one process), or a PostgreSQL database (several). */
+export type StorageConfig = { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string };
 
 /** Everything the relay needs, validated and defaulted. Built by loadRelayConfig or by tests. */
 export interface RelayConfig {
@@ -74,15 +74,22 @@ const httpUrl = (name: string) =>
       .optional(),
   );
 
+/** postgres:// or postgresql:// with a host (or a socket directory in ?host=), as libpq and `pg` accept them. */
+function isPostgresUrl(v: string): boolean {
+  if (!/^postgres(ql)?:\/\//i.test(v) || !URL.canParse(v)) return false;
+  const u = new URL(v);
+  return u.hostname !== '' || u.searchParams.has('host');
+}
+
 const envSchema = z.object({
   RELAY_HOST: optionalString.transform((v) => v ?? '127.0.0.1'),
   RELAY_PORT: intFrom('RELAY_PORT', 5001, 0, 65535),
   RELAY_PUBLIC_URL: httpUrl('RELAY_PUBLIC_URL'),
   RELAY_DATA_DIR: optionalString.transform((v) => path.resolve(v ?? './.lifescore-dev/relay')),
   DATABASE_URL: optionalString.refine(
-    (v) => v === undefined || !/^postgres(ql)?:/i.test(v),
-    'PostgreSQL (postgres://) is not yet supported by this relay version; unset DATABASE_URL to use SQLite in RELAY_DATA_DIR',
-  ).refine((v) => v === undefined || /^(sqlite|file):/i.test(v), 'DATABASE_URL must be sqlite:<path> or file:<path>'),
+    (v) => v === undefined || /^(sqlite|file):/i.test(v) || isPostgresUrl(v),
+    'DATABASE_URL must be postgres://user:password@host:port/database (or postgresql://), sqlite:<path> or file:<path>',
+  ),
   RELAY_REGISTRATION_KEY: optionalString.refine((v) => v === undefined || v.length >= 16, 'RELAY_REGISTRATION_KEY must be at least 16 characters'),
   RELAY_BODY_LIMIT: optionalString.transform((v, ctx) => {
     if (v === undefined) return MIB;
@@ -123,6 +130,7 @@ const envSchema = z.object({
 
 function storageFrom(databaseUrl: string | undefined, dataDir: string): StorageConfig {
   if (databaseUrl === undefined) return { kind: 'sqlite', file: path.join(dataDir, 'relay.sqlite') };
+  if (isPostgresUrl(databaseUrl)) return { kind: 'postgres', url: databaseUrl };
   const rest = databaseUrl.replace(/^(sqlite|file):(\/\/)?/i, '');
   return { kind: 'sqlite', file: path.resolve(dataDir, decodeURIComponent(rest)) };
 }

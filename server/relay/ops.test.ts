@@ -60,8 +60,8 @@ describe('storage outages', () => {
     let failing = false;
     const dir = tempDir();
     cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-    const flaky = (config: StorageConfig): RelayStore => {
-      const real = openStore(config);
+    const flaky = async (config: StorageConfig): Promise<RelayStore> => {
+      const real = await openStore(config);
       return new Proxy(real, {
         get(target, prop, receiver) {
           const v = Reflect.get(target, prop, receiver) as unknown;

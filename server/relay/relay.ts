@@ -7,6 +7,7 @@ import { GroupCommitter } from './committer';
 import { capConnectionsPerIp } from './connection-cap';
 import { trackConnections } from './connection-tracker';
 import { createLogger } from './logger';
+import { wakeAcrossInstances } from './cross-instance-wake';
 import { createMetrics } from './metrics';
 import { StreamHub } from './stream-hub';
 import { openStore } from './store/open-store';
@@ -35,7 +36,9 @@ export interface RelayOptions {
   /** Where JSON logs go (default stdout). */
   readonly logDestination?: NodeJS.WritableStream;
   /** Opens the storage (default: the adapter named by config.storage). */
-  readonly openStore?: (config: StorageConfig) => RelayStore;
+  readonly openStore?: (config: StorageConfig) => RelayStore | Promise<RelayStore>;
+  /** How often streams re-read shared storage for commits whose notification was missed (default 2000 ms). */
+  readonly sharedPollMs?: number;
 }
 
 function formatUrl(host: string, port: number): string {
@@ -54,6 +57,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
   let connections: { closeIdle(): void } | undefined;
   let committer: GroupCommitter | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
+  let stopWaking: (() => void) | undefined;
   let url = '';
   let shuttingDown = false;
   let stopping: Promise<void> | undefined;
@@ -82,8 +86,14 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
     async start() {
       if (server) throw new Error('relay already started');
       fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-      const s = (options.openStore ?? openStore)(config.storage);
+      const s = await (options.openStore ?? ((c: StorageConfig) => openStore(c, { onError: (err) => logger.warn({ err }, 'storage connection error') })))(
+        config.storage,
+      );
       store = s;
+      // Several instances on one database: streams here must also wake for commits made by the others.
+      if (s.shared) {
+        stopWaking = wakeAcrossInstances(s.shared, hub, { pollMs: options.sharedPollMs, onError: (err) => logger.warn({ err }, 'shared storage poll failed') });
+      }
       committer = new GroupCommitter(s, (outcomes) => {
         const woken = new Set<string>();
         for (const o of outcomes) {
@@ -160,6 +170,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
         clearTimeout(force);
         // Requests cut by the grace timeout may still have appends queued: commit them before closing storage.
         await committer?.drain();
+        stopWaking?.();
         await store?.close();
         logger.info('relay stopped');
       })();

@@ -30,6 +30,11 @@ export class StreamHub {
     return this.#count;
   }
 
+  /** Channels that have at least one open stream. */
+  channelIds(): string[] {
+    return [...this.#byChannel.keys()];
+  }
+
   wake(channelId: string): void {
     for (const sub of this.#byChannel.get(channelId) ?? []) sub.wake();
   }

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../main/core/integration/connect-harness';
 import { startDevStack, startHostedApp } from '../../scripts/dev-stack';
-import type { DevStack, HostedApp } from '../../scripts/dev-stack';
+import type { RunningHost } from '../../main/host/run-host';
+import type { DevStack } from '../../scripts/dev-stack';
 
 /** URLs the app asked the OS to open in the system browser; tests open them in a second page like a user would. */
 export class ExternalBrowser {
@@ -33,7 +34,7 @@ export class ExternalBrowser {
 
 export interface E2eStack {
   readonly stack: DevStack;
-  readonly app: HostedApp;
+  readonly app: RunningHost;
   readonly browser: ExternalBrowser;
   stop(): Promise<void>;
 }

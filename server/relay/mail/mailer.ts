@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { webhookEnvelopeSchema } from '../../../common/calcom';
+import { catchUp, type MailEventLog } from './catch-up';
 import type { MailLogger } from './mail-logger';
 import type { OutboxCounts, OutboxStore } from './outbox-store';
 import { planEmails, type MailProfile } from './plan-emails';
@@ -27,6 +28,12 @@ export interface MailerOptions {
   /** Sent and failed rows are deleted this long after enqueue (they hold personal data). Default 30 days. */
   readonly keepDoneMs?: number;
   readonly smtpTimeoutsMs?: TransportOptions['timeoutsMs'];
+  /**
+   * The relay's event log (its RelayStore fits). When given, start() first mails events committed after the
+   * mailer's cursor, e.g. just before a crash; events older than catchUpMaxAgeMs (default 1 day) are skipped.
+   */
+  readonly eventLog?: MailEventLog;
+  readonly catchUpMaxAgeMs?: number;
   readonly random?: () => number;
 }
 
@@ -73,23 +80,26 @@ export function createMailer(o: MailerOptions): Mailer {
   });
   const inFlight = new Set<Promise<unknown>>();
 
-  const enqueueEvent = async (channelId: string, event: MailSourceEvent): Promise<number> => {
-    let json: unknown;
+  const parse = (event: MailSourceEvent) => {
     try {
-      json = JSON.parse(event.body.toString('utf8'));
+      return webhookEnvelopeSchema.safeParse(JSON.parse(event.body.toString('utf8')));
     } catch {
+      return undefined;
+    }
+  };
+
+  /** Plans and enqueues; every event (mailed or not) moves the channel's cursor in the same transaction. */
+  const enqueueEvent = async (channelId: string, event: MailSourceEvent, skip = false): Promise<number> => {
+    const cursor = { channelId, seq: event.seq };
+    const env = skip ? undefined : parse(event);
+    if (!env?.success || env.data.triggerEvent === 'PING' || env.data.triggerEvent === 'BOOKING_NO_SHOW_UPDATED') {
+      await store.enqueue([], cursor);
       return 0;
     }
-    const env = webhookEnvelopeSchema.safeParse(json);
-    if (!env.success) {
-      o.logger.debug({ seq: event.seq }, 'mail: event is not a booking webhook Cal.com documents; no email');
-      return 0;
-    }
-    if (env.data.triggerEvent === 'PING' || env.data.triggerEvent === 'BOOKING_NO_SHOW_UPDATED') return 0;
     const profile = await o.profiles.getProfileForChannel(channelId);
     const items = planEmails(env.data, { channelId, profile, publicUrl: publicUrl(), now: now() });
+    const added = await store.enqueue(items, cursor);
     if (items.length === 0) return 0;
-    const added = await store.enqueue(items);
     if (added > 0) worker.wake();
     o.logger.info({ seq: event.seq, trigger: env.data.triggerEvent, planned: items.length, added }, 'mail enqueued');
     return added;
@@ -98,7 +108,7 @@ export function createMailer(o: MailerOptions): Mailer {
   return {
     destination: transport.destination,
     transportKind: transport.kind,
-    enqueueEvent,
+    enqueueEvent: (channelId, event) => enqueueEvent(channelId, event),
     onEventStored(channelId, event) {
       const p = enqueueEvent(channelId, event).catch((err: unknown) => o.logger.error({ err, seq: event.seq }, 'mail enqueue failed'));
       inFlight.add(p);
@@ -109,6 +119,14 @@ export function createMailer(o: MailerOptions): Mailer {
       o.logger.info({ transport: transport.kind, destination: transport.destination }, transport.kind === 'eml' ? `mail: no SMTP_URL; writing .eml files to ${transport.destination}` : 'mail: sending through SMTP');
       void store.prune(now() - (o.keepDoneMs ?? 30 * DAY)).catch((err: unknown) => o.logger.error({ err }, 'mail outbox prune failed'));
       worker.start();
+      if (o.eventLog) {
+        const log = o.eventLog;
+        const p = catchUp({ log, store, enqueue: enqueueEvent, now: now(), maxAgeMs: o.catchUpMaxAgeMs ?? DAY, logger: o.logger })
+          .then((added) => added > 0 && worker.wake())
+          .catch((err: unknown) => o.logger.error({ err }, 'mail catch-up failed'));
+        inFlight.add(p);
+        void p.finally(() => inFlight.delete(p));
+      }
     },
     async stop() {
       await Promise.all(inFlight);

@@ -50,8 +50,11 @@ export interface OutboxCounts {
  * `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING *`). Writes are durable when they resolve.
  */
 export interface OutboxStore {
-  /** Inserts the items whose key is new; returns how many were inserted (duplicates are ignored). */
-  enqueue(items: readonly NewOutboxItem[]): Promise<number>;
+  /**
+   * Inserts the items whose key is new and, in the same transaction, moves the channel's cursor to `cursor.seq`;
+   * returns how many rows were inserted (duplicates are ignored).
+   */
+  enqueue(items: readonly NewOutboxItem[], cursor?: { readonly channelId: string; readonly seq: number }): Promise<number>;
   /**
    * Claims up to `limit` rows that are due (pending with nextAttemptAt ≤ now, or sending with an expired lease
    * left by a crashed worker), marking them sending until now + leaseMs.
@@ -67,6 +70,10 @@ export interface OutboxStore {
   /** Earliest time a row becomes due (a pending retry or an expiring lease), undefined when nothing waits. */
   nextDueAt(): Promise<number | undefined>;
   counts(): Promise<OutboxCounts>;
+  /** Highest relay sequence whose emails were planned, per channel (undefined: never seen). For catch-up after a crash. */
+  getCursor(channelId: string): Promise<number | undefined>;
+  /** When the outbox was first created: events received before it are never mailed (no burst on upgrade). */
+  installedAt(): Promise<number>;
   /** Deletes sent and failed rows created before `before` (they hold personal data); returns how many. */
   prune(before: number): Promise<number>;
 }

@@ -3,6 +3,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createProfiles } from '../profile/profiles';
+import { openSqliteStore } from '../store/sqlite-store';
+import type { RelayStore } from '../store/types';
 import { createChannel, postWebhook, setSecret, startRelay, tempDir, testConfig, type TestRelay } from '../test-support';
 import { sandboxEnvelopes } from './mail-fixtures';
 import { createMailer, type Mailer } from './mailer';
@@ -51,5 +53,33 @@ describe('mailer wired to the real relay', () => {
     expect(smtp.received).toHaveLength(3);
     const sam = smtp.received.find((r) => r.rcptTo.includes('sam.lee@example.net'));
     expect(sam?.mail.text).toContain(`${relay.url}/consultations/dana-reyes`);
+  });
+
+  it('after a crash between the relay\'s commit and the enqueue, the next mailer catches up from the event log', async () => {
+    dir = tempDir();
+    smtp = await startTestSmtp();
+    let store: RelayStore | undefined;
+    relay = await startRelay(testConfig(dir, { RELAY_LOG_LEVEL: 'silent' }), { openStore: () => (store = openSqliteStore(path.join(dir, 'relay.sqlite'))) });
+    db = new Database(path.join(dir, 'relay.sqlite'));
+    db.pragma('busy_timeout = 5000');
+    const profiles = createProfiles(db);
+    const options = { db, dataDir: dir, smtpUrl: smtp.url, mailFrom: 'mail@relay.example', publicUrl: relay.url, profiles, logger: quietLogger(), ...fast };
+    const first = createMailer(options);
+    const unsubscribe = relay.relay.onEventStored((channelId, event) => first.onEventStored(channelId, event));
+    first.start();
+    const ch = await createChannel(relay.url);
+    expect((await postWebhook(ch.ingestUrl, JSON.stringify(sandboxEnvelopes.created))).status).toBe(200);
+    await waitFor(async () => (await first.stats()).sent === 3, 8000, 'first emails');
+    // The crash window: committed by the relay, never seen by the mailer.
+    unsubscribe();
+    expect((await postWebhook(ch.ingestUrl, JSON.stringify(sandboxEnvelopes.cancelled))).status).toBe(200);
+    await first.stop();
+
+    const m = createMailer({ ...options, eventLog: store });
+    mailer = m;
+    m.start();
+    await waitFor(async () => (await m.stats()).sent === 6, 8000, 'caught-up emails');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(smtp.received.map((r) => r.mail.subject?.split(':')[0]).sort()).toEqual(['Cancelled', 'Cancelled', 'Cancelled', 'Confirmed', 'Confirmed', 'New booking']);
   });
 });

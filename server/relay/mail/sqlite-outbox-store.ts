@@ -19,6 +19,16 @@ const migrations: readonly string[] = [
      done_at         INTEGER
    ) STRICT;
    CREATE INDEX mail_outbox_due ON mail_outbox(status, next_attempt_at);`,
+  // 2: per-channel cursor over the relay's event log, so events committed just before a crash are still mailed.
+  `CREATE TABLE mail_cursor (
+     channel_id TEXT PRIMARY KEY,
+     seq        INTEGER NOT NULL
+   ) STRICT;
+   CREATE TABLE mail_meta (
+     key   TEXT PRIMARY KEY,
+     value INTEGER NOT NULL
+   ) STRICT;
+   INSERT INTO mail_meta (key, value) VALUES ('installed_at', CAST(strftime('%s', 'now') AS INTEGER) * 1000);`,
 ];
 
 interface Row {
@@ -64,11 +74,15 @@ export function createSqliteOutboxStore(db: Database.Database): OutboxStore {
          FROM mail_outbox WHERE status IN ('pending', 'sending')`,
     ),
     counts: db.prepare<[], { status: string; n: number }>('SELECT status, COUNT(*) AS n FROM mail_outbox GROUP BY status'),
+    getCursor: db.prepare<[string], { seq: number }>('SELECT seq FROM mail_cursor WHERE channel_id = ?'),
+    advance: db.prepare('INSERT INTO mail_cursor (channel_id, seq) VALUES (?, ?) ON CONFLICT(channel_id) DO UPDATE SET seq = MAX(seq, excluded.seq)'),
+    installedAt: db.prepare<[], { value: number }>("SELECT value FROM mail_meta WHERE key = 'installed_at'"),
     prune: db.prepare(`DELETE FROM mail_outbox WHERE status IN ('sent', 'failed') AND created_at < ?`),
   };
-  const enqueue = db.transaction((items: readonly NewOutboxItem[]) =>
-    items.reduce((n, i) => n + s.insert.run(i.key, i.channelId, i.kind, JSON.stringify(i.message), i.createdAt, i.createdAt).changes, 0),
-  );
+  const enqueue = db.transaction((items: readonly NewOutboxItem[], cursor?: { channelId: string; seq: number }) => {
+    if (cursor) s.advance.run(cursor.channelId, cursor.seq);
+    return items.reduce((n, i) => n + s.insert.run(i.key, i.channelId, i.kind, JSON.stringify(i.message), i.createdAt, i.createdAt).changes, 0);
+  });
   const claim = db.transaction((now: number, limit: number, leaseMs: number) => {
     const rows = s.due.all(now, now, limit);
     for (const r of rows) s.lease.run(now + leaseMs, r.id);
@@ -76,7 +90,7 @@ export function createSqliteOutboxStore(db: Database.Database): OutboxStore {
   });
   const wrap = <T>(fn: () => T): Promise<T> => new Promise((resolve) => resolve(fn()));
   return {
-    enqueue: (items) => wrap(() => enqueue.immediate(items)),
+    enqueue: (items, cursor) => wrap(() => enqueue.immediate(items, cursor)),
     claimDue: (now, limit, leaseMs) => wrap(() => claim.immediate(now, limit, leaseMs)),
     markSent: (id, at) => wrap(() => void s.sent.run(at, id)),
     markRetry: (id, nextAttemptAt, error) => wrap(() => void s.retry.run(nextAttemptAt, error.slice(0, 1000), id)),
@@ -88,6 +102,8 @@ export function createSqliteOutboxStore(db: Database.Database): OutboxStore {
         const by = Object.fromEntries(s.counts.all().map((r) => [r.status, r.n])) as Partial<Record<string, number>>;
         return { pending: (by.pending ?? 0) + (by.sending ?? 0), sent: by.sent ?? 0, failed: by.failed ?? 0 };
       }),
+    getCursor: (channelId) => wrap(() => s.getCursor.get(channelId)?.seq),
+    installedAt: () => wrap(() => s.installedAt.get()?.value ?? 0),
     prune: (before) => wrap(() => s.prune.run(before).changes),
   };
 }

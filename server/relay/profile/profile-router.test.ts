@@ -1,9 +1,16 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import express, { type RequestHandler } from 'express';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProfileBody } from '../../../common/relay';
+import { channelAuth } from '../channel-auth';
+import { hashToken, newChannelId, newToken } from '../crypto';
+import { openSqliteStore } from '../store/sqlite-store';
 import { createProfileRouter } from './profile-router';
 import { createProfiles, type Profiles } from './profiles';
 
@@ -109,6 +116,9 @@ describe('GET /consultations/:slug', () => {
     expect(csp).toContain("default-src 'none'");
     expect(csp).not.toMatch(/script-src/);
     const html = await res.text();
+    // The inline stylesheet is allowed by its hash, so the page is styled under the CSP without 'unsafe-inline'.
+    const style = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1] ?? '';
+    expect(csp).toContain(`style-src 'sha256-${createHash('sha256').update(style).digest('base64')}'`);
     expect(html).not.toMatch(/<script/i);
     expect(html).toContain('<h1>Dana Reyes</h1>');
     expect(html).toContain('Intro call');
@@ -160,12 +170,6 @@ describe('GET /consultations/:slug', () => {
 
 describe('with the relay\'s own channel auth', () => {
   it('accepts channelAuth(store, "id", …) as requireChannelToken', async () => {
-    const { openSqliteStore } = await import('../store/sqlite-store');
-    const { channelAuth } = await import('../channel-auth');
-    const { hashToken, newChannelId, newToken } = await import('../crypto');
-    const fs = await import('node:fs');
-    const os = await import('node:os');
-    const path = await import('node:path');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'profile-auth-'));
     const store = openSqliteStore(path.join(dir, 'relay.sqlite'));
     const id = newChannelId();

@@ -36,6 +36,23 @@ export interface ChannelBounds {
   readonly ackedSeq: number;
 }
 
+/** Called for a commit made by any process sharing the storage: id-only (the channel and its new last sequence). */
+export type CommitListener = (channelId: string, lastSeq: number) => void;
+
+/**
+ * Present when several relay processes share the storage (PostgreSQL): how this process learns of the others'
+ * commits. Notifications are a wake-up hint only; the events table stays the truth, read through lastSeqs.
+ */
+export interface SharedCommits {
+  /**
+   * Starts listening: onCommit for each commit, onGap after (re)connecting, when notifications may have been
+   * missed. Returns the function that stops listening.
+   */
+  watch(onCommit: CommitListener, onGap: () => void): () => void;
+  /** Current last sequences of the given channels (absent ones are left out). */
+  lastSeqs(channelIds: readonly string[]): Promise<Map<string, number>>;
+}
+
 /**
  * Storage port of the relay. Engine-neutral and asynchronous so that a PostgreSQL adapter fits the same shape;
  * every method that writes is durable when its promise resolves.
@@ -60,4 +77,6 @@ export interface RelayStore {
   /** Throws when storage is unreachable. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** Set when other processes may write to the same storage; absent for a store private to this process (SQLite). */
+  readonly shared?: SharedCommits;
 }

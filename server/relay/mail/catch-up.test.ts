@@ -1,0 +1,38 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it, vi } from 'vitest';
+import { catchUp, type LoggedEvent } from './catch-up';
+import { quietLogger } from './mail-test-kit';
+import { createSqliteOutboxStore } from './sqlite-outbox-store';
+
+const ev = (seq: number, receivedAt: number): LoggedEvent => ({ seq, receivedAt, body: Buffer.from('{}') });
+
+describe('catchUp', () => {
+  it('replays events after the cursor, skips the stale and those before the outbox existed, pages through long logs', async () => {
+    const store = createSqliteOutboxStore(new Database(':memory:'));
+    const installed = await store.installedAt();
+    const now = installed + 10 * 86_400_000;
+    await store.enqueue([], { channelId: 'a', seq: 2 });
+    const logs: Record<string, LoggedEvent[]> = {
+      a: [ev(1, now), ev(2, now), ev(3, now - 2 * 86_400_000), ev(4, now - 1000)],
+      // Never seen by the mailer: everything is replayed, but events older than the outbox are history, not news.
+      b: [ev(1, installed - 5), ...Array.from({ length: 250 }, (_, i) => ev(i + 2, now))],
+    };
+    const log = {
+      backlog: async () => Object.keys(logs).map((channelId) => ({ channelId })),
+      listEvents: async (channelId: string, after: number, limit: number) => (logs[channelId] ?? []).filter((e) => e.seq > after).slice(0, limit),
+    };
+    const enqueue = vi.fn(async (channelId: string, e: LoggedEvent, skip: boolean) => {
+      await store.enqueue([], { channelId, seq: e.seq });
+      return skip ? 0 : 1;
+    });
+    expect(await catchUp({ log, store, enqueue, now, maxAgeMs: 86_400_000, logger: quietLogger() })).toBe(1 + 250);
+    const calls = enqueue.mock.calls.map(([c, e, skip]) => `${c}${e.seq}${skip ? 's' : ''}`);
+    expect(calls.slice(0, 3)).toEqual(['a3s', 'a4', 'b1s']);
+    expect(calls).toHaveLength(2 + 251);
+    expect(await store.getCursor('b')).toBe(251);
+    // A second pass finds nothing new.
+    enqueue.mockClear();
+    expect(await catchUp({ log, store, enqueue, now, maxAgeMs: 86_400_000, logger: quietLogger() })).toBe(0);
+    expect(enqueue).not.toHaveBeenCalled();
+  });
+});

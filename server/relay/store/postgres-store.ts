@@ -1,0 +1,155 @@
+import pg from 'pg';
+import { migratePostgres } from './postgres-migrations';
+import { listenForCommits, type CommitListenerOptions } from './postgres-notify';
+import { appendBatch } from './postgres-append';
+import type { ChannelBounds, ChannelRecord, RelayStore, StoredEvent } from './types';
+
+interface ChannelRow {
+  id: string;
+  token_hash: Buffer;
+  secret: string | null;
+  created_at: string;
+  last_seq: string;
+  acked_seq: string;
+}
+interface EventRow {
+  channel_id: string;
+  seq: string;
+  received_at: string;
+  content_type: string;
+  headers: string;
+  query: string;
+  body: Buffer;
+}
+
+// int8 arrives as a string (it may exceed 2^53); ours are epoch ms and sequences, well inside the safe range.
+const toChannel = (r: ChannelRow): ChannelRecord => ({
+  id: r.id,
+  tokenHash: r.token_hash,
+  secret: r.secret,
+  createdAt: Number(r.created_at),
+  lastSeq: Number(r.last_seq),
+  ackedSeq: Number(r.acked_seq),
+});
+const toEvent = (r: EventRow): StoredEvent => ({
+  channelId: r.channel_id,
+  seq: Number(r.seq),
+  receivedAt: Number(r.received_at),
+  contentType: r.content_type,
+  headers: JSON.parse(r.headers) as Record<string, string>,
+  query: JSON.parse(r.query) as Record<string, string>,
+  body: r.body,
+});
+
+/** Rows pruned per statement: short transactions, so pruning never holds many row locks for long. */
+const PRUNE_CHUNK = 5000;
+
+/** The PostgreSQL adapter, which also lends its pool to modules that keep their own tables in the same database. */
+export type PostgresRelayStore = RelayStore & { readonly pool: pg.Pool };
+
+export interface PostgresStoreOptions {
+  readonly poolSize?: number;
+  /** Reports errors of idle pooled connections and of the LISTEN connection (both recover on their own). */
+  readonly onError?: (err: unknown) => void;
+  readonly listen?: CommitListenerOptions;
+}
+
+/** Connects, migrates (under an advisory lock) and returns the store; rejects when the database is unusable. */
+export async function openPostgresStore(connectionString: string, options: PostgresStoreOptions = {}): Promise<PostgresRelayStore> {
+  const clientConfig: pg.ClientConfig = { connectionString, application_name: 'lifescore-relay' };
+  const pool = new pg.Pool({ ...clientConfig, max: options.poolSize ?? 10, keepAlive: true, connectionTimeoutMillis: 10_000 });
+  // Without a listener an idle connection dropped by the server (restart, failover) would crash the process.
+  pool.on('error', (err) => options.onError?.(err));
+  try {
+    await migratePostgres(pool);
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw err;
+  }
+
+  let open = true;
+  const watchers = new Set<() => void>();
+  const q = async <R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> => {
+    if (!open) throw new Error('relay store is closed');
+    return pool.query<R>(text, values);
+  };
+  const getChannel = async (id: string) => {
+    const { rows } = await q<ChannelRow>('SELECT * FROM channels WHERE id = $1', [id]);
+    return rows[0] && toChannel(rows[0]);
+  };
+
+  return {
+    pool,
+    createChannel: async (c) => void (await q('INSERT INTO channels (id, token_hash, created_at) VALUES ($1, $2, $3)', [c.id, c.tokenHash, c.createdAt])),
+    getChannel,
+    setSecret: async (id, secret) => ((await q('UPDATE channels SET secret = $1 WHERE id = $2', [secret, id])).rowCount ?? 0) > 0,
+    // Events go with the channel (ON DELETE CASCADE), in the same statement.
+    deleteChannel: async (id) => ((await q('DELETE FROM channels WHERE id = $1', [id])).rowCount ?? 0) > 0,
+    appendEvents: async (batch) => {
+      if (!open) throw new Error('relay store is closed');
+      return appendBatch(pool, batch);
+    },
+    listEvents: async (channelId, afterSeq, limit) =>
+      (await q<EventRow>('SELECT * FROM events WHERE channel_id = $1 AND seq > $2 ORDER BY seq LIMIT $3', [channelId, afterSeq, limit])).rows.map(toEvent),
+    bounds: async (channelId): Promise<ChannelBounds | undefined> => {
+      const { rows } = await q<{ last_seq: string; acked_seq: string; oldest: string | null }>(
+        'SELECT last_seq, acked_seq, (SELECT min(seq) FROM events WHERE channel_id = c.id) AS oldest FROM channels c WHERE id = $1',
+        [channelId],
+      );
+      const r = rows[0];
+      return r && { lastSeq: Number(r.last_seq), oldestSeq: Number(r.oldest ?? 0), ackedSeq: Number(r.acked_seq) };
+    },
+    ack: async (channelId, upTo) => {
+      const { rows } = await q<{ acked_seq: string }>(
+        'UPDATE channels SET acked_seq = GREATEST(acked_seq, LEAST($2::int8, last_seq)) WHERE id = $1 RETURNING acked_seq',
+        [channelId, upTo],
+      );
+      return Number(rows[0]?.acked_seq ?? 0);
+    },
+    prune: async ({ unackedBefore, ackedBefore }) => {
+      // Chunks of rows nobody else holds: two instances pruning at once split the work instead of queueing on
+      // each other's row locks, and each chunk is its own short transaction.
+      let total = 0;
+      for (;;) {
+        const { rowCount } = await q(
+          `DELETE FROM events WHERE (channel_id, seq) IN (
+             SELECT e.channel_id, e.seq FROM events e JOIN channels c ON c.id = e.channel_id
+              WHERE e.received_at < $1 OR (e.received_at < $2 AND e.seq <= c.acked_seq)
+              LIMIT ${PRUNE_CHUNK} FOR UPDATE OF e SKIP LOCKED)`,
+          [unackedBefore, ackedBefore],
+        );
+        total += rowCount ?? 0;
+        if ((rowCount ?? 0) < PRUNE_CHUNK) return total;
+      }
+    },
+    backlog: async () =>
+      (
+        await q<{ channel_id: string; count: string }>(
+          `SELECT c.id AS channel_id, count(e.seq) AS count FROM channels c
+             LEFT JOIN events e ON e.channel_id = c.id AND e.seq > c.acked_seq GROUP BY c.id ORDER BY c.id`,
+        )
+      ).rows.map((r) => ({ channelId: r.channel_id, count: Number(r.count) })),
+    ping: async () => void (await q('SELECT 1')),
+    close: async () => {
+      if (!open) return;
+      open = false;
+      for (const stop of [...watchers]) stop();
+      await pool.end();
+    },
+    shared: {
+      watch(onCommit, onGap) {
+        const stop = listenForCommits(clientConfig, onCommit, onGap, { onError: options.onError, ...options.listen });
+        const unwatch = () => {
+          watchers.delete(unwatch);
+          stop();
+        };
+        watchers.add(unwatch);
+        return unwatch;
+      },
+      lastSeqs: async (channelIds) => {
+        const { rows } = await q<{ id: string; last_seq: string }>('SELECT id, last_seq FROM channels WHERE id = ANY($1::text[])', [channelIds]);
+        return new Map(rows.map((r) => [r.id, Number(r.last_seq)]));
+      },
+    },
+  };
+}

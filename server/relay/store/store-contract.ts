@@ -1,0 +1,160 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { hashToken } from '../crypto';
+import type { NewEvent, RelayStore } from './types';
+
+/** Test support (not a test file): the behaviour every RelayStore adapter must show, run once per engine. */
+
+/** A fresh, empty storage: the store, and a way to open more handles on the SAME storage (other instances). */
+export type OpenEmptyStore = () => Promise<{ store: RelayStore; sibling: () => Promise<RelayStore> }>;
+
+export const testEvent = (channelId: string, receivedAt: number, body = '{}'): NewEvent => ({
+  channelId,
+  receivedAt,
+  contentType: 'application/json',
+  headers: { 'x-cal-webhook-version': '2021-10-20', 'content-type': 'application/json' },
+  query: {},
+  body: Buffer.from(body),
+});
+
+/** Defines the shared contract suite for one adapter. */
+export function describeRelayStore(name: string, openEmpty: OpenEmptyStore): void {
+  describe(`${name} relay store (contract)`, () => {
+    const opened: RelayStore[] = [];
+    afterEach(async () => {
+      for (const s of opened.splice(0)) await s.close();
+    });
+    const open = async () => {
+      const { store, sibling } = await openEmpty();
+      opened.push(store);
+      return {
+        store,
+        sibling: async () => {
+          const s = await sibling();
+          opened.push(s);
+          return s;
+        },
+      };
+    };
+    const a = 'a'.repeat(24);
+    const b = 'b'.repeat(24);
+    const ev = testEvent;
+
+    it('stores channels with their token hash and secret', async () => {
+      const { store } = await open();
+      await store.createChannel({ id: a, tokenHash: hashToken('t'), createdAt: 1700000000000 });
+      const c = await store.getChannel(a);
+      expect(c?.tokenHash.equals(hashToken('t'))).toBe(true);
+      expect(c).toMatchObject({ id: a, secret: null, createdAt: 1700000000000, lastSeq: 0, ackedSeq: 0 });
+      expect(await store.getChannel(b)).toBeUndefined();
+      await expect(store.createChannel({ id: a, tokenHash: hashToken('u'), createdAt: 2 })).rejects.toThrow();
+    });
+
+    it('assigns per-channel monotonic sequences in one batch, and reports vanished channels', async () => {
+      const { store } = await open();
+      await store.createChannel({ id: a, tokenHash: hashToken('1'), createdAt: 1 });
+      await store.createChannel({ id: b, tokenHash: hashToken('2'), createdAt: 1 });
+      const out = await store.appendEvents([ev(a, 1), ev(b, 1), ev(a, 1), ev('z'.repeat(24), 1), ev(a, 1, '{"x":1}')]);
+      expect(out.map((o) => (o.ok ? `${o.event.channelId[0]}${o.event.seq}` : o.reason))).toEqual(['a1', 'b1', 'a2', 'channel_not_found', 'a3']);
+      const listed = await store.listEvents(a, 1, 10);
+      expect(listed.map((e) => e.seq)).toEqual([2, 3]);
+      expect(listed[1]?.body.toString()).toBe('{"x":1}');
+      // Header order is part of the SSE wire format: it must come back exactly as stored.
+      expect(Object.keys(listed[1]!.headers)).toEqual(['x-cal-webhook-version', 'content-type']);
+      expect(await store.bounds(a)).toEqual({ lastSeq: 3, oldestSeq: 1, ackedSeq: 0 });
+      expect(await store.appendEvents([])).toEqual([]);
+    });
+
+    it('keeps raw bodies byte for byte, and pages in order', async () => {
+      const { store } = await open();
+      await store.createChannel({ id: a, tokenHash: hashToken('1'), createdAt: 1 });
+      const raw = Buffer.from([0, 0xff, 0xfe, 0x5c, 0x78, 0x0a, 0xc3, 0xa9]);
+      await store.appendEvents([{ ...ev(a, 1), body: raw, query: { q: 'é' } }, ...Array.from({ length: 9 }, () => ev(a, 2))]);
+      const [first] = await store.listEvents(a, 0, 1);
+      expect(first?.body.equals(raw)).toBe(true);
+      expect(first?.query).toEqual({ q: 'é' });
+      expect((await store.listEvents(a, 3, 4)).map((e) => e.seq)).toEqual([4, 5, 6, 7]);
+      expect(await store.listEvents(a, 10, 5)).toEqual([]);
+    });
+
+    it('acks forward only, clamped to the last sequence', async () => {
+      const { store } = await open();
+      await store.createChannel({ id: a, tokenHash: hashToken('1'), createdAt: 1 });
+      await store.appendEvents([ev(a, 1), ev(a, 1), ev(a, 1)]);
+      expect(await store.ack(a, 2)).toBe(2);
+      expect(await store.ack(a, 1)).toBe(2);
+      expect(await store.ack(a, 9)).toBe(3);
+      expect(await store.ack(b, 1)).toBe(0);
+    });
+
+    it('prunes acked events after the short window and unacked ones after the long window', async () => {
+      const { store } = await open();
+      await store.createChannel({ id: a, tokenHash: hashToken('1'), createdAt: 1 });
+      await store.appendEvents([ev(a, 100), ev(a, 100), ev(a, 200), ev(a, 300)]);
+      await store.ack(a, 3);
+      // acked window cuts at 250: seq 1-3 are acked and older → gone; 4 is unacked and newer than 150 → kept.
+      expect(await store.prune({ unackedBefore: 150, ackedBefore: 250 })).toBe(3);
+      expect(await store.bounds(a)).toEqual({ lastSeq: 4, oldestSeq: 4, ackedSeq: 3 });
+      expect(await store.prune({ unackedBefore: 301, ackedBefore: 0 })).toBe(1);
+      expect(await store.bounds(a)).toEqual({ lastSeq: 4, oldestSeq: 0, ackedSeq: 3 });
+      // The sequence never restarts after pruning.
+      const [next] = await store.appendEvents([ev(a, 400)]);
+      expect(next?.ok && next.event.seq).toBe(5);
+    });
+
+    it('reports backlog and deletes channels with their events', async () => {
+      const { store } = await open();
+      await store.createChannel({ id: a, tokenHash: hashToken('1'), createdAt: 1 });
+      await store.appendEvents([ev(a, 1), ev(a, 1)]);
+      await store.ack(a, 1);
+      expect(await store.backlog()).toEqual([{ channelId: a, count: 1 }]);
+      expect(await store.setSecret(a, 'x'.repeat(16))).toBe(true);
+      expect(await store.setSecret(b, 'x'.repeat(16))).toBe(false);
+      expect((await store.getChannel(a))?.secret).toBe('x'.repeat(16));
+      expect(await store.deleteChannel(a)).toBe(true);
+      expect(await store.deleteChannel(a)).toBe(false);
+      expect(await store.listEvents(a, 0, 10)).toEqual([]);
+      expect(await store.bounds(a)).toBeUndefined();
+      expect(await store.backlog()).toEqual([]);
+    });
+
+    it('keeps sequences gap-free and unique when several handles append to one channel at once', async () => {
+      const { store, sibling } = await open();
+      const others = [await sibling(), await sibling()];
+      await store.createChannel({ id: a, tokenHash: hashToken('1'), createdAt: 1 });
+      await store.createChannel({ id: b, tokenHash: hashToken('2'), createdAt: 1 });
+      const writers = [store, ...others];
+      // Every handle appends batches touching both channels in different orders (a deadlock trap for naive locking).
+      const results = await Promise.all(
+        writers.flatMap((w, i) =>
+          Array.from({ length: 10 }, (_, k) => w.appendEvents(k % 2 ? [ev(a, 1, `{"w":${i},"k":${k}}`), ev(b, 1)] : [ev(b, 1), ev(a, 1, `{"w":${i},"k":${k}}`)])),
+        ),
+      );
+      const seqsA = results.flat().flatMap((o) => (o.ok && o.event.channelId === a ? [o.event.seq] : []));
+      expect([...seqsA].sort((x, y) => x - y)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+      const listed = await others[0]!.listEvents(a, 0, 100);
+      expect(listed.map((e) => e.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+      expect(new Set(listed.map((e) => e.body.toString())).size).toBe(30);
+      expect((await store.bounds(b))?.lastSeq).toBe(30);
+    });
+
+    it('prunes safely when several handles prune at once', async () => {
+      const { store, sibling } = await open();
+      const other = await sibling();
+      await store.createChannel({ id: a, tokenHash: hashToken('1'), createdAt: 1 });
+      await store.appendEvents(Array.from({ length: 50 }, () => ev(a, 10)));
+      await store.appendEvents([ev(a, 500)]);
+      const cut = { unackedBefore: 100, ackedBefore: 0 };
+      const [x, y] = await Promise.all([store.prune(cut), other.prune(cut)]);
+      expect(x + y).toBe(50);
+      expect(await store.bounds(a)).toEqual({ lastSeq: 51, oldestSeq: 51, ackedSeq: 0 });
+    });
+
+    it('rejects after close instead of throwing synchronously', async () => {
+      const { store } = await open();
+      await store.close();
+      await expect(store.ping()).rejects.toThrow(/closed/);
+      await expect(store.appendEvents([ev(a, 1)])).rejects.toThrow(/closed/);
+      await store.close();
+    });
+  });
+}
