@@ -3,6 +3,7 @@ import { CALCOM_SIGNATURE_HEADER, CALCOM_WEBHOOK_VERSION } from '../common/calco
 import type { PullResponse } from '../common/relay';
 import { openBookingStore } from '../main/core/bookings/booking-store';
 import { createSyncEngine } from '../main/core/sync/sync-engine';
+import { profiled } from './in-process-profile';
 import type { BenchContext, BenchResult, Figure } from './report';
 import { benchRelayEnv, createChannel, mapLimit, request, startServerProcess } from './server-process';
 import { waitUntil } from './stats';
@@ -60,8 +61,10 @@ export async function benchCatchUp(ctx: BenchContext): Promise<BenchResult> {
     });
     const t0 = performance.now();
     try {
-      await engine.start();
-      const done = await waitUntil(() => applied.size >= n, 120_000, 2);
+      const done = await profiled('catch-up', async () => {
+        await engine.start();
+        return waitUntil(() => applied.size >= n, 120_000, 2);
+      });
       catchUpSeconds = (performance.now() - t0) / 1000;
       if (!done) throw new Error(`only ${applied.size} of ${n} applied after 120 s (status ${status})`);
     } finally {

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { chromium } from '@playwright/test';
 import type { Browser } from '@playwright/test';
 import { runBrowserHost } from '../main/host/run-host';
@@ -91,7 +91,17 @@ async function measurePage(browser: Browser, dataDir: string, frames: number): P
     await page.waitForFunction('window.__firstRows !== undefined', undefined, { timeout: 30_000 });
     const firstRowsMs = (await page.evaluate('window.__firstRows')) as number;
     if (frames === 0) return { firstRowsMs, idle: [], scroll: [], idleDeltas: [], scrollDeltas: [], scrollTop: 0 };
+    // BENCH_PROFILE_DIR: the renderer's own CPU profile of the scroll, through the DevTools protocol.
+    const profileDir = process.env.BENCH_PROFILE_DIR;
+    const cdp = profileDir ? await context.newCDPSession(page) : undefined;
+    await cdp?.send('Profiler.enable');
+    await cdp?.send('Profiler.start');
     const r = (await page.evaluate(scrollScript(Math.min(120, frames), frames))) as Omit<PageRun, 'firstRowsMs'>;
+    if (cdp && profileDir) {
+      const { profile } = await cdp.send('Profiler.stop');
+      mkdirSync(resolve(profileDir), { recursive: true });
+      writeFileSync(join(resolve(profileDir), `renderer-scroll-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+    }
     return { firstRowsMs, ...r };
   } finally {
     await context.close();

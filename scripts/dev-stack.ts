@@ -7,7 +7,7 @@ import { appendFileSync, createWriteStream, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_LOOPBACK_PORT, OAUTH_CALLBACK_PATH } from '../common/deep-link';
 import type { Logger } from '../main/core/ports';
-import { redact } from '../main/host/log-redaction';
+import { redact } from '../main/core/log-redaction';
 import { runBrowserHost } from '../main/host/run-host';
 import type { RunningHost } from '../main/host/run-host';
 import { createSandbox } from '../server/calcom-sandbox';

@@ -2,7 +2,7 @@ import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { API_EVENT_CHANNEL, apiChannel, apiMethods } from '../../common/api';
 import type { ApiHandlers, PushEvent } from '../../common/api';
 import type { ApiResponse } from '../../common/errors';
-import { dispatchApiCall } from '../host/api-dispatch';
+import { dispatchApiCall } from '../core/api-dispatch';
 import { isSameAppUrl } from './app-url';
 
 /** The sender facts the check needs (from `event.senderFrame`). */

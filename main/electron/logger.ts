@@ -1,6 +1,6 @@
 import log from 'electron-log/main';
 import type { Logger } from '../core/ports';
-import { redact } from '../host/log-redaction';
+import { redact } from '../core/log-redaction';
 
 /** The core's Logger on electron-log (a file in the app's log folder), with secrets redacted before writing. */
 export function createElectronLogger(): Logger {

@@ -9,7 +9,7 @@ import { apiMethods } from '../../common/api';
 import type { PushEvent } from '../../common/api';
 import type { ApiResponse } from '../../common/errors';
 import type { AppCore } from '../core/ports';
-import { dispatchApiCall, isApiMethod } from './api-dispatch';
+import { dispatchApiCall, isApiMethod } from '../core/api-dispatch';
 import { createEventStreamHub } from './event-stream';
 import { HOST_KEY_HEADER, renderHostBridgeScript } from './host-bridge-script';
 import { HOST_BRIDGE_PATH, RENDERER_CSP, loadRendererPage } from './renderer-page';

@@ -8,7 +8,7 @@ import type { AppCore, AppCorePorts, Keychain, Logger } from '../core/ports';
 import { createConfSettingsStore } from '../core/settings/conf-settings';
 import type { BrowserHost } from './browser-host';
 import { startBrowserHost } from './browser-host';
-import { redact } from './log-redaction';
+import { redact } from '../core/log-redaction';
 
 export interface RunHostOptions {
   readonly env?: NodeJS.ProcessEnv;

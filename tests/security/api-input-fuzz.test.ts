@@ -6,7 +6,7 @@ import { apiContract, apiMethods } from '../../common/api';
 import { errorCodes } from '../../common/errors';
 import type { Stack, TestCore } from '../../main/core/integration/connect-harness';
 import { makeCore, startStack } from '../../main/core/integration/connect-harness';
-import { dispatchApiCall, isApiMethod } from '../../main/host/api-dispatch';
+import { dispatchApiCall, isApiMethod } from '../../main/core/api-dispatch';
 import type { BrowserHost } from '../../main/host/browser-host';
 import { startBrowserHost } from '../../main/host/browser-host';
 import { HOST_KEY_HEADER } from '../../main/host/host-bridge-script';
