@@ -12,7 +12,7 @@ import { cancelledBody, createdBody } from './webhook-bodies';
  * (store.applyEvent with Cal.com envelopes from the sandbox's builders), so rows, indexes and the JSON records are
  * exactly what sync writes. Generating 100,000 takes minutes on a busy 2-core machine, so a finished database is
  * cached in node_modules/.cache, keyed by the size, today's date (start times are relative to now) and a hash of
- * every source file that shapes its content: any change to the store, its schema or the builders makes a new one.
+ * the source files that shape its content: any change to the store, its schema or the builders makes a new one.
  */
 
 const DAY = 86_400_000;
@@ -27,17 +27,25 @@ export function startOf(i: number, n: number, now: number): number {
 /** True for the bookings that are cancelled after being created (one in ten). */
 export const isCancelled = (i: number): boolean => i % 10 === 3;
 
-/** A hash of the sources that decide what a generated database contains. */
+/** Files outside main/core/bookings whose content shapes a generated database (payload builders, schemas). */
+const shapingFiles = [
+  'common/booking.ts',
+  'common/calcom.ts',
+  'server/calcom-sandbox/webhook-payload.ts',
+  'server/calcom-sandbox/state.ts',
+  'server/calcom-sandbox/time-zones.ts',
+  'bench/booking-db.ts',
+  'bench/webhook-bodies.ts',
+];
+
+/** A hash of the sources that decide what a generated database contains: the whole store, and shapingFiles. */
 function sourceHash(): string {
   const h = createHash('sha256');
-  const dirs = ['main/core/bookings', 'common', 'server/calcom-sandbox'];
-  const files = dirs.flatMap((d) =>
-    readdirSync(join(repoRoot, d))
-      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
-      .sort()
-      .map((f) => join(repoRoot, d, f)),
-  );
-  for (const f of [...files, join(import.meta.dirname, 'booking-db.ts'), join(import.meta.dirname, 'webhook-bodies.ts')]) h.update(f).update(readFileSync(f));
+  const store = readdirSync(join(repoRoot, 'main/core/bookings'))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .sort()
+    .map((f) => join('main/core/bookings', f));
+  for (const f of [...store, ...shapingFiles]) h.update(f).update(readFileSync(join(repoRoot, f)));
   return h.digest('hex').slice(0, 16);
 }
 

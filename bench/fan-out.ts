@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { CALCOM_SIGNATURE_HEADER } from '../common/calcom';
@@ -111,10 +112,27 @@ async function measureSide(
   return { before, after, connected: subs.length, delivery: summarize(times.filter(Number.isFinite)), openSeconds };
 }
 
+/** This process's open-file limit (Linux /proc), or undefined where it can't be read. */
+function openFileLimit(): number | undefined {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
+    const soft = line?.split(/\s{2,}/)[1];
+    return soft && /^\d+$/.test(soft) ? Number(soft) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Runs the fan-out bench. */
 export async function benchFanOut(ctx: BenchContext): Promise<BenchResult> {
   const started = performance.now();
-  const n = ctx.quick ? 200 : 5000;
+  const wanted = ctx.quick ? 200 : 5000;
+  // Each stream is one socket here and one in the server child (which inherits this limit); keep headroom.
+  const limit = openFileLimit();
+  const n = limit === undefined ? wanted : Math.min(wanted, limit - 256);
+  if (n < wanted) ctx.log(`fan-out: open-file limit ${limit} allows ${n} streams, not ${wanted} (raise ulimit -n)`);
   const sample = ctx.quick ? 20 : 200;
   const bodies = signedCreatedBodies(sample, SECRET);
   const sigOf = new Map(bodies.map((b) => [b.body, b.signature]));
@@ -185,6 +203,7 @@ export async function benchFanOut(ctx: BenchContext): Promise<BenchResult> {
     figures,
     details: {
       streams: n,
+      openFileLimit: limit ?? 'unknown',
       sampledDeliveries: sample,
       relay: { ...relaySide, heapPerStreamKiB: perConn(relaySide, 'heapUsed') },
       bare: { ...bareSide, heapPerStreamKiB: perConn(bareSide, 'heapUsed') },

@@ -67,12 +67,15 @@ export const profileSlugSchema = z
   .max(40)
   .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, 'lowercase letters, digits and single hyphens');
 
+/** Links shown to clients: only web pages, never `javascript:` or other schemes. */
+const webUrlSchema = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
+
 export const profileServiceSchema = z.object({
   durationMinutes: z.number().int().min(5).max(480),
   title: z.string().min(1).max(120),
   description: z.string().max(2000).optional(),
   price: z.string().max(40).optional(),
-  bookingUrl: z.url(),
+  bookingUrl: webUrlSchema,
 });
 
 export const profileBodySchema = z
@@ -80,7 +83,7 @@ export const profileBodySchema = z
     slug: profileSlugSchema,
     name: z.string().min(1).max(120),
     bio: z.string().max(4000).default(''),
-    photoUrl: z.url().optional(),
+    photoUrl: webUrlSchema.optional(),
     preparationTips: z.string().max(4000).default(''),
     timeZone: z.string().max(64),
     email: z.email(),

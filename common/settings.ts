@@ -8,7 +8,7 @@ export const settingsSchema = z.object({
     slug: profileSlugSchema.optional(),
     name: z.string().max(120),
     bio: z.string().max(4000),
-    photoUrl: z.url().optional(),
+    photoUrl: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
     preparationTips: z.string().max(4000),
   }),
   services: z.object({ 30: z.boolean(), 60: z.boolean(), 90: z.boolean() }),

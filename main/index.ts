@@ -8,27 +8,32 @@ import { buildMenuTemplate } from './electron/app-menu';
 import { registerAppSchemePrivileges, serveAppProtocol } from './electron/app-protocol';
 import { APP_INDEX_URL } from './electron/app-url';
 import { argvFromAdditionalData, extractDeepLink } from './electron/deep-link-argv';
+import { devOverrides } from './electron/dev-overrides';
 import { createElectronLogger } from './electron/logger';
 import { createElectronPorts } from './electron/electron-ports';
 import { forwardPushEvents, registerApiIpc } from './electron/ipc';
 import { createMainWindow, focusWindow } from './electron/main-window';
 import { installNavigationGuard } from './electron/navigation-guard';
-import { protocolClientRegistration } from './electron/protocol-client';
+import { appPathFromArgv, protocolClientRegistration } from './electron/protocol-client';
 import { startTodayBadge } from './electron/today-badge';
 
 /**
  * Electron entry: glue only (DESIGN.md §8). Order matters: the single-instance lock first, `open-url` inside
  * `will-finish-launching` (a cold-start link on macOS arrives before `ready`), privileged schemes before ready.
  */
+const overrides = devOverrides(process.env, app.isPackaged);
+// Before anything reads userData: the single-instance lock, electron-log's folder and electron-store live there.
+if (overrides.userDataDir) app.setPath('userData', overrides.userDataDir);
 const logger = createElectronLogger();
 const here = import.meta.dirname;
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 const appBase = devServerUrl ?? APP_INDEX_URL;
+const appArg = appPathFromArgv(process.argv);
 const registration = protocolClientRegistration({
   packaged: app.isPackaged,
   defaultApp: Boolean(process.defaultApp),
   execPath: process.execPath,
-  appPath: process.argv[1] ? resolve(process.argv[1]) : undefined,
+  appPath: appArg ? resolve(appArg) : undefined,
 });
 const schemes = [registration.scheme];
 
@@ -99,12 +104,13 @@ if (!app.requestSingleInstanceLock({ argv: process.argv })) {
 
 async function start(): Promise<void> {
   serveAppProtocol(protocol, net, join(here, '../renderer'));
-  const config = loadAppConfig(process.env, {
+  const loaded = loadAppConfig(process.env, {
     sandboxUrl: app.isPackaged ? undefined : (process.env.LIFESCORE_SANDBOX_URL ?? 'http://127.0.0.1:5555'),
     relayUrl: process.env.RELAY_URL ?? 'http://127.0.0.1:5001',
     version: app.getVersion(),
     production: app.isPackaged,
   });
+  const config = overrides.keychainService ? { ...loaded, keychainService: overrides.keychainService } : loaded;
   const ports = createElectronPorts(config, logger);
 
   app.on('web-contents-created', (_event, contents) =>

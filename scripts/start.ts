@@ -51,6 +51,7 @@ async function main(): Promise<void> {
   const stack = await startDevStack({ dataDir, sandboxPort: 5555, relayPort: 5001, persistSandbox: true });
   console.log(`Cal.com sandbox  ${stack.sandbox.url}   (consultant login: dana-reyes)`);
   console.log(`Relay            ${stack.relay.url}`);
+  console.log(`Emails           ${stack.relay.mailDestination}   (no SMTP_URL: .eml files)`);
   console.log(`Data             ${dataDir}   (logs: relay.log, app.log)`);
 
   const shutdown = async () => {

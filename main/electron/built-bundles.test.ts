@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { runInNewContext } from 'node:vm';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { apiMethods } from '../../common/api';
 
 /**
@@ -12,24 +13,76 @@ import { apiMethods } from '../../common/api';
  */
 const root = resolve(import.meta.dirname, '../..');
 const out = join(root, 'out');
-const read = (file: string) => {
-  const path = join(out, file);
-  if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm run build\` first`);
-  return readFileSync(path, 'utf8');
-};
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+const ENTRIES = ['main/index.js', 'preload/index.cjs', 'renderer/index.html'];
+const read = (file: string) => readFileSync(join(out, file), 'utf8');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string; dependencies: Record<string, string> };
 
 /** The package an import specifier names (`@scope/name/sub` → `@scope/name`). */
 const packageOf = (spec: string) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] ?? spec));
 
+/** The newest source file the bundles are built from (tests excluded: they are not bundled). */
+function newestSource(): { file: string; mtimeMs: number } {
+  let newest = { file: '', mtimeMs: 0 };
+  const visit = (path: string) => {
+    const stat = statSync(path);
+    if (stat.isDirectory()) {
+      for (const name of readdirSync(path)) if (name !== 'node_modules') visit(join(path, name));
+    } else if (/\.(ts|tsx|css|html)$/.test(path) && !/\.test\.tsx?$/.test(path) && stat.mtimeMs > newest.mtimeMs) {
+      newest = { file: relative(root, path), mtimeMs: stat.mtimeMs };
+    }
+  };
+  for (const dir of ['main/index.ts', 'main/electron', 'main/core', 'preload', 'renderer', 'common', 'electron.vite.config.ts']) {
+    if (existsSync(join(root, dir))) visit(join(root, dir));
+  }
+  return newest;
+}
+
+/** Bare specifiers a bundle imports (static and dynamic). */
+function importsOf(code: string): string[] {
+  return [...code.matchAll(/^\s*import\s[^;]*?from\s*["']([^"']+)["']/gm), ...code.matchAll(/^\s*import\s*["']([^"']+)["']/gm), ...code.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)].map(
+    (m) => m[1]!,
+  );
+}
+
+beforeAll(() => {
+  // One clear failure instead of an ENOENT per test when `npx vitest run` runs without a build.
+  const missing = ENTRIES.filter((file) => !existsSync(join(out, file)));
+  if (missing.length > 0) throw new Error(`out/ has no ${missing.join(', ')}: run \`npm run build\` (electron-vite build) first; npm test does it for you.`);
+  const built = Math.min(...ENTRIES.map((file) => statSync(join(out, file)).mtimeMs));
+  const newest = newestSource();
+  if (newest.mtimeMs > built) throw new Error(`out/ is older than ${newest.file}: run \`npm run build\` again, then these checks test today's sources.`);
+});
+
 describe('built bundles', () => {
+  it('package.json main points at the main bundle', () => {
+    expect(pkg.main).toBe('out/main/index.js');
+  });
+
   it('main imports only Node built-ins, electron and production dependencies', () => {
-    const code = read('main/index.js');
-    const specs = [...code.matchAll(/^\s*import\s[^;]*?from\s*["']([^"']+)["']/gm), ...code.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]!);
+    const specs = importsOf(read('main/index.js'));
     expect(specs.length).toBeGreaterThan(0);
     const allowed = new Set(['electron', ...Object.keys(pkg.dependencies), ...builtinModules]);
     const stray = specs.filter((s) => !s.startsWith('node:') && !s.startsWith('.') && !allowed.has(packageOf(s)));
     expect(stray).toEqual([]);
+  });
+
+  it('main parses as a module and every package it imports resolves from out/main (as it will in the package)', () => {
+    const main = join(out, 'main/index.js');
+    const check = spawnSync(process.execPath, ['--check', main], { encoding: 'utf8' });
+    expect(check.status, check.stderr).toBe(0);
+    // electron is the runtime itself; everything else must come from node_modules (externalized, not bundled).
+    const packages = [...new Set(importsOf(read('main/index.js')).filter((s) => !s.startsWith('node:') && !s.startsWith('.') && s !== 'electron' && !builtinModules.includes(s)))];
+    expect(packages).toEqual(expect.arrayContaining(['better-sqlite3', 'smee-client', 'undici']));
+    const script = `for (const s of ${JSON.stringify(packages)}) import.meta.resolve(s);`;
+    const resolved = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: join(out, 'main'), encoding: 'utf8' });
+    expect(resolved.status, resolved.stderr).toBe(0);
+  });
+
+  it('main carries no test or development-server code and stays small (dependencies are not inlined)', () => {
+    const code = read('main/index.js');
+    for (const marker of ['createSandbox(', 'FakeSyncEngine', 'from "vitest"', 'connect-harness']) expect(code.includes(marker), marker).toBe(false);
+    // undici alone is ~1 MB; inlined dependencies show up here first.
+    expect(code.length).toBeLessThan(400_000);
   });
 
   it('preload requires only electron and exposes the bridge when loaded', () => {
@@ -54,6 +107,13 @@ describe('built bundles', () => {
     for (const ref of refs) {
       expect(ref.startsWith('./'), ref).toBe(true);
       expect(existsSync(join(out, 'renderer', ref)), ref).toBe(true);
+    }
+  });
+
+  it('renderer scripts parse as modules', () => {
+    for (const file of readdirSync(join(out, 'renderer', 'assets')).filter((f) => f.endsWith('.js'))) {
+      const check = spawnSync(process.execPath, ['--check', join(out, 'renderer', 'assets', file)], { encoding: 'utf8' });
+      expect(check.status, `${file}: ${check.stderr}`).toBe(0);
     }
   });
 

@@ -32,6 +32,9 @@ describe('electron-builder.yml', () => {
     expect(config.electronFuses).toMatchObject({ runAsNode: false, enableNodeOptionsEnvironmentVariable: false, onlyLoadAppFromAsar: true });
     expect(config.mac).toMatchObject({ hardenedRuntime: true, target: ['dmg', 'zip'] });
     expect((config.linux as { target: string[] }).target).toEqual(['AppImage', 'deb']);
+    // A custom `depends` would replace electron-builder's defaults (GTK, NSS…) that Electron itself needs.
+    expect(config.deb).not.toHaveProperty('depends');
+    expect(config.deb).toMatchObject({ recommends: ['gnome-keyring'] });
   });
 
   it('points at files that exist', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appSchemeFor, protocolClientRegistration } from './protocol-client';
+import { appPathFromArgv, appSchemeFor, protocolClientRegistration } from './protocol-client';
 
 describe('protocol client registration', () => {
   it('uses lifescore for packaged builds and lifescore-dev otherwise', () => {
@@ -19,5 +19,13 @@ describe('protocol client registration', () => {
       path: '/usr/bin/electron',
       args: ['/work/main'],
     });
+  });
+
+  it('finds the app folder after any leading switches', () => {
+    expect(appPathFromArgv(['/usr/bin/electron', '.'])).toBe('.');
+    expect(appPathFromArgv(['/usr/bin/electron', '--inspect=0', '--remote-debugging-port=0', '.', '--no-sandbox'])).toBe('.');
+    expect(appPathFromArgv(['/usr/bin/electron', '.', 'lifescore-dev://calcom/callback?code=c&state=s'])).toBe('.');
+    expect(appPathFromArgv(['/usr/bin/electron'])).toBeUndefined();
+    expect(appPathFromArgv(['/usr/bin/electron', '--no-sandbox'])).toBeUndefined();
   });
 });

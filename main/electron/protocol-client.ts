@@ -26,3 +26,13 @@ export function protocolClientRegistration(input: {
   if (input.defaultApp && input.appPath) return { scheme, path: input.execPath, args: [input.appPath] };
   return { scheme };
 }
+
+/**
+ * The app folder in `electron [switches…] <app> [link]`: the first argument after the executable that is not a
+ * switch. Electron's tutorial uses `argv[1]`, but a launcher may put switches first (Playwright starts Electron
+ * as `electron --inspect=0 --remote-debugging-port=0 .`), and registering `--inspect=0` as the app folder would
+ * point the OS's lifescore-dev handler at nothing.
+ */
+export function appPathFromArgv(argv: readonly string[]): string | undefined {
+  return argv.slice(1).find((arg) => arg !== '' && !arg.startsWith('-'));
+}

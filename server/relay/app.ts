@@ -9,6 +9,9 @@ import { ingestHandlers } from './ingest-route';
 import { createHttpLogger } from './logger';
 import type { RelayMetrics } from './metrics';
 import { oauthBounceRouter } from './oauth-bounce';
+import { createProfileRouter } from './profile';
+import type { Profiles } from './profile';
+import { limiter } from './rate-limits';
 import type { StreamHub } from './stream-hub';
 import { requireEventStream, retryLater, streamHandler } from './stream-route';
 import type { RelayStore } from './store/types';
@@ -23,6 +26,9 @@ export interface AppDeps {
   readonly publicUrl: () => string;
   readonly now: () => number;
   readonly isShuttingDown: () => boolean;
+  readonly profiles: Profiles;
+  /** Runs when a channel is closed: its profile is unpublished and its pending mail forgotten. */
+  readonly onChannelDeleted: (id: string) => Promise<void>;
 }
 
 /** Assembles the relay's express app. */
@@ -41,7 +47,20 @@ export function createApp(deps: AppDeps): Express {
 
   app.post('/hooks/:channel', ...ingestHandlers({ config, store, committer: deps.committer, metrics, now: deps.now, onStorageError }));
   app.get('/hooks/:channel', requireEventStream(), channelAuth(store, 'channel', onStorageError, retryLater), streamHandler({ ...deps }));
-  app.use('/api/channels', channelsRouter({ config, store, hub: deps.hub, publicUrl: deps.publicUrl, now: deps.now, onStorageError }));
+  // Before the channels router: it owns PUT /api/channels/:id/profile and GET /consultations/:slug.
+  app.use(
+    createProfileRouter({
+      profiles: deps.profiles,
+      requireChannelToken: channelAuth(store, 'id', onStorageError),
+      publicUrl: deps.publicUrl,
+      apiMiddleware: [limiter({ perMinute: config.rateLimits.apiPerIpPerMinute })],
+      onError: onStorageError,
+    }),
+  );
+  app.use(
+    '/api/channels',
+    channelsRouter({ config, store, hub: deps.hub, publicUrl: deps.publicUrl, now: deps.now, onStorageError, onChannelDeleted: deps.onChannelDeleted }),
+  );
   app.use(oauthBounceRouter(config.appScheme));
 
   app.get('/healthz', async (_req, res) => {

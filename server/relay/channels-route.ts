@@ -16,6 +16,8 @@ export interface ChannelsDeps {
   readonly publicUrl: () => string;
   readonly now: () => number;
   readonly onStorageError: (err: unknown) => void;
+  /** Unpublishes the channel's profile and forgets its pending mail. */
+  readonly onChannelDeleted?: (id: string) => Promise<void>;
 }
 
 const zodMessage = (err: z.ZodError) => err.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
@@ -88,6 +90,7 @@ export function channelsRouter(deps: ChannelsDeps): Router {
   router.delete('/:id', auth, async (req, res) => {
     const id = String(req.params.id);
     await store.deleteChannel(id);
+    await deps.onChannelDeleted?.(id);
     // Subscribers then reconnect and get 401: a deliberate revocation, the one case where they should stop.
     hub.endChannel(id);
     res.status(204).end();

@@ -51,6 +51,7 @@ describe('loadRelayConfig', () => {
     [{ DATABASE_URL: 'mysql://db' }, /DATABASE_URL must be postgres:\/\//],
     [{ DATABASE_URL: 'postgres://' }, /DATABASE_URL must be postgres:\/\//],
     [{ DATABASE_URL: 'postgres:relay' }, /DATABASE_URL must be postgres:\/\//],
+    [{ RELAY_STREAM_POLL_MS: '10' }, /RELAY_STREAM_POLL_MS must be at least 100/],
     [{ RELAY_PORT: 'abc' }, /RELAY_PORT must be a whole number/],
     [{ RELAY_PORT: '70000' }, /RELAY_PORT must be at most 65535/],
     [{ RELAY_BODY_LIMIT: '11mb' }, /RELAY_BODY_LIMIT/],
@@ -69,9 +70,18 @@ describe('loadRelayConfig', () => {
   it.each(['postgres://u:p%40ss@db.internal:5432/relay?sslmode=require', 'postgresql://db/relay', 'postgresql:///relay?host=/run/postgresql'])(
     'selects PostgreSQL for DATABASE_URL=%s, kept verbatim for pg',
     (url) => {
-      expect(loadRelayConfig({ DATABASE_URL: url }).storage).toEqual({ kind: 'postgres', url });
+      expect(loadRelayConfig({ DATABASE_URL: url }).storage).toEqual({ kind: 'postgres', url, pollMs: 2000 });
+      expect(loadRelayConfig({ DATABASE_URL: url, RELAY_STREAM_POLL_MS: '500' }).storage).toEqual({ kind: 'postgres', url, pollMs: 500 });
     },
   );
+
+  it('reads the slow-client guards, clamping the headers deadline to the request deadline', () => {
+    expect(loadRelayConfig({}).http).toEqual({ headersTimeoutMs: 20_000, requestTimeoutMs: 60_000, maxConnectionsPerIp: 256 });
+    const c = loadRelayConfig({ RELAY_HEADERS_TIMEOUT_MS: '5000', RELAY_REQUEST_TIMEOUT_MS: '2000', RELAY_MAX_CONNECTIONS_PER_IP: '0' });
+    expect(c.http).toEqual({ headersTimeoutMs: 2000, requestTimeoutMs: 2000, maxConnectionsPerIp: 0 });
+    expect(() => loadRelayConfig({ RELAY_MAX_CONNECTIONS_PER_IP: '-1' })).toThrow(/RELAY_MAX_CONNECTIONS_PER_IP/);
+    expect(() => loadRelayConfig({ RELAY_HEADERS_TIMEOUT_MS: '10' })).toThrow(/RELAY_HEADERS_TIMEOUT_MS must be at least 100/);
+  });
 
   it('parses byte sizes', () => {
     expect(parseByteSize('1048576')).toBe(1048576);

@@ -5,7 +5,10 @@ const MIB = 1024 * 1024;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Where the relay keeps its event log: a SQLite file (one process), or a PostgreSQL database (several). */
-export type StorageConfig = { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string };
+export type StorageConfig =
+  | { readonly kind: 'sqlite'; readonly file: string }
+  /** pollMs: how often open streams re-read the events table for commits whose NOTIFY was missed. */
+  | { readonly kind: 'postgres'; readonly url: string; readonly pollMs: number };
 
 /** Everything the relay needs, validated and defaulted. Built by loadRelayConfig or by tests. */
 export interface RelayConfig {
@@ -90,6 +93,7 @@ const envSchema = z.object({
     (v) => v === undefined || /^(sqlite|file):/i.test(v) || isPostgresUrl(v),
     'DATABASE_URL must be postgres://user:password@host:port/database (or postgresql://), sqlite:<path> or file:<path>',
   ),
+  RELAY_STREAM_POLL_MS: intFrom('RELAY_STREAM_POLL_MS', 2000, 100, 600_000),
   RELAY_REGISTRATION_KEY: optionalString.refine((v) => v === undefined || v.length >= 16, 'RELAY_REGISTRATION_KEY must be at least 16 characters'),
   RELAY_BODY_LIMIT: optionalString.transform((v, ctx) => {
     if (v === undefined) return MIB;
@@ -128,9 +132,9 @@ const envSchema = z.object({
   MAIL_FROM: optionalString,
 });
 
-function storageFrom(databaseUrl: string | undefined, dataDir: string): StorageConfig {
+function storageFrom(databaseUrl: string | undefined, dataDir: string, pollMs: number): StorageConfig {
   if (databaseUrl === undefined) return { kind: 'sqlite', file: path.join(dataDir, 'relay.sqlite') };
-  if (isPostgresUrl(databaseUrl)) return { kind: 'postgres', url: databaseUrl };
+  if (isPostgresUrl(databaseUrl)) return { kind: 'postgres', url: databaseUrl, pollMs };
   const rest = databaseUrl.replace(/^(sqlite|file):(\/\/)?/i, '');
   return { kind: 'sqlite', file: path.resolve(dataDir, decodeURIComponent(rest)) };
 }
@@ -148,7 +152,7 @@ export function loadRelayConfig(env: NodeJS.ProcessEnv): RelayConfig {
     port: e.RELAY_PORT,
     publicUrl: e.RELAY_PUBLIC_URL,
     dataDir: e.RELAY_DATA_DIR,
-    storage: storageFrom(e.DATABASE_URL, e.RELAY_DATA_DIR),
+    storage: storageFrom(e.DATABASE_URL, e.RELAY_DATA_DIR, e.RELAY_STREAM_POLL_MS),
     registrationKey: e.RELAY_REGISTRATION_KEY,
     bodyLimitBytes: e.RELAY_BODY_LIMIT,
     retention: { unackedMs: e.RELAY_RETENTION_UNACKED_DAYS, ackedMs: e.RELAY_RETENTION_ACKED_DAYS, pruneIntervalMs: e.RELAY_PRUNE_INTERVAL_MS },

@@ -61,9 +61,14 @@ export async function startPgTestCluster(): Promise<PgTestCluster> {
   const pgCmd = (tool: string, args: string[]) =>
     asRoot ? run('runuser', ['-u', 'postgres', '--', path.join(bin, tool), ...args]) : run(path.join(bin, tool), args);
   if (asRoot) {
-    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
-    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
-    fs.chownSync(dir, uid, gid);
+    let ids: [number, number];
+    try {
+      ids = [Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), Number(execFileSync('id', ['-g', 'postgres']).toString().trim())];
+    } catch {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw new Error("PostgreSQL refuses to run as root and there is no `postgres` user to run it as: install Debian's `postgresql` package, which creates it.");
+    }
+    fs.chownSync(dir, ...ids);
   }
   // The data is throwaway, so initdb may skip its own fsyncs; the running server keeps fsync on (the default).
   await pgCmd('initdb', ['-D', data, '-U', 'relay', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-sync']);

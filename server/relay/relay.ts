@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { RelayConfig, StorageConfig } from './config';
 import { createApp } from './app';
@@ -8,9 +9,14 @@ import { capConnectionsPerIp } from './connection-cap';
 import { trackConnections } from './connection-tracker';
 import { createLogger } from './logger';
 import { wakeAcrossInstances } from './cross-instance-wake';
+import { createMailer, createSqliteOutboxStore, registerMailMetrics } from './mail';
+import type { Mailer } from './mail';
 import { createMetrics } from './metrics';
+import { createProfiles, createSqliteProfileStore } from './profile';
 import { StreamHub } from './stream-hub';
+import { openModuleStores } from './store/open-module-stores';
 import { openStore } from './store/open-store';
+import { openSqliteDatabase } from './store/sqlite-store';
 import type { RelayStore, StoredEvent } from './store/types';
 
 /** Called after an event is durably committed (mail outbox and other later features hook in here). */
@@ -28,6 +34,8 @@ export interface Relay {
   onEventStored(listener: EventStoredListener): () => void;
   /** Runs one retention pass now; resolves with the number of events deleted. */
   prune(): Promise<number>;
+  /** Where booking emails go: the SMTP server, or the folder of .eml files (empty before start). */
+  readonly mailDestination: string;
 }
 
 /** Options for embedding and tests: an injectable clock (retention, receivedAt) and log destination. */
@@ -37,8 +45,6 @@ export interface RelayOptions {
   readonly logDestination?: NodeJS.WritableStream;
   /** Opens the storage (default: the adapter named by config.storage). */
   readonly openStore?: (config: StorageConfig) => RelayStore | Promise<RelayStore>;
-  /** How often streams re-read shared storage for commits whose notification was missed (default 2000 ms). */
-  readonly sharedPollMs?: number;
 }
 
 function formatUrl(host: string, port: number): string {
@@ -58,12 +64,17 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
   let committer: GroupCommitter | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
   let stopWaking: (() => void) | undefined;
+  let stopSideDb: (() => void) | undefined;
   let url = '';
   let shuttingDown = false;
   let stopping: Promise<void> | undefined;
+  let mailer: Mailer | undefined;
   const metrics = createMetrics(
     () => store,
     (err) => logger.error({ err }, 'metrics storage read failed'),
+  );
+  registerMailMetrics(metrics.registry, { stats: () => mailer?.stats() ?? Promise.resolve({ pending: 0, sent: 0, failed: 0 }) }, (err) =>
+    logger.error({ err }, 'mail metrics failed'),
   );
 
   const prune = async (): Promise<number> => {
@@ -83,6 +94,9 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
       return () => listeners.delete(listener);
     },
     prune,
+    get mailDestination() {
+      return mailer?.destination ?? '';
+    },
     async start() {
       if (server) throw new Error('relay already started');
       fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
@@ -90,9 +104,31 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
         config.storage,
       );
       store = s;
+      // Profiles and the mail outbox live beside the events: in the SQLite file, or in the shared PostgreSQL database
+      // (one profile for every instance; each email is claimed by one worker and deduplicated by key, so event-log
+      // catch-up is safe on every instance). A store that is neither (a test double) gets a local SQLite file and
+      // skips catch-up.
+      const local = 'database' in s || 'pool' in s ? undefined : openSqliteDatabase(path.join(config.dataDir, 'mail.sqlite'));
+      const modules = local ? { outbox: createSqliteOutboxStore(local), profiles: createSqliteProfileStore(local) } : await openModuleStores(s);
+      const profiles = createProfiles(modules.profiles, now);
+      const activeMailer = createMailer({
+        outbox: modules.outbox,
+        dataDir: config.dataDir,
+        smtpUrl: config.smtpUrl,
+        mailFrom: config.mailFrom,
+        publicUrl: () => config.publicUrl ?? url,
+        profiles,
+        logger: logger.child({ component: 'mail' }),
+        now,
+        ...(local ? {} : { eventLog: s }),
+      });
+      mailer = activeMailer;
+      listeners.add((channelId, event) => activeMailer.onEventStored(channelId, event));
+      const closeSideDb = local ? () => local.close() : undefined;
       // Several instances on one database: streams here must also wake for commits made by the others.
       if (s.shared) {
-        stopWaking = wakeAcrossInstances(s.shared, hub, { pollMs: options.sharedPollMs, onError: (err) => logger.warn({ err }, 'shared storage poll failed') });
+        const pollMs = config.storage.kind === 'postgres' ? config.storage.pollMs : undefined;
+        stopWaking = wakeAcrossInstances(s.shared, hub, { pollMs, onError: (err) => logger.warn({ err }, 'shared storage poll failed') });
       }
       committer = new GroupCommitter(s, (outcomes) => {
         const woken = new Set<string>();
@@ -119,6 +155,11 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
         now,
         publicUrl: () => config.publicUrl ?? url,
         isShuttingDown: () => shuttingDown,
+        profiles,
+        onChannelDeleted: async (id) => {
+          await profiles.remove(id);
+          await activeMailer.forgetChannel(id);
+        },
       });
       // Node checks header/request deadlines only every connectionsCheckingInterval (default 30 s): check often
       // enough that a slowloris client is cut close to the configured deadline.
@@ -145,10 +186,12 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
         });
       });
       url = formatUrl(config.host, (srv.address() as AddressInfo).port);
+      await activeMailer.start();
+      stopSideDb = closeSideDb;
       void prune().catch((err: unknown) => logger.error({ err }, 'retention pass failed'));
       pruneTimer = setInterval(() => void prune().catch((err: unknown) => logger.error({ err }, 'retention pass failed')), config.retention.pruneIntervalMs);
       pruneTimer.unref();
-      logger.info({ url, publicUrl: config.publicUrl ?? url }, 'relay listening');
+      logger.info({ url, publicUrl: config.publicUrl ?? url, mail: activeMailer.destination }, 'relay listening');
       return url;
     },
     stop() {
@@ -171,6 +214,8 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
         // Requests cut by the grace timeout may still have appends queued: commit them before closing storage.
         await committer?.drain();
         stopWaking?.();
+        await mailer?.stop();
+        stopSideDb?.();
         await store?.close();
         logger.info('relay stopped');
       })();

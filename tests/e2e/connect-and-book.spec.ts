@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { startE2eStack } from './stack-fixture';
+import { connectAs, startE2eStack } from './stack-fixture';
 import type { E2eStack } from './stack-fixture';
 
 let e2e: E2eStack;
@@ -16,16 +16,8 @@ test('a consultant connects Cal.com, a client books, and the booking appears wit
   await page.goto(e2e.app.host.url);
   await expect(page.getByRole('button', { name: 'Connect Cal.com' })).toBeVisible();
 
-  // Connect: the app opens the sandbox's consent page in the "system browser".
-  await page.getByRole('button', { name: 'Connect Cal.com' }).click();
-  const consent = await context.newPage();
-  await consent.goto(await e2e.browser.next());
-  await consent.getByLabel('Sign in as').selectOption('dana-reyes');
-  await consent.getByRole('button', { name: 'Allow' }).click();
-  await expect(consent.getByText(/return to LifeScore/i)).toBeVisible();
-
-  await expect(page.getByText('Connected as')).toBeVisible({ timeout: 20_000 });
-  await expect(page.getByText('dana-reyes').first()).toBeVisible();
+  // Connect: the app opens the sandbox's consent page in the "system browser"; the helper allows it there.
+  await connectAs(page, e2e, 'dana-reyes');
 
   // Watch the bookings list, and prove later that the page never reloaded.
   await page.getByRole('link', { name: 'Bookings' }).click();

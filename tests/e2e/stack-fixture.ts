@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { expect } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { freePort } from '../../main/core/integration/connect-harness';
 import { startDevStack, startHostedApp } from '../../scripts/dev-stack';
 import type { RunningHost } from '../../main/host/run-host';
@@ -56,6 +59,73 @@ export async function startE2eStack(): Promise<E2eStack> {
       await app.stop();
       await stack.stop();
       rmSync(dataDir, { recursive: true, force: true });
+      // Work the core started before stop may still log a line; an empty folder takes it instead of an ENOENT that
+      // would fail whichever test runs next in this worker. The folder goes when the worker exits.
+      mkdirSync(dataDir, { recursive: true });
+      process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
     },
   };
+}
+
+/** The folder every run writes its screen screenshots to (CI keeps test-results/). */
+export const SCREENS_DIR = resolve(import.meta.dirname, '..', '..', 'test-results', 'screens');
+
+/**
+ * Connects Cal.com as `username` through the real path: Connect in the app, the consent page in a second tab (as the
+ * "system browser" would open it), Allow, and back to "Connected as". Tabs the page opened itself are closed again.
+ */
+export async function connectAs(page: Page, e2e: E2eStack, username: string, options: { readonly buttonName?: string | RegExp } = {}): Promise<void> {
+  if (!page.url().startsWith(e2e.app.host.url)) await page.goto(e2e.app.host.url);
+  const button = page.getByRole('button', { name: options.buttonName ?? 'Connect Cal.com' });
+  await expect(button).toBeEnabled();
+  await button.click();
+  await allowInBrowser(page, e2e, username);
+  await expect(page.getByText('Connected as')).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole('status').filter({ hasText: username })).toBeVisible();
+}
+
+/** Answers the consent page the app opened last: signs in as `username` and chooses Allow (or Deny). */
+export async function allowInBrowser(page: Page, e2e: E2eStack, username: string, answer: 'Allow' | 'Deny' = 'Allow'): Promise<void> {
+  const context = page.context();
+  const authorizeUrl = await e2e.browser.next();
+  await closeOtherTabs(page);
+  const consent = await context.newPage();
+  await consent.goto(authorizeUrl);
+  await consent.getByLabel('Sign in as').selectOption(username);
+  await consent.getByRole('button', { name: answer }).click();
+  if (answer === 'Allow') await expect(consent.getByText(/return to LifeScore/i)).toBeVisible();
+  else await consent.waitForLoadState();
+  await consent.close();
+}
+
+/** Closes every tab of the context but `page` (the app opens Cal.com pages in new tabs in the browser host). */
+export async function closeOtherTabs(page: Page): Promise<void> {
+  for (const other of page.context().pages()) if (other !== page) await other.close();
+}
+
+/** Writes `test-results/screens/<name>.png` (the whole page). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENS_DIR, { recursive: true });
+  // Let fonts and the last animation frame settle; full page so nothing below the fold is missed.
+  await page.evaluate(() => document.fonts.ready);
+  await page.screenshot({ path: join(SCREENS_DIR, `${name}.png`), fullPage: true, animations: 'disabled' });
+}
+
+/** Runs axe-core on the page (WCAG 2.x A/AA and best practices) and fails on serious or critical violations. */
+export async function expectNoSeriousA11yViolations(page: Page, screen: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const report = serious
+    .map((v) => `${v.impact} ${v.id}: ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')} ${n.failureSummary?.replace(/\n/g, ' ') ?? ''}`).join('\n')}`)
+    .join('\n');
+  expect(serious, `axe on ${screen}:\n${report}`).toEqual([]);
+}
+
+/** Presses Tab until the element matching `locator` has focus (fails after `max` presses): proves it is keyboard reachable. */
+export async function tabTo(page: Page, locator: Locator, max = 40): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    if (await locator.evaluate((el) => el === document.activeElement).catch(() => false)) return;
+  }
+  throw new Error(`${String(locator)} was not reached with ${max} Tab presses`);
 }

@@ -35,31 +35,29 @@ it('after a SIGKILL during apply and a restart, inbox and bookings agree and not
 
   const first = app();
   children.push(first);
-  await first.waitFor(/^live$/m);
-  // Kill the app when it has applied 100 of the 400 (the rest are mid-stream, mid-forward or mid-transaction).
-  let killed: Promise<void> | undefined;
-  const sent = burst(channel.ingestUrl, SECRET, uidsOf('a', 400), 16);
-  await vi.waitFor(() => expect(lines(log).length).toBeGreaterThanOrEqual(100), { timeout: 20_000, interval: 5 });
-  killed = first.kill('SIGKILL');
-  await killed;
+  await first.waitFor(/^live$/m, 45_000);
+  // Kill the app when it has applied 60 of the 200 (the rest are mid-stream, mid-forward or mid-transaction).
+  const sent = burst(channel.ingestUrl, SECRET, uidsOf('a', 200), 16);
+  await vi.waitFor(() => expect(lines(log).length).toBeGreaterThanOrEqual(60), { timeout: 45_000, interval: 5 });
+  await first.kill('SIGKILL');
   const appliedBeforeKill = lines(log).length;
   expect((await sent).failed).toEqual([]);
   // More traffic while the app is dead.
-  expect((await burst(channel.ingestUrl, SECRET, uidsOf('b', 50), 8)).failed).toEqual([]);
+  expect((await burst(channel.ingestUrl, SECRET, uidsOf('b', 30), 8)).failed).toEqual([]);
 
   const second = app();
   children.push(second);
-  await second.waitFor(/^live$/m);
+  await second.waitFor(/^live$/m, 45_000);
   const reader = new Database(db, { readonly: true });
   try {
     const cursor = () => reader.prepare('SELECT seq FROM relay_cursor WHERE channel = ?').pluck().get(channel.id) as number | undefined;
-    await vi.waitFor(() => expect(cursor()).toBe(450), { timeout: 20_000 });
+    await vi.waitFor(() => expect(cursor()).toBe(230), { timeout: 60_000 });
     await second.kill('SIGTERM');
     const inbox = reader.prepare('SELECT count(*) AS n, count(DISTINCT seq) AS d, min(seq) AS lo, max(seq) AS hi FROM relay_inbox WHERE channel = ?').get(channel.id);
-    expect(inbox).toEqual({ n: 450, d: 450, lo: 1, hi: 450 });
+    expect(inbox).toEqual({ n: 230, d: 230, lo: 1, hi: 230 });
     expect(reader.prepare("SELECT count(*) FROM relay_inbox WHERE status != 'applied'").pluck().get()).toBe(0);
     const uids = reader.prepare('SELECT uid FROM bookings').pluck().all() as string[];
-    expect(new Set(uids)).toEqual(new Set([...uidsOf('a', 400), ...uidsOf('b', 50)]));
+    expect(new Set(uids)).toEqual(new Set([...uidsOf('a', 200), ...uidsOf('b', 30)]));
     expect(reader.pragma('integrity_check', { simple: true })).toBe('ok');
   } finally {
     reader.close();
@@ -68,6 +66,6 @@ it('after a SIGKILL during apply and a restart, inbox and bookings agree and not
   const reported = lines(log);
   const twice = reported.filter((u, i) => reported.indexOf(u) !== i);
   expect(twice).toEqual([]);
-  expect(reported.length).toBeGreaterThanOrEqual(449);
-  console.info(`[app-kill] applied before kill ${appliedBeforeKill}, total reported ${reported.length} of 450, duplicates ${twice.length}`);
-}, 60_000);
+  expect(reported.length).toBeGreaterThanOrEqual(229);
+  console.info(`[app-kill] applied before kill ${appliedBeforeKill}, total reported ${reported.length} of 230, duplicates ${twice.length}`);
+}, 150_000);

@@ -31,7 +31,7 @@ export function startChild(entry: string, args: readonly string[], env: Record<s
   return {
     process: child,
     output: () => out,
-    async waitFor(pattern, ms = 15_000) {
+    async waitFor(pattern, ms = 45_000) {
       const end = Date.now() + ms;
       for (;;) {
         const m = pattern.exec(out);

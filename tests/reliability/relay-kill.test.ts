@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, expect, it, vi } from 'vitest';
 import type { SyncBookingStore } from '../../main/core/bookings/booking-store';
 import { openBookingStore } from '../../main/core/bookings/booking-store';
@@ -27,7 +28,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-it('every webhook that got a 2xx survives SIGKILL: stored once, streamed, applied once', async () => {
+it('every webhook that got a 2xx survives SIGKILL: stored once, streamed, applied once, emailed', async () => {
   dir = mkdtempSync(join(tmpdir(), 'relay-kill-'));
   const relayDir = join(dir, 'relay');
   const first = await startRelayProcess(relayDir);
@@ -41,13 +42,13 @@ it('every webhook that got a 2xx survives SIGKILL: stored once, streamed, applie
   await engine.start();
   await vi.waitFor(() => expect(rec.engine.state().status).toBe('live'), { timeout: 10_000 });
 
-  // 400 webhooks, 16 in flight; the relay is killed (no shutdown hook runs) once 120 have been acknowledged.
+  // 300 webhooks, 16 in flight; the relay is killed (no shutdown hook runs) once 100 have been acknowledged.
   let killed: Promise<void> | undefined;
-  const during = await burst(channel.ingestUrl, SECRET, uidsOf('k', 400), 16, (n) => {
-    if (n === 120) killed ??= first.child.kill('SIGKILL');
+  const during = await burst(channel.ingestUrl, SECRET, uidsOf('k', 300), 16, (n) => {
+    if (n === 100) killed ??= first.child.kill('SIGKILL');
   });
   await killed;
-  expect(during.accepted.length).toBeGreaterThanOrEqual(120);
+  expect(during.accepted.length).toBeGreaterThanOrEqual(100);
   expect(during.failed.length).toBeGreaterThan(0); // the kill really cut the burst
 
   // While it is down the app stays up and says so.
@@ -67,14 +68,42 @@ it('every webhook that got a 2xx survives SIGKILL: stored once, streamed, applie
   expect(log.seqs).toEqual(Array.from({ length: log.seqs.length }, (_, i) => i + 1));
 
   // Streamed and applied once, by the real engine that lived through the outage.
-  await vi.waitFor(() => expect(store?.relayCursor(channel.id)).toBe(log.lastSeq), { timeout: 20_000 });
+  await vi.waitFor(() => expect(store?.relayCursor(channel.id)).toBe(log.lastSeq), { timeout: 60_000 });
   for (const uid of log.counts.keys()) expect(store.get(uid), uid).not.toBeNull();
   expect(store.list({ limit: 1 }).total).toBe(log.counts.size);
   expect([...rec.changed.entries()].filter(([, n]) => n !== 1)).toEqual([]);
   expect(rec.changed.size).toBe(log.counts.size);
   await vi.waitFor(() => expect(rec.engine.state().status).toBe('live'), { timeout: 10_000 });
+
+  // Emailed: every stored booking has its two confirmations (consultant, client) in the durable outbox, none failed;
+  // each is a .eml file already, or is leased as 'sending' by the killed process (re-sent when the lease expires).
+  const outbox = join(relayDir, 'mail-outbox');
+  const messageIds = () =>
+    (existsSync(outbox) ? readdirSync(outbox) : []).map((f) => /^Message-ID:\s*(\S+)/im.exec(readFileSync(join(outbox, f), 'utf8'))?.[1] ?? f);
+  const db = new Database(join(relayDir, 'relay.sqlite'), { readonly: true });
+  const rows = () => db.prepare('SELECT status, count(*) AS n FROM mail_outbox GROUP BY status').all() as Array<{ status: string; n: number }>;
+  const n = (status: string) => rows().find((r) => r.status === status)?.n ?? 0;
+  let mail: { sent: number; sending: number; files: number; resent: number };
+  try {
+    await vi.waitFor(
+      () => {
+        expect(n('sent') + n('sending') + n('pending') + n('failed')).toBe(2 * log.counts.size);
+        expect(n('pending')).toBe(0);
+        expect(new Set(messageIds()).size).toBeGreaterThanOrEqual(n('sent'));
+      },
+      { timeout: 60_000, interval: 200 },
+    );
+    expect(n('failed')).toBe(0);
+    const ids = messageIds();
+    mail = { sent: n('sent'), sending: n('sending'), files: new Set(ids).size, resent: ids.length - new Set(ids).size };
+  } finally {
+    db.close();
+  }
+  // Only claimed batches (20 rows each) can be caught mid-send: the killed process's, and the live one's at that moment.
+  expect(mail.sending).toBeLessThanOrEqual(40);
   console.info(
     `[relay-kill] acknowledged before kill ${during.accepted.length}, refused/cut ${during.failed.length}, ` +
-      `stored though unacknowledged ${log.counts.size - accepted.length}, after restart ${after.accepted.length}, applied ${rec.changed.size}`,
+      `stored though unacknowledged ${log.counts.size - accepted.length}, after restart ${after.accepted.length}, applied ${rec.changed.size}, ` +
+      `emails ${mail.files} written, ${mail.sending} leased by the killed process (re-sent after the lease), ${mail.resent} written twice`,
   );
-}, 60_000);
+}, 150_000);

@@ -69,7 +69,7 @@ it('every method: arbitrary input → ok only when its schema accepts, else bad_
       { numRuns: 150 },
     );
   }
-});
+}, 90_000);
 
 it('a handler that throws anything becomes a typed error, never a crash or a stack', async () => {
   await fc.assert(
@@ -108,7 +108,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-it('the browser host bridge over HTTP: random bodies and methods → 200/400/403/404/413 JSON, never 5xx (300 runs)', async () => {
+it('the browser host bridge over HTTP: random bodies and methods → 200/400/403/404/413 JSON, never 5xx (150 runs)', async () => {
   const base = `http://127.0.0.1:${host.port}`;
   await fc.assert(
     fc.asyncProperty(
@@ -126,7 +126,7 @@ it('the browser host bridge over HTTP: random bodies and methods → 200/400/403
         if (!parsed.ok) expect(errorCodes).toContain(parsed.error?.code);
       },
     ),
-    { numRuns: 300 },
+    { numRuns: 150 },
   );
   expect((await t.state()).connection.status).toBe('disconnected');
 }, 60_000);

@@ -32,7 +32,7 @@ const urlArb = fc.oneof(
   fc.string({ minLength: 8000, maxLength: 9000 }).map((s) => `lifescore://calcom/callback?code=${s}&state=${'a'.repeat(22)}`),
 );
 
-it('parseCallbackUrl never throws and accepts only our scheme/host/path (or the exact loopback), one state, no fragment (2,000 runs)', () => {
+it('parseCallbackUrl never throws and accepts only our scheme/host/path (or the exact loopback), one state, no fragment (500 runs)', () => {
   fc.assert(
     fc.property(urlArb, (raw) => {
       for (const expected of [withLoopback, schemesOnly]) {
@@ -52,14 +52,14 @@ it('parseCallbackUrl never throws and accepts only our scheme/host/path (or the 
         if (r.kind !== 'error' || r.state !== undefined) expect(r.state).toMatch(STATE);
         expect(u.searchParams.getAll('state').length).toBeLessThanOrEqual(1);
         if (r.kind === 'success') expect(r.code.length).toBeLessThanOrEqual(2048);
-        if (r.kind === 'error') expect(r.description).not.toMatch(/[\x00-\x1f\x7f]/);
+        if (r.kind === 'error') expect([...r.description].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)).toBe(false);
       }
     }),
-    { numRuns: 2_000 },
+    { numRuns: 500 },
   );
 });
 
-it('parseAppDeepLink never throws and opens only lifescore://bookings/<safe uid> (2,000 runs)', () => {
+it('parseAppDeepLink never throws and opens only lifescore://bookings/<safe uid> (500 runs)', () => {
   fc.assert(
     fc.property(urlArb, (raw) => {
       const r = parseAppDeepLink(raw);
@@ -69,7 +69,7 @@ it('parseAppDeepLink never throws and opens only lifescore://bookings/<safe uid>
       expect(u.host).toBe('bookings');
       expect(r.uid).toMatch(/^[A-Za-z0-9_-]{1,200}$/);
     }),
-    { numRuns: 2_000 },
+    { numRuns: 500 },
   );
 });
 

@@ -1,4 +1,5 @@
 import { Headers, fetch as undiciFetch } from 'undici';
+import { TransformStream } from 'node:stream/web';
 
 /**
  * The `fetch` handed to smee-client. smee-client uses one fetch for two different calls (relay-notes §1):
@@ -29,7 +30,7 @@ export function isStreamRequest(init: FetchInit | undefined): boolean {
 
 /** Adds (or replaces) `since` on the stream URL. */
 export function withSince(input: FetchInput, since: number): string {
-  const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+  const url = new URL(typeof input === 'string' ? input : 'href' in input ? input.href : input.url);
   url.searchParams.set('since', String(since));
   return url.href;
 }
@@ -50,6 +51,7 @@ export function createStreamFetch(options: StreamFetchOptions) {
     options.onActivity();
     if (!res.body) return res;
     const body = res.body.pipeThrough(
+      // node:stream/web's class, the one undici's body is typed with (the DOM lib's global differs in typings).
       new TransformStream<Uint8Array, Uint8Array>({
         transform(chunk, controller) {
           options.onActivity();

@@ -11,6 +11,7 @@ import { Spinner } from '../components/spinner';
 import { StatusBadge } from '../components/status-badge';
 import { useNow } from '../components/use-now';
 import { useOpenExternal } from '../components/use-open-external';
+import { describeLocation, joinableMeetingUrl } from './meeting-place';
 
 /** The booking the list selected, loaded on its own so a deep link works before the list has it. */
 export function BookingDetail({ uid, timeZone }: { readonly uid: string; readonly timeZone: string }) {
@@ -47,7 +48,10 @@ function BookingDetailBody({ booking, timeZone }: { readonly booking: Booking; r
   const started = new Date(booking.startTime).getTime() <= now;
   const canMarkNoShow = started && (booking.status === 'scheduled' || booking.status === 'completed' || booking.status === 'no-show');
   const isNoShow = booking.status === 'no-show' || booking.attendee.noShow === true;
-  const meetingUrl = booking.meetingUrl && /^https:\/\//i.test(booking.meetingUrl) ? booking.meetingUrl : null;
+  const meetingUrl = joinableMeetingUrl(booking.meetingUrl);
+  // Only a session still ahead (or running) can be joined; a moved, cancelled or finished one cannot.
+  const canJoin = (booking.status === 'scheduled' || booking.status === 'pending') && new Date(booking.endTime).getTime() > now;
+  const place = booking.location && booking.location !== booking.meetingUrl ? describeLocation(booking.location) : null;
 
   return (
     <article className="booking-detail" aria-labelledby="booking-detail-heading">
@@ -70,7 +74,7 @@ function BookingDetailBody({ booking, timeZone }: { readonly booking: Booking; r
         <p className="muted small">{booking.duration} minutes</p>
       </section>
 
-      {meetingUrl && booking.status !== 'cancelled' ? (
+      {meetingUrl && canJoin ? (
         <div className="actions">
           <button type="button" className="button button-primary" onClick={() => openExternal(meetingUrl)}>
             Join meeting
@@ -93,10 +97,10 @@ function BookingDetailBody({ booking, timeZone }: { readonly booking: Booking; r
             <dd>{booking.guests.map((g) => `${g.name} <${g.email}>`).join(', ')}</dd>
           </>
         ) : null}
-        {booking.location && booking.location !== booking.meetingUrl ? (
+        {place ? (
           <>
             <dt>Location</dt>
-            <dd>{booking.location}</dd>
+            <dd title={place === booking.location ? undefined : booking.location ?? undefined}>{place}</dd>
           </>
         ) : null}
         {booking.meetingUrl && !meetingUrl ? (
@@ -116,7 +120,7 @@ function BookingDetailBody({ booking, timeZone }: { readonly booking: Booking; r
             <dt>Cancelled</dt>
             <dd>
               {booking.cancelledAt ? formatStamp(booking.cancelledAt, timeZone) : 'Yes'}
-              {booking.cancelledBy ? ` by ${booking.cancelledBy}` : ''}
+              {booking.cancelledBy ? ` by ${whoCancelled(booking)}` : ''}
               <br />
               <span className="muted">{booking.cancellationReason ? `“${booking.cancellationReason}”` : 'No reason given.'}</span>
             </dd>
@@ -158,6 +162,13 @@ function BookingDetailBody({ booking, timeZone }: { readonly booking: Booking; r
       {noShow.isError ? <ErrorNotice error={noShow.error} title="Could not update the no-show" /> : null}
     </article>
   );
+}
+
+/** The core says 'consultant' or 'user' (the original model's words) when it knows; the consultant reads "you" or the client's name. */
+function whoCancelled(booking: Booking): string {
+  if (booking.cancelledBy === 'consultant') return 'you';
+  if (booking.cancelledBy === 'user') return booking.attendee.name;
+  return booking.cancelledBy ?? '';
 }
 
 /** One link of a reschedule chain: the other booking's time, linking to it. */

@@ -72,8 +72,12 @@ export function BookingList({ items, total, selectedUid, timeZone, hasMore, load
                     <span className="booking-time">{formatTime(booking.startTime, timeZone)}</span>
                   </span>
                   <span className="booking-who">
-                    <span className="booking-name">{booking.attendee.name}</span>
-                    <span className="booking-title">{booking.title}</span>
+                    <span className="booking-name" title={booking.attendee.name}>
+                      {booking.attendee.name}
+                    </span>
+                    <span className="booking-title" title={booking.title}>
+                      {booking.title}
+                    </span>
                   </span>
                   <span className="booking-meta">
                     <StatusBadge status={booking.status} />

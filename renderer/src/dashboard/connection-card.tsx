@@ -80,8 +80,9 @@ export function ConnectionCard({ state, timeZone }: { readonly state: AppState; 
             Not connected
           </p>
           {connection.error ? (
+            // Whatever stopped the last attempt (declined, Cal.com failing, interrupted), the way on is the same: Retry.
             <ErrorNotice error={connection.error} title="Connecting did not finish">
-              {connection.status === 'error' ? connectButton('Retry') : null}
+              {connectButton('Retry')}
             </ErrorNotice>
           ) : (
             <p className="muted">
@@ -90,7 +91,7 @@ export function ConnectionCard({ state, timeZone }: { readonly state: AppState; 
             </p>
           )}
           {connect.isError ? <ErrorNotice error={connect.error} title="Could not start connecting" /> : null}
-          {connection.status !== 'error' ? <div className="actions">{connectButton('Connect Cal.com')}</div> : null}
+          {connection.error ? null : <div className="actions">{connectButton('Connect Cal.com')}</div>}
         </>
       )}
 

@@ -24,6 +24,16 @@ export function useConnectionActions() {
   });
   const setServices = useMutation({
     mutationFn: (services: AppState['services']) => callApi('setServices', services),
+    // The switch moves at once (Cal.com may take a moment); a failure puts it back and says why.
+    onMutate: async (services) => {
+      await queryClient.cancelQueries({ queryKey: queryKeys.state });
+      const previous = queryClient.getQueryData<AppState>(queryKeys.state);
+      if (previous) queryClient.setQueryData<AppState>(queryKeys.state, { ...previous, services });
+      return { previous };
+    },
+    onError: (_err, _services, context) => {
+      if (context?.previous) queryClient.setQueryData(queryKeys.state, context.previous);
+    },
     onSuccess: (state) => queryClient.setQueryData(queryKeys.state, state),
   });
   const syncNow = useMutation({ mutationFn: () => callApi('syncNow', {}), onSettled: refreshState });

@@ -51,6 +51,8 @@ export interface Mailer {
   start(): void;
   /** Waits for enqueues in flight and the send in progress; does not close the database. */
   stop(): Promise<void>;
+  /** Call when a channel is deleted: its delivered/failed rows and cursor go (pending mail is still sent). */
+  forgetChannel(channelId: string): Promise<number>;
   /** Outbox counts for metrics. */
   stats(): Promise<OutboxCounts>;
   /** Where mail goes: SMTP URL without credentials, or the .eml folder (print it at startup). */
@@ -133,6 +135,7 @@ export function createMailer(o: MailerOptions): Mailer {
       await worker.stop();
       transport.close();
     },
+    forgetChannel: (channelId) => store.forgetChannel(channelId),
     stats: () => store.counts(),
   };
 }

@@ -74,6 +74,11 @@ export interface OutboxStore {
   getCursor(channelId: string): Promise<number | undefined>;
   /** When the outbox was first created: events received before it are never mailed (no burst on upgrade). */
   installedAt(): Promise<number>;
+  /**
+   * The channel was deleted: drops its sent and failed rows and its cursor (personal data should not outlive the
+   * channel); rows still pending are kept and sent, then pruned like any other.
+   */
+  forgetChannel(channelId: string): Promise<number>;
   /** Deletes sent and failed rows created before `before` (they hold personal data); returns how many. */
   prune(before: number): Promise<number>;
 }

@@ -1,85 +1,92 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createProfiles } from '../profile/profiles';
 import { openSqliteStore } from '../store/sqlite-store';
-import type { RelayStore } from '../store/types';
 import { createChannel, postWebhook, setSecret, startRelay, tempDir, testConfig, type TestRelay } from '../test-support';
+import type { CreateChannelResponse } from '../../../common/relay';
 import { sandboxEnvelopes } from './mail-fixtures';
-import { createMailer, type Mailer } from './mailer';
-import { fast, quietLogger, waitFor } from './mail-test-kit';
+import { waitFor } from './mail-test-kit';
 import { startTestSmtp, type TestSmtp } from './smtp-test-server';
 
-/** The wiring the lead adds to relay.ts, done from outside: the real relay's onEventStored feeds the mailer. */
-describe('mailer wired to the real relay', () => {
+const SECRET = 'a-webhook-secret-of-some-length';
+
+async function publishProfile(relayUrl: string, ch: CreateChannelResponse): Promise<Response> {
+  return fetch(`${relayUrl}/api/channels/${ch.id}/profile`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${ch.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      slug: 'dana-reyes',
+      name: 'Dana Reyes',
+      bio: '',
+      preparationTips: 'Bring your sleep diary',
+      timeZone: 'America/Chicago',
+      email: 'dana@example.com',
+      services: [{ durationMinutes: 60, title: '60 Min Consultation', bookingUrl: 'https://cal.example/dana-reyes/consultation-60min' }],
+      emailsEnabled: true,
+    }),
+  });
+}
+
+/** The relay's own mailer and profile routes, as `npm run relay` runs them (relay.ts wires both). */
+describe('mail and profiles inside the running relay', () => {
   let relay: TestRelay | undefined;
   let smtp: TestSmtp | undefined;
-  let mailer: Mailer | undefined;
-  let db: Database.Database | undefined;
   let dir = '';
   afterEach(async () => {
-    await mailer?.stop();
     await relay?.relay.stop();
-    db?.close();
     await smtp?.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('a signed Cal.com webhook committed by the relay becomes emails, once, even when Cal.com sends it twice', async () => {
+  it('a signed Cal.com webhook becomes emails, once, even when Cal.com sends it twice; closing the channel unpublishes', async () => {
     dir = tempDir();
     smtp = await startTestSmtp();
-    relay = await startRelay(testConfig(dir, { RELAY_LOG_LEVEL: 'silent' }));
-    // A second connection to the relay's own SQLite file (WAL): the outbox and profile tables live beside the log.
-    db = new Database(path.join(dir, 'relay.sqlite'));
-    db.pragma('busy_timeout = 5000');
-    const profiles = createProfiles(db);
-    const m = createMailer({ db, dataDir: dir, smtpUrl: smtp.url, mailFrom: 'mail@relay.example', publicUrl: () => relay?.url ?? '', profiles, logger: quietLogger(), ...fast });
-    mailer = m;
-    relay.relay.onEventStored((channelId, event) => m.onEventStored(channelId, event));
-    m.start();
+    relay = await startRelay(testConfig(dir, { RELAY_LOG_LEVEL: 'silent', SMTP_URL: smtp.url, MAIL_FROM: 'mail@relay.example' }));
+    expect(relay.relay.mailDestination).toContain('127.0.0.1');
 
     const ch = await createChannel(relay.url);
-    await setSecret(relay.url, ch, 'a-webhook-secret-of-some-length');
-    await profiles.publish(ch.id, {
-      slug: 'dana-reyes', name: 'Dana Reyes', bio: '', preparationTips: 'Bring your sleep diary', timeZone: 'America/Chicago', email: 'dana@example.com', services: [], emailsEnabled: true,
-    });
-    const body = JSON.stringify(sandboxEnvelopes.cancelled);
-    for (let i = 0; i < 2; i++) expect((await postWebhook(ch.ingestUrl, body, { secret: 'a-webhook-secret-of-some-length' })).status).toBe(200);
-    expect((await postWebhook(ch.ingestUrl, JSON.stringify(sandboxEnvelopes.ping), { secret: 'a-webhook-secret-of-some-length' })).status).toBe(200);
+    await setSecret(relay.url, ch, SECRET);
+    expect((await publishProfile(relay.url, ch)).status).toBe(204);
+    const page = await fetch(`${relay.url}/consultations/dana-reyes`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('https://cal.example/dana-reyes/consultation-60min');
 
-    await waitFor(async () => (await m.stats()).sent === 3, 8000, 'emails');
-    await new Promise((r) => setTimeout(r, 300));
+    const body = JSON.stringify(sandboxEnvelopes.cancelled);
+    for (let i = 0; i < 2; i++) expect((await postWebhook(ch.ingestUrl, body, { secret: SECRET })).status).toBe(200);
+    expect((await postWebhook(ch.ingestUrl, JSON.stringify(sandboxEnvelopes.ping), { secret: SECRET })).status).toBe(200);
+
+    await waitFor(() => smtp!.received.length >= 3, 15_000, 'emails');
+    await new Promise((r) => setTimeout(r, 500));
     expect(smtp.received).toHaveLength(3);
     const sam = smtp.received.find((r) => r.rcptTo.includes('sam.lee@example.net'));
     expect(sam?.mail.text).toContain(`${relay.url}/consultations/dana-reyes`);
+
+    const closed = await fetch(`${relay.url}/api/channels/${ch.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${ch.token}` } });
+    expect(closed.status).toBe(204);
+    expect((await fetch(`${relay.url}/consultations/dana-reyes`)).status).toBe(404);
   });
 
-  it('after a crash between the relay\'s commit and the enqueue, the next mailer catches up from the event log', async () => {
+  it("mails an event committed just before a crash, before the mailer saw it, when the relay starts again", async () => {
     dir = tempDir();
     smtp = await startTestSmtp();
-    let store: RelayStore | undefined;
-    relay = await startRelay(testConfig(dir, { RELAY_LOG_LEVEL: 'silent' }), { openStore: () => (store = openSqliteStore(path.join(dir, 'relay.sqlite'))) });
-    db = new Database(path.join(dir, 'relay.sqlite'));
-    db.pragma('busy_timeout = 5000');
-    const profiles = createProfiles(db);
-    const options = { db, dataDir: dir, smtpUrl: smtp.url, mailFrom: 'mail@relay.example', publicUrl: relay.url, profiles, logger: quietLogger(), ...fast };
-    const first = createMailer(options);
-    const unsubscribe = relay.relay.onEventStored((channelId, event) => first.onEventStored(channelId, event));
-    first.start();
+    const config = testConfig(dir, { RELAY_LOG_LEVEL: 'silent', SMTP_URL: smtp.url, MAIL_FROM: 'mail@relay.example' });
+    relay = await startRelay(config);
     const ch = await createChannel(relay.url);
     expect((await postWebhook(ch.ingestUrl, JSON.stringify(sandboxEnvelopes.created))).status).toBe(200);
-    await waitFor(async () => (await first.stats()).sent === 3, 8000, 'first emails');
-    // The crash window: committed by the relay, never seen by the mailer.
-    unsubscribe();
-    expect((await postWebhook(ch.ingestUrl, JSON.stringify(sandboxEnvelopes.cancelled))).status).toBe(200);
-    await first.stop();
+    await waitFor(() => smtp!.received.length >= 3, 15_000, 'first emails');
+    await relay.relay.stop();
 
-    const m = createMailer({ ...options, eventLog: store });
-    mailer = m;
-    m.start();
-    await waitFor(async () => (await m.stats()).sent === 6, 8000, 'caught-up emails');
-    await new Promise((r) => setTimeout(r, 300));
+    // The crash window: the event is in the log, but no mailer ever saw it.
+    const store = openSqliteStore(path.join(dir, 'relay.sqlite'));
+    const [outcome] = await store.appendEvents([
+      { channelId: ch.id, receivedAt: Date.now(), contentType: 'application/json', headers: {}, query: {}, body: Buffer.from(JSON.stringify(sandboxEnvelopes.cancelled)) },
+    ]);
+    expect(outcome?.ok).toBe(true);
+    await store.close();
+
+    relay = await startRelay(config);
+    await waitFor(() => smtp!.received.length >= 6, 15_000, 'caught-up emails');
+    await new Promise((r) => setTimeout(r, 500));
     expect(smtp.received.map((r) => r.mail.subject?.split(':')[0]).sort()).toEqual(['Cancelled', 'Cancelled', 'Cancelled', 'Confirmed', 'Confirmed', 'New booking']);
   });
 });

@@ -53,4 +53,14 @@ describe('SQLite outbox store', () => {
     expect(await s.nextDueAt()).toBeUndefined();
     expect(await s.prune(1001)).toBe(2);
   });
+
+  it('forgets a deleted channel\'s delivered rows and cursor but still sends what is pending', async () => {
+    const s = createSqliteOutboxStore(new Database(':memory:'));
+    await s.enqueue([item('a'), item('b'), { ...item('c'), channelId: 'other' }], { channelId: 'c', seq: 7 });
+    const [a] = await s.claimDue(1000, 1, 100);
+    await s.markSent(a!.id, 1000);
+    expect(await s.forgetChannel('c')).toBe(1);
+    expect(await s.getCursor('c')).toBeUndefined();
+    expect(await s.counts()).toEqual({ pending: 2, sent: 0, failed: 0 });
+  });
 });

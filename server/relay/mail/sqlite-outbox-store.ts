@@ -77,6 +77,8 @@ export function createSqliteOutboxStore(db: Database.Database): OutboxStore {
     getCursor: db.prepare<[string], { seq: number }>('SELECT seq FROM mail_cursor WHERE channel_id = ?'),
     advance: db.prepare('INSERT INTO mail_cursor (channel_id, seq) VALUES (?, ?) ON CONFLICT(channel_id) DO UPDATE SET seq = MAX(seq, excluded.seq)'),
     installedAt: db.prepare<[], { value: number }>("SELECT value FROM mail_meta WHERE key = 'installed_at'"),
+    forgetDone: db.prepare(`DELETE FROM mail_outbox WHERE channel_id = ? AND status IN ('sent', 'failed')`),
+    forgetCursor: db.prepare('DELETE FROM mail_cursor WHERE channel_id = ?'),
     prune: db.prepare(`DELETE FROM mail_outbox WHERE status IN ('sent', 'failed') AND created_at < ?`),
   };
   const enqueue = db.transaction((items: readonly NewOutboxItem[], cursor?: { channelId: string; seq: number }) => {
@@ -87,6 +89,10 @@ export function createSqliteOutboxStore(db: Database.Database): OutboxStore {
     const rows = s.due.all(now, now, limit);
     for (const r of rows) s.lease.run(now + leaseMs, r.id);
     return rows.map(toRow);
+  });
+  const forget = db.transaction((channelId: string) => {
+    s.forgetCursor.run(channelId);
+    return s.forgetDone.run(channelId).changes;
   });
   const wrap = <T>(fn: () => T): Promise<T> => new Promise((resolve) => resolve(fn()));
   return {
@@ -104,6 +110,7 @@ export function createSqliteOutboxStore(db: Database.Database): OutboxStore {
       }),
     getCursor: (channelId) => wrap(() => s.getCursor.get(channelId)?.seq),
     installedAt: () => wrap(() => s.installedAt.get()?.value ?? 0),
+    forgetChannel: (channelId) => wrap(() => forget.immediate(channelId)),
     prune: (before) => wrap(() => s.prune.run(before).changes),
   };
 }

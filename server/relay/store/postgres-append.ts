@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { COMMIT_CHANNEL } from './postgres-notify';
+import { inTransaction } from './postgres-transaction';
 import type { AppendOutcome, NewEvent } from './types';
 
 const COLUMNS = 7;
@@ -19,10 +20,7 @@ export async function appendBatch(pool: pg.Pool, batch: readonly NewEvent[]): Pr
   for (const e of batch) counts.set(e.channelId, (counts.get(e.channelId) ?? 0) + 1);
   const ids = [...counts.keys()].sort();
 
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     // Lock in a fixed order first; the UPDATE below then touches rows this transaction already holds.
     await client.query('SELECT id FROM channels WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [ids]);
     const { rows } = await client.query<{ id: string; last_seq: string }>(
@@ -52,14 +50,6 @@ export async function appendBatch(pool: pg.Pool, batch: readonly NewEvent[]): Pr
     if (rows.length > 0) {
       await client.query(`SELECT pg_notify('${COMMIT_CHANNEL}', p) FROM unnest($1::text[]) AS p`, [rows.map((r) => `${r.id}:${r.last_seq}`)]);
     }
-    await client.query('COMMIT');
     return outcomes;
-  } catch (err) {
-    broken = err as Error;
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    // A connection that failed mid-transaction is not trusted again.
-    client.release(broken);
-  }
+  });
 }

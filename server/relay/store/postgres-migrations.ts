@@ -3,7 +3,7 @@ import type pg from 'pg';
 /** Advisory lock key held while migrating, so instances starting together apply each migration exactly once. */
 const MIGRATION_LOCK = 0x4c53_5201; // "LSR\x01"
 
-/** Versioned schema; append only. Each entry runs once, in its own transaction, recorded in schema_migrations. */
+/** The relay's versioned schema; append only. Each entry runs once, in its own transaction, recorded in schema_migrations. */
 const migrations: readonly string[] = [
   // 1: channels and the event log. Times are epoch milliseconds (int8) like the SQLite schema; headers and query
   // stay JSON text so their key order (and so the SSE data line) is identical on both engines.
@@ -28,11 +28,19 @@ const migrations: readonly string[] = [
    CREATE INDEX events_received_at ON events(received_at);`,
 ];
 
-/** Latest schema version this relay knows. */
+/** Latest schema version of the relay's own tables. */
 export const POSTGRES_SCHEMA_VERSION = migrations.length;
 
-/** Brings the database to the latest schema version; refuses a database migrated by a newer relay. */
-export async function migratePostgres(pool: pg.Pool): Promise<number> {
+/** Brings the relay's tables to the latest schema version; refuses a database migrated by a newer relay. */
+export function migratePostgres(pool: pg.Pool): Promise<number> {
+  return migratePostgresModule(pool, 'relay', migrations);
+}
+
+/**
+ * Runs one module's append-only migrations (the relay's event log, the mail outbox, profiles…), each version in
+ * its own transaction, recorded as (module, version) in schema_migrations.
+ */
+export async function migratePostgresModule(pool: pg.Pool, module: string, steps: readonly string[]): Promise<number> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
@@ -40,17 +48,18 @@ export async function migratePostgres(pool: pg.Pool): Promise<number> {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
       await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-        version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
-      const { rows } = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
+        module text NOT NULL, version int NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (module, version))`);
+      const { rows } = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations WHERE module = $1', [module]);
       const current = rows[0]?.v ?? 0;
-      if (current > migrations.length) {
-        throw new Error(`Relay database schema version ${current} is newer than this relay (${migrations.length}); refusing to start.`);
+      if (current > steps.length) {
+        throw new Error(`Relay database schema version ${current} (${module}) is newer than this relay (${steps.length}); refusing to start.`);
       }
-      for (let v = current; v < migrations.length; v++) {
+      for (let v = current; v < steps.length; v++) {
         await client.query('BEGIN');
         try {
-          await client.query(migrations[v] as string);
-          await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [v + 1]);
+          await client.query(steps[v] as string);
+          await client.query('INSERT INTO schema_migrations (module, version) VALUES ($1, $2)', [module, v + 1]);
           await client.query('COMMIT');
         } catch (err) {
           await client.query('ROLLBACK');
@@ -60,7 +69,7 @@ export async function migratePostgres(pool: pg.Pool): Promise<number> {
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
     }
-    return migrations.length;
+    return steps.length;
   } catch (err) {
     broken = err as Error;
     throw err;

@@ -2,9 +2,14 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../crypto';
 import { startPgTestCluster, type PgTestCluster } from '../pg-test-cluster';
+import { openModuleStores } from './open-module-stores';
 import { openStore } from './open-store';
 import { POSTGRES_SCHEMA_VERSION } from './postgres-migrations';
 import { openPostgresStore, type PostgresRelayStore } from './postgres-store';
+import { describeOutboxStore } from './outbox-store-contract';
+import { createPostgresOutboxStore } from './postgres-outbox-store';
+import { createPostgresProfileStore } from './postgres-profile-store';
+import { describeProfileStore } from './profile-store-contract';
 import { describeRelayStore, testEvent } from './store-contract';
 
 let cluster: PgTestCluster;
@@ -44,11 +49,27 @@ describeRelayStore('PostgreSQL', async () => {
   return { store: await openPostgresStore(url), sibling: () => openPostgresStore(url) };
 });
 
+/** A fresh database with the relay's tables, and module stores on pools of it (one pool per "instance"). */
+function moduleOnFreshDatabase<S>(create: (pool: pg.Pool) => Promise<S>) {
+  return async () => {
+    const url = await cluster.createDatabase();
+    const relays: PostgresRelayStore[] = [];
+    const open = async () => {
+      const r = await openPostgresStore(url);
+      relays.push(r);
+      return create(r.pool);
+    };
+    return { store: await open(), sibling: open, close: async () => void (await Promise.all(relays.map((r) => r.close()))) };
+  };
+}
+describeOutboxStore('PostgreSQL', moduleOnFreshDatabase(createPostgresOutboxStore));
+describeProfileStore('PostgreSQL', moduleOnFreshDatabase(createPostgresProfileStore));
+
 describe('PostgreSQL relay store (engine specifics)', () => {
   it('records versioned migrations and migrates exactly once when instances start together', async () => {
     const url = await cluster.createDatabase();
     const stores = await Promise.all(Array.from({ length: 4 }, () => openOn(url)));
-    expect(await sql(url, 'SELECT version FROM schema_migrations')).toEqual([{ version: POSTGRES_SCHEMA_VERSION }]);
+    expect(await sql(url, 'SELECT module, version FROM schema_migrations')).toEqual([{ module: 'relay', version: POSTGRES_SCHEMA_VERSION }]);
     await stores[0]!.createChannel({ id: 'a'.repeat(24), tokenHash: hashToken('t'), createdAt: 1 });
     expect((await stores[3]!.getChannel('a'.repeat(24)))?.tokenHash.equals(hashToken('t'))).toBe(true);
     // Reopening finds the schema current and keeps the data.
@@ -56,20 +77,39 @@ describe('PostgreSQL relay store (engine specifics)', () => {
     expect(await again.getChannel('a'.repeat(24))).toBeDefined();
   });
 
+  it('versions each module separately in schema_migrations', async () => {
+    const url = await cluster.createDatabase();
+    const store = await openOn(url);
+    await Promise.all([createPostgresOutboxStore(store.pool), createPostgresOutboxStore(store.pool), createPostgresProfileStore(store.pool)]);
+    expect(await sql(url, 'SELECT module, version FROM schema_migrations ORDER BY module')).toEqual([
+      { module: 'mail', version: 1 },
+      { module: 'profile', version: 1 },
+      { module: 'relay', version: POSTGRES_SCHEMA_VERSION },
+    ]);
+  });
+
   it('refuses a database from a newer relay', async () => {
     const url = await cluster.createDatabase();
     await (await openOn(url)).close();
-    await sql(url, 'INSERT INTO schema_migrations (version) VALUES (99)');
+    await sql(url, "INSERT INTO schema_migrations (module, version) VALUES ('relay', 99)");
     await expect(openPostgresStore(url)).rejects.toThrow(/newer than this relay/);
   });
 
   it('is selected by openStore for a postgres storage config, and rejects when the server is unreachable', async () => {
     const url = await cluster.createDatabase();
-    const s = await openStore({ kind: 'postgres', url });
+    const s = await openStore({ kind: 'postgres', url, pollMs: 2000 });
     opened.push(s as PostgresRelayStore);
     expect(s.shared).toBeDefined();
     await s.ping();
-    await expect(openStore({ kind: 'postgres', url: 'postgres://relay@127.0.0.1:1/none' })).rejects.toThrow();
+    // The mail outbox and profiles follow the relay into the same database.
+    const { outbox, profiles } = await openModuleStores(s);
+    expect(await outbox.counts()).toEqual({ pending: 0, sent: 0, failed: 0 });
+    expect(await profiles.getBySlug('nobody')).toBeUndefined();
+    expect((await sql<{ t: string }>(url, "SELECT tablename AS t FROM pg_tables WHERE tablename IN ('mail_outbox', 'profile_profiles') ORDER BY 1")).map((r) => r.t)).toEqual([
+      'mail_outbox',
+      'profile_profiles',
+    ]);
+    await expect(openStore({ kind: 'postgres', url: 'postgres://relay@127.0.0.1:1/none', pollMs: 2000 })).rejects.toThrow();
   });
 
   it('announces each commit id-only to every listener, and keeps listening after its connection is killed', async () => {

@@ -57,7 +57,17 @@ export interface PostgresStoreOptions {
 /** Connects, migrates (under an advisory lock) and returns the store; rejects when the database is unusable. */
 export async function openPostgresStore(connectionString: string, options: PostgresStoreOptions = {}): Promise<PostgresRelayStore> {
   const clientConfig: pg.ClientConfig = { connectionString, application_name: 'lifescore-relay' };
-  const pool = new pg.Pool({ ...clientConfig, max: options.poolSize ?? 10, keepAlive: true, connectionTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({
+    ...clientConfig,
+    max: options.poolSize ?? 10,
+    keepAlive: true,
+    connectionTimeoutMillis: 10_000,
+    // An instance that dies mid-append without closing its socket (host crash) would otherwise hold its channels'
+    // row locks until TCP keepalive gives up; our transactions never sit idle, so the server may end them early.
+    idle_in_transaction_session_timeout: 15_000,
+    // Webhooks are answered within seconds or not at all: a statement stuck longer is an outage, surface it.
+    statement_timeout: 30_000,
+  });
   // Without a listener an idle connection dropped by the server (restart, failover) would crash the process.
   pool.on('error', (err) => options.onError?.(err));
   try {

@@ -35,8 +35,8 @@ const toEvent = (r: EventRow): StoredEvent => ({
 /** The SQLite adapter, which also lends its connection to modules that keep their own tables in the same file. */
 export type SqliteRelayStore = RelayStore & { readonly database: Database.Database };
 
-/** Opens (creating if needed) the SQLite event log: WAL + synchronous=FULL so a resolved write survives power loss. */
-export function openSqliteStore(file: string): SqliteRelayStore {
+/** Opens (creating if needed) a relay SQLite file: WAL + synchronous=FULL so a resolved write survives power loss. */
+export function openSqliteDatabase(file: string): Database.Database {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -44,6 +44,15 @@ export function openSqliteStore(file: string): SqliteRelayStore {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // Deleted rows (a closed channel's webhook secret, pruned event bodies with client details) are zeroed, not left
+  // in free pages for anyone who later reads the file (issue 11: no secret outlives its channel on disk).
+  db.pragma('secure_delete = ON');
+  return db;
+}
+
+/** Opens (creating if needed) the SQLite event log. */
+export function openSqliteStore(file: string): SqliteRelayStore {
+  const db = openSqliteDatabase(file);
   migrate(db);
 
   const s = {
@@ -102,7 +111,13 @@ export function openSqliteStore(file: string): SqliteRelayStore {
         return r && { id: r.id, tokenHash: r.token_hash, secret: r.secret, createdAt: r.created_at, lastSeq: r.last_seq, ackedSeq: r.acked_seq };
       }),
     setSecret: (id, secret) => guard(() => s.setSecret.run(secret, id).changes > 0),
-    deleteChannel: (id) => guard(() => remove(id)),
+    deleteChannel: (id) =>
+      guard(() => {
+        const removed = remove(id);
+        // The WAL still holds the pre-delete pages: copy the zeroed ones into the file and empty the WAL now.
+        if (removed) db.pragma('wal_checkpoint(TRUNCATE)');
+        return removed;
+      }),
     appendEvents: (batch) => guard(() => append(batch)),
     listEvents: (channelId, afterSeq, limit) => guard(() => s.listEvents.all(channelId, afterSeq, limit).map(toEvent)),
     bounds: (channelId) =>

@@ -1,0 +1,52 @@
+import type pg from 'pg';
+import { profileBodySchema } from '../../../common/relay';
+import type { ProfileStore, StoredProfile } from '../profile/profile-store';
+import { migratePostgresModule } from './postgres-migrations';
+
+/** The profile schema on PostgreSQL (module `profile` in schema_migrations); append only. */
+const migrations: readonly string[] = [
+  // No foreign key to channels, as on SQLite: the module owns only its table; channel deletion calls remove().
+  `CREATE TABLE profile_profiles (
+     channel_id  text PRIMARY KEY,
+     slug        text NOT NULL UNIQUE,
+     body        text NOT NULL,
+     updated_at  int8 NOT NULL
+   );`,
+];
+
+interface Row {
+  channel_id: string;
+  body: string;
+  updated_at: string;
+}
+
+/** Reads a row back through the schema, so a row written by an older version can never render unvalidated data. */
+function toRecord(r: Row | undefined): StoredProfile | undefined {
+  if (!r) return undefined;
+  const parsed = profileBodySchema.safeParse(JSON.parse(r.body));
+  return parsed.success ? { channelId: r.channel_id, profile: parsed.data, updatedAt: Number(r.updated_at) } : undefined;
+}
+
+/** The PostgreSQL ProfileStore on the relay's pool; migrates its table first. */
+export async function createPostgresProfileStore(pool: pg.Pool): Promise<ProfileStore> {
+  await migratePostgresModule(pool, 'profile', migrations);
+  return {
+    put: async (p) => {
+      try {
+        await pool.query(
+          `INSERT INTO profile_profiles (channel_id, slug, body, updated_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (channel_id) DO UPDATE SET slug = excluded.slug, body = excluded.body, updated_at = excluded.updated_at`,
+          [p.channelId, p.profile.slug, JSON.stringify(p.profile), p.updatedAt],
+        );
+        return 'ok';
+      } catch (err) {
+        // The slug's UNIQUE constraint decides, atomically, even when two instances publish the same slug at once.
+        if ((err as { code?: string; constraint?: string }).code === '23505') return 'slug_taken';
+        throw err;
+      }
+    },
+    getBySlug: async (slug) => toRecord((await pool.query<Row>('SELECT * FROM profile_profiles WHERE slug = $1', [slug])).rows[0]),
+    getByChannel: async (id) => toRecord((await pool.query<Row>('SELECT * FROM profile_profiles WHERE channel_id = $1', [id])).rows[0]),
+    remove: async (id) => ((await pool.query('DELETE FROM profile_profiles WHERE channel_id = $1', [id])).rowCount ?? 0) > 0,
+  };
+}

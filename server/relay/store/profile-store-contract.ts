@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ProfileStore, PublishedProfile } from '../profile/profile-store';
+
+/** Test support (not a test file): the behaviour every ProfileStore adapter must show, run once per engine. */
+
+export type OpenEmptyProfiles = () => Promise<{ store: ProfileStore; sibling: () => Promise<ProfileStore>; close: () => Promise<void> }>;
+
+const profile = (slug: string, name = 'Dana Reyes'): PublishedProfile => ({
+  slug,
+  name,
+  bio: '',
+  preparationTips: '',
+  timeZone: 'Europe/Berlin',
+  email: 'dana@example.com',
+  services: [],
+  emailsEnabled: true,
+});
+
+/** Defines the shared profile contract suite for one adapter. */
+export function describeProfileStore(name: string, openEmpty: OpenEmptyProfiles): void {
+  describe(`${name} profile store (contract)`, () => {
+    const closers: Array<() => Promise<void>> = [];
+    afterEach(async () => {
+      for (const c of closers.splice(0)) await c();
+    });
+    const open = async () => {
+      const o = await openEmpty();
+      closers.push(o.close);
+      return o;
+    };
+
+    it('creates, replaces, finds by slug and channel, and removes a profile', async () => {
+      const { store: s } = await open();
+      expect(await s.put({ channelId: 'c1', profile: profile('dana-reyes'), updatedAt: 1 })).toBe('ok');
+      expect(await s.getBySlug('dana-reyes')).toEqual({ channelId: 'c1', profile: profile('dana-reyes'), updatedAt: 1 });
+      expect(await s.put({ channelId: 'c1', profile: profile('dana', 'Dana R.'), updatedAt: 2 })).toBe('ok');
+      expect(await s.getBySlug('dana-reyes')).toBeUndefined();
+      expect((await s.getByChannel('c1'))?.profile.name).toBe('Dana R.');
+      expect(await s.remove('c1')).toBe(true);
+      expect(await s.remove('c1')).toBe(false);
+      expect(await s.getByChannel('c1')).toBeUndefined();
+    });
+
+    it('refuses a slug another channel holds, also when two instances publish it at once', async () => {
+      const { store, sibling } = await open();
+      await store.put({ channelId: 'c1', profile: profile('taken'), updatedAt: 1 });
+      expect(await store.put({ channelId: 'c2', profile: profile('taken'), updatedAt: 2 })).toBe('slug_taken');
+      const other = await sibling();
+      const results = await Promise.all([
+        store.put({ channelId: 'c3', profile: profile('race'), updatedAt: 3 }),
+        other.put({ channelId: 'c4', profile: profile('race'), updatedAt: 3 }),
+      ]);
+      expect(results.sort()).toEqual(['ok', 'slug_taken']);
+    });
+  });
+}

@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, expect, it } from 'vitest';
+import { createSqliteOutboxStore } from '../mail/sqlite-outbox-store';
+import { createSqliteProfileStore } from '../profile/sqlite-profile-store';
+import { openModuleStores } from './open-module-stores';
+import { describeOutboxStore } from './outbox-store-contract';
+import { describeProfileStore } from './profile-store-contract';
+import { openSqliteStore } from './sqlite-store';
+
+// The mail outbox and profile contracts on SQLite; postgres-store.test.ts runs the same suites on PostgreSQL.
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** Handles on one fresh file, each with its own connection (as separate relay processes would have). */
+function onFreshFile<S>(create: (db: Database.Database) => S) {
+  return () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'relay-modules-'));
+    dirs.push(dir);
+    const handles: Database.Database[] = [];
+    const open = () => {
+      const db = new Database(path.join(dir, 'relay.sqlite'));
+      db.pragma('journal_mode = WAL');
+      db.pragma('busy_timeout = 5000');
+      handles.push(db);
+      return create(db);
+    };
+    return Promise.resolve({
+      store: open(),
+      sibling: () => Promise.resolve(open()),
+      close: () => Promise.resolve(handles.forEach((h) => h.close())),
+    });
+  };
+}
+
+describeOutboxStore('SQLite', onFreshFile(createSqliteOutboxStore));
+describeProfileStore('SQLite', onFreshFile(createSqliteProfileStore));
+
+it('openModuleStores puts the outbox and profiles in the relay\'s own SQLite file', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'relay-modules-'));
+  dirs.push(dir);
+  const store = openSqliteStore(path.join(dir, 'relay.sqlite'));
+  const { outbox } = await openModuleStores(store);
+  expect(await outbox.enqueue([])).toBe(0);
+  expect(store.database.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name IN ('mail_outbox', 'profile_profiles')").get()).toEqual({ n: 2 });
+  await store.close();
+});
