@@ -46,20 +46,23 @@ export interface BenchContext {
 
 /** value/baseline, or null when there is no usable baseline. */
 export function ratioOf(f: Figure): number | null {
-  if (f.baseline === null || !Number.isFinite(f.baseline) || f.baseline === 0 || !Number.isFinite(f.value)) return null;
-  return f.value / f.baseline;
+  if (f.baseline === null || Number.isNaN(f.baseline) || f.baseline === 0 || Number.isNaN(f.value)) return null;
+  const r = f.value / f.baseline;
+  return Number.isNaN(r) ? null : r;
 }
 
 /** 'met' / 'missed' / '-' (no target) / 'n/a' (not measurable). */
 export function verdict(f: Figure): 'met' | 'missed' | '-' | 'n/a' {
   if (!f.target) return '-';
+  // Infinity (e.g. an event that never arrived) still compares; NaN means nothing was measured.
   const x = f.target.on === 'ratio' ? ratioOf(f) : f.value;
-  if (x === null || !Number.isFinite(x)) return 'n/a';
+  if (x === null || Number.isNaN(x)) return 'n/a';
   return (f.target.op === '>=' ? x >= f.target.value : x <= f.target.value) ? 'met' : 'missed';
 }
 
 function num(x: number | null): string {
-  if (x === null || !Number.isFinite(x)) return '-';
+  if (x === null || Number.isNaN(x)) return '-';
+  if (!Number.isFinite(x)) return x > 0 ? '∞' : '-∞';
   const a = Math.abs(x);
   if (a >= 1000) return Math.round(x).toLocaleString('en-US');
   if (a >= 100) return x.toFixed(0);

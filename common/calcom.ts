@@ -46,6 +46,9 @@ export const webhookOrganizerSchema = webhookPersonSchema.extend({
   timeFormat: z.string().optional(),
 });
 
+/** An ISO-8601 time as Cal.com writes them (`…Z`, `….000Z`, `+00:00`): parsed, never string-compared. */
+const isoTimeSchema = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a date-time');
+
 /** BOOKING_CREATED / RESCHEDULED / CANCELLED / REQUESTED / REJECTED payload (v2021-10-20 builder). */
 export const bookingPayloadSchema = z
   .object({
@@ -55,8 +58,8 @@ export const bookingPayloadSchema = z
     title: z.string(),
     description: z.string().nullable().optional(),
     additionalNotes: z.string().nullable().optional(),
-    startTime: z.string(),
-    endTime: z.string(),
+    startTime: isoTimeSchema,
+    endTime: isoTimeSchema,
     organizer: webhookOrganizerSchema,
     attendees: z.array(webhookPersonSchema),
     location: z.string().nullable().optional(),
@@ -67,8 +70,8 @@ export const bookingPayloadSchema = z
     videoCallData: z.object({ url: z.string().optional() }).passthrough().nullable().optional(),
     rescheduleUid: z.string().optional(),
     rescheduleId: z.number().int().optional(),
-    rescheduleStartTime: z.string().optional(),
-    rescheduleEndTime: z.string().optional(),
+    rescheduleStartTime: isoTimeSchema.optional(),
+    rescheduleEndTime: isoTimeSchema.optional(),
     rescheduledBy: z.string().optional(),
     cancellationReason: z.string().nullable().optional(),
     cancelledBy: z.string().nullable().optional(),

@@ -1,6 +1,10 @@
 /**
  * `npm start`: with no Cal.com client configured, runs the sandbox, the relay and the desktop app on loopback
  * (DESIGN.md §7). The app runs in Electron when Electron can start here, otherwise in the browser host.
+ *
+ * better-sqlite3's native addon is built for one runtime at a time: for Node after `npm install` (tests, browser
+ * host), for Electron after `npm run rebuild:electron`. In Electron mode the sandbox and relay therefore run in a
+ * child process on Electron's own Node (ELECTRON_RUN_AS_NODE), like the app itself.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -8,11 +12,14 @@ import { join, resolve } from 'node:path';
 import { hasRealCalcomConfig } from '../main/core/config/app-config';
 import { createNapiKeychain } from '../main/core/keychain/napi-keychain';
 import { startDevStack, startHostedApp } from './dev-stack';
-import { findElectronBinary, launchElectron } from './electron-launch';
+import type { DevStackOptions } from './dev-stack';
+import { findElectronBinary, launchElectron, probeElectronSqlite } from './electron-launch';
+import { startStackProcess } from './stack-client';
 
 const root = resolve(import.meta.dirname, '..');
 const dataDir = join(root, '.lifescore-dev');
 const KEYCHAIN_SERVICE = 'LifeScore Consultant (development)';
+const stackOptions: DevStackOptions = { dataDir, sandboxPort: 5555, relayPort: 5001, persistSandbox: true };
 
 if (existsSync(join(root, '.env'))) process.loadEnvFile(join(root, '.env'));
 
@@ -36,6 +43,60 @@ function build(): void {
   execFileSync(join(root, 'node_modules/.bin/electron-vite'), ['build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
+function printStack(sandboxUrl: string, relayUrl: string, mailDestination: string): void {
+  console.log(`Cal.com sandbox  ${sandboxUrl}   (consultant login: dana-reyes; admin page: ${sandboxUrl}/_sandbox)`);
+  console.log(`Relay            ${relayUrl}`);
+  console.log(`Emails           ${mailDestination}`);
+  console.log(`Data             ${dataDir}   (logs: relay.log, app.log)`);
+}
+
+function onSignal(stop: () => Promise<void>): void {
+  const handler = () => void stop().finally(() => process.exit(0));
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+}
+
+/** Sandbox + relay on Electron's Node, then the Electron app against them. */
+async function runWithElectron(electronPath: string): Promise<void> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  const stack = await startStackProcess({ command: electronPath, env: { ...env, ELECTRON_RUN_AS_NODE: '1' } }, stackOptions);
+  printStack(stack.sandboxUrl, stack.relayUrl, stack.mailDestination);
+  onSignal(() => stack.stop());
+  try {
+    const { exited } = await launchElectron(electronPath, root, stack.appEnv);
+    console.log('Desktop app      Electron window');
+    await exited;
+  } catch (err) {
+    console.error(`\nElectron could not start here (${(err as Error).message}).`);
+    console.error('The browser host runs under Node, which needs better-sqlite3 built for Node: `npm run rebuild:node`, then `npm start`.');
+    process.exitCode = 1;
+  }
+  await stack.stop();
+}
+
+/** Everything in this Node process: sandbox, relay, and the app's core behind the browser host. */
+async function runInBrowserHost(): Promise<void> {
+  console.log('Running the desktop app in the browser host instead: the same core and renderer, served on loopback.\n');
+  const stack = await startDevStack(stackOptions).catch((err: Error) => {
+    if (/NODE_MODULE_VERSION/.test(err.message)) {
+      throw new Error('better-sqlite3 is built for Electron, not Node: run `npm run rebuild:node`, then `npm start`.');
+    }
+    throw err;
+  });
+  printStack(stack.sandbox.url, stack.relay.url, stack.relay.mailDestination);
+  const hosted = await startHostedApp(stack, { hostPort: 5180 }).catch(async (err: unknown) => {
+    await stack.stop();
+    throw err;
+  });
+  onSignal(async () => {
+    await hosted.stop();
+    await stack.stop();
+  });
+  console.log(`\nDesktop app      ${hosted.host.url}`);
+  console.log('Open that exact URL in a browser (the key in it keeps other pages out). Ctrl+C stops everything.');
+}
+
 async function main(): Promise<void> {
   if (hasRealCalcomConfig(process.env)) {
     build();
@@ -48,45 +109,15 @@ async function main(): Promise<void> {
   await ensureKeychain();
   build();
   const electron = findElectronBinary(root);
-  const stack = await startDevStack({ dataDir, sandboxPort: 5555, relayPort: 5001, persistSandbox: true });
-  console.log(`Cal.com sandbox  ${stack.sandbox.url}   (consultant login: dana-reyes)`);
-  console.log(`Relay            ${stack.relay.url}`);
-  console.log(`Emails           ${stack.relay.mailDestination}   (no SMTP_URL: .eml files)`);
-  console.log(`Data             ${dataDir}   (logs: relay.log, app.log)`);
-
-  const shutdown = async () => {
-    await stack.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
-
   if (electron.ok) {
-    try {
-      const { exited } = await launchElectron(electron.path, root, stack.appEnv);
-      console.log('Desktop app      Electron window');
-      await exited;
-      await shutdown();
-      return;
-    } catch (err) {
-      console.log(`\nElectron could not start here (${(err as Error).message}).`);
-    }
+    const sqlite = probeElectronSqlite(electron.path, root);
+    if (sqlite.ok) return runWithElectron(electron.path);
+    console.log('\nElectron is installed, but better-sqlite3 is built for Node: run `npm run rebuild:electron` to use the Electron app');
+    console.log('(and `npm run rebuild:node` before `npm test`).');
   } else {
     console.log(`\nElectron can't run on this machine: ${electron.reason}.`);
   }
-
-  console.log('Running the desktop app in the browser host instead: the same core and renderer, served on loopback.');
-  const hosted = await startHostedApp(stack, { hostPort: 5180 });
-  process.removeAllListeners('SIGINT');
-  process.removeAllListeners('SIGTERM');
-  const stopHosted = async () => {
-    await hosted.stop();
-    await shutdown();
-  };
-  process.on('SIGINT', stopHosted);
-  process.on('SIGTERM', stopHosted);
-  console.log(`\nDesktop app      ${hosted.host.url}`);
-  console.log('Open that exact URL in a browser (the key in it keeps other pages out). Ctrl+C stops everything.');
+  await runInBrowserHost();
 }
 
 main().catch((err: unknown) => {

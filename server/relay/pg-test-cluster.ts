@@ -56,7 +56,9 @@ export interface PgTestCluster {
 export async function startPgTestCluster(): Promise<PgTestCluster> {
   const bin = findPgBinDir();
   const asRoot = process.getuid?.() === 0;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'relay-pg-'));
+  // As root the server runs as `postgres`, which must reach the directory: /tmp is world-traversable, a root-only
+  // TMPDIR may not be.
+  const dir = fs.mkdtempSync(path.join(asRoot ? '/tmp' : os.tmpdir(), 'relay-pg-'));
   const data = path.join(dir, 'data');
   const pgCmd = (tool: string, args: string[]) =>
     asRoot ? run('runuser', ['-u', 'postgres', '--', path.join(bin, tool), ...args]) : run(path.join(bin, tool), args);

@@ -48,7 +48,7 @@ function expectLossless(events: Awaited<ReturnType<typeof pullAllEvents>>, ackno
 }
 
 describe('relay on PostgreSQL, several instances', () => {
-  it('delivers a webhook posted to instance A to a smee-client subscribed on instance B, woken by NOTIFY', async () => {
+  it('delivers a webhook posted to instance A to a smee-client subscribed on instance B, woken by NOTIFY; serves A\'s profile on B', async () => {
     const db = await cluster.createDatabase();
     // Both start (and migrate) at the same moment: the advisory lock makes one of them wait. B's safety poll is
     // set far beyond the test, so only a NOTIFY can wake its stream.
@@ -65,6 +65,18 @@ describe('relay on PostgreSQL, several instances', () => {
       await target.waitFor(k + 1, 10_000);
     }
     expect(target.received.map((r) => (JSON.parse(r.raw.toString()) as { k: number }).k).sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4]);
+
+    // The profile published through A is the one B serves: profiles live in the shared database too.
+    const profile = { slug: 'dana-reyes', name: 'Dana Reyes', email: 'dana@example.com', timeZone: 'America/Chicago', services: [] };
+    const put = await fetch(`${a.url}/api/channels/${ch.id}/profile`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${ch.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(profile),
+    });
+    expect(put.status).toBe(204);
+    const page = await fetch(`${b.url}/consultations/dana-reyes`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Dana Reyes');
   }, 60_000);
 
   it('catches a commit whose notification never came, with the safety poll', async () => {

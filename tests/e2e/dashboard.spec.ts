@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import type { BrowserContext, Page } from '@playwright/test';
-import { closeOtherTabs, connectAs, expectNoSeriousA11yViolations, screenshot, startE2eStack, tabTo } from './stack-fixture';
+import { closeOtherTabs, connectAs, expectNoSeriousA11yViolations, screenshot, startE2eStack, tabTo, timePattern } from './stack-fixture';
 import type { E2eStack } from './stack-fixture';
 
 // One product per file: the tests below walk one consultant's day in order (connect … disconnect).
@@ -54,7 +54,7 @@ test('connected: status with username, email and since; services with links; syn
   await expectNoSeriousA11yViolations(page, 'dashboard (connected)');
 });
 
-test('booking links: Copy puts the link on the clipboard, Open opens the Cal.com booking page', async () => {
+test('booking links: Copy puts the link on the clipboard, Open opens the Cal.com booking page; the profile link copies too', async () => {
   const sixty = e2e.stack.sandbox.listEventTypes(USER).find((et) => et.lengthInMinutes === 60)!;
   const expectedLink = `${e2e.stack.sandbox.url}/${USER}/${sixty.slug}`;
 
@@ -68,6 +68,12 @@ test('booking links: Copy puts the link on the clipboard, Open opens the Cal.com
   expect(opened.url()).toBe(expectedLink);
   await expect(opened.getByRole('button', { name: 'Show times' })).toBeVisible();
   await closeOtherTabs(page);
+
+  // The public profile link (served by the relay) copies the same way.
+  const copyProfile = page.getByRole('button', { name: 'Copy profile link' });
+  await copyProfile.click();
+  await expect(copyProfile).toHaveText('Copied');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/consultations\/dana-reyes$/);
 });
 
 test('services: turning a service off hides its Cal.com event type, turning it on shows it again', async () => {
@@ -101,8 +107,8 @@ test('next sessions: a new booking shows at a glance and opens in Bookings', asy
   const item = next.getByRole('link', { name: /Priya Natarajan/ });
   await expect(item).toBeVisible({ timeout: 15_000 });
   await expect(item).toContainText('30 min');
-  // 16:00 UTC in late November is 10:00 in Chicago, the consultant's zone.
-  await expect(item).toContainText('10:00 AM');
+  // The time in Chicago, the consultant's zone (10:00 AM in winter, 11:00 AM in summer).
+  await expect(item).toContainText(new RegExp(timePattern(start.toISOString(), 'America/Chicago')));
   await item.click();
   await expect(page.getByRole('heading', { name: 'Priya Natarajan', level: 2 })).toBeVisible();
   await page.getByRole('link', { name: 'Dashboard' }).click();

@@ -11,8 +11,8 @@ import { createNapiKeychain } from '../../main/core/keychain/napi-keychain';
 import { findElectronBinary } from '../../scripts/electron-launch';
 import { secondInstanceArgs } from './deep-link-handoff';
 import { electronPreflight } from './preflight';
-import { startStackProcess } from './stack-client';
-import type { StackProcess } from './stack-client';
+import { startStackProcess } from '../../scripts/stack-client';
+import type { StackProcess } from '../../scripts/stack-client';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -60,7 +60,7 @@ export async function launchApp(): Promise<LaunchedApp> {
   };
 
   // The relay runs on Electron's Node: it shares better-sqlite3 (built for Electron) with the app.
-  const stack = await startStackProcess({ command: preflight.executablePath, env: { ...inheritedEnv(), ELECTRON_RUN_AS_NODE: '1' } }, join(dataDir, 'stack'), await freePort());
+  const stack = await startStackProcess({ command: preflight.executablePath, env: { ...inheritedEnv(), ELECTRON_RUN_AS_NODE: '1' } }, { dataDir: join(dataDir, 'stack'), loopbackPort: await freePort() });
   const env = { ...inheritedEnv(), ...stack.appEnv, LIFESCORE_USER_DATA_DIR: join(dataDir, 'user-data'), LIFESCORE_KEYCHAIN_SERVICE: keychainService };
 
   let app: ElectronApplication;

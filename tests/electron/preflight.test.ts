@@ -16,13 +16,15 @@ describe('Electron smoke preflight', () => {
   });
 
   it('runs with a display (X11 or Wayland), and on macOS and Windows without one', () => {
-    expect(electronPreflight({ binary: installed, platform: 'linux', env: { WAYLAND_DISPLAY: 'wayland-0' }, isRoot: false })).toEqual({ ok: true, executablePath: installed.path, switches: [] });
+    expect(electronPreflight({ binary: installed, platform: 'linux', env: { WAYLAND_DISPLAY: 'wayland-0' }, isRoot: false })).toEqual({ ok: true, executablePath: installed.path, switches: ['--no-sandbox'] });
     expect(electronPreflight({ binary: installed, platform: 'darwin', env: {}, isRoot: false }).ok).toBe(true);
     expect(electronPreflight({ binary: installed, platform: 'win32', env: {}, isRoot: false }).ok).toBe(true);
   });
 
-  it('turns Chromium’s sandbox off only as root', () => {
+  it('turns Chromium’s sandbox off as root and on Linux (as Playwright does for the first instance), not elsewhere', () => {
     expect(electronPreflight({ binary: installed, platform: 'linux', env: { DISPLAY: ':99' }, isRoot: true })).toMatchObject({ switches: ['--no-sandbox'] });
+    expect(electronPreflight({ binary: installed, platform: 'darwin', env: {}, isRoot: false })).toMatchObject({ switches: [] });
+    expect(electronPreflight({ binary: installed, platform: 'win32', env: {}, isRoot: false })).toMatchObject({ switches: [] });
   });
 
   it('names the private keyring wrapper when Linux has no Secret Service', () => {

@@ -27,7 +27,9 @@ export function electronPreflight(input: PreflightInput): ElectronPreflight {
       message: `Electron cannot open a window here: neither DISPLAY nor WAYLAND_DISPLAY is set (on a headless machine run \`xvfb-run -a npm run test:electron\`); ${DID_NOT_RUN}.`,
     };
   }
-  return { ok: true, executablePath: input.binary.path, switches: input.isRoot ? ['--no-sandbox'] : [] };
+  // Playwright starts the app with --no-sandbox on Linux (Ubuntu 24.04's AppArmor userns rule kills Chromium's
+  // sandbox, electron/electron#41066); the second instance must start the same way or it dies before handing over.
+  return { ok: true, executablePath: input.binary.path, switches: input.platform === 'linux' || input.isRoot ? ['--no-sandbox'] : [] };
 }
 
 /** The message when the OS keychain does not answer (the app keeps its Cal.com tokens there). */

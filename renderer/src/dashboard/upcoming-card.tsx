@@ -43,7 +43,7 @@ export function UpcomingCard({ timeZone }: { readonly timeZone: string }) {
                   </span>
                   <span className="upcoming-who">
                     <strong>{b.attendee.name}</strong>
-                    <span className="muted">
+                    <span className="muted" title={b.title}>
                       {b.title} · {b.duration} min
                     </span>
                   </span>

@@ -138,5 +138,12 @@ describe('PostgreSQL relay store (engine specifics)', () => {
     expect(seen[1]).toBe(`${a}:3`);
     expect(await reader.shared!.lastSeqs([a, 'q'.repeat(24)])).toEqual(new Map([[a, 3]]));
     stop();
+
+    // Every connection dropped at once (a database restart): the pools replace them, nothing needs a restart.
+    await sql(url, 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+    await new Promise((r) => setTimeout(r, 200)); // the server's FATAL reaches the idle connections
+    const [next] = await writer.appendEvents([testEvent(a, 1)]);
+    expect(next?.ok && next.event.seq).toBe(4);
+    expect((await reader.listEvents(a, 3, 10)).map((e) => e.seq)).toEqual([4]);
   });
 });

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { futureWeekdayAt } from '../../server/calcom-sandbox/test-helpers';
-import { freePort } from '../../main/core/integration/connect-harness';
-import { createBooking, listEventTypes } from './sandbox-http';
+import { futureWeekdayAt } from '../server/calcom-sandbox/test-helpers';
+import { freePort } from '../main/core/integration/connect-harness';
+import { createBooking, listEventTypes } from '../tests/electron/sandbox-http';
 import { startStackProcess } from './stack-client';
 import type { StackProcess } from './stack-client';
 
@@ -17,7 +17,7 @@ let stack: StackProcess;
 beforeAll(async () => {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-  stack = await startStackProcess({ command: process.execPath, env }, dataDir, await freePort());
+  stack = await startStackProcess({ command: process.execPath, env }, { dataDir, loopbackPort: await freePort() });
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();

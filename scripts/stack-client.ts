@@ -1,21 +1,22 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { DevStackOptions } from './dev-stack';
 import { STACK_READY_PREFIX } from './stack-info';
 import type { StackInfo } from './stack-info';
 
-const root = resolve(import.meta.dirname, '../..');
+const root = resolve(import.meta.dirname, '..');
 
 export interface StackProcess extends StackInfo {
   stop(): Promise<void>;
 }
 
 /**
- * Starts stack-process.ts with `runtime` as Node: Electron's binary with ELECTRON_RUN_AS_NODE=1 in the smoke
- * suite (so the relay loads better-sqlite3 built for Electron), or plain Node in the unit test of this plumbing.
+ * Starts stack-process.ts with `runtime` as Node: Electron's binary with ELECTRON_RUN_AS_NODE=1 for `npm start` and
+ * the smoke suite (so the relay loads better-sqlite3 built for Electron), or plain Node in the unit test of this plumbing.
  */
-export function startStackProcess(runtime: { readonly command: string; readonly env: Record<string, string> }, dataDir: string, loopbackPort: number): Promise<StackProcess> {
-  const child = spawn(runtime.command, ['--import', 'tsx', resolve(import.meta.dirname, 'stack-process.ts'), dataDir, String(loopbackPort)], {
+export function startStackProcess(runtime: { readonly command: string; readonly env: Record<string, string> }, options: DevStackOptions): Promise<StackProcess> {
+  const child = spawn(runtime.command, ['--import', 'tsx', resolve(import.meta.dirname, 'stack-process.ts'), JSON.stringify(options)], {
     cwd: root,
     env: runtime.env,
     stdio: ['pipe', 'pipe', 'pipe'],

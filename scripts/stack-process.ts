@@ -4,16 +4,19 @@
  * native addon is built for one runtime: once it is rebuilt for Electron (`npm run rebuild:electron`) only
  * Electron's Node can load it, so the relay must run there too.
  *
- * argv: <dataDir> <loopbackPort>. Prints one line `LIFESCORE_STACK <json>`; stops when stdin closes or on SIGTERM.
+ * Used by `npm start` (Electron mode) and the Electron smoke suite.
+ *
+ * argv: one JSON DevStackOptions. Prints one line `LIFESCORE_STACK <json>`; stops when stdin closes or on SIGTERM.
  */
-import { startDevStack } from '../../scripts/dev-stack';
+import { startDevStack } from './dev-stack';
+import type { DevStackOptions } from './dev-stack';
 import { STACK_READY_PREFIX } from './stack-info';
 import type { StackInfo } from './stack-info';
 
 async function main(): Promise<void> {
-  const [dataDir, port] = process.argv.slice(2);
-  if (!dataDir || !port) throw new Error('usage: stack-process <dataDir> <loopbackPort>');
-  const stack = await startDevStack({ dataDir, loopbackPort: Number(port) });
+  const [json] = process.argv.slice(2);
+  if (!json) throw new Error('usage: stack-process <DevStackOptions as JSON>');
+  const stack = await startDevStack(JSON.parse(json) as DevStackOptions);
   let stopping = false;
   const stop = () => {
     if (stopping) return;
@@ -22,7 +25,7 @@ async function main(): Promise<void> {
   };
   process.stdin.on('end', stop).on('close', stop).resume();
   process.on('SIGTERM', stop);
-  const info: StackInfo = { appEnv: stack.appEnv, sandboxUrl: stack.sandbox.url };
+  const info: StackInfo = { appEnv: stack.appEnv, sandboxUrl: stack.sandbox.url, relayUrl: stack.relay.url, mailDestination: stack.relay.mailDestination };
   process.stdout.write(`${STACK_READY_PREFIX}${JSON.stringify(info)}\n`);
 }
 

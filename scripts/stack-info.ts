@@ -5,4 +5,6 @@ export interface StackInfo {
   /** The environment the Electron app needs to reach this stack (dev-stack's appEnv). */
   readonly appEnv: Record<string, string>;
   readonly sandboxUrl: string;
+  readonly relayUrl: string;
+  readonly mailDestination: string;
 }
