@@ -143,11 +143,16 @@ describe('GET /consultations/:slug', () => {
     expect(html).toContain('content="Dana &#60;script&#62;');
   });
 
-  it('never links a non-http booking URL', async () => {
-    await put(A, body({ services: [{ durationMinutes: 30, title: 'Sneaky', bookingUrl: 'javascript:alert(1)' }] }));
-    const html = await (await fetch(`${url}/consultations/dana-reyes`)).text();
-    expect(html).toContain('Sneaky');
-    expect(html).not.toContain('javascript:');
+  it('refuses a non-http booking or photo URL at the boundary, and publishes nothing', async () => {
+    for (const patch of [
+      { services: [{ durationMinutes: 30, title: 'Sneaky', bookingUrl: 'javascript:alert(1)' }] },
+      { photoUrl: 'javascript:alert(1)' },
+    ]) {
+      const res = await put(A, body(patch));
+      expect(res.status).toBe(400);
+      expect(await res.text()).toMatch(/must be an http\(s\) URL/);
+    }
+    expect((await fetch(`${url}/consultations/dana-reyes`)).status).toBe(404);
   });
 
   it('shows "not taking bookings right now" when the services list is empty', async () => {
