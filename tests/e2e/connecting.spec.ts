@@ -83,6 +83,9 @@ test('refresh token revoked and access token expired: "Reconnect needed", and Re
   await page.getByRole('button', { name: 'Sync now' }).click();
   await expect(connectionCard().getByRole('status')).toContainText('Reconnect needed', { timeout: 20_000 });
   await expect(connectionCard().getByRole('alert')).toBeVisible();
+  const sync = page.locator('section', { has: page.getByRole('heading', { name: 'Sync' }) });
+  await expect(sync.getByText('Paused', { exact: true })).toBeVisible();
+  await expect(sync.getByRole('alert'), 'the reconnect is explained once, on the Cal.com card').toHaveCount(0);
   await expectNoSeriousA11yViolations(page, 'dashboard (reconnect needed)');
   await screenshot(page, 'reconnect-needed');
 
@@ -90,6 +93,7 @@ test('refresh token revoked and access token expired: "Reconnect needed", and Re
   await allowInBrowser(page, e2e, USER);
   await expect(page.getByText('Connected as')).toBeVisible({ timeout: 20_000 });
   await expect(connectionCard().getByRole('alert')).toHaveCount(0);
+  await expect(page.locator('section', { has: page.getByRole('heading', { name: 'Sync' }) }).getByText('Live', { exact: true })).toBeVisible({ timeout: 15_000 });
   expect(e2e.stack.sandbox.listWebhooks(USER), 'reconnecting reuses the one webhook').toHaveLength(1);
   expect(e2e.stack.sandbox.listEventTypes(USER)).toHaveLength(3);
 });

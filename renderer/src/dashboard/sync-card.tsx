@@ -1,5 +1,6 @@
 import type { AppState, SyncState } from '../../../common/app-state';
 import { assertNever } from '../../../common/errors';
+import { isApiError } from '../api/api-client';
 import { ErrorNotice } from '../components/error-notice';
 import { formatRelative, formatStamp } from '../components/format';
 import { useConnectionActions } from './use-connection-actions';
@@ -26,13 +27,21 @@ function describeSync(sync: SyncState, timeZone: string): string {
 export function SyncCard({ state, timeZone }: { readonly state: AppState; readonly timeZone: string }) {
   const { syncNow } = useConnectionActions();
   const { sync, connection } = state;
+  // Without a Cal.com sign-in the app cannot catch up, whatever the relay stream says: say that, not "Live".
+  const paused = connection.status === 'reconnect-needed';
+  // The connection card already explains a needed reconnect; the same notice twice would only add noise.
+  const syncError = syncNow.isError && !(isApiError(syncNow.error) && syncNow.error.code === 'reconnect_needed') ? syncNow.error : null;
   return (
     <section className="card" aria-labelledby="sync-heading">
       <div className="card-header">
         <h2 id="sync-heading">Sync</h2>
-        <span className={`pill pill-${sync.status}`}>{sync.status === 'catching-up' ? 'Catching up' : sync.status[0]?.toUpperCase() + sync.status.slice(1)}</span>
+        {paused ? (
+          <span className="pill pill-offline">Paused</span>
+        ) : (
+          <span className={`pill pill-${sync.status}`}>{sync.status === 'catching-up' ? 'Catching up' : sync.status[0]?.toUpperCase() + sync.status.slice(1)}</span>
+        )}
       </div>
-      <p>{describeSync(sync, timeZone)}</p>
+      <p>{paused ? 'Paused until you reconnect Cal.com: changes made in Cal.com may not reach the app until then.' : describeSync(sync, timeZone)}</p>
       <dl className="facts">
         <dt>Last synced</dt>
         <dd>
@@ -68,7 +77,7 @@ export function SyncCard({ state, timeZone }: { readonly state: AppState; readon
           {syncNow.isPending ? 'Syncing…' : 'Sync now'}
         </button>
       </div>
-      {syncNow.isError ? <ErrorNotice error={syncNow.error} title="Sync did not finish" /> : null}
+      {syncError ? <ErrorNotice error={syncError} title="Sync did not finish" /> : null}
     </section>
   );
 }
