@@ -45,7 +45,11 @@ export interface HostedAppOptions {
 /** A JSON-lines file logger; warnings and errors also go to stderr so a person running npm start sees them. */
 export function fileLogger(file: string, echo: boolean): Logger {
   const write = (level: string, msg: string, fields?: Record<string, unknown>) => {
-    appendFileSync(file, `${JSON.stringify(redact({ time: new Date().toISOString(), level, msg, ...fields }))}\n`);
+    try {
+      appendFileSync(file, `${JSON.stringify(redact({ time: new Date().toISOString(), level, msg, ...fields }))}\n`);
+    } catch {
+      // A log line must never break the caller (e.g. a late line after the data folder was removed).
+    }
     if (echo && level !== 'info') console.error(`[app] ${level}: ${msg}`);
   };
   return {
