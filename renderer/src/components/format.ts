@@ -1,4 +1,5 @@
 /** Date and time formatting with the platform's Intl (no hand-rolled calendars), always in an explicit zone. */
+import { dateTimeFormat, isKnownTimeZone } from '../../../common/date-format';
 
 const locale = undefined; // the consultant's own locale
 
@@ -6,16 +7,16 @@ const locale = undefined; // the consultant's own locale
 export function formatDate(iso: string, timeZone: string): string {
   const date = new Date(iso);
   const sameYear = yearIn(date, timeZone) === yearIn(new Date(), timeZone);
-  return new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', ...(sameYear ? {} : { year: 'numeric' }), timeZone }).format(date);
+  return dateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', ...(sameYear ? {} : { year: 'numeric' }), timeZone }).format(date);
 }
 
 function yearIn(date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en', { year: 'numeric', timeZone }).format(date);
+  return dateTimeFormat('en', { year: 'numeric', timeZone }).format(date);
 }
 
 /** "14:30" (or "2:30 PM") in the given zone. */
 export function formatTime(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone }).format(new Date(iso));
+  return dateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone }).format(new Date(iso));
 }
 
 /** "Tue 3 Dec 2026, 14:30 – 15:30 CET". */
@@ -26,7 +27,7 @@ export function formatRange(startIso: string, endIso: string, timeZone: string):
 /** The short name of a zone at an instant ("CET", "GMT+2"); falls back to the IANA name. */
 export function zoneName(iso: string, timeZone: string): string {
   try {
-    const part = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' }).formatToParts(new Date(iso)).find((p) => p.type === 'timeZoneName');
+    const part = dateTimeFormat(locale, { timeZone, timeZoneName: 'short' }).formatToParts(new Date(iso)).find((p) => p.type === 'timeZoneName');
     return part?.value ?? timeZone;
   } catch {
     return timeZone;
@@ -35,12 +36,7 @@ export function zoneName(iso: string, timeZone: string): string {
 
 /** True when a zone name is one this browser knows (attendee zones come from Cal.com and may be odd). */
 export function isKnownZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat(locale, { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
+  return isKnownTimeZone(timeZone);
 }
 
 /** "3 minutes ago", "in 2 days". */

@@ -1,14 +1,9 @@
 /** Dates for people: Intl.DateTimeFormat with an IANA zone (built into Node's ICU; no date library needed). */
+import { dateTimeFormat, isKnownTimeZone } from '../../../common/date-format';
 
 /** The zone if Intl knows it, else UTC (a payload with a bad zone must still produce a readable email). */
 export function safeTimeZone(timeZone: string | undefined): string {
-  if (!timeZone) return 'UTC';
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return timeZone;
-  } catch {
-    return 'UTC';
-  }
+  return timeZone && isKnownTimeZone(timeZone) ? timeZone : 'UTC';
 }
 
 export interface TimeStyle {
@@ -18,7 +13,7 @@ export interface TimeStyle {
 }
 
 const fmt = (style: TimeStyle, options: Intl.DateTimeFormatOptions) =>
-  new Intl.DateTimeFormat('en-US', { timeZone: safeTimeZone(style.timeZone), hour12: style.hour12, ...options });
+  dateTimeFormat('en-US', { timeZone: safeTimeZone(style.timeZone), hour12: style.hour12, ...options });
 
 const dayOf = (ms: number, style: TimeStyle) => fmt(style, { year: 'numeric', month: 'long', day: 'numeric', weekday: 'long' }).format(ms);
 const clock = (ms: number, style: TimeStyle) => fmt(style, { hour: 'numeric', minute: '2-digit' }).format(ms);

@@ -112,7 +112,10 @@ export function createMailer(o: MailerOptions): Mailer {
     transportKind: transport.kind,
     enqueueEvent: (channelId, event) => enqueueEvent(channelId, event),
     onEventStored(channelId, event) {
-      const p = enqueueEvent(channelId, event).catch((err: unknown) => o.logger.error({ err, seq: event.seq }, 'mail enqueue failed'));
+      // Planning and rendering wait for the next turn of the loop: the commit callback answers Cal.com and wakes streams.
+      const p = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(() => enqueueEvent(channelId, event))
+        .catch((err: unknown) => o.logger.error({ err, seq: event.seq }, 'mail enqueue failed'));
       inFlight.add(p);
       void p.finally(() => inFlight.delete(p));
     },
