@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import type { KeyboardEvent } from 'react';
 import type { Booking } from '../../../common/booking';
 import { formatDate, formatTime } from '../components/format';
@@ -60,30 +60,7 @@ export function BookingList({ items, total, selectedUid, timeZone, hasMore, load
           return (
             <li key={booking?.uid ?? `placeholder-${row.index}`} className="booking-row-slot" style={{ transform: `translateY(${row.start}px)`, height: row.size }}>
               {booking ? (
-                <button
-                  type="button"
-                  className="booking-row"
-                  data-uid={booking.uid}
-                  aria-current={booking.uid === selectedUid ? 'true' : undefined}
-                  onClick={() => onSelect(booking.uid)}
-                >
-                  <span className="booking-when">
-                    <span className="booking-date">{formatDate(booking.startTime, timeZone)}</span>
-                    <span className="booking-time">{formatTime(booking.startTime, timeZone)}</span>
-                  </span>
-                  <span className="booking-who">
-                    <span className="booking-name" title={booking.attendee.name}>
-                      {booking.attendee.name}
-                    </span>
-                    <span className="booking-title" title={booking.title}>
-                      {booking.title}
-                    </span>
-                  </span>
-                  <span className="booking-meta">
-                    <StatusBadge status={booking.status} />
-                    <span className="muted small">{booking.duration} min</span>
-                  </span>
-                </button>
+                <BookingRow booking={booking} selected={booking.uid === selectedUid} timeZone={timeZone} onSelect={onSelect} />
               ) : (
                 <div className="booking-row booking-row-placeholder" aria-hidden="true" />
               )}
@@ -94,3 +71,34 @@ export function BookingList({ items, total, selectedUid, timeZone, hasMore, load
     </div>
   );
 }
+
+interface BookingRowProps {
+  readonly booking: Booking;
+  readonly selected: boolean;
+  readonly timeZone: string;
+  readonly onSelect: (uid: string) => void;
+}
+
+/** One row; memoized so scrolling renders only the rows that enter the window, not every visible one per frame. */
+const BookingRow = memo(function BookingRow({ booking, selected, timeZone, onSelect }: BookingRowProps) {
+  return (
+    <button type="button" className="booking-row" data-uid={booking.uid} aria-current={selected ? 'true' : undefined} onClick={() => onSelect(booking.uid)}>
+      <span className="booking-when">
+        <span className="booking-date">{formatDate(booking.startTime, timeZone)}</span>
+        <span className="booking-time">{formatTime(booking.startTime, timeZone)}</span>
+      </span>
+      <span className="booking-who">
+        <span className="booking-name" title={booking.attendee.name}>
+          {booking.attendee.name}
+        </span>
+        <span className="booking-title" title={booking.title}>
+          {booking.title}
+        </span>
+      </span>
+      <span className="booking-meta">
+        <StatusBadge status={booking.status} />
+        <span className="muted small">{booking.duration} min</span>
+      </span>
+    </button>
+  );
+});
