@@ -42,6 +42,8 @@ export const migrations: readonly string[] = [
    );`,
   // 3: the completion sweep looks only at scheduled rows whose end has passed.
   `CREATE INDEX bookings_scheduled_end ON bookings (end_ms) WHERE status = 'scheduled';`,
+  // 4: covers every Bookings-screen filter in start order, so paging and counting never read the wide record rows.
+  `CREATE INDEX bookings_list ON bookings (start_ms, status, end_ms, search) WHERE has_data = 1;`,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -34,12 +34,13 @@ export function buildBookingSql(input: BookingQuery, now: number): BookingSql {
   const q = bookingQuerySchema.parse(input);
   const where: string[] = ['has_data = 1'];
   const params: (string | number)[] = [];
-  let orderBy = 'start_ms DESC, uid';
+  // rowid breaks ties: it is in every index entry, so the page's order never needs the wide table rows.
+  let orderBy = 'start_ms DESC, rowid DESC';
   switch (q.tab) {
     case 'upcoming':
       where.push(`status NOT IN (${closedList})`, 'end_ms > ?');
       params.push(now);
-      orderBy = 'start_ms ASC, uid';
+      orderBy = 'start_ms ASC, rowid ASC';
       break;
     case 'past':
       where.push(`status NOT IN (${closedList})`, 'end_ms <= ?');

@@ -120,7 +120,12 @@ export function openBookingStore(file: string, options: { clock?: Clock } = {}):
       sweep.all(now);
       const sql = buildBookingSql(query, now);
       const total = statement(`SELECT count(*) FROM bookings WHERE ${sql.where}`).pluck().get(...sql.params) as number;
-      const rows = statement(`SELECT record FROM bookings WHERE ${sql.where} ORDER BY ${sql.orderBy} LIMIT ? OFFSET ?`)
+      // Deferred join: find the page's rows through the covering index, then read only their ~1 KB records.
+      const outerOrder = sql.orderBy.replace(/\b(start_ms|rowid)\b/g, 'b.$1');
+      const rows = statement(
+        `SELECT b.record FROM (SELECT rowid AS id FROM bookings WHERE ${sql.where} ORDER BY ${sql.orderBy} LIMIT ? OFFSET ?) AS page
+           JOIN bookings b ON b.rowid = page.id ORDER BY ${outerOrder}`,
+      )
         .pluck()
         .all(...sql.params, sql.limit, sql.offset) as string[];
       const items = rows.flatMap((json) => toBooking(JSON.parse(json) as BookingRecord, now) ?? []);
