@@ -14,7 +14,7 @@ stage() { printf '\n==> %s\n' "$*"; }
 stage "lint"
 npx eslint .
 
-stage "type check (common, node, electron, web)"
+stage "type check (common, node, electron, web, e2e)"
 npm run --silent typecheck
 
 stage "build (electron-vite: main, preload, renderer)"
