@@ -183,6 +183,13 @@ describe('startBrowserHost', () => {
     expect(fake.calls.length).toBe(before);
   });
 
+  it('answers 403 before anything else on every bridge path without the secret (found by fuzzing: /bridge/.)', async () => {
+    for (const path of ['/bridge', '/bridge/', '/bridge/nope', '/bridge/a/b']) {
+      const reply = await send(host.port, { method: 'POST', path, headers: { 'content-type': 'application/json' }, body: '{}' });
+      expect(reply.status, path).toBe(403);
+    }
+  });
+
   it('dispatches valid input to the core with parsed values (defaults applied)', async () => {
     const reply = await call('listBookings', { tab: 'upcoming' });
     expect(reply.status).toBe(200);

@@ -72,7 +72,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   // "return to LifeScore" page is same-site on another port), they carry no secret.
   app.use((req: Request, res: Response, next: NextFunction) => {
     const site = req.headers['sec-fetch-site'];
-    const siteOk = !req.path.startsWith('/bridge/') || isAllowedFetchSite(typeof site === 'string' ? site : undefined);
+    const bridge = req.path === '/bridge' || req.path.startsWith('/bridge/');
+    const siteOk = !bridge || isAllowedFetchSite(typeof site === 'string' ? site : undefined);
     if (!isAllowedHost(req.headers.host, port) || !isAllowedOrigin(req.headers.origin, port) || !siteOk) {
       refuse(res, 403, 'forbidden', 'This address only answers the LifeScore page it serves.');
       return;
@@ -103,14 +104,20 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       });
   });
 
+  // Every call under /bridge needs the key before anything else answers, so no path (not even one a client
+  // normalizes, like /bridge/.) tells a keyless caller more than 403.
+  app.post(['/bridge', '/bridge/*rest'], (req: Request, res: Response, next: NextFunction) => {
+    const presented = req.headers[HOST_KEY_HEADER];
+    if (!secretMatches(typeof presented === 'string' ? presented : undefined, secret)) {
+      refuse(res, 403, 'forbidden', 'Missing or wrong app key. Open the link the app printed when it started.');
+      return;
+    }
+    next();
+  });
+
   app.post(
     '/bridge/:method',
     (req: Request, res: Response, next: NextFunction) => {
-      const presented = req.headers[HOST_KEY_HEADER];
-      if (!secretMatches(typeof presented === 'string' ? presented : undefined, secret)) {
-        refuse(res, 403, 'forbidden', 'Missing or wrong app key. Open the link the app printed when it started.');
-        return;
-      }
       if (!req.is('application/json')) {
         refuse(res, 400, 'bad_input', 'Bridge calls send JSON (content-type: application/json).');
         return;
