@@ -3,6 +3,7 @@ import autocannon from 'autocannon';
 import { CALCOM_SIGNATURE_HEADER, CALCOM_WEBHOOK_VERSION } from '../common/calcom';
 import type { PullResponse } from '../common/relay';
 import type { BenchContext, BenchResult, Figure } from './report';
+import { startPgTestCluster } from '../server/relay/pg-test-cluster';
 import { benchRelayEnv, createChannel, request, startServerProcess } from './server-process';
 import type { ServerProcess } from './server-process';
 import { signedCreatedBodies } from './webhook-bodies';
@@ -53,8 +54,24 @@ async function measure(server: ServerProcess, requests: Requests, seconds: numbe
   return { throughput, rated, warmup };
 }
 
-/** Runs the ingest bench. */
-export async function benchRelayIngest(ctx: BenchContext): Promise<BenchResult> {
+/** Runs the ingest bench on the default engine (SQLite in the relay's data folder). */
+export function benchRelayIngest(ctx: BenchContext): Promise<BenchResult> {
+  return ingestBench(ctx, undefined);
+}
+
+/** The same bench with the relay on PostgreSQL (a throwaway local cluster, fsync on), for issue 12. */
+export async function benchRelayIngestPostgres(ctx: BenchContext): Promise<BenchResult> {
+  ctx.log('ingest: starting a throwaway PostgreSQL cluster');
+  const cluster = await startPgTestCluster();
+  try {
+    return await ingestBench(ctx, await cluster.createDatabase());
+  } finally {
+    await cluster.stop();
+  }
+}
+
+async function ingestBench(ctx: BenchContext, databaseUrl: string | undefined): Promise<BenchResult> {
+  const on = databaseUrl ? ' on PostgreSQL' : '';
   const started = performance.now();
   const seconds = ctx.quick ? 1 : 8;
   const bodies = signedCreatedBodies(64, SECRET);
@@ -69,8 +86,13 @@ export async function benchRelayIngest(ctx: BenchContext): Promise<BenchResult> 
     await bare.stop();
   }
 
-  ctx.log('ingest: relay');
-  const relay = await startServerProcess('relay', { ...benchRelayEnv, RELAY_PORT: '0', RELAY_DATA_DIR: join(ctx.workDir, 'ingest-relay') });
+  ctx.log(`ingest: relay${on}`);
+  const relay = await startServerProcess('relay', {
+    ...benchRelayEnv,
+    RELAY_PORT: '0',
+    RELAY_DATA_DIR: join(ctx.workDir, databaseUrl ? 'ingest-relay-pg' : 'ingest-relay'),
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  });
   let relayRuns;
   let stored = 0;
   try {
@@ -92,7 +114,7 @@ export async function benchRelayIngest(ctx: BenchContext): Promise<BenchResult> 
   const consistent = stored >= answered && stored <= answered + 3 * CONNECTIONS;
   const figures: Figure[] = [
     {
-      name: 'Relay ingest throughput (64 conns)',
+      name: `Relay ingest throughput (64 conns)${on}`,
       value: relayRuns.throughput.rps,
       unit: 'req/s',
       baseline: bareRuns.throughput.rps,
@@ -100,7 +122,7 @@ export async function benchRelayIngest(ctx: BenchContext): Promise<BenchResult> 
       target: { op: '>=', value: 0.5, on: 'ratio' },
     },
     {
-      name: `Relay ingest p99 at ${RATE.toLocaleString('en-US')}/s`,
+      name: `Relay ingest p99 at ${RATE.toLocaleString('en-US')}/s${on}`,
       value: relayRuns.rated.p99,
       unit: 'ms',
       baseline: bareRuns.rated.p99,
@@ -109,8 +131,8 @@ export async function benchRelayIngest(ctx: BenchContext): Promise<BenchResult> 
     },
   ];
   return {
-    bench: 'relay-ingest',
-    title: 'Relay ingest',
+    bench: databaseUrl ? 'relay-ingest-pg' : 'relay-ingest',
+    title: `Relay ingest${on}`,
     figures,
     details: {
       bodyBytes: Buffer.byteLength(bodies[0]?.body ?? ''),

@@ -6,7 +6,7 @@ import { benchBookingsQueries } from './bookings-queries';
 import { benchCatchUp } from './catch-up';
 import { benchEndToEnd } from './end-to-end';
 import { benchFanOut } from './fan-out';
-import { benchRelayIngest } from './relay-ingest';
+import { benchRelayIngest, benchRelayIngestPostgres } from './relay-ingest';
 import { benchRenderer } from './renderer';
 import type { BenchContext, BenchResult } from './report';
 import { machineInfo, markdownTable, verdict, writeJson } from './report';
@@ -22,6 +22,7 @@ type Bench = (ctx: BenchContext) => Promise<BenchResult>;
 
 const benches: ReadonlyArray<readonly [string, string, Bench]> = [
   ['relay-ingest', 'Relay ingest', benchRelayIngest],
+  ['relay-ingest-pg', 'Relay ingest on PostgreSQL', benchRelayIngestPostgres],
   ['end-to-end', 'End to end', benchEndToEnd],
   ['fan-out', 'Fan-out', benchFanOut],
   ['catch-up', 'Catch-up', benchCatchUp],
