@@ -10,7 +10,7 @@ import { signedCreatedBodies } from './webhook-bodies';
 
 /**
  * 1. Relay ingest: signed Cal.com bodies (~3 KB) from autocannon over 64 connections, each verified, durably
- * committed (SQLite WAL, synchronous=FULL, group commit) and answered 200. Baseline: a bare node:http server in
+ * committed (SQLite WAL fsynced before the answer, group commit) and answered 200. Baseline: a bare node:http server in
  * the same kind of child process that reads the body and answers 200. Then a rate-limited run at 1,000/s.
  */
 

@@ -9,7 +9,7 @@ import { capConnectionsPerIp } from './connection-cap';
 import { trackConnections } from './connection-tracker';
 import { createLogger } from './logger';
 import { wakeAcrossInstances } from './cross-instance-wake';
-import { createMailer, createSqliteOutboxStore, registerMailMetrics } from './mail';
+import { createMailer, createSqliteOutboxStore, createThreadedPlanner, registerMailMetrics } from './mail';
 import type { Mailer } from './mail';
 import { createMetrics } from './metrics';
 import { createProfiles, createSqliteProfileStore } from './profile';
@@ -64,7 +64,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
   let committer: GroupCommitter | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
   let stopWaking: (() => void) | undefined;
-  let stopSideDb: (() => void) | undefined;
+  let closeModuleStores: (() => void) | undefined;
   let url = '';
   let shuttingDown = false;
   let stopping: Promise<void> | undefined;
@@ -109,7 +109,9 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
       // catch-up is safe on every instance). A store that is neither (a test double) gets a local SQLite file and
       // skips catch-up.
       const local = 'database' in s || 'pool' in s ? undefined : openSqliteDatabase(path.join(config.dataDir, 'mail.sqlite'));
-      const modules = local ? { outbox: createSqliteOutboxStore(local), profiles: createSqliteProfileStore(local) } : await openModuleStores(s);
+      const modules = local
+        ? { outbox: createSqliteOutboxStore(local), profiles: createSqliteProfileStore(local), close: () => local.close() }
+        : await openModuleStores(s);
       const profiles = createProfiles(modules.profiles, now);
       const activeMailer = createMailer({
         outbox: modules.outbox,
@@ -120,11 +122,12 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
         profiles,
         logger: logger.child({ component: 'mail' }),
         now,
+        // Rendering emails costs more CPU than verifying and committing a webhook: keep it off the ingest loop.
+        planner: createThreadedPlanner((err) => logger.error({ err }, 'email planner thread failed')),
         ...(local ? {} : { eventLog: s }),
       });
       mailer = activeMailer;
       listeners.add((channelId, event) => activeMailer.onEventStored(channelId, event));
-      const closeSideDb = local ? () => local.close() : undefined;
       // Several instances on one database: streams here must also wake for commits made by the others.
       if (s.shared) {
         const pollMs = config.storage.kind === 'postgres' ? config.storage.pollMs : undefined;
@@ -187,7 +190,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
       });
       url = formatUrl(config.host, (srv.address() as AddressInfo).port);
       await activeMailer.start();
-      stopSideDb = closeSideDb;
+      closeModuleStores = () => modules.close();
       void prune().catch((err: unknown) => logger.error({ err }, 'retention pass failed'));
       pruneTimer = setInterval(() => void prune().catch((err: unknown) => logger.error({ err }, 'retention pass failed')), config.retention.pruneIntervalMs);
       pruneTimer.unref();
@@ -215,7 +218,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
         await committer?.drain();
         stopWaking?.();
         await mailer?.stop();
-        stopSideDb?.();
+        closeModuleStores?.();
         await store?.close();
         logger.info('relay stopped');
       })();

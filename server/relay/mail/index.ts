@@ -5,3 +5,5 @@ export { registerMailMetrics } from './metrics';
 export { createSqliteOutboxStore } from './sqlite-outbox-store';
 export { DEFAULT_TIPS, planEmails, type MailProfile } from './plan-emails';
 export type { MailKind, OutboxCounts, OutboxStore } from './outbox-store';
+export { inlinePlanner, planFromBody, type EmailPlanner, type PlanInput, type PlanOutput } from './email-planner';
+export { createThreadedPlanner } from './threaded-planner';

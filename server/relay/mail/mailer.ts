@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
-import { webhookEnvelopeSchema } from '../../../common/calcom';
 import { catchUp, type MailEventLog } from './catch-up';
 import type { MailLogger } from './mail-logger';
 import type { OutboxCounts, OutboxStore } from './outbox-store';
-import { planEmails, type MailProfile } from './plan-emails';
+import { inlinePlanner, type EmailPlanner } from './email-planner';
+import type { MailProfile } from './plan-emails';
 import { defaultRetry, type RetryOptions } from './retry-policy';
 import { createSqliteOutboxStore } from './sqlite-outbox-store';
 import { createMailTransport, type TransportOptions } from './transport';
@@ -35,6 +35,8 @@ export interface MailerOptions {
   readonly eventLog?: MailEventLog;
   readonly catchUpMaxAgeMs?: number;
   readonly random?: () => number;
+  /** Where emails are rendered (default: this thread); the mailer closes it on stop. The relay uses a worker thread. */
+  readonly planner?: EmailPlanner;
 }
 
 /** The part of a stored relay event the mailer reads (store/types.ts StoredEvent fits). */
@@ -82,28 +84,22 @@ export function createMailer(o: MailerOptions): Mailer {
   });
   const inFlight = new Set<Promise<unknown>>();
 
-  const parse = (event: MailSourceEvent) => {
-    try {
-      return webhookEnvelopeSchema.safeParse(JSON.parse(event.body.toString('utf8')));
-    } catch {
-      return undefined;
-    }
-  };
+  const planner = o.planner ?? inlinePlanner;
 
   /** Plans and enqueues; every event (mailed or not) moves the channel's cursor in the same transaction. */
   const enqueueEvent = async (channelId: string, event: MailSourceEvent, skip = false): Promise<number> => {
     const cursor = { channelId, seq: event.seq };
-    const env = skip ? undefined : parse(event);
-    if (!env?.success || env.data.triggerEvent === 'PING' || env.data.triggerEvent === 'BOOKING_NO_SHOW_UPDATED') {
+    const plan = skip
+      ? undefined
+      : await planner.plan({ channelId, body: event.body, profile: await o.profiles.getProfileForChannel(channelId), publicUrl: publicUrl(), now: now() });
+    if (plan?.kind !== 'planned') {
       await store.enqueue([], cursor);
       return 0;
     }
-    const profile = await o.profiles.getProfileForChannel(channelId);
-    const items = planEmails(env.data, { channelId, profile, publicUrl: publicUrl(), now: now() });
-    const added = await store.enqueue(items, cursor);
-    if (items.length === 0) return 0;
+    const added = await store.enqueue(plan.items, cursor);
+    if (plan.items.length === 0) return 0;
     if (added > 0) worker.wake();
-    o.logger.info({ seq: event.seq, trigger: env.data.triggerEvent, planned: items.length, added }, 'mail enqueued');
+    o.logger.info({ seq: event.seq, trigger: plan.trigger, planned: plan.items.length, added }, 'mail enqueued');
     return added;
   };
 
@@ -135,6 +131,7 @@ export function createMailer(o: MailerOptions): Mailer {
     },
     async stop() {
       await Promise.all(inFlight);
+      await planner.close();
       await worker.stop();
       transport.close();
     },

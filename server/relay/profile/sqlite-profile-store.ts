@@ -29,8 +29,11 @@ function toRecord(r: Row | undefined): StoredProfile | undefined {
   return parsed.success ? { channelId: r.channel_id, profile: parsed.data, updatedAt: r.updated_at } : undefined;
 }
 
-/** The SQLite ProfileStore on a database handle the caller owns (it may be the relay's own file). */
-export function createSqliteProfileStore(db: Database.Database): ProfileStore {
+/**
+ * The SQLite ProfileStore on a database handle the caller owns (it may be the relay's own file); `durable` is that
+ * handle's barrier when it commits without fsync (the relay's event-log connection), awaited after each write.
+ */
+export function createSqliteProfileStore(db: Database.Database, durable: () => Promise<void> = () => Promise.resolve()): ProfileStore {
   migrateModule(db, 'profile_schema_version', migrations);
   const s = {
     owner: db.prepare<[string], { channel_id: string }>('SELECT channel_id FROM profile_profiles WHERE slug = ?'),
@@ -51,9 +54,9 @@ export function createSqliteProfileStore(db: Database.Database): ProfileStore {
   // Promise-returning wrappers: the port is async for other engines; a thrown SQLite error becomes a rejection.
   const wrap = <T>(fn: () => T): Promise<T> => new Promise((resolve) => resolve(fn()));
   return {
-    put: (p) => wrap(() => put.immediate(p)),
+    put: (p) => wrap(() => put.immediate(p)).then(async (r) => (await durable(), r)),
     getBySlug: (slug) => wrap(() => toRecord(s.bySlug.get(slug))),
     getByChannel: (id) => wrap(() => toRecord(s.byChannel.get(id))),
-    remove: (id) => wrap(() => s.remove.run(id).changes > 0),
+    remove: (id) => wrap(() => s.remove.run(id).changes > 0).then(async (r) => (await durable(), r)),
   };
 }

@@ -33,7 +33,7 @@ describeRelayStore('SQLite', () => {
 });
 
 describe('SQLite relay store (engine specifics)', () => {
-  it('creates the schema with WAL and synchronous=FULL, and reopens without re-migrating', async () => {
+  it('creates the schema in WAL mode, and reopens without re-migrating', async () => {
     const { store, file } = open();
     await store.createChannel({ id: 'a'.repeat(24), tokenHash: hashToken('t'), createdAt: 1 });
     await store.close();
@@ -52,6 +52,55 @@ describe('SQLite relay store (engine specifics)', () => {
     db.pragma('user_version = 99');
     db.close();
     expect(() => openSqliteStore(file)).toThrow(/newer than this relay/);
+  });
+
+  it('resolves a write only after an fsync of the WAL that began after its commit; concurrent writes share fsyncs', async () => {
+    const file = newFile();
+    const calls: { fd: number; release: () => void }[] = [];
+    const fsync = (fd: number) => new Promise<void>((release) => calls.push({ fd, release }));
+    const store = openSqliteStore(file, { fsync });
+    stores.push(store);
+    const id = 'b'.repeat(24);
+    const created = store.createChannel({ id, tokenHash: hashToken('t'), createdAt: 1 });
+    let settled = false;
+    void created.then(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 20));
+    // Committed (another connection sees it) but not yet acknowledged: its fsync is still running.
+    const reader = new Database(file, { readonly: true });
+    expect(reader.prepare('SELECT count(*) AS n FROM channels').get()).toEqual({ n: 1 });
+    reader.close();
+    expect(settled).toBe(false);
+    expect(calls).toHaveLength(1);
+    expect(fs.fstatSync(calls[0]!.fd).ino).toBe(fs.statSync(`${file}-wal`).ino);
+
+    // Three appends while that fsync runs: they need one more fsync, after it, and only one.
+    const appends = [1, 2, 3].map((i) => store.appendEvents([{ channelId: id, receivedAt: i, contentType: 'application/json', headers: {}, query: {}, body: Buffer.from('{}') }]));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(calls).toHaveLength(1);
+    calls[0]!.release();
+    await created;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(calls).toHaveLength(2);
+    let appended = false;
+    void Promise.all(appends).then(() => (appended = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(appended).toBe(false);
+    calls[1]!.release();
+    const outcomes = await Promise.all(appends);
+    expect(outcomes.map((o) => (o[0]?.ok ? o[0].event.seq : 0))).toEqual([1, 2, 3]);
+    expect(calls).toHaveLength(2);
+    // Reads never wait for an fsync.
+    expect((await store.getChannel(id))?.lastSeq).toBe(3);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('answers a failed fsync with a rejected write (the caller answers 503), and syncs again for the next one', async () => {
+    let fail = true;
+    const store = openSqliteStore(newFile(), { fsync: () => (fail ? Promise.reject(new Error('EIO')) : Promise.resolve()) });
+    stores.push(store);
+    await expect(store.createChannel({ id: 'c'.repeat(24), tokenHash: hashToken('t'), createdAt: 1 })).rejects.toThrow('EIO');
+    fail = false;
+    await expect(store.createChannel({ id: 'd'.repeat(24), tokenHash: hashToken('t'), createdAt: 1 })).resolves.toBeUndefined();
   });
 
   it('is private to its process: no cross-instance wake-up machinery', () => {

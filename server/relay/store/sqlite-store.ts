@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from './sqlite-migrations';
+import { createWalSync } from './wal-sync';
 import type { AppendOutcome, ChannelBounds, ChannelRecord, NewEvent, RelayStore, StoredEvent } from './types';
 
 interface ChannelRow {
@@ -32,16 +33,23 @@ const toEvent = (r: EventRow): StoredEvent => ({
   body: r.body,
 });
 
-/** The SQLite adapter, which also lends its connection to modules that keep their own tables in the same file. */
-export type SqliteRelayStore = RelayStore & { readonly database: Database.Database };
+/**
+ * The SQLite adapter, which also lends its connection to modules that keep their own tables in the same file.
+ * Writes made directly on `database` are durable once `durable()` resolves (the connection commits without fsync).
+ */
+export type SqliteRelayStore = RelayStore & { readonly database: Database.Database; durable(): Promise<void> };
 
-/** Opens (creating if needed) a relay SQLite file: WAL + synchronous=FULL so a resolved write survives power loss. */
-export function openSqliteDatabase(file: string): Database.Database {
+/**
+ * Opens (creating if needed) a relay SQLite file in WAL mode. `full` (the default) fsyncs every commit so a resolved
+ * write survives power loss: we answer 2xx after commit. `process` (synchronous=NORMAL) survives a crash of the
+ * process but may lose its last commits to a power cut; only for data rebuilt from fully durable data (see
+ * openModuleStores).
+ */
+export function openSqliteDatabase(file: string, durability: 'full' | 'process' = 'full'): Database.Database {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  // FULL (not NORMAL): in WAL mode NORMAL may lose the last commits on power loss, and we answer 2xx after commit.
-  db.pragma('synchronous = FULL');
+  db.pragma(durability === 'full' ? 'synchronous = FULL' : 'synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   // Deleted rows (a closed channel's webhook secret, pruned event bodies with client details) are zeroed, not left
@@ -50,10 +58,14 @@ export function openSqliteDatabase(file: string): Database.Database {
   return db;
 }
 
-/** Opens (creating if needed) the SQLite event log. */
-export function openSqliteStore(file: string): SqliteRelayStore {
-  const db = openSqliteDatabase(file);
+/**
+ * Opens (creating if needed) the SQLite event log. Every write resolves only once it is on disk, as with
+ * synchronous=FULL, but the fsync runs off the event loop and is shared by all commits made meanwhile (wal-sync.ts).
+ */
+export function openSqliteStore(file: string, options: { fsync?: (fd: number) => Promise<void> } = {}): SqliteRelayStore {
+  const db = openSqliteDatabase(file, 'process');
   migrate(db);
+  const wal = createWalSync(file, options.fsync);
 
   const s = {
     insertChannel: db.prepare('INSERT INTO channels (id, token_hash, created_at) VALUES (?, ?, ?)'),
@@ -102,23 +114,26 @@ export function openSqliteStore(file: string): SqliteRelayStore {
     }
   };
 
+  const guardWrite = <T>(fn: () => T): Promise<T> => guard(fn).then(async (result) => (await wal.sync(), result));
+
   return {
     database: db,
-    createChannel: (c) => guard(() => void s.insertChannel.run(c.id, c.tokenHash, c.createdAt)),
+    durable: () => wal.sync(),
+    createChannel: (c) => guardWrite(() => void s.insertChannel.run(c.id, c.tokenHash, c.createdAt)),
     getChannel: (id) =>
       guard((): ChannelRecord | undefined => {
         const r = s.getChannel.get(id);
         return r && { id: r.id, tokenHash: r.token_hash, secret: r.secret, createdAt: r.created_at, lastSeq: r.last_seq, ackedSeq: r.acked_seq };
       }),
-    setSecret: (id, secret) => guard(() => s.setSecret.run(secret, id).changes > 0),
+    setSecret: (id, secret) => guardWrite(() => s.setSecret.run(secret, id).changes > 0),
     deleteChannel: (id) =>
-      guard(() => {
+      guardWrite(() => {
         const removed = remove(id);
         // The WAL still holds the pre-delete pages: copy the zeroed ones into the file and empty the WAL now.
         if (removed) db.pragma('wal_checkpoint(TRUNCATE)');
         return removed;
       }),
-    appendEvents: (batch) => guard(() => append(batch)),
+    appendEvents: (batch) => guardWrite(() => append(batch)),
     listEvents: (channelId, afterSeq, limit) => guard(() => s.listEvents.all(channelId, afterSeq, limit).map(toEvent)),
     bounds: (channelId) =>
       guard((): ChannelBounds | undefined => {
@@ -127,19 +142,19 @@ export function openSqliteStore(file: string): SqliteRelayStore {
         return { lastSeq: c.last_seq, oldestSeq: s.oldest.get(channelId)?.m ?? 0, ackedSeq: c.acked_seq };
       }),
     ack: (channelId, upTo) =>
-      guard(() => {
+      guardWrite(() => {
         s.ack.run(upTo, channelId);
         return s.getChannel.get(channelId)?.acked_seq ?? 0;
       }),
-    prune: (cutoffs) => guard(() => s.prune.run(cutoffs).changes),
+    prune: (cutoffs) => guardWrite(() => s.prune.run(cutoffs).changes),
     backlog: () => guard(() => s.backlog.all()),
     ping: () => guard(() => void s.ping.get()),
-    close: () => {
+    close: async () => {
       if (open) {
         open = false;
+        await wal.close();
         db.close();
       }
-      return Promise.resolve();
     },
   };
 }

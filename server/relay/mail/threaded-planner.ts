@@ -1,0 +1,75 @@
+import { Worker } from 'node:worker_threads';
+import type { EmailPlanner, PlanInput, PlanOutput } from './email-planner';
+
+interface Pending {
+  readonly resolve: (output: PlanOutput) => void;
+  readonly reject: (err: Error) => void;
+}
+
+/**
+ * The worker's entry: beside this module when the relay runs from sources (through a bootstrap that registers tsx);
+ * `planner-thread.mjs` beside the bundle when the relay is bundled (bench/bundle.ts builds it there).
+ */
+function workerEntry(): { url: URL; workerData?: unknown } {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) return { url: new URL('./ts-worker-bootstrap.mjs', here), workerData: { entry: new URL('./planner-thread.ts', here).href } };
+  return { url: new URL('./planner-thread.mjs', here) };
+}
+
+/**
+ * Renders emails on a worker thread, so a burst of webhooks is acknowledged at the speed of verify + commit while
+ * the rendering (about a millisecond per booking: HTML, text and an iCalendar invite per recipient) runs on another
+ * core. The worker starts on the first request and again after it dies; requests it had not answered fail (the
+ * mailer's catch-up plans those events again from the event log).
+ */
+export function createThreadedPlanner(onWorkerError: (err: Error) => void, entry: () => { url: URL; workerData?: unknown } = workerEntry): EmailPlanner {
+  let worker: Worker | undefined;
+  let nextId = 1;
+  const pending = new Map<number, Pending>();
+
+  const failAll = (err: Error) => {
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  };
+  const start = (): Worker => {
+    const e = entry();
+    const w = new Worker(e.url, e.workerData ? { workerData: e.workerData } : {});
+    // An idle planner must not keep the process alive; pending requests ref it again (see plan()).
+    w.unref();
+    w.on('message', (msg: { id: number; output?: PlanOutput; error?: string }) => {
+      const p = pending.get(msg.id);
+      if (!p) return;
+      pending.delete(msg.id);
+      if (msg.output) p.resolve(msg.output);
+      else p.reject(new Error(msg.error ?? 'email planner failed'));
+      if (pending.size === 0) w.unref();
+    });
+    w.on('error', (err) => {
+      onWorkerError(err);
+      failAll(err);
+    });
+    w.on('exit', (code) => {
+      if (worker === w) worker = undefined;
+      failAll(new Error(`email planner thread exited (${code})`));
+    });
+    return w;
+  };
+
+  return {
+    plan(input: PlanInput): Promise<PlanOutput> {
+      const w = (worker ??= start());
+      const id = nextId++;
+      return new Promise<PlanOutput>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        w.ref();
+        w.postMessage({ id, input });
+      });
+    },
+    async close() {
+      const w = worker;
+      worker = undefined;
+      if (w) await w.terminate();
+      failAll(new Error('email planner closed'));
+    },
+  };
+}
