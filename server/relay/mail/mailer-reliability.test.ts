@@ -146,4 +146,17 @@ describe('mail outbox reliability (real SMTP on loopback)', () => {
     expect(parsed.map((p) => p.subject).sort()[0]).toMatch(/^Confirmed: 60 Min Consultation with Dana Reyes/);
     expect(parsed.every((p) => p.attachments.some((a) => a.contentType.startsWith('text/calendar')))).toBe(true);
   });
+  it('a relay killed while sending: the restarted one sends what it held at once, not after the 5-minute lease', async () => {
+    const first = newMailer({ leaseMs: 5 * 60_000 });
+    expect(await first.enqueueEvent(CHANNEL, eventOf(1, sandboxEnvelopes.created))).toBe(3);
+    // The dead process had claimed them: "sending", leased for five minutes, nothing delivered.
+    const db = new Database(path.join(dir, 'relay.sqlite'));
+    db.prepare(`UPDATE mail_outbox SET status = 'sending', lease_until = ?`).run(Date.now() + 5 * 60_000);
+    db.close();
+    const restarted = newMailer({ leaseMs: 5 * 60_000 });
+    restarted.start();
+    await waitFor(sentCount(restarted, 3), 8000, 'the held emails sent after restart');
+    expect(smtp.received).toHaveLength(3);
+    expect(attemptsOf(path.join(dir, 'relay.sqlite')).map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
+  });
 });

@@ -63,6 +63,12 @@ export interface OutboxStore {
   markSent(id: number, at: number): Promise<void>;
   /** Back to pending, attempts + 1, retried at nextAttemptAt. */
   markRetry(id: number, nextAttemptAt: number, error: string): Promise<void>;
+  /**
+   * At start, before the first claim: hands back rows a previous run left "sending" that no live worker can hold,
+   * so they go out now instead of after their lease. SQLite: one relay process per file, so every such row. PostgreSQL:
+   * none (other live instances may hold leases, and a start can't tell theirs from a dead one's); they wait for it.
+   */
+  releaseOrphans(): Promise<number>;
   /** Hands a claimed row back untouched (the worker is stopping before it got to it). */
   release(id: number): Promise<void>;
   /** Permanently failed, attempts + 1. */

@@ -68,6 +68,7 @@ export function createSqliteOutboxStore(db: Database.Database): OutboxStore {
     sent: db.prepare(`UPDATE mail_outbox SET status = 'sent', done_at = ?, lease_until = NULL, attempts = attempts + 1, last_error = NULL WHERE id = ?`),
     retry: db.prepare(`UPDATE mail_outbox SET status = 'pending', next_attempt_at = ?, lease_until = NULL, attempts = attempts + 1, last_error = ? WHERE id = ?`),
     release: db.prepare(`UPDATE mail_outbox SET status = 'pending', lease_until = NULL WHERE id = ? AND status = 'sending'`),
+    releaseAll: db.prepare(`UPDATE mail_outbox SET status = 'pending', lease_until = NULL WHERE status = 'sending'`),
     failed: db.prepare(`UPDATE mail_outbox SET status = 'failed', done_at = ?, lease_until = NULL, attempts = attempts + 1, last_error = ? WHERE id = ?`),
     nextDue: db.prepare<[], { t: number | null }>(
       `SELECT MIN(CASE status WHEN 'pending' THEN next_attempt_at ELSE lease_until END) AS t
@@ -100,6 +101,7 @@ export function createSqliteOutboxStore(db: Database.Database): OutboxStore {
     claimDue: (now, limit, leaseMs) => wrap(() => claim.immediate(now, limit, leaseMs)),
     markSent: (id, at) => wrap(() => void s.sent.run(at, id)),
     markRetry: (id, nextAttemptAt, error) => wrap(() => void s.retry.run(nextAttemptAt, error.slice(0, 1000), id)),
+    releaseOrphans: () => wrap(() => s.releaseAll.run().changes),
     release: (id) => wrap(() => void s.release.run(id)),
     markFailed: (id, at, error) => wrap(() => void s.failed.run(at, error.slice(0, 1000), id)),
     nextDueAt: () => wrap(() => s.nextDue.get()?.t ?? undefined),

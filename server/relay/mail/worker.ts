@@ -124,7 +124,12 @@ export function createOutboxWorker(o: WorkerOptions): OutboxWorker {
     start() {
       if (started) return;
       started = true;
-      kick();
+      // Rows a killed run left "sending" go out now where the engine can tell they are orphaned (see releaseOrphans).
+      void o.store
+        .releaseOrphans()
+        .then((n) => n > 0 && o.logger.info({ released: n }, 'mail outbox: resending emails a previous run left unfinished'))
+        .catch((err: unknown) => o.logger.error({ err }, 'mail outbox: could not release unfinished emails'))
+        .finally(kick);
     },
     wake: kick,
     async stop() {

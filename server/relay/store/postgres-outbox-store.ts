@@ -93,6 +93,8 @@ export async function createPostgresOutboxStore(pool: pg.Pool): Promise<OutboxSt
         error.slice(0, 1000),
         id,
       ])),
+    // Several instances share this table: a "sending" row may be held by a live one, so only its lease frees it.
+    releaseOrphans: () => Promise.resolve(0),
     release: async (id) => void (await q(`UPDATE mail_outbox SET status = 'pending', lease_until = NULL WHERE id = $1 AND status = 'sending'`, [id])),
     markFailed: async (id, at, error) =>
       void (await q(`UPDATE mail_outbox SET status = 'failed', done_at = $1, lease_until = NULL, attempts = attempts + 1, last_error = $2 WHERE id = $3`, [
