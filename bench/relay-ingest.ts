@@ -47,10 +47,13 @@ async function cannon(url: string, requests: Requests, seconds: number, overallR
 }
 
 /** Throughput, then p99 at the fixed rate, against one server; warm-up traffic first (JIT, SQLite cache). */
-async function measure(server: ServerProcess, requests: Requests, seconds: number): Promise<{ throughput: Run; rated: Run; warmup: Run }> {
+async function measure(server: ServerProcess, requests: Requests, seconds: number, log: (m: string) => void): Promise<{ throughput: Run; rated: Run; warmup: Run }> {
   const warmup = await cannon(server.url, requests, Math.min(1, seconds / 2));
+  log('ingest:   warmed up');
   const throughput = await cannon(server.url, requests, seconds);
+  log('ingest:   throughput run done');
   const rated = await cannon(server.url, requests, seconds, RATE);
+  log('ingest:   rated run done');
   return { throughput, rated, warmup };
 }
 
@@ -81,7 +84,7 @@ async function ingestBench(ctx: BenchContext, databaseUrl: string | undefined): 
   const bare = await startServerProcess('bare');
   let bareRuns;
   try {
-    bareRuns = await measure(bare, bodies.map((b, i) => ({ method: 'POST', path: `/hooks/bare${i % CHANNELS}`, headers: headers(b.signature), body: b.body })), seconds);
+    bareRuns = await measure(bare, bodies.map((b, i) => ({ method: 'POST', path: `/hooks/bare${i % CHANNELS}`, headers: headers(b.signature), body: b.body })), seconds, ctx.log);
   } finally {
     await bare.stop();
   }
@@ -98,7 +101,7 @@ async function ingestBench(ctx: BenchContext, databaseUrl: string | undefined): 
   try {
     const channels = await Promise.all(Array.from({ length: CHANNELS }, () => createChannel(relay.url, SECRET)));
     const requests = bodies.map((b, i) => ({ method: 'POST' as const, path: `/hooks/${channels[i % CHANNELS]?.id}`, headers: headers(b.signature), body: b.body }));
-    relayRuns = await measure(relay, requests, seconds);
+    relayRuns = await measure(relay, requests, seconds, ctx.log);
     // Every 2xx must be a stored event: count what the relay's log holds.
     for (const c of channels) {
       const page = await request('GET', `${relay.url}/api/channels/${c.id}/events?after=0&limit=1`, { headers: { authorization: `Bearer ${c.token}` } });

@@ -36,6 +36,37 @@ describe('GroupCommitter', () => {
     await Promise.all(all);
   });
 
+  it('gathers what arrives while a batch is being made durable into the next batch', async () => {
+    const batches: number[] = [];
+    const releases: Array<() => void> = [];
+    let seq = 0;
+    const store = {
+      appendEvents(batch: readonly NewEvent[]): Promise<AppendOutcome[]> {
+        batches.push(batch.length);
+        return new Promise((resolve) => releases.push(() => resolve(batch.map((e) => ({ ok: true as const, event: { ...e, seq: ++seq } })))));
+      },
+    } as unknown as RelayStore;
+    const c = new GroupCommitter(store, () => {});
+    const first = c.append(ev());
+    await new Promise((r) => setImmediate(r));
+    expect(batches).toEqual([1]);
+    // Seven more while the first is in flight: they wait, then go together.
+    const more = Array.from({ length: 7 }, () => c.append(ev()));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(batches).toEqual([1]);
+    releases[0]!();
+    expect((await first).ok).toBe(true);
+    await new Promise((r) => setImmediate(r));
+    expect(batches).toEqual([1, 7]);
+    let drained = false;
+    const drain = c.drain().then(() => (drained = true));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(drained).toBe(false);
+    releases[1]!();
+    await drain;
+    expect((await Promise.all(more)).map((o) => (o.ok ? o.event.seq : 0))).toEqual([2, 3, 4, 5, 6, 7, 8]);
+  });
+
   it('rejects every caller of a failed batch (nothing is acknowledged)', async () => {
     const { store } = fakeStore(true);
     const c = new GroupCommitter(store, () => {});

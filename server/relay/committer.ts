@@ -7,55 +7,46 @@ interface Pending {
 }
 
 /**
- * Group commit: every append requested within one event-loop turn goes into one transaction (one fsync),
- * so concurrent webhooks don't serialise on the disk. Each caller's promise resolves only after the commit.
+ * Group commit: appends wait while the previous batch is being made durable (its fsync, or its round trip to
+ * PostgreSQL), then all of them go into the next transaction together; an append on an idle committer goes out on
+ * the next turn of the loop with whatever else arrived in the same turn. So a burst costs one durable write per
+ * batch rather than per webhook, and a lone webhook waits for nothing but its own commit. Each caller's promise
+ * resolves only after its batch is durable.
  */
 export class GroupCommitter {
   #queue: Pending[] = [];
-  #scheduled = false;
-  #inFlight: Promise<void> = Promise.resolve();
+  #busy = false;
+  #idle: Array<() => void> = [];
   readonly #store: RelayStore;
   readonly #onCommitted: (outcomes: readonly AppendOutcome[]) => void;
   readonly #maxBatch: number;
-  readonly #windowMs: number;
 
-  constructor(store: RelayStore, onCommitted: (outcomes: readonly AppendOutcome[]) => void, opts: { maxBatch?: number; windowMs?: number } = {}) {
+  constructor(store: RelayStore, onCommitted: (outcomes: readonly AppendOutcome[]) => void, opts: { maxBatch?: number } = {}) {
     this.#store = store;
     this.#onCommitted = onCommitted;
     this.#maxBatch = opts.maxBatch ?? 500;
-    this.#windowMs = opts.windowMs ?? 2;
   }
 
   /** Queues one event; resolves with its sequence once durable. */
   append(event: NewEvent): Promise<AppendOutcome> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ event, resolve, reject });
-      if (!this.#scheduled) {
-        this.#scheduled = true;
-        // better-sqlite3 blocks the loop during the fsync; requests that arrive meanwhile need a few loop turns
-        // (body read, lookups) to get here, so wait a moment to gather them into the same transaction.
-        setTimeout(() => this.#flush(), this.#windowMs);
+      if (!this.#busy) {
+        this.#busy = true;
+        setImmediate(() => void this.#flush());
       }
     });
   }
 
   /** Resolves when everything queued so far is committed (used by graceful shutdown). */
-  async drain(): Promise<void> {
-    while (this.#queue.length > 0 || this.#scheduled) {
-      await new Promise((r) => setTimeout(r, this.#windowMs));
-    }
-    await this.#inFlight;
+  drain(): Promise<void> {
+    if (!this.#busy && this.#queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
   }
 
-  #flush(): void {
-    this.#scheduled = false;
-    const batch = this.#queue.splice(0, this.#maxBatch);
-    if (this.#queue.length > 0) {
-      this.#scheduled = true;
-      setImmediate(() => this.#flush());
-    }
-    if (batch.length === 0) return;
-    this.#inFlight = this.#inFlight.then(async () => {
+  async #flush(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const batch = this.#queue.splice(0, this.#maxBatch);
       try {
         const outcomes = await this.#store.appendEvents(batch.map((p) => p.event));
         outcomes.forEach((o, i) => batch[i]?.resolve(o));
@@ -63,6 +54,8 @@ export class GroupCommitter {
       } catch (err) {
         for (const p of batch) p.reject(err);
       }
-    });
+    }
+    this.#busy = false;
+    for (const done of this.#idle.splice(0)) done();
   }
 }
