@@ -1,5 +1,4 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createServer } from 'node:http';
 import { AppFailure } from '../../../common/errors';
 import { OAUTH_CALLBACK_PATH } from '../../../common/deep-link';
 import type { Logger } from '../ports';
@@ -30,6 +29,8 @@ const PAGE = (title: string, text: string) =>
  * pending. Checks Host (DNS rebinding), answers a small page and closes after the callback it was waiting for.
  */
 export async function startLoopbackServer(opts: LoopbackServerOptions): Promise<LoopbackServer> {
+  // node:http is loaded here, by the first connect, rather than at app start (issue 10); nothing else at start needs it.
+  const { createServer } = await import('node:http');
   let closing = false;
   const server: Server = createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => {

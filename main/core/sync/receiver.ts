@@ -1,10 +1,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express from 'express';
 import { CALCOM_SIGNATURE_HEADER } from '../../../common/calcom';
 import { RELAY_CHANNEL_HEADER, RELAY_REENCODED_HEADER, RELAY_SEQ_HEADER } from '../../../common/relay';
 import type { Logger } from '../ports';
 import type { ForwardedEvent, IntakeOutcome } from './event-intake';
+import { lazyImport } from './lazy-import';
 
 /**
  * The loopback receiver smee-client forwards to. It answers fast and never relies on smee-client retrying
@@ -57,8 +57,12 @@ const statusFor: Readonly<Record<IntakeOutcome, number>> = {
   'unknown-seq': 404,
 };
 
-/** Starts the receiver on 127.0.0.1, on a free port. */
+/** express, loaded when the first receiver starts (a connected app's sync engine), not at app start. */
+const loadExpress = lazyImport('express', async () => (await import('express')).default);
+
+/** Starts the receiver on 127.0.0.1, on a free port. Rejects with AppFailure('internal') if express cannot be loaded. */
 export async function startReceiver(deps: ReceiverDeps): Promise<Receiver> {
+  const express = await loadExpress();
   const app = express();
   app.disable('x-powered-by');
   let port = 0;

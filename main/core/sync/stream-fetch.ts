@@ -1,5 +1,6 @@
-import { Headers, fetch as undiciFetch } from 'undici';
 import { TransformStream } from 'node:stream/web';
+import type { fetch as undiciFetch } from 'undici';
+import { lazyImport } from './lazy-import';
 
 /**
  * The `fetch` handed to smee-client. smee-client uses one fetch for two different calls (relay-notes §1):
@@ -21,10 +22,15 @@ export interface StreamFetchOptions {
 type FetchInput = Parameters<typeof undiciFetch>[0];
 type FetchInit = NonNullable<Parameters<typeof undiciFetch>[1]> & { dispatcher?: unknown };
 
+/** undici (smee-client's own fetch library, whose proxy dispatcher it passes in) loads on the first request. */
+const loadUndici = lazyImport('undici', () => import('undici'));
+
 /** True for eventsource's request (it always sends `Accept: text/event-stream`); smee-client's forward is a POST. */
 export function isStreamRequest(init: FetchInit | undefined): boolean {
   if ((init?.method ?? 'GET').toUpperCase() !== 'GET') return false;
-  const headers = new Headers(init?.headers);
+  // Node's global Headers (undici loads only for the request itself) reads any HeadersInit: a record, pairs, or an
+  // undici Headers (iterable). The two undici type packages differ only in how loosely they type a record's values.
+  const headers = new Headers(init?.headers as ConstructorParameters<typeof Headers>[0]);
   return (headers.get('accept') ?? '').includes('text/event-stream');
 }
 
@@ -37,8 +43,9 @@ export function withSince(input: FetchInput, since: number): string {
 
 /** Builds the wrapper. */
 export function createStreamFetch(options: StreamFetchOptions) {
-  const doFetch = options.fetchImpl ?? undiciFetch;
   return async (input: FetchInput, init?: FetchInit) => {
+    const { fetch: defaultFetch, Headers } = await loadUndici();
+    const doFetch = options.fetchImpl ?? defaultFetch;
     if (!isStreamRequest(init)) {
       // The forward to 127.0.0.1: drop smee-client's proxy dispatcher, a corporate proxy must not see it.
       const { dispatcher: _proxy, ...rest } = init ?? {};

@@ -1,7 +1,8 @@
-import { SmeeClient } from 'smee-client';
+import type { SmeeClient } from 'smee-client';
 import type { Clock, Logger } from '../ports';
 import type { BackoffOptions } from './backoff';
 import { backoffDelay, defaultBackoff } from './backoff';
+import { lazyImport } from './lazy-import';
 import { createStreamFetch } from './stream-fetch';
 
 /**
@@ -39,6 +40,9 @@ export interface Supervisor {
   /** How many smee-clients have been built (tests: proves rebuilds). */
   readonly builds: number;
 }
+
+/** smee-client (and the undici it brings) loads when a supervisor first runs, not at app start. */
+const loadSmeeClient = lazyImport('smee-client', async () => (await import('smee-client')).SmeeClient);
 
 const CLOSED = 2;
 const QUICK_DEATH_MS = 2_000;
@@ -102,13 +106,17 @@ export function createSupervisor(deps: SupervisorDeps): Supervisor {
   const run = async () => {
     let attempt = 0;
     let connectedBefore = false;
+    // Load smee-client while the first catch-up is on the network; a failure shows (typed) where it is awaited.
+    void loadSmeeClient().catch(() => undefined);
     while (!stopped) {
       let client: SmeeClient | undefined;
       try {
         deps.onStatus(attempt > 0 ? 'offline' : 'catching-up', offlineSince);
         await unlessStopped(deps.catchUp());
         if (stopped) break;
-        client = new SmeeClient({
+        const Smee = await unlessStopped(loadSmeeClient());
+        if (stopped) break;
+        client = new Smee({
           source: deps.streamUrl,
           target: deps.targetUrl,
           logger: smeeLogger,

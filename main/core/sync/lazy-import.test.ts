@@ -1,0 +1,130 @@
+import { request } from 'node:http';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AppFailure } from '../../../common/errors';
+import { RELAY_CHANNEL_HEADER, RELAY_SEQ_HEADER } from '../../../common/relay';
+import { lazyImport } from './lazy-import';
+
+/**
+ * express, smee-client and undici load when sync first needs them, not at app start (issue 10). These check that
+ * the first use still works and that a package that will not load fails as a typed error where it is used.
+ */
+
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+afterEach(() => {
+  vi.doUnmock('express');
+  vi.doUnmock('smee-client');
+  vi.doUnmock('undici');
+  vi.resetModules();
+});
+
+/** POSTs `body` to the loopback receiver at `url`; resolves with the status. */
+function post(url: string, headers: Record<string, string>, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('lazyImport', () => {
+  it('loads once, on the first call, and shares that load', async () => {
+    const load = vi.fn(async () => ({ value: 42 }));
+    const get = lazyImport('thing', load);
+    expect(load).not.toHaveBeenCalled();
+    const [a, b] = await Promise.all([get(), get()]);
+    expect(a).toBe(b);
+    expect(await get()).toEqual({ value: 42 });
+    expect(load).toHaveBeenCalledTimes(1);
+  });
+
+  it('a failed load is AppFailure(internal) naming the package, with the cause; the next call tries again', async () => {
+    const cause = new Error('Cannot find package');
+    const load = vi.fn<() => Promise<string>>().mockRejectedValueOnce(cause).mockResolvedValueOnce('loaded');
+    const get = lazyImport('some-package', load);
+    const err = await get().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppFailure);
+    expect(err).toMatchObject({ code: 'internal', message: 'Could not load some-package.', cause });
+    expect(await get()).toBe('loaded');
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('receiver (express)', () => {
+  it('does not load express on import; the first startReceiver loads it and answers forwards', async () => {
+    let loaded = 0;
+    vi.doMock('express', async (importOriginal) => {
+      loaded += 1;
+      return importOriginal();
+    });
+    const { startReceiver } = await import('./receiver');
+    expect(loaded).toBe(0);
+    const accept = vi.fn(async () => 'applied' as const);
+    const receiver = await startReceiver({ channelId: 'ch1', accept, logger: quiet });
+    try {
+      expect(loaded).toBe(1);
+      expect(await post(receiver.url, { [RELAY_SEQ_HEADER]: '1', [RELAY_CHANNEL_HEADER]: 'ch1' }, '{"a":1}')).toBe(200);
+      expect(accept).toHaveBeenCalledWith(expect.objectContaining({ seq: 1, body: Buffer.from('{"a":1}') }));
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('rejects with AppFailure(internal) when express cannot be loaded', async () => {
+    vi.doMock('express', () => {
+      throw new Error('express is missing');
+    });
+    const { startReceiver } = await import('./receiver');
+    await expect(startReceiver({ channelId: 'ch1', accept: async () => 'applied', logger: quiet })).rejects.toMatchObject({
+      name: 'AppFailure',
+      code: 'internal',
+      message: 'Could not load express.',
+    });
+  });
+});
+
+describe('stream supervisor (smee-client) and stream fetch (undici)', () => {
+  it('when smee-client cannot be loaded: catches up, logs the typed error, goes offline and backs off; stop() ends it', async () => {
+    vi.doMock('smee-client', () => {
+      throw new Error('smee-client is missing');
+    });
+    const { createSupervisor } = await import('./stream-supervisor');
+    const warnings: unknown[][] = [];
+    const statuses: string[] = [];
+    const catchUp = vi.fn(async () => undefined);
+    const supervisor = createSupervisor({
+      streamUrl: 'http://127.0.0.1:9/hooks/x',
+      token: 't',
+      targetUrl: 'http://127.0.0.1:9/',
+      cursor: () => 0,
+      catchUp,
+      onStatus: (s) => statuses.push(s),
+      onReconnected: () => undefined,
+      logger: { ...quiet, warn: (...args: unknown[]) => warnings.push(args) },
+      clock: { now: () => Date.now() },
+      backoff: { baseMs: 20, maxMs: 40 },
+    });
+    supervisor.start();
+    await vi.waitFor(() => expect(catchUp.mock.calls.length).toBeGreaterThanOrEqual(2), { timeout: 5_000 });
+    await supervisor.stop();
+    expect(supervisor.builds).toBe(0);
+    expect(statuses).toContain('offline');
+    expect(warnings[0]).toEqual(['relay stream connect failed', { attempt: 0, error: 'AppFailure: Could not load smee-client.' }]);
+  });
+
+  it('the stream fetch loads undici on its first request, and fails typed if it cannot', async () => {
+    vi.doMock('undici', () => {
+      throw new Error('undici is missing');
+    });
+    const { createStreamFetch, isStreamRequest } = await import('./stream-fetch');
+    // Telling the stream request from the forward needs no undici.
+    expect(isStreamRequest({ headers: { accept: 'text/event-stream' } })).toBe(true);
+    const fetchImpl = vi.fn();
+    const streamFetch = createStreamFetch({ token: 't', cursor: () => 0, onActivity: () => undefined, fetchImpl });
+    await expect(streamFetch('http://127.0.0.1:9/', { method: 'POST' })).rejects.toMatchObject({ code: 'internal', message: 'Could not load undici.' });
+    expect(fetchImpl).not.toHaveBeenCalled();
+  });
+});
