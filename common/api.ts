@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AppState } from './app-state';
 import type { Booking, BookingCounts, BookingPage } from './booking';
+import type { Diagnostics } from './diagnostics';
 import { bookingQuerySchema } from './booking';
 import type { ApiResponse } from './errors';
 import type { Settings } from './settings';
@@ -35,6 +36,9 @@ export const apiContract = {
   getSettings: { input: none, output: returns<Settings>() },
   updateSettings: { input: settingsPatchSchema, output: returns<Settings>() },
   openExternal: { input: z.object({ url: z.url() }).strict(), output: returns<null>() },
+  getDiagnostics: { input: none, output: returns<Diagnostics>() },
+  /** Shows the data folder in the OS file manager (desktop app only). */
+  openDataFolder: { input: none, output: returns<null>() },
 } as const;
 
 export type ApiContract = typeof apiContract;

@@ -16,6 +16,8 @@ export const errorCodes = [
   'relay_error',
   'keychain_unavailable',
   'forbidden',
+  /** The request is valid but this build can't do it (e.g. opening a folder from the browser host). */
+  'not_supported',
   'internal',
 ] as const;
 

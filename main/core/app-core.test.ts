@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { bookingTriggers } from '../../common/calcom';
 import type { AppFailure } from '../../common/errors';
@@ -394,5 +395,47 @@ describe('lifecycle and small handlers', () => {
     const s = await t.core.handlers.updateSettings({ profile: { name: 'Dana' }, notifications: false });
     expect(s.profile).toMatchObject({ name: 'Dana', bio: '' });
     expect(s.notifications).toBe(false);
+  });
+  it('diagnostics: versions, data folder, database size, activity; the folder opens only where the shell can', async () => {
+    t = await core();
+    const browser = await t.core.handlers.getDiagnostics({});
+    expect(browser.versions).toMatchObject({ app: '0.0.0-test', host: 'browser', node: process.versions.node });
+    expect(browser.dataFolder).toBe(t.dataDir);
+    expect(browser.database.file).toBe(join(t.dataDir, 'bookings.db'));
+    expect(browser.database.sizeBytes).toBeGreaterThan(0);
+    expect(browser.quarantined).toEqual([]);
+    await expect(t.core.handlers.openDataFolder({})).rejects.toMatchObject({ code: 'not_supported' });
+
+    const shown: string[] = [];
+    let fail = false;
+    const desktop = await core({
+      ports: {
+        runtime: { host: 'electron', electron: '45.0.0', chrome: '140.0.0.0' },
+        openPath: async (folder) => {
+          if (fail) throw new Error('no file manager');
+          shown.push(folder);
+        },
+      },
+    });
+    await connectThroughBrowser(desktop);
+    await desktop.waitFor((x) => x.connection.status === 'connected');
+    const d = await desktop.core.handlers.getDiagnostics({});
+    expect(d.versions).toMatchObject({ host: 'electron', electron: '45.0.0', chrome: '140.0.0.0' });
+    // The core's own log lines are there, newest first, and carry no secret.
+    expect(d.activity.map((a) => a.message)).toContain('calcom connected');
+    const leaves = (v: unknown): string[] => (typeof v === 'string' ? [v] : v && typeof v === 'object' ? Object.values(v).flatMap(leaves) : []);
+    const secrets = [...desktop.keychain.entries.values()].flatMap((raw) => {
+      try {
+        return leaves(JSON.parse(raw));
+      } catch {
+        return [raw];
+      }
+    });
+    expect(secrets.filter((x) => x.length >= 16).length).toBeGreaterThan(0);
+    for (const secret of secrets.filter((x) => x.length >= 16)) expect(JSON.stringify(d)).not.toContain(secret);
+    await desktop.core.handlers.openDataFolder({});
+    expect(shown).toEqual([desktop.dataDir]);
+    fail = true;
+    await expect(desktop.core.handlers.openDataFolder({})).rejects.toMatchObject({ code: 'internal', message: expect.stringContaining('no file manager') });
   });
 });

@@ -5,6 +5,8 @@ import type { TokenResponse } from '../../common/calcom';
 import { AppFailure, toAppError } from '../../common/errors';
 import type { SyncBookingStore } from './bookings/booking-store';
 import { openBookingStore } from './bookings/booking-store';
+import { createActivityLog } from './diagnostics/activity-log';
+import { collectDiagnostics } from './diagnostics/collect-diagnostics';
 import { createCalcomClient } from './calcom/calcom-client';
 import { createCalcomHttp } from './calcom/calcom-http';
 import { createTokenManager } from './calcom/token-manager';
@@ -48,8 +50,12 @@ const DRAIN_BUDGET_MS = 5_000;
 
 /** Builds the app's core from its ports: implements every ApiHandlers method, push events, deep links and lifecycle. */
 export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides = {}): AppCore {
-  const { config, keychain, settings, logger } = ports;
+  const { config, keychain, settings } = ports;
   const clock: Clock = ports.clock ?? { now: () => Date.now() };
+  // Every core log line also goes to an in-memory ring that Settings → Diagnostics shows (redacted).
+  const activityLog = createActivityLog(200, () => clock.now());
+  const logger = activityLog.tee(ports.logger);
+  const databaseFile = join(ports.dataDir, 'bookings.db');
   const listeners = new Set<(e: PushEvent) => void>();
   let activity: ConnectActivity = {};
   let store: SyncBookingStore | null = null;
@@ -251,6 +257,31 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
       await ports.openExternal(url);
       return null;
     },
+    getDiagnostics: async () =>
+      collectDiagnostics({
+        versions: {
+          app: config.version,
+          node: process.versions.node,
+          platform: `${process.platform} ${process.arch}`,
+          host: ports.runtime?.host ?? 'browser',
+          ...(ports.runtime?.electron ? { electron: ports.runtime.electron } : {}),
+          ...(ports.runtime?.chrome ? { chrome: ports.runtime.chrome } : {}),
+        },
+        dataFolder: ports.dataDir,
+        databaseFile,
+        activity: activityLog,
+        quarantined: () => {
+          const channel = integration()?.channel.channelId;
+          return store && channel ? store.quarantined(channel) : [];
+        },
+      }),
+    async openDataFolder() {
+      if (!ports.openPath) throw new AppFailure('not_supported', `Opening folders needs the desktop app. The data folder is ${ports.dataDir}`);
+      await ports.openPath(ports.dataDir).catch((err: unknown) => {
+        throw new AppFailure('internal', `The folder could not be opened: ${err instanceof Error ? err.message : String(err)}`);
+      });
+      return null;
+    },
   };
 
   return {
@@ -266,7 +297,7 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
       if (handled.outcome === 'accepted') await handled.done;
     },
     async start() {
-      store = (overrides.openBookingStore ?? openBookingStore)(join(ports.dataDir, 'bookings.db'));
+      store = (overrides.openBookingStore ?? openBookingStore)(databaseFile);
       const record = integration();
       if (record?.isConnected) {
         // Refresh now if the token is near expiry; offline is fine (sync catches up later), a revoked grant is recorded.

@@ -59,6 +59,10 @@ export interface AppCorePorts {
   readonly notify: (title: string, body: string) => void;
   readonly logger: Logger;
   readonly clock?: Clock;
+  /** Shows a folder in the OS file manager (Electron's shell.openPath); absent in the browser host. */
+  readonly openPath?: (folder: string) => Promise<void>;
+  /** Which shell runs the core, for diagnostics (default: the browser host). */
+  readonly runtime?: { readonly host: 'electron' | 'browser'; readonly electron?: string; readonly chrome?: string };
 }
 
 /** The app's core as the glue sees it. */

@@ -21,5 +21,11 @@ export function createElectronPorts(config: AppConfig, logger: Logger): AppCoreP
       if (Notification.isSupported()) new Notification({ title, body }).show();
     },
     logger,
+    openPath: async (folder) => {
+      // shell.openPath resolves with an error message instead of rejecting.
+      const problem = await shell.openPath(folder);
+      if (problem) throw new Error(problem);
+    },
+    runtime: { host: 'electron', electron: process.versions.electron, chrome: process.versions.chrome },
   };
 }

@@ -1,5 +1,7 @@
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { contractCreatedExample } from '../../server/calcom-sandbox/contract-examples';
 import { connectAs, expectNoSeriousA11yViolations, screenshot, startE2eStack, tabTo } from './stack-fixture';
 import type { E2eStack } from './stack-fixture';
 
@@ -62,4 +64,41 @@ test('profile fields are saved and kept; CSV export downloads every booking', as
   expect(csv).toContain('"Sleep, ""stress"", and more"');
   expect(csv).toContain("'=Björk Guðmundsdóttir");
   await expect(page.getByText('Exported 2 bookings.')).toBeVisible();
+});
+
+test('diagnostics: data folder, versions, recent activity, and an event the app had to set aside', async ({ page }) => {
+  // The stack is shared by this file's tests: connect unless the one before already did.
+  if ((await e2e.app.core.handlers.getState({})).connection.status === 'connected') await page.goto(e2e.app.host.url);
+  else await connectAs(page, e2e, USER);
+  // A correctly signed webhook whose booking time can't be read: the relay stores it (it checks only the signature
+  // and JSON), the app verifies it and quarantines it instead of applying it.
+  const hook = e2e.stack.sandbox.listWebhooks(USER)[0]!;
+  const body = JSON.stringify({ ...contractCreatedExample, payload: { ...contractCreatedExample.payload, uid: 'diag-bad-time', startTime: 'next Tuesday-ish' } });
+  const res = await fetch(hook.subscriberUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-cal-signature-256': createHmac('sha256', hook.secret ?? '').update(body).digest('hex') },
+    body,
+  });
+  expect(res.status).toBe(200);
+  await expect.poll(async () => (await e2e.app.core.handlers.getState({})).sync.quarantined, { timeout: 15_000 }).toBe(1);
+
+  await page.getByRole('link', { name: 'Settings' }).click();
+  const card = page.getByRole('region', { name: 'Data folder and diagnostics' });
+  await expect(card.getByText(e2e.app.dataDir)).toBeVisible();
+  await expect(card.getByText(/browser host · Node \d+/)).toBeVisible();
+  // The browser host can't open a folder on its own: no button that would only fail.
+  await expect(card.getByRole('button', { name: 'Show in folder' })).toHaveCount(0);
+  const quarantined = card.getByRole('table', { name: 'Events that could not be applied' });
+  await expect(quarantined.getByRole('row')).toHaveCount(2);
+  await expect(quarantined.getByRole('row').nth(1)).toContainText('BOOKING_CREATED');
+  await expect(card.getByRole('list', { name: 'Recent activity' }).getByRole('listitem').first()).toBeVisible();
+  await expectNoSeriousA11yViolations(page, 'settings-diagnostics');
+  await card.scrollIntoViewIfNeeded();
+  await screenshot(page, 'settings-diagnostics');
+
+  // The report to paste into a support request has what the screen shows and no secret.
+  const diagnostics = await e2e.app.core.handlers.getDiagnostics({});
+  expect(diagnostics.quarantined[0]).toMatchObject({ trigger: 'BOOKING_CREATED' });
+  expect(JSON.stringify(diagnostics)).not.toContain(hook.secret ?? 'no-secret');
+  expect((await e2e.app.core.handlers.openDataFolder({}).catch((err: unknown) => err)) as Error).toMatchObject({ code: 'not_supported' });
 });

@@ -32,6 +32,8 @@ const valid: { [M in ApiMethod]: unknown } = {
   getSettings: {},
   updateSettings: { notifications: false },
   openExternal: { url: 'https://cal.com/x' },
+  getDiagnostics: {},
+  openDataFolder: {},
 };
 
 /** Valid inputs with one field replaced by anything, plus plain arbitrary JSON. */

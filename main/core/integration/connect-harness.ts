@@ -18,7 +18,7 @@ import type { AppCoreOverrides } from '../app-core';
 import { createAppCore } from '../app-core';
 import type { MemoryKeychain } from '../keychain/memory-keychain';
 import { createMemoryKeychain } from '../keychain/memory-keychain';
-import type { AppCore } from '../ports';
+import type { AppCore, AppCorePorts } from '../ports';
 import { createMemorySettingsStore } from '../settings/memory-settings';
 import type { SyncEngineDeps } from '../sync/sync-types';
 
@@ -125,7 +125,14 @@ export interface TestCore {
 /** Builds a started core against the stack, with a fake sync engine unless overridden. */
 export async function makeCore(
   stack: Stack,
-  opts: { redirectUri?: string; overrides?: AppCoreOverrides; keychain?: MemoryKeychain; settings?: ReturnType<typeof createMemorySettingsStore>; dataDir?: string } = {},
+  opts: {
+    redirectUri?: string;
+    overrides?: AppCoreOverrides;
+    keychain?: MemoryKeychain;
+    settings?: ReturnType<typeof createMemorySettingsStore>;
+    dataDir?: string;
+    ports?: Pick<AppCorePorts, 'openPath' | 'runtime'>;
+  } = {},
 ): Promise<TestCore> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'lifescore-core-'));
   const keychain = opts.keychain ?? createMemoryKeychain();
@@ -150,6 +157,7 @@ export async function makeCore(
       openExternal: async (url) => void opened.push(url),
       notify: (title) => void notified.push(title),
       logger: silentLogger,
+      ...opts.ports,
     },
     { createSyncEngine: (deps) => new FakeSyncEngine(deps), sleep: async () => {}, ...opts.overrides },
   );

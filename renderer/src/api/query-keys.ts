@@ -9,4 +9,5 @@ export const queryKeys = {
   bookingCounts: ['bookings', 'counts'] as const,
   booking: (uid: string) => ['bookings', 'one', uid] as const,
   upcoming: ['bookings', 'upcoming'] as const,
+  diagnostics: ['diagnostics'] as const,
 };

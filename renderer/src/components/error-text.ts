@@ -20,6 +20,7 @@ const explanations: Readonly<Record<ErrorCode, string>> = {
   keychain_unavailable:
     'The system keychain is not available, so your Cal.com sign-in cannot be stored safely. On Linux, make sure a keyring (such as GNOME Keyring) is running, then retry.',
   forbidden: 'This window is not allowed to do that. Reopen the app from the link it printed when it started.',
+  not_supported: 'This works only in the desktop app.',
   internal: 'Something went wrong inside the app. Retry; details are in the log.',
 };
 

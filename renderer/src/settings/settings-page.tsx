@@ -8,9 +8,10 @@ import { useAppState } from '../api/use-app-state';
 import { useToast } from '../app/toasts';
 import { ErrorNotice } from '../components/error-notice';
 import { Spinner } from '../components/spinner';
+import { DiagnosticsCard } from './diagnostics-card';
 import { ExportCard } from './export-card';
 
-/** Settings: relay, profile text used on the public page and in emails, notifications. */
+/** Settings: relay, profile text used on the public page and in emails, notifications, data and diagnostics. */
 export function SettingsPage() {
   const settings = useQuery({ queryKey: queryKeys.settings, queryFn: () => callApi('getSettings', {}) });
   const state = useAppState();
@@ -32,6 +33,7 @@ export function SettingsPage() {
         <SettingsForm key={JSON.stringify(settings.data)} settings={settings.data} />
       )}
       <ExportCard />
+      <DiagnosticsCard />
       <section className="card" aria-labelledby="about-heading">
         <h2 id="about-heading">About</h2>
         <dl className="facts">

@@ -1,0 +1,42 @@
+/** What Settings → Diagnostics shows: enough for a consultant to describe a problem, nothing secret. */
+
+export interface RuntimeVersions {
+  readonly app: string;
+  /** Absent in the browser host. */
+  readonly electron?: string;
+  readonly chrome?: string;
+  readonly node: string;
+  /** e.g. "linux x64". */
+  readonly platform: string;
+  readonly host: 'electron' | 'browser';
+}
+
+export type LogLevel = 'info' | 'warn' | 'error';
+
+/** One line of the app's recent activity (secrets redacted before it is kept). */
+export interface ActivityEntry {
+  readonly at: string;
+  readonly level: LogLevel;
+  readonly message: string;
+  /** Flat, printable fields (codes, counts, statuses). */
+  readonly details: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** A relay event the app kept but could not apply (bad signature, unknown shape, unparsable time…). */
+export interface QuarantinedEvent {
+  readonly seq: number;
+  readonly receivedAt: string;
+  readonly reason: string;
+  readonly trigger: string | null;
+}
+
+export interface Diagnostics {
+  readonly versions: RuntimeVersions;
+  /** Where the database, settings and logs live. */
+  readonly dataFolder: string;
+  readonly database: { readonly file: string; readonly sizeBytes: number };
+  /** Newest first. */
+  readonly activity: readonly ActivityEntry[];
+  /** Newest first; empty when not connected. */
+  readonly quarantined: readonly QuarantinedEvent[];
+}
