@@ -11,8 +11,8 @@ import { signedCreatedBodies } from './webhook-bodies';
 
 /**
  * 4. Catch-up: N webhooks committed on the relay while the app was closed; then a fresh sync engine starts (real
- * relay pull, verification, inbox + booking transaction per event, acks) and is timed until every booking is
- * applied. Baseline: pulling the same N events from the relay's pull endpoint without applying them.
+ * relay pull, verification, one inbox + bookings transaction per pulled page, acks) and is timed until every
+ * booking is applied. Baseline: pulling the same N events from the relay's pull endpoint without applying them.
  */
 
 const SECRET = 'bench-catchup-webhook-secret-012345';

@@ -3,6 +3,7 @@ import type { BookingPayload, V2Booking, WebhookEnvelope } from '../../../common
 import { assertNever } from '../../../common/errors';
 import type { BookingData, BookingFact, Lifecycle, Stamp } from './booking-record';
 import { EVENT_RANK, PLACEHOLDER_RANK } from './booking-record';
+import { isoTime } from './iso-time';
 
 /** Why a change happened, as the UI's `bookings-changed` push event says it. */
 export type ChangeReason = 'created' | 'rescheduled' | 'cancelled' | 'updated';
@@ -30,7 +31,7 @@ export function pickMeetingUrl(
 /** Cal.com's time formats vary (`Z`, `.000Z`, `+00:00`): store one canonical ISO form, or keep the input if unparsable. */
 export function normalizeTime(value: string): string {
   const ms = Date.parse(value);
-  return Number.isNaN(ms) ? value : new Date(ms).toISOString();
+  return Number.isNaN(ms) ? value : isoTime(ms);
 }
 
 function eventTime(value: string): number {

@@ -44,6 +44,27 @@ export const migrations: readonly string[] = [
   `CREATE INDEX bookings_scheduled_end ON bookings (end_ms) WHERE status = 'scheduled';`,
   // 4: covers every Bookings-screen filter in start order, so paging and counting never read the wide record rows.
   `CREATE INDEX bookings_list ON bookings (start_ms, status, end_ms, search) WHERE has_data = 1;`,
+  // 5: attendee search through a trigram index (substring search without scanning every row), and the longest
+  // span between a booking's start and end, so the Upcoming and Past tabs can bound their start-ordered walk.
+  // Both are kept up to date by the store's writes (booking-rows.ts says why not by triggers). The index follows
+  // the bookings rows by rowid (external content): this app never VACUUMs (that may renumber rowids); anything
+  // that does must run INSERT INTO bookings_fts (bookings_fts) VALUES ('rebuild') afterwards. case_sensitive 1:
+  // `search` and the query are both lower-cased already, so trigram matches are exactly LIKE's substring matches.
+  // Three indexes go, each one more to update on every write: bookings_list (migration 4) begins with start_ms
+  // and serves what bookings_start did; with the spans bound, the completion sweep finds its rows through
+  // bookings_status_start and the next end after now through bookings_list (booking-list.ts), not by end_ms.
+  `CREATE VIRTUAL TABLE bookings_fts USING fts5 (search, content = 'bookings', content_rowid = 'rowid', tokenize = 'trigram case_sensitive 1', columnsize = 0);
+   INSERT INTO bookings_fts (bookings_fts) VALUES ('rebuild');
+   CREATE TABLE booking_spans (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     longest_ms INTEGER NOT NULL,
+     backwards_ms INTEGER NOT NULL
+   );
+   INSERT INTO booking_spans (id, longest_ms, backwards_ms)
+     SELECT 1, max(0, coalesce(max(end_ms - start_ms), 0)), max(0, coalesce(max(start_ms - end_ms), 0)) FROM bookings WHERE has_data = 1;
+   DROP INDEX bookings_start;
+   DROP INDEX bookings_end;
+   DROP INDEX bookings_scheduled_end;`,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

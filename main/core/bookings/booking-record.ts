@@ -1,4 +1,5 @@
 import type { Attendee, Booking, BookingStatus } from '../../../common/booking';
+import { isoTime } from './iso-time';
 
 /**
  * The stored form of a booking: every field carries the version that set it, so the merge of any set of
@@ -120,17 +121,20 @@ export function deriveStatus(record: BookingRecord, now: number): BookingStatus 
   return end < now ? 'completed' : 'scheduled';
 }
 
-const iso = (ms: number): string => new Date(Number.isFinite(ms) ? ms : 0).toISOString();
+/** The attendee with its no-show flag, if one was recorded. */
+function withNoShow(a: Attendee, noShow: BookingRecord['noShow']): Attendee {
+  const flag = noShow[a.email.toLowerCase()];
+  return flag ? { ...a, noShow: flag.value } : a;
+}
+
+const iso = (ms: number): string => isoTime(Number.isFinite(ms) ? ms : 0);
 
 /** The Booking the UI sees, or null while the record has no booking data yet. */
 export function toBooking(record: BookingRecord, now: number): Booking | null {
   if (!record.data) return null;
   const d = record.data.value;
-  const withFlag = (a: Attendee): Attendee => {
-    const flag = record.noShow[a.email.toLowerCase()];
-    return flag ? { ...a, noShow: flag.value } : a;
-  };
-  const attendees = d.attendees.map(withFlag);
+  const attendees = d.attendees.map((a) => withNoShow(a, record.noShow));
+  const createdAt = iso(record.firstAt);
   const main = attendees[0] ?? { name: '', email: '', timeZone: 'UTC' };
   const cancellation = record.lifecycle === 'cancelled' ? record.cancellation?.value : undefined;
   const metadata: Record<string, unknown> = { ...d.metadata };
@@ -158,7 +162,7 @@ export function toBooking(record: BookingRecord, now: number): Booking | null {
     rescheduledFrom: record.rescheduledFrom?.value ?? null,
     rescheduledTo: record.rescheduledTo?.value.uid ?? null,
     metadata,
-    createdAt: iso(record.firstAt),
-    updatedAt: iso(record.lastAt),
+    createdAt,
+    updatedAt: record.lastAt === record.firstAt ? createdAt : iso(record.lastAt),
   };
 }

@@ -38,6 +38,11 @@ export interface SyncBookingStore extends BookingStore {
   upsertFromCalcom(booking: V2Booking): BookingChange | null;
   /** Inbox insert + booking change + cursor advance, in one transaction; a known (channel, seq) is a no-op. */
   recordRelayEvent(input: RelayEventInput): RelayEventResult;
+  /**
+   * Runs `fn` in one transaction: the store's calls inside it join it and commit together. If `fn` or any of
+   * those calls throws, nothing commits (even when `fn` caught the error): redo what should be kept.
+   */
+  transaction<T>(fn: () => T): T;
   hasRelayEvent(channel: string, seq: number): boolean;
   relayCursor(channel: string): number;
   /** Skips the cursor to `seq` (the relay no longer retains the events before it). */

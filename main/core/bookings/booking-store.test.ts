@@ -148,6 +148,37 @@ describe('relay inbox and cursor', () => {
   });
 });
 
+describe('transaction', () => {
+  const created = (uid: string, name: string) => envelope('BOOKING_CREATED', at(1), payload(uid, { attendees: [person(name, `${uid}@example.com`)] }));
+
+  it('commits the calls inside it together', () => {
+    const changes = store.transaction(() => [store.applyEvent(created('t1', 'Tia')), store.applyEvent(created('t2', 'Tom'))]);
+    expect(changes.map((c) => c?.uids)).toEqual([['t1'], ['t2']]);
+    expect(store.list({ search: 'example.com' }).total).toBe(2);
+  });
+
+  it('commits nothing after a call inside it failed, even if the failure was caught', () => {
+    expect(() =>
+      store.transaction(() => {
+        store.applyEvent(created('t1', 'Tia'));
+        try {
+          store.markNoShow('missing', true);
+        } catch {
+          // swallowed: the transaction must still refuse to commit
+        }
+      }),
+    ).toThrow(/nothing was committed/);
+    expect(store.get('t1')).toBeNull();
+    // Search-index changes queued by the rolled-back transaction do not leak into the next one.
+    store.applyEvent(created('t2', 'Tom'));
+    expect(store.list({ search: 'tia' }).total).toBe(0);
+    expect(store.list({ search: 'tom' }).items.map((b) => b.uid)).toEqual(['t2']);
+    const check = new Database(join(dir, 'bookings.sqlite'));
+    check.prepare("INSERT INTO bookings_fts (bookings_fts, rank) VALUES ('integrity-check', 1)").run();
+    check.close();
+  });
+});
+
 describe('migrations', () => {
   it('migrates a database from every earlier version, keeping its rows, in WAL mode', () => {
     for (let from = 0; from < SCHEMA_VERSION; from += 1) {

@@ -1,18 +1,21 @@
 import Database from 'better-sqlite3';
-import type { Booking, BookingCounts, BookingPage, BookingQuery, BookingStatus } from '../../../common/booking';
-import { bookingStatuses } from '../../../common/booking';
+import type { Booking, BookingCounts, BookingPage, BookingQuery } from '../../../common/booking';
 import { AppFailure } from '../../../common/errors';
 import type { Clock } from '../ports';
 import type { ChangeReason, EventFacts } from './booking-facts';
-import type { BookingChange, RelayEventInput, RelayEventResult, SyncBookingStore } from './booking-store-types';
 import { factFromV2, factsFromEnvelope } from './booking-facts';
+import { createBookingLister } from './booking-list';
 import { migrate } from './booking-migrations';
-import { buildBookingSql, searchText } from './booking-query';
 import type { BookingFact, BookingRecord } from './booking-record';
-import { EVENT_RANK, deriveStatus, toBooking } from './booking-record';
+import { EVENT_RANK, toBooking } from './booking-record';
+import type { StoredBooking } from './booking-rows';
+import { bookingRows } from './booking-rows';
+import type { BookingChange, RelayEventInput, RelayEventResult, SyncBookingStore } from './booking-store-types';
 import { applyFacts, canonicalJson } from './booking-transition';
+import { isoTime } from './iso-time';
 import type { InboxEntry } from './relay-inbox';
 import { inboxStatements } from './relay-inbox';
+import { createStoreTransactions } from './store-transactions';
 
 export type { BookingChange, RelayEventInput, RelayEventResult, SyncBookingStore } from './booking-store-types';
 
@@ -26,66 +29,43 @@ export function openBookingStore(file: string, options: { clock?: Clock } = {}):
   db.pragma('synchronous = NORMAL'); // safe with WAL: a crash may lose the last commit, never corrupt; the relay replays it
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
+  // Up to 32 MB of pages (default 2 MB): the list's indexes at 100,000 bookings stay in memory, and a catch-up
+  // page's writes do not spill mid-transaction.
+  db.pragma('cache_size = -32000');
+  // Checkpoint every ~32 MB of WAL instead of every 4 MB: each checkpoint costs two fsyncs, and at the default a
+  // catch-up paid one per page of 500 events (a third of its time). A clean close still checkpoints and removes it.
+  db.pragma('wal_autocheckpoint = 8000');
   migrate(db);
 
   const inbox = inboxStatements(db);
-  const selectRecord = db.prepare('SELECT record FROM bookings WHERE uid = ?').pluck();
-  const upsert = db.prepare(
-    `INSERT INTO bookings (uid, calcom_booking_id, has_data, status, start_ms, end_ms, search, record, updated_ms)
-     VALUES (@uid, @calcomBookingId, @hasData, @status, @startMs, @endMs, @search, @record, @updatedMs)
-     ON CONFLICT (uid) DO UPDATE SET calcom_booking_id = excluded.calcom_booking_id, has_data = excluded.has_data,
-       status = excluded.status, start_ms = excluded.start_ms, end_ms = excluded.end_ms, search = excluded.search,
-       record = excluded.record, updated_ms = excluded.updated_ms`,
-  );
-  const sweep = db.prepare("UPDATE bookings SET status = 'completed' WHERE status = 'scheduled' AND has_data = 1 AND end_ms < ? RETURNING uid").pluck();
-  const countRows = db.prepare('SELECT status, count(*) AS n FROM bookings WHERE has_data = 1 GROUP BY status');
+  const rows = bookingRows(db);
+  const tx = createStoreTransactions(db, { begin: rows.discardSearch, beforeCommit: rows.flushSearch });
+  const lister = createBookingLister(db);
   const prune = db.prepare(
     `DELETE FROM relay_inbox WHERE status = 'applied' AND received_at < ?
        AND seq <= coalesce((SELECT c.seq FROM relay_cursor c WHERE c.channel = relay_inbox.channel), 0)`,
   );
-  // The list query's SQL varies only with which filters are set: keep one prepared statement per shape.
-  const prepared = new Map<string, Database.Statement>();
-  const statement = (sql: string): Database.Statement => {
-    let st = prepared.get(sql);
-    if (!st) prepared.set(sql, (st = db.prepare(sql)));
-    return st;
-  };
   const metaGet = db.prepare('SELECT value FROM sync_meta WHERE key = ?').pluck();
   const metaSet = db.prepare('INSERT INTO sync_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
 
-  const readRecord = (uid: string): BookingRecord | null => {
-    const json = selectRecord.get(uid) as string | undefined;
-    return json === undefined ? null : (JSON.parse(json) as BookingRecord);
-  };
-
-  const writeRecord = (record: BookingRecord, now: number): void => {
-    const d = record.data?.value;
-    upsert.run({
-      uid: record.uid,
-      calcomBookingId: d?.calcomBookingId ?? null,
-      hasData: d ? 1 : 0,
-      status: deriveStatus(record, now),
-      startMs: d ? Date.parse(d.startTime) || 0 : 0,
-      endMs: d ? Date.parse(d.endTime) || 0 : 0,
-      search: d ? searchText(d.attendees) : '',
-      record: JSON.stringify(record),
-      updatedMs: record.lastAt,
-    });
-  };
+  const readRecord = (uid: string): BookingRecord | null => rows.read(uid)?.record ?? null;
 
   /** Joins facts into the stored records; writes and reports only the bookings that actually changed. */
   const applyFactList = (facts: readonly BookingFact[], reason: ChangeReason): BookingChange | null => {
-    const before = new Map<string, string | null>();
+    const before = new Map<string, StoredBooking | null>();
     const next = applyFacts(facts, (uid) => {
-      const current = readRecord(uid);
-      before.set(uid, current ? canonicalJson(current) : null);
-      return current;
+      const current = rows.read(uid);
+      before.set(uid, current);
+      return current?.record ?? null;
     });
     const now = clock.now();
     const changed: string[] = [];
     for (const [uid, record] of next) {
-      if (before.get(uid) === canonicalJson(record)) continue;
-      writeRecord(record, now);
+      // A booking seen for the first time has certainly changed: compare (canonical JSON) only known ones.
+      const previous = before.get(uid) ?? null;
+      if (previous && canonicalJson(previous.record) === canonicalJson(record)) continue;
+      lister.noteWrite();
+      rows.write(record, now, previous);
       changed.push(uid);
     }
     return changed.length > 0 ? { uids: changed, reason } : null;
@@ -93,20 +73,22 @@ export function openBookingStore(file: string, options: { clock?: Clock } = {}):
 
   const applyEventFacts = (ef: EventFacts): BookingChange | null => applyFactList(ef.facts, ef.reason);
 
-  const recordRelayEvent = db.transaction((input: RelayEventInput): RelayEventResult => {
+  const recordRelayEvent = tx.atomic((input: RelayEventInput): RelayEventResult => {
     const entry: InboxEntry = {
       channel: input.channel,
       seq: input.seq,
-      receivedAt: new Date(clock.now()).toISOString(),
+      receivedAt: isoTime(clock.now()),
       status: input.kind === 'quarantine' ? 'quarantined' : 'applied',
       trigger: input.kind === 'apply' ? input.envelope.triggerEvent : (input.trigger ?? null),
       reason: input.kind === 'apply' ? null : input.reason,
       body: input.body,
     };
     // At or below the cursor is taken already, even if its inbox row has since been pruned.
-    if (input.seq <= inbox.cursor(input.channel) || !inbox.insert(entry)) return { duplicate: true, change: null, cursor: inbox.cursor(input.channel) };
+    const cursor = inbox.cursor(input.channel);
+    if (input.seq <= cursor || !inbox.insert(entry)) return { duplicate: true, change: null, cursor };
     const change = input.kind === 'apply' ? applyEventFacts(factsFromEnvelope(input.envelope)) : null;
-    return { duplicate: false, change, cursor: inbox.advance(input.channel) };
+    // Only the event just inserted can extend the run after the cursor (the cursor is read in this transaction).
+    return { duplicate: false, change, cursor: input.seq === cursor + 1 ? inbox.advanceFrom(input.channel, cursor) : cursor };
   });
 
   const get = (uid: string): Booking | null => {
@@ -117,29 +99,19 @@ export function openBookingStore(file: string, options: { clock?: Clock } = {}):
   return {
     list(query: BookingQuery): BookingPage {
       const now = clock.now();
-      sweep.all(now);
-      const sql = buildBookingSql(query, now);
-      const total = statement(`SELECT count(*) FROM bookings WHERE ${sql.where}`).pluck().get(...sql.params) as number;
-      // Deferred join: find the page's rows through the covering index, then read only their ~1 KB records.
-      const outerOrder = sql.orderBy.replace(/\b(start_ms|rowid)\b/g, 'b.$1');
-      const rows = statement(
-        `SELECT b.record FROM (SELECT rowid AS id FROM bookings WHERE ${sql.where} ORDER BY ${sql.orderBy} LIMIT ? OFFSET ?) AS page
-           JOIN bookings b ON b.rowid = page.id ORDER BY ${outerOrder}`,
-      )
-        .pluck()
-        .all(...sql.params, sql.limit, sql.offset) as string[];
-      const items = rows.flatMap((json) => toBooking(JSON.parse(json) as BookingRecord, now) ?? []);
+      lister.sweep(now); // statuses are as of now, as the rows' derived status is
+      const { records, total } = lister.list(query, now);
+      const items = records.flatMap((json) => toBooking(JSON.parse(json) as BookingRecord, now) ?? []);
       return { items, total };
     },
     counts(): BookingCounts {
-      sweep.all(clock.now());
-      const counts = Object.fromEntries(bookingStatuses.map((s) => [s, 0])) as Record<BookingStatus, number>;
-      for (const row of countRows.all() as { status: BookingStatus; n: number }[]) counts[row.status] = row.n;
-      return counts;
+      const now = clock.now();
+      lister.sweep(now);
+      return lister.counts(now);
     },
     get,
     markNoShow(uid: string, noShow: boolean): Booking {
-      return db.transaction(() => {
+      return tx.atomic(() => {
         const record = readRecord(uid);
         const email = record?.data?.value.attendees[0]?.email;
         if (!record || email === undefined) throw new AppFailure('not_found', 'No such booking.');
@@ -150,18 +122,19 @@ export function openBookingStore(file: string, options: { clock?: Clock } = {}):
       })();
     },
     close: () => db.close(),
-    applyEvent: (envelope) => db.transaction(() => applyEventFacts(factsFromEnvelope(envelope)))(),
-    upsertFromCalcom: (booking) => db.transaction(() => applyFactList([factFromV2(booking)], 'updated'))(),
+    applyEvent: tx.atomic((envelope) => applyEventFacts(factsFromEnvelope(envelope))),
+    upsertFromCalcom: tx.atomic((booking) => applyFactList([factFromV2(booking)], 'updated')),
     recordRelayEvent: (input) => recordRelayEvent(input),
-    hasRelayEvent: (channel, seq) => seq <= inbox.cursor(channel) || inbox.has(channel, seq),
+    transaction: (fn) => tx.transaction(fn),
+    hasRelayEvent: (channel, seq) => inbox.taken(channel, seq),
     relayCursor: (channel) => inbox.cursor(channel),
-    raiseRelayCursor: (channel, seq) => db.transaction(() => (inbox.raise(channel, seq), inbox.advance(channel)))(),
-    rewindRelayCursor: (channel, seq) => db.transaction(() => inbox.rewind(channel, seq))(),
+    raiseRelayCursor: tx.atomic((channel, seq) => (inbox.raise(channel, seq), inbox.advance(channel))),
+    rewindRelayCursor: tx.atomic((channel, seq) => inbox.rewind(channel, seq)),
     maxRelaySeq: (channel) => inbox.maxSeq(channel),
     quarantinedCount: (channel) => inbox.quarantinedCount(channel),
     quarantined: (channel) => inbox.list(channel, 'quarantined'),
     pruneInbox: (before) => prune.run(new Date(before).toISOString()).changes,
-    sweepCompleted: () => sweep.all(clock.now()) as string[],
+    sweepCompleted: () => lister.sweep(clock.now()),
     getMeta: (key) => (metaGet.get(key) as string | undefined) ?? null,
     setMeta: (key, value) => void metaSet.run(key, value),
   };

@@ -24,6 +24,9 @@ export function inboxStatements(db: Database.Database) {
     'INSERT OR IGNORE INTO relay_inbox (channel, seq, received_at, status, trigger, reason, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const exists = db.prepare('SELECT 1 FROM relay_inbox WHERE channel = ? AND seq = ?').pluck();
+  const taken = db
+    .prepare('SELECT EXISTS (SELECT 1 FROM relay_cursor WHERE channel = ? AND seq >= ?) OR EXISTS (SELECT 1 FROM relay_inbox WHERE channel = ? AND seq = ?)')
+    .pluck();
   const cursorGet = db.prepare('SELECT seq FROM relay_cursor WHERE channel = ?').pluck();
   const cursorSet = db.prepare(
     'INSERT INTO relay_cursor (channel, seq) VALUES (?, ?) ON CONFLICT (channel) DO UPDATE SET seq = excluded.seq',
@@ -43,22 +46,28 @@ export function inboxStatements(db: Database.Database) {
   );
 
   const cursor = (channel: string): number => (cursorGet.get(channel) as number | undefined) ?? 0;
+  /** Moves the cursor, known to be `from` with `from + 1` in the inbox, to the end of the contiguous run. */
+  const advanceFrom = (channel: string, from: number): number => {
+    // Usually the run ends right there (events arrive in order): one probe instead of the walk.
+    const to = exists.get(channel, from + 2) ? (nextMissing.get(channel, from + 1) as number) - 1 : from + 1;
+    cursorSet.run(channel, to);
+    return to;
+  };
 
   return {
     /** Inserts an entry; false when (channel, seq) was already there. */
     insert(e: InboxEntry): boolean {
       return insert.run(e.channel, e.seq, e.receivedAt, e.status, e.trigger, e.reason, e.body).changes === 1;
     },
-    has: (channel: string, seq: number): boolean => exists.get(channel, seq) === 1,
     cursor,
+    /** At or below the cursor (even if its row was pruned since), or in the inbox. */
+    taken: (channel: string, seq: number): boolean => taken.get(channel, seq, channel, seq) === 1,
     /** Moves the cursor over every contiguous entry after it; returns the new cursor. */
     advance(channel: string): number {
       const from = cursor(channel);
-      if (!exists.get(channel, from + 1)) return from;
-      const missing = nextMissing.get(channel, from + 1) as number;
-      cursorSet.run(channel, missing - 1);
-      return missing - 1;
+      return exists.get(channel, from + 1) ? advanceFrom(channel, from) : from;
     },
+    advanceFrom,
     /** Raises the cursor to at least `seq` (events before it were lost to the relay's retention). */
     raise(channel: string, seq: number): number {
       if (seq > cursor(channel)) cursorSet.run(channel, seq);

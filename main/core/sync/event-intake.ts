@@ -1,5 +1,5 @@
 import { CALCOM_SIGNATURE_HEADER, webhookEnvelopeSchema } from '../../../common/calcom';
-import type { PulledEvent } from '../../../common/relay';
+import type { PullResponse, PulledEvent } from '../../../common/relay';
 import type { BookingChange, RelayEventResult, SyncBookingStore } from '../bookings/booking-store';
 import type { Clock, Logger } from '../ports';
 import { createAckBatcher } from './ack-batcher';
@@ -48,6 +48,15 @@ export interface Intake {
   stop(): Promise<void>;
 }
 
+/** One event recorded in the store, waiting to be reported once its transaction commits. */
+interface Taken {
+  readonly seq: number;
+  readonly result: RelayEventResult;
+  readonly trigger?: string;
+  /** The reason, when the event was quarantined. */
+  readonly quarantined?: string;
+}
+
 /** How long a secret read from the keychain is reused (a burst must not hit the keychain per event). */
 const SECRET_TTL_MS = 30_000;
 
@@ -84,22 +93,38 @@ export function createIntake(deps: IntakeDeps): Intake {
     return p;
   };
 
-  const after = (result: RelayEventResult, outcome: 'applied' | 'quarantined', trigger?: string): IntakeOutcome => {
-    if (result.duplicate) return 'duplicate';
-    if (result.change) deps.onChange(result.change);
-    deps.onActivity(outcome === 'quarantined' ? 'quarantined' : trigger === 'PING' ? 'ping' : 'event', nowIso());
+  /**
+   * Reports events whose transaction has committed (never before: a report of a change that then rolled back
+   * would be repeated when the event is taken again): changes, activity, acks, and a gap fill if the cursor lags.
+   */
+  const report = (taken: readonly Taken[]): IntakeOutcome[] => {
+    const kinds = new Set<'event' | 'ping' | 'quarantined'>();
+    let cursor: number | undefined;
+    const outcomes = taken.map((t): IntakeOutcome => {
+      if (t.quarantined) logger.warn('relay event quarantined', { seq: t.seq, reason: t.quarantined });
+      if (t.result.duplicate) return 'duplicate';
+      if (t.result.change) deps.onChange(t.result.change);
+      kinds.add(t.quarantined ? 'quarantined' : t.trigger === 'PING' ? 'ping' : 'event');
+      cursor = Math.max(cursor ?? 0, t.result.cursor);
+      return t.quarantined ? 'quarantined' : 'applied';
+    });
+    if (cursor === undefined) return outcomes;
+    // Once per batch: every event of a page carries the same time, so one call per kind leaves the same state.
+    const at = nowIso();
+    for (const kind of kinds) deps.onActivity(kind, at);
     acks.schedule();
-    if (Math.max(highestSeen, store.maxRelaySeq(channel)) > result.cursor) scheduleGapFill();
-    return outcome;
+    if (Math.max(highestSeen, store.maxRelaySeq(channel)) > cursor) scheduleGapFill();
+    return outcomes;
   };
 
-  const quarantine = (seq: number, body: Buffer, reason: string, trigger?: string): IntakeOutcome => {
-    logger.warn('relay event quarantined', { seq, reason });
-    return after(store.recordRelayEvent({ channel, seq, body, kind: 'quarantine', reason, ...(trigger ? { trigger } : {}) }), 'quarantined');
-  };
+  const quarantine = (seq: number, body: Buffer, reason: string, trigger?: string): Taken => ({
+    seq,
+    quarantined: reason,
+    result: store.recordRelayEvent({ channel, seq, body, kind: 'quarantine', reason, ...(trigger ? { trigger } : {}) }),
+  });
 
-  /** Applies a body whose signature has been verified. */
-  const applyVerified = (seq: number, body: Buffer): IntakeOutcome => {
+  /** Records a body whose signature has been verified. */
+  const applyVerified = (seq: number, body: Buffer): Taken => {
     let json: unknown;
     try {
       json = JSON.parse(body.toString('utf8'));
@@ -112,17 +137,17 @@ export function createIntake(deps: IntakeDeps): Intake {
       const known = webhookEnvelopeSchema.options.some((o) => o.shape.triggerEvent.value === trigger);
       if (trigger && !known) {
         // Signed by Cal.com but a trigger the app doesn't act on (e.g. MEETING_ENDED): taken, not quarantined.
-        return after(store.recordRelayEvent({ channel, seq, body, kind: 'ignore', reason: `unsupported trigger ${trigger}`, trigger }), 'applied', trigger);
+        return { seq, trigger, result: store.recordRelayEvent({ channel, seq, body, kind: 'ignore', reason: `unsupported trigger ${trigger}`, trigger }) };
       }
       const issue = parsed.error.issues[0];
       return quarantine(seq, body, `invalid envelope: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unknown'}`, trigger);
     }
-    return after(store.recordRelayEvent({ channel, seq, body, kind: 'apply', envelope: parsed.data }), 'applied', trigger);
+    return { seq, ...(trigger ? { trigger } : {}), result: store.recordRelayEvent({ channel, seq, body, kind: 'apply', envelope: parsed.data }) };
   };
 
-  /** An event with its raw bytes, from the pull endpoint: the authoritative copy. */
-  const acceptPulled = (event: PulledEvent, secret: string | null): IntakeOutcome => {
-    if (store.hasRelayEvent(channel, event.seq)) return 'duplicate';
+  /** Records an event with its raw bytes, from the pull endpoint (the authoritative copy); null if already taken. */
+  const takePulled = (event: PulledEvent, secret: string | null): Taken | null => {
+    if (store.hasRelayEvent(channel, event.seq)) return null;
     const body = Buffer.from(event.bodyBase64, 'base64');
     if (!secret) return quarantine(event.seq, body, 'no webhook secret to verify with');
     if (!verifyCalSignature(secret, body, header(event.headers, CALCOM_SIGNATURE_HEADER))) {
@@ -131,11 +156,50 @@ export function createIntake(deps: IntakeDeps): Intake {
     return applyVerified(event.seq, body);
   };
 
+  const acceptPulled = (event: PulledEvent, secret: string | null): IntakeOutcome => {
+    const taken = takePulled(event, secret);
+    return taken ? (report([taken])[0] as IntakeOutcome) : 'duplicate';
+  };
+
+  /**
+   * Takes a pulled page in one transaction: one commit instead of one per event (the catch-up rate was bound by
+   * them). Exactly-once still holds per event: inbox row, booking change and cursor commit together. An event
+   * that throws takes the page's transaction down with it (the store's calls join it without savepoints), so the
+   * events before it are taken again in a transaction of their own, reported, and then the error is thrown: the
+   * same outcome as taking the page one event at a time.
+   */
+  const takePage = (events: readonly PulledEvent[], secret: string | null): void => {
+    let failed: { readonly at: number; readonly error: unknown } | undefined;
+    const take = (count: number): Taken[] =>
+      store.transaction(() => {
+        const done: Taken[] = [];
+        for (const [i, event] of events.slice(0, count).entries()) {
+          try {
+            const t = takePulled(event, secret);
+            if (t) done.push(t);
+          } catch (error) {
+            failed ??= { at: i, error };
+            throw error;
+          }
+        }
+        return done;
+      });
+    let taken: Taken[];
+    try {
+      taken = take(events.length);
+    } catch (error) {
+      if (!failed) throw error; // the commit itself failed: nothing was taken
+      report(failed.at > 0 ? take(failed.at) : []);
+      throw failed.error;
+    }
+    report(taken);
+  };
+
   const acceptForwarded = async (event: ForwardedEvent): Promise<IntakeOutcome> => {
     if (store.hasRelayEvent(channel, event.seq)) return 'duplicate';
     highestSeen = Math.max(highestSeen, event.seq);
     const cached = await secret();
-    if (cached && !event.reencoded && verifyCalSignature(cached, event.body, event.signature)) return applyVerified(event.seq, event.body);
+    if (cached && !event.reencoded && verifyCalSignature(cached, event.body, event.signature)) return report([applyVerified(event.seq, event.body)])[0] as IntakeOutcome;
     // smee-client re-serialized the body (relay-notes §1), or someone forged it: verify the relay's raw bytes instead.
     let pulled: PulledEvent | undefined;
     try {
@@ -153,8 +217,11 @@ export function createIntake(deps: IntakeDeps): Intake {
   const catchUpOnce = async (): Promise<void> => {
     const current = await secret(true);
     let cursor = store.relayCursor(channel);
+    /** The next page, asked for while this one is applied (the relay answers on its own core meanwhile). */
+    let prefetched: { readonly after: number; readonly page: Promise<PullResponse> } | undefined;
     for (;;) {
-      const page = await api.pull(cursor, deps.pageSize, halt.signal);
+      const page = await (prefetched?.after === cursor ? prefetched.page : api.pull(cursor, deps.pageSize, halt.signal));
+      prefetched = undefined;
       if (page.lastSeq < cursor) {
         // The relay's log restarted below our cursor: its new events would otherwise all look like duplicates.
         // Take everything it still has again (re-applying a known event changes nothing).
@@ -169,8 +236,14 @@ export function createIntake(deps: IntakeDeps): Intake {
         logger.warn('relay no longer retains some events; reconciliation covers them', { from: cursor + 1, to: page.oldestSeq - 1 });
         cursor = store.raiseRelayCursor(channel, page.oldestSeq - 1);
       }
-      for (const event of page.events) acceptPulled(event, current);
       const last = page.events.at(-1)?.seq ?? cursor;
+      if (page.events.length > 0 && last < page.lastSeq && !stopped) {
+        prefetched = { after: last, page: api.pull(last, deps.pageSize, halt.signal) };
+        prefetched.page.catch(() => undefined); // unused if this page fails; a used one rethrows at its await
+        // fetch sends on a later turn of the event loop: let it go out before the page blocks the loop.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      takePage(page.events, current);
       cursor = Math.max(cursor, last, store.relayCursor(channel));
       if (page.events.length === 0 || last >= page.lastSeq || stopped) break;
     }
