@@ -5,6 +5,7 @@ import { RouterProvider } from 'react-router';
 import { getBridge } from './api/bridge';
 import { NoBridge } from './app/no-bridge';
 import { createQueryClient } from './app/query-client';
+import { prefetchFirstScreen } from './app/prefetch';
 import { createAppRouter } from './app/router';
 import { ToastProvider } from './app/toasts';
 import './styles.css';
@@ -12,16 +13,19 @@ import './styles.css';
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html lost its #root element');
 
-createRoot(container).render(
-  <StrictMode>
-    {getBridge() ? (
-      <QueryClientProvider client={createQueryClient()}>
-        <ToastProvider>
-          <RouterProvider router={createAppRouter()} />
-        </ToastProvider>
-      </QueryClientProvider>
-    ) : (
-      <NoBridge />
-    )}
-  </StrictMode>,
-);
+/** The app's tree, its query client and router made once; the first screen's data starts loading here, before React renders. */
+function appTree() {
+  if (!getBridge()) return <NoBridge />;
+  const queryClient = createQueryClient();
+  const router = createAppRouter();
+  prefetchFirstScreen(queryClient, router.state.matches);
+  return (
+    <QueryClientProvider client={queryClient}>
+      <ToastProvider>
+        <RouterProvider router={router} />
+      </ToastProvider>
+    </QueryClientProvider>
+  );
+}
+
+createRoot(container).render(<StrictMode>{appTree()}</StrictMode>);

@@ -23,7 +23,9 @@ export function usePushEvents(): void {
       switch (event.type) {
         case 'state':
           queryClient.setQueryData(queryKeys.state, event.state);
-          void queryClient.invalidateQueries({ queryKey: queryKeys.bookings });
+          // Without cancelling a fetch under way: every stream opens with a state event, as the page loads its
+          // first bookings, and cancelling that first fetch to ask again only delays the first rows.
+          void queryClient.invalidateQueries({ queryKey: queryKeys.bookings }, { cancelRefetch: false });
           break;
         case 'bookings-changed':
           void queryClient.invalidateQueries({ queryKey: queryKeys.bookings });

@@ -87,7 +87,8 @@ export function BookingsPage() {
       <header className="page-header">
         <h1>Bookings</h1>
         <p className="muted small" aria-live="polite">
-          {list.isFetching && !list.isPending ? 'Updating…' : list.items.length > 0 ? `${list.total} ${list.total === 1 ? 'booking' : 'bookings'}` : ''}
+          {/* Not for the next page while scrolling: the count stays put, and screen readers are not told "Updating…" per page. */}
+          {list.isFetching && !list.isPending && !isFetchingNextPage ? 'Updating…' : list.items.length > 0 ? `${list.total} ${list.total === 1 ? 'booking' : 'bookings'}` : ''}
         </p>
       </header>
       <FilterBar filters={filters} onChange={setFilters} />

@@ -1,8 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
-import { bookingStatuses } from '../../../common/booking';
+import { memo } from 'react';
 import { callApi } from '../api/api-client';
 import { queryKeys } from '../api/query-keys';
-import { bookingStatusLabels } from '../components/status-badge';
+import { bookingStatusLabels, bookingStatusOrder } from '../components/status-badge';
 import type { BookingFilters, BookingTab } from './booking-filters';
 
 const tabs: readonly { tab: BookingTab; label: string }[] = [
@@ -12,8 +12,8 @@ const tabs: readonly { tab: BookingTab; label: string }[] = [
   { tab: 'all', label: 'All' },
 ];
 
-/** Tabs, status, date range and attendee search for the Bookings screen. */
-export function FilterBar({ filters, onChange }: { readonly filters: BookingFilters; readonly onChange: (next: BookingFilters) => void }) {
+/** Tabs, status, date range and attendee search for the Bookings screen (memoized: the list's pages loading re-render the page). */
+export const FilterBar = memo(function FilterBar({ filters, onChange }: { readonly filters: BookingFilters; readonly onChange: (next: BookingFilters) => void }) {
   const counts = useQuery({ queryKey: queryKeys.bookingCounts, queryFn: () => callApi('countBookings', {}) });
   const set = <K extends keyof BookingFilters>(key: K, value: BookingFilters[K]) => onChange({ ...filters, [key]: value });
 
@@ -55,7 +55,7 @@ export function FilterBar({ filters, onChange }: { readonly filters: BookingFilt
           <span>Status</span>
           <select value={filters.status} onChange={(e) => set('status', e.target.value as BookingFilters['status'])}>
             <option value="any">Any status</option>
-            {bookingStatuses.map((s) => (
+            {bookingStatusOrder.map((s) => (
               <option key={s} value={s}>
                 {bookingStatusLabels[s]}
                 {counts.data ? ` (${counts.data[s]})` : ''}
@@ -74,4 +74,4 @@ export function FilterBar({ filters, onChange }: { readonly filters: BookingFilt
       </div>
     </div>
   );
-}
+});

@@ -6,17 +6,56 @@ const locale = undefined; // the consultant's own locale
 /** "Tue 3 Dec" in the given zone; the year only when it is not this year. */
 export function formatDate(iso: string, timeZone: string): string {
   const date = new Date(iso);
-  const sameYear = yearIn(date, timeZone) === yearIn(new Date(), timeZone);
-  return dateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', ...(sameYear ? {} : { year: 'numeric' }), timeZone }).format(date);
+  const f = zoneFormats(timeZone);
+  return (f.year.format(date) === thisYear(f) ? f.date : f.dateWithYear).format(date);
 }
 
-function yearIn(date: Date, timeZone: string): string {
-  return dateTimeFormat('en', { year: 'numeric', timeZone }).format(date);
+/**
+ * The formatters one zone needs, looked up once per zone rather than per call: lists format a date per row, and
+ * building the cache key for each lookup costs more than the formatting itself.
+ */
+interface ZoneFormats {
+  readonly year: Intl.DateTimeFormat;
+  readonly date: Intl.DateTimeFormat;
+  readonly dateWithYear: Intl.DateTimeFormat;
+  readonly time: Intl.DateTimeFormat;
+  thisYear: string;
+  thisYearUntil: number;
+}
+const zoneFormatCache = new Map<string, ZoneFormats>();
+
+function zoneFormats(timeZone: string): ZoneFormats {
+  let f = zoneFormatCache.get(timeZone);
+  if (!f) {
+    f = {
+      year: dateTimeFormat('en', { year: 'numeric', timeZone }),
+      date: dateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', timeZone }),
+      dateWithYear: dateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone }),
+      time: dateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone }),
+      thisYear: '',
+      thisYearUntil: 0,
+    };
+    // Zones come from the consultant's settings and bookings: a handful, but bound it like common/date-format.
+    if (zoneFormatCache.size >= 100) zoneFormatCache.clear();
+    zoneFormatCache.set(timeZone, f);
+  }
+  return f;
+}
+
+/** This year in the zone, worked out at most once a minute (the list formats a date per row). */
+function thisYear(f: ZoneFormats): string {
+  const now = Date.now();
+  // Also when the clock went back (a corrected clock, a test's fake time).
+  if (now >= f.thisYearUntil || now < f.thisYearUntil - 60_000) {
+    f.thisYear = f.year.format(now);
+    f.thisYearUntil = now + 60_000;
+  }
+  return f.thisYear;
 }
 
 /** "14:30" (or "2:30 PM") in the given zone. */
 export function formatTime(iso: string, timeZone: string): string {
-  return dateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone }).format(new Date(iso));
+  return zoneFormats(timeZone).time.format(new Date(iso));
 }
 
 /** "Tue 3 Dec 2026, 14:30 – 15:30 CET". */
