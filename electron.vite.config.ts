@@ -29,6 +29,8 @@ export default defineConfig({
     plugins: [react()],
     build: {
       outDir: resolve(root, 'out/renderer'),
+      // electron-vite leaves the renderer unminified; minified it parses in ~2/3 of the main-thread time (1.09 → 0.43 MB).
+      minify: true,
       rollupOptions: { input: resolve(root, 'renderer/index.html') },
     },
   },

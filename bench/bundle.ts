@@ -20,8 +20,12 @@ export function bundleChild(name: string): Promise<string> {
     mkdirSync(benchCacheDir, { recursive: true });
     const outfile = join(benchCacheDir, `${name}.mjs`);
     done = build({
-      // The relay's email planner runs on a worker thread, which a bundled relay loads from beside the bundle.
-      entryPoints: { [name]: join(import.meta.dirname, `${name}.ts`), 'planner-thread': join(import.meta.dirname, '../server/relay/mail/planner-thread.ts') },
+      // The relay's worker threads (email planner, WAL checkpoints) load from beside a bundled relay.
+      entryPoints: {
+        [name]: join(import.meta.dirname, `${name}.ts`),
+        'planner-thread': join(import.meta.dirname, '../server/relay/mail/planner-thread.ts'),
+        'checkpoint-thread': join(import.meta.dirname, '../server/relay/store/checkpoint-thread.mjs'),
+      },
       outdir: benchCacheDir,
       outExtension: { '.js': '.mjs' },
       bundle: true,

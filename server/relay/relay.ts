@@ -16,7 +16,8 @@ import { createProfiles, createSqliteProfileStore } from './profile';
 import { StreamHub } from './stream-hub';
 import { openModuleStores } from './store/open-module-stores';
 import { openStore } from './store/open-store';
-import { openSqliteDatabase } from './store/sqlite-store';
+import { openSqliteDatabase, type SqliteRelayStore } from './store/sqlite-store';
+import { startWalCheckpointer, type WalCheckpointer } from './store/wal-checkpointer';
 import type { RelayStore, StoredEvent } from './store/types';
 
 /** Called after an event is durably committed (mail outbox and other later features hook in here). */
@@ -62,6 +63,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
   let server: http.Server | undefined;
   let connections: { closeIdle(): void } | undefined;
   let committer: GroupCommitter | undefined;
+  let checkpointer: WalCheckpointer | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
   let stopWaking: (() => void) | undefined;
   let closeModuleStores: (() => void) | undefined;
@@ -104,6 +106,11 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
         config.storage,
       );
       store = s;
+      if ('database' in s) {
+        checkpointer = startWalCheckpointer((s as SqliteRelayStore).database, {
+          onError: (err) => logger.warn({ err }, 'WAL checkpoint thread failed; the relay checkpoints on its own thread again'),
+        });
+      }
       // Profiles and the mail outbox live beside the events: in the SQLite file, or in the shared PostgreSQL database
       // (one profile for every instance; each email is claimed by one worker and deduplicated by key, so event-log
       // catch-up is safe on every instance). A store that is neither (a test double) gets a local SQLite file and
@@ -219,6 +226,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
         stopWaking?.();
         await mailer?.stop();
         closeModuleStores?.();
+        await checkpointer?.stop();
         await store?.close();
         logger.info('relay stopped');
       })();

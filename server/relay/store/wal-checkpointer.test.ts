@@ -1,0 +1,60 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { hashToken } from '../crypto';
+import { openSqliteStore, type SqliteRelayStore } from './sqlite-store';
+import { startWalCheckpointer } from './wal-checkpointer';
+
+const dirs: string[] = [];
+const stores: SqliteRelayStore[] = [];
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close();
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+const fresh = () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'relay-ckpt-'));
+  dirs.push(dir);
+  const store = openSqliteStore(path.join(dir, 'relay.sqlite'));
+  stores.push(store);
+  return store;
+};
+const until = async (cond: () => boolean, ms = 5000) => {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+const body = Buffer.from(JSON.stringify({ pad: 'x'.repeat(3000) }));
+
+it('takes checkpoints off the relay connection and still empties the WAL into the database', async () => {
+  const store = fresh();
+  const errors: Error[] = [];
+  const ckpt = startWalCheckpointer(store.database, { intervalMs: 50, onError: (e) => errors.push(e) });
+  await until(() => store.database.pragma('wal_autocheckpoint', { simple: true }) === 0);
+  await store.createChannel({ id: 'a'.repeat(24), tokenHash: hashToken('t'), createdAt: 1 });
+  // ~1,500 pages of events: far past the 1,000 at which the relay's own connection used to checkpoint.
+  for (let i = 0; i < 30; i++) {
+    await store.appendEvents(Array.from({ length: 50 }, () => ({ channelId: 'a'.repeat(24), receivedAt: i, contentType: 'application/json', headers: {}, query: {}, body })));
+  }
+  // The worker's PASSIVE checkpoints copy the WAL into the database file while the relay keeps its connection.
+  const dbFile = store.database.name;
+  await until(() => fs.statSync(dbFile).size > 4 * 1024 * 1024);
+  expect((await store.bounds('a'.repeat(24)))?.lastSeq).toBe(1500);
+  await ckpt.stop();
+  expect(store.database.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+  expect(errors).toEqual([]);
+});
+
+it('hands checkpointing back to the relay connection when its thread dies', async () => {
+  const store = fresh();
+  const errors: Error[] = [];
+  // A thread that says it is ready, then dies: the relay must not be left with nobody checkpointing.
+  const dying = new URL("data:text/javascript,import { parentPort } from 'node:worker_threads'; parentPort.postMessage({ type: 'ready' }); setTimeout(() => process.exit(7), 200);");
+  const ckpt = startWalCheckpointer(store.database, { onError: (e) => errors.push(e), entry: dying });
+  await until(() => errors.length > 0);
+  expect(errors[0]?.message).toMatch(/exited \(7\)/);
+  expect(store.database.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+  await ckpt.stop();
+});
