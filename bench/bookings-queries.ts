@@ -12,7 +12,7 @@ import { attendeeFor } from './webhook-bodies';
  * Baseline: store.get(uid), a primary-key read through the same store.
  */
 
-const PAGE = 200; // the screen's BOOKING_PAGE_SIZE
+const PAGE = 100; // the screen's BOOKING_PAGE_SIZE (renderer/src/bookings/use-booking-list.ts)
 
 /** Runs the queries bench. */
 export async function benchBookingsQueries(ctx: BenchContext): Promise<BenchResult> {

@@ -4,7 +4,7 @@ import { callApi } from '../api/api-client';
 import { queryKeys } from '../api/query-keys';
 
 /** Rows per request: enough to fill a tall window several times, small enough to answer in milliseconds. */
-export const BOOKING_PAGE_SIZE = 200;
+export const BOOKING_PAGE_SIZE = 100;
 
 /** The list query for these filters (shared by the list and the prefetch that starts it before the screen renders). */
 export function bookingListOptions(query: Omit<BookingQuery, 'offset' | 'limit'>) {
