@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AppState } from './app-state';
 import type { Booking, BookingCounts, BookingPage } from './booking';
+import { apiMethodNames, type ApiMethodName } from './api-methods';
 import type { Diagnostics } from './diagnostics';
 import { bookingQuerySchema } from './booking';
 import type { ApiResponse } from './errors';
@@ -48,13 +49,13 @@ export type ApiParsedInput<M extends ApiMethod> = z.output<ApiContract[M]['input
 export type ApiOutput<M extends ApiMethod> = ApiContract[M]['output'];
 
 export const apiMethods = Object.keys(apiContract) as ApiMethod[];
-export const API_CHANNEL_PREFIX = 'lifescore:';
-/** The one push channel (main → renderer). */
-export const API_EVENT_CHANNEL = 'lifescore:event';
+export { API_CHANNEL_PREFIX, API_EVENT_CHANNEL, apiChannel } from './api-methods';
 
-export function apiChannel(method: ApiMethod): string {
-  return `${API_CHANNEL_PREFIX}${method}`;
-}
+// api-methods.ts (what the preload imports) must name exactly the methods of the contract: each list fits the other.
+const _namesAreMethods: readonly ApiMethod[] = apiMethodNames;
+const _methodsAreNames: readonly ApiMethodName[] = apiMethods;
+void _namesAreMethods;
+void _methodsAreNames;
 
 /** Implemented by main/core; called by the IPC wrapper and the browser host after validation. */
 export type ApiHandlers = { [M in ApiMethod]: (input: ApiParsedInput<M>) => Promise<ApiOutput<M>> };

@@ -1,13 +1,14 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import type { IpcRendererEvent } from 'electron';
-import { API_EVENT_CHANNEL, apiChannel, apiMethods } from '../common/api';
+// Names and channels only: common/api.ts would bring zod into the preload (types below are erased).
+import { API_EVENT_CHANNEL, apiChannel, apiMethodNames } from '../common/api-methods';
 import type { LifescoreBridge, PushEvent } from '../common/api';
 
 /**
  * `window.lifescore`: one invoke per method of common/api.ts and one event subscription. No logic, and
  * neither `ipcRenderer` nor the IpcRendererEvent ever reaches the page (Electron security checklist #20).
  */
-const calls = Object.fromEntries(apiMethods.map((method) => [method, (input: unknown) => ipcRenderer.invoke(apiChannel(method), input)]));
+const calls = Object.fromEntries(apiMethodNames.map((method) => [method, (input: unknown) => ipcRenderer.invoke(apiChannel(method), input)]));
 
 const bridge = {
   ...calls,

@@ -97,6 +97,9 @@ describe('built bundles', () => {
     const module = { exports: {} };
     runInNewContext(code, { require: (id: string) => (id === 'electron' ? electron : undefined), module, exports: module.exports, console });
     expect(Object.keys(exposed.lifescore as object).sort()).toEqual([...apiMethods, 'onEvent'].sort());
+    // Every window loads it before the page: names and channels only, no validation library (it was 183 kB with zod).
+    expect(code).not.toMatch(/\._zod\b|ZodError|\$Zod/);
+    expect(code.length).toBeLessThan(10_000);
   });
 
   it('renderer index.html keeps its CSP and points at assets that exist, relative to itself', () => {
