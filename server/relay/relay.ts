@@ -66,7 +66,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
   let checkpointer: WalCheckpointer | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
   let stopWaking: (() => void) | undefined;
-  let closeModuleStores: (() => void) | undefined;
+  let stopSideDb: (() => void) | undefined;
   let url = '';
   let shuttingDown = false;
   let stopping: Promise<void> | undefined;
@@ -116,9 +116,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
       // catch-up is safe on every instance). A store that is neither (a test double) gets a local SQLite file and
       // skips catch-up.
       const local = 'database' in s || 'pool' in s ? undefined : openSqliteDatabase(path.join(config.dataDir, 'mail.sqlite'));
-      const modules = local
-        ? { outbox: createSqliteOutboxStore(local), profiles: createSqliteProfileStore(local), close: () => local.close() }
-        : await openModuleStores(s);
+      const modules = local ? { outbox: createSqliteOutboxStore(local), profiles: createSqliteProfileStore(local) } : await openModuleStores(s);
       const profiles = createProfiles(modules.profiles, now);
       const activeMailer = createMailer({
         outbox: modules.outbox,
@@ -135,6 +133,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
       });
       mailer = activeMailer;
       listeners.add((channelId, event) => activeMailer.onEventStored(channelId, event));
+      const closeSideDb = local ? () => local.close() : undefined;
       // Several instances on one database: streams here must also wake for commits made by the others.
       if (s.shared) {
         const pollMs = config.storage.kind === 'postgres' ? config.storage.pollMs : undefined;
@@ -197,7 +196,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
       });
       url = formatUrl(config.host, (srv.address() as AddressInfo).port);
       await activeMailer.start();
-      closeModuleStores = () => modules.close();
+      stopSideDb = closeSideDb;
       void prune().catch((err: unknown) => logger.error({ err }, 'retention pass failed'));
       pruneTimer = setInterval(() => void prune().catch((err: unknown) => logger.error({ err }, 'retention pass failed')), config.retention.pruneIntervalMs);
       pruneTimer.unref();
@@ -225,7 +224,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
         await committer?.drain();
         stopWaking?.();
         await mailer?.stop();
-        closeModuleStores?.();
+        stopSideDb?.();
         await checkpointer?.stop();
         await store?.close();
         logger.info('relay stopped');

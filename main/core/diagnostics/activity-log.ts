@@ -32,20 +32,13 @@ export function createActivityLog(capacity = 200, now: () => number = Date.now):
     if (ring.length > capacity) ring.splice(0, ring.length - capacity);
   };
   return {
-    tee: (inner) => ({
-      info(msg, fields) {
-        inner.info(msg, fields);
-        keep('info', msg, fields);
-      },
-      warn(msg, fields) {
-        inner.warn(msg, fields);
-        keep('warn', msg, fields);
-      },
-      error(msg, fields) {
-        inner.error(msg, fields);
-        keep('error', msg, fields);
-      },
-    }),
+    tee(inner) {
+      const both = (level: LogLevel) => (msg: string, fields?: Record<string, unknown>) => {
+        inner[level](msg, fields);
+        keep(level, msg, fields);
+      };
+      return { info: both('info'), warn: both('warn'), error: both('error') };
+    },
     entries: () => [...ring].reverse(),
   };
 }

@@ -8,18 +8,11 @@ import type { PostgresRelayStore } from './postgres-store';
 import type { SqliteRelayStore } from './sqlite-store';
 import type { RelayStore } from './types';
 
-/** The module stores, and how to close what was opened for them (the relay store itself is closed by its owner). */
-export interface ModuleStores {
-  readonly outbox: OutboxStore;
-  readonly profiles: ProfileStore;
-  close(): void;
-}
-
 /** The mail outbox and profile stores, in the same database as the relay's event log, whichever engine that is. */
-export async function openModuleStores(store: RelayStore): Promise<ModuleStores> {
+export async function openModuleStores(store: RelayStore): Promise<{ outbox: OutboxStore; profiles: ProfileStore }> {
   if ('pool' in store) {
     const { pool } = store as PostgresRelayStore;
-    return { outbox: await createPostgresOutboxStore(pool), profiles: await createPostgresProfileStore(pool), close: () => {} };
+    return { outbox: await createPostgresOutboxStore(pool), profiles: await createPostgresProfileStore(pool) };
   }
   if ('database' in store) {
     const { database, durable } = store as SqliteRelayStore;
@@ -27,7 +20,7 @@ export async function openModuleStores(store: RelayStore): Promise<ModuleStores>
     // the outbox is planned from the event log, and a power cut that drops the last outbox commits drops their
     // cursor moves too, so catch-up plans those events again (rows are keyed: no duplicates); a lost "sent" mark
     // means one email sent twice, which at-least-once mail allows. The next event fsync persists them anyway.
-    return { outbox: createSqliteOutboxStore(database), profiles: createSqliteProfileStore(database, durable), close: () => {} };
+    return { outbox: createSqliteOutboxStore(database), profiles: createSqliteProfileStore(database, durable) };
   }
   throw new Error('openModuleStores needs the relay store opened by openStore (SQLite or PostgreSQL)');
 }

@@ -54,16 +54,13 @@ export function createWalSync(databaseFile: string, fsync: (fd: number) => Promi
       if (closed) return Promise.reject(new Error('relay store is closed'));
       if (!running) return start();
       // Commits made while an fsync runs may have missed it: one more fsync after it covers all of them.
-      queued ??= running.then(
-        () => {
+      // (After a failed fsync too: that failure is its own callers'; these need an fsync of their own.)
+      queued ??= running
+        .catch(() => undefined)
+        .then(() => {
           queued = undefined;
           return start();
-        },
-        () => {
-          queued = undefined;
-          return start();
-        },
-      );
+        });
       return queued;
     },
     async close() {
