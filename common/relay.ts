@@ -97,3 +97,106 @@ export type ProfileBody = z.input<typeof profileBodySchema>;
 
 /** Relay API errors: `{ error: { code, message } }` with a precise HTTP status. */
 export const relayErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+/*
+ * Trust model (DESIGN.md §4a): anonymous → verified → approved.
+ * The app proves the consultant's Cal.com account once; the relay checks it with GET /v2/me on its own configured
+ * Cal.com API and forgets the token. Only approved, verified channels publish a profile or cause email.
+ */
+
+/** Stable per-installation id the app keeps in its settings: one live channel per (Cal.com account, device). */
+export const deviceIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'not a device id');
+
+/** `POST /api/channels/:id/identity` (channel token). The access token is used once and never stored or logged. */
+export const presentIdentityBodySchema = z
+  .object({
+    accessToken: z.string().min(8).max(4096),
+    deviceId: deviceIdSchema,
+  })
+  .strict();
+export type PresentIdentityBody = z.infer<typeof presentIdentityBodySchema>;
+
+/** The Cal.com account a channel is bound to, as the relay verified it. */
+export const verifiedIdentitySchema = z.object({
+  userId: z.number().int().positive(),
+  username: z.string().min(1),
+  email: z.email(),
+  timeZone: z.string().min(1),
+  verifiedAt: z.string(),
+});
+export type VerifiedIdentity = z.infer<typeof verifiedIdentitySchema>;
+
+/** Operator's decision on a consultant (per Cal.com account). `none`: the channel is anonymous. */
+export const approvalStatusSchema = z.enum(['none', 'pending', 'approved', 'suspended']);
+export type ApprovalStatus = z.infer<typeof approvalStatusSchema>;
+
+/** Answer of `POST …/identity` (200). Channels of the same account and device it replaced are already deleted. */
+export const presentIdentityResponseSchema = z.object({
+  identity: verifiedIdentitySchema,
+  approval: approvalStatusSchema,
+  replacedChannels: z.number().int().min(0),
+});
+export type PresentIdentityResponse = z.infer<typeof presentIdentityResponseSchema>;
+
+/** `GET /api/channels/:id` (channel token): what the app shows on its dashboard and Settings. */
+export const channelStatusSchema = z.object({
+  id: channelIdSchema,
+  /** Ingest is refused (409 `channel_not_ready`) until the webhook secret is set. */
+  secretSet: z.boolean(),
+  identity: verifiedIdentitySchema.nullable(),
+  approval: approvalStatusSchema,
+  profile: z
+    .object({
+      slug: profileSlugSchema,
+      url: z.url(),
+      /** False until the consultant is approved (or while suspended): the page answers "not available yet". */
+      visible: z.boolean(),
+    })
+    .nullable(),
+  /** Set when the same Cal.com account verified a channel on another device after this one did. */
+  otherDeviceSince: z.string().nullable(),
+  /** Email is sent only when verified and approved; the consultant may also have turned it off. */
+  emailsActive: z.boolean(),
+});
+export type ChannelStatus = z.infer<typeof channelStatusSchema>;
+
+/** Answer of `PUT /api/channels/:id/profile` (200). Errors: 403 `not_verified`, 409 `slug_taken`, 400. */
+export const publishProfileResponseSchema = z.object({
+  slug: profileSlugSchema,
+  url: z.url(),
+  visible: z.boolean(),
+});
+export type PublishProfileResponse = z.infer<typeof publishProfileResponseSchema>;
+
+/**
+ * Relay error codes the app acts on (all `{ error: { code, message } }`):
+ * - 409 `channel_not_ready` — ingest before the secret is set;
+ * - 401 `invalid_calcom_token` — the presented token was refused by Cal.com;
+ * - 409 `account_mismatch` — the channel is already bound to another Cal.com account;
+ * - 502 `calcom_unavailable` — the relay could not reach Cal.com to verify (retry later);
+ * - 403 `not_verified` — publishing needs a verified channel;
+ * - 409 `slug_taken` — another verified account holds that profile address;
+ * - 401 `unauthorized` — wrong token or unknown/deleted channel (the app re-creates its channel).
+ */
+export const RELAY_ERROR_CODES = [
+  'channel_not_ready',
+  'invalid_calcom_token',
+  'account_mismatch',
+  'calcom_unavailable',
+  'not_verified',
+  'slug_taken',
+  'unauthorized',
+] as const;
+
+/** Admin API (`Authorization: Bearer RELAY_ADMIN_TOKEN`): one row per verified Cal.com account. */
+export const consultantRowSchema = z.object({
+  userId: z.number().int().positive(),
+  username: z.string(),
+  email: z.email(),
+  approval: approvalStatusSchema.exclude(['none']),
+  channels: z.number().int().min(0),
+  slug: z.string().nullable(),
+  firstVerifiedAt: z.string(),
+  decidedAt: z.string().nullable(),
+});
+export type ConsultantRow = z.infer<typeof consultantRowSchema>;
