@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { productionProblems } from './production-checks';
 
 const MIB = 1024 * 1024;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -130,7 +131,11 @@ const envSchema = z.object({
     .transform((v) => v ?? 'info'),
   SMTP_URL: optionalString.refine((v) => v === undefined || URL.canParse(v), 'SMTP_URL must be a URL (smtp://, smtps://)'),
   MAIL_FROM: optionalString,
+  RELAY_MAIL: optionalString.refine((v) => v === undefined || v === 'smtp' || v === 'files', 'RELAY_MAIL must be smtp or files'),
 });
+
+/** Every environment variable the relay reads (the deployment template and the README must list each). */
+export const RELAY_ENV_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
 
 function storageFrom(databaseUrl: string | undefined, dataDir: string, pollMs: number): StorageConfig {
   if (databaseUrl === undefined) return { kind: 'sqlite', file: path.join(dataDir, 'relay.sqlite') };
@@ -142,10 +147,11 @@ function storageFrom(databaseUrl: string | undefined, dataDir: string, pollMs: n
 /** Reads and validates the relay's environment; throws an Error listing every invalid variable. */
 export function loadRelayConfig(env: NodeJS.ProcessEnv): RelayConfig {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || 'env'}: ${i.message}`);
-    throw new Error(`Invalid relay configuration:\n${lines.join('\n')}`);
-  }
+  const lines = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`)),
+    ...productionProblems(env),
+  ];
+  if (!parsed.success || lines.length > 0) throw new Error(`Invalid relay configuration:\n${lines.map((l) => `  ${l}`).join('\n')}`);
   const e = parsed.data;
   return Object.freeze({
     host: e.RELAY_HOST,

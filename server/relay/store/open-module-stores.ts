@@ -2,8 +2,6 @@ import type { OutboxStore } from '../mail/outbox-store';
 import { createSqliteOutboxStore } from '../mail/sqlite-outbox-store';
 import type { ProfileStore } from '../profile/profile-store';
 import { createSqliteProfileStore } from '../profile/sqlite-profile-store';
-import { createPostgresOutboxStore } from './postgres-outbox-store';
-import { createPostgresProfileStore } from './postgres-profile-store';
 import type { PostgresRelayStore } from './postgres-store';
 import type { SqliteRelayStore } from './sqlite-store';
 import type { RelayStore } from './types';
@@ -12,6 +10,8 @@ import type { RelayStore } from './types';
 export async function openModuleStores(store: RelayStore): Promise<{ outbox: OutboxStore; profiles: ProfileStore }> {
   if ('pool' in store) {
     const { pool } = store as PostgresRelayStore;
+    // Loaded on demand like the PostgreSQL store itself (see open-store.ts).
+    const [{ createPostgresOutboxStore }, { createPostgresProfileStore }] = await Promise.all([import('./postgres-outbox-store'), import('./postgres-profile-store')]);
     return { outbox: await createPostgresOutboxStore(pool), profiles: await createPostgresProfileStore(pool) };
   }
   if ('database' in store) {
