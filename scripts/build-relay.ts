@@ -26,6 +26,8 @@ const OPTIONAL: Readonly<Record<string, string>> = { pg: 'PostgreSQL storage (DA
 
 const ENTRIES = {
   relay: 'server/relay/cli.ts',
+  // The operator's CLI (list, approve, suspend): `node relay-admin.mjs list` beside the relay.
+  'relay-admin': 'server/relay/admin-cli.ts',
   // Worker threads load from beside the bundle (threaded-planner.ts, wal-checkpointer.ts look for these names).
   'planner-thread': 'server/relay/mail/planner-thread.ts',
   'checkpoint-thread': 'server/relay/store/checkpoint-thread.mjs',

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxEnvelopes } from '../../server/relay/mail/mail-fixtures';
 import { startTestSmtp, type TestSmtp } from '../../server/relay/mail/smtp-test-server';
 import { startPgTestCluster, type PgTestCluster } from '../../server/relay/pg-test-cluster';
-import { createChannel, postWebhook, readSse, setSecret, waitUntil } from '../../server/relay/test-support';
+import { postWebhook, readSse, waitUntil } from '../../server/relay/test-support';
+import { ADMIN_TOKEN, adminDecide, startTestSandbox, verifiedChannel } from '../support/relay/verified-channel';
 import { installRelayArtifact, reinstall, runToExit, startArtifact } from '../support/release/relay-artifact';
 
 /**
@@ -19,6 +20,7 @@ const secret = 'artifact-test-webhook-secret-0123456789';
 
 let dir: string;
 let smtp: TestSmtp;
+let sandbox: Awaited<ReturnType<typeof startTestSandbox>>;
 const dataDirs: string[] = [];
 
 function productionEnv(extra: Record<string, string>): Record<string, string> {
@@ -33,19 +35,25 @@ function productionEnv(extra: Record<string, string>): Record<string, string> {
     SMTP_URL: smtp.url,
     MAIL_FROM: 'LifeScore <bookings@lifescore.test>',
     RELAY_LOG_LEVEL: 'warn',
+    // Consultants prove their Cal.com account against the sandbox; production approval is manual (the operator's).
+    RELAY_CALCOM_API_URL: sandbox.url,
+    RELAY_ADMIN_TOKEN: ADMIN_TOKEN,
     ...extra,
   };
 }
 
-/** Health, channel, signed ingest, SSE delivery and an email through the real SMTP peer. */
+/** Health, a verified channel approved by the operator, signed ingest, SSE delivery, an email through real SMTP. */
 async function exerciseRelay(env: Record<string, string>): Promise<void> {
   const relay = await startArtifact(dir, env);
   try {
     const health = await fetch(`${relay.url}/healthz`);
     expect(health.status).toBe(200);
 
-    const channel = await createChannel(relay.url);
-    await setSecret(relay.url, channel, secret);
+    const { ch: channel, identity } = await verifiedChannel(relay.url, sandbox.url, { secret });
+    expect(identity.approval).toBe('pending');
+    // The bundled operator CLI approves through the admin API, as `node relay-admin.mjs approve <username>` does.
+    const admin = runToExit(dir, { RELAY_ADMIN_URL: relay.url, RELAY_ADMIN_TOKEN: ADMIN_TOKEN }, ['relay-admin.mjs', 'approve', identity.identity.username]);
+    expect(admin.status, admin.output).toBe(0);
     const hook = `${relay.url}/hooks/${channel.id}`;
     const stream = readSse(hook, { authorization: `Bearer ${channel.token}` }, /^id: 1$/m, 10_000);
     const before = smtp.received.length;
@@ -70,11 +78,13 @@ async function exerciseRelay(env: Record<string, string>): Promise<void> {
 
 beforeAll(async () => {
   smtp = await startTestSmtp();
+  sandbox = await startTestSandbox();
   dir = await installRelayArtifact({ withOptional: false });
 }, 120_000);
 
 afterAll(async () => {
   await smtp?.close();
+  await sandbox?.sandbox.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
   for (const d of dataDirs) rmSync(d, { recursive: true, force: true });
 });
@@ -82,7 +92,7 @@ afterAll(async () => {
 describe('relay release artifact', () => {
   it('holds plain JavaScript and only the relay’s runtime packages', () => {
     const files = readdirSync(dir);
-    expect(files).toEqual(expect.arrayContaining(['relay.mjs', 'planner-thread.mjs', 'checkpoint-thread.mjs', 'package.json', 'package-lock.json']));
+    expect(files).toEqual(expect.arrayContaining(['relay.mjs', 'relay-admin.mjs', 'planner-thread.mjs', 'checkpoint-thread.mjs', 'package.json', 'package-lock.json']));
     expect(files.filter((f) => /\.(ts|tsx|cts|mts)$/.test(f))).toEqual([]);
     const installed = readdirSync(join(dir, 'node_modules'));
     expect(DEV_ONLY.filter((p) => existsSync(join(dir, 'node_modules', p)))).toEqual([]);
@@ -95,7 +105,7 @@ describe('relay release artifact', () => {
   });
 
   it('refuses an incomplete production configuration, naming each variable', () => {
-    const { status, output } = runToExit(dir, { NODE_ENV: 'production', RELAY_PORT: '0' });
+    const { status, output } = runToExit(dir, { NODE_ENV: 'production', RELAY_PORT: '0' }, ['relay.mjs']);
     expect(status).toBe(1);
     for (const name of ['RELAY_PUBLIC_URL', 'RELAY_DATA_DIR', 'SMTP_URL']) expect(output).toContain(`${name}: required in production`);
   });

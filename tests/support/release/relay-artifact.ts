@@ -68,11 +68,10 @@ export function startArtifact(dir: string, env: Record<string, string>): Promise
   });
 }
 
-/** Runs the artifact expecting it to refuse to start; resolves with its exit code and output. */
-export function runToExit(dir: string, env: Record<string, string>): { status: number | null; output: string } {
-  const [command, ...args] = RELAY_START_COMMAND;
+/** Runs `node <script> …args` in the artifact folder to its end (a refused start, the admin CLI). */
+export function runToExit(dir: string, env: Record<string, string>, args: readonly string[]): { status: number | null; output: string } {
   try {
-    const out = execFileSync(command, args, { cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: 'pipe', timeout: 15_000 });
+    const out = execFileSync(process.execPath, args, { cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: 'pipe', timeout: 15_000 });
     return { status: 0, output: out.toString() };
   } catch (err) {
     const e = err as { status: number | null; stdout?: Buffer; stderr?: Buffer };
