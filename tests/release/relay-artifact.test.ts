@@ -7,7 +7,7 @@ import { sandboxEnvelopes } from '../../server/relay/mail/mail-fixtures';
 import { startTestSmtp, type TestSmtp } from '../../server/relay/mail/smtp-test-server';
 import { startPgTestCluster, type PgTestCluster } from '../../server/relay/pg-test-cluster';
 import { postWebhook, readSse, waitUntil } from '../../server/relay/test-support';
-import { ADMIN_TOKEN, adminDecide, startTestSandbox, verifiedChannel } from '../support/relay/verified-channel';
+import { ADMIN_TOKEN, startTestSandbox, verifiedChannel } from '../support/relay/verified-channel';
 import { installRelayArtifact, reinstall, runToExit, startArtifact } from '../support/release/relay-artifact';
 
 /**
