@@ -124,7 +124,8 @@ describe('operations', () => {
     const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } })).text();
     expect(text).toMatch(/relay_ingest_total\{outcome="stored"\} 1/);
     expect(text).toMatch(/relay_ingest_total\{outcome="invalid_json"\} 1/);
-    expect(text).toMatch(/relay_ingest_duration_seconds_bucket\{le="0.1",outcome="stored"\} 1/);
+    // +Inf: a loaded CI machine may take longer than any finite bucket; the histogram and its label are what count.
+    expect(text).toMatch(/relay_ingest_duration_seconds_bucket\{le="\+Inf",outcome="stored"\} 1/);
     expect(text).toContain('relay_open_streams');
     expect(text).toContain('relay_storage_errors_total 0');
     expect(text).toContain(`relay_channel_backlog{channel="${channelLabel(ch.id)}"} 1`);
