@@ -4,6 +4,7 @@ import type { CalcomClient } from '../calcom/calcom-client';
 import { keychainAccounts } from '../keychain/keychain-accounts';
 import type { Clock, Keychain, Logger, SettingsStore } from '../ports';
 import type { RelayClient } from '../relay-client/relay-client';
+import { presentIdentityTo } from '../relay-client/relay-client';
 import type { ChannelRef, IntegrationRecord } from './integration-records';
 import { recordKeys } from './integration-records';
 
@@ -31,7 +32,7 @@ export async function healChannel(deps: ChannelHealDeps, record: IntegrationReco
   const created = await relay.createChannel();
   await keychain.set(keychainAccounts.relayToken, created.token);
   const channel: ChannelRef = { relayUrl: record.channel.relayUrl, channelId: created.id, ingestUrl: created.ingestUrl, streamUrl: created.streamUrl };
-  const verified = await relay.presentIdentity(channel.channelId, created.token, { accessToken: await deps.accessToken(), deviceId: deps.deviceId });
+  const verified = await presentIdentityTo(relay, channel.channelId, created.token, { accessToken: await deps.accessToken(), deviceId: deps.deviceId }, logger);
 
   const secret = (await keychain.get(keychainAccounts.webhookSecret)) ?? (deps.newSecret ?? (() => randomBytes(32).toString('base64url')))();
   await keychain.set(keychainAccounts.webhookSecret, secret);
@@ -48,8 +49,7 @@ export async function healChannel(deps: ChannelHealDeps, record: IntegrationReco
     ...latest,
     channel,
     webhookId: webhook.id,
-    identity: verified.identity,
-    approval: verified.approval,
+    ...(verified ? { identity: verified.identity, approval: verified.approval } : {}),
     healedAt: new Date(deps.clock.now()).toISOString(),
   };
   deps.settings.writeRecord(recordKeys.integration, healed);

@@ -8,7 +8,7 @@ import { CalcomApiError } from '../calcom/calcom-http';
 import { keychainAccounts } from '../keychain/keychain-accounts';
 import type { Clock, Keychain, Logger, SettingsStore } from '../ports';
 import type { RelayClient } from '../relay-client/relay-client';
-import { isChannelGone, RelayApiError } from '../relay-client/relay-client';
+import { isChannelGone, presentIdentityTo, RelayApiError } from '../relay-client/relay-client';
 import type { PresentIdentityResponse } from '../../../common/relay';
 import type { EnabledServices } from './event-type-plan';
 import { anyServiceEnabled } from './event-type-plan';
@@ -76,7 +76,7 @@ export async function runConnectSetup(deps: ConnectSetupDeps): Promise<Integrati
   let channel = reuse ?? (await createChannel(deps));
   await record('channel', { channel });
 
-  let verified: PresentIdentityResponse;
+  let verified: PresentIdentityResponse | null;
   try {
     verified = await presentIdentity(deps, channel);
   } catch (err) {
@@ -87,7 +87,7 @@ export async function runConnectSetup(deps: ConnectSetupDeps): Promise<Integrati
     await record('channel', { channel });
     verified = await presentIdentity(deps, channel);
   }
-  await record('identity', { identity: verified.identity, approval: verified.approval });
+  await record('identity', verified ? { identity: verified.identity, approval: verified.approval } : {});
 
   const existing = await findWebhook(deps.calcom, channel.ingestUrl);
   // Keep the secret of a live webhook (rotating it would open a window where the relay rejects real events).
@@ -112,8 +112,7 @@ export async function runConnectSetup(deps: ConnectSetupDeps): Promise<Integrati
     eventTypes,
     webhookId: webhook.id,
     channel,
-    identity: verified.identity,
-    approval: verified.approval,
+    ...(verified ? { identity: verified.identity, approval: verified.approval } : {}),
     connectedAt: previous?.userId === me.id && previous.isConnected ? previous.connectedAt : now,
     ...(previous?.userId === me.id && previous.lastSyncedAt ? { lastSyncedAt: previous.lastSyncedAt } : {}),
   };
@@ -132,9 +131,10 @@ async function createChannel(deps: ConnectSetupDeps): Promise<ChannelRef> {
   return { relayUrl: deps.relayUrl, channelId: created.id, ingestUrl: created.ingestUrl, streamUrl: created.streamUrl };
 }
 
-async function presentIdentity(deps: ConnectSetupDeps, channel: ChannelRef): Promise<PresentIdentityResponse> {
-  const result = await deps.relay.presentIdentity(channel.channelId, await relayToken(deps.keychain), { accessToken: await deps.accessToken(), deviceId: deps.deviceId });
-  if (result.replacedChannels > 0) deps.logger.info('relay replaced older channels of this account and device', { replaced: result.replacedChannels });
+/** Null from a relay without the trust model (no identity route: 404); the channel then stays anonymous. */
+async function presentIdentity(deps: ConnectSetupDeps, channel: ChannelRef): Promise<PresentIdentityResponse | null> {
+  const result = await presentIdentityTo(deps.relay, channel.channelId, await relayToken(deps.keychain), { accessToken: await deps.accessToken(), deviceId: deps.deviceId }, deps.logger);
+  if (result && result.replacedChannels > 0) deps.logger.info('relay replaced older channels of this account and device', { replaced: result.replacedChannels });
   return result;
 }
 

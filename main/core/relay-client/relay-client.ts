@@ -124,3 +124,23 @@ export function createRelayClient(opts: RelayClientOptions): RelayClient {
     },
   };
 }
+
+/**
+ * Presents the consultant's identity; null when the relay predates the trust model (404 on the route): the app then
+ * keeps working with an anonymous channel, which such a relay still serves as before.
+ */
+export async function presentIdentityTo(
+  relay: RelayClient,
+  channelId: string,
+  token: string,
+  body: PresentIdentityBody,
+  logger: { warn(msg: string, fields?: Record<string, unknown>): void },
+): Promise<PresentIdentityResponse | null> {
+  try {
+    return await relay.presentIdentity(channelId, token, body);
+  } catch (err) {
+    if (!(err instanceof RelayApiError && err.status === 404)) throw err;
+    logger.warn('relay has no identity route (older relay); the channel stays anonymous');
+    return null;
+  }
+}
