@@ -12,6 +12,12 @@ import { oauthBounceRouter } from './oauth-bounce';
 import { createProfileRouter } from './profile';
 import type { Profiles } from './profile';
 import { limiter } from './rate-limits';
+import { bearerToken, hashToken, tokenMatches } from './crypto';
+import { warnForwardedWithoutTrust } from './proxy-warning';
+import { adminRouter } from './trust/admin-route';
+import { identityRouter } from './trust/identity-route';
+import { createProfileAccess } from './trust/profile-access';
+import type { TrustStore } from './trust/trust-store';
 import type { StreamHub } from './stream-hub';
 import { requireEventStream, retryLater, streamHandler } from './stream-route';
 import type { RelayStore } from './store/types';
@@ -29,6 +35,8 @@ export interface AppDeps {
   readonly profiles: Profiles;
   /** Runs when a channel is closed: its profile is unpublished and its pending mail forgotten. */
   readonly onChannelDeleted: (id: string) => Promise<void>;
+  /** Accounts, channel bindings and approval (issue 16). */
+  readonly trust: TrustStore;
 }
 
 /** Assembles the relay's express app. */
@@ -44,6 +52,14 @@ export function createApp(deps: AppDeps): Express {
   // No ETags: nothing here benefits from conditional requests, and SSE/pull responses must never be 304.
   app.set('etag', false);
   app.use(createHttpLogger(logger));
+  app.use(warnForwardedWithoutTrust(config.trustProxy, logger));
+  const requireChannelToken = channelAuth(store, 'id', onStorageError);
+  const profileAccess = createProfileAccess(deps.trust);
+  const closeChannel = async (id: string) => {
+    await store.deleteChannel(id);
+    await deps.onChannelDeleted(id);
+    deps.hub.endChannel(id);
+  };
 
   app.post('/hooks/:channel', ...ingestHandlers({ config, store, committer: deps.committer, metrics, now: deps.now, onStorageError }));
   app.get('/hooks/:channel', requireEventStream(), channelAuth(store, 'channel', onStorageError, retryLater), streamHandler({ ...deps }));
@@ -51,11 +67,30 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     createProfileRouter({
       profiles: deps.profiles,
-      requireChannelToken: channelAuth(store, 'id', onStorageError),
+      requireChannelToken,
       publicUrl: deps.publicUrl,
       apiMiddleware: [limiter({ perMinute: config.rateLimits.apiPerIpPerMinute })],
       onError: onStorageError,
+      access: profileAccess,
     }),
+  );
+  app.use(
+    '/api/channels',
+    identityRouter({
+      trust: deps.trust,
+      profiles: deps.profiles,
+      config: config.trust,
+      apiPerIpPerMinute: config.rateLimits.apiPerIpPerMinute,
+      requireChannelToken,
+      publicUrl: deps.publicUrl,
+      now: deps.now,
+      logger,
+      closeChannel,
+    }),
+  );
+  app.use(
+    '/api/admin',
+    adminRouter({ trust: deps.trust, profiles: deps.profiles, adminToken: config.trust.adminToken, apiPerIpPerMinute: config.rateLimits.apiPerIpPerMinute, now: deps.now }),
   );
   app.use(
     '/api/channels',
@@ -74,7 +109,14 @@ export function createApp(deps: AppDeps): Express {
       sendError(res, 503, 'storage_unavailable', 'Storage is not reachable.');
     }
   });
-  app.get('/metrics', async (_req, res) => {
+  // Not public (issue 16): metrics reveal traffic per channel hash and mail refusals. Without a token: no route.
+  const metricsHash = config.trust.metricsToken === undefined ? undefined : hashToken(config.trust.metricsToken);
+  app.get('/metrics', async (req, res) => {
+    if (!metricsHash) return sendError(res, 404, 'not_found', 'No such route.');
+    if (!tokenMatches(bearerToken(req.get('authorization')) ?? '', metricsHash)) {
+      res.set('WWW-Authenticate', 'Bearer');
+      return sendError(res, 401, 'unauthorized', 'Metrics need Authorization: Bearer <RELAY_METRICS_TOKEN>.');
+    }
     res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 

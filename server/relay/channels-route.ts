@@ -42,7 +42,9 @@ export function channelsRouter(deps: ChannelsDeps): Router {
   router.use(limiter({ perMinute: config.rateLimits.apiPerIpPerMinute }));
 
   const keyHash = config.registrationKey === undefined ? undefined : hashToken(config.registrationKey);
-  router.post('/', async (req, res) => {
+  // Channels are free to make but each holds storage: far fewer per IP than other API calls (issue 16).
+  const creation = limiter({ perMinute: config.trust.channelCreatePerIpPerHour, windowMs: 60 * 60_000 });
+  router.post('/', creation, async (req, res) => {
     if (keyHash && !tokenMatches(bearerToken(req.get('authorization')) ?? '', keyHash)) {
       res.set('WWW-Authenticate', 'Bearer');
       return sendError(res, 401, 'unauthorized', 'A valid registration key is required to create channels.');

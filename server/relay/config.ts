@@ -32,6 +32,25 @@ export interface RelayConfig {
   /** Parsed for the mail outbox (a later issue); not used yet. */
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string | undefined;
+  /** Trust model (DESIGN.md §4a, issue 16). */
+  readonly trust: TrustConfig;
+}
+
+/** Identity, approval, admin and metrics access, mail caps and the stricter per-IP limits (issue 16). */
+export interface TrustConfig {
+  /** Cal.com API the relay verifies presented tokens against (GET /v2/me); never a URL from a request. */
+  readonly calcomApiUrl: string;
+  readonly calcomTimeoutMs: number;
+  /** auto: a newly verified account is approved at once; manual: it waits for an operator. */
+  readonly approval: 'auto' | 'manual';
+  /** Bearer token of the admin API; undefined: the admin API answers 404. */
+  readonly adminToken: string | undefined;
+  /** Bearer token of /metrics; undefined: /metrics answers 404. */
+  readonly metricsToken: string | undefined;
+  readonly mailMaxRecipients: number;
+  readonly mailDailyCap: number;
+  readonly channelCreatePerIpPerHour: number;
+  readonly identityPerIpPerMinute: number;
 }
 
 const optionalString = z
@@ -130,7 +149,21 @@ const envSchema = z.object({
     .transform((v) => v ?? 'info'),
   SMTP_URL: optionalString.refine((v) => v === undefined || URL.canParse(v), 'SMTP_URL must be a URL (smtp://, smtps://)'),
   MAIL_FROM: optionalString,
+  NODE_ENV: optionalString,
+  RELAY_CALCOM_API_URL: httpUrl('RELAY_CALCOM_API_URL'),
+  RELAY_CALCOM_TIMEOUT_MS: intFrom('RELAY_CALCOM_TIMEOUT_MS', 10_000, 100, 120_000),
+  RELAY_APPROVAL: optionalString.refine((v) => v === undefined || v === 'auto' || v === 'manual', 'RELAY_APPROVAL must be auto or manual'),
+  RELAY_ADMIN_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 32, 'RELAY_ADMIN_TOKEN must be at least 32 characters'),
+  RELAY_METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, 'RELAY_METRICS_TOKEN must be at least 16 characters'),
+  RELAY_MAIL_MAX_RECIPIENTS: intFrom('RELAY_MAIL_MAX_RECIPIENTS', 10, 1, 1000),
+  RELAY_MAIL_DAILY_CAP: intFrom('RELAY_MAIL_DAILY_CAP', 200, 1, 1_000_000),
+  RELAY_RATE_LIMIT_CHANNEL_CREATE_PER_HOUR: intFrom('RELAY_RATE_LIMIT_CHANNEL_CREATE_PER_HOUR', 30, 1, 1_000_000),
+  RELAY_RATE_LIMIT_IDENTITY_PER_MIN: intFrom('RELAY_RATE_LIMIT_IDENTITY_PER_MIN', 10, 1, 1_000_000),
 });
+
+/** The sandbox's API in development; Cal.com's cloud API when NODE_ENV=production and nothing is configured. */
+const DEV_CALCOM_API_URL = 'http://127.0.0.1:5555';
+const CLOUD_CALCOM_API_URL = 'https://api.cal.com';
 
 function storageFrom(databaseUrl: string | undefined, dataDir: string, pollMs: number): StorageConfig {
   if (databaseUrl === undefined) return { kind: 'sqlite', file: path.join(dataDir, 'relay.sqlite') };
@@ -174,5 +207,16 @@ export function loadRelayConfig(env: NodeJS.ProcessEnv): RelayConfig {
     logLevel: e.RELAY_LOG_LEVEL,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    trust: {
+      calcomApiUrl: e.RELAY_CALCOM_API_URL ?? (e.NODE_ENV === 'production' ? CLOUD_CALCOM_API_URL : DEV_CALCOM_API_URL),
+      calcomTimeoutMs: e.RELAY_CALCOM_TIMEOUT_MS,
+      approval: (e.RELAY_APPROVAL as 'auto' | 'manual' | undefined) ?? (e.NODE_ENV === 'production' ? 'manual' : 'auto'),
+      adminToken: e.RELAY_ADMIN_TOKEN,
+      metricsToken: e.RELAY_METRICS_TOKEN,
+      mailMaxRecipients: e.RELAY_MAIL_MAX_RECIPIENTS,
+      mailDailyCap: e.RELAY_MAIL_DAILY_CAP,
+      channelCreatePerIpPerHour: e.RELAY_RATE_LIMIT_CHANNEL_CREATE_PER_HOUR,
+      identityPerIpPerMinute: e.RELAY_RATE_LIMIT_IDENTITY_PER_MIN,
+    },
   });
 }

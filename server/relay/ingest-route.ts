@@ -29,7 +29,7 @@ export interface IngestDeps {
   readonly onStorageError: (err: unknown) => void;
 }
 
-type Outcome = 'stored' | 'not_found' | 'invalid_signature' | 'invalid_json' | 'too_large' | 'unsupported_type' | 'rate_limited' | 'bad_request' | 'error';
+type Outcome = 'stored' | 'not_found' | 'not_ready' | 'invalid_signature' | 'invalid_json' | 'too_large' | 'unsupported_type' | 'rate_limited' | 'bad_request' | 'error';
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function isJsonType(contentType: string | undefined): boolean {
@@ -87,6 +87,10 @@ export function ingestHandlers(deps: IngestDeps): RequestHandler[] {
   };
   const handle: RequestHandler = async (req, res) => {
     const channel = res.locals.channel as ChannelRecord;
+    // No secret, no ingest (issue 16): an unsigned body could be anyone's. Checked before the body is even read.
+    if (channel.secret === null) {
+      return finish(req, res, 'not_ready', 409, 'channel_not_ready', 'This channel accepts webhooks only once its secret is set.');
+    }
     const contentType = req.get('content-type');
     if (!isJsonType(contentType)) {
       return finish(req, res, 'unsupported_type', 415, 'unsupported_media_type', 'Webhooks must be application/json.');
@@ -100,11 +104,9 @@ export function ingestHandlers(deps: IngestDeps): RequestHandler[] {
       if (e.type === 'encoding.unsupported') return finish(req, res, 'unsupported_type', 415, 'unsupported_media_type', 'Compressed bodies are not accepted.');
       return finish(req, res, 'bad_request', e.status && e.status < 500 ? e.status : 400, 'bad_request', 'The body could not be read.');
     }
-    if (channel.secret !== null) {
-      const presented = req.get(CALCOM_SIGNATURE_HEADER) ?? req.get(CALCOM_LEGACY_SIGNATURE_HEADER);
-      if (!signatureMatches(channel.secret, raw, presented)) {
-        return finish(req, res, 'invalid_signature', 401, 'invalid_signature', 'Missing or invalid X-Cal-Signature-256.');
-      }
+    const presented = req.get(CALCOM_SIGNATURE_HEADER) ?? req.get(CALCOM_LEGACY_SIGNATURE_HEADER);
+    if (!signatureMatches(channel.secret, raw, presented)) {
+      return finish(req, res, 'invalid_signature', 401, 'invalid_signature', 'Missing or invalid X-Cal-Signature-256.');
     }
     try {
       JSON.parse(utf8.decode(raw));

@@ -13,6 +13,8 @@ const REDACT = [
   'token',
   'secret',
   'registrationKey',
+  'accessToken',
+  '*.accessToken',
   '*.token',
   '*.secret',
 ];

@@ -5,11 +5,13 @@ import { sendError } from './errors';
 /** A fixed-window limiter answering the relay's JSON 429; key is the client IP (IPv6 /56) unless given. */
 export function limiter(opts: {
   perMinute: number;
+  /** Window length (default one minute); `perMinute` is then the limit per window. */
+  windowMs?: number;
   key?: (req: Parameters<RequestHandler>[0]) => string;
   onLimited?: () => void;
 }): RequestHandler {
   return rateLimit({
-    windowMs: 60_000,
+    windowMs: opts.windowMs ?? 60_000,
     limit: opts.perMinute,
     standardHeaders: 'draft-7',
     legacyHeaders: false,

@@ -14,6 +14,8 @@ import type { Mailer } from './mail';
 import { createMetrics } from './metrics';
 import { createProfiles, createSqliteProfileStore } from './profile';
 import { StreamHub } from './stream-hub';
+import { createMailGate } from './trust/mail-gate';
+import { createSqliteTrustStore } from './trust/sqlite-trust-store';
 import { openModuleStores } from './store/open-module-stores';
 import { openStore } from './store/open-store';
 import { openSqliteDatabase, type SqliteRelayStore } from './store/sqlite-store';
@@ -116,8 +118,11 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
       // catch-up is safe on every instance). A store that is neither (a test double) gets a local SQLite file and
       // skips catch-up.
       const local = 'database' in s || 'pool' in s ? undefined : openSqliteDatabase(path.join(config.dataDir, 'mail.sqlite'));
-      const modules = local ? { outbox: createSqliteOutboxStore(local), profiles: createSqliteProfileStore(local) } : await openModuleStores(s);
+      const modules = local
+        ? { outbox: createSqliteOutboxStore(local), profiles: createSqliteProfileStore(local), trust: createSqliteTrustStore(local) }
+        : await openModuleStores(s);
       const profiles = createProfiles(modules.profiles, now);
+      const gate = createMailGate({ trust: modules.trust, profiles, config: config.trust, registry: metrics.registry, logger: logger.child({ component: 'mail' }), now });
       const activeMailer = createMailer({
         outbox: modules.outbox,
         dataDir: config.dataDir,
@@ -129,6 +134,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
         now,
         // Rendering emails costs more CPU than verifying and committing a webhook: keep it off the ingest loop.
         planner: createThreadedPlanner((err) => logger.error({ err }, 'email planner thread failed')),
+        gate,
         ...(local ? {} : { eventLog: s }),
       });
       mailer = activeMailer;
@@ -165,9 +171,11 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
         publicUrl: () => config.publicUrl ?? url,
         isShuttingDown: () => shuttingDown,
         profiles,
+        trust: modules.trust,
         onChannelDeleted: async (id) => {
           await profiles.remove(id);
           await activeMailer.forgetChannel(id);
+          await modules.trust.unbindChannel(id);
         },
       });
       // Node checks header/request deadlines only every connectionsCheckingInterval (default 30 s): check often

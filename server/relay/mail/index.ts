@@ -1,5 +1,5 @@
 /** Booking emails (issue 8): a durable outbox fed by stored webhooks, sent by nodemailer. */
-export { createMailer, type Mailer, type MailerOptions, type MailSourceEvent } from './mailer';
+export { createMailer, type Mailer, type MailerOptions, type MailGate, type MailSourceEvent } from './mailer';
 export type { MailEventLog } from './catch-up';
 export { registerMailMetrics } from './metrics';
 export { createSqliteOutboxStore } from './sqlite-outbox-store';

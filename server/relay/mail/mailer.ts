@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { catchUp, type MailEventLog } from './catch-up';
 import type { MailLogger } from './mail-logger';
-import type { OutboxCounts, OutboxStore } from './outbox-store';
+import type { NewOutboxItem, OutboxCounts, OutboxStore } from './outbox-store';
 import { inlinePlanner, type EmailPlanner } from './email-planner';
 import type { MailProfile } from './plan-emails';
 import { defaultRetry, type RetryOptions } from './retry-policy';
@@ -37,6 +37,16 @@ export interface MailerOptions {
   readonly random?: () => number;
   /** Where emails are rendered (default: this thread); the mailer closes it on stop. The relay uses a worker thread. */
   readonly planner?: EmailPlanner;
+  /** Who may cause email at all, and how much (issue 16, trust/mail-gate.ts); without it every channel may. */
+  readonly gate?: MailGate;
+}
+
+/** The relay's say on an event's emails, asked before planning and again on the planned rows. */
+export interface MailGate {
+  /** undefined: this channel sends nothing (the event is still relayed); else the profile to plan with. */
+  admit(channelId: string, body: Uint8Array): Promise<MailProfile | undefined>;
+  /** The planned rows that may be enqueued (recipient and daily caps); [] refuses them all. */
+  limit(channelId: string, items: NewOutboxItem[]): Promise<NewOutboxItem[]>;
 }
 
 /** The part of a stored relay event the mailer reads (store/types.ts StoredEvent fits). */
@@ -89,17 +99,21 @@ export function createMailer(o: MailerOptions): Mailer {
   /** Plans and enqueues; every event (mailed or not) moves the channel's cursor in the same transaction. */
   const enqueueEvent = async (channelId: string, event: MailSourceEvent, skip = false): Promise<number> => {
     const cursor = { channelId, seq: event.seq };
-    const plan = skip
-      ? undefined
-      : await planner.plan({ channelId, body: event.body, profile: await o.profiles.getProfileForChannel(channelId), publicUrl: publicUrl(), now: now() });
+    const gated = !skip && o.gate ? await o.gate.admit(channelId, event.body) : undefined;
+    const refused = !skip && o.gate !== undefined && gated === undefined;
+    const plan =
+      skip || refused
+        ? undefined
+        : await planner.plan({ channelId, body: event.body, profile: gated ?? (await o.profiles.getProfileForChannel(channelId)), publicUrl: publicUrl(), now: now() });
     if (plan?.kind !== 'planned') {
       await store.enqueue([], cursor);
       return 0;
     }
-    const added = await store.enqueue(plan.items, cursor);
-    if (plan.items.length === 0) return 0;
+    const items = o.gate ? await o.gate.limit(channelId, plan.items) : plan.items;
+    const added = await store.enqueue(items, cursor);
+    if (items.length === 0) return 0;
     if (added > 0) worker.wake();
-    o.logger.info({ seq: event.seq, trigger: plan.trigger, planned: plan.items.length, added }, 'mail enqueued');
+    o.logger.info({ seq: event.seq, trigger: plan.trigger, planned: items.length, added }, 'mail enqueued');
     return added;
   };
 

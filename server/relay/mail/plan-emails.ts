@@ -67,9 +67,10 @@ export function planEmails(env: WebhookEnvelope, ctx: PlanContext): NewOutboxIte
   if (!f) return [];
   const spec = KINDS[env.triggerEvent];
   const p = ctx.profile;
-  const consultant: Person = { ...f.organizer, name: p?.name ?? f.organizer.name, email: p?.email ?? f.organizer.email };
+  // An empty name or slug (a verified consultant who published no profile yet) falls back like no profile.
+  const consultant: Person = { ...f.organizer, name: p?.name || f.organizer.name, email: p?.email || f.organizer.email };
   const facts: BookingFacts = { ...f, organizer: consultant };
-  const rebookUrl = p ? `${ctx.publicUrl}/consultations/${p.slug}` : f.calcomUrl && f.organizerUsername ? `${f.calcomUrl}/${encodeURIComponent(f.organizerUsername)}` : undefined;
+  const rebookUrl = p?.slug ? `${ctx.publicUrl}/consultations/${p.slug}` : f.calcomUrl && f.organizerUsername ? `${f.calcomUrl}/${encodeURIComponent(f.organizerUsername)}` : undefined;
   const cc: ConsultantContext = { name: consultant.name, tips: tipsFrom(p?.preparationTips), ...(rebookUrl ? { rebookUrl } : {}) };
   const ics = spec.ics ? buildIcs(facts, spec.ics, ctx.now) : undefined;
 

@@ -74,3 +74,9 @@ export function renderNotFoundPage(): string {
   const body = `<article class="card"><h1>No consultant here</h1><p>There is no profile at this address. Check the link you were given, or ask your consultant for a new one.</p></article>`;
   return pageShell('Profile not found', '<meta name="robots" content="noindex">', body);
 }
+
+/** The page of a consultant not (or no longer) approved by LifeScore: no name, no links, not indexed. */
+export function renderNotAvailablePage(): string {
+  const body = `<article class="card"><h1>Not available yet</h1><p class="notice" role="status">This consultant's page is not available yet. Please check back later, or ask your consultant for their booking link.</p></article>`;
+  return pageShell('Not available yet', '<meta name="robots" content="noindex">', body);
+}

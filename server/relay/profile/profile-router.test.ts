@@ -11,7 +11,7 @@ import type { ProfileBody } from '../../../common/relay';
 import { channelAuth } from '../channel-auth';
 import { hashToken, newChannelId, newToken } from '../crypto';
 import { openSqliteStore } from '../store/sqlite-store';
-import { createProfileRouter } from './profile-router';
+import { createProfileRouter, type ProfileAccess } from './profile-router';
 import { createProfiles, type Profiles } from './profiles';
 
 const TOKENS: Record<string, string> = { chanAAAAAAAAAAAAAAAAAAAAAA: 'token-a', chanBBBBBBBBBBBBBBBBBBBBBB: 'token-b' };
@@ -24,6 +24,14 @@ const requireChannelToken: RequestHandler = (req, res, next) => {
     return void res.status(401).json({ error: { code: 'unauthorized', message: 'Missing or invalid bearer token.' } });
   }
   next();
+};
+
+// The trust model's answers (trust/profile-access.ts has its own tests over HTTP): A and B are verified, approved
+// accounts 1 and 2; any other channel is account 3.
+const USERS: Record<string, number> = { [A]: 1, [B]: 2 };
+const access: ProfileAccess = {
+  authorizePublish: (channelId) => Promise.resolve({ ok: true, userId: USERS[channelId] ?? 3, takeOver: false }),
+  isVisible: (userId) => Promise.resolve(userId !== null),
 };
 
 const body = (patch: Partial<ProfileBody> = {}): ProfileBody => ({
@@ -48,7 +56,7 @@ beforeEach(async () => {
   db = new Database(':memory:');
   profiles = createProfiles(db);
   const app = express();
-  app.use(createProfileRouter({ profiles, requireChannelToken, publicUrl: 'https://relay.example' }));
+  app.use(createProfileRouter({ profiles, requireChannelToken, publicUrl: 'https://relay.example', access }));
   server = http.createServer(app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -67,8 +75,8 @@ const put = (id: string, payload: unknown, token = TOKENS[id], type = 'applicati
 
 describe('PUT /api/channels/:id/profile', () => {
   it('publishes and replaces a profile; the mailer lookup sees it', async () => {
-    expect((await put(A, body())).status).toBe(204);
-    expect((await put(A, body({ preparationTips: 'Bring your sleep diary', emailsEnabled: false }))).status).toBe(204);
+    expect((await put(A, body())).status).toBe(200);
+    expect((await put(A, body({ preparationTips: 'Bring your sleep diary', emailsEnabled: false }))).status).toBe(200);
     expect(await profiles.getProfileForChannel(A)).toEqual({
       slug: 'dana-reyes', name: 'Dana Reyes', email: 'dana@example.com', timeZone: 'America/Chicago', preparationTips: 'Bring your sleep diary', emailsEnabled: false,
     });
@@ -94,13 +102,13 @@ describe('PUT /api/channels/:id/profile', () => {
   });
 
   it('409 when another channel holds the slug; free again after remove()', async () => {
-    expect((await put(A, body())).status).toBe(204);
+    expect((await put(A, body())).status).toBe(200);
     const taken = await put(B, body({ name: 'Someone else' }));
     expect(taken.status).toBe(409);
     expect(((await taken.json()) as { error: { code: string } }).error.code).toBe('slug_taken');
     // The owner may change its own slug, which frees the old one.
-    expect((await put(A, body({ slug: 'dana' }))).status).toBe(204);
-    expect((await put(B, body({ name: 'Someone else' }))).status).toBe(204);
+    expect((await put(A, body({ slug: 'dana' }))).status).toBe(200);
+    expect((await put(B, body({ name: 'Someone else' }))).status).toBe(200);
     await profiles.remove(B);
     expect((await fetch(`${url}/consultations/dana-reyes`)).status).toBe(404);
   });
@@ -181,7 +189,7 @@ describe('with the relay\'s own channel auth', () => {
     const token = newToken();
     await store.createChannel({ id, tokenHash: hashToken(token), createdAt: 0 });
     const app = express();
-    app.use(createProfileRouter({ profiles, requireChannelToken: channelAuth(store, 'id', () => undefined), publicUrl: () => 'https://relay.example/' }));
+    app.use(createProfileRouter({ profiles, requireChannelToken: channelAuth(store, 'id', () => undefined), publicUrl: () => 'https://relay.example/', access }));
     const srv = http.createServer(app);
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
@@ -189,7 +197,7 @@ describe('with the relay\'s own channel auth', () => {
       const send = (t: string) =>
         fetch(`${base}/api/channels/${id}/profile`, { method: 'PUT', headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' }, body: JSON.stringify(body()) });
       expect((await send('wrong-token-wrong-token-wrong-token')).status).toBe(401);
-      expect((await send(token)).status).toBe(204);
+      expect((await send(token)).status).toBe(200);
       const html = await (await fetch(`${base}/consultations/dana-reyes`)).text();
       expect(html).toContain('content="https://relay.example/consultations/dana-reyes"');
     } finally {

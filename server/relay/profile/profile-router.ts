@@ -1,7 +1,7 @@
 import express, { Router, type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
-import { profileBodySchema, profileSlugSchema } from '../../../common/relay';
+import { profileBodySchema, profileSlugSchema, type PublishProfileResponse } from '../../../common/relay';
 import { PAGE_CSP } from './page-shell';
-import { renderNotFoundPage, renderProfilePage } from './profile-page';
+import { renderNotAvailablePage, renderNotFoundPage, renderProfilePage } from './profile-page';
 import type { Profiles } from './profiles';
 
 export interface ProfileRouterDeps {
@@ -16,6 +16,19 @@ export interface ProfileRouterDeps {
   /** Extra middleware in front of the PUT (e.g. the relay's per-IP API rate limiter). */
   readonly apiMiddleware?: readonly RequestHandler[];
   readonly onError?: (err: unknown) => void;
+  /** Who may publish which slug (issue 16: verified channels only; usernames reserved for their account). */
+  readonly access: ProfileAccess;
+}
+
+/** The trust model's answers the router needs (trust/profile-access.ts implements it). */
+export interface ProfileAccess {
+  /** May this channel publish this slug? On yes: the publishing account and whether the slug is its own username. */
+  authorizePublish(
+    channelId: string,
+    slug: string,
+  ): Promise<{ ok: true; userId: number; takeOver: boolean } | { ok: false; status: number; code: string; message: string }>;
+  /** Whether the page shows: its account is verified and approved. */
+  isVisible(userId: number | null): Promise<boolean>;
 }
 
 function sendError(res: Response, status: number, code: string, message: string): void {
@@ -56,17 +69,27 @@ export function createProfileRouter(deps: ProfileRouterDeps): Router {
       const message = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
       return sendError(res, 400, 'bad_request', message);
     }
-    const outcome = await profiles.publish(String(req.params.id), parsed.data);
+    const channelId = String(req.params.id);
+    const allowed = await deps.access.authorizePublish(channelId, parsed.data.slug);
+    if (!allowed.ok) return sendError(res, allowed.status, allowed.code, allowed.message);
+    const outcome = await profiles.publish(channelId, parsed.data, { userId: allowed.userId, takeOver: allowed.takeOver });
     if (outcome === 'slug_taken') {
       return sendError(res, 409, 'slug_taken', `The profile address "${parsed.data.slug}" is taken; choose another.`);
     }
-    res.status(204).end();
+    const answer: PublishProfileResponse = {
+      slug: parsed.data.slug,
+      url: `${base()}/consultations/${parsed.data.slug}`,
+      visible: await deps.access.isVisible(allowed.userId),
+    };
+    res.status(200).set('Cache-Control', 'no-store').json(answer);
   });
 
   router.get('/consultations/:slug', async (req, res) => {
     const slug = profileSlugSchema.safeParse(req.params.slug);
     const found = slug.success ? await profiles.getBySlug(slug.data) : undefined;
     if (!found) return sendPage(res, 404, renderNotFoundPage());
+    // Unapproved or suspended consultants (and pages from before verification) are not shown: no links to follow.
+    if (!(await deps.access.isVisible(found.userId))) return sendPage(res, 404, renderNotAvailablePage());
     sendPage(res, 200, renderProfilePage(found.profile, `${base()}/consultations/${found.profile.slug}`));
   });
 

@@ -14,8 +14,10 @@ export interface ConsultantMailProfile {
 
 /** The profile service the router and the mailer share. */
 export interface Profiles {
-  publish(channelId: string, profile: PublishedProfile): Promise<'ok' | 'slug_taken'>;
+  /** `owner`: the verified account publishing, and whether the slug is its own username (takes it from anyone). */
+  publish(channelId: string, profile: PublishedProfile, owner?: { userId: number | null; takeOver: boolean }): Promise<'ok' | 'slug_taken'>;
   getBySlug(slug: string): Promise<StoredProfile | undefined>;
+  getByChannel(channelId: string): Promise<StoredProfile | undefined>;
   /** The consultant's mail settings, or undefined before the app has published a profile. */
   getProfileForChannel(channelId: string): Promise<ConsultantMailProfile | undefined>;
   /** Call when the channel is deleted: its page then answers 404 and its slug is free again. */
@@ -28,8 +30,10 @@ const isStore = (x: Database.Database | ProfileStore): x is ProfileStore => type
 export function createProfiles(source: Database.Database | ProfileStore, now: () => number = Date.now): Profiles {
   const store = isStore(source) ? source : createSqliteProfileStore(source);
   return {
-    publish: (channelId, profile) => store.put({ channelId, profile, updatedAt: now() }),
+    publish: (channelId, profile, owner = { userId: null, takeOver: false }) =>
+      store.put({ channelId, profile, updatedAt: now(), userId: owner.userId }, { takeOver: owner.takeOver }),
     getBySlug: (slug) => store.getBySlug(slug),
+    getByChannel: (channelId) => store.getByChannel(channelId),
     async getProfileForChannel(channelId) {
       const p = (await store.getByChannel(channelId))?.profile;
       return (

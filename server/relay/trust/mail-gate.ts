@@ -1,0 +1,89 @@
+import type { Logger } from 'pino';
+import { Counter, type Registry } from 'prom-client';
+import type { TrustConfig } from '../config';
+import { channelLabel } from '../crypto';
+import type { MailGate, MailProfile } from '../mail';
+import type { Profiles } from '../profile';
+import type { TrustStore } from './trust-store';
+
+/** Why an event's emails were not enqueued. */
+export type MailRefusal = 'not_verified' | 'not_approved' | 'too_many_recipients' | 'daily_cap';
+
+const MAIL_TRIGGERS = new Set(['BOOKING_CREATED', 'BOOKING_RESCHEDULED', 'BOOKING_CANCELLED', 'BOOKING_REQUESTED', 'BOOKING_REJECTED']);
+
+/** Whether the stored body asks for email at all (so a PING to an anonymous channel is not counted as a refusal). */
+function asksForMail(body: Uint8Array): boolean {
+  try {
+    const t = (JSON.parse(Buffer.from(body).toString('utf8')) as { triggerEvent?: unknown }).triggerEvent;
+    return typeof t === 'string' && MAIL_TRIGGERS.has(t);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Email only for verified, approved consultants (DESIGN.md §4a): decides before anything is rendered, gives the
+ * planner the VERIFIED consultant email (never the payload's organizer address), and caps recipients per event and
+ * emails per account per UTC day. Refusals are logged and counted (`relay_mail_refused_total{reason}`), never thrown.
+ */
+export function createMailGate(deps: {
+  trust: TrustStore;
+  profiles: Profiles;
+  config: Pick<TrustConfig, 'mailMaxRecipients' | 'mailDailyCap'>;
+  registry: Registry;
+  logger: Logger;
+  now: () => number;
+}): MailGate {
+  const refused = new Counter({
+    name: 'relay_mail_refused_total',
+    help: 'Booking events whose emails the relay refused to send, by reason',
+    labelNames: ['reason'],
+    registers: [deps.registry],
+  });
+  const refuse = (channelId: string, reason: MailRefusal, extra: Record<string, number> = {}) => {
+    refused.inc({ reason });
+    deps.logger.warn({ channel: channelLabel(channelId), reason, ...extra }, 'mail refused');
+  };
+  const accountOf = async (channelId: string) => {
+    const binding = await deps.trust.getBinding(channelId);
+    return binding && deps.trust.getAccount(binding.userId);
+  };
+
+  return {
+    async admit(channelId, body) {
+      const account = await accountOf(channelId);
+      if (account?.approval !== 'approved') {
+        if (asksForMail(body)) refuse(channelId, account ? 'not_approved' : 'not_verified');
+        return undefined;
+      }
+      const published = await deps.profiles.getProfileForChannel(channelId);
+      const profile: MailProfile = {
+        slug: published?.slug ?? '',
+        name: published?.name ?? '',
+        preparationTips: published?.preparationTips ?? '',
+        emailsEnabled: published?.emailsEnabled ?? true,
+        email: account.email,
+      };
+      return profile;
+    },
+    async limit(channelId, items) {
+      if (items.length === 0) return items;
+      const recipients = new Set(items.map((i) => i.message.to.address.trim().toLowerCase())).size;
+      if (recipients > deps.config.mailMaxRecipients) {
+        refuse(channelId, 'too_many_recipients', { recipients, max: deps.config.mailMaxRecipients });
+        return [];
+      }
+      const account = await accountOf(channelId);
+      if (!account) {
+        refuse(channelId, 'not_verified');
+        return [];
+      }
+      const day = new Date(deps.now()).toISOString().slice(0, 10);
+      if (!(await deps.trust.reserveMail(account.userId, day, items.length, deps.config.mailDailyCap))) {
+        refuse(channelId, 'daily_cap', { emails: items.length, cap: deps.config.mailDailyCap });
+        return [];
+      }
+      return items;
+    },
+  };
+}
