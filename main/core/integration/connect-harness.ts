@@ -11,6 +11,7 @@ import type { PushEvent } from '../../../common/api';
 import type { AppState } from '../../../common/app-state';
 import type { SyncState } from '../../../common/app-state';
 import { createSandbox } from '../../../server/calcom-sandbox/index';
+import { startForwardingFront } from '../../../tests/support/forwarding-front';
 import type { Sandbox } from '../../../server/calcom-sandbox/index';
 import { createRelay, loadRelayConfig } from '../../../server/relay/index';
 import type { Relay } from '../../../server/relay/index';
@@ -52,16 +53,27 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** Starts a relay (temp data dir) and a sandbox that trusts its bounce page and a fixed loopback port. */
-export async function startStack(): Promise<Stack> {
+/** Test stacks create channels and verify identities far faster than any one real installation. */
+export const generousLimits = { RELAY_RATE_LIMIT_CHANNEL_CREATE_PER_HOUR: '100000', RELAY_RATE_LIMIT_IDENTITY_PER_MIN: '100000' } as const;
+
+/** Starts a relay (temp data dir; `relayEnv` adds to its environment) and a sandbox that trusts its bounce page and a fixed loopback port. */
+export async function startStack(relayEnv: Record<string, string> = {}): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'lifescore-connect-'));
-  const relay = createRelay(loadRelayConfig({ RELAY_PORT: '0', RELAY_DATA_DIR: dir, RELAY_LOG_LEVEL: 'error' }), { logDestination: new PassThrough().resume() });
+  // The relay verifies identities against the current sandbox (RELAY_CALCOM_API_URL) through a stable front, since
+  // freshSandbox() replaces the sandbox while the relay keeps running.
+  let current = '';
+  const front = await startForwardingFront(() => current);
+  const relay = createRelay(
+    loadRelayConfig({ RELAY_PORT: '0', RELAY_DATA_DIR: dir, RELAY_LOG_LEVEL: 'error', RELAY_CALCOM_API_URL: front.url, ...generousLimits, ...relayEnv }),
+    { logDestination: new PassThrough().resume() },
+  );
   const relayUrl = await relay.start();
   const port = await freePort();
   const loopbackRedirect = `http://127.0.0.1:${port}/calcom/callback`;
   const newSandbox = () => createSandbox({ port: 0, relayPublicUrl: relayUrl, redirectUris: [loopbackRedirect] });
   const sandbox = newSandbox();
   const calcomUrl = await sandbox.start();
+  current = calcomUrl;
   const stack: Stack = {
     relay,
     relayUrl,
@@ -73,10 +85,12 @@ export async function startStack(): Promise<Stack> {
       await stack.sandbox.stop();
       stack.sandbox = newSandbox();
       stack.calcomUrl = await stack.sandbox.start();
+      current = stack.calcomUrl;
     },
     async stop() {
       await stack.sandbox.stop();
       await relay.stop();
+      await front.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
