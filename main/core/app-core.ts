@@ -199,9 +199,9 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
       );
       healGuard.succeeded();
       const message = 'The LifeScore relay had lost your connection (its data was reset). LifeScore set it up again and is catching up on bookings from Cal.com.';
-      extras = { ...extras, notice: { message, at: new Date(clock.now()).toISOString() } };
       await publish();
       await startSync(healed); // starting sync reconciles with Cal.com, so nothing booked meanwhile is missed
+      extras = { ...extras, notice: { message, at: new Date(clock.now()).toISOString() } };
       toast('info', message);
       pushState();
       void watch.nudge();

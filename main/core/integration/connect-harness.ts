@@ -42,7 +42,7 @@ export async function freePort(): Promise<number> {
 }
 
 export interface Stack {
-  readonly relay: Relay;
+  relay: Relay;
   readonly relayUrl: string;
   sandbox: Sandbox;
   calcomUrl: string;
@@ -50,6 +50,8 @@ export interface Stack {
   readonly bounceRedirect: string;
   /** Replaces the sandbox with a fresh one (clean consultant state), same registered redirects. */
   freshSandbox(): Promise<void>;
+  /** Stops the relay and starts it again on the same address; `wipe` deletes its data folder in between (issue 16). */
+  restartRelay(opts: { readonly wipe: boolean }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -63,10 +65,12 @@ export async function startStack(relayEnv: Record<string, string> = {}): Promise
   // freshSandbox() replaces the sandbox while the relay keeps running.
   let current = '';
   const front = await startForwardingFront(() => current);
-  const relay = createRelay(
-    loadRelayConfig({ RELAY_PORT: '0', RELAY_DATA_DIR: dir, RELAY_LOG_LEVEL: 'error', RELAY_CALCOM_API_URL: front.url, ...generousLimits, ...relayEnv }),
-    { logDestination: new PassThrough().resume() },
-  );
+  const newRelay = (port: string) =>
+    createRelay(
+      loadRelayConfig({ RELAY_PORT: port, RELAY_DATA_DIR: dir, RELAY_LOG_LEVEL: 'error', RELAY_CALCOM_API_URL: front.url, ...generousLimits, ...relayEnv }),
+      { logDestination: new PassThrough().resume() },
+    );
+  const relay = newRelay('0');
   const relayUrl = await relay.start();
   const port = await freePort();
   const loopbackRedirect = `http://127.0.0.1:${port}/calcom/callback`;
@@ -87,9 +91,15 @@ export async function startStack(relayEnv: Record<string, string> = {}): Promise
       stack.calcomUrl = await stack.sandbox.start();
       current = stack.calcomUrl;
     },
+    async restartRelay({ wipe }) {
+      await stack.relay.stop();
+      if (wipe) rmSync(dir, { recursive: true, force: true });
+      stack.relay = newRelay(new URL(relayUrl).port);
+      await stack.relay.start();
+    },
     async stop() {
       await stack.sandbox.stop();
-      await relay.stop();
+      await stack.relay.stop();
       await front.stop();
       rmSync(dir, { recursive: true, force: true });
     },
