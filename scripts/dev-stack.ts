@@ -19,6 +19,8 @@ export interface DevStackOptions {
   /** Everything the stack writes goes below this folder. */
   readonly dataDir: string;
   readonly sandboxPort?: number;
+  /** Extra relay environment (e.g. RELAY_APPROVAL=manual and RELAY_ADMIN_TOKEN for the approval end-to-end test). */
+  readonly relayEnv?: Readonly<Record<string, string>>;
   readonly relayPort?: number;
   /** The fixed loopback port of the OAuth redirect (registered with the sandbox). */
   readonly loopbackPort?: number;
@@ -70,9 +72,11 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
   mkdirSync(dataDir, { recursive: true });
   const stoppers: Array<() => Promise<void>> = [];
   try {
+    // The relay verifies identities against this stack's sandbox, whose port is known only once it has started.
+    let sandboxApiUrl = '';
     const relay = createRelay(
-      loadRelayConfig({ RELAY_HOST: '127.0.0.1', RELAY_PORT: String(options.relayPort ?? 0), RELAY_DATA_DIR: join(dataDir, 'relay') }),
-      { logDestination: createWriteStream(join(dataDir, 'relay.log'), { flags: 'a' }) },
+      loadRelayConfig({ RELAY_HOST: '127.0.0.1', RELAY_PORT: String(options.relayPort ?? 0), RELAY_DATA_DIR: join(dataDir, 'relay'), ...options.relayEnv }),
+      { logDestination: createWriteStream(join(dataDir, 'relay.log'), { flags: 'a' }), calcomApiUrl: () => sandboxApiUrl },
     );
     const relayUrl = await relay.start();
     stoppers.push(() => relay.stop());
@@ -85,6 +89,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       ...(options.persistSandbox ? { dataFile: join(dataDir, 'sandbox.json') } : {}),
     });
     const sandboxUrl = await sandbox.start();
+    sandboxApiUrl = sandboxUrl;
     stoppers.push(() => sandbox.stop());
 
     const appEnv = { CALCOM_APP_URL: sandboxUrl, CALCOM_API_URL: sandboxUrl, CALCOM_REDIRECT_URI: redirectUri, RELAY_URL: relayUrl, LIFESCORE_SANDBOX_URL: sandboxUrl };

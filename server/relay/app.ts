@@ -37,6 +37,8 @@ export interface AppDeps {
   readonly onChannelDeleted: (id: string) => Promise<void>;
   /** Accounts, channel bindings and approval (issue 16). */
   readonly trust: TrustStore;
+  /** Where GET /v2/me is asked (config.trust.calcomApiUrl unless the embedder knows it only later). */
+  readonly calcomApiUrl: () => string;
 }
 
 /** Assembles the relay's express app. */
@@ -86,6 +88,7 @@ export function createApp(deps: AppDeps): Express {
       now: deps.now,
       logger,
       closeChannel,
+      calcomApiUrl: deps.calcomApiUrl,
     }),
   );
   app.use(

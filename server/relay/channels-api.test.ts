@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pullResponseSchema } from '../../common/relay';
-import { createChannel, postWebhook, startRelay, tempDir, testConfig, type TestRelay } from './test-support';
+import { createReadyChannel, TEST_SECRET, postWebhook, startRelay, tempDir, testConfig, type TestRelay } from './test-support';
 
 const running: TestRelay[] = [];
 const dirs: string[] = [];
@@ -22,16 +22,16 @@ const jsonHeaders = (t: string) => ({ ...bearer(t), 'content-type': 'application
 describe('channels API', () => {
   it('creates a channel: 201 with id, token and URLs on the real port', async () => {
     const { url } = await relay();
-    const ch = await createChannel(url);
+    const ch = await createReadyChannel(url);
     expect(ch.ingestUrl).toBe(`${url}/hooks/${ch.id}`);
     expect(ch.streamUrl).toBe(ch.ingestUrl);
     expect(url).not.toMatch(/:0$/);
-    expect((await createChannel(url)).id).not.toBe(ch.id);
+    expect((await createReadyChannel(url)).id).not.toBe(ch.id);
   });
 
   it('uses RELAY_PUBLIC_URL for the URLs it hands out', async () => {
     const { url } = await relay({ RELAY_PUBLIC_URL: 'https://relay.example.com/' });
-    const ch = await createChannel(url);
+    const ch = await createReadyChannel(url);
     expect(ch.ingestUrl).toBe(`https://relay.example.com/hooks/${ch.id}`);
   });
 
@@ -42,13 +42,13 @@ describe('channels API', () => {
     const wrong = await fetch(`${url}/api/channels`, { method: 'POST', headers: bearer('nope-nope-nope-nope') });
     expect(wrong.status).toBe(401);
     expect(await wrong.json()).toEqual({ error: { code: 'unauthorized', message: expect.any(String) } });
-    await createChannel(url, bearer(key));
+    await createReadyChannel(url, bearer(key));
   });
 
   it('answers the same 401 for a wrong token, a missing token and an unknown channel', async () => {
     const { url } = await relay();
-    const ch = await createChannel(url);
-    const other = await createChannel(url);
+    const ch = await createReadyChannel(url);
+    const other = await createReadyChannel(url);
     const cases = [
       fetch(`${url}/api/channels/${ch.id}/events`),
       fetch(`${url}/api/channels/${ch.id}/events`, { headers: bearer(other.token) }),
@@ -65,7 +65,7 @@ describe('channels API', () => {
 
   it('sets the secret (204), validates it (400) and wants JSON (415)', async () => {
     const { url } = await relay();
-    const ch = await createChannel(url);
+    const ch = await createReadyChannel(url);
     const put = (body: string, headers: Record<string, string>) => fetch(`${url}/api/channels/${ch.id}/secret`, { method: 'PUT', headers, body });
     expect((await put(JSON.stringify({ secret: 's'.repeat(32) }), jsonHeaders(ch.token))).status).toBe(204);
     const short = await put(JSON.stringify({ secret: 'short' }), jsonHeaders(ch.token));
@@ -79,8 +79,8 @@ describe('channels API', () => {
 
   it('pulls events with raw bodies, pages them, and acks forward only', async () => {
     const { url } = await relay();
-    const ch = await createChannel(url);
-    for (let i = 1; i <= 5; i++) expect((await postWebhook(ch.ingestUrl, `{"n":${i}}`)).status).toBe(200);
+    const ch = await createReadyChannel(url);
+    for (let i = 1; i <= 5; i++) expect((await postWebhook(ch.ingestUrl, `{"n":${i}}`, { secret: TEST_SECRET })).status).toBe(200);
     const page = pullResponseSchema.parse(await (await fetch(`${url}/api/channels/${ch.id}/events?after=1&limit=2`, { headers: bearer(ch.token) })).json());
     expect(page.events.map((e) => e.seq)).toEqual([2, 3]);
     expect(Buffer.from(page.events[0]!.bodyBase64, 'base64').toString()).toBe('{"n":2}');
@@ -98,10 +98,10 @@ describe('channels API', () => {
 
   it('deletes a channel (204); its token and ingest URL stop working', async () => {
     const { url } = await relay();
-    const ch = await createChannel(url);
+    const ch = await createReadyChannel(url);
     expect((await fetch(`${url}/api/channels/${ch.id}`, { method: 'DELETE', headers: bearer(ch.token) })).status).toBe(204);
     expect((await fetch(`${url}/api/channels/${ch.id}/events`, { headers: bearer(ch.token) })).status).toBe(401);
-    expect((await postWebhook(ch.ingestUrl, '{}')).status).toBe(404);
+    expect((await postWebhook(ch.ingestUrl, '{}', { secret: TEST_SECRET })).status).toBe(404);
   });
 
   it('answers unknown routes with the JSON error shape and sends no CORS headers', async () => {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pullResponseSchema, type PulledEvent } from '../../common/relay';
-import { createChannel, tempDir } from './test-support';
+import { createReadyChannel, postWebhook, tempDir, TEST_SECRET } from './test-support';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CLI = path.join(ROOT, 'server/relay/cli.ts');
@@ -67,7 +67,7 @@ describe('relay CLI', () => {
     const env = { RELAY_PORT: '0', RELAY_DATA_DIR: dir, RELAY_RATE_LIMIT_CHANNEL_PER_MIN: '1000000', RELAY_RATE_LIMIT_IP_PER_MIN: '1000000' };
     const first = spawnRelay(env);
     const url1 = await first.url;
-    const ch = await createChannel(url1);
+    const ch = await createReadyChannel(url1);
 
     const acknowledged: number[] = [];
     let n = 0;
@@ -76,7 +76,7 @@ describe('relay CLI', () => {
       while (!stop) {
         const k = n++;
         try {
-          const res = await fetch(`${url1}/hooks/${ch.id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ k }) });
+          const res = await postWebhook(ch.ingestUrl, JSON.stringify({ k }), { secret: TEST_SECRET });
           if (res.ok) acknowledged.push(k);
         } catch {
           return; // the relay is gone

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pullResponseSchema } from '../../common/relay';
 import { calSignature } from './crypto';
-import { createChannel, postWebhook, setSecret, startRelay, tempDir, testConfig, type TestRelay } from './test-support';
+import { createChannel, createReadyChannel, TEST_SECRET, postWebhook, setSecret, startRelay, tempDir, testConfig, type TestRelay } from './test-support';
 
 const running: TestRelay[] = [];
 const dirs: string[] = [];
@@ -28,7 +28,7 @@ const errorCode = async (res: Response) => ((await res.json()) as { error: { cod
 describe('POST /hooks/:channel', () => {
   it('stores a signed webhook and answers 200 with its sequence; PING is stored like any event', async () => {
     const { url } = await relay();
-    const ch = await createChannel(url);
+    const ch = await createReadyChannel(url);
     await setSecret(url, ch, SECRET);
     const res = await postWebhook(ch.ingestUrl, PING, { secret: SECRET, headers: { 'x-cal-webhook-version': '2021-10-20' } });
     expect(res.status).toBe(200);
@@ -41,7 +41,7 @@ describe('POST /hooks/:channel', () => {
 
   it('accepts the legacy X-Cal-Signature header', async () => {
     const { url } = await relay();
-    const ch = await createChannel(url);
+    const ch = await createReadyChannel(url);
     await setSecret(url, ch, SECRET);
     const res = await postWebhook(ch.ingestUrl, PING, { headers: { 'x-cal-signature': calSignature(SECRET, Buffer.from(PING)) } });
     expect(res.status).toBe(200);
@@ -49,7 +49,7 @@ describe('POST /hooks/:channel', () => {
 
   it('answers every rejection precisely and stores none of them', async () => {
     const { url } = await relay({ RELAY_BODY_LIMIT: '2kb' });
-    const ch = await createChannel(url);
+    const ch = await createReadyChannel(url);
     await setSecret(url, ch, SECRET);
     const cases: Array<[string, Promise<Response>, number, string]> = [
       ['missing signature', postWebhook(ch.ingestUrl, PING), 401, 'invalid_signature'],
@@ -76,54 +76,64 @@ describe('POST /hooks/:channel', () => {
     expect((await postWebhook(ch.ingestUrl, PING, { secret: SECRET })).status).toBe(200);
   });
 
-  it('skips the signature check while no secret is set, and accepts +json types with charset', async () => {
+  it('refuses every webhook while no secret is set (409, nothing stored), and accepts +json types with charset', async () => {
     const { url } = await relay();
-    const ch = await createChannel(url);
-    expect((await postWebhook(ch.ingestUrl, '{"a":1}', { headers: { 'content-type': 'application/json; charset=utf-8' } })).status).toBe(200);
-    expect((await postWebhook(ch.ingestUrl, '{"a":1}', { headers: { 'content-type': 'application/vnd.cal+json' } })).status).toBe(200);
+    const fresh = await createChannel(url);
+    const early = await postWebhook(fresh.ingestUrl, '{"a":1}');
+    expect(early.status).toBe(409);
+    expect(await errorCode(early)).toBe('channel_not_ready');
+    expect(await lastSeq(url, fresh.id, fresh.token)).toBe(0);
+    const ch = await createReadyChannel(url);
+    expect((await postWebhook(ch.ingestUrl, '{"a":1}', { secret: TEST_SECRET, headers: { 'content-type': 'application/json; charset=utf-8' } })).status).toBe(200);
+    expect((await postWebhook(ch.ingestUrl, '{"a":1}', { secret: TEST_SECRET, headers: { 'content-type': 'application/vnd.cal+json' } })).status).toBe(200);
   });
 
   it('rate limits per channel (429, nothing stored) without affecting other channels', async () => {
     const { url } = await relay({ RELAY_RATE_LIMIT_CHANNEL_PER_MIN: '3' });
-    const a = await createChannel(url);
-    const b = await createChannel(url);
+    const a = await createReadyChannel(url);
+    const b = await createReadyChannel(url);
     const statuses = [];
-    for (let i = 0; i < 5; i++) statuses.push((await postWebhook(a.ingestUrl, '{}')).status);
+    for (let i = 0; i < 5; i++) statuses.push((await postWebhook(a.ingestUrl, '{}', { secret: TEST_SECRET })).status);
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
-    const limited = await postWebhook(a.ingestUrl, '{}');
+    const limited = await postWebhook(a.ingestUrl, '{}', { secret: TEST_SECRET });
     expect(await errorCode(limited)).toBe('rate_limited');
     expect(limited.headers.get('retry-after')).not.toBeNull();
-    expect((await postWebhook(b.ingestUrl, '{}')).status).toBe(200);
+    expect((await postWebhook(b.ingestUrl, '{}', { secret: TEST_SECRET })).status).toBe(200);
     expect(await lastSeq(url, a.id, a.token)).toBe(3);
   });
 
   it('rate limits per IP across channels', async () => {
     const { url } = await relay({ RELAY_RATE_LIMIT_IP_PER_MIN: '2' });
-    const a = await createChannel(url);
-    const b = await createChannel(url);
-    expect((await postWebhook(a.ingestUrl, '{}')).status).toBe(200);
-    expect((await postWebhook(b.ingestUrl, '{}')).status).toBe(200);
-    expect((await postWebhook(b.ingestUrl, '{}')).status).toBe(429);
+    const a = await createReadyChannel(url);
+    const b = await createReadyChannel(url);
+    expect((await postWebhook(a.ingestUrl, '{}', { secret: TEST_SECRET })).status).toBe(200);
+    expect((await postWebhook(b.ingestUrl, '{}', { secret: TEST_SECRET })).status).toBe(200);
+    expect((await postWebhook(b.ingestUrl, '{}', { secret: TEST_SECRET })).status).toBe(429);
     expect(await lastSeq(url, b.id, b.token)).toBe(1);
   });
 
   it('keys the per-IP limit on X-Forwarded-For only when the proxy is trusted', async () => {
     const trusted = await relay({ RELAY_RATE_LIMIT_IP_PER_MIN: '1', RELAY_TRUST_PROXY: 'loopback' });
-    const a = await createChannel(trusted.url);
-    const from = (ip: string) => postWebhook(a.ingestUrl, '{}', { headers: { 'x-forwarded-for': ip } });
+    const a = await createReadyChannel(trusted.url);
+    const from = (ip: string) => postWebhook(a.ingestUrl, '{}', { secret: TEST_SECRET, headers: { 'x-forwarded-for': ip } });
     expect((await from('203.0.113.1')).status).toBe(200);
     expect((await from('203.0.113.1')).status).toBe(429);
     expect((await from('203.0.113.2')).status).toBe(200);
     const untrusted = await relay({ RELAY_RATE_LIMIT_IP_PER_MIN: '1' });
-    const b = await createChannel(untrusted.url);
-    expect((await postWebhook(b.ingestUrl, '{}', { headers: { 'x-forwarded-for': '203.0.113.1' } })).status).toBe(200);
-    expect((await postWebhook(b.ingestUrl, '{}', { headers: { 'x-forwarded-for': '203.0.113.2' } })).status).toBe(429);
+    const b = await createReadyChannel(untrusted.url);
+    expect((await postWebhook(b.ingestUrl, '{}', { secret: TEST_SECRET, headers: { 'x-forwarded-for': '203.0.113.1' } })).status).toBe(200);
+    expect((await postWebhook(b.ingestUrl, '{}', { secret: TEST_SECRET, headers: { 'x-forwarded-for': '203.0.113.2' } })).status).toBe(429);
   });
 
   it('does not redirect, even with a trailing slash', async () => {
     const { url } = await relay();
-    const ch = await createChannel(url);
-    const res = await fetch(`${ch.ingestUrl}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', redirect: 'manual' });
+    const ch = await createReadyChannel(url);
+    const res = await fetch(`${ch.ingestUrl}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-cal-signature-256': calSignature(TEST_SECRET, Buffer.from('{}')) },
+      body: '{}',
+      redirect: 'manual',
+    });
     expect(res.status).toBe(200);
   });
 
@@ -131,9 +141,9 @@ describe('POST /hooks/:channel', () => {
     const dir = tempDir();
     dirs.push(dir);
     const first = await startRelay(testConfig(dir));
-    const ch = await createChannel(first.url);
+    const ch = await createReadyChannel(first.url);
     const posts = Array.from({ length: 60 }, (_, i) =>
-      postWebhook(ch.ingestUrl, `{"i":${i}}`).then(
+      postWebhook(ch.ingestUrl, `{"i":${i}}`, { secret: TEST_SECRET }).then(
         (res) => (res.status === 200 ? i : -1),
         () => -1,
       ),
@@ -151,10 +161,10 @@ describe('POST /hooks/:channel', () => {
 
   it('commits concurrent webhooks with unique consecutive sequences, each before its 2xx', async () => {
     const { url, relay: r } = await relay();
-    const ch = await createChannel(url);
+    const ch = await createReadyChannel(url);
     const stored: number[] = [];
     r.onEventStored((id, e) => id === ch.id && stored.push(e.seq));
-    const responses = await Promise.all(Array.from({ length: 100 }, (_, i) => postWebhook(ch.ingestUrl, `{"i":${i}}`)));
+    const responses = await Promise.all(Array.from({ length: 100 }, (_, i) => postWebhook(ch.ingestUrl, `{"i":${i}}`, { secret: TEST_SECRET })));
     const seqs = await Promise.all(responses.map(async (res) => ((await res.json()) as { seq: number }).seq));
     expect([...seqs].sort((x, y) => x - y)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
     expect(stored.sort((x, y) => x - y)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));

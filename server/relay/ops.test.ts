@@ -4,7 +4,7 @@ import type { StorageConfig } from './config';
 import { channelLabel } from './crypto';
 import { openStore } from './store/open-store';
 import type { RelayStore } from './store/types';
-import { createChannel, postWebhook, readSse, setSecret, startRelay, tempDir, testConfig, type TestRelay } from './test-support';
+import { createReadyChannel, TEST_METRICS_TOKEN, TEST_SECRET, postWebhook, readSse, setSecret, startRelay, tempDir, testConfig, type TestRelay } from './test-support';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 async function waitUntil(cond: () => Promise<boolean>, ms: number): Promise<void> {
@@ -72,20 +72,20 @@ describe('storage outages', () => {
     };
     const { url, relay: r } = await startRelay(testConfig(dir), { openStore: flaky });
     cleanups.push(() => r.stop());
-    const ch = await createChannel(url);
+    const ch = await createReadyChannel(url);
     failing = true;
     const health = await fetch(`${url}/healthz`);
     expect(health.status).toBe(503);
-    const ingest = await postWebhook(ch.ingestUrl, '{}');
+    const ingest = await postWebhook(ch.ingestUrl, '{}', { secret: TEST_SECRET });
     expect(ingest.status).toBe(503);
     expect(((await ingest.json()) as { error: { code: string } }).error.code).toBe('storage_unavailable');
     const sse = await readSse(ch.streamUrl, { authorization: `Bearer ${ch.token}` }, 'never-appears', 3000);
     expect(sse.status).toBe(200);
     expect(sse.text).toMatch(/^retry: \d+\n\n$/);
-    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const metrics = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } })).text();
     expect(Number(/relay_storage_errors_total (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(3);
     failing = false;
-    expect((await postWebhook(ch.ingestUrl, '{}')).status).toBe(200);
+    expect((await postWebhook(ch.ingestUrl, '{}', { secret: TEST_SECRET })).status).toBe(200);
   });
 });
 
@@ -103,8 +103,8 @@ describe('operations', () => {
     cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
     const { url, relay: r } = await startRelay(testConfig(dir, { RELAY_PRUNE_INTERVAL_MS: '1000' }), { now: () => clock });
     cleanups.push(() => r.stop());
-    const ch = await createChannel(url);
-    for (let i = 0; i < 3; i++) await postWebhook(ch.ingestUrl, '{}');
+    const ch = await createReadyChannel(url);
+    for (let i = 0; i < 3; i++) await postWebhook(ch.ingestUrl, '{}', { secret: TEST_SECRET });
     const auth = { authorization: `Bearer ${ch.token}` };
     await fetch(`${url}/api/channels/${ch.id}/ack`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"upTo":2}' });
     const oldest = async () => ((await (await fetch(`${url}/api/channels/${ch.id}/events`, { headers: auth })).json()) as { oldestSeq: number }).oldestSeq;
@@ -116,12 +116,12 @@ describe('operations', () => {
 
   it('exposes Prometheus metrics with hashed channel labels', async () => {
     const { url } = await relay();
-    const ch = await createChannel(url);
-    await postWebhook(ch.ingestUrl, '{}');
-    await postWebhook(ch.ingestUrl, '{');
+    const ch = await createReadyChannel(url);
+    await postWebhook(ch.ingestUrl, '{}', { secret: TEST_SECRET });
+    await postWebhook(ch.ingestUrl, '{', { secret: TEST_SECRET });
     const sse = readSse(ch.streamUrl, { authorization: `Bearer ${ch.token}` }, 'id: 1');
     await sse;
-    const text = await (await fetch(`${url}/metrics`)).text();
+    const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } })).text();
     expect(text).toMatch(/relay_ingest_total\{outcome="stored"\} 1/);
     expect(text).toMatch(/relay_ingest_total\{outcome="invalid_json"\} 1/);
     expect(text).toMatch(/relay_ingest_duration_seconds_bucket\{le="0.1",outcome="stored"\} 1/);
@@ -133,7 +133,7 @@ describe('operations', () => {
 
   it('logs structured requests with ids, and never tokens, secrets, signatures or OAuth codes', async () => {
     const { url, logs } = await relay();
-    const ch = await createChannel(url);
+    const ch = await createReadyChannel(url);
     const secret = 'very-secret-webhook-key-42';
     await setSecret(url, ch, secret);
     const res = await postWebhook(ch.ingestUrl, '{"a":1}', { secret, headers: { 'x-request-id': 'req-abc-1' } });

@@ -3,15 +3,24 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startPgTestCluster, type PgTestCluster } from './pg-test-cluster';
 import { openPostgresStore } from './store/postgres-store';
 import { bodyKey, killRelayProcess, pullAllEvents, spawnRelayProcess, type RelayProcess } from './relay-process';
-import { createChannel, startRelay, startSmee, startTarget, tempDir, testConfig, waitUntil } from './test-support';
+import { calSignature } from './crypto';
+import { createReadyChannel, startRelay, startSmee, startTarget, tempDir, TEST_SECRET, testConfig, waitUntil } from './test-support';
+import type { Sandbox } from '../calcom-sandbox';
+import { profileBody, putProfile, startTestSandbox, verifiedChannel } from '../../tests/support/relay/verified-channel';
 
 // Real relay processes over loopback sharing one PostgreSQL database, as behind a load balancer.
 
 let cluster: PgTestCluster;
+let sandbox: Sandbox;
+let sandboxUrl = '';
 beforeAll(async () => {
   cluster = await startPgTestCluster();
+  ({ sandbox, url: sandboxUrl } = await startTestSandbox());
 }, 60_000);
-afterAll(() => cluster?.stop());
+afterAll(async () => {
+  await sandbox?.stop();
+  await cluster?.stop();
+});
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -27,14 +36,21 @@ async function instance(databaseUrl: string, env: Record<string, string> = {}): 
     RELAY_DATA_DIR: dir,
     RELAY_RATE_LIMIT_CHANNEL_PER_MIN: '1000000',
     RELAY_RATE_LIMIT_IP_PER_MIN: '1000000',
+    RELAY_CALCOM_API_URL: sandboxUrl,
     ...env,
   });
   cleanups.push(() => killRelayProcess(proc));
   return { proc, url: await proc.url };
 }
 
-const post = (url: string, channelId: string, k: number) =>
-  fetch(`${url}/hooks/${channelId}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ k }) });
+const post = (url: string, channelId: string, k: number) => {
+  const body = JSON.stringify({ k });
+  return fetch(`${url}/hooks/${channelId}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-cal-signature-256': calSignature(TEST_SECRET, Buffer.from(body)) },
+    body,
+  });
+};
 
 /** Every acknowledged k exactly once (or more only when `retried` allows it), and sequences 1..n without gaps. */
 function expectLossless(events: Awaited<ReturnType<typeof pullAllEvents>>, acknowledged: readonly number[], retried = new Set<number>()) {
@@ -54,7 +70,8 @@ describe('relay on PostgreSQL, several instances', () => {
     // set far beyond the test, so only a NOTIFY can wake its stream.
     const noPoll = { RELAY_STREAM_POLL_MS: '600000' };
     const [a, b] = await Promise.all([instance(db), instance(db, noPoll)]);
-    const ch = await createChannel(a.url);
+    // A verified channel (the sandbox answers /v2/me), so that it may publish; approval is auto in development.
+    const { ch } = await verifiedChannel(a.url, sandboxUrl, { secret: TEST_SECRET });
     const target = await startTarget();
     cleanups.push(() => target.close());
     const { client } = await startSmee(`${b.url}/hooks/${ch.id}`, target.url, ch.token);
@@ -67,13 +84,8 @@ describe('relay on PostgreSQL, several instances', () => {
     expect(target.received.map((r) => (JSON.parse(r.raw.toString()) as { k: number }).k).sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4]);
 
     // The profile published through A is the one B serves: profiles live in the shared database too.
-    const profile = { slug: 'dana-reyes', name: 'Dana Reyes', email: 'dana@example.com', timeZone: 'America/Chicago', services: [] };
-    const put = await fetch(`${a.url}/api/channels/${ch.id}/profile`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${ch.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(profile),
-    });
-    expect(put.status).toBe(204);
+    const put = await putProfile(a.url, ch, profileBody({ services: [] }));
+    expect(put.status).toBe(200);
     const page = await fetch(`${b.url}/consultations/dana-reyes`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Dana Reyes');
@@ -86,7 +98,7 @@ describe('relay on PostgreSQL, several instances', () => {
     cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
     const { relay, url } = await startRelay(testConfig(dir, { DATABASE_URL: db, RELAY_STREAM_POLL_MS: '300', RELAY_LOG_LEVEL: 'warn' }));
     cleanups.push(() => relay.stop());
-    const ch = await createChannel(url);
+    const ch = await createReadyChannel(url);
     const target = await startTarget();
     cleanups.push(() => target.close());
     const { client } = await startSmee(`${url}/hooks/${ch.id}`, target.url, ch.token);
@@ -107,7 +119,7 @@ describe('relay on PostgreSQL, several instances', () => {
   it('loses nothing that got a 2xx when instance A is killed with SIGKILL mid-burst, while B keeps taking writes', async () => {
     const db = await cluster.createDatabase();
     const [a, b] = await Promise.all([instance(db), instance(db)]);
-    const ch = await createChannel(b.url);
+    const ch = await createReadyChannel(b.url);
     const target = await startTarget();
     cleanups.push(() => target.close());
     const { client } = await startSmee(`${b.url}/hooks/${ch.id}`, target.url, ch.token);
@@ -150,7 +162,7 @@ describe('relay on PostgreSQL, several instances', () => {
   it('loses nothing during a rolling restart of both instances under traffic', async () => {
     const db = await cluster.createDatabase();
     const [a, b] = await Promise.all([instance(db), instance(db)]);
-    const ch = await createChannel(a.url);
+    const ch = await createReadyChannel(a.url);
     // The load balancer: round robin over the live backends; a connection error or 503 goes to the next one.
     const backends = [a.url, b.url];
     let rr = 0;

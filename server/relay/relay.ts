@@ -48,6 +48,11 @@ export interface RelayOptions {
   readonly logDestination?: NodeJS.WritableStream;
   /** Opens the storage (default: the adapter named by config.storage). */
   readonly openStore?: (config: StorageConfig) => RelayStore | Promise<RelayStore>;
+  /**
+   * The Cal.com API identities are verified against, when only known after start (a sandbox started on port 0
+   * after the relay, as scripts/dev-stack.ts does); default config.trust.calcomApiUrl.
+   */
+  readonly calcomApiUrl?: () => string;
 }
 
 function formatUrl(host: string, port: number): string {
@@ -172,6 +177,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
         isShuttingDown: () => shuttingDown,
         profiles,
         trust: modules.trust,
+        calcomApiUrl: options.calcomApiUrl ?? (() => config.trust.calcomApiUrl),
         onChannelDeleted: async (id) => {
           await profiles.remove(id);
           await activeMailer.forgetChannel(id);

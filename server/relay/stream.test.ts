@@ -3,7 +3,9 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { calSignature } from './crypto';
 import {
-  createChannel,
+  createReadyChannel,
+  TEST_METRICS_TOKEN,
+  TEST_SECRET,
   postWebhook,
   readSse,
   setSecret,
@@ -40,7 +42,7 @@ async function smee(source: string, targetUrl: string, token: string) {
 async function openStreamsReach(url: string, n: number, ms = 5000): Promise<void> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const text = await (await fetch(`${url}/metrics`)).text();
+    const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } })).text();
     if (Number(/relay_open_streams (\d+)/.exec(text)?.[1]) === n) return;
     if (Date.now() > deadline) throw new Error(`open streams never reached ${n}`);
     await new Promise((r) => setTimeout(r, 50));
@@ -59,7 +61,7 @@ const seqs = (t: Awaited<ReturnType<typeof target>>) => t.received.map((r) => Nu
 describe('GET /hooks/:channel with the real smee-client 5', () => {
   it('forwards each event with the signature intact, relay ids as headers and the query', async () => {
     const { url } = await relay();
-    const ch = await createChannel(url);
+    const ch = await createReadyChannel(url);
     await setSecret(url, ch, SECRET);
     const t = await target();
     await smee(ch.streamUrl, t.url, ch.token);
@@ -79,12 +81,12 @@ describe('GET /hooks/:channel with the real smee-client 5', () => {
 
   it('gives every subscriber of a channel every event', async () => {
     const { url } = await relay();
-    const ch = await createChannel(url);
+    const ch = await createReadyChannel(url);
     const t1 = await target();
     const t2 = await target();
     await smee(ch.streamUrl, t1.url, ch.token);
     await smee(ch.streamUrl, t2.url, ch.token);
-    for (let i = 1; i <= 3; i++) await postWebhook(ch.ingestUrl, calBody(`u${i}`));
+    for (let i = 1; i <= 3; i++) await postWebhook(ch.ingestUrl, calBody(`u${i}`), { secret: TEST_SECRET });
     await t1.waitFor(3);
     await t2.waitFor(3);
     expect(seqs(t1).sort()).toEqual([1, 2, 3]);
@@ -94,19 +96,19 @@ describe('GET /hooks/:channel with the real smee-client 5', () => {
   it('resumes by Last-Event-ID across a relay restart, without duplicates or gaps', async () => {
     const first = await relay();
     const port = Number(new URL(first.url).port);
-    const ch = await createChannel(first.url);
+    const ch = await createReadyChannel(first.url);
     const t = await target();
     const s = await smee(ch.streamUrl, t.url, ch.token);
-    await postWebhook(ch.ingestUrl, calBody('a'));
-    await postWebhook(ch.ingestUrl, calBody('b'));
+    await postWebhook(ch.ingestUrl, calBody('a'), { secret: TEST_SECRET });
+    await postWebhook(ch.ingestUrl, calBody('b'), { secret: TEST_SECRET });
     await t.waitFor(2);
     await first.relay.stop();
     const second = await startRelay(testConfig(first.dir, { RELAY_PORT: String(port) }));
     cleanups.push(() => second.relay.stop());
     // Posted before the client is back: it must arrive through the Last-Event-ID replay.
-    await postWebhook(ch.ingestUrl, calBody('c'));
+    await postWebhook(ch.ingestUrl, calBody('c'), { secret: TEST_SECRET });
     await t.waitFor(3, 12_000);
-    await postWebhook(ch.ingestUrl, calBody('d'));
+    await postWebhook(ch.ingestUrl, calBody('d'), { secret: TEST_SECRET });
     await t.waitFor(4);
     expect(seqs(t).sort()).toEqual([1, 2, 3, 4]);
     expect(s.streamRequests[0]?.lastEventId).toBeNull();
@@ -116,15 +118,15 @@ describe('GET /hooks/:channel with the real smee-client 5', () => {
   it('resumes a fresh client from ?since= after a restart, and from the ack cursor without either', async () => {
     const first = await relay();
     const port = Number(new URL(first.url).port);
-    const ch = await createChannel(first.url);
-    for (const u of ['a', 'b', 'c']) await postWebhook(ch.ingestUrl, calBody(u));
+    const ch = await createReadyChannel(first.url);
+    for (const u of ['a', 'b', 'c']) await postWebhook(ch.ingestUrl, calBody(u), { secret: TEST_SECRET });
     await first.relay.stop();
     const second = await startRelay(testConfig(first.dir, { RELAY_PORT: String(port) }));
     cleanups.push(() => second.relay.stop());
     const t = await target();
     await smee(`${ch.streamUrl}?since=2`, t.url, ch.token);
     await t.waitFor(1);
-    await postWebhook(ch.ingestUrl, calBody('d'));
+    await postWebhook(ch.ingestUrl, calBody('d'), { secret: TEST_SECRET });
     await t.waitFor(2);
     expect(seqs(t)).toEqual([3, 4]);
 
@@ -144,11 +146,11 @@ describe('GET /hooks/:channel with the real smee-client 5', () => {
   it('sends event: reset when the cursor is older than retention, then continues from the oldest retained', async () => {
     let clock = Date.now();
     const { url, relay: r } = await relay({}, tempDir(), () => clock);
-    const ch = await createChannel(url);
-    for (const u of ['a', 'b', 'c']) await postWebhook(ch.ingestUrl, calBody(u));
+    const ch = await createReadyChannel(url);
+    for (const u of ['a', 'b', 'c']) await postWebhook(ch.ingestUrl, calBody(u), { secret: TEST_SECRET });
     clock += 31 * 86_400_000;
     expect(await r.prune()).toBe(3);
-    await postWebhook(ch.ingestUrl, calBody('d'));
+    await postWebhook(ch.ingestUrl, calBody('d'), { secret: TEST_SECRET });
     const sse = await readSse(`${ch.streamUrl}?since=1`, { authorization: `Bearer ${ch.token}` }, 'id: 4');
     const reset = sse.text.indexOf('event: reset\ndata: {"requestedAfter":1,"oldestSeq":4,"lastSeq":4}\n\n');
     expect(reset).toBeGreaterThan(0);
@@ -163,7 +165,7 @@ describe('GET /hooks/:channel with the real smee-client 5', () => {
 describe('GET /hooks/:channel wire format and access', () => {
   it('opens with retry (1–5 s), ready, and : heartbeats; no compression or buffering', async () => {
     const { url } = await relay({ RELAY_HEARTBEAT_MS: '100' });
-    const ch = await createChannel(url);
+    const ch = await createReadyChannel(url);
     const sse = await readSse(ch.streamUrl, { authorization: `Bearer ${ch.token}`, 'accept-encoding': 'gzip, br' }, /\n:\n\n/);
     expect(sse.status).toBe(200);
     expect(sse.headers.get('content-type')).toMatch(/^text\/event-stream/);
@@ -178,8 +180,8 @@ describe('GET /hooks/:channel wire format and access', () => {
 
   it('answers 401 without or with a wrong token (same for unknown channels), 406 without Accept, 400 for a bad since', async () => {
     const { url } = await relay();
-    const ch = await createChannel(url);
-    const other = await createChannel(url);
+    const ch = await createReadyChannel(url);
+    const other = await createReadyChannel(url);
     const sse = (u: string, h: Record<string, string>) => fetch(u, { headers: { accept: 'text/event-stream', ...h } });
     const noToken = await sse(ch.streamUrl, {});
     const wrong = await sse(ch.streamUrl, { authorization: `Bearer ${other.token}` });
@@ -192,7 +194,7 @@ describe('GET /hooks/:channel wire format and access', () => {
 
   it('ends streams on shutdown (never a non-200) and when over the stream cap', async () => {
     const { url, relay: r } = await relay({ RELAY_MAX_STREAMS: '1' });
-    const ch = await createChannel(url);
+    const ch = await createReadyChannel(url);
     const auth = { authorization: `Bearer ${ch.token}` };
     const open = readSse(ch.streamUrl, auth, 'never-appears', 8000);
     await openStreamsReach(url, 1);
@@ -209,16 +211,16 @@ describe('GET /hooks/:channel wire format and access', () => {
 
   it('replays from the oldest retained event after a reset when the cursor is beyond the log', async () => {
     const { url } = await relay();
-    const ch = await createChannel(url);
-    await postWebhook(ch.ingestUrl, '{"a":1}');
+    const ch = await createReadyChannel(url);
+    await postWebhook(ch.ingestUrl, '{"a":1}', { secret: TEST_SECRET });
     const sse = await readSse(ch.streamUrl, { authorization: `Bearer ${ch.token}`, 'last-event-id': '99' }, 'id: 1');
     expect(sse.text).toContain('event: reset\ndata: {"requestedAfter":99,"oldestSeq":1,"lastSeq":1}\n\nid: 1\n');
   });
 
   it('starts from the earlier of Last-Event-ID and ?since= when both are sent', async () => {
     const { url } = await relay();
-    const ch = await createChannel(url);
-    for (let i = 1; i <= 4; i++) await postWebhook(ch.ingestUrl, `{"i":${i}}`);
+    const ch = await createReadyChannel(url);
+    for (let i = 1; i <= 4; i++) await postWebhook(ch.ingestUrl, `{"i":${i}}`, { secret: TEST_SECRET });
     const a = await readSse(`${ch.streamUrl}?since=1`, { authorization: `Bearer ${ch.token}`, 'last-event-id': '3' }, 'id: 4');
     expect(a.text).toMatch(/event: ready\ndata: \{\}\n\nid: 2\n/);
     const b = await readSse(`${ch.streamUrl}?since=3`, { authorization: `Bearer ${ch.token}`, 'last-event-id': '2' }, 'id: 4');
@@ -227,9 +229,9 @@ describe('GET /hooks/:channel wire format and access', () => {
 
   it('drops a consumer that does not drain instead of buffering without bound', async () => {
     const { url, logs } = await relay({ RELAY_BODY_LIMIT: '4mb', RELAY_STREAM_DRAIN_TIMEOUT_MS: '300' });
-    const ch = await createChannel(url);
+    const ch = await createReadyChannel(url);
     const big = JSON.stringify({ pad: 'x'.repeat(3_500_000) });
-    for (let i = 0; i < 6; i++) expect((await postWebhook(ch.ingestUrl, big)).status).toBe(200);
+    for (let i = 0; i < 6; i++) expect((await postWebhook(ch.ingestUrl, big, { secret: TEST_SECRET })).status).toBe(200);
     const { port } = new URL(url);
     const socket = net.connect(Number(port), '127.0.0.1');
     await new Promise((r) => socket.once('connect', r));
@@ -244,7 +246,7 @@ describe('GET /hooks/:channel wire format and access', () => {
 
   it('ends the streams of a deleted channel', async () => {
     const { url } = await relay();
-    const ch = await createChannel(url);
+    const ch = await createReadyChannel(url);
     const auth = { authorization: `Bearer ${ch.token}` };
     const open = readSse(ch.streamUrl, auth, 'never-appears', 8000);
     await openStreamsReach(url, 1);

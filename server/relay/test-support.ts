@@ -21,7 +21,7 @@ export function tempDir(): string {
 }
 
 export function testConfig(dataDir: string, env: Record<string, string> = {}, patch: Partial<RelayConfig> = {}): RelayConfig {
-  const base = loadRelayConfig({ RELAY_PORT: '0', RELAY_DATA_DIR: dataDir, RELAY_LOG_LEVEL: 'info', RELAY_HEARTBEAT_MS: '200', ...env });
+  const base = loadRelayConfig({ RELAY_PORT: '0', RELAY_DATA_DIR: dataDir, RELAY_LOG_LEVEL: 'info', RELAY_HEARTBEAT_MS: '200', RELAY_METRICS_TOKEN: TEST_METRICS_TOKEN, ...env });
   return { ...base, ...patch };
 }
 
@@ -45,6 +45,18 @@ export async function createChannel(url: string, headers: Record<string, string>
   const res = await fetch(`${url}/api/channels`, { method: 'POST', headers });
   if (res.status !== 201) throw new Error(`create channel: ${res.status} ${await res.text()}`);
   return createChannelResponseSchema.parse(await res.json());
+}
+
+/** The webhook secret of createReadyChannel: channels accept webhooks only once one is set (issue 16). */
+export const TEST_SECRET = 'test-webhook-secret-0123456789';
+/** Bearer token testConfig gives /metrics (closed without one). */
+export const TEST_METRICS_TOKEN = 'test-metrics-token-0123456789';
+
+/** A channel with TEST_SECRET set, ready to ingest signed webhooks. */
+export async function createReadyChannel(url: string, headers: Record<string, string> = {}): Promise<CreateChannelResponse> {
+  const ch = await createChannel(url, headers);
+  await setSecret(url, ch, TEST_SECRET);
+  return ch;
 }
 
 export async function setSecret(url: string, ch: CreateChannelResponse, secret: string): Promise<void> {

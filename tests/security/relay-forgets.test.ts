@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestRelay } from '../../server/relay/test-support';
-import { createChannel, postWebhook, setSecret, startRelay, testConfig } from '../../server/relay/test-support';
+import { createChannel, createReadyChannel, postWebhook, setSecret, startRelay, TEST_SECRET, testConfig } from '../../server/relay/test-support';
 import { filePlaces, findSecrets } from './secret-scan';
 
 /**
@@ -25,12 +25,12 @@ afterAll(async () => {
 it('a deleted channel leaves neither its webhook secret nor its event bodies in the running relay’s files', async () => {
   const secret = `whsec-${'q'.repeat(10)}-${Date.now()}`;
   const marker = `client-notes-${Date.now()}-private`;
-  const keep = await createChannel(relay.url); // another consultant's channel keeps the database busy meanwhile
+  const keep = await createReadyChannel(relay.url); // another consultant's channel keeps the database busy meanwhile
   const ch = await createChannel(relay.url);
   await setSecret(relay.url, ch, secret);
   for (let i = 0; i < 20; i++) {
     expect((await postWebhook(ch.ingestUrl, JSON.stringify({ triggerEvent: 'BOOKING_CREATED', payload: { notes: `${marker} ${i}` } }), { secret })).status).toBe(200);
-    expect((await postWebhook(keep.ingestUrl, '{"triggerEvent":"PING","payload":{}}')).status).toBe(200);
+    expect((await postWebhook(keep.ingestUrl, '{"triggerEvent":"PING","payload":{}}', { secret: TEST_SECRET })).status).toBe(200);
   }
   const secrets = [
     { name: 'webhook secret', value: secret },
@@ -40,5 +40,5 @@ it('a deleted channel leaves neither its webhook secret nor its event bodies in 
 
   expect((await fetch(`${relay.url}/api/channels/${ch.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${ch.token}` } })).status).toBe(204);
   expect(findSecrets(secrets, filePlaces(dir))).toEqual([]);
-  expect((await postWebhook(keep.ingestUrl, '{"triggerEvent":"PING","payload":{}}')).status).toBe(200); // the others carry on
+  expect((await postWebhook(keep.ingestUrl, '{"triggerEvent":"PING","payload":{}}', { secret: TEST_SECRET })).status).toBe(200); // the others carry on
 });

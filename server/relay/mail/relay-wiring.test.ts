@@ -1,33 +1,25 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { profileBody, putProfile, startTestSandbox, trustedConfig, verifiedChannel } from '../../../tests/support/relay/verified-channel';
+import type { Sandbox } from '../../calcom-sandbox';
 import { openSqliteStore } from '../store/sqlite-store';
-import { createChannel, postWebhook, setSecret, startRelay, tempDir, testConfig, type TestRelay } from '../test-support';
-import type { CreateChannelResponse } from '../../../common/relay';
+import { postWebhook, startRelay, tempDir, type TestRelay } from '../test-support';
 import { sandboxEnvelopes } from './mail-fixtures';
 import { waitFor } from './mail-test-kit';
 import { startTestSmtp, type TestSmtp } from './smtp-test-server';
 
 const SECRET = 'a-webhook-secret-of-some-length';
 
-async function publishProfile(relayUrl: string, ch: CreateChannelResponse): Promise<Response> {
-  return fetch(`${relayUrl}/api/channels/${ch.id}/profile`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${ch.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      slug: 'dana-reyes',
-      name: 'Dana Reyes',
-      bio: '',
-      preparationTips: 'Bring your sleep diary',
-      timeZone: 'America/Chicago',
-      email: 'dana@example.com',
-      services: [{ durationMinutes: 60, title: '60 Min Consultation', bookingUrl: 'https://cal.example/dana-reyes/consultation-60min' }],
-      emailsEnabled: true,
-    }),
-  });
-}
-
 /** The relay's own mailer and profile routes, as `npm run relay` runs them (relay.ts wires both). */
+let sandbox: Sandbox;
+let sandboxUrl = '';
+beforeAll(async () => {
+  ({ sandbox, url: sandboxUrl } = await startTestSandbox());
+});
+afterAll(() => sandbox.stop());
+
+// Mail flows only for channels verified with Cal.com (the sandbox here) and approved (auto in tests): issue 16.
 describe('mail and profiles inside the running relay', () => {
   let relay: TestRelay | undefined;
   let smtp: TestSmtp | undefined;
@@ -41,12 +33,11 @@ describe('mail and profiles inside the running relay', () => {
   it('a signed Cal.com webhook becomes emails, once, even when Cal.com sends it twice; closing the channel unpublishes', async () => {
     dir = tempDir();
     smtp = await startTestSmtp();
-    relay = await startRelay(testConfig(dir, { RELAY_LOG_LEVEL: 'silent', SMTP_URL: smtp.url, MAIL_FROM: 'mail@relay.example' }));
+    relay = await startRelay(trustedConfig(dir, sandboxUrl, { RELAY_LOG_LEVEL: 'silent', SMTP_URL: smtp.url, MAIL_FROM: 'mail@relay.example' }));
     expect(relay.relay.mailDestination).toContain('127.0.0.1');
 
-    const ch = await createChannel(relay.url);
-    await setSecret(relay.url, ch, SECRET);
-    expect((await publishProfile(relay.url, ch)).status).toBe(204);
+    const { ch } = await verifiedChannel(relay.url, sandboxUrl, { secret: SECRET });
+    expect((await putProfile(relay.url, ch, profileBody())).status).toBe(200);
     const page = await fetch(`${relay.url}/consultations/dana-reyes`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('https://cal.example/dana-reyes/consultation-60min');
@@ -69,10 +60,10 @@ describe('mail and profiles inside the running relay', () => {
   it("mails an event committed just before a crash, before the mailer saw it, when the relay starts again", async () => {
     dir = tempDir();
     smtp = await startTestSmtp();
-    const config = testConfig(dir, { RELAY_LOG_LEVEL: 'silent', SMTP_URL: smtp.url, MAIL_FROM: 'mail@relay.example' });
+    const config = trustedConfig(dir, sandboxUrl, { RELAY_LOG_LEVEL: 'silent', SMTP_URL: smtp.url, MAIL_FROM: 'mail@relay.example' });
     relay = await startRelay(config);
-    const ch = await createChannel(relay.url);
-    expect((await postWebhook(ch.ingestUrl, JSON.stringify(sandboxEnvelopes.created))).status).toBe(200);
+    const { ch } = await verifiedChannel(relay.url, sandboxUrl, { secret: SECRET });
+    expect((await postWebhook(ch.ingestUrl, JSON.stringify(sandboxEnvelopes.created), { secret: SECRET })).status).toBe(200);
     await waitFor(() => smtp!.received.length >= 3, 15_000, 'first emails');
     await relay.relay.stop();
 

@@ -11,6 +11,8 @@ import { createPostgresOutboxStore } from './postgres-outbox-store';
 import { createPostgresProfileStore } from './postgres-profile-store';
 import { describeProfileStore } from './profile-store-contract';
 import { describeRelayStore, testEvent } from './store-contract';
+import { createPostgresTrustStore } from './postgres-trust-store';
+import { describeTrustStore } from './trust-store-contract';
 
 let cluster: PgTestCluster;
 beforeAll(async () => {
@@ -64,6 +66,7 @@ function moduleOnFreshDatabase<S>(create: (pool: pg.Pool) => Promise<S>) {
 }
 describeOutboxStore('PostgreSQL', moduleOnFreshDatabase(createPostgresOutboxStore));
 describeProfileStore('PostgreSQL', moduleOnFreshDatabase(createPostgresProfileStore));
+describeTrustStore('PostgreSQL', moduleOnFreshDatabase(createPostgresTrustStore));
 
 describe('PostgreSQL relay store (engine specifics)', () => {
   it('records versioned migrations and migrates exactly once when instances start together', async () => {
@@ -80,12 +83,27 @@ describe('PostgreSQL relay store (engine specifics)', () => {
   it('versions each module separately in schema_migrations', async () => {
     const url = await cluster.createDatabase();
     const store = await openOn(url);
-    await Promise.all([createPostgresOutboxStore(store.pool), createPostgresOutboxStore(store.pool), createPostgresProfileStore(store.pool)]);
-    expect(await sql(url, 'SELECT module, version FROM schema_migrations ORDER BY module')).toEqual([
+    await Promise.all([createPostgresOutboxStore(store.pool), createPostgresOutboxStore(store.pool), createPostgresProfileStore(store.pool), createPostgresTrustStore(store.pool)]);
+    expect(await sql(url, 'SELECT module, version FROM schema_migrations ORDER BY module, version')).toEqual([
       { module: 'mail', version: 1 },
       { module: 'profile', version: 1 },
+      { module: 'profile', version: 2 },
       { module: 'relay', version: POSTGRES_SCHEMA_VERSION },
+      { module: 'trust', version: 1 },
     ]);
+  });
+
+  it('migrates profiles published before issue 16: kept, owned by no account (so hidden and free to take)', async () => {
+    const url = await cluster.createDatabase();
+    const store = await openOn(url);
+    await sql(url, `CREATE TABLE profile_profiles (channel_id text PRIMARY KEY, slug text NOT NULL UNIQUE, body text NOT NULL, updated_at int8 NOT NULL)`);
+    await sql(url, "INSERT INTO schema_migrations (module, version) VALUES ('profile', 1)");
+    const body = { slug: 'dana-reyes', name: 'Squatter', bio: '', preparationTips: '', timeZone: 'UTC', email: 'x@example.com', services: [], emailsEnabled: true };
+    await sql(url, 'INSERT INTO profile_profiles VALUES ($1, $2, $3, 1)', ['old-channel', 'dana-reyes', JSON.stringify(body)]);
+    const profiles = await createPostgresProfileStore(store.pool);
+    expect(await profiles.getBySlug('dana-reyes')).toMatchObject({ channelId: 'old-channel', userId: null });
+    expect(await profiles.put({ channelId: 'verified', profile: { ...body, name: 'Dana' }, updatedAt: 2, userId: 48213 })).toBe('ok');
+    expect(await profiles.getByChannel('old-channel')).toBeUndefined();
   });
 
   it('refuses a database from a newer relay', async () => {

@@ -48,7 +48,7 @@ export function describeProfileStore(name: string, openEmpty: OpenEmptyProfiles)
       const other = await sibling();
       const results = await Promise.all([
         store.put({ channelId: 'c3', profile: profile('race'), updatedAt: 3, userId: 9 }),
-        other.put({ channelId: 'c4', profile: profile('race'), updatedAt: 3, userId: 9 }),
+        other.put({ channelId: 'c4', profile: profile('race'), updatedAt: 3, userId: 10 }),
       ]);
       expect(results.sort()).toEqual(['ok', 'slug_taken']);
     });

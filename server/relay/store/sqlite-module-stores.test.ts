@@ -9,6 +9,8 @@ import { openModuleStores } from './open-module-stores';
 import { describeOutboxStore } from './outbox-store-contract';
 import { describeProfileStore } from './profile-store-contract';
 import { openSqliteStore } from './sqlite-store';
+import { createSqliteTrustStore } from '../trust/sqlite-trust-store';
+import { describeTrustStore } from './trust-store-contract';
 
 // The mail outbox and profile contracts on SQLite; postgres-store.test.ts runs the same suites on PostgreSQL.
 
@@ -40,6 +42,7 @@ function onFreshFile<S>(create: (db: Database.Database) => S) {
 
 describeOutboxStore('SQLite', onFreshFile(createSqliteOutboxStore));
 describeProfileStore('SQLite', onFreshFile(createSqliteProfileStore));
+describeTrustStore('SQLite', onFreshFile(createSqliteTrustStore));
 
 it('openModuleStores puts the outbox and profiles in the relay\'s own SQLite file', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'relay-modules-'));
@@ -49,4 +52,19 @@ it('openModuleStores puts the outbox and profiles in the relay\'s own SQLite fil
   expect(await outbox.enqueue([])).toBe(0);
   expect(store.database.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name IN ('mail_outbox', 'profile_profiles')").get()).toEqual({ n: 2 });
   await store.close();
+});
+
+it('migrates SQLite profiles published before issue 16: kept, owned by no account (so hidden and free to take)', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'relay-modules-'));
+  dirs.push(dir);
+  const db = new Database(path.join(dir, 'relay.sqlite'));
+  db.exec(`CREATE TABLE profile_schema_version (version INTEGER NOT NULL) STRICT; INSERT INTO profile_schema_version VALUES (1);
+    CREATE TABLE profile_profiles (channel_id TEXT PRIMARY KEY, slug TEXT NOT NULL UNIQUE, body TEXT NOT NULL, updated_at INTEGER NOT NULL) STRICT;`);
+  const body = { slug: 'dana-reyes', name: 'Squatter', bio: '', preparationTips: '', timeZone: 'UTC', email: 'x@example.com', services: [], emailsEnabled: true };
+  db.prepare('INSERT INTO profile_profiles VALUES (?, ?, ?, 1)').run('old-channel', 'dana-reyes', JSON.stringify(body));
+  const profiles = createSqliteProfileStore(db);
+  expect(await profiles.getBySlug('dana-reyes')).toMatchObject({ channelId: 'old-channel', userId: null });
+  expect(await profiles.put({ channelId: 'verified', profile: { ...body, name: 'Dana' }, updatedAt: 2, userId: 48213 })).toBe('ok');
+  expect(await profiles.getByChannel('old-channel')).toBeUndefined();
+  db.close();
 });

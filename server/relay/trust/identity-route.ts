@@ -22,6 +22,8 @@ export interface IdentityRouteDeps {
   readonly logger: Logger;
   /** Deletes a channel as DELETE /api/channels/:id does: events, profile, pending mail, binding; ends its streams. */
   readonly closeChannel: (id: string) => Promise<void>;
+  /** Configuration only (RELAY_CALCOM_API_URL), never anything from the request. */
+  readonly calcomApiUrl: () => string;
 }
 
 /** `POST /api/channels/:id/identity` (verify the consultant's Cal.com account) and `GET /api/channels/:id` (status). */
@@ -48,7 +50,7 @@ export function identityRouter(deps: IdentityRouteDeps): Router {
     const { accessToken, deviceId } = parsed.data;
     const channel = res.locals.channel as ChannelRecord;
     const label = channelLabel(channel.id);
-    const check = await checkCalcomToken(deps.config.calcomApiUrl, accessToken, deps.config.calcomTimeoutMs);
+    const check = await checkCalcomToken(deps.calcomApiUrl(), accessToken, deps.config.calcomTimeoutMs);
     if (check.kind === 'invalid') {
       logger.warn({ channel: label }, 'identity refused: Cal.com did not accept the presented token');
       return sendError(res, 401, 'invalid_calcom_token', 'Cal.com did not accept this access token.');
