@@ -11,7 +11,6 @@ import type { PushEvent } from '../../../common/api';
 import type { AppState } from '../../../common/app-state';
 import type { SyncState } from '../../../common/app-state';
 import { createSandbox } from '../../../server/calcom-sandbox/index';
-import { startForwardingFront } from '../../../tests/support/forwarding-front';
 import type { Sandbox } from '../../../server/calcom-sandbox/index';
 import { createRelay, loadRelayConfig } from '../../../server/relay/index';
 import type { Relay } from '../../../server/relay/index';
@@ -61,14 +60,12 @@ export const generousLimits = { RELAY_RATE_LIMIT_CHANNEL_CREATE_PER_HOUR: '10000
 /** Starts a relay (temp data dir; `relayEnv` adds to its environment) and a sandbox that trusts its bounce page and a fixed loopback port. */
 export async function startStack(relayEnv: Record<string, string> = {}): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'lifescore-connect-'));
-  // The relay verifies identities against the current sandbox (RELAY_CALCOM_API_URL) through a stable front, since
-  // freshSandbox() replaces the sandbox while the relay keeps running.
+  // The relay verifies identities against the current sandbox; freshSandbox() replaces it while the relay keeps running.
   let current = '';
-  const front = await startForwardingFront(() => current);
   const newRelay = (port: string) =>
     createRelay(
-      loadRelayConfig({ RELAY_PORT: port, RELAY_DATA_DIR: dir, RELAY_LOG_LEVEL: 'error', RELAY_CALCOM_API_URL: front.url, ...generousLimits, ...relayEnv }),
-      { logDestination: new PassThrough().resume() },
+      loadRelayConfig({ RELAY_PORT: port, RELAY_DATA_DIR: dir, RELAY_LOG_LEVEL: 'error', ...generousLimits, ...relayEnv }),
+      { logDestination: new PassThrough().resume(), calcomApiUrl: () => current },
     );
   const relay = newRelay('0');
   const relayUrl = await relay.start();
@@ -100,7 +97,6 @@ export async function startStack(relayEnv: Record<string, string> = {}): Promise
     async stop() {
       await stack.sandbox.stop();
       await stack.relay.stop();
-      await front.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
