@@ -108,3 +108,29 @@ test('the relay lost its data while the app runs: the app re-creates its channel
   await page.getByRole('link', { name: 'Bookings' }).click();
   await expect(page.getByText('After Wipe').first()).toBeVisible({ timeout: 20_000 });
 });
+
+test('Settings → Profile address and Photo URL: checked as typed, and the relay’s answer shown next to the field', async ({ page }) => {
+  e2e = await startE2eStack();
+  await connectAs(page, e2e, USER);
+  await page.getByRole('link', { name: 'Settings' }).click();
+  const address = page.getByLabel('Profile address');
+  const photo = page.getByLabel('Photo URL');
+  const save = page.getByRole('button', { name: 'Save settings' });
+
+  await address.fill('no');
+  await expect(page.getByText(/Use 3 to 40 lowercase letters/)).toBeVisible();
+  await expect(address).toHaveAttribute('aria-invalid', 'true');
+  await photo.fill('javascript:alert(1)');
+  await expect(page.getByText('Enter a web address starting with https:// (or http://).')).toBeVisible();
+  await expect(save).toBeDisabled();
+  await expectNoSeriousA11yViolations(page, 'settings (invalid profile address)');
+
+  await address.fill('dana-wellness');
+  await photo.fill('https://images.example.com/dana.jpg');
+  await save.click();
+  const url = `${e2e.stack.relay.url}/consultations/dana-wellness`;
+  await expect(page.getByText(`Saved: your profile address is ${url}.`)).toBeVisible({ timeout: 10_000 });
+  await screenshot(page, 'settings-profile-address');
+  expect((await fetch(url)).status).toBe(200);
+  expect((await e2e.app.core.handlers.getSettings({})).profile).toMatchObject({ slug: 'dana-wellness', photoUrl: 'https://images.example.com/dana.jpg' });
+});

@@ -98,6 +98,31 @@ describe('relay in auto approval (development default)', () => {
     expect(t.events.some((e) => e.type === 'toast' && /lost your connection/.test(e.message))).toBe(true);
   });
 
+  it('Settings → Profile address: the relay answers taken or saved, and the app shows which', async () => {
+    const omar = await core(stack);
+    await connectAs(omar, 'omar-haddad');
+    await omar.waitFor((s) => s.connection.profileAnswer?.status === 'saved');
+    const dana = await core(stack);
+    await connectAs(dana, 'dana-reyes');
+
+    await dana.core.handlers.updateSettings({ profile: { slug: 'omar-haddad' } });
+    const taken = (await dana.state()).connection.profileAnswer;
+    expect(taken).toMatchObject({ status: 'taken', slug: 'omar-haddad' });
+    expect(taken?.message).toMatch(/already taken/);
+    expect(dana.events.some((e) => e.type === 'toast' && /already taken/.test(e.message))).toBe(true);
+
+    await dana.core.handlers.updateSettings({ profile: { slug: 'dana-wellness', photoUrl: 'https://images.example.com/dana.jpg' } });
+    expect((await dana.state()).connection).toMatchObject({
+      profileAnswer: { status: 'saved', slug: 'dana-wellness', url: `${stack.relayUrl}/consultations/dana-wellness` },
+      profileUrl: `${stack.relayUrl}/consultations/dana-wellness`,
+    });
+    expect(await pageStatus(stack, 'dana-wellness')).toBe(200);
+    // Emptying the field (null) goes back to the Cal.com username.
+    await dana.core.handlers.updateSettings({ profile: { slug: null, photoUrl: null } });
+    expect((await dana.core.handlers.getSettings({})).profile).not.toHaveProperty('slug');
+    expect((await dana.state()).connection.profileAnswer).toMatchObject({ status: 'saved', slug: 'dana-reyes' });
+  });
+
   it('the same account on another computer: the first app learns it from the relay', async () => {
     const first = await core(stack);
     await connectAs(first, 'dana-reyes');
