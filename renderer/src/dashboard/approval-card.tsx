@@ -21,7 +21,7 @@ export function ApprovalCard({ connection, timeZone }: { readonly connection: Co
       </div>
       {approval === 'pending' ? (
         <div className="notice notice-warning" role="status">
-          <p className="notice-title">Waiting for approval by LifeScore</p>
+          <p className="notice-title">Your public links are hidden for now</p>
           <p>
             Your public profile page and booking links are hidden, and LifeScore sends no booking emails, until LifeScore has approved your
             account. New bookings still arrive here. This page updates by itself once you are approved.
@@ -29,7 +29,7 @@ export function ApprovalCard({ connection, timeZone }: { readonly connection: Co
         </div>
       ) : approval === 'suspended' ? (
         <div className="notice notice-warning" role="status">
-          <p className="notice-title">Your LifeScore account is suspended</p>
+          <p className="notice-title">Your public links are hidden</p>
           <p>
             LifeScore has suspended your account, so your public profile page and booking links are hidden and no booking emails are sent.
             Bookings still arrive here. Contact LifeScore support to have it restored.
