@@ -108,6 +108,8 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
     refresh: (rt) => refreshGrant({ calcomApiUrl: config.calcomApiUrl, clientId: config.clientId, ...(overrides.fetch ? { fetch: overrides.fetch } : {}) }, rt),
     onReconnectNeeded: () => {
       updateIntegration({ reconnectNeeded: true });
+      // Ask the relay whether this account was connected on another computer, so the state can say so.
+      void watch.nudge();
       ports.notify('Reconnect Cal.com', 'LifeScore Consultant lost access to Cal.com. Open the app and reconnect.');
       pushState();
     },
