@@ -15,7 +15,9 @@ import {
   verifiedChannel,
 } from '../../../tests/support/relay/verified-channel';
 import { runAdminCli } from '../admin-cli';
-import { createChannel, readSse, startRelay, tempDir, type TestRelay } from '../test-support';
+import { sandboxEnvelopes } from '../mail/mail-fixtures';
+import { startTestSmtp } from '../mail/smtp-test-server';
+import { createChannel, postWebhook, readSse, startRelay, tempDir, TEST_SECRET, type TestRelay } from '../test-support';
 
 /** Identity, channel status, approval and the operator's tools (issue 16), over HTTP against the real sandbox. */
 let sandbox: Sandbox;
@@ -164,6 +166,30 @@ describe('approval (RELAY_APPROVAL=manual) with the admin API and the CLI', () =
       ['dana-reyes', 'pending', 1],
       ['omar-haddad', 'pending', 1],
     ]);
+  });
+});
+
+describe('mail switches', () => {
+  it("a verified, approved consultant's emailsEnabled:false still turns mail off; turning it on mails later events", async () => {
+    const smtp = await startTestSmtp();
+    try {
+      const r = await start({ SMTP_URL: smtp.url, MAIL_FROM: 'mail@relay.example' });
+      const { ch } = await verifiedChannel(r.url, sandboxUrl, { secret: TEST_SECRET });
+      expect((await putProfile(r.url, ch, profileBody({ emailsEnabled: false }))).status).toBe(200);
+      expect((await status(r.url, ch)).emailsActive).toBe(false);
+      expect((await postWebhook(ch.ingestUrl, JSON.stringify(sandboxEnvelopes.created), { secret: TEST_SECRET })).status).toBe(200);
+      await new Promise((res) => setTimeout(res, 500));
+      expect((await putProfile(r.url, ch, profileBody({ emailsEnabled: true }))).status).toBe(200);
+      expect((await status(r.url, ch)).emailsActive).toBe(true);
+      expect((await postWebhook(ch.ingestUrl, JSON.stringify(sandboxEnvelopes.cancelled), { secret: TEST_SECRET })).status).toBe(200);
+      await eventually(() => smtp.received.length >= 3, 15_000, 'cancellation emails');
+      await new Promise((res) => setTimeout(res, 300));
+      expect(smtp.received.map((m) => m.mail.subject?.split(':')[0])).toEqual(['Cancelled', 'Cancelled', 'Cancelled']);
+      // Nothing was refused: the consultant's own switch is not an abuse refusal.
+      expect(await metricValue(r.url, 'relay_mail_refused_total')).toBe(0);
+    } finally {
+      await smtp.close();
+    }
   });
 });
 
