@@ -15,6 +15,7 @@ export const apiMethodNames = [
   'markNoShow',
   'syncNow',
   'getSettings',
+  'refreshChannelStatus',
   'updateSettings',
   'openExternal',
   'getDiagnostics',

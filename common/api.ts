@@ -22,7 +22,8 @@ const uid = z.object({ uid: z.string().min(1).max(200) }).strict();
  */
 export const apiContract = {
   getState: { input: none, output: returns<AppState>() },
-  connect: { input: none, output: returns<{ authorizeUrl: string }>() },
+  /** `switchAccount`: connect again while connected (another Cal.com account); the old connection is removed first. */
+  connect: { input: z.object({ switchAccount: z.boolean().optional() }).strict(), output: returns<{ authorizeUrl: string }>() },
   cancelConnect: { input: none, output: returns<null>() },
   disconnect: { input: z.object({ hideEventTypes: z.boolean().default(true) }).strict(), output: returns<null>() },
   setServices: {
@@ -35,6 +36,8 @@ export const apiContract = {
   markNoShow: { input: uid.extend({ noShow: z.boolean() }).strict(), output: returns<Booking>() },
   syncNow: { input: none, output: returns<null>() },
   getSettings: { input: none, output: returns<Settings>() },
+  /** Asks the relay for the channel's status now (approval, profile, other computer); the app also polls it. */
+  refreshChannelStatus: { input: none, output: returns<AppState>() },
   updateSettings: { input: settingsPatchSchema, output: returns<Settings>() },
   openExternal: { input: z.object({ url: z.url() }).strict(), output: returns<null>() },
   getDiagnostics: { input: none, output: returns<Diagnostics>() },

@@ -1,4 +1,5 @@
 import type { AppError } from './errors';
+import type { ApprovalStatus } from './relay';
 
 /** Durations the consultant offers (original integration: 30/60/90-minute services). */
 export const serviceDurations = [30, 60, 90] as const;
@@ -32,7 +33,26 @@ export interface ConnectionState {
   readonly lastSyncedAt?: string;
   readonly eventTypes: readonly EventTypeLink[];
   readonly profileUrl?: string;
+  /** The operator's decision on this consultant at the relay (issue 16); public links show only when `approved`. */
+  readonly approval?: ApprovalStatus;
+  /** The public profile page answers (false: "not available yet" until approved, or while suspended). */
+  readonly profileVisible?: boolean;
+  readonly emailsActive?: boolean;
+  /** The same Cal.com account was connected on another computer at this time. */
+  readonly otherDeviceSince?: string;
+  /** The relay's answer to the last profile publish (Settings shows it next to "Profile address"). */
+  readonly profileAnswer?: ProfileAnswer;
+  /** Something the app did on its own that the consultant should know (e.g. it re-created a lost relay channel). */
+  readonly notice?: { readonly message: string; readonly at: string };
   readonly error?: AppError;
+}
+
+/** What the relay said to the last profile publish. */
+export interface ProfileAnswer {
+  readonly status: 'saved' | 'taken' | 'invalid' | 'not-verified' | 'failed';
+  readonly slug: string;
+  readonly message: string;
+  readonly url?: string;
 }
 
 export type SyncStatus = 'idle' | 'live' | 'catching-up' | 'offline';

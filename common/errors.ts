@@ -9,6 +9,8 @@ export const errorCodes = [
   'oauth_state_mismatch',
   'oauth_expired',
   'reconnect_needed',
+  /** The same Cal.com account was connected on another computer (issue 16). */
+  'other_computer',
   'calcom_unavailable',
   'calcom_rate_limited',
   'calcom_error',

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { profileSlugSchema } from './relay';
 
+/** A photo on the public profile page: a web address only (never `javascript:` or `data:`). */
+export const photoUrlSchema = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
+
 /** Settings kept in electron-store (never secrets: those live in the OS keychain). */
 export const settingsSchema = z.object({
   relayUrl: z.url(),
@@ -8,7 +11,7 @@ export const settingsSchema = z.object({
     slug: profileSlugSchema.optional(),
     name: z.string().max(120),
     bio: z.string().max(4000),
-    photoUrl: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+    photoUrl: photoUrlSchema.optional(),
     preparationTips: z.string().max(4000),
   }),
   services: z.object({ 30: z.boolean(), 60: z.boolean(), 90: z.boolean() }),
@@ -20,7 +23,12 @@ export type Settings = z.infer<typeof settingsSchema>;
 export const settingsPatchSchema = z
   .object({
     relayUrl: z.url().optional(),
-    profile: settingsSchema.shape.profile.partial().strict().optional(),
+    // null clears the custom profile address (back to the Cal.com username) or the photo.
+    profile: settingsSchema.shape.profile
+      .partial()
+      .extend({ slug: profileSlugSchema.nullable().optional(), photoUrl: photoUrlSchema.nullable().optional() })
+      .strict()
+      .optional(),
     notifications: z.boolean().optional(),
     relayEmails: z.boolean().optional(),
   })

@@ -31,6 +31,14 @@ import { isAllowedExternal } from './integration/external-url';
 import { SyncRunner } from './integration/sync-runner';
 import { publishProfile } from './integration/profile-publisher';
 import { mergeSettings } from './settings/merge-settings';
+import type { ConnectionExtras } from './integration/connection-state';
+import { createChannelWatch } from './integration/channel-watch';
+import { healChannel } from './integration/channel-heal';
+import type { HealGuardOptions } from './integration/heal-guard';
+import { HealGuard } from './integration/heal-guard';
+import { deviceIdOf } from './integration/device-id';
+import { keychainAccounts } from './keychain/keychain-accounts';
+import { isChannelGone } from './relay-client/relay-client';
 
 /** Test seams; production passes none and gets the real booking store, sync engine and network. */
 export interface AppCoreOverrides {
@@ -43,6 +51,11 @@ export interface AppCoreOverrides {
   /** Called after each connect step is recorded (tests interrupt here). */
   readonly afterConnectStep?: (step: ConnectStepName) => void | Promise<void>;
   readonly stateTtlMs?: number;
+  /** Relay channel status poll (default 60 s) and the quicker probe while sync is offline (default 15 s). */
+  readonly channelPollMs?: number;
+  readonly offlineProbeMs?: number;
+  /** Limits on re-creating a lost relay channel (default: 3 an hour, 30 s pause doubling on failure). */
+  readonly healGuard?: HealGuardOptions;
 }
 
 /** How long disconnect waits for a last reconciliation before tearing the channel down. */
@@ -58,6 +71,7 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
   const databaseFile = join(ports.dataDir, 'bookings.db');
   const listeners = new Set<(e: PushEvent) => void>();
   let activity: ConnectActivity = {};
+  let extras: ConnectionExtras = {};
   let store: SyncBookingStore | null = null;
 
   const emit = (event: PushEvent) => {
@@ -71,7 +85,7 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
   };
   const integration = () => settings.readRecord<IntegrationRecord>(recordKeys.integration);
   const state = (): AppState => ({
-    connection: toConnectionState(integration(), { ...activity, ...(activity.step === 'waiting-for-browser' ? { authorizeUrl: flow.pendingUrl() } : {}) }),
+    connection: toConnectionState(integration(), { ...activity, ...(activity.step === 'waiting-for-browser' ? { authorizeUrl: flow.pendingUrl() } : {}) }, extras),
     sync: sync.state(),
     services: servicesOf(settings.read().services),
     version: config.version,
@@ -94,6 +108,8 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
     refresh: (rt) => refreshGrant({ calcomApiUrl: config.calcomApiUrl, clientId: config.clientId, ...(overrides.fetch ? { fetch: overrides.fetch } : {}) }, rt),
     onReconnectNeeded: () => {
       updateIntegration({ reconnectNeeded: true });
+      // Ask the relay whether this account was connected on another computer, so the state can say so.
+      void watch.nudge();
       ports.notify('Reconnect Cal.com', 'LifeScore Consultant lost access to Cal.com. Open the app and reconnect.');
       pushState();
     },
@@ -116,19 +132,95 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
     bookingsSource: calcom,
     createSyncEngine: overrides.createSyncEngine ?? createSyncEngine,
     emit,
-    onChange: () => pushState(),
+    onChange: () => {
+      // An offline stream may mean the relay lost the channel (401): look at once, then keep probing while offline.
+      const offline = sync.state().status === 'offline';
+      if (offline && !wasOffline) void watch.nudge();
+      wasOffline = offline;
+      pushState();
+    },
     onLastSynced: (at) => {
       updateIntegration({ lastSyncedAt: at });
       pushState();
     },
   });
+  let wasOffline = false;
   const startSync = async (record: IntegrationRecord) => {
     if (store) await sync.start(store, record);
   };
   const publish = async () => {
-    const problem = await publishProfile({ keychain, settings, relayFor, logger });
-    if (problem) toast('error', problem);
+    const answer = await publishProfile({ keychain, settings, relayFor, logger });
+    if (!answer) return;
+    extras = { ...extras, profileAnswer: answer };
+    if (answer.status === 'taken' || answer.status === 'not-verified') toast('error', answer.message);
   };
+  const deviceId = () => deviceIdOf(settings);
+  const healGuard = new HealGuard(overrides.healGuard);
+
+  /** Reads the channel's status at the relay into the record; a channel the relay no longer knows is re-created. */
+  async function checkChannel(): Promise<void> {
+    const record = integration();
+    if (!record?.isConnected) return;
+    const token = await keychain.get(keychainAccounts.relayToken).catch(() => null);
+    if (!token) return;
+    try {
+      const status = await relayFor(record.channel.relayUrl).channelStatus(record.channel.channelId, token);
+      const latest = integration();
+      if (latest?.channel.channelId !== status.id) return; // reconnected meanwhile
+      const next: IntegrationRecord = {
+        ...latest,
+        approval: status.approval,
+        emailsActive: status.emailsActive,
+        ...(status.identity ? { identity: status.identity } : {}),
+        ...(status.profile ? { profileSlug: status.profile.slug, profileVisible: status.profile.visible } : {}),
+      };
+      const { otherDeviceSince: _dropped, ...rest } = next;
+      void _dropped;
+      const written: IntegrationRecord = status.otherDeviceSince ? { ...rest, otherDeviceSince: status.otherDeviceSince } : rest;
+      if (JSON.stringify(written) !== JSON.stringify(latest)) {
+        settings.writeRecord(recordKeys.integration, written);
+        pushState();
+      }
+    } catch (err) {
+      if (isChannelGone(err)) await healLostChannel(record);
+      // Anything else (relay down, an older relay without this route) is not ours to fix: the next poll tries again.
+    }
+  }
+
+  async function healLostChannel(record: IntegrationRecord): Promise<void> {
+    if (record.reconnectNeeded || activity.step === 'exchanging' || activity.step === 'setting-up') return;
+    if (!healGuard.tryStart(clock.now())) {
+      logger.warn('relay channel lost; not re-creating it yet (heal limit)');
+      return;
+    }
+    try {
+      await sync.stop();
+      const healed = await healChannel(
+        { calcom, relayFor, keychain, settings, clock, logger, accessToken: () => tokens.accessToken(), deviceId: deviceId(), ...(overrides.newWebhookSecret ? { newSecret: overrides.newWebhookSecret } : {}) },
+        record,
+      );
+      healGuard.succeeded();
+      const message = 'The LifeScore relay had lost your connection (its data was reset). LifeScore set it up again and is catching up on bookings from Cal.com.';
+      await publish();
+      await startSync(healed); // starting sync reconciles with Cal.com, so nothing booked meanwhile is missed
+      extras = { ...extras, notice: { message, at: new Date(clock.now()).toISOString() } };
+      toast('info', message);
+      pushState();
+      void watch.nudge();
+    } catch (err) {
+      healGuard.failed();
+      logger.error('re-creating the lost relay channel failed; will retry', { code: err instanceof AppFailure ? err.code : 'internal', err: String(err) });
+      const still = integration();
+      if (still?.isConnected && !sync.running()) await startSync(still).catch(() => undefined);
+    }
+  }
+
+  const watch = createChannelWatch({
+    check: checkChannel,
+    isOffline: () => sync.state().status === 'offline',
+    ...(overrides.channelPollMs !== undefined ? { intervalMs: overrides.channelPollMs } : {}),
+    ...(overrides.offlineProbeMs !== undefined ? { offlineProbeMs: overrides.offlineProbeMs } : {}),
+  });
   const disconnectDeps = { calcom, relayFor, keychain, settings, clock, logger, clearTokens: () => tokens.clear() };
 
   const flow = new OAuthFlow({
@@ -148,6 +240,8 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
 
   async function finishConnect(t: TokenResponse): Promise<void> {
     try {
+      setActivity({ step: 'setting-up' });
+      await retireOtherAccountWebhook(t);
       await tokens.store(t);
       setActivity({ step: 'setting-up' });
       await sync.stop();
@@ -155,6 +249,9 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
         calcom,
         relay: relayFor(settings.read().relayUrl),
         relayUrl: settings.read().relayUrl,
+        relayFor,
+        accessToken: () => tokens.accessToken(),
+        deviceId: deviceId(),
         calcomAppUrl: config.calcomAppUrl,
         keychain,
         settings,
@@ -164,10 +261,12 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
         ...(overrides.newWebhookSecret ? { newSecret: overrides.newWebhookSecret } : {}),
         ...(overrides.afterConnectStep ? { afterStep: overrides.afterConnectStep } : {}),
       });
+      extras = {};
       await publish();
       await startSync(record);
       // Only now "connected": the record, profile and sync engine are all in place.
       setActivity({});
+      void watch.nudge();
       void runPendingCleanup(disconnectDeps).catch((err: unknown) => logger.warn('cleanup failed', { err: String(err) }));
     } catch (err) {
       logger.error('connect setup failed', { code: err instanceof AppFailure ? err.code : 'internal', err: String(err) });
@@ -181,6 +280,30 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
     }
   }
 
+  /**
+   * Switching to another Cal.com account: the old account's webhook can only be deleted with the old account's
+   * tokens, so it goes before the new tokens replace them (connect-setup.ts removes the old channel and profile).
+   */
+  async function retireOtherAccountWebhook(t: TokenResponse): Promise<void> {
+    const old = integration();
+    if (!old?.isConnected || old.reconnectNeeded || !old.webhookId) return;
+    const newcomer = createCalcomClient(
+      createCalcomHttp({
+        apiUrl: config.calcomApiUrl,
+        tokens: { accessToken: async () => t.access_token, refreshAfterUnauthorized: async () => t.access_token },
+        clock,
+        logger,
+        maxAttempts: 2,
+        ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
+        ...(overrides.sleep ? { sleep: overrides.sleep } : {}),
+      }),
+    );
+    if ((await newcomer.me()).id === old.userId) return;
+    await sync.stop();
+    await calcom.deleteWebhook(old.webhookId);
+    logger.info('webhook of the previously connected account deleted', { userId: old.userId });
+  }
+
   const requireStore = (): SyncBookingStore => {
     if (!store) throw new AppFailure('internal', 'The bookings database is not open yet.');
     return store;
@@ -188,10 +311,12 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
 
   const handlers: ApiHandlers = {
     getState: async () => state(),
-    async connect() {
+    async connect({ switchAccount }) {
       if (activity.step === 'exchanging' || activity.step === 'setting-up') throw new AppFailure('already_connecting', 'Cal.com is being connected right now.');
       const current = integration();
-      if (current?.isConnected && !current.reconnectNeeded) throw new AppFailure('bad_input', 'Cal.com is already connected.');
+      if (current?.isConnected && !current.reconnectNeeded && !switchAccount && current.channel.relayUrl === settings.read().relayUrl) {
+        throw new AppFailure('bad_input', 'Cal.com is already connected.');
+      }
       if (!Object.values(settings.read().services).some(Boolean)) {
         throw new AppFailure('no_services_enabled', 'Turn on at least one service (30, 60 or 90 minutes) before connecting Cal.com.');
       }
@@ -243,6 +368,10 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
       return null;
     },
     getSettings: async () => settings.read(),
+    async refreshChannelStatus() {
+      await watch.nudge();
+      return state();
+    },
     async updateSettings(patch) {
       const next = mergeSettings(settings.read(), patch);
       settings.write(next);
@@ -313,9 +442,12 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
         };
       }
       void runPendingCleanup(disconnectDeps).catch((err: unknown) => logger.warn('cleanup failed', { err: String(err) }));
+      watch.start();
+      if (record?.isConnected) void watch.nudge();
       pushState();
     },
     async stop() {
+      await watch.stop();
       await flow.close();
       await sync.stop();
       store?.close();

@@ -42,10 +42,10 @@ export interface E2eStack {
   stop(): Promise<void>;
 }
 
-/** The whole product on loopback with fresh data, its own keychain service name, and ephemeral ports. */
-export async function startE2eStack(): Promise<E2eStack> {
+/** The whole product on loopback with fresh data (`relayEnv`: e.g. RELAY_APPROVAL=manual), its own keychain service name, and ephemeral ports. */
+export async function startE2eStack(options: { readonly relayEnv?: Readonly<Record<string, string>> } = {}): Promise<E2eStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'lifescore-e2e-'));
-  const stack = await startDevStack({ dataDir, loopbackPort: await freePort() });
+  const stack = await startDevStack({ dataDir, loopbackPort: await freePort(), ...(options.relayEnv ? { relayEnv: options.relayEnv } : {}) });
   const browser = new ExternalBrowser();
   const app = await startHostedApp(stack, {
     keychainService: `LifeScore Consultant e2e ${randomBytes(6).toString('hex')}`,

@@ -30,6 +30,7 @@ const valid: { [M in ApiMethod]: unknown } = {
   markNoShow: { uid: 'abc', noShow: true },
   syncNow: {},
   getSettings: {},
+  refreshChannelStatus: {},
   updateSettings: { notifications: false },
   openExternal: { url: 'https://cal.com/x' },
   getDiagnostics: {},

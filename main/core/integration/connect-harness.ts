@@ -41,7 +41,7 @@ export async function freePort(): Promise<number> {
 }
 
 export interface Stack {
-  readonly relay: Relay;
+  relay: Relay;
   readonly relayUrl: string;
   sandbox: Sandbox;
   calcomUrl: string;
@@ -49,19 +49,32 @@ export interface Stack {
   readonly bounceRedirect: string;
   /** Replaces the sandbox with a fresh one (clean consultant state), same registered redirects. */
   freshSandbox(): Promise<void>;
+  /** Stops the relay and starts it again on the same address; `wipe` deletes its data folder in between (issue 16). */
+  restartRelay(opts: { readonly wipe: boolean }): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Starts a relay (temp data dir) and a sandbox that trusts its bounce page and a fixed loopback port. */
-export async function startStack(): Promise<Stack> {
+/** Test stacks create channels and verify identities far faster than any one real installation. */
+export const generousLimits = { RELAY_RATE_LIMIT_CHANNEL_CREATE_PER_HOUR: '100000', RELAY_RATE_LIMIT_IDENTITY_PER_MIN: '100000' } as const;
+
+/** Starts a relay (temp data dir; `relayEnv` adds to its environment) and a sandbox that trusts its bounce page and a fixed loopback port. */
+export async function startStack(relayEnv: Record<string, string> = {}): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'lifescore-connect-'));
-  const relay = createRelay(loadRelayConfig({ RELAY_PORT: '0', RELAY_DATA_DIR: dir, RELAY_LOG_LEVEL: 'error' }), { logDestination: new PassThrough().resume() });
+  // The relay verifies identities against the current sandbox; freshSandbox() replaces it while the relay keeps running.
+  let current = '';
+  const newRelay = (port: string) =>
+    createRelay(
+      loadRelayConfig({ RELAY_PORT: port, RELAY_DATA_DIR: dir, RELAY_LOG_LEVEL: 'error', ...generousLimits, ...relayEnv }),
+      { logDestination: new PassThrough().resume(), calcomApiUrl: () => current },
+    );
+  const relay = newRelay('0');
   const relayUrl = await relay.start();
   const port = await freePort();
   const loopbackRedirect = `http://127.0.0.1:${port}/calcom/callback`;
   const newSandbox = () => createSandbox({ port: 0, relayPublicUrl: relayUrl, redirectUris: [loopbackRedirect] });
   const sandbox = newSandbox();
   const calcomUrl = await sandbox.start();
+  current = calcomUrl;
   const stack: Stack = {
     relay,
     relayUrl,
@@ -73,10 +86,17 @@ export async function startStack(): Promise<Stack> {
       await stack.sandbox.stop();
       stack.sandbox = newSandbox();
       stack.calcomUrl = await stack.sandbox.start();
+      current = stack.calcomUrl;
+    },
+    async restartRelay({ wipe }) {
+      await stack.relay.stop();
+      if (wipe) rmSync(dir, { recursive: true, force: true });
+      stack.relay = newRelay(new URL(relayUrl).port);
+      await stack.relay.start();
     },
     async stop() {
       await stack.sandbox.stop();
-      await relay.stop();
+      await stack.relay.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -55,6 +55,10 @@ function fakeCalcom(opts: { userId?: number; hideFromFirstList?: boolean } = {})
 function fakeRelay(log: string[]) {
   return {
     createChannel: async () => (log.push('create channel'), { id: 'C'.repeat(24), token: 't'.repeat(40), ingestUrl, streamUrl: ingestUrl }),
+    presentIdentity: async (_id: string, _t: string, body: { accessToken: string; deviceId: string }) => {
+      log.push(`identity ${body.accessToken} ${body.deviceId}`);
+      return { identity: { userId: 7, username: 'dana-reyes', email: 'd@x.test', timeZone: 'UTC', verifiedAt: 'now' }, approval: 'approved', replacedChannels: 0 };
+    },
     setSecret: async (_id: string, _t: string, secret: string) => void log.push(`relay secret ${secret}`),
   } as unknown as RelayClient;
 }
@@ -69,6 +73,7 @@ function deps(calcom: ReturnType<typeof fakeCalcom>, services: { 30: boolean; 60
     d: {
       calcom: calcom.client, relay: fakeRelay(calcom.log), relayUrl: 'https://relay.test', calcomAppUrl: 'https://cal.test', keychain, settings,
       clock: { now: () => 0 }, logger, services, newSecret: () => `secret-${++secrets}`,
+      relayFor: () => fakeRelay(calcom.log), accessToken: async () => 'access-1', deviceId: 'device-0123456789ab',
     },
   };
 }
@@ -87,9 +92,9 @@ describe('runConnectSetup', () => {
     const rec = await runConnectSetup(d);
     expect(cal.log).toEqual([
       'me', 'list event types', 'create consultation-30min', 'create consultation-90min', 'create channel',
-      'list webhooks', 'relay secret secret-1', 'create webhook',
+      'identity access-1 device-0123456789ab', 'list webhooks', 'relay secret secret-1', 'create webhook',
     ]);
-    expect(rec).toMatchObject({ isConnected: true, username: 'dana-reyes', name: 'Dana', webhookId: 'w1', eventTypes: [{ duration: 30, link: 'https://cal.test/dana-reyes/consultation-30min' }, { duration: 90 }] });
+    expect(rec).toMatchObject({ isConnected: true, approval: 'approved', identity: { userId: 7 }, username: 'dana-reyes', name: 'Dana', webhookId: 'w1', eventTypes: [{ duration: 30, link: 'https://cal.test/dana-reyes/consultation-30min' }, { duration: 90 }] });
     expect(cal.webhooks[0]).toMatchObject({ subscriberUrl: ingestUrl, secret: 'secret-1', active: true });
     expect(keychain.entries.get('webhook:secret')).toBe('secret-1');
     expect(settings.readRecord(recordKeys.progress)).toBeUndefined();

@@ -8,6 +8,8 @@ import { CalcomApiError } from '../calcom/calcom-http';
 import { keychainAccounts } from '../keychain/keychain-accounts';
 import type { Clock, Keychain, Logger, SettingsStore } from '../ports';
 import type { RelayClient } from '../relay-client/relay-client';
+import { isChannelGone, presentIdentityTo, RelayApiError } from '../relay-client/relay-client';
+import type { PresentIdentityResponse } from '../../../common/relay';
 import type { EnabledServices } from './event-type-plan';
 import { anyServiceEnabled } from './event-type-plan';
 import { applyEventTypePlan } from './apply-event-types';
@@ -18,6 +20,12 @@ export interface ConnectSetupDeps {
   readonly calcom: CalcomClient;
   readonly relay: RelayClient;
   readonly relayUrl: string;
+  /** A client for another relay URL (the previous connection's channel may live on a relay the settings no longer name). */
+  readonly relayFor: (relayUrl: string) => RelayClient;
+  /** The current Cal.com access token (token manager, single-flight refresh), presented once to the relay. */
+  readonly accessToken: () => Promise<string>;
+  /** This installation's id (device-id.ts). */
+  readonly deviceId: string;
   readonly calcomAppUrl: string;
   readonly keychain: Keychain;
   readonly settings: SettingsStore;
@@ -59,8 +67,27 @@ export async function runConnectSetup(deps: ConnectSetupDeps): Promise<Integrati
   const eventTypes: EventTypeLink[] = await applyEventTypePlan(deps.calcom, deps.calcomAppUrl, me.username, deps.services);
   await record('event-types', { eventTypes });
 
-  const channel = await ensureChannel(deps, progress.channel ?? (previous?.userId === me.id ? previous.channel : undefined));
+  const candidate = progress.channel ?? (previous?.userId === me.id ? previous.channel : undefined);
+  const reuse = candidate && candidate.relayUrl === deps.relayUrl && (await keychain.get(keychainAccounts.relayToken)) ? candidate : undefined;
+  // Another account or another relay: the old channel, its webhook and (with the channel) its profile go first.
+  if (previous && previous.channel.channelId !== reuse?.channelId) {
+    await retirePrevious(deps, previous, me.id, !progress.channel || progress.channel.channelId === previous.channel.channelId);
+  }
+  let channel = reuse ?? (await createChannel(deps));
   await record('channel', { channel });
+
+  let verified: PresentIdentityResponse | null;
+  try {
+    verified = await presentIdentity(deps, channel);
+  } catch (err) {
+    // A channel bound to another account (an interrupted attempt as someone else) or gone from the relay: replace it.
+    if (!(isChannelGone(err) || (err instanceof RelayApiError && err.relayCode === 'account_mismatch'))) throw err;
+    await deleteQuietly(deps, channel);
+    channel = await createChannel(deps);
+    await record('channel', { channel });
+    verified = await presentIdentity(deps, channel);
+  }
+  await record('identity', verified ? { identity: verified.identity, approval: verified.approval } : {});
 
   const existing = await findWebhook(deps.calcom, channel.ingestUrl);
   // Keep the secret of a live webhook (rotating it would open a window where the relay rejects real events).
@@ -85,6 +112,7 @@ export async function runConnectSetup(deps: ConnectSetupDeps): Promise<Integrati
     eventTypes,
     webhookId: webhook.id,
     channel,
+    ...(verified ? { identity: verified.identity, approval: verified.approval } : {}),
     connectedAt: previous?.userId === me.id && previous.isConnected ? previous.connectedAt : now,
     ...(previous?.userId === me.id && previous.lastSyncedAt ? { lastSyncedAt: previous.lastSyncedAt } : {}),
   };
@@ -96,12 +124,54 @@ export async function runConnectSetup(deps: ConnectSetupDeps): Promise<Integrati
   return integration;
 }
 
-async function ensureChannel(deps: ConnectSetupDeps, known: ChannelRef | undefined): Promise<ChannelRef> {
-  if (known && known.relayUrl === deps.relayUrl && (await deps.keychain.get(keychainAccounts.relayToken))) return known;
+async function createChannel(deps: ConnectSetupDeps): Promise<ChannelRef> {
   const created = await deps.relay.createChannel();
   // Token first: a channel we cannot authenticate to is useless, a stored token without a record is harmless.
   await deps.keychain.set(keychainAccounts.relayToken, created.token);
   return { relayUrl: deps.relayUrl, channelId: created.id, ingestUrl: created.ingestUrl, streamUrl: created.streamUrl };
+}
+
+/** Null from a relay without the trust model (no identity route: 404); the channel then stays anonymous. */
+async function presentIdentity(deps: ConnectSetupDeps, channel: ChannelRef): Promise<PresentIdentityResponse | null> {
+  const result = await presentIdentityTo(deps.relay, channel.channelId, await relayToken(deps.keychain), { accessToken: await deps.accessToken(), deviceId: deps.deviceId }, deps.logger);
+  if (result && result.replacedChannels > 0) deps.logger.info('relay replaced older channels of this account and device', { replaced: result.replacedChannels });
+  return result;
+}
+
+/**
+ * Removes the previous connection before a new one goes live (issue 16: no orphans): its webhook (when it is in the
+ * account now connected; app-core deletes another account's webhook before its tokens are replaced), its relay
+ * channel (the relay drops the channel's profile with it) and its keychain entries. A relay that cannot be reached
+ * now gets the channel as pending cleanup (retried by runPendingCleanup).
+ */
+async function retirePrevious(deps: ConnectSetupDeps, previous: IntegrationRecord, meId: number, tokenIsPrevious: boolean): Promise<void> {
+  const { keychain, settings, logger } = deps;
+  if (previous.userId === meId && previous.webhookId) await deps.calcom.deleteWebhook(previous.webhookId);
+  const token = tokenIsPrevious ? await keychain.get(keychainAccounts.relayToken) : null;
+  if (token) {
+    try {
+      await deps.relayFor(previous.channel.relayUrl).deleteChannel(previous.channel.channelId, token);
+    } catch (err) {
+      logger.warn('previous relay channel not deleted now; retried later', { code: err instanceof AppFailure ? err.code : 'internal' });
+      await keychain.set(keychainAccounts.relayCleanupToken, token);
+      const earlier = settings.readRecord<PendingCleanup>(recordKeys.cleanup);
+      settings.writeRecord<PendingCleanup>(recordKeys.cleanup, {
+        ...earlier,
+        since: earlier?.since ?? new Date(deps.clock.now()).toISOString(),
+        channel: { relayUrl: previous.channel.relayUrl, channelId: previous.channel.channelId },
+      });
+    }
+    await keychain.delete(keychainAccounts.relayToken);
+  }
+  await keychain.delete(keychainAccounts.webhookSecret);
+  settings.writeRecord(recordKeys.integration, undefined);
+  logger.info('previous connection removed', { userId: previous.userId, channelId: previous.channel.channelId });
+}
+
+async function deleteQuietly(deps: ConnectSetupDeps, channel: ChannelRef): Promise<void> {
+  const token = await deps.keychain.get(keychainAccounts.relayToken);
+  if (token) await deps.relayFor(channel.relayUrl).deleteChannel(channel.channelId, token).catch(() => false);
+  await deps.keychain.delete(keychainAccounts.relayToken);
 }
 
 async function relayToken(keychain: Keychain): Promise<string> {

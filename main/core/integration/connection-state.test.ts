@@ -22,3 +22,24 @@ describe('toConnectionState', () => {
     expect(toConnectionState({ ...record, reconnectNeeded: true }, {})).toMatchObject({ status: 'reconnect-needed', error: { code: 'reconnect_needed' } });
   });
 });
+
+describe('toConnectionState: relay trust model (issue 16)', () => {
+  it('says "Connected on another computer" instead of a bare reconnect when the relay saw another device', () => {
+    const state = toConnectionState({ ...record, reconnectNeeded: true, otherDeviceSince: '2026-02-01T00:00:00.000Z' }, {});
+    expect(state).toMatchObject({ status: 'reconnect-needed', otherDeviceSince: '2026-02-01T00:00:00.000Z', error: { code: 'other_computer' } });
+    expect(state.error?.message).toMatch(/^Connected on another computer/);
+  });
+
+  it('carries approval, visibility, the last profile answer and a notice', () => {
+    const notice = { message: 'healed', at: '2026-02-01T00:00:00.000Z' };
+    const profileAnswer = { status: 'taken', slug: 'dana', message: 'taken' } as const;
+    expect(toConnectionState({ ...record, approval: 'pending', profileVisible: false, emailsActive: false }, {}, { notice, profileAnswer })).toMatchObject({
+      status: 'connected',
+      approval: 'pending',
+      profileVisible: false,
+      emailsActive: false,
+      notice,
+      profileAnswer,
+    });
+  });
+});

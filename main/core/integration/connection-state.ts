@@ -1,5 +1,5 @@
 import type { AppError } from '../../../common/errors';
-import type { ConnectionState, ConnectStep } from '../../../common/app-state';
+import type { ConnectionState, ConnectStep, ProfileAnswer } from '../../../common/app-state';
 import type { IntegrationRecord } from './integration-records';
 import { profileUrlOf } from './profile-body';
 
@@ -12,8 +12,18 @@ export interface ConnectActivity {
   readonly failed?: boolean;
 }
 
+/** What app-core remembers for the UI beside the record (not persisted). */
+export interface ConnectionExtras {
+  readonly profileAnswer?: ProfileAnswer;
+  readonly notice?: { readonly message: string; readonly at: string };
+}
+
+/** Shown instead of a bare "reconnect needed" when the relay saw this account connect elsewhere (issue 16). */
+export const OTHER_COMPUTER_MESSAGE =
+  'Connected on another computer: your Cal.com account is now connected to LifeScore on another computer. Reconnect here to use this computer instead.';
+
 /** Derives the UI's ConnectionState from the stored record and the current activity. Pure. */
-export function toConnectionState(record: IntegrationRecord | undefined, activity: ConnectActivity): ConnectionState {
+export function toConnectionState(record: IntegrationRecord | undefined, activity: ConnectActivity, extras: ConnectionExtras = {}): ConnectionState {
   const error = activity.error ? { error: activity.error } : {};
   if (activity.step && activity.step !== 'done') {
     return {
@@ -34,8 +44,18 @@ export function toConnectionState(record: IntegrationRecord | undefined, activit
       ...(record.lastSyncedAt ? { lastSyncedAt: record.lastSyncedAt } : {}),
       eventTypes: record.eventTypes,
       ...(record.profileSlug ? { profileUrl: profileUrlOf(record.channel.relayUrl, record.profileSlug) } : {}),
+      ...(record.approval ? { approval: record.approval } : {}),
+      ...(record.profileVisible !== undefined ? { profileVisible: record.profileVisible } : {}),
+      ...(record.emailsActive !== undefined ? { emailsActive: record.emailsActive } : {}),
+      ...(record.otherDeviceSince ? { otherDeviceSince: record.otherDeviceSince } : {}),
+      ...(extras.profileAnswer ? { profileAnswer: extras.profileAnswer } : {}),
+      ...(extras.notice ? { notice: extras.notice } : {}),
       ...(record.reconnectNeeded && !activity.error
-        ? { error: { code: 'reconnect_needed', message: 'Cal.com needs you to reconnect: the connection was revoked or expired.' } }
+        ? {
+            error: record.otherDeviceSince
+              ? { code: 'other_computer', message: OTHER_COMPUTER_MESSAGE }
+              : { code: 'reconnect_needed', message: 'Cal.com needs you to reconnect: the connection was revoked or expired.' },
+          }
         : error),
     };
   }

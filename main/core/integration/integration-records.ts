@@ -1,4 +1,5 @@
 import type { EventTypeLink } from '../../../common/app-state';
+import type { ApprovalStatus, VerifiedIdentity } from '../../../common/relay';
 
 /** Keys of the non-secret records app-core keeps in the SettingsStore (secrets are in the keychain). */
 export const recordKeys = {
@@ -33,9 +34,20 @@ export interface IntegrationRecord {
   readonly profileSlug?: string;
   /** Set when the refresh token was rejected; cleared by a successful connect. */
   readonly reconnectNeeded?: boolean;
+  /** The Cal.com account the relay verified for this channel (DESIGN.md §4a). */
+  readonly identity?: VerifiedIdentity;
+  /** The operator's decision as the relay last reported it. */
+  readonly approval?: ApprovalStatus;
+  /** The public page shows only when the relay says so (approved, not suspended). */
+  readonly profileVisible?: boolean;
+  readonly emailsActive?: boolean;
+  /** The relay saw the same Cal.com account verified on another computer after this one, since then. */
+  readonly otherDeviceSince?: string;
+  /** When the app last re-created a lost relay channel (channel-heal.ts). */
+  readonly healedAt?: string;
 }
 
-export type ConnectStepName = 'me' | 'event-types' | 'channel' | 'secret' | 'webhook' | 'done';
+export type ConnectStepName = 'me' | 'event-types' | 'channel' | 'identity' | 'secret' | 'webhook' | 'done';
 
 /** How far an interrupted connect got; the next connect resumes from it without creating duplicates. */
 export interface ConnectProgress {
@@ -45,6 +57,8 @@ export interface ConnectProgress {
   readonly username?: string;
   readonly eventTypes?: readonly EventTypeLink[];
   readonly channel?: ChannelRef;
+  readonly identity?: VerifiedIdentity;
+  readonly approval?: ApprovalStatus;
   readonly webhookId?: string;
   readonly lastError?: string;
 }

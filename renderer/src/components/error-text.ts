@@ -12,6 +12,7 @@ const explanations: Readonly<Record<ErrorCode, string>> = {
   oauth_state_mismatch: 'The answer from Cal.com belonged to an older attempt (perhaps another browser tab). Start again from here.',
   oauth_expired: 'The sign-in page was open too long and expired. Start again; it only takes a moment.',
   reconnect_needed: 'Cal.com asked for a fresh sign-in (access was revoked or expired). Reconnect to keep bookings in sync.',
+  other_computer: 'Only one computer at a time keeps your bookings in sync. Reconnect here if you want to use this computer.',
   calcom_unavailable: 'Cal.com did not answer properly (it may be busy, down or out of reach). Check your internet connection, wait a moment, then retry.',
   calcom_rate_limited: 'Cal.com asked us to slow down. Wait a minute, then retry.',
   calcom_error: 'Cal.com answered with an error. Retry; if it keeps happening, check your Cal.com account.',

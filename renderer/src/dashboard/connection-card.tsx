@@ -47,6 +47,15 @@ export function ConnectionCard({ state, timeZone }: { readonly state: AppState; 
             <dt>Time zone</dt>
             <dd>{timeZone}</dd>
           </dl>
+          {connection.otherDeviceSince ? (
+            <div className="notice notice-warning" role="status">
+              <p className="notice-title">Connected on another computer</p>
+              <p>
+                Your Cal.com account was also connected to LifeScore on another computer on {formatStamp(connection.otherDeviceSince, timeZone)}.
+                Bookings keep arriving on both while Cal.com allows it.
+              </p>
+            </div>
+          ) : null}
           {connection.error ? <ErrorNotice error={connection.error} /> : null}
           <div className="actions">
             <button type="button" className="button button-quiet-danger" onClick={() => setConfirming(true)}>
@@ -64,7 +73,9 @@ export function ConnectionCard({ state, timeZone }: { readonly state: AppState; 
       ) : connection.status === 'reconnect-needed' ? (
         <>
           <p className="connection-status" role="status">
-            Reconnect needed{connection.username ? ` for ${connection.username}` : ''}
+            {connection.error?.code === 'other_computer' || connection.otherDeviceSince
+              ? `Connected on another computer${connection.username ? ` (${connection.username})` : ''}`
+              : `Reconnect needed${connection.username ? ` for ${connection.username}` : ''}`}
           </p>
           <ErrorNotice error={connection.error ?? { code: 'reconnect_needed', message: 'Cal.com no longer accepts the app’s sign-in.' }} />
           <div className="actions">

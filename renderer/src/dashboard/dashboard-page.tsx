@@ -1,4 +1,9 @@
+import { useEffect } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { callApi } from '../api/api-client';
+import { queryKeys } from '../api/query-keys';
 import { useAppState, useConsultantTimeZone } from '../api/use-app-state';
+import { ApprovalCard } from './approval-card';
 import { ErrorNotice } from '../components/error-notice';
 import { Spinner } from '../components/spinner';
 import { ConnectionCard } from './connection-card';
@@ -10,6 +15,17 @@ import { UpcomingCard } from './upcoming-card';
 export function DashboardPage() {
   const state = useAppState();
   const timeZone = useConsultantTimeZone();
+  const queryClient = useQueryClient();
+  // Approval and the relay connection can change while the app sits in the background: ask again when it comes back.
+  useEffect(() => {
+    const refresh = () => {
+      callApi('refreshChannelStatus', {})
+        .then((next) => queryClient.setQueryData(queryKeys.state, next))
+        .catch(() => undefined);
+    };
+    window.addEventListener('focus', refresh);
+    return () => window.removeEventListener('focus', refresh);
+  }, [queryClient]);
   return (
     <>
       <header className="page-header">
@@ -26,6 +42,7 @@ export function DashboardPage() {
       ) : (
         <div className="grid">
           <ConnectionCard state={state.data} timeZone={timeZone} />
+          <ApprovalCard connection={state.data.connection} timeZone={timeZone} />
           {state.data.connection.status === 'connected' ? <UpcomingCard timeZone={timeZone} /> : null}
           <ServicesCard state={state.data} />
           {state.data.connection.status === 'connected' || state.data.connection.status === 'reconnect-needed' ? (

@@ -4,6 +4,7 @@ import { CopyButton } from '../components/copy-button';
 import { ErrorNotice } from '../components/error-notice';
 import { useOpenExternal } from '../components/use-open-external';
 import { useConnectionActions } from './use-connection-actions';
+import { linksHidden } from './approval-card';
 
 /** The 30/60/90-minute services: on/off, and for each one offered its Cal.com booking link. */
 export function ServicesCard({ state }: { readonly state: AppState }) {
@@ -11,6 +12,7 @@ export function ServicesCard({ state }: { readonly state: AppState }) {
   const openExternal = useOpenExternal();
   const { connection, services } = state;
   const connected = connection.status === 'connected';
+  const hidden = linksHidden(connection);
 
   const toggle = (duration: ServiceDuration, on: boolean) => setServices.mutate({ ...services, [duration]: on });
 
@@ -36,7 +38,9 @@ export function ServicesCard({ state }: { readonly state: AppState }) {
                 <span className="switch-track" aria-hidden="true" />
                 <span className="service-name">{duration}-minute session</span>
               </label>
-              {on && eventType ? (
+              {on && eventType && hidden ? (
+                <p className="muted small">Link hidden until LifeScore has approved your account.</p>
+              ) : on && eventType ? (
                 <div className="link-row">
                   <a className="link-text" href={eventType.link} target="_blank" rel="noopener noreferrer" title={eventType.link} onClick={(e) => {
                     e.preventDefault();
@@ -59,7 +63,7 @@ export function ServicesCard({ state }: { readonly state: AppState }) {
         })}
       </ul>
       {setServices.isError ? <ErrorNotice error={setServices.error} title="Could not change your services" /> : null}
-      {connected && connection.profileUrl ? (
+      {connected && connection.profileUrl && !hidden ? (
         <div className="profile-link">
           <h3>Your public profile</h3>
           <div className="link-row">

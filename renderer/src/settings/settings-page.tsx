@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { Settings, SettingsPatch } from '../../../common/settings';
+import { ProfileAddressFields, profileFieldsPatch, profileFieldsValid } from './profile-address-fields';
 import { callApi } from '../api/api-client';
 import { queryKeys } from '../api/query-keys';
 import { useAppState } from '../api/use-app-state';
@@ -49,6 +50,7 @@ function SettingsForm({ settings }: { readonly settings: Settings }) {
   const queryClient = useQueryClient();
   const toast = useToast();
   const [draft, setDraft] = useState(settings);
+  const [address, setAddress] = useState({ slug: settings.profile.slug ?? '', photoUrl: settings.profile.photoUrl ?? '' });
   const save = useMutation({
     mutationFn: (patch: SettingsPatch) => callApi('updateSettings', patch),
     onSuccess: (saved) => {
@@ -56,14 +58,16 @@ function SettingsForm({ settings }: { readonly settings: Settings }) {
       toast.show('info', 'Settings saved.');
     },
   });
-  const dirty = JSON.stringify(draft) !== JSON.stringify(settings);
+  const addressDirty = address.slug !== (settings.profile.slug ?? '') || address.photoUrl !== (settings.profile.photoUrl ?? '');
+  const dirty = addressDirty || JSON.stringify(draft) !== JSON.stringify(settings);
   const setProfile = (key: 'name' | 'bio' | 'preparationTips', value: string) => setDraft({ ...draft, profile: { ...draft.profile, [key]: value } });
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    if (!profileFieldsValid(address)) return;
     save.mutate({
       relayUrl: draft.relayUrl.trim(),
-      profile: { name: draft.profile.name, bio: draft.profile.bio, preparationTips: draft.profile.preparationTips },
+      profile: { name: draft.profile.name, bio: draft.profile.bio, preparationTips: draft.profile.preparationTips, ...profileFieldsPatch(address) },
       notifications: draft.notifications,
       relayEmails: draft.relayEmails,
     });
@@ -87,6 +91,7 @@ function SettingsForm({ settings }: { readonly settings: Settings }) {
           <textarea rows={4} value={draft.profile.preparationTips} maxLength={4000} onChange={(e) => setProfile('preparationTips', e.target.value)} />
           <span className="hint">Included in every booking confirmation.</span>
         </label>
+        <ProfileAddressFields value={address} onChange={setAddress} relayUrl={settings.relayUrl} />
       </section>
 
       <section className="card" aria-labelledby="notifications-heading">
@@ -112,7 +117,7 @@ function SettingsForm({ settings }: { readonly settings: Settings }) {
 
       {save.isError ? <ErrorNotice error={save.error} title="Settings were not saved" /> : null}
       <div className="actions">
-        <button type="submit" className="button button-primary" disabled={!dirty || save.isPending} aria-busy={save.isPending}>
+        <button type="submit" className="button button-primary" disabled={!dirty || save.isPending || !profileFieldsValid(address)} aria-busy={save.isPending}>
           {save.isPending ? 'Saving…' : 'Save settings'}
         </button>
         <button type="button" className="button button-quiet" disabled={!dirty || save.isPending} onClick={() => setDraft(settings)}>
