@@ -24,7 +24,7 @@ import type { FetchFn } from './oauth/token-endpoint';
 import { refreshGrant } from './oauth/token-endpoint';
 import type { AppCore, AppCorePorts, Clock } from './ports';
 import { createRelayClient } from './relay-client/relay-client';
-import type { SyncEngineInput } from './sync/sync-engine';
+import type { SyncEngineInput, SyncTuning } from './sync/sync-engine';
 import { createSyncEngine } from './sync/sync-engine';
 import type { SyncEngine } from './sync/sync-types';
 import { isAllowedExternal } from './integration/external-url';
@@ -43,6 +43,8 @@ export interface AppCoreOverrides {
   /** Called after each connect step is recorded (tests interrupt here). */
   readonly afterConnectStep?: (step: ConnectStepName) => void | Promise<void>;
   readonly stateTtlMs?: number;
+  /** Sync timings (issue 22: e2e tests shrink the failure thresholds and retry delays). */
+  readonly syncTuning?: SyncTuning;
 }
 
 /** How long disconnect waits for a last reconciliation before tearing the channel down. */
@@ -116,6 +118,8 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
     bookingsSource: calcom,
     createSyncEngine: overrides.createSyncEngine ?? createSyncEngine,
     emit,
+    notify: ports.notify,
+    ...(overrides.syncTuning ? { tuning: overrides.syncTuning } : {}),
     onChange: () => pushState(),
     onLastSynced: (at) => {
       updateIntegration({ lastSyncedAt: at });
@@ -273,6 +277,10 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
         quarantined: () => {
           const channel = integration()?.channel.channelId;
           return store && channel ? store.quarantined(channel) : [];
+        },
+        calcomReadIssues: () => {
+          const userId = integration()?.userId;
+          return store && userId !== undefined ? store.readIssues(userId) : [];
         },
       }),
     async openDataFolder() {

@@ -1,13 +1,31 @@
 import type { BookingChange, SyncBookingStore } from '../bookings/booking-store';
 import type { Clock, Logger } from '../ports';
-import type { BookingsSource } from './sync-types';
+import { readBooking } from './booking-reader';
+import type { BookingsSource, WatermarkField } from './sync-types';
 
 /**
- * Reconciliation with Cal.com (DESIGN.md §5): Cal.com delivers webhooks best-effort, so bookings updated since
- * the last sync are fetched and joined through the same transition as webhooks. Single-flight.
+ * Reconciliation with Cal.com (DESIGN.md §5, issue 22): Cal.com delivers webhooks best-effort, so bookings changed
+ * since the last run are fetched and joined through the same transition as webhooks. Single-flight.
+ *
+ * Why it cannot skip a row: pages are walked by keyset on Cal.com's own time (`afterUpdatedAt` = the newest
+ * `updatedAt` of the page before, oldest first), not by offset. A booking updated during the walk moves to a later
+ * time, i.e. ahead of the walk, and is met again; one not updated keeps its place at or after the key. Re-reading
+ * the rows at the key is harmless (the join is idempotent). Only a run of more than one page of bookings sharing
+ * one instant is walked by offset; if Cal.com's total moves meanwhile, the watermark stays at that instant so the
+ * next run reads it again.
+ *
+ * The watermark is the newest time Cal.com itself stated (never the local clock, so clock skew loses nothing),
+ * less an overlap for transactions that commit late; it is kept per account and relay channel. A second walk
+ * follows `createdAt`, because Cal.com leaves `updatedAt` null on bookings never changed since they were made.
  */
 
 export const LAST_SYNCED_KEY = 'lastSyncedAt';
+
+/** Overlap below Cal.com's newest time: a write that commits late may carry a slightly earlier `updatedAt`. */
+export const WATERMARK_OVERLAP_MS = 60_000;
+const WALKS: readonly WatermarkField[] = ['updatedAt', 'createdAt'];
+/** Cal.com's maximum `take`. */
+const DEFAULT_PAGE = 250;
 
 export interface ReconcilerDeps {
   readonly store: SyncBookingStore;
@@ -16,6 +34,10 @@ export interface ReconcilerDeps {
   readonly logger: Logger;
   readonly onChange: (change: BookingChange) => void;
   readonly onLastSynced: (at: string) => void;
+  /** The Cal.com account (user id) and relay channel the watermarks belong to. */
+  readonly account: number | null;
+  readonly channelId: string;
+  readonly pageSize?: number;
 }
 
 export interface Reconciler {
@@ -26,28 +48,84 @@ export interface Reconciler {
   settled(): Promise<void>;
 }
 
-/** Overlap with the previous window: Cal.com's clock and ours differ a little; re-reading a booking is harmless. */
-const OVERLAP_MS = 60_000;
+/** The meta key of one walk's watermark for an account and channel. */
+export function watermarkKey(field: WatermarkField, account: number | null, channelId: string): string {
+  return `calcom.watermark.${field}:${account ?? 'none'}:${channelId}`;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const timeOf = (v: string | null | undefined): number | null => {
+  const ms = v ? Date.parse(v) : NaN;
+  return Number.isNaN(ms) ? null : ms;
+};
 
 export function createReconciler(deps: ReconcilerDeps): Reconciler {
+  const { store, source, logger } = deps;
+  const take = deps.pageSize ?? DEFAULT_PAGE;
+  const issueAccount = deps.account ?? 0;
   let running: Promise<number> | undefined;
 
-  const once = async (): Promise<number> => {
-    // The new mark is taken before reading, so a booking updated during the walk is read again next time.
-    const startedAt = new Date(deps.clock.now()).toISOString();
-    const last = deps.store.getMeta(LAST_SYNCED_KEY);
-    const since = last ? new Date(Date.parse(last) - OVERLAP_MS).toISOString() : undefined;
-    const changed = new Set<string>();
-    for await (const booking of deps.source.listBookingsUpdatedSince(since)) {
-      const change = deps.store.upsertFromCalcom(booking);
-      if (change) {
-        change.uids.forEach((u) => changed.add(u));
-        deps.onChange(change);
+  /** Takes one booking as Cal.com sent it; returns its time on `field` (null when it has none). */
+  const take1 = (item: unknown, field: WatermarkField, changed: Set<string>, counts: { unreadable: number }): number | null => {
+    const read = readBooking(item);
+    if (!read.ok) {
+      counts.unreadable += 1;
+      store.recordReadIssue(issueAccount, { key: read.key, kind: 'unreadable', uid: read.uid, reason: read.reason, raw: read.raw });
+      return timeOf(read[field]);
+    }
+    const { booking } = read;
+    const change = store.upsertFromCalcom(booking);
+    store.readIssueResolved(issueAccount, booking.uid);
+    if (read.unknownStatus) {
+      const reason = `status "${read.unknownStatus}" is not one this app knows; shown as pending`;
+      store.recordReadIssue(issueAccount, { key: booking.uid, kind: 'unknown-status', uid: booking.uid, reason, raw: JSON.stringify(item) });
+    }
+    if (change) {
+      change.uids.forEach((u) => changed.add(u));
+      deps.onChange(change);
+    }
+    return timeOf(booking[field]);
+  };
+
+  const walk = async (field: WatermarkField, changed: Set<string>, counts: { unreadable: number }): Promise<void> => {
+    const key = watermarkKey(field, deps.account, deps.channelId);
+    const stored = timeOf(store.getMeta(key));
+    let cursor = stored === null ? undefined : iso(stored - WATERMARK_OVERLAP_MS);
+    let newest = stored ?? -Infinity;
+    let skip = 0;
+    let tieTotal: number | undefined;
+    let unstableTie: number | undefined;
+    for (;;) {
+      const page = await source.readBookingsPage({ field, after: cursor, take, skip });
+      const times = page.items.map((item) => take1(item, field, changed, counts)).filter((t): t is number => t !== null);
+      const last = times.length > 0 ? Math.max(...times) : null;
+      if (last !== null) newest = Math.max(newest, last);
+      if (!page.hasNextPage || page.items.length === 0) break;
+      if (last !== null && (cursor === undefined || last > Date.parse(cursor))) {
+        cursor = iso(last);
+        skip = 0;
+        tieTotal = undefined;
+      } else {
+        // A whole page at the key's instant: walk that instant by offset (see above).
+        if (tieTotal !== undefined && tieTotal !== page.totalItems && cursor !== undefined) unstableTie = Date.parse(cursor);
+        tieTotal = page.totalItems;
+        skip += page.items.length;
       }
     }
-    deps.store.setMeta(LAST_SYNCED_KEY, startedAt);
-    deps.onLastSynced(startedAt);
-    deps.logger.info('reconciled with Cal.com', { changed: changed.size });
+    if (unstableTie !== undefined) newest = Math.min(newest, unstableTie);
+    if (Number.isFinite(newest)) store.setMeta(key, iso(newest));
+  };
+
+  const once = async (): Promise<number> => {
+    const changed = new Set<string>();
+    const counts = { unreadable: 0 };
+    for (const field of WALKS) await walk(field, changed, counts);
+    // Shown to the consultant as "last synced": when this run finished, by this machine's clock.
+    const at = iso(deps.clock.now());
+    store.setMeta(LAST_SYNCED_KEY, at);
+    deps.onLastSynced(at);
+    if (counts.unreadable > 0) logger.warn('some bookings from Cal.com could not be read; kept for Diagnostics', { unreadable: counts.unreadable });
+    logger.info('reconciled with Cal.com', { changed: changed.size });
     return changed.size;
   };
 
@@ -56,7 +134,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       running ??= once().finally(() => (running = undefined));
       return running;
     },
-    lastSyncedAt: () => deps.store.getMeta(LAST_SYNCED_KEY),
+    lastSyncedAt: () => store.getMeta(LAST_SYNCED_KEY),
     settled: async () => {
       await running?.catch(() => undefined);
     },
