@@ -26,6 +26,11 @@ export const WATERMARK_OVERLAP_MS = 60_000;
 const WALKS: readonly WatermarkField[] = ['updatedAt', 'createdAt'];
 /** Cal.com's maximum `take`. */
 const DEFAULT_PAGE = 250;
+/**
+ * Pages one walk reads at most: bookings changing as fast as the walk reads could otherwise keep it going forever.
+ * Stopping early is safe: everything before the key was read, and the watermark is the newest time read.
+ */
+const MAX_PAGES = 400;
 
 export interface ReconcilerDeps {
   readonly store: SyncBookingStore;
@@ -95,12 +100,16 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     let skip = 0;
     let tieTotal: number | undefined;
     let unstableTie: number | undefined;
-    for (;;) {
+    for (let pages = 1; ; pages += 1) {
       const page = await source.readBookingsPage({ field, after: cursor, take, skip });
       const times = page.items.map((item) => take1(item, field, changed, counts)).filter((t): t is number => t !== null);
       const last = times.length > 0 ? Math.max(...times) : null;
       if (last !== null) newest = Math.max(newest, last);
       if (!page.hasNextPage || page.items.length === 0) break;
+      if (pages >= MAX_PAGES) {
+        logger.warn('bookings kept changing during reconciliation; the next run continues', { field, pages });
+        break;
+      }
       if (last !== null && (cursor === undefined || last > Date.parse(cursor))) {
         cursor = iso(last);
         skip = 0;
