@@ -31,7 +31,9 @@ export function SyncCard({ state, timeZone }: { readonly state: AppState; readon
   // Without a Cal.com sign-in the app cannot catch up, whatever the relay stream says: say that, not "Live".
   const paused = connection.status === 'reconnect-needed';
   // The connection card already explains a needed reconnect; the same notice twice would only add noise.
-  const syncError = syncNow.isError && !(isApiError(syncNow.error) && syncNow.error.code === 'reconnect_needed') ? syncNow.error : null;
+  // A later successful sync (a scheduled run after Cal.com recovered) makes an earlier Sync now failure old news.
+  const overtaken = connection.lastSyncedAt !== undefined && Date.parse(connection.lastSyncedAt) > syncNow.submittedAt;
+  const syncError = syncNow.isError && !overtaken && !(isApiError(syncNow.error) && syncNow.error.code === 'reconnect_needed') ? syncNow.error : null;
   return (
     <section className="card" aria-labelledby="sync-heading">
       <div className="card-header">
@@ -44,7 +46,13 @@ export function SyncCard({ state, timeZone }: { readonly state: AppState; readon
           <span className={`pill pill-${sync.status}`}>{sync.status === 'catching-up' ? 'Catching up' : sync.status[0]?.toUpperCase() + sync.status.slice(1)}</span>
         )}
       </div>
-      <p>{paused ? 'Paused until you reconnect Cal.com: changes made in Cal.com may not reach the app until then.' : describeSync(sync, timeZone)}</p>
+      <p>
+        {paused
+          ? 'Paused until you reconnect Cal.com: changes made in Cal.com may not reach the app until then.'
+          : sync.problem && sync.status === 'live'
+            ? 'New bookings still arrive live, but the app cannot check Cal.com for changes it may have missed.'
+            : describeSync(sync, timeZone)}
+      </p>
       <dl className="facts">
         <dt>Last synced</dt>
         <dd>
