@@ -98,6 +98,15 @@ describe('booking shapes beyond the booking page', () => {
   });
 });
 
+describe('a booking outside the reference', () => {
+  it('nullFields answers null where the reference says string (the app must keep it aside, not fail the page)', async () => {
+    const [uid] = sandbox.addSpecialBookings({ kind: 'plain', username: USER, eventTypeSlug: SLUG, start: futureWeekdayAt(14, 5), attendee: ada, nullFields: ['title'] });
+    const b = (await bookings('?take=250')).find((x) => x.uid === uid)!;
+    expect(b.title).toBeNull();
+    expect(v2BookingSchema.safeParse(b).success).toBe(false);
+  });
+});
+
 describe('paging while bookings change, and Cal.com’s clock', () => {
   it('bookingsChurn changes the oldest-updated bookings before each page, so offset paging skips one', async () => {
     const all = (await bookings('?take=250&sortUpdatedAt=asc')).map((b) => b.uid);

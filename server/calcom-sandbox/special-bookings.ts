@@ -42,6 +42,8 @@ export const specialBookingSchema = z.discriminatedUnion('kind', [
     start: z.iso.datetime({ offset: true }),
     status: z.enum(bookingStatuses).default('ACCEPTED'),
     attendee,
+    /** Fields the API answer gives as null although the reference says string: a booking clients cannot read. */
+    nullFields: z.array(z.enum(['title', 'start', 'end'])).optional(),
   }),
 ]);
 export type SpecialBookingInput = z.input<typeof specialBookingSchema>;
@@ -109,7 +111,7 @@ export function addSpecialBookings(ctx: SandboxContext, raw: SpecialBookingInput
       made = [make(start, input.seats.map((s) => toAttendee(s, true)))];
       break;
     case 'plain':
-      made = [make(start, [toAttendee(input.attendee, false)], { status: input.status })];
+      made = [make(start, [toAttendee(input.attendee, false)], { status: input.status, ...(input.nullFields ? { nullFields: input.nullFields } : {}) })];
       break;
   }
   state.bookings.push(...made);

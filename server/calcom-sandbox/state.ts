@@ -87,6 +87,8 @@ const bookingSchema = z.object({
   rescheduleReason: z.string().nullable(),
   /** Occurrences of one recurring series share this uid (each occurrence is a booking of its own). */
   recurringBookingUid: z.string().nullable().optional(),
+  /** API answers give these fields as null although the reference says string (a quirk real data shows). */
+  nullFields: z.array(z.enum(['title', 'start', 'end'])).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

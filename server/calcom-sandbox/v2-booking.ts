@@ -69,6 +69,13 @@ function attendeeOut(a: SandboxBooking['attendees'][number], seated: boolean): V
 
 /** Maps the stored booking to the v2 2024-08-13 output shape. */
 export function toV2Booking(b: SandboxBooking, et: SandboxEventType, host: SandboxUser, baseUrl: string): V2BookingOut {
+  const out = toV2Shape(b, et, host, baseUrl);
+  // A booking the reference would not allow: the fields named null (special-bookings.ts, `nullFields`).
+  for (const field of b.nullFields ?? []) (out as unknown as Record<string, unknown>)[field] = null;
+  return out;
+}
+
+function toV2Shape(b: SandboxBooking, et: SandboxEventType, host: SandboxUser, baseUrl: string): V2BookingOut {
   const booker = b.attendees[0];
   const meetingUrl = `${baseUrl}/video/${b.uid}`;
   const seated = b.attendees.some((a) => a.seatUid);

@@ -54,3 +54,34 @@ test('Cal.com down for bookings: the Sync card shows the problem with Retry, the
   await page.getByRole('link', { name: 'Bookings' }).click();
   await expect(page.getByText('After Recovery').first()).toBeVisible({ timeout: 15_000 });
 });
+
+test('a booking Cal.com sends that the app cannot read is set aside, shown in Diagnostics, and blocks nothing', async ({ page }) => {
+  // The stack is shared: connected already when the test before ran.
+  if ((await e2e.app.core.handlers.getState({})).connection.status !== 'connected') await connectAs(page, e2e, USER);
+  else await page.goto(e2e.app.host.url);
+  const slug = e2e.stack.sandbox.listEventTypes(USER).find((et) => et.lengthInMinutes === 60)!.slug;
+  const day = (n: number) => {
+    const d = new Date(Date.now() + n * 86_400_000);
+    d.setUTCHours(15, 0, 0, 0);
+    return d.toISOString();
+  };
+  // Added straight into Cal.com's data (no webhook): only reconciliation can find them.
+  const [broken] = e2e.stack.sandbox.addSpecialBookings({ kind: 'plain', username: USER, eventTypeSlug: slug, start: day(4), attendee: { name: 'Null Title', email: 'null@example.net', timeZone: 'UTC' }, nullFields: ['title'] });
+  e2e.stack.sandbox.addSpecialBookings({ kind: 'plain', username: USER, eventTypeSlug: slug, start: day(5), attendee: { name: 'Readable Neighbour', email: 'fine@example.net', timeZone: 'UTC' } });
+  const sync = page.locator('section', { has: page.getByRole('heading', { name: 'Sync' }) });
+  await sync.getByRole('button', { name: 'Sync now' }).click();
+  await expect(sync.getByRole('button', { name: 'Sync now' })).toBeEnabled({ timeout: 15_000 });
+  await expect(sync.getByRole('alert')).toHaveCount(0);
+
+  await page.getByRole('link', { name: 'Bookings' }).click();
+  await expect(page.getByText('Readable Neighbour').first()).toBeVisible({ timeout: 15_000 });
+
+  await page.getByRole('link', { name: 'Settings' }).click();
+  const summary = page.getByText('1 booking from Cal.com could not be read — details');
+  await expect(summary).toBeVisible({ timeout: 15_000 });
+  await summary.click();
+  await expect(page.getByText(broken!, { exact: true })).toBeVisible();
+  await expect(page.getByText(/title: /).first()).toBeVisible();
+  await expectNoSeriousA11yViolations(page, 'settings (unreadable booking)');
+  await screenshot(page, 'settings-unreadable-booking');
+});

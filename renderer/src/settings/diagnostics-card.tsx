@@ -124,7 +124,8 @@ function DiagnosticsBody({
       {d.activity.length === 0 ? (
         <p className="muted small">Nothing logged since the app started.</p>
       ) : (
-        <ol className="activity-log" aria-labelledby="activity-heading">
+        // Focusable: the log scrolls, and a keyboard user must be able to scroll it (axe scrollable-region-focusable).
+        <ol className="activity-log" aria-labelledby="activity-heading" tabIndex={0}>
           {d.activity.map((a, i) => (
             <li key={`${a.at}-${i}`} className={`activity-${a.level}`}>
               <time dateTime={a.at}>{formatStamp(a.at, localZone)}</time> <span className="activity-level">{a.level}</span> {a.message}
