@@ -27,7 +27,7 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function reconcilerFor(source: BookingsSource, options: { pageSize?: number; clock?: () => number } = {}) {
+function reconcilerFor(source: BookingsSource, options: { pageSize?: number; clock?: () => number; channelId?: string } = {}) {
   const changes: BookingChange[] = [];
   const synced: string[] = [];
   const reconciler = createReconciler({
@@ -36,7 +36,7 @@ function reconcilerFor(source: BookingsSource, options: { pageSize?: number; clo
     logger: quiet,
     source,
     account: ACCOUNT,
-    channelId: 'ch1',
+    channelId: options.channelId ?? 'ch1',
     ...(options.pageSize ? { pageSize: options.pageSize } : {}),
     onChange: (c) => changes.push(c),
     onLastSynced: (at) => synced.push(at),
@@ -133,6 +133,7 @@ it('walks a run of bookings sharing one updatedAt longer than a page by offset',
   for (let i = 0; i < 7; i++) expect(store.get(`same-${i}`)).not.toBeNull();
 });
 
+let run = 0;
 it('property: bookings created, updated and cancelled while the reconciler pages are never lost, whatever the clock skew', async () => {
   await fc.assert(
     fc.asyncProperty(
@@ -142,17 +143,17 @@ it('property: bookings created, updated and cancelled while the reconciler pages
       fc.array(fc.tuple(fc.nat(40), fc.constantFrom('update', 'create', 'cancel'), fc.nat(200)), { maxLength: 25 }),
       fc.integer({ min: -10 * 60_000, max: 10 * 60_000 }),
       async (initial, pageSize, edits, changes, skewMs) => {
-        store.close();
-        for (const suffix of ['', '-wal', '-shm']) rmSync(join(dir, `b.sqlite${suffix}`), { force: true });
-        store = openBookingStore(join(dir, 'b.sqlite'), { clock: { now: () => now } });
-        store.useAccount(ACCOUNT);
+        // One store for every run (opening a file per run is slow on a busy machine): each run has its own channel,
+        // so its own watermarks, and its own uids.
+        run += 1;
+        const p = `run${run}-`;
         let calNow = now + skewMs; // Cal.com's clock, up to ten minutes off ours either way
         const cal = new FakeCalcomBookings(() => calNow);
         for (let i = 0; i < initial; i++) {
           calNow += i % 3 === 0 ? 0 : 90_000; // some share an instant; others lie further apart than the overlap
-          cal.put(`b${i}`);
+          cal.put(`${p}b${i}`);
         }
-        const { reconciler } = reconcilerFor(cal, { pageSize });
+        const { reconciler } = reconcilerFor(cal, { pageSize, channelId: `ch-${run}` });
         await reconciler.run(); // the first sync: watermarks now exist
         // An hour later, old bookings were edited in Cal.com (so the next walk by updatedAt spans several pages)…
         calNow += 3_600_000;
@@ -167,7 +168,7 @@ it('property: bookings created, updated and cancelled while the reconciler pages
           for (const [at, kind, pick] of changes) {
             if (at !== call) continue;
             calNow += 90_000;
-            if (kind === 'create') cal.put(`new${created++}`);
+            if (kind === 'create') cal.put(`${p}new${created++}`);
             else cal.put(uidsAt()[pick % cal.items.size]!, kind === 'cancel' ? { status: 'cancelled' } : { title: `changed ${calNow}` });
           }
         };
@@ -185,7 +186,7 @@ it('property: bookings created, updated and cancelled while the reconciler pages
     ),
     { numRuns: 60 },
   );
-});
+}, 120_000);
 
 it('is single-flight and keeps lastSyncedAt when the source fails', async () => {
   let release: () => void = () => undefined;
