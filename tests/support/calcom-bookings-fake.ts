@@ -43,8 +43,9 @@ export class FakeCalcomBookings implements BookingsSource {
     this.asked.push(q);
     const time = (b: Record<string, unknown>) => Date.parse(String(b[q.field] ?? ''));
     const after = q.after === undefined ? -Infinity : Date.parse(q.after);
+    const before = q.before === undefined ? Infinity : Date.parse(q.before);
     const all = [...this.items.values()]
-      .filter((b) => q.after === undefined || time(b) >= after)
+      .filter((b) => time(b) >= after && time(b) <= before)
       .sort((a, b) => time(a) - time(b) || (a.id as number) - (b.id as number));
     const items = all.slice(q.skip, q.skip + q.take).map((b) => structuredClone(b));
     return { items, hasNextPage: q.skip + items.length < all.length, totalItems: all.length };

@@ -83,7 +83,9 @@ export function createCalcomClient(http: CalcomHttp): CalcomClient {
         path: '/v2/bookings',
         version: apiVersions.bookings,
         query: {
-          ...(byUpdated ? { afterUpdatedAt: q.after, sortUpdatedAt: 'asc' } : { afterCreatedAt: q.after, sortCreated: 'asc' }),
+          ...(byUpdated
+            ? { afterUpdatedAt: q.after, beforeUpdatedAt: q.before, sortUpdatedAt: 'asc' }
+            : { afterCreatedAt: q.after, beforeCreatedAt: q.before, sortCreated: 'asc' }),
           take: q.take,
           skip: q.skip,
         },

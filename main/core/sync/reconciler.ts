@@ -10,9 +10,8 @@ import type { BookingsSource, WatermarkField } from './sync-types';
  * Why it cannot skip a row: pages are walked by keyset on Cal.com's own time (`afterUpdatedAt` = the newest
  * `updatedAt` of the page before, oldest first), not by offset. A booking updated during the walk moves to a later
  * time, i.e. ahead of the walk, and is met again; one not updated keeps its place at or after the key. Re-reading
- * the rows at the key is harmless (the join is idempotent). Only a run of more than one page of bookings sharing
- * one instant is walked by offset; if Cal.com's total moves meanwhile, the watermark stays at that instant so the
- * next run reads it again.
+ * the rows at the key is harmless (the join is idempotent). Only bookings sharing one instant beyond a page are
+ * walked by offset (`walkInstant`, which corrects the offset for rows that leave the instant meanwhile).
  *
  * The watermark is the newest time Cal.com itself stated (never the local clock, so clock skew loses nothing),
  * less an overlap for transactions that commit late; it is kept per account and relay channel. A second walk
@@ -97,12 +96,10 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     const stored = timeOf(store.getMeta(key));
     let cursor = stored === null ? undefined : iso(stored - WATERMARK_OVERLAP_MS);
     let newest = stored ?? -Infinity;
-    let skip = 0;
-    let tieTotal: number | undefined;
-    let unstableTie: number | undefined;
+    const read = (items: readonly unknown[]) => items.map((item) => take1(item, field, changed, counts)).filter((t): t is number => t !== null);
     for (let pages = 1; ; pages += 1) {
-      const page = await source.readBookingsPage({ field, after: cursor, take, skip });
-      const times = page.items.map((item) => take1(item, field, changed, counts)).filter((t): t is number => t !== null);
+      const page = await source.readBookingsPage({ field, after: cursor, take, skip: 0 });
+      const times = read(page.items);
       const last = times.length > 0 ? Math.max(...times) : null;
       if (last !== null) newest = Math.max(newest, last);
       if (!page.hasNextPage || page.items.length === 0) break;
@@ -111,18 +108,39 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
         break;
       }
       if (last !== null && (cursor === undefined || last > Date.parse(cursor))) {
-        cursor = iso(last);
-        skip = 0;
-        tieTotal = undefined;
-      } else {
-        // A whole page at the key's instant: walk that instant by offset (see above).
-        if (tieTotal !== undefined && tieTotal !== page.totalItems && cursor !== undefined) unstableTie = Date.parse(cursor);
-        tieTotal = page.totalItems;
-        skip += page.items.length;
+        cursor = iso(last); // the next page starts at the newest instant read (its rows again: harmless)
+        continue;
       }
+      // The whole page lies at the key's instant: walk that one instant by offset, then go on just after it.
+      const instant = cursor ?? (last === null ? undefined : iso(last));
+      if (instant === undefined) break; // bookings without the field at all: nothing to page by
+      await walkInstant(field, instant, read);
+      cursor = iso(Date.parse(instant) + 1);
     }
-    if (unstableTie !== undefined) newest = Math.min(newest, unstableTie);
     if (Number.isFinite(newest)) store.setMeta(key, iso(newest));
+  };
+
+  /**
+   * Walks the bookings at exactly `instant` by offset. A booking that changes meanwhile leaves the instant (Cal.com
+   * stamps it later, so the main walk meets it again) and shifts the rest forward: the offset goes back by as many
+   * as the instant's total shrank, so none is skipped. Rows are only ever re-read, which is harmless.
+   */
+  const walkInstant = async (field: WatermarkField, instant: string, read: (items: readonly unknown[]) => number[]): Promise<void> => {
+    let skip = 0;
+    let total: number | undefined;
+    for (let pages = 1; pages <= MAX_PAGES; pages += 1) {
+      const page = await source.readBookingsPage({ field, after: instant, before: instant, take, skip });
+      read(page.items);
+      const shrank = total === undefined ? 0 : total - page.totalItems;
+      total = page.totalItems;
+      if (shrank > 0) {
+        // Rows left the instant since the last page: this page was read from too far on. Read again from back there.
+        skip = Math.max(0, skip - shrank);
+        continue;
+      }
+      if (!page.hasNextPage || page.items.length === 0) return;
+      skip += page.items.length;
+    }
   };
 
   const once = async (): Promise<number> => {

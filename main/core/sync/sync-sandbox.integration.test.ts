@@ -45,13 +45,14 @@ afterEach(async () => {
 /** The reconciliation slice of a Cal.com client: GET /v2/bookings?afterUpdatedAt=, paginated. */
 function bookingsSource(token: string): BookingsSource {
   return {
-    async readBookingsPage({ field, after, take, skip }) {
+    async readBookingsPage({ field, after, before, take, skip }) {
       const byUpdated = field === 'updatedAt';
       const q = new URLSearchParams({
         take: String(take),
         skip: String(skip),
         [byUpdated ? 'sortUpdatedAt' : 'sortCreated']: 'asc',
         ...(after ? { [byUpdated ? 'afterUpdatedAt' : 'afterCreatedAt']: after } : {}),
+        ...(before ? { [byUpdated ? 'beforeUpdatedAt' : 'beforeCreatedAt']: before } : {}),
       });
       const res = await api(calUrl, token, 'GET', `/v2/bookings?${q}`);
       const page = v2BookingListSchema.parse(res.body);

@@ -31,6 +31,8 @@ export type WatermarkField = 'updatedAt' | 'createdAt';
 export interface BookingPageQuery {
   readonly field: WatermarkField;
   readonly after: string | undefined;
+  /** Also at or before this time (the reconciler walks one instant shared by more than a page this way). */
+  readonly before?: string;
   readonly take: number;
   readonly skip: number;
 }
