@@ -81,7 +81,7 @@ export async function benchEndToEnd(ctx: BenchContext): Promise<BenchResult> {
     store,
     channel: { relayUrl: relay.url, channelId: channel.id, token: channel.token, streamUrl: channel.streamUrl },
     webhookSecret: async () => SECRET,
-    bookingsSource: { listBookingsUpdatedSince: async function* () {} },
+    bookingsSource: { readBookingsPage: async () => ({ items: [], hasNextPage: false, totalItems: 0 }) },
     logger: quiet,
     onBookingsChanged: (uids) => {
       const t = performance.now();

@@ -57,8 +57,21 @@ export interface ProfileAnswer {
 
 export type SyncStatus = 'idle' | 'live' | 'catching-up' | 'offline';
 
+/** Why sync is not keeping up (issue 22): it decides what the Sync card offers (Reconnect, Retry, or wait). */
+export type SyncProblemKind = 'reconnect' | 'calcom-down' | 'calcom-refused' | 'local';
+
+/** A failure that persisted (3 runs or 15 minutes): shown on the Sync card until a run succeeds. */
+export interface SyncProblem {
+  readonly kind: SyncProblemKind;
+  readonly message: string;
+  /** When the failures began. */
+  readonly since: string;
+  readonly failures: number;
+}
+
 export interface SyncState {
   readonly status: SyncStatus;
+  readonly problem?: SyncProblem;
   readonly offlineSince?: string;
   readonly lastEventAt?: string;
   /** When the last PING (Cal.com's "test webhook") arrived. */

@@ -158,6 +158,8 @@ export const eventTypeSchema = z
     description: z.string().nullable().optional(),
     hidden: z.boolean(),
     ownerId: z.number().int().optional(),
+    /** Cal.com's own public booking page for this event type (right for organization members too); newer API builds. */
+    bookingUrl: z.string().optional(),
   })
   .passthrough();
 export type CalcomEventType = z.infer<typeof eventTypeSchema>;
@@ -193,32 +195,54 @@ export const createWebhookSchema = z.object({
   version: z.literal(CALCOM_WEBHOOK_VERSION).optional(),
 });
 
-/** v2 booking (cal-api-version 2024-08-13): start/end, lowercase status. */
+/** The statuses GET /v2/bookings (2024-08-13) documents; Cal.com's database has more (e.g. AWAITING_HOST). */
+export const knownV2Statuses = ['accepted', 'cancelled', 'rejected', 'pending'] as const;
+export type KnownV2Status = (typeof knownV2Statuses)[number];
+
+/** An attendee, or a seat of a seated booking (then with `seatUid`); the email may be missing (phone-only bookers). */
+export const v2AttendeeSchema = z
+  .object({
+    name: z.string(),
+    email: z.string().nullable().optional(),
+    displayEmail: z.string().nullable().optional(),
+    timeZone: z.string(),
+    language: z.string().nullable().optional(),
+    absent: z.boolean().nullable().optional(),
+    seatUid: z.string().optional(),
+  })
+  .passthrough();
+
+/**
+ * v2 booking (cal-api-version 2024-08-13): start/end, lowercase status. One schema for the four shapes the API
+ * documents (regular, recurring with `recurringBookingUid`, seated and recurring seated whose attendees carry a
+ * `seatUid`). Read one booking at a time (main/core/sync/booking-reader.ts): `status` is any string here and is
+ * mapped with a recorded fallback, so a status Cal.com adds later never stops a page.
+ */
 export const v2BookingSchema = z
   .object({
     id: z.number().int(),
-    uid: z.string(),
+    uid: z.string().min(1),
     title: z.string(),
     description: z.string().nullable().optional(),
-    status: z.enum(['accepted', 'cancelled', 'rejected', 'pending']),
-    start: z.string(),
-    end: z.string(),
+    status: z.string().min(1),
+    start: isoTimeSchema,
+    end: isoTimeSchema,
     duration: z.number().int(),
     eventTypeId: z.number().int().nullable().optional(),
     eventType: z.object({ id: z.number().int(), slug: z.string() }).passthrough().nullable().optional(),
     meetingUrl: z.string().nullable().optional(),
     location: z.string().nullable().optional(),
-    attendees: z.array(
-      z.object({ name: z.string(), email: z.string(), timeZone: z.string(), language: z.string().optional(), absent: z.boolean().optional() }).passthrough(),
-    ),
+    hosts: z.array(z.object({ email: z.string().nullable().optional() }).passthrough()).optional(),
+    attendees: z.array(v2AttendeeSchema),
+    recurringBookingUid: z.string().nullable().optional(),
     cancellationReason: z.string().nullable().optional(),
     cancelledByEmail: z.string().nullable().optional(),
     rejectionReason: z.string().nullable().optional(),
     rescheduledFromUid: z.string().nullable().optional(),
     rescheduledToUid: z.string().nullable().optional(),
     metadata: z.record(z.string(), z.unknown()).nullable().optional(),
-    createdAt: z.string(),
-    updatedAt: z.string().nullable().optional(),
+    createdAt: isoTimeSchema,
+    updatedAt: isoTimeSchema.nullable().optional(),
   })
   .passthrough();
 export type V2Booking = z.infer<typeof v2BookingSchema>;
@@ -236,8 +260,12 @@ export const paginationSchema = z
   })
   .passthrough();
 
-export const v2BookingListSchema = z.object({
+/** A page of GET /v2/bookings, each booking left unparsed: one booking the app cannot read must not sink the page. */
+export const v2BookingPageSchema = z.object({
   status: z.literal('success'),
-  data: z.array(v2BookingSchema),
+  data: z.array(z.unknown()),
   pagination: paginationSchema,
 });
+
+/** The same page with every booking checked strictly (the sandbox's contract tests use it). */
+export const v2BookingListSchema = v2BookingPageSchema.extend({ data: z.array(v2BookingSchema) });

@@ -39,4 +39,18 @@ export interface Diagnostics {
   readonly activity: readonly ActivityEntry[];
   /** Newest first; empty when not connected. */
   readonly quarantined: readonly QuarantinedEvent[];
+  /** Bookings from Cal.com that could not be read, and unknown statuses; newest first (absent: not connected). */
+  readonly calcomReadIssues?: readonly CalcomReadIssue[];
+}
+
+/** A booking from Cal.com the app could not read (kept raw), or one whose status it did not know (issue 22). */
+export interface CalcomReadIssue {
+  readonly key: string;
+  readonly kind: 'unreadable' | 'unknown-status';
+  readonly uid: string | null;
+  /** What did not fit (field path and message), or the unknown status and the fallback used. */
+  readonly reason: string;
+  /** The booking as Cal.com sent it (JSON); shown under "details", on this machine only. */
+  readonly raw: string;
+  readonly seenAt: string;
 }

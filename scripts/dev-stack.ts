@@ -14,6 +14,7 @@ import { createSandbox } from '../server/calcom-sandbox';
 import type { Sandbox } from '../server/calcom-sandbox';
 import { createRelay, loadRelayConfig } from '../server/relay';
 import type { Relay } from '../server/relay';
+import type { SyncTuning } from '../main/core/sync/sync-engine';
 
 export interface DevStackOptions {
   /** Everything the stack writes goes below this folder. */
@@ -42,6 +43,8 @@ export interface HostedAppOptions {
   readonly keychainService?: string;
   /** How the core "opens the system browser"; default: logged (the page opens links itself in a tab). */
   readonly openExternal?: (url: string) => Promise<void>;
+  /** Sync timings (tests only, issue 22). */
+  readonly syncTuning?: SyncTuning;
 }
 
 /** A JSON-lines file logger; warnings and errors also go to stderr so a person running npm start sees them. */
@@ -108,5 +111,6 @@ export async function startHostedApp(stack: DevStack, options: HostedAppOptions 
     logger: fileLogger(join(stack.dataDir, 'app.log'), true),
     ...(options.keychainService ? { keychainService: options.keychainService } : {}),
     ...(options.openExternal ? { openExternal: options.openExternal } : {}),
+    ...(options.syncTuning ? { syncTuning: options.syncTuning } : {}),
   });
 }

@@ -24,7 +24,7 @@ import type { FetchFn } from './oauth/token-endpoint';
 import { refreshGrant } from './oauth/token-endpoint';
 import type { AppCore, AppCorePorts, Clock } from './ports';
 import { createRelayClient } from './relay-client/relay-client';
-import type { SyncEngineInput } from './sync/sync-engine';
+import type { SyncEngineInput, SyncTuning } from './sync/sync-engine';
 import { createSyncEngine } from './sync/sync-engine';
 import type { SyncEngine } from './sync/sync-types';
 import { isAllowedExternal } from './integration/external-url';
@@ -56,6 +56,8 @@ export interface AppCoreOverrides {
   readonly offlineProbeMs?: number;
   /** Limits on re-creating a lost relay channel (default: 3 an hour, 30 s pause doubling on failure). */
   readonly healGuard?: HealGuardOptions;
+  /** Sync timings (issue 22: e2e tests shrink the failure thresholds and retry delays). */
+  readonly syncTuning?: SyncTuning;
 }
 
 /** How long disconnect waits for a last reconciliation before tearing the channel down. */
@@ -132,6 +134,8 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
     bookingsSource: calcom,
     createSyncEngine: overrides.createSyncEngine ?? createSyncEngine,
     emit,
+    notify: ports.notify,
+    ...(overrides.syncTuning ? { tuning: overrides.syncTuning } : {}),
     onChange: () => {
       // An offline stream may mean the relay lost the channel (401): look at once, then keep probing while offline.
       const offline = sync.state().status === 'offline';
@@ -402,6 +406,10 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
         quarantined: () => {
           const channel = integration()?.channel.channelId;
           return store && channel ? store.quarantined(channel) : [];
+        },
+        calcomReadIssues: () => {
+          const userId = integration()?.userId;
+          return store && userId !== undefined ? store.readIssues(userId) : [];
         },
       }),
     async openDataFolder() {

@@ -5,6 +5,7 @@ import { loadAppConfig } from '../core/config/app-config';
 import { createMemoryKeychain } from '../core/keychain/memory-keychain';
 import { createNapiKeychain } from '../core/keychain/napi-keychain';
 import type { AppCore, AppCorePorts, Keychain, Logger } from '../core/ports';
+import type { SyncTuning } from '../core/sync/sync-engine';
 import { createConfSettingsStore } from '../core/settings/conf-settings';
 import type { BrowserHost } from './browser-host';
 import { startBrowserHost } from './browser-host';
@@ -19,6 +20,8 @@ export interface RunHostOptions {
   readonly keychainService?: string;
   /** How the core "opens the system browser" (tests capture the URL; by default it is logged). */
   readonly openExternal?: (url: string) => Promise<void>;
+  /** Sync timings (tests only: e2e shrinks failure thresholds and retry delays, issue 22). */
+  readonly syncTuning?: SyncTuning;
 }
 
 export interface RunningHost {
@@ -74,7 +77,7 @@ export async function runBrowserHost(options: RunHostOptions): Promise<RunningHo
     notify: (title, body) => host?.push({ type: 'toast', level: 'info', message: `${title}: ${body}` }),
     logger,
   };
-  const core = createAppCore(ports);
+  const core = createAppCore(ports, options.syncTuning ? { syncTuning: options.syncTuning } : {});
   await core.start();
   const port = env.LIFESCORE_HOST_PORT ? Number(env.LIFESCORE_HOST_PORT) : 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`LIFESCORE_HOST_PORT must be a port number, not "${env.LIFESCORE_HOST_PORT}"`);

@@ -5,6 +5,7 @@ import type { SandboxContext } from './context';
 import { faultsSchema } from './faults';
 import { SandboxError } from './http-errors';
 import type { SandboxApi } from './sandbox-api';
+import { bookingStatuses } from './state';
 
 const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 const opt = (max = 2000) => z.string().max(max).optional();
@@ -53,6 +54,16 @@ export function adminRoutes(ctx: SandboxContext, api: SandboxApi): Router {
   r.put('/_sandbox/faults', (req, res) => {
     api.setFaults(faultsSchema.parse(req.body ?? {}));
     res.json(api.getFaults());
+  });
+  r.post('/_sandbox/special-bookings', (req, res) => reply(req, res, { uids: api.addSpecialBookings(req.body) }));
+  r.post('/_sandbox/bookings/:uid/status', (req, res) => {
+    api.setBookingStatus(req.params.uid as string, body(z.object({ status: z.enum(bookingStatuses) }), req).status);
+    reply(req, res, { ok: true });
+  });
+  r.put('/_sandbox/clock', (req, res) => {
+    const { offsetMs } = body(z.object({ offsetMs: z.number().int().min(-86_400_000).max(86_400_000) }), req);
+    api.setClockOffset(offsetMs);
+    res.json({ offsetMs });
   });
   r.delete('/_sandbox/faults', (_req, res) => {
     api.setFaults({});

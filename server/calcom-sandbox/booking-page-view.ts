@@ -50,7 +50,7 @@ ${reschedule
 export function bookingDetails(b: SandboxBooking, et: SandboxEventType, user: SandboxUser, showCancel: boolean): Html {
   const tz = b.attendees[0]?.timeZone ?? user.timeZone;
   const active = b.status === 'ACCEPTED' || b.status === 'PENDING';
-  const heading = { ACCEPTED: 'This meeting is scheduled', PENDING: 'Booking submitted: waiting for confirmation', CANCELLED: b.rescheduled ? 'This booking was rescheduled' : 'This booking is cancelled', REJECTED: 'This booking was declined' }[b.status];
+  const heading = { ACCEPTED: 'This meeting is scheduled', PENDING: 'Booking submitted: waiting for confirmation', CANCELLED: b.rescheduled ? 'This booking was rescheduled' : 'This booking is cancelled', REJECTED: 'This booking was declined', AWAITING_HOST: 'Waiting for the host to join' }[b.status];
   return html`<h1>${heading}</h1>
 <table><tbody><tr><th scope="row">What</th><td>${b.title}</td></tr><tr><th scope="row">When</th><td>${when(b.start, tz)} (${tz}), ${et.lengthInMinutes} minutes</td></tr>
 <tr><th scope="row">Who</th><td>${user.name} (host), ${b.attendees.map((a) => `${a.name || a.email} <${a.email}>`).join(', ')}</td></tr>

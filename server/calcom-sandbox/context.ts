@@ -20,4 +20,11 @@ export interface SandboxContext {
   readonly ipRateLimiter: RateLimiter;
   /** The base URL once listening (e.g. http://127.0.0.1:5555). */
   baseUrl(): string;
+  /** Cal.com's clock: the machine's plus an offset (setClockOffset), for createdAt/updatedAt and "now". */
+  readonly clock: SandboxClock;
+}
+
+export interface SandboxClock {
+  offsetMs: number;
+  now(): Date;
 }

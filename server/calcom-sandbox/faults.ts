@@ -28,6 +28,11 @@ export const faultsSchema = z
       .strict()
       .optional(),
     api: z.array(apiFaultSchema).optional(),
+    /**
+     * Paging-while-changing mode: before answering each GET /v2/bookings, the caller's `perRequest` bookings with
+     * the oldest updatedAt are changed (description and updatedAt), so they jump behind the pages already read.
+     */
+    bookingsChurn: z.object({ perRequest: z.number().int().min(1).max(100) }).strict().optional(),
   })
   .strict();
 export type SandboxFaults = z.infer<typeof faultsSchema>;
@@ -54,6 +59,11 @@ export class FaultState {
       return true;
     }
     return false;
+  }
+
+  /** How many bookings change before each bookings page is answered (0: the mode is off). */
+  bookingsChurn(): number {
+    return this.faults.bookingsChurn?.perRequest ?? 0;
   }
 
   webhookDelayMs(): number {

@@ -42,17 +42,24 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     return baseUrl;
   };
   const tokens = new TokenService(store, opts.accessTokenTtlSeconds);
+  const clock = {
+    offsetMs: opts.clockOffsetMs,
+    now(): Date {
+      return new Date(Date.now() + this.offsetMs);
+    },
+  };
   const sender = new WebhookSender(faults, opts.webhookTimeoutMs, opts.logger);
   const ctx: SandboxContext = {
     store,
     options: opts,
     clients: buildClients([...defaultRedirectUris(opts.relayPublicUrl), ...opts.redirectUris]),
     tokens,
-    bookings: new BookingService(store, sender, getUrl),
+    bookings: new BookingService(store, sender, getUrl, () => clock.now()),
     faults,
     rateLimiter: new RateLimiter(opts.rateLimitPerMinute),
     ipRateLimiter: new RateLimiter(120),
     baseUrl: getUrl,
+    clock,
   };
   const api = new SandboxApi(ctx);
   const app = buildApp(ctx, api);

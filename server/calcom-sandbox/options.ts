@@ -26,6 +26,8 @@ export interface SandboxOptions {
   relayPublicUrl?: string;
   /** Timeout of one webhook POST (default 10 000 ms). */
   webhookTimeoutMs?: number;
+  /** Cal.com's clock runs this far ahead of (or, negative, behind) the machine's: clock-skew tests (default 0). */
+  clockOffsetMs?: number;
   logger?: SandboxLogger;
 }
 
@@ -39,6 +41,7 @@ export const optionsSchema = z.object({
   redirectUris: z.array(z.string()).default([]),
   relayPublicUrl: z.url().default('http://127.0.0.1:5001'),
   webhookTimeoutMs: z.number().int().positive().default(10_000),
+  clockOffsetMs: z.number().int().min(-86_400_000).max(86_400_000).default(0),
 });
 /** Options after defaults. */
 export type ResolvedOptions = z.infer<typeof optionsSchema> & { logger: SandboxLogger };

@@ -6,6 +6,7 @@ import type { SandboxContext } from './context';
 import { V2Error } from './http-errors';
 import type { SandboxBooking } from './state';
 import { parseV2 } from './v2-parse';
+import { churnBookings } from './special-bookings';
 
 const statusValues = ['upcoming', 'recurring', 'past', 'cancelled', 'unconfirmed'] as const;
 const iso = z.iso.datetime({ offset: true });
@@ -37,14 +38,14 @@ type Query = z.infer<typeof querySchema>;
 function matchesStatus(b: SandboxBooking, wanted: Query['status'], now: number): boolean {
   if (!wanted || wanted.length === 0) return true;
   const ended = Date.parse(b.end) <= now;
-  const live = b.status === 'ACCEPTED' || b.status === 'PENDING';
+  const live = b.status === 'ACCEPTED' || b.status === 'PENDING' || b.status === 'AWAITING_HOST';
   return wanted.some((w) => {
     switch (w) {
       case 'upcoming': return live && !ended;
       case 'past': return live && ended;
       case 'cancelled': return b.status === 'CANCELLED' || b.status === 'REJECTED';
       case 'unconfirmed': return b.status === 'PENDING' && !ended;
-      case 'recurring': return false; // the sandbox has no recurring event types
+      case 'recurring': return live && !ended && Boolean(b.recurringBookingUid);
     }
   });
 }
@@ -74,7 +75,9 @@ export function bookingRoutes(ctx: SandboxContext): Router {
   r.get('/v2/bookings', requireApiVersion(apiVersions.bookings), requireScope('BOOKING_READ'), (req, res) => {
     const { user } = authOf(res);
     const q = parseV2(querySchema, req.query);
-    const all = filterBookings(ctx.store.state.bookings, user.id, q, Date.now());
+    // Paging-while-changing mode: bookings change between the pages a client asks for (faults.bookingsChurn).
+    churnBookings(ctx, user.id);
+    const all = filterBookings(ctx.store.state.bookings, user.id, q, ctx.clock.now().getTime());
     const pageItems = all.slice(q.skip, q.skip + q.take);
     const totalPages = Math.ceil(all.length / q.take);
     const currentPage = Math.floor(q.skip / q.take) + 1;

@@ -26,6 +26,17 @@ const createSchema = z.object({ ...base, description: base.description.optional(
 const updateSchema = createSchema.partial();
 const idSchema = z.coerce.number().int().positive();
 
+/** The booking form every new Cal.com event type has (name, email, location, title, notes, guests, reschedule reason). */
+const defaultBookingFields = [
+  { type: 'name', slug: 'name', label: 'Your name', required: true, isDefault: true, hidden: false, disableOnPrefill: false },
+  { type: 'email', slug: 'email', label: 'Email address', required: true, isDefault: true, hidden: false, disableOnPrefill: false },
+  { type: 'radioInput', slug: 'location', label: 'Location', required: false, isDefault: true, hidden: false },
+  { type: 'text', slug: 'title', label: 'What is this meeting about?', required: true, isDefault: true, hidden: true },
+  { type: 'textarea', slug: 'notes', label: 'Additional notes', required: false, isDefault: true, hidden: false },
+  { type: 'multiemail', slug: 'guests', label: 'Add guests', required: false, isDefault: true, hidden: false },
+  { type: 'textarea', slug: 'rescheduleReason', label: 'Reason for reschedule', required: false, isDefault: true, hidden: false },
+] as const;
+
 /** The 2024-06-14 output shape (subset the sandbox models) plus the public booking URL. */
 export function toV2EventType(et: SandboxEventType, owner: SandboxUser, baseUrl: string) {
   return {
@@ -46,6 +57,16 @@ export function toV2EventType(et: SandboxEventType, owner: SandboxUser, baseUrl:
     currency: 'usd',
     scheduleId: owner.defaultScheduleId,
     bookingUrl: `${baseUrl}/${owner.username}/${et.slug}`,
+    // Fields Cal.com's reference marks as always present on an event type (contract test: api.test.ts).
+    bookingFields: defaultBookingFields,
+    disableGuests: false,
+    recurrence: null,
+    metadata: {},
+    lockTimeZoneToggleOnBookingPage: false,
+    forwardParamsSuccessRedirect: true,
+    successRedirectUrl: null,
+    isInstantEvent: false,
+    bookingRequiresAuthentication: false,
     users: [{ id: owner.id, name: owner.name, username: owner.username, avatarUrl: null, weekStart: owner.weekStart, brandColor: null, darkBrandColor: null, metadata: {} }],
   };
 }

@@ -3,7 +3,9 @@ import type { SandboxContext } from './context';
 import type { SandboxFaults } from './faults';
 import { SandboxError } from './http-errors';
 import { toV2EventType } from './routes-event-types';
-import type { SandboxUser, SandboxWebhook } from './state';
+import type { SandboxBooking, SandboxUser, SandboxWebhook } from './state';
+import type { SpecialBookingInput } from './special-bookings';
+import { addSpecialBookings, setBookingStatus } from './special-bookings';
 import type { V2BookingOut } from './v2-booking';
 import type { Delivery } from './webhook-sender';
 
@@ -59,6 +61,24 @@ export class SandboxApi {
     et.updatedAt = new Date().toISOString();
     this.ctx.store.save();
     return toV2EventType(et, this.userById(et.userId), this.ctx.baseUrl());
+  }
+
+  /**
+   * Adds a recurring series, a seated booking, or a plain booking with any database status (e.g. AWAITING_HOST)
+   * or a hidden attendee email, without webhooks (special-bookings.ts). Returns the new uids.
+   */
+  addSpecialBookings(input: SpecialBookingInput): string[] {
+    return addSpecialBookings(this.ctx, input);
+  }
+
+  /** Sets a booking's database status without a webhook (e.g. AWAITING_HOST, which the API reference does not list). */
+  setBookingStatus(uid: string, status: SandboxBooking['status']): void {
+    setBookingStatus(this.ctx, uid, status);
+  }
+
+  /** Moves Cal.com's clock `ms` ahead of the machine's (negative: behind), for clock-skew tests. */
+  setClockOffset(ms: number): void {
+    this.ctx.clock.offsetMs = ms;
   }
 
   /** Replaces all fault injection settings ({} clears them). */

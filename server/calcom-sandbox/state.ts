@@ -51,11 +51,15 @@ const attendeeSchema = z.object({
   email: z.string(),
   timeZone: z.string(),
   noShow: z.boolean(),
+  /** A seat of a seated event (its own uid); null for an ordinary attendee. */
+  seatUid: z.string().nullable().optional(),
+  /** The API answer leaves the email out (a phone-only booker): a shape real clients must survive. */
+  emailHidden: z.boolean().optional(),
 });
 export type SandboxAttendee = z.infer<typeof attendeeSchema>;
 
 /** Internal (Prisma-like) booking status, uppercase as in Cal.com's database and webhook payloads. */
-export const bookingStatuses = ['ACCEPTED', 'PENDING', 'CANCELLED', 'REJECTED'] as const;
+export const bookingStatuses = ['ACCEPTED', 'PENDING', 'CANCELLED', 'REJECTED', 'AWAITING_HOST'] as const;
 export type BookingStatus = (typeof bookingStatuses)[number];
 
 const bookingSchema = z.object({
@@ -81,6 +85,10 @@ const bookingSchema = z.object({
   rescheduledToUid: z.string().nullable(),
   rescheduledBy: z.string().nullable(),
   rescheduleReason: z.string().nullable(),
+  /** Occurrences of one recurring series share this uid (each occurrence is a booking of its own). */
+  recurringBookingUid: z.string().nullable().optional(),
+  /** API answers give these fields as null although the reference says string (a quirk real data shows). */
+  nullFields: z.array(z.enum(['title', 'start', 'end'])).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

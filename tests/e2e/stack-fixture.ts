@@ -9,6 +9,7 @@ import { freePort } from '../../main/core/integration/connect-harness';
 import { startDevStack, startHostedApp } from '../../scripts/dev-stack';
 import type { RunningHost } from '../../main/host/run-host';
 import type { DevStack } from '../../scripts/dev-stack';
+import type { SyncTuning } from '../../main/core/sync/sync-engine';
 
 /** URLs the app asked the OS to open in the system browser; tests open them in a second page like a user would. */
 export class ExternalBrowser {
@@ -42,14 +43,15 @@ export interface E2eStack {
   stop(): Promise<void>;
 }
 
-/** The whole product on loopback with fresh data (`relayEnv`: e.g. RELAY_APPROVAL=manual), its own keychain service name, and ephemeral ports. */
-export async function startE2eStack(options: { readonly relayEnv?: Readonly<Record<string, string>> } = {}): Promise<E2eStack> {
+/** The whole product on loopback with fresh data (`relayEnv`: e.g. RELAY_APPROVAL=manual; `syncTuning`: shorter sync thresholds), its own keychain service name, and ephemeral ports. */
+export async function startE2eStack(options: { readonly relayEnv?: Readonly<Record<string, string>>; readonly syncTuning?: SyncTuning } = {}): Promise<E2eStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'lifescore-e2e-'));
   const stack = await startDevStack({ dataDir, loopbackPort: await freePort(), ...(options.relayEnv ? { relayEnv: options.relayEnv } : {}) });
   const browser = new ExternalBrowser();
   const app = await startHostedApp(stack, {
     keychainService: `LifeScore Consultant e2e ${randomBytes(6).toString('hex')}`,
     openExternal: browser.open,
+    ...(options.syncTuning ? { syncTuning: options.syncTuning } : {}),
   });
   return {
     stack,

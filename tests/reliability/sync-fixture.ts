@@ -24,7 +24,7 @@ export function recordingEngine(store: SyncBookingStore, relayUrl: string, chann
     store,
     channel: { relayUrl, channelId: channel.id, token: channel.token, streamUrl: `${relayUrl}/hooks/${channel.id}` },
     webhookSecret: async () => secret,
-    bookingsSource: { listBookingsUpdatedSince: async function* () {} },
+    bookingsSource: { readBookingsPage: async () => ({ items: [], hasNextPage: false, totalItems: 0 }) },
     logger: quietLogger,
     onBookingsChanged: (uids) => uids.forEach((u) => changed.set(u, (changed.get(u) ?? 0) + 1)),
     onState: (s) => states.push(s),

@@ -149,30 +149,40 @@ function rescheduleFacts(p: BookingPayload, stamp: Stamp): BookingFact[] {
   return [{ ...next, rescheduledFrom: oldUid }, old];
 }
 
-function v2Lifecycle(b: V2Booking): Lifecycle {
-  switch (b.status) {
+/**
+ * The lifecycle of a v2 status. A status the API reference does not list (Cal.com's database also has e.g.
+ * AWAITING_HOST, for instant meetings) falls back to `pending`: the booking exists but is not a confirmed
+ * appointment, so it is shown and never counted as one; the reconciler records the raw status for Diagnostics.
+ */
+export function v2Lifecycle(status: string, rescheduledToUid: string | null | undefined): { lifecycle: Lifecycle; known: boolean } {
+  switch (status.toLowerCase()) {
     case 'accepted':
-      return 'scheduled';
+      return { lifecycle: 'scheduled', known: true };
     case 'pending':
-      return 'pending';
+      return { lifecycle: 'pending', known: true };
     case 'rejected':
-      return 'rejected';
+      return { lifecycle: 'rejected', known: true };
     case 'cancelled':
-      return b.rescheduledToUid ? 'rescheduled' : 'cancelled';
+      return { lifecycle: rescheduledToUid ? 'rescheduled' : 'cancelled', known: true };
     default:
-      return assertNever(b.status);
+      return { lifecycle: 'pending', known: false };
   }
 }
 
+/** An attendee's email: Cal.com may send only `displayEmail`, or none (phone-only booker); never undefined here. */
+const attendeeEmail = (a: V2Booking['attendees'][number]): string => a.email ?? a.displayEmail ?? '';
+
 /** Turns a v2 booking (reconciliation) into a fact stamped with its updatedAt, through the same join. */
 export function factFromV2(b: V2Booking): BookingFact {
+  const { lifecycle, known } = v2Lifecycle(b.status, b.rescheduledToUid);
   const at = eventTime(b.updatedAt ?? b.createdAt);
   const stamp: Stamp = { rank: EVENT_RANK, at };
   const startTime = normalizeTime(b.start);
   const endTime = normalizeTime(b.end);
   const data: BookingData = {
     calcomBookingId: b.id,
-    attendees: b.attendees.map((a) => ({ name: a.name, email: a.email, timeZone: a.timeZone, ...(a.language ? { locale: a.language } : {}) })),
+    // A seated booking's seats are its attendees (each with a seatUid); a recurring occurrence is a booking of its own.
+    attendees: b.attendees.map((a) => ({ name: a.name, email: attendeeEmail(a), timeZone: a.timeZone, ...(a.language ? { locale: a.language } : {}) })),
     title: b.title,
     description: b.description ?? null,
     startTime,
@@ -182,10 +192,15 @@ export function factFromV2(b: V2Booking): BookingFact {
     eventTypeSlug: b.eventType?.slug ?? null,
     meetingUrl: pickMeetingUrl(b.metadata, b.meetingUrl, b.location),
     location: b.location ?? null,
-    metadata: b.metadata ?? {},
+    metadata: {
+      ...(b.metadata ?? {}),
+      ...(b.recurringBookingUid ? { recurringBookingUid: b.recurringBookingUid } : {}),
+      ...(known ? {} : { calcomStatus: b.status }),
+    },
   };
-  const lifecycle = v2Lifecycle(b);
-  const noShow = b.attendees.filter((a) => a.absent !== undefined).map((a) => ({ email: a.email, noShow: a.absent === true }));
+  const noShow = b.attendees
+    .filter((a) => a.absent !== undefined && a.absent !== null && attendeeEmail(a) !== '')
+    .map((a) => ({ email: attendeeEmail(a), noShow: a.absent === true }));
   return {
     uid: b.uid,
     stamp,
@@ -193,7 +208,7 @@ export function factFromV2(b: V2Booking): BookingFact {
     data: { value: data, stamp },
     lifecycle,
     ...(lifecycle === 'cancelled'
-      ? { cancellation: { reason: b.cancellationReason ?? null, by: cancelledByLabel(b.cancelledByEmail, v2HostEmails(b), b.attendees.map((a) => a.email)), at: new Date(at).toISOString(), requestReschedule: false } }
+      ? { cancellation: { reason: b.cancellationReason ?? null, by: cancelledByLabel(b.cancelledByEmail, v2HostEmails(b), b.attendees.map(attendeeEmail)), at: new Date(at).toISOString(), requestReschedule: false } }
       : {}),
     ...(lifecycle === 'rejected' ? { rejectionReason: b.rejectionReason ?? null } : {}),
     ...(b.rescheduledFromUid ? { rescheduledFrom: b.rescheduledFromUid } : {}),

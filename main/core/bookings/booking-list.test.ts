@@ -167,7 +167,7 @@ describe('migration 5 (search index, spans) on an existing database', () => {
     const old = join(dir, 'v4.sqlite');
     const v4 = new Database(old);
     migrate(v4, 4);
-    v4.exec(`ATTACH '${file}' AS cur; INSERT INTO bookings SELECT * FROM cur.bookings; DETACH cur;`);
+    v4.exec(`ATTACH '${file}' AS cur; INSERT INTO bookings SELECT uid, calcom_booking_id, has_data, status, start_ms, end_ms, search, record, updated_ms FROM cur.bookings; DETACH cur;`);
     v4.close();
     store = openBookingStore(old, { clock });
     reader.close();

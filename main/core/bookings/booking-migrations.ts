@@ -65,6 +65,29 @@ export const migrations: readonly string[] = [
    DROP INDEX bookings_start;
    DROP INDEX bookings_end;
    DROP INDEX bookings_scheduled_end;`,
+  // 6 (issue 22): bookings belong to a Cal.com account. The active account's rows are in `bookings`; another
+  // account's rows wait in `parked_bookings` (same record JSON) until that account is connected again, so two
+  // accounts' bookings never mix in one list and none is deleted. NULL account: rows from before this step,
+  // adopted by the first account that syncs. `calcom_read_issues`: bookings Cal.com sent that the app could not
+  // read (kept raw for Diagnostics) and statuses it did not know (mapped to a fallback, recorded here).
+  `ALTER TABLE bookings ADD COLUMN account INTEGER;
+   CREATE TABLE parked_bookings (
+     account INTEGER NOT NULL,
+     uid TEXT NOT NULL,
+     record TEXT NOT NULL,
+     updated_ms INTEGER NOT NULL,
+     PRIMARY KEY (account, uid)
+   ) WITHOUT ROWID;
+   CREATE TABLE calcom_read_issues (
+     account INTEGER NOT NULL,
+     key TEXT NOT NULL,
+     kind TEXT NOT NULL CHECK (kind IN ('unreadable', 'unknown-status')),
+     uid TEXT,
+     reason TEXT NOT NULL,
+     raw TEXT NOT NULL,
+     seen_at TEXT NOT NULL,
+     PRIMARY KEY (account, key, kind)
+   ) WITHOUT ROWID;`,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -29,12 +29,13 @@ export interface BookingRows {
   discardSearch(): void;
 }
 
-export function bookingRows(db: Database.Database): BookingRows {
+/** `account`: the Cal.com account rows are written for (null before any account synced). */
+export function bookingRows(db: Database.Database, account: () => number | null = () => null): BookingRows {
   const select = db.prepare('SELECT rowid, search, record FROM bookings WHERE uid = ?');
   const upsert = db.prepare(
-    `INSERT INTO bookings (uid, calcom_booking_id, has_data, status, start_ms, end_ms, search, record, updated_ms)
-       VALUES (@uid, @calcomBookingId, @hasData, @status, @startMs, @endMs, @search, @record, @updatedMs)
-       ON CONFLICT (uid) DO UPDATE SET calcom_booking_id = excluded.calcom_booking_id, has_data = excluded.has_data,
+    `INSERT INTO bookings (uid, calcom_booking_id, has_data, status, start_ms, end_ms, search, record, updated_ms, account)
+       VALUES (@uid, @calcomBookingId, @hasData, @status, @startMs, @endMs, @search, @record, @updatedMs, @account)
+       ON CONFLICT (uid) DO UPDATE SET account = coalesce(excluded.account, bookings.account), calcom_booking_id = excluded.calcom_booking_id, has_data = excluded.has_data,
          status = excluded.status, start_ms = excluded.start_ms, end_ms = excluded.end_ms, search = excluded.search,
          record = excluded.record, updated_ms = excluded.updated_ms`,
   );
@@ -68,6 +69,7 @@ export function bookingRows(db: Database.Database): BookingRows {
         search,
         record: JSON.stringify(record),
         updatedMs: record.lastAt,
+        account: account(),
       });
       // An update keeps the row read before it in this transaction; only an insert makes a new rowid.
       const rowid = previous ? previous.rowid : Number(lastInsertRowid);

@@ -2,6 +2,8 @@ import type { V2Booking, WebhookEnvelope } from '../../../common/calcom';
 import type { BookingStore } from '../sync/sync-types';
 import type { ChangeReason } from './booking-facts';
 import type { InboxEntry } from './relay-inbox';
+import type { ReadIssueInput } from './read-issues';
+import type { CalcomReadIssue } from '../../../common/diagnostics';
 
 /** The store's interface as sync uses it (openBookingStore returns it). */
 
@@ -56,6 +58,15 @@ export interface SyncBookingStore extends BookingStore {
   pruneInbox(before: number): number;
   /** Scheduled bookings that have ended become completed; returns their uids. */
   sweepCompleted(): readonly string[];
+  /**
+   * Makes `userId` the account whose bookings the store shows (issue 22): another account's rows are parked, this
+   * account's parked rows come back, rows from before accounts were recorded are adopted.
+   */
+  useAccount(userId: number): { parked: number; restored: number };
+  activeAccount(): number | null;
+  recordReadIssue(userId: number, issue: ReadIssueInput): void;
+  readIssueResolved(userId: number, uid: string): void;
+  readIssues(userId: number): readonly CalcomReadIssue[];
   getMeta(key: string): string | null;
   setMeta(key: string, value: string): void;
 }

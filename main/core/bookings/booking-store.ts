@@ -10,6 +10,8 @@ import type { BookingFact, BookingRecord } from './booking-record';
 import { EVENT_RANK, toBooking } from './booking-record';
 import type { StoredBooking } from './booking-rows';
 import { bookingRows } from './booking-rows';
+import { accountBookings } from './account-bookings';
+import { readIssues } from './read-issues';
 import type { BookingChange, RelayEventInput, RelayEventResult, SyncBookingStore } from './booking-store-types';
 import { applyFacts, canonicalJson } from './booking-transition';
 import { isoTime } from './iso-time';
@@ -38,7 +40,11 @@ export function openBookingStore(file: string, options: { clock?: Clock } = {}):
   migrate(db);
 
   const inbox = inboxStatements(db);
-  const rows = bookingRows(db);
+  let account: number | null = null;
+  const rows = bookingRows(db, () => account);
+  const accounts = accountBookings(db, rows);
+  account = accounts.active();
+  const issues = readIssues(db);
   const tx = createStoreTransactions(db, { begin: rows.discardSearch, beforeCommit: rows.flushSearch });
   const lister = createBookingLister(db);
   const prune = db.prepare(
@@ -135,6 +141,16 @@ export function openBookingStore(file: string, options: { clock?: Clock } = {}):
     quarantined: (channel) => inbox.list(channel, 'quarantined'),
     pruneInbox: (before) => prune.run(new Date(before).toISOString()).changes,
     sweepCompleted: () => lister.sweep(clock.now()),
+    useAccount: tx.atomic((userId: number) => {
+      const moved = accounts.activate(userId, clock.now());
+      account = userId;
+      if (moved.parked + moved.restored > 0) lister.noteWrite();
+      return moved;
+    }),
+    activeAccount: () => account,
+    recordReadIssue: (userId, issue) => issues.record(userId, issue, isoTime(clock.now())),
+    readIssueResolved: (userId, uid) => issues.resolved(userId, uid),
+    readIssues: (userId) => issues.list(userId),
     getMeta: (key) => (metaGet.get(key) as string | undefined) ?? null,
     setMeta: (key, value) => void metaSet.run(key, value),
   };

@@ -107,15 +107,15 @@ describe('createCalcomClient', () => {
     expect(await h.client.deleteWebhook('w1')).toBe(false);
   });
 
-  it('pages bookings by afterUpdatedAt/take/skip until hasNextPage is false', async () => {
-    const b = (uid: string) => ({ id: 1, uid, title: 't', status: 'accepted', start: 's', end: 'e', duration: 30, attendees: [], createdAt: 'c' });
+  it('reads a bookings page by updatedAt or createdAt, each booking left unparsed (one bad booking does not fail the page)', async () => {
     const page = (items: unknown[], hasNextPage: boolean) =>
       json(200, { status: 'success', data: items, pagination: { totalItems: 3, itemsPerPage: 100, currentPage: 1, totalPages: 2, hasNextPage, hasPreviousPage: false } });
-    const h = harness([() => page([b('a'), b('b')], true), () => page([b('c')], false)]);
-    const uids: string[] = [];
-    for await (const x of h.client.listBookingsUpdatedSince('2026-01-01T00:00:00.000Z')) uids.push(x.uid);
-    expect(uids).toEqual(['a', 'b', 'c']);
-    expect(Object.fromEntries(h.seen[1]!.url.searchParams)).toEqual({ afterUpdatedAt: '2026-01-01T00:00:00.000Z', sortUpdatedAt: 'asc', take: '100', skip: '100' });
+    const h = harness([() => page([{ uid: 'a' }, 'not even an object'], true), () => page([], false)]);
+    const first = await h.client.readBookingsPage({ field: 'updatedAt', after: '2026-01-01T00:00:00.000Z', take: 250, skip: 0 });
+    expect(first).toEqual({ items: [{ uid: 'a' }, 'not even an object'], hasNextPage: true, totalItems: 3 });
+    expect(Object.fromEntries(h.seen[0]!.url.searchParams)).toEqual({ afterUpdatedAt: '2026-01-01T00:00:00.000Z', sortUpdatedAt: 'asc', take: '250', skip: '0' });
+    await h.client.readBookingsPage({ field: 'createdAt', after: undefined, take: 10, skip: 20 });
+    expect(Object.fromEntries(h.seen[1]!.url.searchParams)).toEqual({ sortCreated: 'asc', take: '10', skip: '20' });
     expect(header(h.seen[0]!, 'cal-api-version')).toBe('2024-08-13');
   });
 });

@@ -1,16 +1,16 @@
 import { z } from 'zod';
-import type { CalcomEventType, CalcomMe, CalcomWebhook, V2Booking } from '../../../common/calcom';
+import type { CalcomEventType, CalcomMe, CalcomWebhook } from '../../../common/calcom';
 import {
   apiVersions,
   createEventTypeSchema,
   createWebhookSchema,
   eventTypeSchema,
   meSchema,
-  v2BookingListSchema,
+  v2BookingPageSchema,
   v2Envelope,
   webhookSchema,
 } from '../../../common/calcom';
-import type { BookingsSource } from '../sync/sync-types';
+import type { BookingPageQuery, BookingsSource, RawBookingPage } from '../sync/sync-types';
 import type { CalcomHttp } from './calcom-http';
 import { CalcomApiError } from './calcom-http';
 
@@ -33,7 +33,6 @@ export interface CalcomClient extends BookingsSource {
 }
 
 const WEBHOOK_PAGE = 250;
-const BOOKING_PAGE = 100;
 
 /** Creates the client over a request function (calcom-http.ts). */
 export function createCalcomClient(http: CalcomHttp): CalcomClient {
@@ -77,18 +76,23 @@ export function createCalcomClient(http: CalcomHttp): CalcomClient {
         throw err;
       }
     },
-    async *listBookingsUpdatedSince(afterUpdatedAt: string | undefined): AsyncIterable<V2Booking> {
-      for (let skip = 0; ; skip += BOOKING_PAGE) {
-        const page = await http({
-          method: 'GET',
-          path: '/v2/bookings',
-          version: apiVersions.bookings,
-          query: { afterUpdatedAt, sortUpdatedAt: 'asc', take: BOOKING_PAGE, skip },
-          schema: v2BookingListSchema,
-        });
-        yield* page.data;
-        if (!page.pagination.hasNextPage || page.data.length === 0) return;
-      }
+    async readBookingsPage(q: BookingPageQuery): Promise<RawBookingPage> {
+      const byUpdated = q.field === 'updatedAt';
+      const page = await http({
+        method: 'GET',
+        path: '/v2/bookings',
+        version: apiVersions.bookings,
+        query: {
+          ...(byUpdated
+            ? { afterUpdatedAt: q.after, beforeUpdatedAt: q.before, sortUpdatedAt: 'asc' }
+            : { afterCreatedAt: q.after, beforeCreatedAt: q.before, sortCreated: 'asc' }),
+          take: q.take,
+          skip: q.skip,
+        },
+        // Each booking stays unparsed here: one the app cannot read must not fail the page (booking-reader.ts).
+        schema: v2BookingPageSchema,
+      });
+      return { items: page.data, hasNextPage: page.pagination.hasNextPage, totalItems: page.pagination.totalItems };
     },
   };
 }

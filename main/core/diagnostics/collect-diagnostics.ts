@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { Diagnostics, QuarantinedEvent, RuntimeVersions } from '../../../common/diagnostics';
+import type { CalcomReadIssue, Diagnostics, QuarantinedEvent, RuntimeVersions } from '../../../common/diagnostics';
 import type { ActivityLog } from './activity-log';
 
 /** How many quarantined events the screen lists (newest first); the count on the dashboard covers all of them. */
@@ -12,6 +12,8 @@ export interface DiagnosticsSources {
   readonly activity: ActivityLog;
   /** The connected channel's quarantined inbox entries ([] when not connected or the store is closed). */
   readonly quarantined: () => ReadonlyArray<{ seq: number; receivedAt: string; reason: string | null; trigger: string | null }>;
+  /** Bookings from Cal.com the connected account's sync could not read, and unknown statuses (issue 22). */
+  readonly calcomReadIssues?: () => readonly CalcomReadIssue[];
 }
 
 const sizeOf = (file: string): number => {
@@ -35,5 +37,6 @@ export function collectDiagnostics(src: DiagnosticsSources): Diagnostics {
     database: { file: src.databaseFile, sizeBytes: sizeOf(src.databaseFile) + sizeOf(`${src.databaseFile}-wal`) },
     activity: src.activity.entries(),
     quarantined,
+    calcomReadIssues: src.calcomReadIssues?.().slice(0, QUARANTINE_SHOWN) ?? [],
   };
 }

@@ -37,4 +37,9 @@ describe('helpers', () => {
       duration: 30, id: 5, slug: 'consultation-30min', title: 'consultation-30min', hidden: false, link: 'https://app.cal.com/dana-reyes/consultation-30min',
     });
   });
+  it("toEventTypeLink prefers the event type's own bookingUrl (organization members' pages are on the org's domain)", () => {
+    const org = { ...et(5, 'consultation-30min'), bookingUrl: 'https://acme.cal.com/dana-reyes/consultation-30min' };
+    expect(toEventTypeLink('https://app.cal.com/', 'dana-reyes', 30, org).link).toBe('https://acme.cal.com/dana-reyes/consultation-30min');
+    expect(toEventTypeLink('https://app.cal.com/', 'dana-reyes', 30, { ...org, bookingUrl: 'javascript:alert(1)' }).link).toBe('https://app.cal.com/dana-reyes/consultation-30min');
+  });
 });

@@ -44,7 +44,11 @@ export function anyServiceEnabled(services: EnabledServices): boolean {
   return serviceDurations.some((d) => services[d]);
 }
 
-/** The stored link for an event type: its public booking page `${calcomAppUrl}/${username}/${slug}`. */
+/**
+ * The stored link for an event type: Cal.com's own `bookingUrl` when it sends one (right for organization members,
+ * whose pages live on the organization's domain; issue 22), else `${calcomAppUrl}/${username}/${slug}`.
+ */
 export function toEventTypeLink(calcomAppUrl: string, username: string, duration: ServiceDuration, et: CalcomEventType): EventTypeLink {
-  return { duration, id: et.id, slug: et.slug, title: et.title, hidden: et.hidden, link: `${trimSlash(calcomAppUrl)}/${username}/${et.slug}` };
+  const own = et.bookingUrl && /^https?:\/\//i.test(et.bookingUrl) ? et.bookingUrl : undefined;
+  return { duration, id: et.id, slug: et.slug, title: et.title, hidden: et.hidden, link: own ?? `${trimSlash(calcomAppUrl)}/${username}/${et.slug}` };
 }

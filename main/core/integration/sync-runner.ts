@@ -3,7 +3,7 @@ import type { SyncState } from '../../../common/app-state';
 import type { SyncBookingStore } from '../bookings/booking-store';
 import { keychainAccounts } from '../keychain/keychain-accounts';
 import type { Clock, Keychain, Logger } from '../ports';
-import type { SyncEngineInput } from '../sync/sync-engine';
+import type { SyncEngineInput, SyncTuning } from '../sync/sync-engine';
 import type { BookingsSource, SyncEngine } from '../sync/sync-types';
 import type { IntegrationRecord } from './integration-records';
 
@@ -17,6 +17,9 @@ export interface SyncRunnerDeps {
   /** Sync state changed (app-core pushes a new AppState). */
   readonly onChange: () => void;
   readonly onLastSynced: (at: string) => void;
+  // --- issue 22 (sync supervision): desktop notification for a long failure, and test-shrinkable timings.
+  readonly notify?: (title: string, body: string) => void;
+  readonly tuning?: SyncTuning;
 }
 
 const idle: SyncState = { status: 'idle', quarantined: 0 };
@@ -42,6 +45,10 @@ export class SyncRunner {
       channel: { relayUrl: record.channel.relayUrl, channelId: record.channel.channelId, token, streamUrl: record.channel.streamUrl },
       webhookSecret: () => deps.keychain.get(keychainAccounts.webhookSecret),
       bookingsSource: deps.bookingsSource,
+      // issue 22: watermarks and bookings belong to this account; the engine supervises its own parts.
+      account: { userId: record.userId },
+      ...(deps.notify ? { notify: deps.notify } : {}),
+      ...deps.tuning,
       logger: deps.logger,
       clock: deps.clock,
       onBookingsChanged: (uids, reason) => deps.emit({ type: 'bookings-changed', uids, reason }),
@@ -57,6 +64,7 @@ export class SyncRunner {
     this.engine = engine;
     this.last = engine.state();
     try {
+      // Resolves once the receiver's first start was tried; a receiver that fails is restarted by the engine.
       await engine.start();
     } catch (err) {
       deps.logger.warn('sync engine did not start cleanly; it retries on its own', { err: String(err) });

@@ -57,3 +57,21 @@ it('retries a failed ack with the next flush', async () => {
   await batcher.flush();
   expect(acked).toEqual([4]);
 });
+
+it('retries a failed ack on its own with backoff, even when no further event comes (issue 22)', async () => {
+  let failures = 2;
+  const acked: number[] = [];
+  const batcher = createAckBatcher({
+    cursor: () => 7,
+    ack: async (upTo) => {
+      if (failures-- > 0) throw new Error('relay down');
+      acked.push(upTo);
+    },
+    delayMs: 10,
+    logger: quiet,
+    retryBackoff: { baseMs: 20, maxMs: 40 },
+  });
+  batcher.schedule();
+  await vi.waitFor(() => expect(acked).toEqual([7]), { timeout: 2_000 });
+  batcher.stop();
+});

@@ -1,9 +1,12 @@
 import type { Logger } from '../ports';
+import type { BackoffOptions } from './backoff';
+import { backoffDelay } from './backoff';
 
 /**
  * Acknowledges the applied cursor to the relay in batches: after a short quiet period, or at once when many
  * events are pending. Acks run one after another and each reads the cursor when it starts, so a flush never
- * settles for an older, in-flight ack. A failed ack is simply retried with the next one (acks are cumulative).
+ * settles for an older, in-flight ack. A failed ack is retried with the next one (acks are cumulative), and on its
+ * own with backoff when no next one comes (issue 22: nothing that can stop may stay stopped).
  */
 export interface AckBatcher {
   /** Notes that the cursor moved. */
@@ -21,6 +24,8 @@ export interface AckBatcherDeps {
   /** Pending events that force an immediate ack. */
   readonly batch?: number;
   readonly logger: Logger;
+  /** Delays before retrying a failed ack (default 1 s doubling to 60 s). */
+  readonly retryBackoff?: BackoffOptions;
 }
 
 export function createAckBatcher(deps: AckBatcherDeps): AckBatcher {
@@ -29,6 +34,17 @@ export function createAckBatcher(deps: AckBatcherDeps): AckBatcher {
   let timer: NodeJS.Timeout | undefined;
   let chain: Promise<void> = Promise.resolve();
   let stopped = false;
+  let failures = 0;
+  let retryTimer: NodeJS.Timeout | undefined;
+
+  const retryLater = () => {
+    if (stopped || retryTimer) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      void flush();
+    }, backoffDelay(failures - 1, deps.retryBackoff ?? { baseMs: 1_000, maxMs: 60_000 }));
+    retryTimer.unref();
+  };
 
   const ackOnce = async (): Promise<void> => {
     const upTo = deps.cursor();
@@ -36,15 +52,18 @@ export function createAckBatcher(deps: AckBatcherDeps): AckBatcher {
     try {
       await deps.ack(upTo);
       lastAcked = Math.max(lastAcked, upTo);
+      failures = 0;
     } catch (err) {
-      deps.logger.warn('ack failed; will retry with the next batch', { upTo, error: String(err) });
+      failures += 1;
+      deps.logger.warn('ack failed; will retry', { upTo, failures, error: String(err) });
+      retryLater();
     }
   };
 
-  const flush = (): Promise<void> => {
+  function flush(): Promise<void> {
     chain = chain.then(ackOnce);
     return chain;
-  };
+  }
 
   return {
     schedule() {
@@ -64,6 +83,7 @@ export function createAckBatcher(deps: AckBatcherDeps): AckBatcher {
     stop() {
       stopped = true;
       clearTimeout(timer);
+      clearTimeout(retryTimer);
     },
   };
 }

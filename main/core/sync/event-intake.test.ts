@@ -104,6 +104,16 @@ describe('receiver + intake', () => {
     await vi.waitFor(() => expect(relay.acks).toEqual([1]));
   });
 
+  it('trusts a forwarded sequence number only once it verified: a forged local POST never sends the gap filler after it (issue 22)', async () => {
+    const real = relay.add(created('real'), SECRET);
+    const forged = { ...real, seq: 999, headers: { ...real.headers, 'x-cal-signature-256': 'f'.repeat(64) } };
+    expect((await forward(forged)).body).toBe('{"outcome":"unknown-seq"}');
+    const pullsAfterForgery = relay.pulls;
+    expect((await forward(real)).body).toBe('{"outcome":"applied"}');
+    await new Promise((r) => setTimeout(r, 250)); // several gap-fill delays
+    expect(relay.pulls).toBe(pullsAfterForgery);
+  });
+
   it('verifies the raw bytes from the pull endpoint when the forwarded body was re-encoded', async () => {
     const pretty = JSON.stringify(JSON.parse(created('p')), null, 2);
     const e = relay.add(pretty, SECRET);

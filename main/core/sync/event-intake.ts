@@ -70,8 +70,14 @@ export function createIntake(deps: IntakeDeps): Intake {
   const { store, channelId: channel, api, logger } = deps;
   let stopped = false;
   let gapTimer: NodeJS.Timeout | undefined;
-  /** Highest sequence any forward or stream message has named, taken or not: a lost one must still be fetched. */
+  /**
+   * Highest sequence known to exist, taken or not: a lost one must still be fetched. Only the relay's own word
+   * raises it (its authenticated stream, or a forward whose signature or pulled copy verified): any local
+   * process can POST to the loopback receiver, and an invented sequence would make the gap filler wait for it.
+   */
   let highestSeen = 0;
+  /** A forward whose raw body could not be pulled: the gap filler must run even though nothing verified it. */
+  let retryPending = false;
   let catching: Promise<void> | undefined;
   /** Aborts in-flight pulls on stop(), so stopping never waits for a relay that hangs. */
   const halt = new AbortController();
@@ -197,20 +203,24 @@ export function createIntake(deps: IntakeDeps): Intake {
 
   const acceptForwarded = async (event: ForwardedEvent): Promise<IntakeOutcome> => {
     if (store.hasRelayEvent(channel, event.seq)) return 'duplicate';
-    highestSeen = Math.max(highestSeen, event.seq);
     const cached = await secret();
-    if (cached && !event.reencoded && verifyCalSignature(cached, event.body, event.signature)) return report([applyVerified(event.seq, event.body)])[0] as IntakeOutcome;
+    if (cached && !event.reencoded && verifyCalSignature(cached, event.body, event.signature)) {
+      highestSeen = Math.max(highestSeen, event.seq);
+      return report([applyVerified(event.seq, event.body)])[0] as IntakeOutcome;
+    }
     // smee-client re-serialized the body (relay-notes §1), or someone forged it: verify the relay's raw bytes instead.
     let pulled: PulledEvent | undefined;
     try {
       pulled = (await api.pull(event.seq - 1, 1, halt.signal)).events.find((e) => e.seq === event.seq);
     } catch (err) {
       logger.warn('raw body pull failed; the gap filler will retry', { seq: event.seq, error: String(err) });
+      retryPending = true;
       scheduleGapFill();
       return 'deferred';
     }
-    // Not on the relay: never let a forward that can't be traced occupy a sequence slot.
+    // Not on the relay: never let a forward that can't be traced occupy a sequence slot (nor raise highestSeen).
     if (!pulled) return 'unknown-seq';
+    highestSeen = Math.max(highestSeen, event.seq);
     return acceptPulled(pulled, await secret(true));
   };
 
@@ -261,11 +271,17 @@ export function createIntake(deps: IntakeDeps): Intake {
     gapTimer = setTimeout(() => {
       gapTimer = undefined;
       const cursor = store.relayCursor(channel);
-      if (stopped || Math.max(highestSeen, store.maxRelaySeq(channel)) <= cursor) return;
+      const retry = retryPending;
+      retryPending = false;
+      if (stopped || (!retry && Math.max(highestSeen, store.maxRelaySeq(channel)) <= cursor)) return;
       // Still moving (a burst of concurrent forwards landing out of order): look again later instead of pulling.
-      if (cursor > cursorAtArm) return scheduleGapFill();
+      if (cursor > cursorAtArm) {
+        retryPending ||= retry;
+        return scheduleGapFill();
+      }
       catchUp().catch((err: unknown) => {
         logger.warn('gap fill failed; retrying', { error: String(err) });
+        retryPending ||= retry;
         scheduleGapFill();
       });
     }, deps.gapDelayMs);

@@ -55,7 +55,7 @@ function engine(overrides: Partial<SyncEngineInput> = {}, relayBase = relay.url)
     store,
     channel: { relayUrl: relayBase, channelId: channel.id, token: channel.token, streamUrl: `${relayBase}/hooks/${channel.id}` },
     webhookSecret: async () => SECRET,
-    bookingsSource: { listBookingsUpdatedSince: async function* () {} },
+    bookingsSource: { readBookingsPage: async () => ({ items: [], hasNextPage: false, totalItems: 0 }) },
     logger: quiet,
     onBookingsChanged: (uids) => uids.forEach((u) => changed.set(u, (changed.get(u) ?? 0) + 1)),
     onState: (s) => states.push(s),
@@ -178,9 +178,9 @@ describe('sync engine against the real relay', () => {
     const synced: string[] = [];
     const e = engine({
       bookingsSource: {
-        async *listBookingsUpdatedSince() {
-          calls += 1;
-          yield* [];
+        async readBookingsPage(q) {
+          if (q.field === 'updatedAt') calls += 1;
+          return { items: [], hasNextPage: false, totalItems: 0 };
         },
       },
       onLastSynced: (at) => synced.push(at),
@@ -200,9 +200,9 @@ describe('sync engine against the real relay', () => {
     let calls = 0;
     const e = engine({
       bookingsSource: {
-        async *listBookingsUpdatedSince() {
-          calls += 1;
-          yield* [];
+        async readBookingsPage(q) {
+          if (q.field === 'updatedAt') calls += 1;
+          return { items: [], hasNextPage: false, totalItems: 0 };
         },
       },
       reconcileIntervalMs: 150,

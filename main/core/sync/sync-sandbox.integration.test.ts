@@ -45,14 +45,18 @@ afterEach(async () => {
 /** The reconciliation slice of a Cal.com client: GET /v2/bookings?afterUpdatedAt=, paginated. */
 function bookingsSource(token: string): BookingsSource {
   return {
-    async *listBookingsUpdatedSince(after) {
-      for (let skip = 0; ; skip += 100) {
-        const q = new URLSearchParams({ take: '100', skip: String(skip), ...(after ? { afterUpdatedAt: after } : {}) });
-        const res = await api(calUrl, token, 'GET', `/v2/bookings?${q}`);
-        const page = v2BookingListSchema.parse(res.body);
-        yield* page.data;
-        if (!page.pagination.hasNextPage) return;
-      }
+    async readBookingsPage({ field, after, before, take, skip }) {
+      const byUpdated = field === 'updatedAt';
+      const q = new URLSearchParams({
+        take: String(take),
+        skip: String(skip),
+        [byUpdated ? 'sortUpdatedAt' : 'sortCreated']: 'asc',
+        ...(after ? { [byUpdated ? 'afterUpdatedAt' : 'afterCreatedAt']: after } : {}),
+        ...(before ? { [byUpdated ? 'beforeUpdatedAt' : 'beforeCreatedAt']: before } : {}),
+      });
+      const res = await api(calUrl, token, 'GET', `/v2/bookings?${q}`);
+      const page = v2BookingListSchema.parse(res.body);
+      return { items: page.data, hasNextPage: page.pagination.hasNextPage, totalItems: page.pagination.totalItems };
     },
   };
 }

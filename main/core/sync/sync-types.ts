@@ -1,6 +1,5 @@
 import type { SyncState } from '../../../common/app-state';
 import type { Booking, BookingCounts, BookingPage, BookingQuery } from '../../../common/booking';
-import type { V2Booking } from '../../../common/calcom';
 import type { Clock, Logger } from '../ports';
 
 /**
@@ -25,9 +24,34 @@ export interface RelayChannel {
   readonly streamUrl: string;
 }
 
-/** The slice of the Cal.com client that reconciliation needs (GET /v2/bookings?afterUpdatedAt=, paginated). */
+/** Which of Cal.com's booking times a walk follows: `updatedAt` (changes) or `createdAt` (never-updated bookings). */
+export type WatermarkField = 'updatedAt' | 'createdAt';
+
+/** One request of a reconciliation walk: bookings at or after `after` on `field`, oldest first. */
+export interface BookingPageQuery {
+  readonly field: WatermarkField;
+  readonly after: string | undefined;
+  /** Also at or before this time (the reconciler walks one instant shared by more than a page this way). */
+  readonly before?: string;
+  readonly take: number;
+  readonly skip: number;
+}
+
+/** A page as Cal.com sent it: each booking unparsed (booking-reader.ts reads them one at a time). */
+export interface RawBookingPage {
+  readonly items: readonly unknown[];
+  readonly hasNextPage: boolean;
+  readonly totalItems: number;
+}
+
+/** The slice of the Cal.com client that reconciliation needs (GET /v2/bookings, one page per call). */
 export interface BookingsSource {
-  listBookingsUpdatedSince(afterUpdatedAt: string | undefined): AsyncIterable<V2Booking>;
+  readBookingsPage(query: BookingPageQuery): Promise<RawBookingPage>;
+}
+
+/** The Cal.com account (and relay channel) a sync engine works for: watermarks and bookings belong to it. */
+export interface SyncAccount {
+  readonly userId: number;
 }
 
 export interface SyncEngineDeps {
@@ -36,6 +60,10 @@ export interface SyncEngineDeps {
   /** The channel's Cal.com webhook secret (keychain). */
   readonly webhookSecret: () => Promise<string | null>;
   readonly bookingsSource: BookingsSource;
+  /** The account this engine syncs; absent only in tests of the relay path alone. */
+  readonly account?: SyncAccount;
+  /** A desktop notification (a sync problem that lasted an hour). */
+  readonly notify?: (title: string, body: string) => void;
   readonly logger: Logger;
   readonly clock?: Clock;
   readonly onBookingsChanged: (uids: readonly string[], reason: 'created' | 'rescheduled' | 'cancelled' | 'updated') => void;

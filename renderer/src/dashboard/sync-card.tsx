@@ -3,6 +3,7 @@ import { assertNever } from '../../../common/errors';
 import { isApiError } from '../api/api-client';
 import { ErrorNotice } from '../components/error-notice';
 import { formatRelative, formatStamp } from '../components/format';
+import { SyncProblemNotice } from './sync-problem';
 import { useConnectionActions } from './use-connection-actions';
 
 /** A sentence for each sync state. */
@@ -25,23 +26,33 @@ function describeSync(sync: SyncState, timeZone: string): string {
 
 /** Sync health: live or not, last synced, the last test webhook, and a Sync now button. */
 export function SyncCard({ state, timeZone }: { readonly state: AppState; readonly timeZone: string }) {
-  const { syncNow } = useConnectionActions();
+  const { syncNow, connect } = useConnectionActions();
   const { sync, connection } = state;
   // Without a Cal.com sign-in the app cannot catch up, whatever the relay stream says: say that, not "Live".
   const paused = connection.status === 'reconnect-needed';
   // The connection card already explains a needed reconnect; the same notice twice would only add noise.
-  const syncError = syncNow.isError && !(isApiError(syncNow.error) && syncNow.error.code === 'reconnect_needed') ? syncNow.error : null;
+  // A later successful sync (a scheduled run after Cal.com recovered) makes an earlier Sync now failure old news.
+  const overtaken = connection.lastSyncedAt !== undefined && Date.parse(connection.lastSyncedAt) > syncNow.submittedAt;
+  const syncError = syncNow.isError && !overtaken && !(isApiError(syncNow.error) && syncNow.error.code === 'reconnect_needed') ? syncNow.error : null;
   return (
     <section className="card" aria-labelledby="sync-heading">
       <div className="card-header">
         <h2 id="sync-heading">Sync</h2>
         {paused ? (
           <span className="pill pill-offline">Paused</span>
+        ) : sync.problem ? (
+          <span className="pill pill-offline">Not syncing</span>
         ) : (
           <span className={`pill pill-${sync.status}`}>{sync.status === 'catching-up' ? 'Catching up' : sync.status[0]?.toUpperCase() + sync.status.slice(1)}</span>
         )}
       </div>
-      <p>{paused ? 'Paused until you reconnect Cal.com: changes made in Cal.com may not reach the app until then.' : describeSync(sync, timeZone)}</p>
+      <p>
+        {paused
+          ? 'Paused until you reconnect Cal.com: changes made in Cal.com may not reach the app until then.'
+          : sync.problem && sync.status === 'live'
+            ? 'New bookings still arrive live, but the app cannot check Cal.com for changes it may have missed.'
+            : describeSync(sync, timeZone)}
+      </p>
       <dl className="facts">
         <dt>Last synced</dt>
         <dd>
@@ -67,6 +78,17 @@ export function SyncCard({ state, timeZone }: { readonly state: AppState; readon
           )}
         </dd>
       </dl>
+      {sync.problem && !paused ? (
+        <SyncProblemNotice
+          problem={sync.problem}
+          timeZone={timeZone}
+          onRetry={() => syncNow.mutate()}
+          retrying={syncNow.isPending}
+          onReconnect={() => connect.mutate()}
+          reconnecting={connect.isPending}
+        />
+      ) : null}
+      {connect.isError ? <ErrorNotice error={connect.error} title="Reconnect did not start" /> : null}
       {sync.quarantined > 0 ? (
         <p className="notice notice-warning">
           {sync.quarantined} incoming {sync.quarantined === 1 ? 'event' : 'events'} could not be verified and were set aside.
@@ -77,7 +99,7 @@ export function SyncCard({ state, timeZone }: { readonly state: AppState; readon
           {syncNow.isPending ? 'Syncing…' : 'Sync now'}
         </button>
       </div>
-      {syncError ? <ErrorNotice error={syncError} title="Sync did not finish" /> : null}
+      {syncError && !sync.problem ? <ErrorNotice error={syncError} title="Sync did not finish" /> : null}
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { CopyButton } from '../components/copy-button';
 import { ErrorNotice } from '../components/error-notice';
 import { formatStamp } from '../components/format';
 import { Spinner } from '../components/spinner';
+import { CalcomReadIssues } from './calcom-read-issues';
 
 const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
@@ -24,6 +25,8 @@ export function diagnosticsReport(d: Diagnostics): string {
     `Database: ${d.database.file} (${formatBytes(d.database.sizeBytes)})`,
     `Quarantined events: ${d.quarantined.length}`,
     ...d.quarantined.map((q) => `  #${q.seq} ${q.receivedAt} ${q.trigger ?? '-'}: ${q.reason}`),
+    `Bookings from Cal.com not read or with an unknown status: ${d.calcomReadIssues?.length ?? 0}`,
+    ...(d.calcomReadIssues ?? []).map((i) => `  ${i.kind} ${i.uid ?? i.key} ${i.seenAt}: ${i.reason}`),
     'Recent activity:',
     ...d.activity.map((a) => `  ${a.at} ${a.level.toUpperCase()} ${a.message}${Object.keys(a.details).length ? ` ${JSON.stringify(a.details)}` : ''}`),
   ];
@@ -115,11 +118,14 @@ function DiagnosticsBody({
         </table>
       )}
 
+      <CalcomReadIssues issues={d.calcomReadIssues ?? []} />
+
       <h3 id="activity-heading">Recent activity</h3>
       {d.activity.length === 0 ? (
         <p className="muted small">Nothing logged since the app started.</p>
       ) : (
-        <ol className="activity-log" aria-labelledby="activity-heading">
+        // Focusable: the log scrolls, and a keyboard user must be able to scroll it (axe scrollable-region-focusable).
+        <ol className="activity-log" aria-labelledby="activity-heading" tabIndex={0}>
           {d.activity.map((a, i) => (
             <li key={`${a.at}-${i}`} className={`activity-${a.level}`}>
               <time dateTime={a.at}>{formatStamp(a.at, localZone)}</time> <span className="activity-level">{a.level}</span> {a.message}
