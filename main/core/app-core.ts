@@ -282,6 +282,10 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
       });
       return null;
     },
+    // A core exists only when the configuration resolved; the setup stand-in answers otherwise (config/setup-core.ts).
+    getSetupStatus: async () => ({ configured: true }),
+    // The Electron glue answers this itself (its deep-link outbox); other hosts have nothing to release.
+    rendererReady: async () => null,
   };
 
   return {
