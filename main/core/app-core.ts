@@ -19,6 +19,7 @@ import { recordKeys } from './integration/integration-records';
 import { disconnect as runDisconnect, runPendingCleanup } from './integration/disconnect';
 import { runConnectSetup } from './integration/connect-setup';
 import { OAuthFlow } from './oauth/oauth-flow';
+import { keychainPendingStore } from './oauth/pending-attempt';
 import type { RandomBytes } from './oauth/pkce';
 import type { FetchFn } from './oauth/token-endpoint';
 import { refreshGrant } from './oauth/token-endpoint';
@@ -138,6 +139,8 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
     ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
     ...(overrides.random ? { random: overrides.random } : {}),
     ...(overrides.stateTtlMs ? { ttlMs: overrides.stateTtlMs } : {}),
+    // A cold-start callback (the app was closed while the consultant was in the browser) still completes.
+    pendingStore: keychainPendingStore(keychain),
     onExchanging: () => setActivity({ step: 'exchanging' }),
     onAuthorized: (t) => finishConnect(t),
     onFailed: (err) => {
