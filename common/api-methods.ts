@@ -20,6 +20,8 @@ export const apiMethodNames = [
   'openExternal',
   'getDiagnostics',
   'openDataFolder',
+  'getSetupStatus',
+  'rendererReady',
 ] as const;
 
 export type ApiMethodName = (typeof apiMethodNames)[number];

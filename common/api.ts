@@ -6,6 +6,7 @@ import type { Diagnostics } from './diagnostics';
 import { bookingQuerySchema } from './booking';
 import type { ApiResponse } from './errors';
 import type { Settings } from './settings';
+import type { SetupStatus } from './setup-status';
 import { settingsPatchSchema } from './settings';
 
 /** Declares an output type without a runtime value (the map below is used for inputs at runtime). */
@@ -43,6 +44,13 @@ export const apiContract = {
   getDiagnostics: { input: none, output: returns<Diagnostics>() },
   /** Shows the data folder in the OS file manager (desktop app only). */
   openDataFolder: { input: none, output: returns<null>() },
+  /** Whether this build has its Cal.com and relay configuration; if not, the renderer shows the setup screen. */
+  getSetupStatus: { input: none, output: returns<SetupStatus>() },
+  /**
+   * The renderer subscribed to push events: main may now deliver queued deep links (a link delivered earlier
+   * becomes an event nobody hears). Called again after every reload.
+   */
+  rendererReady: { input: none, output: returns<null>() },
 } as const;
 
 export type ApiContract = typeof apiContract;

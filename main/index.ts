@@ -1,30 +1,34 @@
-import { resolve, join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, shell } from 'electron';
+import { join, resolve } from 'node:path';
+import { app, ipcMain, Menu, net, protocol, shell } from 'electron';
 import log from 'electron-log/main';
-import { createAppCore } from './core/app-core';
-import { loadAppConfig } from './core/config/app-config';
 import type { AppCore } from './core/ports';
+import { readBakedConfig } from './core/config/baked-config';
+import { RELEASE_CONFIG_FILE } from './core/config/release-config';
+import { resolveAppConfig } from './core/config/resolve-config';
+import { createSetupCore } from './core/config/setup-core';
 import { buildMenuTemplate } from './electron/app-menu';
 import { registerAppSchemePrivileges, serveAppProtocol } from './electron/app-protocol';
 import { APP_INDEX_URL } from './electron/app-url';
-import { argvFromAdditionalData, extractDeepLink } from './electron/deep-link-argv';
-import { devOverrides } from './electron/dev-overrides';
+import { devOverrides, logFileFor } from './electron/dev-overrides';
+import { electronFetch } from './electron/electron-fetch';
+import { registerApiIpc } from './electron/ipc';
 import { createElectronLogger } from './electron/logger';
-import { createElectronPorts } from './electron/electron-ports';
-import { forwardPushEvents, registerApiIpc } from './electron/ipc';
-import { createMainWindow, focusWindow } from './electron/main-window';
+import { runMainProcess } from './electron/main-process';
 import { installNavigationGuard } from './electron/navigation-guard';
+import { createOpenExternal, allowedHostsFor } from './electron/open-external';
 import { appPathFromArgv, protocolClientRegistration } from './electron/protocol-client';
 import { startTodayBadge } from './electron/today-badge';
 
 /**
- * Electron entry: glue only (DESIGN.md §8). Order matters: the single-instance lock first, `open-url` inside
- * `will-finish-launching` (a cold-start link on macOS arrives before `ready`), privileged schemes before ready.
+ * Electron entry: wiring only (DESIGN.md §8); the order of events lives in electron/main-process.ts, which is
+ * unit-tested with a fake `app`. Nothing here loads a native module at the top: better-sqlite3, the keyring and
+ * electron-store arrive through the dynamic imports in createCore/createWindow, so a second instance that only
+ * hands a link over never loads them.
  */
 const overrides = devOverrides(process.env, app.isPackaged);
 // Before anything reads userData: the single-instance lock, electron-log's folder and electron-store live there.
 if (overrides.userDataDir) app.setPath('userData', overrides.userDataDir);
-const logger = createElectronLogger();
+const logger = createElectronLogger(logFileFor(overrides));
 const here = import.meta.dirname;
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 const appBase = devServerUrl ?? APP_INDEX_URL;
@@ -35,123 +39,64 @@ const registration = protocolClientRegistration({
   execPath: process.execPath,
   appPath: appArg ? resolve(appArg) : undefined,
 });
-const schemes = [registration.scheme];
 
-let core: AppCore | undefined;
-let window: BrowserWindow | null = null;
-const pendingLinks: string[] = [];
+// The release's Cal.com client and relay are baked into out/main/release-config.json at build time (issue 17);
+// in development the environment overrides them and the sandbox is the fallback. Missing → the setup screen.
+const resolved = resolveAppConfig({
+  env: process.env,
+  baked: readBakedConfig(join(here, RELEASE_CONFIG_FILE)),
+  envOverrides: !app.isPackaged,
+  ...(app.isPackaged ? {} : { sandboxUrl: process.env.LIFESCORE_SANDBOX_URL ?? 'http://127.0.0.1:5555' }),
+  sandboxRelayUrl: 'http://127.0.0.1:5001',
+  version: app.getVersion(),
+  production: app.isPackaged,
+});
+const config =
+  resolved.kind === 'ready' && overrides.keychainService ? { ...resolved.config, keychainService: overrides.keychainService } : resolved.kind === 'ready' ? resolved.config : null;
 
-/** Hands a deep link to the core, or keeps it until the core has started. */
-function deliverLink(url: string): void {
-  if (!core) {
-    pendingLinks.push(url);
-    return;
-  }
-  core.handleDeepLink(url).catch((err: unknown) => logger.warn('deep link failed', { error: err }));
-}
-
-if (!app.requestSingleInstanceLock({ argv: process.argv })) {
-  app.quit();
-} else {
-  registerAppSchemePrivileges(protocol);
-
-  app.on('will-finish-launching', () => {
-    app.on('open-url', (event, url) => {
-      event.preventDefault();
-      const link = extractDeepLink([url], schemes);
-      if (link) deliverLink(link);
-      focusWindow(window);
-    });
-  });
-
-  app.on('second-instance', (_event, argv, _cwd, additionalData) => {
-    const link = extractDeepLink(argv, schemes) ?? extractDeepLink(argvFromAdditionalData(additionalData), schemes);
-    if (link) deliverLink(link);
-    focusWindow(window);
-  });
-
-  // Windows and Linux start a cold app with the link in argv.
-  const coldLink = extractDeepLink(process.argv, schemes);
-  if (coldLink) pendingLinks.push(coldLink);
-
-  if (registration.path) app.setAsDefaultProtocolClient(registration.scheme, registration.path, [...(registration.args ?? [])]);
-  else app.setAsDefaultProtocolClient(registration.scheme);
-
-  app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
-  });
-
-  let stopping = false;
-  app.on('before-quit', (event) => {
-    if (!core || stopping) return;
-    stopping = true;
-    event.preventDefault();
-    core
-      .stop()
-      .catch((err: unknown) => logger.error('core stop failed', { error: err }))
-      .finally(() => app.quit());
-  });
-
-  app
-    .whenReady()
-    .then(start)
-    .catch((err: unknown) => {
-      logger.error('start failed', { error: err });
-      dialog.showErrorBox('LifeScore Consultant could not start', err instanceof Error ? err.message : String(err));
-      app.exit(1);
-    });
-}
-
-async function start(): Promise<void> {
-  serveAppProtocol(protocol, net, join(here, '../renderer'));
-  const loaded = loadAppConfig(process.env, {
-    sandboxUrl: app.isPackaged ? undefined : (process.env.LIFESCORE_SANDBOX_URL ?? 'http://127.0.0.1:5555'),
-    relayUrl: process.env.RELAY_URL ?? 'http://127.0.0.1:5001',
-    version: app.getVersion(),
-    production: app.isPackaged,
-  });
-  const config = overrides.keychainService ? { ...loaded, keychainService: overrides.keychainService } : loaded;
-  const ports = createElectronPorts(config, logger);
-
-  app.on('web-contents-created', (_event, contents) =>
-    installNavigationGuard(contents, {
-      appBase,
-      openExternal: ports.openExternal,
-      onBlocked: (what, url) => logger.warn('blocked', { what, url: url.slice(0, 200) }),
-    }),
-  );
-
-  const appCore = createAppCore(ports);
-  registerApiIpc({
-    ipcMain,
-    handlers: appCore.handlers,
-    appBase,
-    onRejected: (method, url) => logger.warn('IPC from an untrusted sender', { method, url }),
-  });
-  forwardPushEvents((listener) => appCore.onEvent(listener), () => (window && !window.isDestroyed() ? window.webContents : null));
-  await appCore.start();
-  core = appCore;
-  startTodayBadge({ listBookings: appCore.handlers.listBookings, subscribe: (l) => appCore.onEvent(l), setBadge: (n) => app.setBadgeCount(n) });
-
-  Menu.setApplicationMenu(
-    Menu.buildFromTemplate(
-      buildMenuTemplate({
-        isMac: process.platform === 'darwin',
-        isDev: !app.isPackaged,
-        appName: app.getName(),
-        onOpenLogs: () => shell.showItemInFolder(log.transports.file.getFile().path),
-        onOpenDataFolder: () => void shell.openPath(ports.dataDir),
-      }),
-    ),
-  );
-
-  const openWindow = () => {
-    window = createMainWindow({ preloadPath: join(here, '../preload/index.cjs'), url: devServerUrl ?? APP_INDEX_URL });
-    window.on('closed', () => (window = null));
-  };
-  openWindow();
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) openWindow();
-  });
-  for (const link of pendingLinks.splice(0)) deliverLink(link);
-}
+const main = runMainProcess({
+  app,
+  platform: process.platform,
+  argv: process.argv,
+  registration,
+  logger,
+  beforeReady: () => registerAppSchemePrivileges(protocol),
+  onReady: () => {
+    serveAppProtocol(protocol, net, join(here, '../renderer'));
+    const openExternal = createOpenExternal(
+      (url) => shell.openExternal(url),
+      allowedHostsFor(config ? [config.calcomAppUrl, config.calcomApiUrl, config.relayUrl] : []),
+      (url, reason) => logger.warn('openExternal refused', { url, reason }),
+    );
+    app.on('web-contents-created', (_event, contents) =>
+      installNavigationGuard(contents, { appBase, openExternal, onBlocked: (what, url) => logger.warn('blocked', { what, url: url.slice(0, 200) }) }),
+    );
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        buildMenuTemplate({
+          isMac: process.platform === 'darwin',
+          isDev: !app.isPackaged,
+          appName: app.getName(),
+          onOpenLogs: () => shell.showItemInFolder(log.transports.file.getFile().path),
+          onOpenDataFolder: () => void shell.openPath(app.getPath('userData')),
+        }),
+      ),
+    );
+  },
+  createWindow: async () => {
+    const { createMainWindow } = await import('./electron/main-window');
+    return createMainWindow({ preloadPath: join(here, '../preload/index.cjs'), url: appBase });
+  },
+  createCore: async (): Promise<AppCore> => {
+    if (resolved.kind === 'setup' || !config) return createSetupCore(resolved.kind === 'setup' ? resolved.problems : [], logger);
+    const [{ createAppCore }, { createElectronPorts }] = await Promise.all([import('./core/app-core'), import('./electron/electron-ports')]);
+    const ports = createElectronPorts(config, logger, (message) => main.notice({ type: 'toast', level: 'error', message }));
+    // Cal.com and relay REST calls on Chromium's network stack (system proxy, OS certificates); see electron-fetch.ts.
+    const core = createAppCore(ports, { fetch: electronFetch(net) });
+    startTodayBadge({ listBookings: core.handlers.listBookings, subscribe: (l) => core.onEvent(l), setBadge: (n) => app.setBadgeCount(n) });
+    return core;
+  },
+  registerIpc: (handlers) =>
+    registerApiIpc({ ipcMain, handlers, appBase, onRejected: (method, url) => logger.warn('IPC from an untrusted sender', { method, url }) }),
+});
+void main.started;

@@ -19,6 +19,7 @@ import { recordKeys } from './integration/integration-records';
 import { disconnect as runDisconnect, runPendingCleanup } from './integration/disconnect';
 import { runConnectSetup } from './integration/connect-setup';
 import { OAuthFlow } from './oauth/oauth-flow';
+import { keychainPendingStore } from './oauth/pending-attempt';
 import type { RandomBytes } from './oauth/pkce';
 import type { FetchFn } from './oauth/token-endpoint';
 import { refreshGrant } from './oauth/token-endpoint';
@@ -234,6 +235,8 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
     ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
     ...(overrides.random ? { random: overrides.random } : {}),
     ...(overrides.stateTtlMs ? { ttlMs: overrides.stateTtlMs } : {}),
+    // A cold-start callback (the app was closed while the consultant was in the browser) still completes.
+    pendingStore: keychainPendingStore(keychain),
     onExchanging: () => setActivity({ step: 'exchanging' }),
     onAuthorized: (t) => finishConnect(t),
     onFailed: (err) => {
@@ -419,6 +422,10 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
       });
       return null;
     },
+    // A core exists only when the configuration resolved; the setup stand-in answers otherwise (config/setup-core.ts).
+    getSetupStatus: async () => ({ configured: true }),
+    // The Electron glue answers this itself (its deep-link outbox); other hosts have nothing to release.
+    rendererReady: async () => null,
   };
 
   return {

@@ -44,6 +44,20 @@ function importsOf(code: string): string[] {
   );
 }
 
+/** out/main's JavaScript files (the entry and its chunks), relative to out/. */
+function mainChunks(): string[] {
+  const list: string[] = [];
+  const visit = (dir: string) => {
+    for (const name of readdirSync(join(out, dir))) {
+      const rel = `${dir}/${name}`;
+      if (statSync(join(out, rel)).isDirectory()) visit(rel);
+      else if (name.endsWith('.js')) list.push(rel);
+    }
+  };
+  visit('main');
+  return list;
+}
+
 beforeAll(() => {
   // One clear failure instead of an ENOENT per test when `npx vitest run` runs without a build.
   const missing = ENTRIES.filter((file) => !existsSync(join(out, file)));
@@ -71,15 +85,23 @@ describe('built bundles', () => {
     const check = spawnSync(process.execPath, ['--check', main], { encoding: 'utf8' });
     expect(check.status, check.stderr).toBe(0);
     // electron is the runtime itself; everything else must come from node_modules (externalized, not bundled).
-    const packages = [...new Set(importsOf(read('main/index.js')).filter((s) => !s.startsWith('node:') && !s.startsWith('.') && s !== 'electron' && !builtinModules.includes(s)))];
+    // The entry and the chunks it imports lazily (the core, loaded after the window opens) together.
+    const packages = [...new Set(mainChunks().flatMap((f) => importsOf(read(f))).filter((s) => !s.startsWith('node:') && !s.startsWith('.') && s !== 'electron' && !builtinModules.includes(s)))];
     expect(packages).toEqual(expect.arrayContaining(['better-sqlite3', 'smee-client', 'undici']));
     const script = `for (const s of ${JSON.stringify(packages)}) import.meta.resolve(s);`;
     const resolved = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: join(out, 'main'), encoding: 'utf8' });
     expect(resolved.status, resolved.stderr).toBe(0);
   });
 
+  it('issue 21: the main entry loads no native module at the top (a second instance never loads them)', () => {
+    const top = importsOf(read('main/index.js')).filter((s) => !s.startsWith('.') && !/^\s*import\(/.test(s));
+    const staticTop = [...read('main/index.js').matchAll(/^\s*import\s[^;]*?from\s*["']([^"']+)["']/gm)].map((m) => m[1]);
+    for (const native of ['better-sqlite3', '@napi-rs/keyring', 'electron-store']) expect(staticTop, native).not.toContain(native);
+    expect(top.length).toBeGreaterThan(0);
+  });
+
   it('main carries no test or development-server code and stays small (dependencies are not inlined)', () => {
-    const code = read('main/index.js');
+    const code = mainChunks().map(read).join('\n');
     for (const marker of ['createSandbox(', 'FakeSyncEngine', 'from "vitest"', 'connect-harness']) expect(code.includes(marker), marker).toBe(false);
     // undici alone is ~1 MB; inlined dependencies show up here first.
     expect(code.length).toBeLessThan(400_000);

@@ -1,4 +1,4 @@
-import { isAbsolute } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 
 /**
  * Environment overrides honoured by development builds only (`electron .`), so a test run or a second developer
@@ -23,4 +23,13 @@ export function devOverrides(env: Readonly<Record<string, string | undefined>>, 
     ...(dir && isAbsolute(dir) ? { userDataDir: dir } : {}),
     ...(service && service.length <= MAX_SERVICE_LENGTH && ![...service].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f) ? { keychainService: service } : {}),
   };
+}
+
+/**
+ * Where electron-log writes when LIFESCORE_USER_DATA_DIR moves the profile. electron-log does not follow userData on
+ * macOS (it writes to ~/Library/Logs/<app name>), so a test run or a second profile would write into the real
+ * app's log; with the override the log lives in the overridden folder on every OS. Undefined: electron-log's default.
+ */
+export function logFileFor(overrides: DevOverrides): string | undefined {
+  return overrides.userDataDir ? join(overrides.userDataDir, 'logs', 'main.log') : undefined;
 }

@@ -37,6 +37,15 @@ describe('electron-builder.yml', () => {
     expect(config.deb).toMatchObject({ recommends: ['gnome-keyring'] });
   });
 
+  it('issue 21: Linux desktop name in sync and no StartupWMClass; the uninstaller removes the lifescore key', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { desktopName?: string };
+    expect(pkg.desktopName).toBe('lifescore-consultant.desktop');
+    expect(config.linux).toMatchObject({ syncDesktopName: true });
+    expect(JSON.stringify(config.linux)).not.toContain('StartupWMClass');
+    const nsis = config.nsis as { include: string };
+    expect(readFileSync(join(root, nsis.include), 'utf8')).toMatch(/!macro customUnInstall[\s\S]*DeleteRegKey HKCU "Software\\Classes\\lifescore"/);
+  });
+
   it('points at files that exist', () => {
     const mac = config.mac as { entitlements: string; icon: string };
     for (const file of [mac.entitlements, mac.icon, 'resources/icon.svg', 'resources/icons/512x512.png']) {

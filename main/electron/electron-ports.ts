@@ -4,8 +4,12 @@ import { createNapiKeychain } from '../core/keychain/napi-keychain';
 import { allowedHostsFor, createOpenExternal } from './open-external';
 import { createElectronSettingsStore } from './settings-store';
 
-/** The core's ports in Electron: OS keychain, electron-store, userData, the allow-listed openExternal, notifications. */
-export function createElectronPorts(config: AppConfig, logger: Logger): AppCorePorts {
+/**
+ * The core's ports in Electron: OS keychain, electron-store, userData, the allow-listed openExternal, notifications.
+ * main/index.ts imports this module lazily: it brings the keyring's native addon and electron-store.
+ */
+export function createElectronPorts(config: AppConfig, logger: Logger, onSettingsRecovered: (message: string) => void): AppCorePorts {
+  const dataDir = app.getPath('userData');
   const openExternal = createOpenExternal(
     (url) => shell.openExternal(url),
     allowedHostsFor([config.calcomAppUrl, config.calcomApiUrl, config.relayUrl]),
@@ -14,8 +18,8 @@ export function createElectronPorts(config: AppConfig, logger: Logger): AppCoreP
   return {
     config,
     keychain: createNapiKeychain(config.keychainService),
-    settings: createElectronSettingsStore(config.relayUrl),
-    dataDir: app.getPath('userData'),
+    settings: createElectronSettingsStore({ userDataDir: dataDir, relayUrl: config.relayUrl, logger, onRecovered: onSettingsRecovered }),
+    dataDir,
     openExternal,
     notify: (title, body) => {
       if (Notification.isSupported()) new Notification({ title, body }).show();

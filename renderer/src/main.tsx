@@ -8,6 +8,8 @@ import { createQueryClient } from './app/query-client';
 import { prefetchFirstScreen } from './app/prefetch';
 import { createAppRouter } from './app/router';
 import { ToastProvider } from './app/toasts';
+import { setupProblems } from './setup/check-setup';
+import { SetupScreen } from './setup/setup-screen';
 import './styles.css';
 
 const container = document.getElementById('root');
@@ -28,4 +30,13 @@ function appTree() {
   );
 }
 
-createRoot(container).render(<StrictMode>{appTree()}</StrictMode>);
+const root = createRoot(container);
+root.render(<StrictMode>{appTree()}</StrictMode>);
+
+// The app renders at once; a build without its configuration then switches to the setup screen.
+const bridge = getBridge();
+if (bridge) {
+  void setupProblems(bridge).then((problems) => {
+    if (problems) root.render(<StrictMode><SetupScreen problems={problems} /></StrictMode>);
+  });
+}

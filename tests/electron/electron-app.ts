@@ -47,7 +47,7 @@ function inheritedEnv(): Record<string, string> {
  * The built app (out/main/index.js, run as `electron .`) against a fresh sandbox and relay, with its userData in
  * a temp folder and a keychain service of its own, so nothing of the developer's own dev profile is touched.
  */
-export async function launchApp(): Promise<LaunchedApp> {
+export async function launchApp(options: { readonly args?: readonly string[]; readonly executablePath?: string; readonly env?: Record<string, string> } = {}): Promise<LaunchedApp> {
   const preflight = electronPreflight({ binary: findElectronBinary(root), platform: process.platform, env: process.env, isRoot: process.getuid?.() === 0 });
   if (!preflight.ok) throw new Error(preflight.message);
 
@@ -61,13 +61,15 @@ export async function launchApp(): Promise<LaunchedApp> {
 
   // The relay runs on Electron's Node: it shares better-sqlite3 (built for Electron) with the app.
   const stack = await startStackProcess({ command: preflight.executablePath, env: { ...inheritedEnv(), ELECTRON_RUN_AS_NODE: '1' } }, { dataDir: join(dataDir, 'stack'), loopbackPort: await freePort() });
-  const env = { ...inheritedEnv(), ...stack.appEnv, LIFESCORE_USER_DATA_DIR: join(dataDir, 'user-data'), LIFESCORE_KEYCHAIN_SERVICE: keychainService };
+  const env = { ...inheritedEnv(), ...stack.appEnv, LIFESCORE_USER_DATA_DIR: join(dataDir, 'user-data'), LIFESCORE_KEYCHAIN_SERVICE: keychainService, ...options.env };
 
   let app: ElectronApplication;
   let window: Page;
   try {
     // executablePath: never let Playwright require('electron'), which would try to download the binary.
-    app = await _electron.launch({ executablePath: preflight.executablePath, args: ['.', ...preflight.switches], cwd: root, env, timeout: 60_000 });
+    // A packaged variant starts its own executable with no app folder; `electron .` otherwise. Extra args (a link) last.
+    const args = options.executablePath ? [...preflight.switches, ...(options.args ?? [])] : ['.', ...preflight.switches, ...(options.args ?? [])];
+    app = await _electron.launch({ executablePath: options.executablePath ?? preflight.executablePath, args, cwd: root, env, timeout: 60_000 });
     window = await app.firstWindow({ timeout: 60_000 });
   } catch (err) {
     await stack.stop();

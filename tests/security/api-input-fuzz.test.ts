@@ -35,6 +35,8 @@ const valid: { [M in ApiMethod]: unknown } = {
   openExternal: { url: 'https://cal.com/x' },
   getDiagnostics: {},
   openDataFolder: {},
+  getSetupStatus: {},
+  rendererReady: {},
 };
 
 /** Valid inputs with one field replaced by anything, plus plain arbitrary JSON. */

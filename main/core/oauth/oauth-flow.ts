@@ -7,6 +7,7 @@ import type { LoopbackServer } from './loopback-server';
 import { startLoopbackServer } from './loopback-server';
 import type { RandomBytes } from './pkce';
 import { PendingAttempts, STATE_TTL_MS } from './pending-attempt';
+import type { PendingAttemptStore } from './pending-attempt';
 import type { FetchFn } from './token-endpoint';
 import { exchangeCode } from './token-endpoint';
 
@@ -17,6 +18,8 @@ export interface OAuthFlowDeps {
   readonly fetch?: FetchFn;
   readonly random?: RandomBytes;
   readonly ttlMs?: number;
+  /** Keeps the pending attempt across a restart (the OS keychain in the app); memory only without it. */
+  readonly pendingStore?: PendingAttemptStore;
   /** The code was accepted; the exchange is starting. */
   readonly onExchanging: () => void;
   /** Tokens are in hand: store them and run the connect setup. */
@@ -57,6 +60,7 @@ export class OAuthFlow {
       });
     }
     const attempt = this.attempts.begin();
+    await this.persist(attempt);
     this.armExpiry(attempt.state);
     return attempt.authorizeUrl;
   }
@@ -68,7 +72,9 @@ export class OAuthFlow {
 
   /** Drops the pending attempt and stops listening. */
   async cancel(): Promise<void> {
+    const had = this.attempts.holds();
     this.attempts.cancel();
+    if (had) await this.persist(null);
     this.clearExpiry();
     const server = this.server;
     this.server = null;
@@ -87,7 +93,13 @@ export class OAuthFlow {
       this.deps.logger.warn('ignored an OAuth error without state');
       return { outcome: 'ignored' };
     }
+    if (!this.attempts.holds() && this.deps.pendingStore) {
+      // A cold start: the attempt was begun by an earlier run of the app.
+      const stored = await this.deps.pendingStore.load().catch(() => null);
+      if (stored) this.attempts.restore(stored);
+    }
     const taken = this.attempts.take(state);
+    if (taken.kind !== 'unknown') await this.persist(null);
     if (taken.kind === 'unknown') {
       // Usually a reloaded callback page or a cancelled attempt (GitHub Desktop does the same).
       this.deps.logger.warn('ignored an OAuth callback with an unknown state');
@@ -125,6 +137,10 @@ export class OAuthFlow {
   /** Stops timers and the listener (app shutdown). */
   async close(): Promise<void> {
     await this.cancel();
+  }
+
+  private async persist(attempt: Parameters<PendingAttemptStore['save']>[0]): Promise<void> {
+    await this.deps.pendingStore?.save(attempt).catch((err: unknown) => this.deps.logger.warn('could not keep the pending sign-in', { err: String(err) }));
   }
 
   private fail(err: AppFailure): CallbackHandling {

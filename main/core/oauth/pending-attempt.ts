@@ -1,4 +1,5 @@
-import type { Clock } from '../ports';
+import { z } from 'zod';
+import type { Clock, Keychain } from '../ports';
 import { buildAuthorizeUrl } from './authorize-url';
 import type { RandomBytes } from './pkce';
 import { createPkcePair, createState, defaultRandomBytes } from './pkce';
@@ -57,6 +58,16 @@ export class PendingAttempts {
     this.current = null;
   }
 
+  /** True when an attempt is held in memory (expired or not). */
+  holds(): boolean {
+    return this.current !== null;
+  }
+
+  /** Puts back an attempt persisted by an earlier run of the app (expired ones too: take() then says `expired`). */
+  restore(attempt: PendingAttempt): void {
+    this.current = attempt;
+  }
+
   /** Consumes the attempt matching `state` (constant shape compare); any outcome but `unknown` ends the attempt. */
   take(state: string): TakeResult {
     const current = this.current;
@@ -72,4 +83,37 @@ function sameString(a: string, b: string): boolean {
   let diff = a.length ^ b.length;
   for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
   return diff === 0;
+}
+
+/**
+ * Where a pending attempt survives a restart: a cold-start callback (the consultant approved in the browser after
+ * the app was closed, and the OS started it with the link) must still find its state and PKCE verifier. The verifier
+ * is a secret, so it lives in the OS keychain, never in the settings file; the 10-minute expiry travels with it.
+ */
+export interface PendingAttemptStore {
+  save(attempt: PendingAttempt | null): Promise<void>;
+  load(): Promise<PendingAttempt | null>;
+}
+
+export const PENDING_ATTEMPT_ACCOUNT = 'oauth:pending-attempt';
+
+const storedAttemptSchema = z.object({ state: z.string().min(16).max(200), verifier: z.string().min(43).max(128), authorizeUrl: z.string().max(4096), expiresAt: z.number().int() }).strict();
+
+export function keychainPendingStore(keychain: Keychain): PendingAttemptStore {
+  return {
+    async save(attempt) {
+      if (attempt) await keychain.set(PENDING_ATTEMPT_ACCOUNT, JSON.stringify(attempt));
+      else await keychain.delete(PENDING_ATTEMPT_ACCOUNT);
+    },
+    async load() {
+      const raw = await keychain.get(PENDING_ATTEMPT_ACCOUNT);
+      if (!raw) return null;
+      try {
+        const parsed = storedAttemptSchema.safeParse(JSON.parse(raw));
+        return parsed.success ? parsed.data : null;
+      } catch {
+        return null;
+      }
+    },
+  };
 }

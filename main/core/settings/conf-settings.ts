@@ -1,7 +1,9 @@
+import { join } from 'node:path';
 import Conf from 'conf';
 import type { Settings } from '../../../common/settings';
 import { defaultSettings, settingsSchema } from '../../../common/settings';
 import type { Logger, SettingsStore } from '../ports';
+import { recoverSettingsFile } from './settings-file-recovery';
 
 export interface ConfSettingsOptions {
   /** Folder of the JSON file (the browser host's data folder). */
@@ -10,6 +12,8 @@ export interface ConfSettingsOptions {
   readonly configName?: string;
   readonly defaultRelayUrl: string;
   readonly logger?: Logger;
+  /** Told when a damaged settings file was recovered (restored from its backup or reset), with a message for the consultant. */
+  readonly onRecovered?: (message: string) => void;
 }
 
 type Shape = { settings: Settings; records: Record<string, unknown> };
@@ -20,9 +24,15 @@ type Shape = { settings: Settings; records: Record<string, unknown> };
  */
 export function createConfSettingsStore(opts: ConfSettingsOptions): SettingsStore {
   const defaults = defaultSettings(opts.defaultRelayUrl);
+  const configName = opts.configName ?? 'config';
+  const recovery = recoverSettingsFile(join(opts.cwd, `${configName}.json`));
+  if (recovery.outcome === 'restored' || recovery.outcome === 'reset') {
+    opts.logger?.warn('settings file was damaged', { outcome: recovery.outcome, damagedCopy: recovery.damagedCopy });
+    opts.onRecovered?.(recovery.message);
+  }
   const conf = new Conf<Shape>({
     cwd: opts.cwd,
-    configName: opts.configName ?? 'config',
+    configName,
     projectName: 'lifescore-consultant',
     defaults: { settings: defaults, records: {} },
     // Record keys contain dots ("calcom.integration"): they are keys, not paths.

@@ -19,7 +19,7 @@ export function usePushEvents(): void {
   useEffect(() => {
     const bridge = getBridge();
     if (!bridge) return undefined;
-    return bridge.onEvent((event: PushEvent) => {
+    const unsubscribe = bridge.onEvent((event: PushEvent) => {
       switch (event.type) {
         case 'state':
           queryClient.setQueryData(queryKeys.state, event.state);
@@ -40,5 +40,8 @@ export function usePushEvents(): void {
           assertNever(event);
       }
     });
+    // Subscribed: main may now deliver the deep links it queued (a cold-start booking link, a link after a reload).
+    void bridge.rendererReady({}).catch(() => undefined);
+    return unsubscribe;
   }, [queryClient, navigate, toast]);
 }
