@@ -115,11 +115,19 @@ describe('sync engine against the real relay', () => {
   });
 
   it('a forged event (wrong secret) is quarantined, counted, never applied', async () => {
-    const open = await createChannel(relay.url, null); // no secret at the relay: only the app can catch it
+    // The relay verifies with a secret the app does not hold (a relay that was tampered with, or a stale secret):
+    // what it passes on is signed, but not with the app's secret, so only the app can catch it.
+    const forgedSecret = 'someone-elses-secret-000000';
+    const open = await createChannel(relay.url, forgedSecret);
     channel = open;
     const e = engine();
     await e.start();
-    await ingest(open.ingestUrl, body('forged'), 'someone-elses-secret-000000');
+    await ingest(open.ingestUrl, body('forged'), forgedSecret);
+    await fetch(`${relay.url}/api/channels/${open.id}/secret`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${open.token}` },
+      body: JSON.stringify({ secret: SECRET }),
+    });
     await ingest(open.ingestUrl, body('genuine'), SECRET);
     await vi.waitFor(() => expect(store.get('genuine')).not.toBeNull(), { timeout: 10_000 });
     await vi.waitFor(() => expect(e.state().quarantined).toBe(1), { timeout: 5_000 });
