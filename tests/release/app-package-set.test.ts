@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,13 +14,20 @@ const root = resolve(import.meta.dirname, '../..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
 const builder = readFileSync(join(root, 'electron-builder.yml'), 'utf8');
 
+/** Every .js file of the built main process: the entry and its lazily loaded chunks. */
+function mainFiles(dir = join(root, 'out', 'main')): string[] {
+  if (!existsSync(join(root, 'out', 'main', 'index.js'))) throw new Error('out/main has no index.js: run `npm run build` first (npm test does).');
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? mainFiles(path) : name.endsWith('.js') ? [path] : [];
+  });
+}
+
 /** Bare package names the built main process imports (static and dynamic), electron and built-ins excluded. */
 function mainImports(): Set<string> {
-  const dir = join(root, 'out', 'main');
-  if (!existsSync(join(dir, 'index.js'))) throw new Error('out/main has no index.js: run `npm run build` first (npm test does).');
   const found = new Set<string>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.js'))) {
-    const code = readFileSync(join(dir, file), 'utf8');
+  for (const file of mainFiles()) {
+    const code = readFileSync(file, 'utf8');
     const specs = [...code.matchAll(/^\s*import\s[^;]*?from\s*["']([^"']+)["']/gm), ...code.matchAll(/^\s*import\s*["']([^"']+)["']/gm), ...code.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)];
     for (const [, spec] of specs) {
       if (!spec || spec.startsWith('.') || spec.startsWith('node:') || builtinModules.includes(spec) || spec === 'electron') continue;
@@ -63,7 +70,7 @@ describe('what the installer packs', () => {
     expect(files).toEqual(expect.arrayContaining(['out/**', 'package.json']));
     for (const pattern of files) expect(pattern).not.toMatch(/^(server|dist-relay|tests|scripts|main|common)\b|^\*\*/);
     // electron-vite's output holds no relay or sandbox module (they are never imported by main, preload or renderer).
-    const main = readdirSync(join(root, 'out', 'main')).map((f) => readFileSync(join(root, 'out', 'main', f), 'utf8')).join('\n');
+    const main = mainFiles().map((f) => readFileSync(f, 'utf8')).join('\n');
     for (const marker of ['lifescore-relay', 'calcom-sandbox', 'nodemailer', 'createRelay(']) expect(main).not.toContain(marker);
   });
 });

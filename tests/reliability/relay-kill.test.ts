@@ -9,6 +9,7 @@ import { createChannel } from '../../main/core/sync/relay-harness';
 import type { SyncEngine } from '../../main/core/sync/sync-types';
 import type { Child } from './child-process';
 import { startRelayProcess } from './child-process';
+import { accessTokenFor, newDeviceId, presentIdentity, startTestSandbox } from '../support/relay/verified-channel';
 import { recordingEngine } from './sync-fixture';
 import { burst, relayUidCounts, uidsOf } from './webhook-traffic';
 
@@ -19,22 +20,30 @@ let dir: string;
 let relays: Child[] = [];
 let engine: SyncEngine | undefined;
 let store: SyncBookingStore | undefined;
+let sandbox: Awaited<ReturnType<typeof startTestSandbox>> | undefined;
 
 afterEach(async () => {
   await engine?.stop();
   store?.close();
   for (const r of relays) await r.kill('SIGKILL');
   relays = [];
+  await sandbox?.sandbox.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
 it('every webhook that got a 2xx survives SIGKILL: stored once, streamed, applied once, emailed', async () => {
   dir = mkdtempSync(join(tmpdir(), 'relay-kill-'));
   const relayDir = join(dir, 'relay');
-  const first = await startRelayProcess(relayDir);
+  // Email goes out only for a verified, approved consultant (DESIGN §4a): the relay checks the token with the sandbox
+  // (approval is automatic in development); the daily cap is lifted for a 350-booking burst.
+  sandbox = await startTestSandbox();
+  const relayEnv = { RELAY_CALCOM_API_URL: sandbox.url, RELAY_MAIL_DAILY_CAP: '1000000' };
+  const first = await startRelayProcess(relayDir, 0, relayEnv);
   relays.push(first.child);
   const url = first.url;
   const channel = await createChannel(url, SECRET);
+  const verified = await presentIdentity(url, channel, { accessToken: await accessTokenFor(sandbox.url), deviceId: newDeviceId() });
+  expect(verified.status).toBe(200);
 
   store = openBookingStore(join(dir, 'bookings.sqlite'));
   const rec = recordingEngine(store, url, channel, SECRET);
@@ -54,7 +63,7 @@ it('every webhook that got a 2xx survives SIGKILL: stored once, streamed, applie
   // While it is down the app stays up and says so.
   await vi.waitFor(() => expect(rec.engine.state().status).toBe('offline'), { timeout: 10_000 });
 
-  const second = await startRelayProcess(relayDir, Number(new URL(url).port));
+  const second = await startRelayProcess(relayDir, Number(new URL(url).port), relayEnv);
   relays.push(second.child);
   const after = await burst(channel.ingestUrl, SECRET, uidsOf('after', 50), 8);
   expect(after.failed).toEqual([]);
