@@ -14,6 +14,8 @@ import { lazyImport } from './lazy-import';
 export interface Receiver {
   /** The URL to give smee-client as its target. */
   readonly url: string;
+  /** Settles when the receiver stops by itself (its server closed or failed), never after close(): the engine restarts it. */
+  readonly ended: Promise<Error>;
   close(): Promise<void>;
 }
 
@@ -96,10 +98,19 @@ export async function startReceiver(deps: ReceiverDeps): Promise<Receiver> {
     const s = app.listen(0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
   });
   port = (server.address() as AddressInfo).port;
+  let closing = false;
+  const ended = new Promise<Error>((resolve) => {
+    server.once('error', (err) => resolve(err));
+    server.once('close', () => {
+      if (!closing) resolve(new Error('the local receiver stopped'));
+    });
+  });
   return {
     url: `http://127.0.0.1:${port}/`,
+    ended,
     close: () =>
       new Promise<void>((resolve) => {
+        closing = true;
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -160,6 +160,21 @@ export function createSyncEngine(deps: SyncEngineInput): SyncEngine {
     supervisor.start();
   };
 
+  /** A receiver that stopped by itself: the stream that forwarded to it goes too, and both are started again. */
+  const restartReceiver = (current: Intake, dead: Receiver, why: Error) => {
+    if (!running || intake !== current || receiver !== dead) return;
+    logger.error('the local receiver stopped; restarting it', { error: why.message });
+    noteFailure(receiverFailures, new Error(`the local receiver stopped (${why.message})`));
+    receiver = undefined;
+    const stream = supervisor;
+    supervisor = undefined;
+    setState({ status: 'offline', offlineSince: state.offlineSince ?? new Date(clock.now()).toISOString() });
+    void (async () => {
+      await stream?.stop();
+      if (running && intake === current) await superviseReceiver(current);
+    })();
+  };
+
   /** Starts the receiver, retrying with backoff until it starts or the engine stops; resolves after the first try. */
   const superviseReceiver = (current: Intake): Promise<void> => {
     const start = deps.startReceiver ?? startReceiver;
@@ -177,6 +192,7 @@ export function createSyncEngine(deps: SyncEngineInput): SyncEngine {
           receiverFailures.succeeded();
           showProblems();
           startStream(current, r);
+          void r.ended.then((why) => restartReceiver(current, r, why));
           return;
         } catch (err) {
           logger.error('the local receiver did not start; retrying', { attempt, error: String(err) });

@@ -91,6 +91,29 @@ it('a receiver that fails to start is restarted with backoff; the engine is neve
   await vi.waitFor(() => expect(store.get('after-restart')).not.toBeNull(), { timeout: 10_000 });
 });
 
+it('a receiver that stops after it started is restarted, with its stream, and events flow again', async () => {
+  const started: Array<{ close(): Promise<void>; die(): void }> = [];
+  const e = engine({
+    receiverBackoff: { baseMs: 30, maxMs: 100 },
+    startReceiver: async (deps) => {
+      const real = await startReceiver(deps);
+      let die!: (why: Error) => void;
+      const ended = new Promise<Error>((resolve) => (die = resolve));
+      // The real server really goes away; `ended` reports it the way a server 'close' or 'error' would.
+      started.push({ close: () => real.close(), die: () => void real.close().then(() => die(new Error('EPIPE (simulated)'))) });
+      return { url: real.url, ended, close: () => real.close() };
+    },
+  });
+  await e.start();
+  await vi.waitFor(() => expect(e.state().status).toBe('live'), { timeout: 10_000 });
+  started[0]?.die();
+  await vi.waitFor(() => expect(started).toHaveLength(2), { timeout: 10_000 });
+  await vi.waitFor(() => expect(e.state().status).toBe('live'), { timeout: 10_000 });
+  const body = JSON.stringify(envelope('BOOKING_CREATED', '2026-02-10T14:00:00.000Z', payload('after-receiver-died', { startTime: '2030-01-01T10:00:00Z', endTime: '2030-01-01T11:00:00Z' })));
+  expect(await ingest(channel.ingestUrl, body, SECRET)).toBeLessThan(300);
+  await vi.waitFor(() => expect(store.get('after-receiver-died')).not.toBeNull(), { timeout: 10_000 });
+});
+
 it('a reconciliation failure that persists shows after 3 runs with what it is, notifies once it lasts, and clears by itself', async () => {
   let failing = true;
   let calls = 0;
