@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it, vi } from 'vitest';
@@ -104,6 +104,11 @@ it('no token or secret is written to disk or reaches the renderer, across connec
   await stack.sandbox.cancelBooking(moved.uid, { reason: 'Sorry <b>ill</b>' });
   await vi.waitFor(async () => expect((await bridge<Booking | null>('getBooking', { uid: moved.uid }))?.status).toBe('cancelled'), { timeout: 15_000, interval: 100 });
   expect((await bridge<Booking | null>('getBooking', { uid: booked.uid }))?.status).toBe('rescheduled');
+  // The relay's outbox writes the emails after the events (created, rescheduled, cancelled: consultant + client each);
+  // wait for them, or disconnect would forget them while still pending and the scan would miss the .eml files.
+  const outbox = stack.relay.mailDestination;
+  const emails = () => (existsSync(outbox) ? readdirSync(outbox).filter((f) => f.endsWith('.eml')).length : 0);
+  await vi.waitFor(() => expect(emails()).toBeGreaterThanOrEqual(6), { timeout: 20_000, interval: 100 });
 
   // Everything the screens read, once more, plus a manual sync (which refreshes nothing secret into view).
   await bridge('syncNow');
