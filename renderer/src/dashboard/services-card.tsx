@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { AppState, ServiceDuration } from '../../../common/app-state';
 import { serviceDurations } from '../../../common/app-state';
 import { CopyButton } from '../components/copy-button';
@@ -10,11 +11,19 @@ import { linksHidden } from './approval-card';
 export function ServicesCard({ state }: { readonly state: AppState }) {
   const { setServices } = useConnectionActions();
   const openExternal = useOpenExternal();
-  const { connection, services } = state;
+  const { connection } = state;
   const connected = connection.status === 'connected';
   const hidden = linksHidden(connection);
+  // The switch must move in the same render as the click: the query cache's optimistic update lands a tick later,
+  // and a controlled checkbox would snap back in between.
+  const [requested, setRequested] = useState<AppState['services'] | null>(null);
+  const services = requested ?? state.services;
 
-  const toggle = (duration: ServiceDuration, on: boolean) => setServices.mutate({ ...services, [duration]: on });
+  const toggle = (duration: ServiceDuration, on: boolean) => {
+    const next = { ...services, [duration]: on };
+    setRequested(next);
+    setServices.mutate(next, { onSettled: () => setRequested(null) });
+  };
 
   return (
     <section className="card" aria-labelledby="services-heading">
