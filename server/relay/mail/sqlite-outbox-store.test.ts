@@ -17,7 +17,7 @@ describe('SQLite outbox store', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(version);
     migrate(db); // and the relay still opens it
     const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => r.name);
-    expect(tables).toEqual(expect.arrayContaining(['mail_outbox', 'mail_schema_version', 'profile_profiles', 'profile_schema_version', 'events', 'channels']));
+    expect(tables).toEqual(expect.arrayContaining(['mail_job', 'mail_schema_version', 'profile_profiles', 'profile_schema_version', 'events', 'channels']));
   });
 
   it('refuses a newer schema than it knows', () => {

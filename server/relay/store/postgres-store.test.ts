@@ -86,6 +86,7 @@ describe('PostgreSQL relay store (engine specifics)', () => {
     await Promise.all([createPostgresOutboxStore(store.pool), createPostgresOutboxStore(store.pool), createPostgresProfileStore(store.pool), createPostgresTrustStore(store.pool)]);
     expect(await sql(url, 'SELECT module, version FROM schema_migrations ORDER BY module, version')).toEqual([
       { module: 'mail', version: 1 },
+      { module: 'mail', version: 2 },
       { module: 'profile', version: 1 },
       { module: 'profile', version: 2 },
       { module: 'relay', version: POSTGRES_SCHEMA_VERSION },
@@ -123,8 +124,8 @@ describe('PostgreSQL relay store (engine specifics)', () => {
     const { outbox, profiles } = await openModuleStores(s);
     expect(await outbox.counts()).toEqual({ pending: 0, sent: 0, failed: 0 });
     expect(await profiles.getBySlug('nobody')).toBeUndefined();
-    expect((await sql<{ t: string }>(url, "SELECT tablename AS t FROM pg_tables WHERE tablename IN ('mail_outbox', 'profile_profiles') ORDER BY 1")).map((r) => r.t)).toEqual([
-      'mail_outbox',
+    expect((await sql<{ t: string }>(url, "SELECT tablename AS t FROM pg_tables WHERE tablename IN ('mail_job', 'profile_profiles') ORDER BY 1")).map((r) => r.t)).toEqual([
+      'mail_job',
       'profile_profiles',
     ]);
     await expect(openStore({ kind: 'postgres', url: 'postgres://relay@127.0.0.1:1/none', pollMs: 2000 })).rejects.toThrow();

@@ -68,7 +68,7 @@ export function createMailGate(deps: {
     },
     async limit(channelId, items) {
       if (items.length === 0) return items;
-      const recipients = new Set(items.map((i) => i.message.to.address.trim().toLowerCase())).size;
+      const recipients = new Set(items.map((i) => i.to.address.trim().toLowerCase())).size;
       if (recipients > deps.config.mailMaxRecipients) {
         refuse(channelId, 'too_many_recipients', { recipients, max: deps.config.mailMaxRecipients });
         return [];

@@ -1,0 +1,76 @@
+import { createTransport, type SendMailOptions } from 'nodemailer';
+import { webhookEnvelopeSchema, type WebhookEnvelope } from '../../../common/calcom';
+import type { OutboxMessage, OutboxRow } from './outbox-store';
+import { renderJob } from './plan-emails';
+
+/** One send-time render request: the claimed jobs and the stored events they point at (each body once). */
+export interface RenderRequest {
+  readonly publicUrl: string;
+  readonly from: string;
+  readonly events: ReadonlyArray<{ readonly channelId: string; readonly seq: number; readonly body: Uint8Array }>;
+  /** `event`: index into `events`; -1 for a job whose event is gone (or a legacy row, which carries its message). */
+  readonly jobs: ReadonlyArray<{ readonly row: OutboxRow; readonly event: number }>;
+}
+
+/** A job ready to hand to the transport (the complete RFC 5322 message), or why it can't be. */
+export type Rendered =
+  | { readonly ok: true; readonly raw: Uint8Array; readonly envelope: { readonly from: string; readonly to: string[] }; readonly messageId: string }
+  /** permanent: the event is gone or no longer asks for this email; else (a crashed renderer) it is retried. */
+  | { readonly ok: false; readonly permanent: boolean; readonly error: string };
+
+/** The nodemailer message for a job; Message-ID derives from the dedupe key so a rare resend after a crash is recognisable. */
+export function toMailOptions(row: Pick<OutboxRow, 'key' | 'kind'>, m: OutboxMessage, from: string): SendMailOptions {
+  return {
+    from,
+    to: m.to,
+    ...(m.replyTo ? { replyTo: m.replyTo } : {}),
+    subject: m.subject,
+    text: m.text,
+    html: m.html,
+    messageId: `<${row.key.slice(0, 40)}@lifescore-relay>`,
+    headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All', 'X-LifeScore-Kind': row.kind },
+    ...(m.ics
+      ? { attachments: [{ filename: m.ics.method === 'CANCEL' ? 'cancel.ics' : 'invite.ics', content: m.ics.content, contentType: `text/calendar; charset=utf-8; method=${m.ics.method}` }] }
+      : {}),
+  };
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+// Builds the MIME message without sending it: the SMTP or .eml transport then only moves bytes.
+const composer = createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+
+function parseEnvelope(body: Uint8Array): WebhookEnvelope | undefined {
+  try {
+    const env = webhookEnvelopeSchema.safeParse(JSON.parse(utf8.decode(body)));
+    return env.success ? env.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Renders claimed jobs into complete messages: HTML, text, the invite and the MIME encoding, the CPU-heavy part of
+ * mailing (runs on the mail thread, planner-thread.ts). Each event is parsed once per batch and its invite built once.
+ */
+export async function renderBatch(req: RenderRequest): Promise<Rendered[]> {
+  const envs = req.events.map((e) => parseEnvelope(e.body));
+  const cache = new Map<string, unknown>();
+  return Promise.all(
+    req.jobs.map(async ({ row, event }): Promise<Rendered> => {
+      let message = row.legacyMessage;
+      if (!message) {
+        if (event < 0) return { ok: false, permanent: true, error: 'the event is no longer stored (retention)' };
+        const env = envs[event];
+        message = env && renderJob(env, row, req.publicUrl, cache);
+        if (!message) return { ok: false, permanent: true, error: 'the stored event no longer renders this email' };
+      }
+      try {
+        const info = await composer.sendMail(toMailOptions(row, message, req.from));
+        const envelope = info.envelope as { from: string | false; to: string[] };
+        return { ok: true, raw: info.message as Buffer, envelope: { from: envelope.from || '', to: envelope.to }, messageId: info.messageId };
+      } catch (err) {
+        return { ok: false, permanent: true, error: `could not build the message: ${(err as Error).message}`.slice(0, 300) };
+      }
+    }),
+  );
+}
