@@ -1,6 +1,7 @@
-import { createTransport, type SendMailOptions } from 'nodemailer';
+import type { SendMailOptions } from 'nodemailer';
 import { webhookEnvelopeSchema, type WebhookEnvelope } from '../../../common/calcom';
 import type { OutboxMessage, OutboxRow } from './outbox-store';
+import { composeMime } from './mime';
 import { renderJob } from './plan-emails';
 
 /** One send-time render request: the claimed jobs and the stored events they point at (each body once). */
@@ -18,7 +19,7 @@ export type Rendered =
   /** permanent: the event is gone or no longer asks for this email; else (a crashed renderer) it is retried. */
   | { readonly ok: false; readonly permanent: boolean; readonly error: string };
 
-/** The nodemailer message for a job; Message-ID derives from the dedupe key so a rare resend after a crash is recognisable. */
+/** The same message as nodemailer options (kept for comparison in mime.test.ts); Message-ID derives from the dedupe key so a rare resend after a crash is recognisable. */
 export function toMailOptions(row: Pick<OutboxRow, 'key' | 'kind'>, m: OutboxMessage, from: string): SendMailOptions {
   return {
     from,
@@ -36,8 +37,6 @@ export function toMailOptions(row: Pick<OutboxRow, 'key' | 'kind'>, m: OutboxMes
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-// Builds the MIME message without sending it: the SMTP or .eml transport then only moves bytes.
-const composer = createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
 
 function parseEnvelope(body: Uint8Array): WebhookEnvelope | undefined {
   try {
@@ -52,11 +51,12 @@ function parseEnvelope(body: Uint8Array): WebhookEnvelope | undefined {
  * Renders claimed jobs into complete messages: HTML, text, the invite and the MIME encoding, the CPU-heavy part of
  * mailing (runs on the mail thread, planner-thread.ts). Each event is parsed once per batch and its invite built once.
  */
-export async function renderBatch(req: RenderRequest): Promise<Rendered[]> {
+export function renderBatch(req: RenderRequest): Promise<Rendered[]> {
   const envs = req.events.map((e) => parseEnvelope(e.body));
   const cache = new Map<string, unknown>();
-  return Promise.all(
-    req.jobs.map(async ({ row, event }): Promise<Rendered> => {
+  const date = Date.now();
+  return Promise.resolve(
+    req.jobs.map(({ row, event }): Rendered => {
       let message = row.legacyMessage;
       if (!message) {
         if (event < 0) return { ok: false, permanent: true, error: 'the event is no longer stored (retention)' };
@@ -65,9 +65,7 @@ export async function renderBatch(req: RenderRequest): Promise<Rendered[]> {
         if (!message) return { ok: false, permanent: true, error: 'the stored event no longer renders this email' };
       }
       try {
-        const info = await composer.sendMail(toMailOptions(row, message, req.from));
-        const envelope = info.envelope as { from: string | false; to: string[] };
-        return { ok: true, raw: info.message as Buffer, envelope: { from: envelope.from || '', to: envelope.to }, messageId: info.messageId };
+        return { ok: true, ...composeMime(row, message, req.from, date) };
       } catch (err) {
         return { ok: false, permanent: true, error: `could not build the message: ${(err as Error).message}`.slice(0, 300) };
       }

@@ -1,4 +1,4 @@
-import fs from 'node:fs/promises';
+import fs from 'node:fs';
 import path from 'node:path';
 import { createTransport } from 'nodemailer';
 
@@ -44,13 +44,14 @@ export function redactSmtpUrl(url: string): string {
 /** Writes atomically (temp file + rename) so a crash never leaves half a message that looks complete. */
 async function writeEml(dir: string, name: string, data: Uint8Array, made: { done: boolean }): Promise<string> {
   if (!made.done) {
-    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
     made.done = true;
   }
   const file = path.join(dir, name);
   const tmp = `${file}.tmp`;
-  await fs.writeFile(tmp, data, { mode: 0o600 });
-  await fs.rename(tmp, file);
+  // Callback APIs: fs/promises builds a FileHandle per file, which cost more main-thread time than the write.
+  await new Promise<void>((resolve, reject) => fs.writeFile(tmp, data, { mode: 0o600 }, (err) => (err ? reject(err) : resolve())));
+  await new Promise<void>((resolve, reject) => fs.rename(tmp, file, (err) => (err ? reject(err) : resolve())));
   return file;
 }
 
