@@ -13,7 +13,6 @@ export interface ComposedMessage {
   readonly messageId: string;
 }
 
-// eslint-disable-next-line no-control-regex
 const NON_ASCII_OR_CONTROL = /[^\x20-\x7e]/;
 
 /** Header text: as is when printable ASCII, else an encoded-word (split so each stays within 75 characters). */
