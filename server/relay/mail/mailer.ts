@@ -166,7 +166,7 @@ export function createMailer(o: MailerOptions): Mailer {
       }
       jobs.push({ row, event: at });
     }
-    return planner.render({ publicUrl: publicUrl(), from, events, jobs });
+    return planner.render({ publicUrl: publicUrl(), from, events, jobs, ...(transport.kind === 'eml' ? { writeTo: transport.destination } : {}) });
   };
 
   const worker = createOutboxWorker({

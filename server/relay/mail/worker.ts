@@ -72,10 +72,11 @@ export function createOutboxWorker(o: WorkerOptions): OutboxWorker {
   const sendOne = async (row: OutboxRow, r: Rendered): Promise<void> => {
     if (!r.ok) return failed(row, r.error, r.permanent);
     try {
-      const info = await o.transport.send(r);
+      // Written already by the mail thread (.eml transport), or handed to the transport now.
+      const file = r.written ?? (await o.transport.send(r)).file;
       await o.store.markSent(row.id, o.now());
       o.onFinished?.(row);
-      o.logger.debug?.({ outboxId: row.id, kind: row.kind, attempt: row.attempts + 1, ...(info.file ? { file: info.file } : {}) }, 'mail sent');
+      o.logger.debug({ outboxId: row.id, kind: row.kind, attempt: row.attempts + 1, ...(file ? { file } : {}) }, 'mail sent');
     } catch (err) {
       await failed(row, err, isPermanent(err));
     }
