@@ -39,6 +39,8 @@ export interface MailerOptions {
    * eventLog. Without either, only events planned by this process can be rendered.
    */
   readonly eventReader?: MailEventReader;
+  /** Called when a job is finished (sent, or failed for good): benchmarks count with it. */
+  readonly onJobFinished?: (row: OutboxRow) => void;
   /** Bodies of events with unsent jobs kept in memory so the send needs no read (default 16 MiB, oldest dropped). */
   readonly bodyCacheBytes?: number;
   readonly catchUpMaxAgeMs?: number;
@@ -173,7 +175,10 @@ export function createMailer(o: MailerOptions): Mailer {
     store,
     transport,
     render,
-    onFinished: (row) => bodies.done(row.channelId, row.seq),
+    onFinished: (row) => {
+      bodies.done(row.channelId, row.seq);
+      o.onJobFinished?.(row);
+    },
     logger: o.logger,
     now,
     retry: { ...defaultRetry, ...o.retry },

@@ -97,15 +97,26 @@ export function createOutboxWorker(o: WorkerOptions): OutboxWorker {
     timer.unref();
   };
 
-  const sendBatch = async (rows: readonly OutboxRow[]) => {
-    let rendered: Rendered[];
+  interface Prepared {
+    readonly requested: number;
+    readonly rows: readonly OutboxRow[];
+    readonly rendered: Rendered[];
+  }
+
+  /** Claims a batch and renders it on the mail thread. */
+  const prepare = async (requested: number): Promise<Prepared> => {
+    const rows = await o.store.claimDue(o.now(), requested, o.leaseMs);
+    if (rows.length === 0) return { requested, rows, rendered: [] };
     try {
-      rendered = await o.render(rows);
+      return { requested, rows, rendered: await o.render(rows) };
     } catch (err) {
       // The renderer died (or its thread did): every job of the batch is retried with backoff.
       const error = `render failed: ${describeError(err)}`;
-      rendered = rows.map(() => ({ ok: false, permanent: false, error }));
+      return { requested, rows, rendered: rows.map(() => ({ ok: false, permanent: false, error })) };
     }
+  };
+
+  const sendBatch = async ({ rows, rendered }: Prepared) => {
     let next = 0;
     const lane = async () => {
       while (next < rows.length) {
@@ -121,25 +132,34 @@ export function createOutboxWorker(o: WorkerOptions): OutboxWorker {
     await Promise.all(Array.from({ length: Math.max(1, Math.min(o.transport.concurrency, rows.length)) }, lane));
   };
 
+  /**
+   * Pipelined: while one batch is sent and recorded on this thread, the next is claimed and rendered on the mail
+   * thread. Batches are sized by time (about batchMs each), so a stop or a lease never waits on a huge one.
+   */
   const loop = async () => {
     let sent = 0;
-    let firstAt = 0;
-    do {
-      again = false;
-      const t = performance.now();
-      const requested = batch;
-      const rows = await o.store.claimDue(o.now(), requested, o.leaseMs);
-      if (rows.length === 0) break;
-      if (sent === 0) firstAt = t;
-      await sendBatch(rows);
-      sent += rows.length;
-      // Batches sized by time: about batchMs each, so a stop or a lease never waits on a huge one.
-      const perRow = (performance.now() - t) / rows.length;
-      if (rows.length === requested) {
-        batch = Math.max(minBatch, Math.min(maxBatch, Math.round(batchMs / Math.max(perRow, 0.01))));
-        again = true;
+    const firstAt = performance.now();
+    let ahead: Promise<Prepared> | undefined = prepare(batch);
+    try {
+      while (ahead && !stopped) {
+        again = false;
+        const t = performance.now();
+        const current: Prepared = await ahead;
+        ahead = undefined;
+        if (current.rows.length === 0) break;
+        const full = current.rows.length === current.requested;
+        if (full) ahead = prepare(batch);
+        await sendBatch(current);
+        sent += current.rows.length;
+        const perRow = (performance.now() - t) / current.rows.length;
+        if (full) batch = Math.max(minBatch, Math.min(maxBatch, Math.round(batchMs / Math.max(perRow, 0.01))));
+        else if (again) ahead = prepare(batch);
       }
-    } while (again && !stopped);
+    } finally {
+      // Stopped with a batch claimed ahead: hand it back untouched.
+      const left = ahead && (await ahead.catch(() => undefined));
+      for (const row of left?.rows ?? []) await o.store.release(row.id);
+    }
     if (sent > 0) o.logger.info({ sent, ms: Math.round(performance.now() - firstAt), batch }, 'mail outbox drained a run of emails');
   };
 
