@@ -190,40 +190,92 @@ export function createMailer(o: MailerOptions): Mailer {
 
   const planner = o.planner ?? inlinePlanner;
 
-  /** Plans and enqueues; every event (mailed or not) moves the channel's cursor in the same transaction. */
-  const enqueueEvent = async (channelId: string, event: MailSourceEvent, skip = false): Promise<number> => {
-    const cursor = { channelId, seq: event.seq };
+  /** Asks the gate and the mail thread which jobs an event makes (nothing durable yet); [] when none. */
+  const jobsOf = async (channelId: string, event: MailSourceEvent, skip: boolean): Promise<{ items: NewOutboxItem[]; trigger?: string }> => {
     const gated = !skip && o.gate ? await o.gate.admit(channelId, event.body) : undefined;
     const refused = !skip && o.gate !== undefined && gated === undefined;
     const plan =
       skip || refused
         ? undefined
         : await planner.plan({ channelId, seq: event.seq, body: event.body, profile: gated ?? (await o.profiles.getProfileForChannel(channelId)), publicUrl: publicUrl(), now: now() });
-    if (plan?.kind !== 'planned') {
-      await store.enqueue([], cursor);
-      return 0;
-    }
+    if (plan?.kind !== 'planned') return { items: [] };
     const items = o.gate ? await o.gate.limit(channelId, plan.items) : plan.items;
     // Kept in memory before the jobs are durable, so a worker woken by another enqueue finds it.
     if (items.length > 0) bodies.add(channelId, event.seq, event.body, items.length);
-    const added = await store.enqueue(items, cursor);
+    return { items, trigger: plan.trigger };
+  };
+
+  /** Plans and enqueues; every event (mailed or not) moves the channel's cursor in the same transaction. */
+  const enqueueEvent = async (channelId: string, event: MailSourceEvent, skip = false): Promise<number> => {
+    const { items, trigger } = await jobsOf(channelId, event, skip);
+    const added = await store.enqueue(items, { channelId, seq: event.seq });
     if (items.length === 0) return 0;
     if (added > 0) worker.wake();
-    o.logger.debug({ seq: event.seq, trigger: plan.trigger, planned: items.length, added }, 'mail enqueued');
+    o.logger.debug({ seq: event.seq, trigger, planned: items.length, added }, 'mail enqueued');
     return added;
   };
+
+  /**
+   * Events stored while the previous ones were being planned, handled together (issue 18): planned in parallel, then
+   * one outbox transaction per channel for all their jobs and the channel's cursor, instead of one per event.
+   */
+  let queued: Array<{ channelId: string; event: MailSourceEvent }> = [];
+  let draining: Promise<void> | undefined;
+  const drainQueued = async () => {
+    while (queued.length > 0) {
+      const batch = queued.slice(0, 256);
+      queued = queued.slice(batch.length);
+      const planned = await Promise.all(
+        batch.map(({ channelId, event }) =>
+          jobsOf(channelId, event, false).catch((err: unknown) => {
+            o.logger.error({ err, seq: event.seq }, 'mail enqueue failed');
+            return undefined;
+          }),
+        ),
+      );
+      const byChannel = new Map<string, { items: NewOutboxItem[]; seq: number }>();
+      batch.forEach(({ channelId, event }, i) => {
+        const p = planned[i];
+        if (!p) return;
+        const g = byChannel.get(channelId) ?? { items: [], seq: 0 };
+        g.items.push(...p.items);
+        g.seq = Math.max(g.seq, event.seq);
+        byChannel.set(channelId, g);
+      });
+      let added = 0;
+      for (const [channelId, g] of byChannel) {
+        try {
+          added += await store.enqueue(g.items, { channelId, seq: g.seq });
+        } catch (err) {
+          o.logger.error({ err, channel: channelId.slice(0, 6) }, 'mail enqueue failed');
+        }
+      }
+      if (added > 0) worker.wake();
+    }
+  };
+
+  function scheduleDrain(): void {
+    if (draining) return;
+    // Planning waits for the next turn of the loop: the commit callback answers Cal.com and wakes streams first.
+    const p: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(drainQueued)
+      .catch((err: unknown) => o.logger.error({ err }, 'mail enqueue failed'))
+      .finally(() => {
+        draining = undefined;
+        inFlight.delete(p);
+        if (queued.length > 0) scheduleDrain();
+      });
+    draining = p;
+    inFlight.add(p);
+  }
 
   return {
     destination: transport.destination,
     transportKind: transport.kind,
     enqueueEvent: (channelId, event) => enqueueEvent(channelId, event),
     onEventStored(channelId, event) {
-      // Planning and rendering wait for the next turn of the loop: the commit callback answers Cal.com and wakes streams.
-      const p = new Promise<void>((resolve) => setImmediate(resolve))
-        .then(() => enqueueEvent(channelId, event))
-        .catch((err: unknown) => o.logger.error({ err, seq: event.seq }, 'mail enqueue failed'));
-      inFlight.add(p);
-      void p.finally(() => inFlight.delete(p));
+      queued.push({ channelId, event });
+      scheduleDrain();
     },
     start() {
       if (o.smtpUrl && !o.mailFrom) o.logger.warn({}, 'MAIL_FROM is not set; sending as no-reply@localhost, which most servers refuse');
@@ -240,7 +292,7 @@ export function createMailer(o: MailerOptions): Mailer {
       }
     },
     async stop() {
-      await Promise.all(inFlight);
+      while (inFlight.size > 0) await Promise.all(inFlight);
       await worker.stop();
       await planner.close();
       transport.close();
