@@ -59,7 +59,7 @@ async function drained(relayUrl: string, timeoutMs: number): Promise<number> {
     const o = await outbox(relayUrl);
     if (o.pending === 0) return performance.now() - t0;
     if (performance.now() - t0 > timeoutMs) throw new Error(`outbox still holds ${o.pending} emails after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 500));
   }
 }
 
