@@ -1,3 +1,6 @@
+import { readdirSync, statSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { CALCOM_SIGNATURE_HEADER, CALCOM_WEBHOOK_VERSION } from '../common/calcom';
@@ -9,15 +12,74 @@ import type { ServerProcess } from './server-process';
 import { signedCreatedBodies } from './webhook-bodies';
 
 /**
- * 1. Relay ingest: signed Cal.com bodies (~3 KB) from autocannon over 64 connections, each verified, durably
- * committed (SQLite WAL fsynced before the answer, group commit) and answered 200. Baseline: a bare node:http server in
- * the same kind of child process that reads the body and answers 200. Then a rate-limited run at 1,000/s.
+ * 1. Relay ingest: signed Cal.com bodies (~2.7 KB, every one a distinct booking) from autocannon over 64 connections,
+ * each verified, durably committed (SQLite WAL fsynced before the answer, group commit) and answered 200, with emails
+ * ON (issue 18): the channels are verified (a stand-in for Cal.com's /v2/me in this process) and auto-approved, so
+ * every webhook becomes two emails (consultant + client) written as .eml files. Baseline: a bare node:http server in
+ * the same kind of child process that reads the body and answers 200. Then a rate-limited run at 1,000/s. CPU per
+ * webhook counts the relay process's CPU (all threads) from before the throughput run until its outbox is empty.
  */
 
 const CONNECTIONS = 64;
 const RATE = 1_000;
 const CHANNELS = 8;
 const SECRET = 'bench-webhook-secret-0123456789abcdef';
+const METRICS_TOKEN = 'bench-metrics-token-0123456789';
+/** Distinct bookings generated up front (~5 s); requests cycle through them (a repeat is a duplicate: no new mail). */
+const BODIES = 30_000;
+
+/** Cal.com's GET /v2/me as the relay asks it when a channel presents an access token: token `bench-access-token-<i>` is user i. */
+function startFakeCalcom(): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const m = /^Bearer bench-access-token-(\d+)$/.exec(req.headers.authorization ?? '');
+    if (req.url !== '/v2/me' || !m) return void res.writeHead(401).end();
+    const i = Number(m[1]);
+    res.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({ status: 'success', data: { id: 7000 + i, username: `bench-consultant-${i}`, email: `consultant${i}@bench.example`, name: `Consultant ${i}`, timeZone: 'Europe/Berlin' } }),
+    );
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((r) => server.close(() => r())) }),
+    ),
+  );
+}
+
+/** relay_mail_outbox{state=…} from /metrics. */
+async function outbox(relayUrl: string): Promise<{ pending: number; sent: number; failed: number }> {
+  const text = (await request('GET', `${relayUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).body;
+  const get = (state: string) => Number(new RegExp(`relay_mail_outbox\\{state="${state}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+  return { pending: get('pending'), sent: get('sent'), failed: get('failed') };
+}
+
+/** Waits until the relay's outbox is empty (every email written); resolves with the time it took. */
+async function drained(relayUrl: string, timeoutMs: number): Promise<number> {
+  const t0 = performance.now();
+  for (;;) {
+    const o = await outbox(relayUrl);
+    if (o.pending === 0) return performance.now() - t0;
+    if (performance.now() - t0 > timeoutMs) throw new Error(`outbox still holds ${o.pending} emails after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** Bytes under a folder (recursively). */
+function folderBytes(dir: string): { bytes: number; files: number } {
+  let bytes = 0;
+  let files = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) {
+      const sub = folderBytes(p);
+      bytes += sub.bytes;
+      files += sub.files;
+    } else {
+      bytes += statSync(p).size;
+      files++;
+    }
+  }
+  return { bytes, files };
+}
 
 type Requests = NonNullable<autocannon.Options['requests']>;
 
@@ -47,14 +109,26 @@ async function cannon(url: string, requests: Requests, seconds: number, overallR
 }
 
 /** Throughput, then p99 at the fixed rate, against one server; warm-up traffic first (JIT, SQLite cache). */
-async function measure(server: ServerProcess, requests: Requests, seconds: number, log: (m: string) => void): Promise<{ throughput: Run; rated: Run; warmup: Run }> {
+interface Between {
+  /** Runs after the warm-up, before the throughput run (e.g. wait for the outbox to empty, read CPU). */
+  readonly before?: () => Promise<void>;
+  /** Runs right after the throughput run. */
+  readonly after?: () => Promise<void>;
+}
+
+async function measure(server: ServerProcess, requests: Requests, seconds: number, log: (m: string) => void, hooks: Between = {}): Promise<{ throughput: Run; rated: Run; warmup: Run; peakRss: number }> {
   const warmup = await cannon(server.url, requests, Math.min(1, seconds / 2));
   log('ingest:   warmed up');
+  await hooks.before?.();
+  let peakRss = 0;
+  const sampler = setInterval(() => void server.usage().then((u) => (peakRss = Math.max(peakRss, u.rss)), () => undefined), 500);
   const throughput = await cannon(server.url, requests, seconds);
+  clearInterval(sampler);
   log('ingest:   throughput run done');
+  await hooks.after?.();
   const rated = await cannon(server.url, requests, seconds, RATE);
   log('ingest:   rated run done');
-  return { throughput, rated, warmup };
+  return { throughput, rated, warmup, peakRss };
 }
 
 /** Runs the ingest bench on the default engine (SQLite in the relay's data folder). */
@@ -89,19 +163,67 @@ async function ingestBench(ctx: BenchContext, databaseUrl: string | undefined): 
     await bare.stop();
   }
 
-  ctx.log(`ingest: relay${on}`);
+  ctx.log(`ingest: generating ${BODIES.toLocaleString('en-US')} distinct signed bookings`);
+  const unique = signedCreatedBodies(ctx.quick ? 5_000 : BODIES, SECRET, Date.UTC(2031, 0, 6, 9));
+  ctx.log(`ingest: relay${on}, emails on (verified, approved channels; .eml transport)`);
+  const calcom = await startFakeCalcom();
+  const dataDir = join(ctx.workDir, databaseUrl ? 'ingest-relay-pg' : 'ingest-relay');
   const relay = await startServerProcess('relay', {
     ...benchRelayEnv,
     RELAY_PORT: '0',
-    RELAY_DATA_DIR: join(ctx.workDir, databaseUrl ? 'ingest-relay-pg' : 'ingest-relay'),
+    RELAY_DATA_DIR: dataDir,
+    RELAY_CALCOM_API_URL: calcom.url,
+    RELAY_APPROVAL: 'auto',
+    RELAY_MAIL_DAILY_CAP: '1000000',
+    RELAY_METRICS_TOKEN: METRICS_TOKEN,
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   });
   let relayRuns;
   let stored = 0;
+  let cpu = { micros: 0, webhooks: 0, drainMs: 0, emails: 0 };
+  let idleRss = 0;
+  let mail = { pending: 0, sent: 0, failed: 0 };
+  let disk: Record<string, number> = {};
   try {
-    const channels = await Promise.all(Array.from({ length: CHANNELS }, () => createChannel(relay.url, SECRET)));
-    const requests = bodies.map((b, i) => ({ method: 'POST' as const, path: `/hooks/${channels[i % CHANNELS]?.id}`, headers: headers(b.signature), body: b.body }));
-    relayRuns = await measure(relay, requests, seconds, ctx.log);
+    const channels = await Promise.all(
+      Array.from({ length: CHANNELS }, async (_, i) => {
+        const c = await createChannel(relay.url, SECRET);
+        const res = await request('POST', `${relay.url}/api/channels/${c.id}/identity`, {
+          body: JSON.stringify({ accessToken: `bench-access-token-${i}`, deviceId: `bench-device-${i}-0123456789` }),
+          headers: { authorization: `Bearer ${c.token}` },
+        });
+        if (res.status !== 200) throw new Error(`identity: ${res.status} ${res.body.slice(0, 200)}`);
+        return c;
+      }),
+    );
+    idleRss = (await relay.usage()).rss;
+    let next = 0;
+    const requests: Requests = [
+      {
+        method: 'POST',
+        path: `/hooks/${channels[0]?.id}`,
+        setupRequest: (req) => {
+          const i = next++;
+          const b = unique[i % unique.length] as (typeof unique)[number];
+          return { ...req, path: `/hooks/${channels[i % CHANNELS]?.id}`, headers: headers(b.signature), body: b.body };
+        },
+      },
+    ];
+    let before = { cpuMicros: 0, sent: 0, seq: 0 };
+    relayRuns = await measure(relay, requests, seconds, ctx.log, {
+      before: async () => {
+        await drained(relay.url, 120_000);
+        before = { cpuMicros: (await relay.usage()).cpuMicros, sent: (await outbox(relay.url)).sent, seq: next };
+      },
+      after: async () => {
+        const drainMs = await drained(relay.url, 300_000);
+        const u = await relay.usage();
+        cpu = { micros: u.cpuMicros - before.cpuMicros, webhooks: next - before.seq, drainMs, emails: (await outbox(relay.url)).sent - before.sent };
+        ctx.log(`ingest:   outbox empty ${Math.round(drainMs)} ms after the run; ${cpu.emails} emails`);
+      },
+    });
+    await drained(relay.url, 120_000);
+    mail = await outbox(relay.url);
     // Every 2xx must be a stored event: count what the relay's log holds.
     for (const c of channels) {
       const page = await request('GET', `${relay.url}/api/channels/${c.id}/events?after=0&limit=1`, { headers: { authorization: `Bearer ${c.token}` } });
@@ -109,15 +231,21 @@ async function ingestBench(ctx: BenchContext, databaseUrl: string | undefined): 
     }
   } finally {
     await relay.stop();
+    await calcom.close();
   }
+  // After a clean stop (the WAL checkpointed into the file): what the relay keeps per webhook.
+  const files = folderBytes(dataDir);
+  const eml = folderBytes(join(dataDir, 'mail-outbox'));
+  disk = { dataDirBytes: files.bytes, emlBytes: eml.bytes, emlFiles: eml.files, databaseBytes: files.bytes - eml.bytes };
 
   const answered = relayRuns.warmup.ok + relayRuns.throughput.ok + relayRuns.rated.ok;
   // autocannon stops counting with requests still in flight (at most one per connection per run); those are
   // committed but their answers are not counted, so the log may hold up to that many more events than 2xx seen.
   const consistent = stored >= answered && stored <= answered + 3 * CONNECTIONS;
+  const cpuPerWebhookMs = cpu.webhooks > 0 ? cpu.micros / 1000 / cpu.webhooks : Number.NaN;
   const figures: Figure[] = [
     {
-      name: `Relay ingest throughput (64 conns)${on}`,
+      name: `Relay ingest throughput (64 conns, emails on)${on}`,
       value: relayRuns.throughput.rps,
       unit: 'req/s',
       baseline: bareRuns.throughput.rps,
@@ -132,16 +260,45 @@ async function ingestBench(ctx: BenchContext, databaseUrl: string | undefined): 
       baselineLabel: `bare node:http server at ${RATE.toLocaleString('en-US')}/s (autocannon overallRate)`,
       target: { op: '<=', value: 25, on: 'value' },
     },
+    {
+      name: `Relay CPU per webhook incl. its emails${on}`,
+      value: cpuPerWebhookMs,
+      unit: 'ms',
+      baseline: null,
+      baselineLabel: 'none: CPU-seconds of the relay process (all threads) from before the throughput run until its outbox is empty, per webhook of that run',
+      target: { op: '<=', value: 1, on: 'value' },
+    },
+    {
+      name: `Relay RSS under the burst${on}`,
+      value: relayRuns.peakRss / 2 ** 20,
+      unit: 'MB',
+      baseline: idleRss / 2 ** 20,
+      baselineLabel: 'the same relay process idle, channels set up, before any webhook',
+      target: { op: '<=', value: 200, on: 'value' },
+    },
+    ...(databaseUrl
+      ? []
+      : [
+          {
+            name: 'Relay disk per webhook (SQLite file, after stop)',
+            value: (disk.databaseBytes ?? 0) / Math.max(1, stored) / 1024,
+            unit: 'KiB',
+            baseline: Buffer.byteLength(unique[0]?.body ?? '') / 1024,
+            baselineLabel: 'the webhook body itself; the .eml files of the default transport are counted apart (details.disk)',
+          },
+        ]),
   ];
   return {
     bench: databaseUrl ? 'relay-ingest-pg' : 'relay-ingest',
     title: `Relay ingest${on}`,
     figures,
     details: {
-      bodyBytes: Buffer.byteLength(bodies[0]?.body ?? ''),
+      bodyBytes: Buffer.byteLength(unique[0]?.body ?? ''),
+      distinctBookings: unique.length,
       connections: CONNECTIONS,
       secondsPerRun: seconds,
       channels: CHANNELS,
+      emails: 'on: channels verified through a stand-in /v2/me and auto-approved, daily cap raised to 1,000,000; two emails per booking (consultant + client) to the .eml transport',
       rateLimits: 'RELAY_RATE_LIMIT_IP_PER_MIN, _CHANNEL_PER_MIN and _API_PER_MIN raised to 1,000,000 and RELAY_MAX_CONNECTIONS_PER_IP=0 (no cap) for the bench',
       logging: 'relay logs at info (pino-http, one JSON line per request) into a discarding stream',
       bare: bareRuns,
@@ -149,6 +306,10 @@ async function ingestBench(ctx: BenchContext, databaseUrl: string | undefined): 
       relay2xx: answered,
       relayStoredEvents: stored,
       everyAnswerStored: consistent,
+      cpu: { ...cpu, perWebhookMs: cpuPerWebhookMs, perEmailMs: cpu.emails > 0 ? cpu.micros / 1000 / cpu.emails : null },
+      mail,
+      rss: { idleMB: idleRss / 2 ** 20, peakUnderBurstMB: relayRuns.peakRss / 2 ** 20 },
+      disk: { ...disk, perWebhookBytes: (disk.databaseBytes ?? 0) / Math.max(1, stored), emlPerEmailBytes: (disk.emlBytes ?? 0) / Math.max(1, disk.emlFiles ?? 1) },
     },
     ...(consistent ? {} : { error: `relay answered 2xx ${answered} times but stored ${stored} events` }),
     seconds: (performance.now() - started) / 1000,

@@ -6,6 +6,7 @@ import { benchBookingsQueries } from './bookings-queries';
 import { benchCatchUp } from './catch-up';
 import { benchEndToEnd } from './end-to-end';
 import { benchFanOut } from './fan-out';
+import { benchMailDrain } from './mail-drain';
 import { benchRelayIngest, benchRelayIngestPostgres } from './relay-ingest';
 import { benchRenderer } from './renderer';
 import type { BenchContext, BenchResult } from './report';
@@ -24,6 +25,7 @@ const benches: ReadonlyArray<readonly [string, string, Bench]> = [
   ['relay-ingest', 'Relay ingest', benchRelayIngest],
   // Not one of issue 10's six: skipped by --quick unless named in --only.
   ['relay-ingest-pg', 'Relay ingest on PostgreSQL', benchRelayIngestPostgres],
+  ['mail-drain', 'Mail drain', benchMailDrain],
   ['end-to-end', 'End to end', benchEndToEnd],
   ['fan-out', 'Fan-out', benchFanOut],
   ['catch-up', 'Catch-up', benchCatchUp],

@@ -10,7 +10,7 @@ import { createRelay, loadRelayConfig } from '../server/relay/index';
  * and a minimal in-memory SSE fan-out with no auth, storage or framing beyond `data:`.
  */
 
-type Command = { type: 'memory' } | { type: 'stop' };
+type Command = { type: 'memory' } | { type: 'usage' } | { type: 'stop' };
 
 const mode = process.argv[2];
 const send = (msg: unknown) => process.send?.(msg);
@@ -69,6 +69,10 @@ process.on('message', (msg: Command) => {
     gc?.();
     gc?.();
     send({ type: 'memory', ...process.memoryUsage() });
+  } else if (msg.type === 'usage') {
+    // CPU of the whole process (every thread: main, mail thread, WAL checkpointer, libuv pool) and RSS, no GC.
+    const cpu = process.cpuUsage();
+    send({ type: 'usage', cpuMicros: cpu.user + cpu.system, rss: process.memoryUsage.rss() });
   } else if (msg.type === 'stop') {
     void server.close().finally(() => {
       send({ type: 'stopped' });

@@ -36,6 +36,8 @@ export interface ServerProcess {
   readonly pid: number;
   /** Memory after a forced GC in the child. */
   memory(): Promise<ProcessMemory>;
+  /** CPU time used so far by the whole child (all its threads), in µs, and its RSS now (no GC). */
+  usage(): Promise<{ cpuMicros: number; rss: number }>;
   stop(): Promise<void>;
 }
 
@@ -80,6 +82,11 @@ export async function startServerProcess(mode: 'relay' | 'bare', env: Record<str
       async memory() {
         const reply = waitFor<ProcessMemory>(child, 'memory', 30_000);
         child.send({ type: 'memory' });
+        return reply;
+      },
+      async usage() {
+        const reply = waitFor<{ cpuMicros: number; rss: number }>(child, 'usage', 30_000);
+        child.send({ type: 'usage' });
         return reply;
       },
       async stop() {

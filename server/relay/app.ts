@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { RelayConfig } from './config';
 import { channelAuth } from './channel-auth';
+import { createChannelCache } from './channel-cache';
 import { channelsRouter } from './channels-route';
 import type { GroupCommitter } from './committer';
 import { errorHandler, sendError } from './errors';
@@ -57,13 +58,16 @@ export function createApp(deps: AppDeps): Express {
   app.use(warnForwardedWithoutTrust(config.trustProxy, logger));
   const requireChannelToken = channelAuth(store, 'id', onStorageError);
   const profileAccess = createProfileAccess(deps.trust);
+  // Exact within this process; other instances' changes are seen within 2 s (PostgreSQL, several relays).
+  const channels = createChannelCache(store, { ttlMs: store.shared ? 2_000 : 60_000, now: deps.now });
   const closeChannel = async (id: string) => {
     await store.deleteChannel(id);
+    channels.invalidate(id);
     await deps.onChannelDeleted(id);
     deps.hub.endChannel(id);
   };
 
-  app.post('/hooks/:channel', ...ingestHandlers({ config, store, committer: deps.committer, metrics, now: deps.now, onStorageError }));
+  app.post('/hooks/:channel', ...ingestHandlers({ config, channels, committer: deps.committer, metrics, now: deps.now, onStorageError }));
   app.get('/hooks/:channel', requireEventStream(), channelAuth(store, 'channel', onStorageError, retryLater), streamHandler({ ...deps }));
   // Before the channels router: it owns PUT /api/channels/:id/profile and GET /consultations/:slug.
   app.use(
@@ -97,7 +101,7 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(
     '/api/channels',
-    channelsRouter({ config, store, hub: deps.hub, publicUrl: deps.publicUrl, now: deps.now, onStorageError, onChannelDeleted: deps.onChannelDeleted }),
+    channelsRouter({ config, store, channels, hub: deps.hub, publicUrl: deps.publicUrl, now: deps.now, onStorageError, onChannelDeleted: deps.onChannelDeleted }),
   );
   app.use(oauthBounceRouter(config.appScheme));
 

@@ -7,11 +7,14 @@ import { channelAuth } from './channel-auth';
 import { HttpError, sendError } from './errors';
 import { limiter } from './rate-limits';
 import type { StreamHub } from './stream-hub';
+import type { ChannelCache } from './channel-cache';
 import type { ChannelRecord, RelayStore } from './store/types';
 
 export interface ChannelsDeps {
   readonly config: RelayConfig;
   readonly store: RelayStore;
+  /** Ingest's channel cache: told when a secret changes or a channel goes. */
+  readonly channels?: Pick<ChannelCache, 'invalidate'>;
   readonly hub: StreamHub;
   readonly publicUrl: () => string;
   readonly now: () => number;
@@ -60,6 +63,7 @@ export function channelsRouter(deps: ChannelsDeps): Router {
   router.put('/:id/secret', auth, requireJson, json, async (req, res) => {
     const { secret } = parseBody(setSecretBodySchema, req.body);
     await store.setSecret(String(req.params.id), secret);
+    deps.channels?.invalidate(String(req.params.id));
     res.status(204).end();
   });
 
@@ -92,6 +96,7 @@ export function channelsRouter(deps: ChannelsDeps): Router {
   router.delete('/:id', auth, async (req, res) => {
     const id = String(req.params.id);
     await store.deleteChannel(id);
+    deps.channels?.invalidate(id);
     await deps.onChannelDeleted?.(id);
     // Subscribers then reconnect and get 401: a deliberate revocation, the one case where they should stop.
     hub.endChannel(id);

@@ -7,7 +7,7 @@ import { sendError } from './errors';
 import type { GroupCommitter } from './committer';
 import type { RelayMetrics } from './metrics';
 import { limiter } from './rate-limits';
-import type { ChannelRecord, RelayStore } from './store/types';
+import type { ChannelCache, IngestChannel } from './channel-cache';
 
 /** Headers kept with each event (the pull endpoint returns them); values are capped. */
 const STORED_HEADERS = [
@@ -22,7 +22,8 @@ const STORED_HEADERS = [
 
 export interface IngestDeps {
   readonly config: RelayConfig;
-  readonly store: RelayStore;
+  /** Channel records, cached (invalidated when a secret changes or a channel is closed). */
+  readonly channels: ChannelCache;
   readonly committer: GroupCommitter;
   readonly metrics: RelayMetrics;
   readonly now: () => number;
@@ -50,7 +51,7 @@ function flatQuery(q: unknown): Record<string, string> {
 
 /** POST /hooks/:channel — verifies, then commits durably BEFORE answering 2xx. Rejections store nothing. */
 export function ingestHandlers(deps: IngestDeps): RequestHandler[] {
-  const { config, store, committer, metrics } = deps;
+  const { config, channels, committer, metrics } = deps;
   const started = new WeakMap<Request, number>();
   const finish = (req: Request, res: Response, outcome: Outcome, status: number, code?: string, message?: string) => {
     metrics.ingestTotal.inc({ outcome });
@@ -74,9 +75,9 @@ export function ingestHandlers(deps: IngestDeps): RequestHandler[] {
   });
   const lookup: RequestHandler = async (req, res, next) => {
     const id = String(req.params.channel);
-    let channel: ChannelRecord | undefined;
+    let channel: IngestChannel | undefined;
     try {
-      channel = channelIdSchema.safeParse(id).success ? await store.getChannel(id) : undefined;
+      channel = channelIdSchema.safeParse(id).success ? await channels.get(id) : undefined;
     } catch (err) {
       deps.onStorageError(err);
       return finish(req, res, 'error', 503, 'storage_unavailable', 'The relay could not reach its storage.');
@@ -86,7 +87,7 @@ export function ingestHandlers(deps: IngestDeps): RequestHandler[] {
     next();
   };
   const handle: RequestHandler = async (req, res) => {
-    const channel = res.locals.channel as ChannelRecord;
+    const channel = res.locals.channel as IngestChannel;
     // No secret, no ingest (issue 16): an unsigned body could be anyone's. Checked before the body is even read.
     if (channel.secret === null) {
       return finish(req, res, 'not_ready', 409, 'channel_not_ready', 'This channel accepts webhooks only once its secret is set.');

@@ -137,9 +137,11 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
         profiles,
         logger: logger.child({ component: 'mail' }),
         now,
-        // Rendering emails costs more CPU than verifying and committing a webhook: keep it off the ingest loop.
+        // Planning (parse + recipients) and rendering (at send time) run on a worker thread, off the ingest loop.
         planner: createThreadedPlanner((err) => logger.error({ err }, 'email planner thread failed')),
         gate,
+        // Jobs point at stored events and are rendered when sent: the event log is where a job's body is read back.
+        eventReader: s,
         ...(local ? {} : { eventLog: s }),
       });
       mailer = activeMailer;

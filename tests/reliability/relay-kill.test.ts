@@ -90,7 +90,7 @@ it('every webhook that got a 2xx survives SIGKILL: stored once, streamed, applie
   const messageIds = () =>
     (existsSync(outbox) ? readdirSync(outbox) : []).map((f) => /^Message-ID:\s*(\S+)/im.exec(readFileSync(join(outbox, f), 'utf8'))?.[1] ?? f);
   const db = new Database(join(relayDir, 'relay.sqlite'), { readonly: true });
-  const rows = () => db.prepare('SELECT status, count(*) AS n FROM mail_outbox GROUP BY status').all() as Array<{ status: string; n: number }>;
+  const rows = () => db.prepare('SELECT status, count(*) AS n FROM mail_job GROUP BY status').all() as Array<{ status: string; n: number }>;
   const n = (status: string) => rows().find((r) => r.status === status)?.n ?? 0;
   let mail: { sent: number; sending: number; files: number; resent: number };
   try {

@@ -1,10 +1,13 @@
 import { webhookEnvelopeSchema } from '../../../common/calcom';
 import type { NewOutboxItem } from './outbox-store';
-import { planEmails, type MailProfile } from './plan-emails';
+import { planJobs, type MailProfile } from './plan-emails';
+import { renderBatch, type RenderRequest, type Rendered } from './render-batch';
 
-/** What the planner needs to turn one stored webhook into rendered emails (all plain data: it crosses threads). */
+/** What the planner needs to turn one stored webhook into mail jobs (all plain data: it crosses threads). */
 export interface PlanInput {
   readonly channelId: string;
+  /** The event's relay sequence: the jobs point at it. */
+  readonly seq?: number;
   /** The webhook body exactly as stored. */
   readonly body: Uint8Array;
   readonly profile: MailProfile | undefined;
@@ -15,15 +18,20 @@ export interface PlanInput {
 /** `ignored`: not a booking email trigger, or a body the contract doesn't accept (the cursor still moves past it). */
 export type PlanOutput = { readonly kind: 'ignored' } | { readonly kind: 'planned'; readonly trigger: string; readonly items: NewOutboxItem[] };
 
-/** Turns webhooks into rendered emails: in this thread, or on a worker thread (planner-thread.ts). */
+/**
+ * The mail thread's two jobs (issue 18): turning a stored webhook into small mail jobs when it arrives (parse,
+ * validate, recipients and keys; nothing rendered), and rendering claimed jobs into complete messages when they are
+ * sent. In this thread, or on a worker thread (threaded-planner.ts).
+ */
 export interface EmailPlanner {
   plan(input: PlanInput): Promise<PlanOutput>;
+  render(request: RenderRequest): Promise<Rendered[]>;
   close(): Promise<void>;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Parses, validates and renders: the CPU-heavy part of mailing (HTML, text and iCalendar for every recipient). */
+/** Parses and validates a webhook and lists its emails as jobs (kind, recipient, key): cheap, nothing rendered. */
 export function planFromBody(input: PlanInput): PlanOutput {
   let json: unknown;
   try {
@@ -33,12 +41,13 @@ export function planFromBody(input: PlanInput): PlanOutput {
   }
   const env = webhookEnvelopeSchema.safeParse(json);
   if (!env.success || env.data.triggerEvent === 'PING' || env.data.triggerEvent === 'BOOKING_NO_SHOW_UPDATED') return { kind: 'ignored' };
-  const items = planEmails(env.data, { channelId: input.channelId, profile: input.profile, publicUrl: input.publicUrl, now: input.now });
+  const items = planJobs(env.data, { channelId: input.channelId, seq: input.seq ?? 0, profile: input.profile, publicUrl: input.publicUrl, now: input.now });
   return { kind: 'planned', trigger: env.data.triggerEvent, items };
 }
 
-/** Plans on the calling thread (tests, and hosts that can't start workers). */
+/** Plans and renders on the calling thread (tests, and hosts that can't start workers). */
 export const inlinePlanner: EmailPlanner = {
   plan: (input) => Promise.resolve().then(() => planFromBody(input)),
+  render: (request) => renderBatch(request),
   close: () => Promise.resolve(),
 };

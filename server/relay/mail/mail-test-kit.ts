@@ -39,3 +39,38 @@ export function icsOf(mail: ParsedMail): string | undefined {
 }
 
 export const fast = { retry: { baseMs: 40, maxMs: 200 }, pollMs: 100, smtpTimeoutsMs: { connection: 2000, greeting: 2000, socket: 5000 } };
+
+/**
+ * The relay's event log as the mailer sees it, in memory: jobs point at stored events and are rendered from them
+ * when sent (issue 18), so a mailer started on an existing outbox (a restart) reads them here. `recording` wraps a
+ * mailer so every event it is given is "stored" first, as the relay stores before it tells the mailer.
+ */
+export function memoryEventLog() {
+  const events = new Map<string, Map<number, Buffer>>();
+  const add = (channelId: string, e: { seq: number; body: Buffer }) => {
+    let ch = events.get(channelId);
+    if (!ch) events.set(channelId, (ch = new Map()));
+    ch.set(e.seq, e.body);
+  };
+  return {
+    add,
+    async listEvents(channelId: string, afterSeq: number, limit: number) {
+      const ch = events.get(channelId) ?? new Map<number, Buffer>();
+      return [...ch.entries()]
+        .filter(([seq]) => seq > afterSeq)
+        .sort(([a], [b]) => a - b)
+        .slice(0, limit)
+        .map(([seq, body]) => ({ seq, body, receivedAt: Date.now() }));
+    },
+    async backlog() {
+      return [...events.keys()].map((channelId) => ({ channelId }));
+    },
+    recording<M extends { enqueueEvent(c: string, e: { seq: number; body: Buffer }): Promise<number>; onEventStored(c: string, e: { seq: number; body: Buffer }): void }>(mailer: M): M {
+      const enqueueEvent = mailer.enqueueEvent.bind(mailer);
+      const onEventStored = mailer.onEventStored.bind(mailer);
+      mailer.enqueueEvent = (c, e) => (add(c, e), enqueueEvent(c, e));
+      mailer.onEventStored = (c, e) => (add(c, e), onEventStored(c, e));
+      return mailer;
+    },
+  };
+}

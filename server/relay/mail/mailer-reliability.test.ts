@@ -6,17 +6,19 @@ import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventOf, sandboxEnvelopes } from './mail-fixtures';
 import { createMailer, type Mailer, type MailerOptions } from './mailer';
-import { danaProfile, fast, fixedProfiles, quietLogger, sleep, waitFor } from './mail-test-kit';
+import { danaProfile, fast, fixedProfiles, memoryEventLog, quietLogger, sleep, waitFor } from './mail-test-kit';
 import { startTestSmtp, type TestSmtp } from './smtp-test-server';
 
 const CHANNEL = 'chanAAAAAAAAAAAAAAAAAAAAAA';
 let dir: string;
 let smtp: TestSmtp;
+let events: ReturnType<typeof memoryEventLog>;
 const open: Array<{ mailer: Mailer; db: Database.Database }> = [];
 
 beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mail-test-'));
   smtp = await startTestSmtp();
+  events = memoryEventLog();
 });
 afterEach(async () => {
   for (const o of open.splice(0)) {
@@ -32,16 +34,16 @@ function newMailer(patch: Partial<MailerOptions> = {}): Mailer {
   const db = new Database(path.join(dir, 'relay.sqlite'));
   db.pragma('journal_mode = WAL');
   const mailer = createMailer({
-    db, dataDir: dir, smtpUrl: smtp.url, mailFrom: 'mail@relay.example', publicUrl: 'https://relay.example', profiles: fixedProfiles(danaProfile), logger: quietLogger(), ...fast, ...patch,
+    db, dataDir: dir, smtpUrl: smtp.url, mailFrom: 'mail@relay.example', publicUrl: 'https://relay.example', profiles: fixedProfiles(danaProfile), logger: quietLogger(), eventReader: events, ...fast, ...patch,
   });
   open.push({ mailer, db });
-  return mailer;
+  return events.recording(mailer);
 }
 
 const attemptsOf = (file: string) => {
   const db = new Database(file, { readonly: true });
   try {
-    return db.prepare<[], { kind: string; status: string; attempts: number }>('SELECT kind, status, attempts FROM mail_outbox ORDER BY id').all();
+    return db.prepare<[], { kind: string; status: string; attempts: number }>('SELECT kind, status, attempts FROM mail_job ORDER BY id').all();
   } finally {
     db.close();
   }
@@ -151,7 +153,7 @@ describe('mail outbox reliability (real SMTP on loopback)', () => {
     expect(await first.enqueueEvent(CHANNEL, eventOf(1, sandboxEnvelopes.created))).toBe(3);
     // The dead process had claimed them: "sending", leased for five minutes, nothing delivered.
     const db = new Database(path.join(dir, 'relay.sqlite'));
-    db.prepare(`UPDATE mail_outbox SET status = 'sending', lease_until = ?`).run(Date.now() + 5 * 60_000);
+    db.prepare(`UPDATE mail_job SET status = 'sending', due_at = ?`).run(Date.now() + 5 * 60_000);
     db.close();
     const restarted = newMailer({ leaseMs: 5 * 60_000 });
     restarted.start();

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import { catchUp, type MailEventLog } from './catch-up';
 import type { MailLogger } from './mail-logger';
-import type { NewOutboxItem, OutboxCounts, OutboxStore } from './outbox-store';
+import type { NewOutboxItem, OutboxCounts, OutboxRow, OutboxStore } from './outbox-store';
+import type { RenderRequest } from './render-batch';
 import { inlinePlanner, type EmailPlanner } from './email-planner';
 import type { MailProfile } from './plan-emails';
 import { defaultRetry, type RetryOptions } from './retry-policy';
@@ -33,6 +34,15 @@ export interface MailerOptions {
    * mailer's cursor, e.g. just before a crash; events older than catchUpMaxAgeMs (default 1 day) are skipped.
    */
   readonly eventLog?: MailEventLog;
+  /**
+   * Where the sender reads a job's event when it is no longer in memory (after a restart): the relay's store. Default
+   * eventLog. Without either, only events planned by this process can be rendered.
+   */
+  readonly eventReader?: MailEventReader;
+  /** Called when a job is finished (sent, or failed for good): benchmarks count with it. */
+  readonly onJobFinished?: (row: OutboxRow) => void;
+  /** Bodies of events with unsent jobs kept in memory so the send needs no read (default 16 MiB, oldest dropped). */
+  readonly bodyCacheBytes?: number;
   readonly catchUpMaxAgeMs?: number;
   readonly random?: () => number;
   /** Where emails are rendered (default: this thread); the mailer closes it on stop. The relay uses a worker thread. */
@@ -47,6 +57,11 @@ export interface MailGate {
   admit(channelId: string, body: Uint8Array): Promise<MailProfile | undefined>;
   /** The planned rows that may be enqueued (recipient and daily caps); [] refuses them all. */
   limit(channelId: string, items: NewOutboxItem[]): Promise<NewOutboxItem[]>;
+}
+
+/** Reads one stored event (RelayStore.listEvents fits through eventReaderOf). */
+export interface MailEventReader {
+  listEvents(channelId: string, afterSeq: number, limit: number): Promise<ReadonlyArray<{ readonly seq: number; readonly body: Buffer }>>;
 }
 
 /** The part of a stored relay event the mailer reads (store/types.ts StoredEvent fits). */
@@ -74,17 +89,96 @@ export interface Mailer {
 
 const DAY = 24 * 60 * 60_000;
 
-/** Creates the mailer: outbox (durable), planner (webhook → rendered emails) and the sending worker. */
+/**
+ * Bodies of events whose jobs are not sent yet, so the send-time render needs no read of the event log. Bounded by
+ * bytes (oldest dropped first: those jobs read their event from the log instead); an entry goes when its last job
+ * has been rendered.
+ */
+function createBodyCache(maxBytes: number) {
+  const entries = new Map<string, { body: Buffer; jobs: number }>();
+  let bytes = 0;
+  const keyOf = (channelId: string, seq: number) => `${channelId}\u0000${seq}`;
+  const drop = (key: string) => {
+    const e = entries.get(key);
+    if (!e) return;
+    entries.delete(key);
+    bytes -= e.body.byteLength;
+  };
+  return {
+    add(channelId: string, seq: number, body: Buffer, jobs: number) {
+      const key = keyOf(channelId, seq);
+      const e = entries.get(key);
+      if (e) {
+        e.jobs += jobs;
+        return;
+      }
+      if (body.byteLength > maxBytes) return;
+      entries.set(key, { body, jobs });
+      bytes += body.byteLength;
+      for (const k of entries.keys()) {
+        if (bytes <= maxBytes) break;
+        drop(k);
+      }
+    },
+    get: (channelId: string, seq: number) => entries.get(keyOf(channelId, seq))?.body,
+    /** One job of the event is finished. */
+    done(channelId: string, seq: number) {
+      const key = keyOf(channelId, seq);
+      const e = entries.get(key);
+      if (e && --e.jobs <= 0) drop(key);
+    },
+    clear() {
+      entries.clear();
+      bytes = 0;
+    },
+  };
+}
+
+/** Creates the mailer: outbox of small jobs (durable), planner (webhook → jobs; job → message) and the sending worker. */
 export function createMailer(o: MailerOptions): Mailer {
   const now = o.now ?? Date.now;
   const store = o.outbox ?? (o.db ? createSqliteOutboxStore(o.db) : undefined);
   if (!store) throw new Error('createMailer needs db or outbox');
   const transport = createMailTransport({ smtpUrl: o.smtpUrl, dataDir: o.dataDir, ...(o.smtpTimeoutsMs ? { timeoutsMs: o.smtpTimeoutsMs } : {}) });
   const publicUrl = () => (typeof o.publicUrl === 'function' ? o.publicUrl() : o.publicUrl).replace(/\/+$/, '');
+  const from = o.mailFrom ?? '"LifeScore" <no-reply@localhost>';
+  const bodies = createBodyCache(o.bodyCacheBytes ?? 16 * 2 ** 20);
+  const reader = o.eventReader ?? o.eventLog;
+
+  /** The events a batch of jobs points at: from memory, else one read per event from the log. */
+  const render = async (rows: readonly OutboxRow[]) => {
+    const events: Array<RenderRequest['events'][number]> = [];
+    const index = new Map<string, number>();
+    const jobs: Array<RenderRequest['jobs'][number]> = [];
+    for (const row of rows) {
+      if (row.legacyMessage || row.seq <= 0) {
+        jobs.push({ row, event: -1 });
+        continue;
+      }
+      const key = `${row.channelId}\u0000${row.seq}`;
+      let at = index.get(key);
+      if (at === undefined) {
+        let body = bodies.get(row.channelId, row.seq);
+        if (!body && reader) {
+          const [e] = await reader.listEvents(row.channelId, row.seq - 1, 1);
+          if (e?.seq === row.seq) body = e.body;
+        }
+        at = body ? events.push({ channelId: row.channelId, seq: row.seq, body }) - 1 : -1;
+        index.set(key, at);
+      }
+      jobs.push({ row, event: at });
+    }
+    return planner.render({ publicUrl: publicUrl(), from, events, jobs, ...(transport.kind === 'eml' ? { writeTo: transport.destination } : {}) });
+  };
+
   const worker = createOutboxWorker({
     store,
     transport,
-    from: o.mailFrom ?? '"LifeScore" <no-reply@localhost>',
+    render,
+    onFinished: (row) => {
+      bodies.done(row.channelId, row.seq);
+      o.onJobFinished?.(row);
+    },
     logger: o.logger,
     now,
     retry: { ...defaultRetry, ...o.retry },
@@ -96,38 +190,92 @@ export function createMailer(o: MailerOptions): Mailer {
 
   const planner = o.planner ?? inlinePlanner;
 
-  /** Plans and enqueues; every event (mailed or not) moves the channel's cursor in the same transaction. */
-  const enqueueEvent = async (channelId: string, event: MailSourceEvent, skip = false): Promise<number> => {
-    const cursor = { channelId, seq: event.seq };
+  /** Asks the gate and the mail thread which jobs an event makes (nothing durable yet); [] when none. */
+  const jobsOf = async (channelId: string, event: MailSourceEvent, skip: boolean): Promise<{ items: NewOutboxItem[]; trigger?: string }> => {
     const gated = !skip && o.gate ? await o.gate.admit(channelId, event.body) : undefined;
     const refused = !skip && o.gate !== undefined && gated === undefined;
     const plan =
       skip || refused
         ? undefined
-        : await planner.plan({ channelId, body: event.body, profile: gated ?? (await o.profiles.getProfileForChannel(channelId)), publicUrl: publicUrl(), now: now() });
-    if (plan?.kind !== 'planned') {
-      await store.enqueue([], cursor);
-      return 0;
-    }
+        : await planner.plan({ channelId, seq: event.seq, body: event.body, profile: gated ?? (await o.profiles.getProfileForChannel(channelId)), publicUrl: publicUrl(), now: now() });
+    if (plan?.kind !== 'planned') return { items: [] };
     const items = o.gate ? await o.gate.limit(channelId, plan.items) : plan.items;
-    const added = await store.enqueue(items, cursor);
+    // Kept in memory before the jobs are durable, so a worker woken by another enqueue finds it.
+    if (items.length > 0) bodies.add(channelId, event.seq, event.body, items.length);
+    return { items, trigger: plan.trigger };
+  };
+
+  /** Plans and enqueues; every event (mailed or not) moves the channel's cursor in the same transaction. */
+  const enqueueEvent = async (channelId: string, event: MailSourceEvent, skip = false): Promise<number> => {
+    const { items, trigger } = await jobsOf(channelId, event, skip);
+    const added = await store.enqueue(items, { channelId, seq: event.seq });
     if (items.length === 0) return 0;
     if (added > 0) worker.wake();
-    o.logger.info({ seq: event.seq, trigger: plan.trigger, planned: items.length, added }, 'mail enqueued');
+    o.logger.debug({ seq: event.seq, trigger, planned: items.length, added }, 'mail enqueued');
     return added;
   };
+
+  /**
+   * Events stored while the previous ones were being planned, handled together (issue 18): planned in parallel, then
+   * one outbox transaction per channel for all their jobs and the channel's cursor, instead of one per event.
+   */
+  let queued: Array<{ channelId: string; event: MailSourceEvent }> = [];
+  let draining: Promise<void> | undefined;
+  const drainQueued = async () => {
+    while (queued.length > 0) {
+      const batch = queued.slice(0, 256);
+      queued = queued.slice(batch.length);
+      const planned = await Promise.all(
+        batch.map(({ channelId, event }) =>
+          jobsOf(channelId, event, false).catch((err: unknown) => {
+            o.logger.error({ err, seq: event.seq }, 'mail enqueue failed');
+            return undefined;
+          }),
+        ),
+      );
+      const byChannel = new Map<string, { items: NewOutboxItem[]; seq: number }>();
+      batch.forEach(({ channelId, event }, i) => {
+        const p = planned[i];
+        if (!p) return;
+        const g = byChannel.get(channelId) ?? { items: [], seq: 0 };
+        g.items.push(...p.items);
+        g.seq = Math.max(g.seq, event.seq);
+        byChannel.set(channelId, g);
+      });
+      let added = 0;
+      for (const [channelId, g] of byChannel) {
+        try {
+          added += await store.enqueue(g.items, { channelId, seq: g.seq });
+        } catch (err) {
+          o.logger.error({ err, channel: channelId.slice(0, 6) }, 'mail enqueue failed');
+        }
+      }
+      if (added > 0) worker.wake();
+    }
+  };
+
+  function scheduleDrain(): void {
+    if (draining) return;
+    // Planning waits for the next turn of the loop: the commit callback answers Cal.com and wakes streams first.
+    const p: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(drainQueued)
+      .catch((err: unknown) => o.logger.error({ err }, 'mail enqueue failed'))
+      .finally(() => {
+        draining = undefined;
+        inFlight.delete(p);
+        if (queued.length > 0) scheduleDrain();
+      });
+    draining = p;
+    inFlight.add(p);
+  }
 
   return {
     destination: transport.destination,
     transportKind: transport.kind,
     enqueueEvent: (channelId, event) => enqueueEvent(channelId, event),
     onEventStored(channelId, event) {
-      // Planning and rendering wait for the next turn of the loop: the commit callback answers Cal.com and wakes streams.
-      const p = new Promise<void>((resolve) => setImmediate(resolve))
-        .then(() => enqueueEvent(channelId, event))
-        .catch((err: unknown) => o.logger.error({ err, seq: event.seq }, 'mail enqueue failed'));
-      inFlight.add(p);
-      void p.finally(() => inFlight.delete(p));
+      queued.push({ channelId, event });
+      scheduleDrain();
     },
     start() {
       if (o.smtpUrl && !o.mailFrom) o.logger.warn({}, 'MAIL_FROM is not set; sending as no-reply@localhost, which most servers refuse');
@@ -144,10 +292,11 @@ export function createMailer(o: MailerOptions): Mailer {
       }
     },
     async stop() {
-      await Promise.all(inFlight);
-      await planner.close();
+      while (inFlight.size > 0) await Promise.all(inFlight);
       await worker.stop();
+      await planner.close();
       transport.close();
+      bodies.clear();
     },
     forgetChannel: (channelId) => store.forgetChannel(channelId),
     stats: () => store.counts(),

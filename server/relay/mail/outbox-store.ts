@@ -10,7 +10,7 @@ export type MailKind =
   | 'requested:attendee'
   | 'rejected:attendee';
 
-/** A fully rendered message: rendered at enqueue time so a row is self-contained (event log retention can't lose it). */
+/** A fully rendered message (what the render step produces for one job; rows queued before issue 18 carry one). */
 export interface OutboxMessage {
   readonly to: { readonly name: string; readonly address: string };
   readonly replyTo?: { readonly name: string; readonly address: string };
@@ -20,12 +20,30 @@ export interface OutboxMessage {
   readonly ics?: { readonly method: 'REQUEST' | 'CANCEL'; readonly content: string };
 }
 
-/** One email to send; `key` is content-derived so a duplicate webhook maps to the same row. */
+/** The consultant data an email is rendered with, as the mail gate decided it when the job was created. */
+export interface JobProfile {
+  readonly slug: string;
+  readonly name: string;
+  readonly email: string;
+  readonly preparationTips: string;
+  readonly emailsEnabled: boolean;
+}
+
+/**
+ * One email to send, as a small job (issue 18): which stored event (channel + relay sequence), which email of it and
+ * for whom. The message is rendered from the event when the job is sent, so the outbox never holds a rendered copy.
+ * `key` is content-derived so a duplicate webhook maps to the same job.
+ */
 export interface NewOutboxItem {
   readonly key: string;
   readonly channelId: string;
+  /** The event's relay sequence in its channel; 0 for rows queued before issue 18 (they carry `legacyMessage`). */
+  readonly seq: number;
   readonly kind: MailKind;
-  readonly message: OutboxMessage;
+  /** The recipient the gate admitted (its count is capped per event and per day when the job is created). */
+  readonly to: { readonly name: string; readonly address: string };
+  /** The consultant as the gate saw it (verified email); undefined: none known, the payload's organizer is used. */
+  readonly profile?: JobProfile;
   readonly createdAt: number;
 }
 
@@ -35,6 +53,8 @@ export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
 export interface OutboxRow extends NewOutboxItem {
   readonly id: number;
   readonly attempts: number;
+  /** Only on rows queued before issue 18: the message rendered then, sent as is. */
+  readonly legacyMessage?: OutboxMessage;
 }
 
 export interface OutboxCounts {
@@ -56,7 +76,8 @@ export interface OutboxStore {
    */
   enqueue(items: readonly NewOutboxItem[], cursor?: { readonly channelId: string; readonly seq: number }): Promise<number>;
   /**
-   * Claims up to `limit` rows that are due (pending with nextAttemptAt ≤ now, or sending with an expired lease
+   * Claims up to `limit` rows that are due, oldest due first, walking one index in order (its cost does not grow with
+   * the backlog; issue 18) (pending with nextAttemptAt ≤ now, or sending with an expired lease
    * left by a crashed worker), marking them sending until now + leaseMs.
    */
   claimDue(now: number, limit: number, leaseMs: number): Promise<OutboxRow[]>;

@@ -3,7 +3,7 @@ import type { WebhookEnvelope } from '../../../common/calcom';
 import { bookingFacts, type BookingFacts, type MailTrigger, type Person } from './booking-facts';
 import { composeEmail, type ConsultantContext } from './compose-email';
 import { buildIcs } from './ics';
-import type { MailKind, NewOutboxItem } from './outbox-store';
+import type { MailKind, NewOutboxItem, OutboxMessage } from './outbox-store';
 import { renderHtml } from './render-html';
 import { renderText } from './render-text';
 
@@ -53,50 +53,106 @@ export function dedupeKey(channelId: string, env: { triggerEvent: string; payloa
 
 export interface PlanContext {
   readonly channelId: string;
+  /** The event's relay sequence (the job points at it); 0 in tests that only look at content. */
+  readonly seq?: number;
   /** undefined: no profile published yet; the payload's organizer data and the default tips are used. */
   readonly profile: MailProfile | undefined;
   readonly publicUrl: string;
   readonly now: number;
 }
 
-/** The emails one webhook asks for, rendered; [] for triggers that send none or when the consultant turned them off. */
-export function planEmails(env: WebhookEnvelope, ctx: PlanContext): NewOutboxItem[] {
-  if (env.triggerEvent === 'PING' || env.triggerEvent === 'BOOKING_NO_SHOW_UPDATED') return [];
-  if (ctx.profile && !ctx.profile.emailsEnabled) return [];
+/** What an email is rendered from besides the job: the booking facts, its consultant and shared parts. */
+interface EventView {
+  readonly spec: (typeof KINDS)[MailTrigger];
+  readonly facts: BookingFacts;
+  readonly consultant: Person;
+  readonly cc: ConsultantContext;
+}
+
+function viewOf(env: WebhookEnvelope, profile: MailProfile | undefined, publicUrl: string): EventView | undefined {
+  if (env.triggerEvent === 'PING' || env.triggerEvent === 'BOOKING_NO_SHOW_UPDATED') return undefined;
+  if (profile && !profile.emailsEnabled) return undefined;
   const f = bookingFacts(env.triggerEvent, env.createdAt, env.payload);
-  if (!f) return [];
-  const spec = KINDS[env.triggerEvent];
-  const p = ctx.profile;
+  if (!f) return undefined;
+  const p = profile;
   // An empty name or slug (a verified consultant who published no profile yet) falls back like no profile.
   const consultant: Person = { ...f.organizer, name: p?.name || f.organizer.name, email: p?.email || f.organizer.email };
   const facts: BookingFacts = { ...f, organizer: consultant };
-  const rebookUrl = p?.slug ? `${ctx.publicUrl}/consultations/${p.slug}` : f.calcomUrl && f.organizerUsername ? `${f.calcomUrl}/${encodeURIComponent(f.organizerUsername)}` : undefined;
+  const rebookUrl = p?.slug ? `${publicUrl}/consultations/${p.slug}` : f.calcomUrl && f.organizerUsername ? `${f.calcomUrl}/${encodeURIComponent(f.organizerUsername)}` : undefined;
   const cc: ConsultantContext = { name: consultant.name, tips: tipsFrom(p?.preparationTips), ...(rebookUrl ? { rebookUrl } : {}) };
-  const ics = spec.ics ? buildIcs(facts, spec.ics, ctx.now) : undefined;
+  return { spec: KINDS[env.triggerEvent], facts, consultant, cc };
+}
 
+/**
+ * The emails one webhook asks for, as small jobs (kind and recipient; nothing rendered): [] for triggers that send
+ * none or when the consultant turned them off. Cheap (no HTML, text or iCalendar), so the gate can cap recipients
+ * and count the day's emails when the jobs are created, and the rendering waits for the send (renderJob).
+ */
+export function planJobs(env: WebhookEnvelope, ctx: PlanContext): NewOutboxItem[] {
+  if (env.triggerEvent === 'PING' || env.triggerEvent === 'BOOKING_NO_SHOW_UPDATED') return [];
+  const view = viewOf(env, ctx.profile, ctx.publicUrl);
+  if (!view) return [];
+  const { spec, facts, consultant } = view;
+  const profile = ctx.profile && { slug: ctx.profile.slug, name: ctx.profile.name, email: ctx.profile.email, preparationTips: ctx.profile.preparationTips, emailsEnabled: ctx.profile.emailsEnabled };
   const seen = new Set<string>();
   const items: NewOutboxItem[] = [];
-  const add = (kind: MailKind, to: Person, replyTo: Person | undefined) => {
+  const add = (kind: MailKind, to: Person) => {
     const address = to.email.trim().toLowerCase();
     if (!address.includes('@') || seen.has(address)) return;
     seen.add(address);
-    const content = composeEmail(kind, facts, to, kind.endsWith(':organizer') ? { ...cc, tips: [] } : cc);
     items.push({
       key: dedupeKey(ctx.channelId, env, kind, to.email),
       channelId: ctx.channelId,
+      seq: ctx.seq ?? 0,
       kind,
+      to: { name: to.name, address: to.email },
+      ...(profile ? { profile } : {}),
       createdAt: ctx.now,
-      message: {
-        to: { name: to.name, address: to.email },
-        ...(replyTo ? { replyTo: { name: replyTo.name, address: replyTo.email } } : {}),
-        subject: content.subject,
-        text: renderText(content),
-        html: renderHtml(content),
-        ...(ics && spec.ics ? { ics: { method: spec.ics, content: ics } } : {}),
-      },
     });
   };
-  if (spec.organizer) add(spec.organizer, consultant, facts.attendees[0]);
-  for (const a of facts.attendees) add(spec.attendee, a, consultant);
+  if (spec.organizer) add(spec.organizer, consultant);
+  for (const a of facts.attendees) add(spec.attendee, a);
   return items;
+}
+
+/** Renders one job's email from its event: HTML, text and (for invites) the iCalendar attachment. */
+export function renderJob(env: WebhookEnvelope, job: Pick<NewOutboxItem, 'kind' | 'to' | 'profile' | 'createdAt'>, publicUrl: string, cache?: Map<string, unknown>): OutboxMessage | undefined {
+  const view = viewOf(env, job.profile, publicUrl);
+  if (!view) return undefined;
+  const { spec, facts, consultant, cc } = view;
+  const toOrganizer = job.kind.endsWith(':organizer');
+  const address = job.to.address.trim().toLowerCase();
+  const to: Person = toOrganizer ? consultant : (facts.attendees.find((a) => a.email.trim().toLowerCase() === address) ?? { ...consultant, name: job.to.name, email: job.to.address });
+  const replyTo: Person | undefined = toOrganizer ? facts.attendees[0] : consultant;
+  const content = composeEmail(job.kind, facts, to, toOrganizer ? { ...cc, tips: [] } : cc);
+  // The invite is the same for every recipient of an event: rendered once per batch when a cache is given.
+  const icsKey = spec.ics && `${facts.icalUid}\u0000${facts.icalSequence}\u0000${spec.ics}\u0000${job.createdAt}\u0000${facts.startMs}`;
+  let ics: string | undefined;
+  if (spec.ics && icsKey) {
+    ics = cache?.get(icsKey) as string | undefined;
+    if (ics === undefined) {
+      ics = buildIcs(facts, spec.ics, job.createdAt);
+      cache?.set(icsKey, ics);
+    }
+  }
+  return {
+    to: { name: to.name, address: to.email },
+    ...(replyTo ? { replyTo: { name: replyTo.name, address: replyTo.email } } : {}),
+    subject: content.subject,
+    text: renderText(content),
+    html: renderHtml(content),
+    ...(ics && spec.ics ? { ics: { method: spec.ics, content: ics } } : {}),
+  };
+}
+
+/** A job with its email rendered (tests, and the mail-preview tooling): planJobs + renderJob. */
+export type RenderedItem = NewOutboxItem & { readonly message: OutboxMessage };
+
+/** The emails one webhook asks for, rendered; [] for triggers that send none or when the consultant turned them off. */
+export function planEmails(env: WebhookEnvelope, ctx: PlanContext): RenderedItem[] {
+  const cache = new Map<string, unknown>();
+  return planJobs(env, ctx).flatMap((job) => {
+    const message = renderJob(env, job, ctx.publicUrl, cache);
+    return message ? [{ ...job, message }] : [];
+  });
 }

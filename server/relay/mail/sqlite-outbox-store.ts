@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { migrateModule } from '../profile/sqlite-migrate';
-import type { MailKind, NewOutboxItem, OutboxCounts, OutboxMessage, OutboxRow, OutboxStore } from './outbox-store';
+import { profileJson, recipientJson, toOutboxRow, type JobRecord } from './job-row';
+import type { NewOutboxItem, OutboxCounts, OutboxStore } from './outbox-store';
 
 /** Append-only; tracked in mail_schema_version (PRAGMA user_version belongs to the relay's event log). */
 const migrations: readonly string[] = [
@@ -29,67 +30,74 @@ const migrations: readonly string[] = [
      value INTEGER NOT NULL
    ) STRICT;
    INSERT INTO mail_meta (key, value) VALUES ('installed_at', CAST(strftime('%s', 'now') AS INTEGER) * 1000);`,
+  // 3 (issue 18): small jobs that point at the stored event instead of rendered messages, and one column `due_at`
+  // (next attempt while pending, lease end while sending, NULL once done) so claiming walks one partial index in
+  // order. Rows queued before keep their rendered message (legacy_message) until sent; done rows lose theirs.
+  `CREATE TABLE mail_job (
+     id             INTEGER PRIMARY KEY,
+     dedupe_key     TEXT NOT NULL UNIQUE,
+     channel_id     TEXT NOT NULL,
+     seq            INTEGER NOT NULL,
+     kind           TEXT NOT NULL,
+     recipient      TEXT NOT NULL,
+     profile        TEXT,
+     legacy_message TEXT,
+     status         TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'failed')),
+     attempts       INTEGER NOT NULL DEFAULT 0,
+     due_at         INTEGER,
+     last_error     TEXT,
+     created_at     INTEGER NOT NULL,
+     done_at        INTEGER,
+     CHECK ((due_at IS NULL) = (status IN ('sent', 'failed')))
+   ) STRICT;
+   INSERT INTO mail_job (id, dedupe_key, channel_id, seq, kind, recipient, legacy_message, status, attempts, due_at, last_error, created_at, done_at)
+     SELECT id, dedupe_key, channel_id, 0, kind, json_extract(message, '$.to'),
+            CASE WHEN status IN ('pending', 'sending') THEN message END, status, attempts,
+            CASE status WHEN 'pending' THEN next_attempt_at WHEN 'sending' THEN lease_until END, last_error, created_at, done_at
+       FROM mail_outbox;
+   DROP TABLE mail_outbox;
+   CREATE INDEX mail_job_due ON mail_job(due_at, id) WHERE due_at IS NOT NULL;
+   CREATE INDEX mail_job_done ON mail_job(created_at) WHERE due_at IS NULL;`,
 ];
 
-interface Row {
-  id: number;
-  dedupe_key: string;
-  channel_id: string;
-  kind: string;
-  message: string;
-  attempts: number;
-  created_at: number;
-}
-
-const toRow = (r: Row): OutboxRow => ({
-  id: r.id,
-  key: r.dedupe_key,
-  channelId: r.channel_id,
-  kind: r.kind as MailKind,
-  message: JSON.parse(r.message) as OutboxMessage,
-  attempts: r.attempts,
-  createdAt: r.created_at,
-});
+/** The claim: one range scan of mail_job_due in (due_at, id) order, no sort (sqlite-outbox-store.test.ts asserts the plan). */
+export const CLAIM_SQL = `SELECT id, dedupe_key, channel_id, seq, kind, recipient, profile, legacy_message, attempts, created_at
+  FROM mail_job WHERE due_at IS NOT NULL AND due_at <= ? ORDER BY due_at, id LIMIT ?`;
 
 /** The SQLite OutboxStore on a database handle the caller owns (it may be the relay's own file). */
 export function createSqliteOutboxStore(db: Database.Database): OutboxStore {
   migrateModule(db, 'mail_schema_version', migrations);
   const s = {
     insert: db.prepare(
-      `INSERT INTO mail_outbox (dedupe_key, channel_id, kind, message, status, next_attempt_at, created_at)
-         VALUES (?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT(dedupe_key) DO NOTHING`,
+      `INSERT INTO mail_job (dedupe_key, channel_id, seq, kind, recipient, profile, status, due_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT(dedupe_key) DO NOTHING`,
     ),
-    due: db.prepare<[number, number, number], Row>(
-      `SELECT * FROM mail_outbox
-         WHERE (status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND lease_until <= ?)
-         ORDER BY next_attempt_at, id LIMIT ?`,
-    ),
-    lease: db.prepare(`UPDATE mail_outbox SET status = 'sending', lease_until = ? WHERE id = ?`),
-    sent: db.prepare(`UPDATE mail_outbox SET status = 'sent', done_at = ?, lease_until = NULL, attempts = attempts + 1, last_error = NULL WHERE id = ?`),
-    retry: db.prepare(`UPDATE mail_outbox SET status = 'pending', next_attempt_at = ?, lease_until = NULL, attempts = attempts + 1, last_error = ? WHERE id = ?`),
-    release: db.prepare(`UPDATE mail_outbox SET status = 'pending', lease_until = NULL WHERE id = ? AND status = 'sending'`),
-    releaseAll: db.prepare(`UPDATE mail_outbox SET status = 'pending', lease_until = NULL WHERE status = 'sending'`),
-    failed: db.prepare(`UPDATE mail_outbox SET status = 'failed', done_at = ?, lease_until = NULL, attempts = attempts + 1, last_error = ? WHERE id = ?`),
-    nextDue: db.prepare<[], { t: number | null }>(
-      `SELECT MIN(CASE status WHEN 'pending' THEN next_attempt_at ELSE lease_until END) AS t
-         FROM mail_outbox WHERE status IN ('pending', 'sending')`,
-    ),
-    counts: db.prepare<[], { status: string; n: number }>('SELECT status, COUNT(*) AS n FROM mail_outbox GROUP BY status'),
+    due: db.prepare<[number, number], JobRecord>(CLAIM_SQL),
+    lease: db.prepare(`UPDATE mail_job SET status = 'sending', due_at = ? WHERE id = ?`),
+    sent: db.prepare(`UPDATE mail_job SET status = 'sent', done_at = ?, due_at = NULL, attempts = attempts + 1, last_error = NULL, legacy_message = NULL WHERE id = ?`),
+    retry: db.prepare(`UPDATE mail_job SET status = 'pending', due_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?`),
+    release: db.prepare(`UPDATE mail_job SET status = 'pending', due_at = created_at WHERE id = ? AND status = 'sending'`),
+    releaseAll: db.prepare(`UPDATE mail_job SET status = 'pending', due_at = created_at WHERE status = 'sending'`),
+    failed: db.prepare(`UPDATE mail_job SET status = 'failed', done_at = ?, due_at = NULL, attempts = attempts + 1, last_error = ?, legacy_message = NULL WHERE id = ?`),
+    nextDue: db.prepare<[], { t: number | null }>(`SELECT MIN(due_at) AS t FROM mail_job WHERE due_at IS NOT NULL`),
+    counts: db.prepare<[], { status: string; n: number }>('SELECT status, COUNT(*) AS n FROM mail_job GROUP BY status'),
     getCursor: db.prepare<[string], { seq: number }>('SELECT seq FROM mail_cursor WHERE channel_id = ?'),
     advance: db.prepare('INSERT INTO mail_cursor (channel_id, seq) VALUES (?, ?) ON CONFLICT(channel_id) DO UPDATE SET seq = MAX(seq, excluded.seq)'),
     installedAt: db.prepare<[], { value: number }>("SELECT value FROM mail_meta WHERE key = 'installed_at'"),
-    forgetDone: db.prepare(`DELETE FROM mail_outbox WHERE channel_id = ? AND status IN ('sent', 'failed')`),
+    forgetDone: db.prepare(`DELETE FROM mail_job WHERE channel_id = ? AND due_at IS NULL`),
     forgetCursor: db.prepare('DELETE FROM mail_cursor WHERE channel_id = ?'),
-    prune: db.prepare(`DELETE FROM mail_outbox WHERE status IN ('sent', 'failed') AND created_at < ?`),
+    prune: db.prepare(`DELETE FROM mail_job WHERE due_at IS NULL AND created_at < ?`),
   };
   const enqueue = db.transaction((items: readonly NewOutboxItem[], cursor?: { channelId: string; seq: number }) => {
     if (cursor) s.advance.run(cursor.channelId, cursor.seq);
-    return items.reduce((n, i) => n + s.insert.run(i.key, i.channelId, i.kind, JSON.stringify(i.message), i.createdAt, i.createdAt).changes, 0);
+    let n = 0;
+    for (const i of items) n += s.insert.run(i.key, i.channelId, i.seq, i.kind, recipientJson(i), profileJson(i), i.createdAt, i.createdAt).changes;
+    return n;
   });
   const claim = db.transaction((now: number, limit: number, leaseMs: number) => {
-    const rows = s.due.all(now, now, limit);
+    const rows = s.due.all(now, limit);
     for (const r of rows) s.lease.run(now + leaseMs, r.id);
-    return rows.map(toRow);
+    return rows.map(toOutboxRow);
   });
   const forget = db.transaction((channelId: string) => {
     s.forgetCursor.run(channelId);
@@ -101,7 +109,9 @@ export function createSqliteOutboxStore(db: Database.Database): OutboxStore {
     claimDue: (now, limit, leaseMs) => wrap(() => claim.immediate(now, limit, leaseMs)),
     markSent: (id, at) => wrap(() => void s.sent.run(at, id)),
     markRetry: (id, nextAttemptAt, error) => wrap(() => void s.retry.run(nextAttemptAt, error.slice(0, 1000), id)),
+    // One relay process per file: every row left "sending" is an orphan, due at once (due_at = created_at ≤ now).
     releaseOrphans: () => wrap(() => s.releaseAll.run().changes),
+    // Handed back unsent by a stop: due again at once, like an orphan.
     release: (id) => wrap(() => void s.release.run(id)),
     markFailed: (id, at, error) => wrap(() => void s.failed.run(at, error.slice(0, 1000), id)),
     nextDueAt: () => wrap(() => s.nextDue.get()?.t ?? undefined),

@@ -1,8 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import type { EmailPlanner, PlanInput, PlanOutput } from './email-planner';
+import type { RenderRequest, Rendered } from './render-batch';
 
 interface Pending {
-  readonly resolve: (output: PlanOutput) => void;
+  readonly resolve: (output: never) => void;
   readonly reject: (err: Error) => void;
 }
 
@@ -17,9 +18,8 @@ function workerEntry(): { url: URL; workerData?: unknown } {
 }
 
 /**
- * Renders emails on a worker thread, so a burst of webhooks is acknowledged at the speed of verify + commit while
- * the rendering (about a millisecond per booking: HTML, text and an iCalendar invite per recipient) runs on another
- * core. The worker starts on the first request and again after it dies; requests it had not answered fail (the
+ * Plans and renders emails on a worker thread, so a burst of webhooks is acknowledged at the speed of verify + commit
+ * while parsing each booking and, at send time, rendering each email (HTML, text, invite, MIME) runs on another core. The worker starts on the first request and again after it dies; requests it had not answered fail (the
  * mailer's catch-up plans those events again from the event log).
  */
 export function createThreadedPlanner(onWorkerError: (err: Error) => void, entry: () => { url: URL; workerData?: unknown } = workerEntry): EmailPlanner {
@@ -36,7 +36,7 @@ export function createThreadedPlanner(onWorkerError: (err: Error) => void, entry
     const w = new Worker(e.url, e.workerData ? { workerData: e.workerData } : {});
     // An idle planner must not keep the process alive; pending requests ref it again (see plan()).
     w.unref();
-    w.on('message', (msg: { id: number; output?: PlanOutput; error?: string }) => {
+    w.on('message', (msg: { id: number; output?: never; error?: string }) => {
       const p = pending.get(msg.id);
       if (!p) return;
       pending.delete(msg.id);
@@ -55,16 +55,19 @@ export function createThreadedPlanner(onWorkerError: (err: Error) => void, entry
     return w;
   };
 
+  const ask = <T>(message: Record<string, unknown>): Promise<T> => {
+    const w = (worker ??= start());
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (output: never) => void, reject });
+      w.ref();
+      w.postMessage({ id, ...message });
+    });
+  };
+
   return {
-    plan(input: PlanInput): Promise<PlanOutput> {
-      const w = (worker ??= start());
-      const id = nextId++;
-      return new Promise<PlanOutput>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        w.ref();
-        w.postMessage({ id, input });
-      });
-    },
+    plan: (input: PlanInput) => ask<PlanOutput>({ input }),
+    render: (request: RenderRequest) => ask<Rendered[]>({ render: request }),
     async close() {
       const w = worker;
       worker = undefined;

@@ -1,15 +1,19 @@
-import fs from 'node:fs/promises';
+import fs from 'node:fs';
 import path from 'node:path';
 import { createTransport } from 'nodemailer';
-import type { SendMailOptions } from 'nodemailer';
 
 /** Where mail goes: an SMTP server, or .eml files in the data folder when none is configured. */
 export interface MailTransport {
   /** For logs and `npm start`: the SMTP URL without credentials, or the .eml folder. */
   readonly destination: string;
   readonly kind: 'smtp' | 'eml';
-  /** Resolves when the server accepted the message (or the file is written); rejects with nodemailer's error. */
-  send(message: SendMailOptions): Promise<{ readonly messageId: string; readonly file?: string }>;
+  /**
+   * Sends a complete message (rendered and MIME-encoded on the mail thread, render-batch.ts); resolves when the server
+   * accepted it (or the file is written), rejects with nodemailer's error.
+   */
+  send(message: RawMessage): Promise<{ readonly messageId: string; readonly file?: string }>;
+  /** How many sends may run at once (SMTP: pooled connections; .eml: file writes). */
+  readonly concurrency: number;
   close(): void;
 }
 
@@ -18,6 +22,15 @@ export interface TransportOptions {
   readonly dataDir: string;
   /** Connection, greeting and socket timeouts (ms); short by default so a dead server is a fast transient failure. */
   readonly timeoutsMs?: { readonly connection: number; readonly greeting: number; readonly socket: number };
+  /** SMTP connections kept open and used at once (default 4). */
+  readonly maxConnections?: number;
+}
+
+/** A message ready for the wire: RFC 5322 bytes (CRLF) and the SMTP envelope. */
+export interface RawMessage {
+  readonly raw: Uint8Array;
+  readonly envelope: { readonly from: string; readonly to: string[] };
+  readonly messageId: string;
 }
 
 /** The SMTP URL as it can be logged: no user or password. */
@@ -29,12 +42,16 @@ export function redactSmtpUrl(url: string): string {
 }
 
 /** Writes atomically (temp file + rename) so a crash never leaves half a message that looks complete. */
-async function writeEml(dir: string, name: string, data: Buffer): Promise<string> {
-  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+async function writeEml(dir: string, name: string, data: Uint8Array, made: { done: boolean }): Promise<string> {
+  if (!made.done) {
+    await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+    made.done = true;
+  }
   const file = path.join(dir, name);
   const tmp = `${file}.tmp`;
-  await fs.writeFile(tmp, data, { mode: 0o600 });
-  await fs.rename(tmp, file);
+  // Callback APIs: fs/promises builds a FileHandle per file, which cost more main-thread time than the write.
+  await new Promise<void>((resolve, reject) => fs.writeFile(tmp, data, { mode: 0o600 }, (err) => (err ? reject(err) : resolve())));
+  await new Promise<void>((resolve, reject) => fs.rename(tmp, file, (err) => (err ? reject(err) : resolve())));
   return file;
 }
 
@@ -42,28 +59,46 @@ async function writeEml(dir: string, name: string, data: Buffer): Promise<string
 export function createMailTransport(opts: TransportOptions): MailTransport {
   if (opts.smtpUrl) {
     const t = opts.timeoutsMs ?? { connection: 15_000, greeting: 15_000, socket: 60_000 };
-    const smtp = createTransport({ url: opts.smtpUrl, connectionTimeout: t.connection, greetingTimeout: t.greeting, socketTimeout: t.socket });
+    const maxConnections = opts.maxConnections ?? 4;
+    // Pooled: a few connections reused for many messages (a connection per message costs a TLS/EHLO round each).
+    const smtp = createTransport({
+      url: opts.smtpUrl,
+      pool: true,
+      maxConnections,
+      maxMessages: 1000,
+      // Idle connections close soon after a burst: a quiet relay holds none open (and the peer may restart freely).
+      idleTimeout: 1000,
+      connectionTimeout: t.connection,
+      greetingTimeout: t.greeting,
+      socketTimeout: t.socket,
+    });
     return {
       destination: redactSmtpUrl(opts.smtpUrl),
       kind: 'smtp',
+      concurrency: maxConnections,
       async send(message) {
-        const info = await smtp.sendMail(message);
-        return { messageId: info.messageId };
+        const info = await smtp.sendMail({ envelope: { from: message.envelope.from, to: message.envelope.to }, raw: Buffer.from(message.raw.buffer, message.raw.byteOffset, message.raw.byteLength) });
+        return { messageId: message.messageId || info.messageId };
       },
       close: () => smtp.close(),
     };
   }
   const dir = path.join(opts.dataDir, 'mail-outbox');
-  const stream = createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  const made = { done: false };
   return {
     destination: dir,
     kind: 'eml',
+    concurrency: 8,
     async send(message) {
-      const info = await stream.sendMail(message);
-      const safeId = info.messageId.replace(/[^A-Za-z0-9.@_-]/g, '');
+      const safeId = message.messageId.replace(/[^A-Za-z0-9.@_-]/g, '');
       const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${safeId}.eml`;
-      return { messageId: info.messageId, file: await writeEml(dir, name, info.message as Buffer) };
+      try {
+        return { messageId: message.messageId, file: await writeEml(dir, name, message.raw, made) };
+      } catch (err) {
+        made.done = false; // the folder may have been removed: make it again on the next attempt
+        throw err;
+      }
     },
-    close: () => stream.close(),
+    close: () => undefined,
   };
 }

@@ -1,13 +1,16 @@
-import type { SendMailOptions } from 'nodemailer';
 import type { MailLogger } from './mail-logger';
 import type { OutboxRow, OutboxStore } from './outbox-store';
+import type { Rendered } from './render-batch';
 import { describeError, isPermanent, retryDelay, type RetryOptions } from './retry-policy';
 import type { MailTransport } from './transport';
+
+export { toMailOptions } from './render-batch';
 
 export interface WorkerOptions {
   readonly store: OutboxStore;
   readonly transport: MailTransport;
-  readonly from: string;
+  /** Renders claimed jobs into complete messages (on the mail thread; the mailer fetches their events). */
+  readonly render: (rows: readonly OutboxRow[]) => Promise<Rendered[]>;
   readonly logger: MailLogger;
   readonly now: () => number;
   readonly retry: RetryOptions;
@@ -15,64 +18,67 @@ export interface WorkerOptions {
   readonly leaseMs: number;
   /** Safety-net poll: the worker looks for due rows at least this often even without a wake-up. */
   readonly pollMs: number;
-  readonly batch?: number;
+  /** Batches are sized so one takes about this long (default 250 ms), between minBatch and maxBatch rows. */
+  readonly batchMs?: number;
+  readonly minBatch?: number;
+  readonly maxBatch?: number;
   readonly random?: () => number;
+  /** A job reached its end (sent or failed for good): the mailer drops what it kept in memory for it. */
+  readonly onFinished?: (row: OutboxRow) => void;
 }
 
 export interface OutboxWorker {
   start(): void;
   /** Nudges the worker after an enqueue. */
   wake(): void;
-  /** Finishes the send in progress, hands back the rest of the batch, and stops. */
+  /** Finishes the sends in progress, hands back the rest of the batch, and stops. */
   stop(): Promise<void>;
 }
 
-/** The nodemailer message for a row; Message-ID derives from the dedupe key so a rare resend after a crash is recognisable. */
-export function toMailOptions(row: OutboxRow, from: string): SendMailOptions {
-  const m = row.message;
-  return {
-    from,
-    to: m.to,
-    ...(m.replyTo ? { replyTo: m.replyTo } : {}),
-    subject: m.subject,
-    text: m.text,
-    html: m.html,
-    messageId: `<${row.key.slice(0, 40)}@lifescore-relay>`,
-    headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All', 'X-LifeScore-Kind': row.kind },
-    ...(m.ics
-      ? { attachments: [{ filename: m.ics.method === 'CANCEL' ? 'cancel.ics' : 'invite.ics', content: m.ics.content, contentType: `text/calendar; charset=utf-8; method=${m.ics.method}` }] }
-      : {}),
-  };
-}
-
-/** Sends due outbox rows one at a time: sent, retried later with backoff, or recorded as failed. */
+/**
+ * Sends due outbox jobs: claims a batch (sized by time), renders it on the mail thread, sends up to the transport's
+ * concurrency at once, and records each job as sent, retried later with backoff, or failed. Each job is marked on
+ * its own right after its send, so a crash resends at most the messages in flight.
+ */
 export function createOutboxWorker(o: WorkerOptions): OutboxWorker {
-  const batch = o.batch ?? 20;
+  const batchMs = o.batchMs ?? 250;
+  const minBatch = o.minBatch ?? 20;
+  const maxBatch = Math.max(minBatch, o.maxBatch ?? 1000);
+  let batch = minBatch;
   let started = false;
   let stopped = false;
   let running: Promise<void> | undefined;
   let again = false;
   let timer: NodeJS.Timeout | undefined;
 
-  const sendOne = async (row: OutboxRow): Promise<void> => {
+  const failed = async (row: OutboxRow, err: unknown, permanent: boolean) => {
     const log = { outboxId: row.id, kind: row.kind, attempt: row.attempts + 1 };
+    const error = typeof err === 'string' ? err : describeError(err);
+    if (permanent) {
+      await o.store.markFailed(row.id, o.now(), error);
+      o.onFinished?.(row);
+      o.logger.warn({ ...log, error }, 'mail failed permanently');
+    } else if (o.now() - row.createdAt >= o.retry.giveUpAfterMs) {
+      await o.store.markFailed(row.id, o.now(), `gave up after ${row.attempts + 1} attempts: ${error}`);
+      o.onFinished?.(row);
+      o.logger.warn({ ...log, error }, 'mail given up after retries');
+    } else {
+      const delay = retryDelay(row.attempts, o.retry, o.random);
+      await o.store.markRetry(row.id, o.now() + delay, error);
+      o.logger.info({ ...log, error, retryInMs: delay }, 'mail send failed, will retry');
+    }
+  };
+
+  const sendOne = async (row: OutboxRow, r: Rendered): Promise<void> => {
+    if (!r.ok) return failed(row, r.error, r.permanent);
     try {
-      const info = await o.transport.send(toMailOptions(row, o.from));
+      // Written already by the mail thread (.eml transport), or handed to the transport now.
+      const file = r.written ?? (await o.transport.send(r)).file;
       await o.store.markSent(row.id, o.now());
-      o.logger.info({ ...log, ...(info.file ? { file: info.file } : {}) }, 'mail sent');
+      o.onFinished?.(row);
+      o.logger.debug({ outboxId: row.id, kind: row.kind, attempt: row.attempts + 1, ...(file ? { file } : {}) }, 'mail sent');
     } catch (err) {
-      const error = describeError(err);
-      if (isPermanent(err)) {
-        await o.store.markFailed(row.id, o.now(), error);
-        o.logger.warn({ ...log, error }, 'mail failed permanently');
-      } else if (o.now() - row.createdAt >= o.retry.giveUpAfterMs) {
-        await o.store.markFailed(row.id, o.now(), `gave up after ${row.attempts + 1} attempts: ${error}`);
-        o.logger.warn({ ...log, error }, 'mail given up after retries');
-      } else {
-        const delay = retryDelay(row.attempts, o.retry, o.random);
-        await o.store.markRetry(row.id, o.now() + delay, error);
-        o.logger.info({ ...log, error, retryInMs: delay }, 'mail send failed, will retry');
-      }
+      await failed(row, err, isPermanent(err));
     }
   };
 
@@ -91,19 +97,70 @@ export function createOutboxWorker(o: WorkerOptions): OutboxWorker {
     timer.unref();
   };
 
-  const loop = async () => {
-    do {
-      again = false;
-      const rows = await o.store.claimDue(o.now(), batch, o.leaseMs);
-      for (const [i, row] of rows.entries()) {
+  interface Prepared {
+    readonly requested: number;
+    readonly rows: readonly OutboxRow[];
+    readonly rendered: Rendered[];
+  }
+
+  /** Claims a batch and renders it on the mail thread. */
+  const prepare = async (requested: number): Promise<Prepared> => {
+    const rows = await o.store.claimDue(o.now(), requested, o.leaseMs);
+    if (rows.length === 0) return { requested, rows, rendered: [] };
+    try {
+      return { requested, rows, rendered: await o.render(rows) };
+    } catch (err) {
+      // The renderer died (or its thread did): every job of the batch is retried with backoff.
+      const error = `render failed: ${describeError(err)}`;
+      return { requested, rows, rendered: rows.map(() => ({ ok: false, permanent: false, error })) };
+    }
+  };
+
+  const sendBatch = async ({ rows, rendered }: Prepared) => {
+    let next = 0;
+    const lane = async () => {
+      while (next < rows.length) {
+        const i = next++;
+        const row = rows[i] as OutboxRow;
         if (stopped) {
-          for (const rest of rows.slice(i)) await o.store.release(rest.id);
-          return;
+          await o.store.release(row.id);
+          continue;
         }
-        await sendOne(row);
+        await sendOne(row, rendered[i] as Rendered);
       }
-      if (rows.length === batch) again = true;
-    } while (again && !stopped);
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(o.transport.concurrency, rows.length)) }, lane));
+  };
+
+  /**
+   * Pipelined: while one batch is sent and recorded on this thread, the next is claimed and rendered on the mail
+   * thread. Batches are sized by time (about batchMs each), so a stop or a lease never waits on a huge one.
+   */
+  const loop = async () => {
+    let sent = 0;
+    const firstAt = performance.now();
+    let ahead: Promise<Prepared> | undefined = prepare(batch);
+    try {
+      while (ahead && !stopped) {
+        again = false;
+        const t = performance.now();
+        const current: Prepared = await ahead;
+        ahead = undefined;
+        if (current.rows.length === 0) break;
+        const full = current.rows.length === current.requested;
+        if (full) ahead = prepare(batch);
+        await sendBatch(current);
+        sent += current.rows.length;
+        const perRow = (performance.now() - t) / current.rows.length;
+        if (full) batch = Math.max(minBatch, Math.min(maxBatch, Math.round(batchMs / Math.max(perRow, 0.01))));
+        else if (again) ahead = prepare(batch);
+      }
+    } finally {
+      // Stopped with a batch claimed ahead: hand it back untouched.
+      const left = ahead && (await ahead.catch(() => undefined));
+      for (const row of left?.rows ?? []) await o.store.release(row.id);
+    }
+    if (sent > 0) o.logger.info({ sent, ms: Math.round(performance.now() - firstAt), batch }, 'mail outbox drained a run of emails');
   };
 
   function kick(): void {

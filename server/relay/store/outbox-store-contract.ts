@@ -9,9 +9,11 @@ export type OpenEmptyOutbox = () => Promise<{ store: OutboxStore; sibling: () =>
 const item = (key: string, createdAt = 1000): NewOutboxItem => ({
   key,
   channelId: 'c',
+  seq: 3,
   kind: 'created:attendee',
   createdAt,
-  message: { to: { name: 'Sam', address: 'sam@example.net' }, subject: 's', text: 't', html: 'h' },
+  to: { name: 'Sam', address: 'sam@example.net' },
+  profile: { slug: 'dana', name: 'Dana', email: 'dana@example.com', preparationTips: 'Sleep well', emailsEnabled: true },
 });
 
 /** Defines the shared outbox contract suite for one adapter. */
@@ -41,7 +43,7 @@ export function describeOutboxStore(name: string, openEmpty: OpenEmptyOutbox): v
       expect(await s.nextDueAt()).toBe(5000);
       expect(await s.claimDue(4999, 10, 500)).toEqual([]);
       const again = await s.claimDue(5000, 10, 500);
-      expect(again[0]).toMatchObject({ key: 'b', channelId: 'c', kind: 'created:attendee', attempts: 1, createdAt: 1000, message: { subject: 's' } });
+      expect(again[0]).toEqual({ id: again[0]!.id, key: 'b', channelId: 'c', seq: 3, kind: 'created:attendee', attempts: 1, createdAt: 1000, to: item('b').to, profile: item('b').profile });
       await s.release(again[0]!.id);
       expect(await s.counts()).toEqual({ pending: 1, sent: 1, failed: 0 });
       await s.markFailed(again[0]!.id, 6000, '550');

@@ -7,7 +7,7 @@ import { openStore } from './open-store';
 import { POSTGRES_SCHEMA_VERSION } from './postgres-migrations';
 import { openPostgresStore, type PostgresRelayStore } from './postgres-store';
 import { describeOutboxStore } from './outbox-store-contract';
-import { createPostgresOutboxStore } from './postgres-outbox-store';
+import { createPostgresOutboxStore, PG_CLAIM_SQL } from './postgres-outbox-store';
 import { createPostgresProfileStore } from './postgres-profile-store';
 import { describeProfileStore } from './profile-store-contract';
 import { describeRelayStore, testEvent } from './store-contract';
@@ -86,6 +86,7 @@ describe('PostgreSQL relay store (engine specifics)', () => {
     await Promise.all([createPostgresOutboxStore(store.pool), createPostgresOutboxStore(store.pool), createPostgresProfileStore(store.pool), createPostgresTrustStore(store.pool)]);
     expect(await sql(url, 'SELECT module, version FROM schema_migrations ORDER BY module, version')).toEqual([
       { module: 'mail', version: 1 },
+      { module: 'mail', version: 2 },
       { module: 'profile', version: 1 },
       { module: 'profile', version: 2 },
       { module: 'relay', version: POSTGRES_SCHEMA_VERSION },
@@ -106,6 +107,42 @@ describe('PostgreSQL relay store (engine specifics)', () => {
     expect(await profiles.getByChannel('old-channel')).toBeUndefined();
   });
 
+  it('claims mail jobs by walking one index in (due_at, id) order: no scan of the backlog, no sort (issue 18)', async () => {
+    const url = await cluster.createDatabase();
+    const store = await openOn(url);
+    const outbox = await createPostgresOutboxStore(store.pool);
+    for (let b = 0; b < 5; b++) {
+      await outbox.enqueue(
+        Array.from({ length: 2000 }, (_, i) => ({ key: `k${b}-${i}`, channelId: 'c', seq: b * 2000 + i + 1, kind: 'created:attendee' as const, to: { name: 'S', address: 's@example.net' }, createdAt: i })),
+      );
+    }
+    await sql(url, 'ANALYZE mail_job');
+    const plan = (await sql<{ 'QUERY PLAN': string }>(url, `EXPLAIN ${PG_CLAIM_SQL}`, [9_000_000, 1_000_000, 20])).map((r) => r['QUERY PLAN']).join('\n');
+    expect(plan).toMatch(/Index Scan using mail_job_due on mail_job/);
+    expect(plan).not.toMatch(/Sort|Seq Scan on mail_job/);
+  });
+
+  it('migrates mail rows queued before issue 18: pending ones keep their rendered message, done ones lose it', async () => {
+    const url = await cluster.createDatabase();
+    const store = await openOn(url);
+    const message = { to: { name: 'Sam', address: 'sam@example.net' }, subject: 'Confirmed', text: 't', html: 'h' };
+    await sql(url, `CREATE TABLE mail_outbox (id bigserial PRIMARY KEY, dedupe_key text NOT NULL UNIQUE, channel_id text NOT NULL, kind text NOT NULL,
+      message text NOT NULL, status text NOT NULL, attempts int NOT NULL DEFAULT 0, next_attempt_at int8 NOT NULL, lease_until int8,
+      last_error text, created_at int8 NOT NULL, done_at int8);
+      CREATE TABLE mail_cursor (channel_id text PRIMARY KEY, seq int8 NOT NULL);
+      CREATE TABLE mail_meta (key text PRIMARY KEY, value int8 NOT NULL); INSERT INTO mail_meta VALUES ('installed_at', 1);
+      INSERT INTO schema_migrations (module, version) VALUES ('mail', 1);`);
+    await sql(url, `INSERT INTO mail_outbox (dedupe_key, channel_id, kind, message, status, attempts, next_attempt_at, created_at, done_at) VALUES
+      ('old-pending', 'c', 'created:attendee', $1, 'pending', 1, 500, 100, NULL), ('old-sent', 'c', 'created:attendee', $1, 'sent', 1, 100, 100, 200)`, [JSON.stringify(message)]);
+    const outbox = await createPostgresOutboxStore(store.pool);
+    expect(await outbox.counts()).toEqual({ pending: 1, sent: 1, failed: 0 });
+    const [row] = await outbox.claimDue(1000, 10, 100);
+    expect(row).toMatchObject({ key: 'old-pending', seq: 0, to: { address: 'sam@example.net' }, legacyMessage: message });
+    expect(await sql(url, 'SELECT count(*)::int AS n FROM mail_job WHERE legacy_message IS NOT NULL')).toEqual([{ n: 1 }]);
+    // New jobs get ids after the migrated ones.
+    expect(await outbox.enqueue([{ key: 'new', channelId: 'c', seq: 5, kind: 'created:attendee', to: { name: 'S', address: 's@example.net' }, createdAt: 2000 }])).toBe(1);
+  });
+
   it('refuses a database from a newer relay', async () => {
     const url = await cluster.createDatabase();
     await (await openOn(url)).close();
@@ -123,8 +160,8 @@ describe('PostgreSQL relay store (engine specifics)', () => {
     const { outbox, profiles } = await openModuleStores(s);
     expect(await outbox.counts()).toEqual({ pending: 0, sent: 0, failed: 0 });
     expect(await profiles.getBySlug('nobody')).toBeUndefined();
-    expect((await sql<{ t: string }>(url, "SELECT tablename AS t FROM pg_tables WHERE tablename IN ('mail_outbox', 'profile_profiles') ORDER BY 1")).map((r) => r.t)).toEqual([
-      'mail_outbox',
+    expect((await sql<{ t: string }>(url, "SELECT tablename AS t FROM pg_tables WHERE tablename IN ('mail_job', 'profile_profiles') ORDER BY 1")).map((r) => r.t)).toEqual([
+      'mail_job',
       'profile_profiles',
     ]);
     await expect(openStore({ kind: 'postgres', url: 'postgres://relay@127.0.0.1:1/none', pollMs: 2000 })).rejects.toThrow();

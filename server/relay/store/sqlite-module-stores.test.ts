@@ -50,7 +50,7 @@ it('openModuleStores puts the outbox and profiles in the relay\'s own SQLite fil
   const store = openSqliteStore(path.join(dir, 'relay.sqlite'));
   const { outbox } = await openModuleStores(store);
   expect(await outbox.enqueue([])).toBe(0);
-  expect(store.database.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name IN ('mail_outbox', 'profile_profiles')").get()).toEqual({ n: 2 });
+  expect(store.database.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name IN ('mail_job', 'profile_profiles')").get()).toEqual({ n: 2 });
   await store.close();
 });
 

@@ -98,6 +98,7 @@ export function createSqliteTrustStore(db: Database.Database, durable: () => Pro
   };
   const wrap = <T>(fn: () => T): Promise<T> => new Promise((resolve) => resolve(fn()));
   const write = <T>(fn: () => T): Promise<T> => wrap(fn).then(async (r) => (await durable(), r));
+  let prunedFor: string | undefined;
   return {
     upsertAccount: (a, now, initial) => write(() => toAccount(s.upsert.get(a.userId, a.username, a.email, a.timeZone, initial, now) as AccountRow)),
     getAccount: (id) => wrap(() => {
@@ -121,11 +122,16 @@ export function createSqliteTrustStore(db: Database.Database, durable: () => Pro
       return r && toAccount(r);
     }),
     listAccounts: () => wrap(() => s.list.all().map((r) => ({ ...toAccount(r), channels: Number(r.channels) }))),
+    // Not fsynced on its own (issue 18: this ran once per booking): a counter lost with a power cut is lost with the
+    // mail jobs it counted (outbox writes aren't fsynced either), and catch-up plans and counts those again.
     reserveMail: (userId, day, n, cap) =>
-      write(() => {
+      wrap(() => {
         if (n > cap) return false;
-        // Counters older than a week are of no use to anyone.
-        s.pruneDays.run(new Date(Date.parse(`${day}T00:00:00Z`) - 7 * 86_400_000).toISOString().slice(0, 10));
+        // Counters older than a week are of no use to anyone (pruned once per day seen, not on every reservation).
+        if (prunedFor !== day) {
+          s.pruneDays.run(new Date(Date.parse(`${day}T00:00:00Z`) - 7 * 86_400_000).toISOString().slice(0, 10));
+          prunedFor = day;
+        }
         return s.reserve.get({ user: userId, day, n, cap }) !== undefined;
       }),
   };

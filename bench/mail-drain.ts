@@ -1,0 +1,157 @@
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { bundleChild } from './bundle';
+import { createMailer, createSqliteOutboxStore, createThreadedPlanner, planFromBody } from '../server/relay/mail';
+import { openSqliteStore } from '../server/relay/store/sqlite-store';
+import type { BenchContext, BenchResult, Figure } from './report';
+import { createdBody } from './webhook-bodies';
+
+/**
+ * Mail drain (issue 18): how fast the outbox empties, to the .eml folder and to a local SMTP peer, and whether the
+ * cost per email grows with the backlog. A relay database is filled with stored booking events and their mail jobs
+ * (two per booking, as ingest plans them), then the real mailer (mail thread rendering at send time, events read
+ * back from the log, pooled SMTP) sends the first MEASURED emails; the clock runs from start() to the last one.
+ * The same run with a small backlog is the baseline: per-email cost at 100k pending within 1.3× of it is the target.
+ */
+
+const MEASURED = 4_000;
+const CHANNEL = 'benchDrainChannel0000000000';
+const quiet = { info() {}, warn() {}, error() {}, debug() {} };
+
+/** The SMTP peer (bench/smtp-sink-child.ts) in its own process. */
+async function startSinkSmtp(): Promise<{ url: string; close: () => Promise<void> }> {
+  const child = fork(await bundleChild('smtp-sink-child'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (m: { port: number }) => resolve(m.port));
+    child.once('exit', (code) => reject(new Error(`SMTP peer exited (${code})`)));
+  });
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    close: async () => {
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      child.disconnect();
+      await exited;
+    },
+  };
+}
+
+interface Drain {
+  readonly backlog: number;
+  readonly transport: 'eml' | 'smtp';
+  readonly sent: number;
+  readonly ms: number;
+  readonly perEmailMs: number;
+  readonly rate: number;
+  readonly setupSeconds: number;
+}
+
+/** Fills a fresh relay database with `backlog` pending jobs, then times the mailer sending the first `measured`. */
+async function drain(ctx: BenchContext, backlog: number, measured: number, smtpUrl?: string): Promise<Drain> {
+  const dir = mkdtempSync(join(ctx.workDir, 'drain-'));
+  const t0 = performance.now();
+  const store = openSqliteStore(join(dir, 'relay.sqlite'));
+  try {
+    await store.createChannel({ id: CHANNEL, tokenHash: Buffer.alloc(32), createdAt: Date.now() });
+    const outbox = createSqliteOutboxStore(store.database);
+    const profile = { slug: 'bench-consultant', name: 'Bench Consultant', email: 'consultant@bench.example', preparationTips: 'Sleep well', emailsEnabled: true };
+    const bookings = Math.ceil(backlog / 2);
+    const from = Date.UTC(2031, 0, 6, 9);
+    for (let start = 0; start < bookings; start += 1000) {
+      const n = Math.min(1000, bookings - start);
+      const bodies = Array.from({ length: n }, (_, i) => Buffer.from(createdBody(start + i, from + (start + i) * 3_600_000).body));
+      const stored = await store.appendEvents(bodies.map((body) => ({ channelId: CHANNEL, receivedAt: Date.now(), contentType: 'application/json', headers: {}, query: {}, body })));
+      const items = stored.flatMap((o, i) => {
+        if (!o.ok) return [];
+        const plan = planFromBody({ channelId: CHANNEL, seq: o.event.seq, body: bodies[i] as Buffer, profile, publicUrl: 'https://relay.bench', now: Date.now() });
+        return plan.kind === 'planned' ? plan.items : [];
+      });
+      await outbox.enqueue(items, { channelId: CHANNEL, seq: stored.length });
+    }
+    store.database.exec('PRAGMA wal_checkpoint(TRUNCATE); ANALYZE');
+    const setupSeconds = (performance.now() - t0) / 1000;
+    ctx.log(`drain: ${backlog.toLocaleString('en-US')} pending jobs ready (${setupSeconds.toFixed(1)} s); sending ${measured.toLocaleString('en-US')} ${smtpUrl ? 'over SMTP' : 'as .eml files'}`);
+
+    // The mail thread started and compiled before the clock runs (a relay has it warm after its first webhook).
+    const planner = createThreadedPlanner(() => undefined);
+    const warm = Buffer.from(createdBody(0, from).body);
+    await planner.plan({ channelId: CHANNEL, seq: 1, body: warm, profile, publicUrl: 'https://relay.bench', now: Date.now() });
+    let sent = 0;
+    let done: () => void = () => undefined;
+    const reached = new Promise<void>((r) => (done = r));
+    const mailer = createMailer({
+      outbox,
+      dataDir: dir,
+      ...(smtpUrl ? { smtpUrl, mailFrom: '"LifeScore" <mail@relay.bench>' } : {}),
+      publicUrl: 'https://relay.bench',
+      profiles: { getProfileForChannel: async () => undefined },
+      logger: quiet,
+      eventReader: store,
+      planner,
+      pollMs: 60_000,
+      onJobFinished: () => {
+        if (++sent === measured) done();
+      },
+    });
+    const started = performance.now();
+    mailer.start();
+    const timeout = setTimeout(done, 120_000);
+    await reached;
+    const ms = performance.now() - started;
+    clearTimeout(timeout);
+    await mailer.stop();
+    return { backlog, transport: smtpUrl ? 'smtp' : 'eml', sent, ms, perEmailMs: ms / sent, rate: (sent / ms) * 1000, setupSeconds };
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function benchMailDrain(ctx: BenchContext): Promise<BenchResult> {
+  const started = performance.now();
+  const measured = ctx.quick ? 1_000 : MEASURED;
+  const large = ctx.quick ? 20_000 : 100_000;
+  const small = measured;
+  const emlSmall = await drain(ctx, small, measured);
+  const emlLarge = await drain(ctx, large, measured);
+  const sink = await startSinkSmtp();
+  let smtpSmall: Drain;
+  try {
+    smtpSmall = await drain(ctx, small, measured, sink.url);
+  } finally {
+    await sink.close();
+  }
+  const figures: Figure[] = [
+    {
+      name: `Mail drain to .eml files (${small.toLocaleString('en-US')} pending)`,
+      value: emlSmall.rate,
+      unit: 'emails/s',
+      baseline: null,
+      baselineLabel: 'none (target 2,000/s)',
+      target: { op: '>=', value: 2000, on: 'value' },
+    },
+    {
+      name: `Mail drain to a local SMTP peer (${small.toLocaleString('en-US')} pending)`,
+      value: smtpSmall.rate,
+      unit: 'emails/s',
+      baseline: null,
+      baselineLabel: 'none (target 2,000/s); the peer (smtp-server, discarding) runs in a process of its own',
+      target: { op: '>=', value: 2000, on: 'value' },
+    },
+    {
+      name: `Mail cost per email, ${large.toLocaleString('en-US')} pending`,
+      value: emlLarge.perEmailMs,
+      unit: 'ms',
+      baseline: emlSmall.perEmailMs,
+      baselineLabel: `the same drain with ${small.toLocaleString('en-US')} pending (first ${measured.toLocaleString('en-US')} emails timed in both)`,
+      target: { op: '<=', value: 1.3, on: 'ratio' },
+    },
+  ];
+  return {
+    bench: 'mail-drain',
+    title: 'Mail drain',
+    figures,
+    details: { measured, runs: [emlSmall, emlLarge, smtpSmall], process: 'mailer and its mail thread in the bench process (no HTTP load meanwhile); the SMTP peer in a child process' },
+    seconds: (performance.now() - started) / 1000,
+  };
+}
