@@ -13,6 +13,7 @@ export const apiMethodNames = [
   'countBookings',
   'getBooking',
   'markNoShow',
+  'bookingAction',
   'syncNow',
   'getSettings',
   'refreshChannelStatus',

@@ -4,6 +4,7 @@ import type { Booking, BookingCounts, BookingPage } from './booking';
 import { apiMethodNames, type ApiMethodName } from './api-methods';
 import type { Diagnostics } from './diagnostics';
 import { bookingQuerySchema } from './booking';
+import { bookingActionSchema } from './booking-actions';
 import type { ApiResponse } from './errors';
 import type { Settings } from './settings';
 import type { SetupStatus } from './setup-status';
@@ -34,7 +35,10 @@ export const apiContract = {
   listBookings: { input: bookingQuerySchema, output: returns<BookingPage>() },
   countBookings: { input: none, output: returns<BookingCounts>() },
   getBooking: { input: uid, output: returns<Booking | null>() },
+  /** Marks (or unmarks) the attendee as a no-show on Cal.com (mark-absent), then locally from Cal.com's answer. */
   markNoShow: { input: uid.extend({ noShow: z.boolean() }).strict(), output: returns<Booking>() },
+  /** Accept / decline / cancel / request reschedule / no-show through Cal.com (issue 19); the booking as Cal.com answered. */
+  bookingAction: { input: bookingActionSchema, output: returns<Booking>() },
   syncNow: { input: none, output: returns<null>() },
   getSettings: { input: none, output: returns<Settings>() },
   /** Asks the relay for the channel's status now (approval, profile, other computer); the app also polls it. */

@@ -9,11 +9,14 @@ import { createActivityLog } from './diagnostics/activity-log';
 import { collectDiagnostics } from './diagnostics/collect-diagnostics';
 import { createCalcomClient } from './calcom/calcom-client';
 import { createCalcomHttp } from './calcom/calcom-http';
+import { createBookingWriteApi } from './calcom/booking-write-api';
+import { createBookingActions } from './actions/booking-actions';
+import { calcomScopes } from '../../common/calcom';
 import { createTokenManager } from './calcom/token-manager';
 import { parseAppDeepLink } from './integration/app-deep-link';
 import { applyEventTypePlan } from './integration/apply-event-types';
 import type { ConnectActivity } from './integration/connection-state';
-import { toConnectionState } from './integration/connection-state';
+import { lacksBookingWrite, toConnectionState } from './integration/connection-state';
 import type { ConnectStepName, IntegrationRecord } from './integration/integration-records';
 import { recordKeys } from './integration/integration-records';
 import { disconnect as runDisconnect, runPendingCleanup } from './integration/disconnect';
@@ -117,16 +120,26 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
       pushState();
     },
   });
-  const calcom = createCalcomClient(
-    createCalcomHttp({
-      apiUrl: config.calcomApiUrl,
-      tokens,
-      clock,
-      logger,
-      ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
-      ...(overrides.sleep ? { sleep: overrides.sleep } : {}),
-    }),
-  );
+  const httpDeps = {
+    apiUrl: config.calcomApiUrl,
+    tokens,
+    clock,
+    logger,
+    ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
+    ...(overrides.sleep ? { sleep: overrides.sleep } : {}),
+  };
+  const calcom = createCalcomClient(createCalcomHttp(httpDeps));
+  // Booking actions try once: the consultant sees "Cal.com is down, retry" at once instead of a blind re-send (issue 19).
+  const actions = createBookingActions({
+    api: createBookingWriteApi(createCalcomHttp({ ...httpDeps, maxAttempts: 1 })),
+    store: () => requireStore(),
+    emit,
+    logger,
+    onPermissionMissing: () => {
+      updateIntegration({ grantedScopes: (integration()?.grantedScopes ?? []).filter((s) => s !== 'BOOKING_WRITE') });
+      pushState();
+    },
+  });
   const relayFor = (relayUrl: string) => createRelayClient({ relayUrl, ...(overrides.fetch ? { fetch: overrides.fetch } : {}) });
   const sync = new SyncRunner({
     keychain,
@@ -269,6 +282,8 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
         ...(overrides.afterConnectStep ? { afterStep: overrides.afterConnectStep } : {}),
       });
       extras = {};
+      // Cal.com's token answer names the scopes it granted (optional in its DTO: then the requested ones were).
+      updateIntegration({ grantedScopes: t.scope ? t.scope.split(/[ ,]+/).filter(Boolean) : [...calcomScopes] });
       await publish();
       await startSync(record);
       // Only now "connected": the record, profile and sync engine are all in place.
@@ -321,7 +336,8 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
     async connect({ switchAccount }) {
       if (activity.step === 'exchanging' || activity.step === 'setting-up') throw new AppFailure('already_connecting', 'Cal.com is being connected right now.');
       const current = integration();
-      if (current?.isConnected && !current.reconnectNeeded && !switchAccount && current.channel.relayUrl === settings.read().relayUrl) {
+      // A connection lacking a permission may connect again to grant it (issue 19: BOOKING_WRITE).
+      if (current?.isConnected && !current.reconnectNeeded && !switchAccount && !lacksBookingWrite(current) && current.channel.relayUrl === settings.read().relayUrl) {
         throw new AppFailure('bad_input', 'Cal.com is already connected.');
       }
       if (!Object.values(settings.read().services).some(Boolean)) {
@@ -365,11 +381,8 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
     listBookings: async (query) => requireStore().list(query),
     countBookings: async () => requireStore().counts(),
     getBooking: async ({ uid }) => requireStore().get(uid),
-    async markNoShow({ uid, noShow }) {
-      const booking = requireStore().markNoShow(uid, noShow);
-      emit({ type: 'bookings-changed', uids: [uid], reason: 'updated' });
-      return booking;
-    },
+    markNoShow: ({ uid, noShow }) => actions.run({ uid, action: 'no-show', noShow }),
+    bookingAction: (input) => actions.run(input),
     async syncNow() {
       if (!(await sync.syncNow())) throw new AppFailure('not_connected', 'Connect Cal.com first.');
       return null;

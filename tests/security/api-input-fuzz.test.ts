@@ -28,6 +28,7 @@ const valid: { [M in ApiMethod]: unknown } = {
   countBookings: {},
   getBooking: { uid: 'abc' },
   markNoShow: { uid: 'abc', noShow: true },
+  bookingAction: { uid: 'abc', action: 'decline', reason: 'Fully booked' },
   syncNow: {},
   getSettings: {},
   refreshChannelStatus: {},

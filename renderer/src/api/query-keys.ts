@@ -9,5 +9,6 @@ export const queryKeys = {
   bookingCounts: ['bookings', 'counts'] as const,
   booking: (uid: string) => ['bookings', 'one', uid] as const,
   upcoming: ['bookings', 'upcoming'] as const,
+  requests: ['bookings', 'requests'] as const,
   diagnostics: ['diagnostics'] as const,
 };
