@@ -20,6 +20,8 @@ export const apiMethodNames = [
   'updateSettings',
   'openExternal',
   'getDiagnostics',
+  'listAudit',
+  'exportAuditCsv',
   'openDataFolder',
   'getSetupStatus',
   'rendererReady',

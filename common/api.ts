@@ -5,6 +5,8 @@ import { apiMethodNames, type ApiMethodName } from './api-methods';
 import type { Diagnostics } from './diagnostics';
 import { bookingQuerySchema } from './booking';
 import { bookingActionSchema } from './booking-actions';
+import type { AuditEntry } from './audit';
+import { auditQuerySchema } from './audit';
 import type { ApiResponse } from './errors';
 import type { Settings } from './settings';
 import type { SetupStatus } from './setup-status';
@@ -46,6 +48,10 @@ export const apiContract = {
   updateSettings: { input: settingsPatchSchema, output: returns<Settings>() },
   openExternal: { input: z.object({ url: z.url() }).strict(), output: returns<null>() },
   getDiagnostics: { input: none, output: returns<Diagnostics>() },
+  /** The audit log of Cal.com calls (issue 19), newest first, filtered. */
+  listAudit: { input: auditQuerySchema, output: returns<readonly AuditEntry[]>() },
+  /** The same, as CSV text (the renderer saves it as a file). */
+  exportAuditCsv: { input: auditQuerySchema, output: returns<{ csv: string }>() },
   /** Shows the data folder in the OS file manager (desktop app only). */
   openDataFolder: { input: none, output: returns<null>() },
   /** Whether this build has its Cal.com and relay configuration; if not, the renderer shows the setup screen. */

@@ -1,3 +1,5 @@
+import type { AuditEntry } from './audit';
+
 /** What Settings → Diagnostics shows: enough for a consultant to describe a problem, nothing secret. */
 
 export interface RuntimeVersions {
@@ -41,6 +43,8 @@ export interface Diagnostics {
   readonly quarantined: readonly QuarantinedEvent[];
   /** Bookings from Cal.com that could not be read, and unknown statuses; newest first (absent: not connected). */
   readonly calcomReadIssues?: readonly CalcomReadIssue[];
+  /** The newest Cal.com calls from the audit log (issue 19); the full log is in Settings → Cal.com calls. */
+  readonly calcomCalls?: readonly AuditEntry[];
 }
 
 /** A booking from Cal.com the app could not read (kept raw), or one whose status it did not know (issue 22). */

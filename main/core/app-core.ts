@@ -11,6 +11,10 @@ import { createCalcomClient } from './calcom/calcom-client';
 import { createCalcomHttp } from './calcom/calcom-http';
 import { createBookingWriteApi } from './calcom/booking-write-api';
 import { createBookingActions } from './actions/booking-actions';
+import type { AuditStore } from './audit/audit-store';
+import { auditCsv, openAuditStore } from './audit/audit-store';
+import type { AuditSink } from './audit/audited-fetch';
+import { auditedTokenFetch } from './audit/audited-fetch';
 import { calcomScopes } from '../../common/calcom';
 import { createTokenManager } from './calcom/token-manager';
 import { parseAppDeepLink } from './integration/app-deep-link';
@@ -79,6 +83,16 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
   let activity: ConnectActivity = {};
   let extras: ConnectionExtras = {};
   let store: SyncBookingStore | null = null;
+  // Issue 19: every Cal.com call and OAuth exchange goes on record (main/core/audit); nothing before start() opens it.
+  let audit: AuditStore | null = null;
+  const auditSink: AuditSink = (r) => {
+    try {
+      audit?.record(r);
+    } catch (err) {
+      logger.warn('audit log write failed', { err: String(err) });
+    }
+  };
+  const tokenFetch = auditedTokenFetch(overrides.fetch ?? ((input, init) => fetch(input, init)), auditSink, () => clock.now());
 
   const emit = (event: PushEvent) => {
     for (const l of listeners) {
@@ -111,7 +125,7 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
     keychain,
     clock,
     logger,
-    refresh: (rt) => refreshGrant({ calcomApiUrl: config.calcomApiUrl, clientId: config.clientId, ...(overrides.fetch ? { fetch: overrides.fetch } : {}) }, rt),
+    refresh: (rt) => refreshGrant({ calcomApiUrl: config.calcomApiUrl, clientId: config.clientId, fetch: tokenFetch }, rt),
     onReconnectNeeded: () => {
       updateIntegration({ reconnectNeeded: true });
       // Ask the relay whether this account was connected on another computer, so the state can say so.
@@ -125,6 +139,7 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
     tokens,
     clock,
     logger,
+    audit: auditSink,
     ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
     ...(overrides.sleep ? { sleep: overrides.sleep } : {}),
   };
@@ -245,7 +260,7 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
     config,
     clock,
     logger,
-    ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
+    fetch: tokenFetch,
     ...(overrides.random ? { random: overrides.random } : {}),
     ...(overrides.stateTtlMs ? { ttlMs: overrides.stateTtlMs } : {}),
     // A cold-start callback (the app was closed while the consultant was in the browser) still completes.
@@ -315,6 +330,7 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
         tokens: { accessToken: async () => t.access_token, refreshAfterUnauthorized: async () => t.access_token },
         clock,
         logger,
+        audit: auditSink,
         maxAttempts: 2,
         ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
         ...(overrides.sleep ? { sleep: overrides.sleep } : {}),
@@ -423,11 +439,14 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
           const channel = integration()?.channel.channelId;
           return store && channel ? store.quarantined(channel) : [];
         },
+        calcomCalls: () => audit?.list({ limit: 50 }) ?? [],
         calcomReadIssues: () => {
           const userId = integration()?.userId;
           return store && userId !== undefined ? store.readIssues(userId) : [];
         },
       }),
+    listAudit: async (query) => audit?.list(query) ?? [],
+    exportAuditCsv: async (query) => ({ csv: auditCsv(audit?.list(query) ?? []) }),
     async openDataFolder() {
       if (!ports.openPath) throw new AppFailure('not_supported', `Opening folders needs the desktop app. The data folder is ${ports.dataDir}`);
       await ports.openPath(ports.dataDir).catch((err: unknown) => {
@@ -455,6 +474,12 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
     },
     async start() {
       store = (overrides.openBookingStore ?? openBookingStore)(databaseFile);
+      // After the store: it migrates the file (calcom_audit is one of its migrations).
+      try {
+        audit = openAuditStore(databaseFile, () => clock.now());
+      } catch (err) {
+        logger.warn('the audit log could not be opened; Cal.com calls are not recorded', { err: String(err) });
+      }
       const record = integration();
       if (record?.isConnected) {
         // Refresh now if the token is near expiry; offline is fine (sync catches up later), a revoked grant is recorded.
@@ -480,6 +505,8 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
       await sync.stop();
       store?.close();
       store = null;
+      audit?.close();
+      audit = null;
     },
   };
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import type { BrowserContext, Page } from '@playwright/test';
 import { connectAs, expectNoSeriousA11yViolations, screenshot, startE2eStack } from './stack-fixture';
@@ -138,4 +139,26 @@ test('Cal.com down: the error says so, nothing changes, Retry works once it is b
   await alert.getByRole('button', { name: 'Retry' }).click();
   await expect(panel.getByText('Awaiting approval')).toHaveCount(0);
   expect(remote(uids.ed)?.status).toBe('accepted');
+});
+
+test('Settings → Cal.com calls: every call on record, filters, CSV export, no secrets', async () => {
+  await page.getByRole('link', { name: 'Settings', exact: true }).click();
+  const card = page.locator('section', { has: page.getByRole('heading', { name: 'Cal.com calls' }) });
+  await expect(card.getByRole('table')).toBeVisible();
+  await expect(card.getByText(`POST /v2/bookings/${uids.pat}/cancel`)).toBeVisible();
+  await expect(card.getByText('OAuth authorization_code /v2/auth/oauth2/token')).toBeVisible();
+  await card.getByLabel('Failures only').check();
+  await expect(card.getByText(`POST /v2/bookings/${uids.ed}/confirm`)).toBeVisible();
+  await expect(card.getByRole('cell', { name: '500', exact: true })).toBeVisible();
+  await expect(card.getByText(`/v2/bookings/${uids.pat}/cancel`)).toHaveCount(0);
+  await expectNoSeriousA11yViolations(page, 'settings (Cal.com calls)');
+  await card.scrollIntoViewIfNeeded();
+  await screenshot(page, 'settings-calcom-calls');
+  const download = page.waitForEvent('download');
+  await card.getByRole('button', { name: 'Export CSV' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^lifescore-calcom-calls-\d{4}-\d{2}-\d{2}\.csv$/);
+  const text = readFileSync(await file.path(), 'utf8');
+  expect(text).toContain(`/v2/bookings/${uids.ed}/confirm`);
+  expect(text).not.toMatch(/Bearer|access_token|refresh_token/);
 });

@@ -35,6 +35,8 @@ const valid: { [M in ApiMethod]: unknown } = {
   updateSettings: { notifications: false },
   openExternal: { url: 'https://cal.com/x' },
   getDiagnostics: {},
+  listAudit: { failuresOnly: true, limit: 10 },
+  exportAuditCsv: { kind: 'oauth' },
   openDataFolder: {},
   getSetupStatus: {},
   rendererReady: {},

@@ -121,12 +121,20 @@ describe('failures: nothing changes locally when Cal.com refused', () => {
     expect((await t.core.handlers.getBooking({ uid }))?.status).toBe('scheduled');
     stack.sandbox.setFaults({});
     expect((await t.core.handlers.bookingAction({ uid, action: 'cancel' })).status).toBe('cancelled');
+    const calls = await t.core.handlers.listAudit({ path: '/cancel', limit: 10 });
+    expect(calls.map((c) => c.status)).toEqual([200, 429, 500]);
+    expect(calls[1]?.rateLimit).toMatch(/remaining-default=0/);
+    expect(await t.core.handlers.listAudit({ path: '/cancel', failuresOnly: true, limit: 10 })).toHaveLength(2);
   });
 
   it('the access token expired mid-session: refreshed once, the action goes through', async () => {
     const uid = await book(3, { requiresConfirmation: true });
     expect(stack.sandbox.expireAccessTokens()).toBeGreaterThan(0);
     expect((await t.core.handlers.bookingAction({ uid, action: 'accept' })).status).toBe('scheduled');
+    // On record: the 401, the refresh exchange, and the replay after it (audit log, issue 19).
+    const calls = await t.core.handlers.listAudit({ path: `/v2/bookings/${uid}/confirm`, limit: 10 });
+    expect(calls.map((c) => [c.status, c.afterRefresh])).toEqual([[200, true], [401, false]]);
+    expect(await t.core.handlers.listAudit({ kind: 'oauth', limit: 10 })).toContainEqual(expect.objectContaining({ grant: 'refresh_token', status: 200 }));
   });
 
   it('the client cancelled first: "already cancelled", and the booking shows Cal.com’s state', async () => {

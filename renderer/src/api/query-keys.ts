@@ -11,4 +11,5 @@ export const queryKeys = {
   upcoming: ['bookings', 'upcoming'] as const,
   requests: ['bookings', 'requests'] as const,
   diagnostics: ['diagnostics'] as const,
+  audit: (query: object) => ['audit', query] as const,
 };

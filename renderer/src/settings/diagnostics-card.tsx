@@ -27,6 +27,8 @@ export function diagnosticsReport(d: Diagnostics): string {
     ...d.quarantined.map((q) => `  #${q.seq} ${q.receivedAt} ${q.trigger ?? '-'}: ${q.reason}`),
     `Bookings from Cal.com not read or with an unknown status: ${d.calcomReadIssues?.length ?? 0}`,
     ...(d.calcomReadIssues ?? []).map((i) => `  ${i.kind} ${i.uid ?? i.key} ${i.seenAt}: ${i.reason}`),
+    'Cal.com calls (newest first):',
+    ...(d.calcomCalls ?? []).map((c) => `  ${c.at} ${c.kind === 'oauth' ? `OAuth ${c.grant ?? ''}` : c.method} ${c.path} → ${c.status ?? c.outcome} ${c.durationMs} ms${c.attempt ? ` retry ${c.attempt}` : ''}${c.afterRefresh ? ' after refresh' : ''}${c.rateLimit ? ` [${c.rateLimit}]` : ''}`),
     'Recent activity:',
     ...d.activity.map((a) => `  ${a.at} ${a.level.toUpperCase()} ${a.message}${Object.keys(a.details).length ? ` ${JSON.stringify(a.details)}` : ''}`),
   ];

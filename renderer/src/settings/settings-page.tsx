@@ -9,6 +9,7 @@ import { useAppState } from '../api/use-app-state';
 import { useToast } from '../app/toasts';
 import { ErrorNotice } from '../components/error-notice';
 import { Spinner } from '../components/spinner';
+import { AuditLogCard } from './audit-log-card';
 import { DiagnosticsCard } from './diagnostics-card';
 import { ExportCard } from './export-card';
 
@@ -35,6 +36,7 @@ export function SettingsPage() {
       )}
       <ExportCard />
       <DiagnosticsCard />
+      <AuditLogCard />
       <section className="card" aria-labelledby="about-heading">
         <h2 id="about-heading">About</h2>
         <dl className="facts">
