@@ -9,6 +9,7 @@ export const apiMethodNames = [
   'cancelConnect',
   'disconnect',
   'setServices',
+  'updateService',
   'listBookings',
   'countBookings',
   'getBooking',

@@ -7,6 +7,7 @@ import { bookingQuerySchema } from './booking';
 import { bookingActionSchema } from './booking-actions';
 import type { AuditEntry } from './audit';
 import { auditQuerySchema } from './audit';
+import { updateServiceSchema } from './services';
 import type { ApiResponse } from './errors';
 import type { Settings } from './settings';
 import type { SetupStatus } from './setup-status';
@@ -34,6 +35,8 @@ export const apiContract = {
     input: z.object({ 30: z.boolean(), 60: z.boolean(), 90: z.boolean() }).strict(),
     output: returns<AppState>(),
   },
+  /** Saves one service's details and writes them to its Cal.com event type (PATCH) when connected (issue 19). */
+  updateService: { input: updateServiceSchema, output: returns<Settings>() },
   listBookings: { input: bookingQuerySchema, output: returns<BookingPage>() },
   countBookings: { input: none, output: returns<BookingCounts>() },
   getBooking: { input: uid, output: returns<Booking | null>() },

@@ -175,6 +175,9 @@ export const createEventTypeSchema = z.object({
   lengthInMinutes: z.number().int().min(1),
   description: z.string().optional(),
   hidden: z.boolean().optional(),
+  /** Issue 19: where the service takes place (location objects of 2024-06-14) and whether bookings need confirming. */
+  locations: z.array(z.record(z.string(), z.unknown())).optional(),
+  confirmationPolicy: z.record(z.string(), z.unknown()).optional(),
 });
 
 export const webhookTriggerSchema = z.enum([...bookingTriggers, 'MEETING_STARTED', 'MEETING_ENDED', 'BOOKING_PAID', 'BOOKING_PAYMENT_INITIATED']);

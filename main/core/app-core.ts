@@ -19,6 +19,7 @@ import { calcomScopes } from '../../common/calcom';
 import { createTokenManager } from './calcom/token-manager';
 import { parseAppDeepLink } from './integration/app-deep-link';
 import { applyEventTypePlan } from './integration/apply-event-types';
+import { writeServiceDetails } from './integration/service-details';
 import type { ConnectActivity } from './integration/connection-state';
 import { lacksBookingWrite, toConnectionState } from './integration/connection-state';
 import type { ConnectStepName, IntegrationRecord } from './integration/integration-records';
@@ -386,13 +387,26 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
     async setServices(services) {
       const current = integration();
       if (current?.isConnected && !current.reconnectNeeded) {
-        const eventTypes = await applyEventTypePlan(calcom, config.calcomAppUrl, current.username, services);
+        const eventTypes = await applyEventTypePlan(calcom, config.calcomAppUrl, current.username, services, settings.read().serviceDetails ?? {});
         updateIntegration({ eventTypes });
       }
       settings.write({ ...settings.read(), services: { ...services } });
       await publish();
       pushState();
       return state();
+    },
+    async updateService({ duration, details }) {
+      // Cal.com first: when it refuses, nothing is saved here either (issue 19).
+      const current = integration();
+      if (current?.isConnected && !current.reconnectNeeded) {
+        updateIntegration({ eventTypes: await writeServiceDetails(calcom, current.eventTypes, duration, details, config.calcomAppUrl, current.username) });
+      }
+      const s = settings.read();
+      const next = { ...s, serviceDetails: { ...(s.serviceDetails ?? {}), [duration]: details } };
+      settings.write(next);
+      await publish();
+      pushState();
+      return next;
     },
     listBookings: async (query) => requireStore().list(query),
     countBookings: async () => requireStore().counts(),

@@ -24,6 +24,7 @@ const valid: { [M in ApiMethod]: unknown } = {
   cancelConnect: {},
   disconnect: { hideEventTypes: false },
   setServices: { 30: true, 60: false, 90: true },
+  updateService: { duration: 60, details: { title: 'Deep dive', description: 'd', location: { type: 'in-person', address: '1 Main St' }, requiresConfirmation: true } },
   listBookings: { tab: 'upcoming', limit: 10 },
   countBookings: {},
   getBooking: { uid: 'abc' },

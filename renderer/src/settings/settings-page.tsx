@@ -12,6 +12,7 @@ import { Spinner } from '../components/spinner';
 import { AuditLogCard } from './audit-log-card';
 import { DiagnosticsCard } from './diagnostics-card';
 import { ExportCard } from './export-card';
+import { ServicesEditor } from './services-editor';
 
 /** Settings: relay, profile text used on the public page and in emails, notifications, data and diagnostics. */
 export function SettingsPage() {
@@ -32,7 +33,10 @@ export function SettingsPage() {
         </ErrorNotice>
       ) : (
         // Keyed by the saved values so the form starts over from what was stored after each save.
-        <SettingsForm key={JSON.stringify(settings.data)} settings={settings.data} />
+        <>
+          <SettingsForm key={JSON.stringify(settings.data)} settings={settings.data} />
+          <ServicesEditor settings={settings.data} />
+        </>
       )}
       <ExportCard />
       <DiagnosticsCard />
