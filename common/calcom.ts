@@ -178,6 +178,11 @@ export const createEventTypeSchema = z.object({
   /** Issue 19: where the service takes place (location objects of 2024-06-14) and whether bookings need confirming. */
   locations: z.array(z.record(z.string(), z.unknown())).optional(),
   confirmationPolicy: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * EmailSettings_2024_06_14 (packages/platform/types/event-types/event-types_2024_06_14/inputs/email-settings.input.ts):
+   * Cal.com's standard emails for this event type. Honoured for organization team event types (issue 19 research).
+   */
+  emailSettings: z.object({ disableStandardEmailsToAttendees: z.boolean().optional(), disableStandardEmailsToHosts: z.boolean().optional() }).optional(),
 });
 
 export const webhookTriggerSchema = z.enum([...bookingTriggers, 'MEETING_STARTED', 'MEETING_ENDED', 'BOOKING_PAID', 'BOOKING_PAYMENT_INITIATED']);

@@ -20,6 +20,7 @@ import { createTokenManager } from './calcom/token-manager';
 import { parseAppDeepLink } from './integration/app-deep-link';
 import { applyEventTypePlan } from './integration/apply-event-types';
 import { writeServiceDetails } from './integration/service-details';
+import { applyEmailSource } from './integration/email-source';
 import type { ConnectActivity } from './integration/connection-state';
 import { lacksBookingWrite, toConnectionState } from './integration/connection-state';
 import type { ConnectStepName, IntegrationRecord } from './integration/integration-records';
@@ -188,6 +189,19 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
     extras = { ...extras, profileAnswer: answer };
     if (answer.status === 'taken' || answer.status === 'not-verified') toast('error', answer.message);
   };
+  /**
+   * Issue 19: one sender of client emails. When LifeScore's are chosen, Cal.com's standard attendee emails must be off
+   * (and confirmed off by Cal.com); otherwise LifeScore's are turned off and the consultant is told why.
+   */
+  const settleEmailSource = async (wanted: 'lifescore' | 'calcom') => {
+    const current = integration();
+    if (!current?.isConnected || current.reconnectNeeded) return;
+    const outcome = await applyEmailSource(calcom, current.eventTypes, wanted, logger);
+    if (outcome.kind !== 'fell-back') return;
+    settings.write({ ...settings.read(), relayEmails: false });
+    extras = { ...extras, notice: { message: outcome.message, at: new Date(clock.now()).toISOString() } };
+    toast('info', outcome.message);
+  };
   const deviceId = () => deviceIdOf(settings);
   const healGuard = new HealGuard(overrides.healGuard);
 
@@ -300,6 +314,7 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
       extras = {};
       // Cal.com's token answer names the scopes it granted (optional in its DTO: then the requested ones were).
       updateIntegration({ grantedScopes: t.scope ? t.scope.split(/[ ,]+/).filter(Boolean) : [...calcomScopes] });
+      if (settings.read().relayEmails) await settleEmailSource('lifescore');
       await publish();
       await startSync(record);
       // Only now "connected": the record, profile and sync engine are all in place.
@@ -378,6 +393,8 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
       // Catch up once before the channel goes (DESIGN.md §3 "after draining it"), but never hold the consultant long.
       await Promise.race([sync.syncNow().catch(() => false), new Promise((r) => setTimeout(r, DRAIN_BUDGET_MS).unref())]);
       await sync.stop();
+      // Cal.com's own client emails come back on when LifeScore's stop (issue 19), or kept event types would send none.
+      if (settings.read().relayEmails) await settleEmailSource('calcom').catch(() => undefined);
       activity = {};
       const left = await runDisconnect(disconnectDeps, { hideEventTypes });
       pushState();
@@ -389,6 +406,7 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
       if (current?.isConnected && !current.reconnectNeeded) {
         const eventTypes = await applyEventTypePlan(calcom, config.calcomAppUrl, current.username, services, settings.read().serviceDetails ?? {});
         updateIntegration({ eventTypes });
+        if (settings.read().relayEmails) await settleEmailSource('lifescore');
       }
       settings.write({ ...settings.read(), services: { ...services } });
       await publish();
@@ -423,13 +441,14 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
       return state();
     },
     async updateSettings(patch) {
-      const next = mergeSettings(settings.read(), patch);
-      settings.write(next);
+      const before = settings.read();
+      settings.write(mergeSettings(before, patch));
+      if (patch.relayEmails !== undefined && patch.relayEmails !== before.relayEmails) await settleEmailSource(patch.relayEmails ? 'lifescore' : 'calcom');
       if (patch.profile || patch.relayEmails !== undefined) {
         await publish();
         pushState();
       }
-      return next;
+      return settings.read();
     },
     async openExternal({ url }) {
       if (!isAllowedExternal(url)) throw new AppFailure('forbidden', 'Only https links (or this computer’s own pages) can be opened.');

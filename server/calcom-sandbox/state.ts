@@ -29,6 +29,8 @@ const eventTypeSchema = z.object({
   afterEventBuffer: z.number().int(),
   slotInterval: z.number().int().nullable(),
   locations: z.array(z.record(z.string(), z.unknown())),
+  /** emailSettings.disableStandardEmailsToAttendees as last set (absent: never set; Cal.com's emails are on). */
+  disableStandardEmailsToAttendees: z.boolean().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -56,3 +56,17 @@ test('edit the 60-minute service: written to Cal.com, shown on its booking page 
   await screenshot(client, 'public-profile-edited-service');
   await client.close();
 });
+
+test('who emails your clients: one sender; choosing Cal.com’s turns Cal.com’s standard emails back on', async () => {
+  await page.getByRole('link', { name: 'Settings', exact: true }).click();
+  const card = page.locator('section', { has: page.getByRole('heading', { name: 'Who emails your clients' }) });
+  const offOnCalcom = () => e2e.stack.sandbox.listEventTypes(USER).map((e) => (e as { emailSettings?: { disableStandardEmailsToAttendees?: boolean } }).emailSettings?.disableStandardEmailsToAttendees);
+  await expect(card.getByRole('radio', { name: /LifeScore’s emails/ })).toBeChecked();
+  expect(offOnCalcom()).toEqual([true, true, true]);
+  await expectNoSeriousA11yViolations(page, 'settings (who emails your clients)');
+  await card.scrollIntoViewIfNeeded();
+  await screenshot(page, 'settings-email-source');
+  await card.getByRole('radio', { name: /Cal.com’s emails/ }).check();
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect.poll(offOnCalcom).toEqual([false, false, false]);
+});

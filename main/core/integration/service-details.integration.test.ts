@@ -58,3 +58,25 @@ describe('updateService', () => {
     expect(await (await fetch(`${stack.relayUrl}/consultations/dana-reyes`)).text()).not.toContain('Deep dive session');
   });
 });
+
+describe('one sender of client emails (issue 19)', () => {
+  const attendeeEmailsOff = () => stack.sandbox.listEventTypes('dana-reyes').map((e) => (e as { emailSettings?: { disableStandardEmailsToAttendees?: boolean } }).emailSettings?.disableStandardEmailsToAttendees);
+
+  it('LifeScore’s emails (the default): Cal.com’s standard attendee emails are turned off on every event type; choosing Cal.com’s turns them back on', async () => {
+    expect(attendeeEmailsOff()).toEqual([true, true, true]);
+    await t.core.handlers.updateSettings({ relayEmails: false });
+    expect(attendeeEmailsOff()).toEqual([false, false, false]);
+    await t.core.handlers.disconnect({ hideEventTypes: false });
+    expect(attendeeEmailsOff()).toEqual([false, false, false]);
+  });
+
+  it('a Cal.com that ignores emailSettings (personal account): LifeScore keeps Cal.com’s emails and says why', async () => {
+    await t.core.handlers.updateSettings({ relayEmails: false });
+    stack.sandbox.setFaults({ emailSettingsIgnored: true });
+    const saved = await t.core.handlers.updateSettings({ relayEmails: true });
+    expect(saved.relayEmails).toBe(false);
+    const state = await t.state();
+    expect(state.connection.notice?.message).toMatch(/never gets two confirmations/);
+    stack.sandbox.setFaults({});
+  });
+});
