@@ -19,6 +19,8 @@ export const settingsSchema = z.object({
   notifications: z.boolean(),
   relayEmails: z.boolean(),
   /** Issue 19: each service's title, description, location and confirmation, as the consultant shaped it (absent: defaults). */
+  /** Issue 19: debug mode is on until this time (one day after it was switched on); absent: off. */
+  debugUntil: z.iso.datetime().optional(),
   serviceDetails: z.object({ 30: serviceDetailsSchema.optional(), 60: serviceDetailsSchema.optional(), 90: serviceDetailsSchema.optional() }).optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
@@ -34,6 +36,8 @@ export const settingsPatchSchema = z
       .optional(),
     notifications: z.boolean().optional(),
     relayEmails: z.boolean().optional(),
+    /** Switches debug mode on (for one day) or off. */
+    debug: z.boolean().optional(),
   })
   .strict();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;

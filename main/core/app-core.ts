@@ -21,6 +21,7 @@ import { parseAppDeepLink } from './integration/app-deep-link';
 import { applyEventTypePlan } from './integration/apply-event-types';
 import { writeServiceDetails } from './integration/service-details';
 import { applyEmailSource } from './integration/email-source';
+import { createDebugMode, DEBUG_DAY_MS } from './debug/debug-mode';
 import type { ConnectActivity } from './integration/connection-state';
 import { lacksBookingWrite, toConnectionState } from './integration/connection-state';
 import type { ConnectStepName, IntegrationRecord } from './integration/integration-records';
@@ -68,6 +69,8 @@ export interface AppCoreOverrides {
   readonly healGuard?: HealGuardOptions;
   /** Sync timings (issue 22: e2e tests shrink the failure thresholds and retry delays). */
   readonly syncTuning?: SyncTuning;
+  /** Debug mode for the whole run (default: LIFESCORE_DEBUG=1 in the environment; issue 19). */
+  readonly debugEnv?: boolean;
 }
 
 /** How long disconnect waits for a last reconciliation before tearing the channel down. */
@@ -87,7 +90,13 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
   let store: SyncBookingStore | null = null;
   // Issue 19: every Cal.com call and OAuth exchange goes on record (main/core/audit); nothing before start() opens it.
   let audit: AuditStore | null = null;
+  const debug = createDebugMode({ env: overrides.debugEnv ?? process.env.LIFESCORE_DEBUG === '1', until: () => settings.read().debugUntil, now: () => clock.now() });
+  /** Debug mode's verbose lines go to the log file (and the activity ring), never with bodies or secrets. */
+  const verbose = (message: string, fields: Record<string, unknown>) => {
+    if (debug.active()) logger.info(`debug: ${message}`, fields);
+  };
   const auditSink: AuditSink = (r) => {
+    verbose('calcom call', { kind: r.kind, method: r.method, path: r.path, status: r.status ?? r.outcome, durationMs: r.durationMs, attempt: r.attempt, afterRefresh: r.afterRefresh });
     try {
       audit?.record(r);
     } catch (err) {
@@ -442,7 +451,14 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
     },
     async updateSettings(patch) {
       const before = settings.read();
-      settings.write(mergeSettings(before, patch));
+      const { debug: debugOn, ...rest } = patch;
+      const merged = mergeSettings(before, rest);
+      if (debugOn !== undefined) {
+        const { debugUntil: _old, ...withoutDebug } = merged;
+        void _old;
+        settings.write(debugOn ? { ...withoutDebug, debugUntil: new Date(clock.now() + DEBUG_DAY_MS).toISOString() } : withoutDebug);
+        logger.info(debugOn ? 'debug mode on for one day' : 'debug mode off', {});
+      } else settings.write(merged);
       if (patch.relayEmails !== undefined && patch.relayEmails !== before.relayEmails) await settleEmailSource(patch.relayEmails ? 'lifescore' : 'calcom');
       if (patch.profile || patch.relayEmails !== undefined) {
         await publish();
@@ -473,6 +489,8 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
           return store && channel ? store.quarantined(channel) : [];
         },
         calcomCalls: () => audit?.list({ limit: 50 }) ?? [],
+        debug: () => debug.state(),
+        webhookBodies: () => debug.bodies(),
         calcomReadIssues: () => {
           const userId = integration()?.userId;
           return store && userId !== undefined ? store.readIssues(userId) : [];
@@ -506,7 +524,17 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
       if (handled.outcome === 'accepted') await handled.done;
     },
     async start() {
-      store = (overrides.openBookingStore ?? openBookingStore)(databaseFile);
+      const opened = (overrides.openBookingStore ?? openBookingStore)(databaseFile);
+      // Debug mode sees each webhook the relay delivers (redacted at once); the store's methods are plain closures.
+      store = {
+        ...opened,
+        recordRelayEvent: (input) => {
+          const trigger = input.kind === 'apply' ? input.envelope.triggerEvent : (input.trigger ?? null);
+          verbose('webhook received', { channelSeq: input.seq, trigger: trigger ?? 'unknown', kind: input.kind, bytes: input.body.length });
+          debug.capture(input.body, trigger);
+          return opened.recordRelayEvent(input);
+        },
+      };
       // After the store: it migrates the file (calcom_audit is one of its migrations).
       try {
         audit = openAuditStore(databaseFile, () => clock.now());

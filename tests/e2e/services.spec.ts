@@ -70,3 +70,31 @@ test('who emails your clients: one sender; choosing Cal.com’s turns Cal.com’
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect.poll(offOnCalcom).toEqual([false, false, false]);
 });
+
+test('debug mode: on for a day, the received webhook shows redacted in Diagnostics, then off', async () => {
+  await page.getByRole('link', { name: 'Settings', exact: true }).click();
+  const card = page.locator('section', { has: page.getByRole('heading', { name: 'Data folder and diagnostics' }) });
+  await card.getByRole('button', { name: 'Turn debug mode on for one day' }).click();
+  await expect(card.getByText(/^On until /)).toBeVisible();
+  const summary = () => card.locator('.webhook-bodies summary', { hasText: 'BOOKING_CREATED' }).first();
+  const slug = e2e.stack.sandbox.listEventTypes(USER).find((e) => e.lengthInMinutes === 30)!.slug;
+  const start = new Date(Date.now() + 6 * 86_400_000);
+  start.setUTCHours(16, 0, 0, 0);
+  await e2e.stack.sandbox.createBooking({ username: USER, eventTypeSlug: slug, start: start.toISOString(), attendee: { name: 'Priya Raman', email: 'priya@example.in', timeZone: 'Asia/Kolkata' } });
+  await expect(async () => {
+    await card.getByRole('button', { name: 'Refresh', exact: true }).click();
+    await expect(summary()).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 15_000 });
+  await summary().click();
+  const pre = card.locator('.webhook-bodies pre').first();
+  await expect(pre).toContainText('"triggerEvent": "BOOKING_CREATED"');
+  await expect(pre).toContainText('[redacted]');
+  await expect(pre).not.toContainText('priya@example.in');
+  await expect(pre).not.toContainText('Priya');
+  await expectNoSeriousA11yViolations(page, 'settings (debug mode)');
+  await summary().scrollIntoViewIfNeeded();
+  await screenshot(page, 'settings-debug-mode');
+  await card.getByRole('button', { name: 'Turn debug mode off' }).click();
+  await expect(card.getByText(/^Off\. When on/)).toBeVisible();
+  await expect(card.locator('.webhook-bodies')).toHaveCount(0);
+});

@@ -169,3 +169,26 @@ describe('a connection made before BOOKING_WRITE existed', () => {
     expect(stack.sandbox.listWebhooks(USER)).toHaveLength(1);
   });
 });
+
+describe('debug mode (issue 19)', () => {
+  it('for one day: verbose log lines and the received webhook bodies, redacted, in Diagnostics; off again on request', async () => {
+    expect((await t.core.handlers.getDiagnostics({})).debug).toEqual({ active: false });
+    const saved = await t.core.handlers.updateSettings({ debug: true });
+    const until = Date.parse(saved.debugUntil ?? '');
+    expect(until - Date.now()).toBeGreaterThan(23 * 3_600_000);
+    const uid = await book(3);
+    await t.core.handlers.syncNow({}); // a reconciliation: Cal.com calls while debug mode is on
+    const d = await t.core.handlers.getDiagnostics({});
+    expect(d.debug).toMatchObject({ active: true, source: 'setting' });
+    const body = d.webhookBodies?.find((b) => b.body.includes(uid));
+    expect(body?.trigger).toBe('BOOKING_CREATED');
+    expect(body?.body).not.toContain(attendee.email);
+    expect(body?.body).not.toContain(attendee.name);
+    expect(d.activity.some((a) => a.message === 'debug: webhook received')).toBe(true);
+    expect(d.activity.some((a) => a.message === 'debug: calcom call')).toBe(true);
+    await t.core.handlers.updateSettings({ debug: false });
+    const off = await t.core.handlers.getDiagnostics({});
+    expect(off.debug).toEqual({ active: false });
+    expect(off.webhookBodies).toEqual([]);
+  });
+});

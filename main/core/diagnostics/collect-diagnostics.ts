@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { CalcomReadIssue, Diagnostics, QuarantinedEvent, RuntimeVersions } from '../../../common/diagnostics';
+import type { CalcomReadIssue, DebugState, Diagnostics, QuarantinedEvent, RuntimeVersions } from '../../../common/diagnostics';
 import type { ActivityLog } from './activity-log';
 import type { AuditEntry } from '../../../common/audit';
 
@@ -17,6 +17,8 @@ export interface DiagnosticsSources {
   readonly calcomReadIssues?: () => readonly CalcomReadIssue[];
   /** The newest audit log entries (issue 19). */
   readonly calcomCalls?: () => readonly AuditEntry[];
+  readonly debug?: () => DebugState;
+  readonly webhookBodies?: () => NonNullable<Diagnostics['webhookBodies']>;
 }
 
 const sizeOf = (file: string): number => {
@@ -42,5 +44,7 @@ export function collectDiagnostics(src: DiagnosticsSources): Diagnostics {
     quarantined,
     calcomReadIssues: src.calcomReadIssues?.().slice(0, QUARANTINE_SHOWN) ?? [],
     calcomCalls: src.calcomCalls?.() ?? [],
+    debug: src.debug?.() ?? { active: false },
+    webhookBodies: src.webhookBodies?.() ?? [],
   };
 }

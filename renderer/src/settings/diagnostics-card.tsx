@@ -7,6 +7,7 @@ import { ErrorNotice } from '../components/error-notice';
 import { formatStamp } from '../components/format';
 import { Spinner } from '../components/spinner';
 import { CalcomReadIssues } from './calcom-read-issues';
+import { DebugSection } from './debug-section';
 
 const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
@@ -23,6 +24,7 @@ export function diagnosticsReport(d: Diagnostics): string {
     `LifeScore Consultant ${v.app} (${v.host === 'electron' ? `Electron ${v.electron ?? '?'}, Chrome ${v.chrome ?? '?'}` : 'browser host'}, Node ${v.node}, ${v.platform})`,
     `Data folder: ${d.dataFolder}`,
     `Database: ${d.database.file} (${formatBytes(d.database.sizeBytes)})`,
+    `Debug mode: ${!d.debug?.active ? 'off' : d.debug.source === 'env' ? 'on (LIFESCORE_DEBUG=1)' : `on until ${d.debug.until}`}`,
     `Quarantined events: ${d.quarantined.length}`,
     ...d.quarantined.map((q) => `  #${q.seq} ${q.receivedAt} ${q.trigger ?? '-'}: ${q.reason}`),
     `Bookings from Cal.com not read or with an unknown status: ${d.calcomReadIssues?.length ?? 0}`,
@@ -93,6 +95,8 @@ function DiagnosticsBody({
         Your bookings and settings live in the data folder. Your Cal.com sign-in is kept in the system keychain, not there.
       </p>
       {openFolder.isError ? <ErrorNotice error={openFolder.error} title="The folder could not be opened" /> : null}
+
+      <DebugSection d={d} />
 
       <h3 id="quarantine-heading">Events that could not be applied</h3>
       {d.quarantined.length === 0 ? (
