@@ -19,9 +19,9 @@ import { calcomScopes } from '../../common/calcom';
 import { createTokenManager } from './calcom/token-manager';
 import { parseAppDeepLink } from './integration/app-deep-link';
 import { applyEventTypePlan } from './integration/apply-event-types';
-import { writeServiceDetails } from './integration/service-details';
-import { applyEmailSource } from './integration/email-source';
-import { createDebugMode, DEBUG_DAY_MS } from './debug/debug-mode';
+import { saveServiceDetails } from './integration/service-details';
+import { createEmailSourceSettler } from './integration/email-source';
+import { createDebugMode, tapRelayEvents, withDebug } from './debug/debug-mode';
 import type { ConnectActivity } from './integration/connection-state';
 import { lacksBookingWrite, toConnectionState } from './integration/connection-state';
 import type { ConnectStepName, IntegrationRecord } from './integration/integration-records';
@@ -198,19 +198,17 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
     extras = { ...extras, profileAnswer: answer };
     if (answer.status === 'taken' || answer.status === 'not-verified') toast('error', answer.message);
   };
-  /**
-   * Issue 19: one sender of client emails. When LifeScore's are chosen, Cal.com's standard attendee emails must be off
-   * (and confirmed off by Cal.com); otherwise LifeScore's are turned off and the consultant is told why.
-   */
-  const settleEmailSource = async (wanted: 'lifescore' | 'calcom') => {
-    const current = integration();
-    if (!current?.isConnected || current.reconnectNeeded) return;
-    const outcome = await applyEmailSource(calcom, current.eventTypes, wanted, logger);
-    if (outcome.kind !== 'fell-back') return;
-    settings.write({ ...settings.read(), relayEmails: false });
-    extras = { ...extras, notice: { message: outcome.message, at: new Date(clock.now()).toISOString() } };
-    toast('info', outcome.message);
-  };
+  // Issue 19: one sender of client emails (integration/email-source.ts).
+  const settleEmailSource = createEmailSourceSettler({
+    calcom,
+    settings,
+    integration,
+    logger,
+    onFallBack: (message) => {
+      extras = { ...extras, notice: { message, at: new Date(clock.now()).toISOString() } };
+      toast('info', message);
+    },
+  });
   const deviceId = () => deviceIdOf(settings);
   const healGuard = new HealGuard(overrides.healGuard);
 
@@ -423,14 +421,7 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
       return state();
     },
     async updateService({ duration, details }) {
-      // Cal.com first: when it refuses, nothing is saved here either (issue 19).
-      const current = integration();
-      if (current?.isConnected && !current.reconnectNeeded) {
-        updateIntegration({ eventTypes: await writeServiceDetails(calcom, current.eventTypes, duration, details, config.calcomAppUrl, current.username) });
-      }
-      const s = settings.read();
-      const next = { ...s, serviceDetails: { ...(s.serviceDetails ?? {}), [duration]: details } };
-      settings.write(next);
+      const next = await saveServiceDetails({ calcom, settings, integration, updateIntegration, calcomAppUrl: config.calcomAppUrl }, duration, details);
       await publish();
       pushState();
       return next;
@@ -452,13 +443,8 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
     async updateSettings(patch) {
       const before = settings.read();
       const { debug: debugOn, ...rest } = patch;
-      const merged = mergeSettings(before, rest);
-      if (debugOn !== undefined) {
-        const { debugUntil: _old, ...withoutDebug } = merged;
-        void _old;
-        settings.write(debugOn ? { ...withoutDebug, debugUntil: new Date(clock.now() + DEBUG_DAY_MS).toISOString() } : withoutDebug);
-        logger.info(debugOn ? 'debug mode on for one day' : 'debug mode off', {});
-      } else settings.write(merged);
+      settings.write(debugOn === undefined ? mergeSettings(before, rest) : withDebug(mergeSettings(before, rest), debugOn, clock.now()));
+      if (debugOn !== undefined) logger.info(debugOn ? 'debug mode on for one day' : 'debug mode off', {});
       if (patch.relayEmails !== undefined && patch.relayEmails !== before.relayEmails) await settleEmailSource(patch.relayEmails ? 'lifescore' : 'calcom');
       if (patch.profile || patch.relayEmails !== undefined) {
         await publish();
@@ -524,17 +510,11 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
       if (handled.outcome === 'accepted') await handled.done;
     },
     async start() {
-      const opened = (overrides.openBookingStore ?? openBookingStore)(databaseFile);
-      // Debug mode sees each webhook the relay delivers (redacted at once); the store's methods are plain closures.
-      store = {
-        ...opened,
-        recordRelayEvent: (input) => {
-          const trigger = input.kind === 'apply' ? input.envelope.triggerEvent : (input.trigger ?? null);
-          verbose('webhook received', { channelSeq: input.seq, trigger: trigger ?? 'unknown', kind: input.kind, bytes: input.body.length });
-          debug.capture(input.body, trigger);
-          return opened.recordRelayEvent(input);
-        },
-      };
+      // Debug mode sees each webhook the relay delivers (redacted at once, debug/debug-mode.ts).
+      store = tapRelayEvents((overrides.openBookingStore ?? openBookingStore)(databaseFile), (body, trigger, seq, kind) => {
+        verbose('webhook received', { channelSeq: seq, trigger: trigger ?? 'unknown', kind, bytes: body.length });
+        debug.capture(body, trigger);
+      });
       // After the store: it migrates the file (calcom_audit is one of its migrations).
       try {
         audit = openAuditStore(databaseFile, () => clock.now());

@@ -1,4 +1,6 @@
 import type { DebugState } from '../../../common/diagnostics';
+import type { Settings } from '../../../common/settings';
+import type { SyncBookingStore } from '../bookings/booking-store';
 import { redactWebhookBody } from './redact-webhook';
 
 /** Debug mode lasts one day from when it was switched on, then turns itself off (issue 19). */
@@ -39,3 +41,21 @@ export function createDebugMode(opts: { readonly env: boolean; readonly until: (
   };
 }
 export type DebugMode = ReturnType<typeof createDebugMode>;
+
+/** Settings with debug mode switched on (for one day from `now`) or off. */
+export function withDebug(settings: Settings, on: boolean, now: number): Settings {
+  const { debugUntil: _old, ...rest } = settings;
+  void _old;
+  return on ? { ...rest, debugUntil: new Date(now + DEBUG_DAY_MS).toISOString() } : rest;
+}
+
+/** The store, with every relay event shown to `seen` first (debug mode's view of received webhooks; closures, no `this`). */
+export function tapRelayEvents(store: SyncBookingStore, seen: (body: Buffer, trigger: string | null, seq: number, kind: string) => void): SyncBookingStore {
+  return {
+    ...store,
+    recordRelayEvent: (input) => {
+      seen(input.body, input.kind === 'apply' ? input.envelope.triggerEvent : (input.trigger ?? null), input.seq, input.kind);
+      return store.recordRelayEvent(input);
+    },
+  };
+}

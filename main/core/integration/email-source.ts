@@ -1,6 +1,8 @@
 import type { EventTypeLink } from '../../../common/app-state';
 import type { CalcomClient } from '../calcom/calcom-client';
 import type { Logger } from '../ports';
+import type { SettingsStore } from '../ports';
+import type { IntegrationRecord } from './integration-records';
 
 /** What came of making one sender of client emails (issue 19: a client never gets two confirmations). */
 export type EmailSourceOutcome =
@@ -41,4 +43,25 @@ export async function applyEmailSource(
     if (!confirmed) return { kind: 'fell-back', message: FALLBACK_MESSAGE };
   }
   return { kind: 'lifescore' };
+}
+
+/**
+ * Applies the consultant's choice for the recorded connection; when Cal.com does not confirm its emails are off, the
+ * setting becomes Cal.com's emails and `onFallBack` tells the consultant (app-core shows a notice and a toast).
+ */
+export function createEmailSourceSettler(deps: {
+  readonly calcom: Pick<CalcomClient, 'updateEventType'>;
+  readonly settings: SettingsStore;
+  readonly integration: () => IntegrationRecord | undefined;
+  readonly logger: Logger;
+  readonly onFallBack: (message: string) => void;
+}): (wanted: 'lifescore' | 'calcom') => Promise<void> {
+  return async (wanted) => {
+    const current = deps.integration();
+    if (!current?.isConnected || current.reconnectNeeded) return;
+    const outcome = await applyEmailSource(deps.calcom, current.eventTypes, wanted, deps.logger);
+    if (outcome.kind !== 'fell-back') return;
+    deps.settings.write({ ...deps.settings.read(), relayEmails: false });
+    deps.onFallBack(outcome.message);
+  };
 }

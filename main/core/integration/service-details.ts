@@ -3,6 +3,9 @@ import type { ServiceDetails } from '../../../common/services';
 import { eventTypeFieldsOf } from '../../../common/services';
 import type { CalcomClient } from '../calcom/calcom-client';
 import { toEventTypeLink } from './event-type-plan';
+import type { Settings } from '../../../common/settings';
+import type { SettingsStore } from '../ports';
+import type { IntegrationRecord } from './integration-records';
 
 /** The consultant's edited services, by duration (settings.serviceDetails). */
 export type ServiceDetailsMap = Partial<Readonly<Record<ServiceDuration, ServiceDetails>>>;
@@ -23,4 +26,29 @@ export async function writeServiceDetails(
   if (!link) return [...links];
   const updated = await calcom.updateEventType(link.id, eventTypeFieldsOf(details));
   return links.map((l) => (l.duration === duration ? toEventTypeLink(calcomAppUrl, username, duration, updated) : l));
+}
+
+/**
+ * `updateService`: Cal.com first (when connected), then the settings; when Cal.com refuses, nothing is saved here
+ * either. Returns the new settings; the caller republishes the profile.
+ */
+export async function saveServiceDetails(
+  deps: {
+    readonly calcom: Pick<CalcomClient, 'updateEventType'>;
+    readonly settings: SettingsStore;
+    readonly integration: () => IntegrationRecord | undefined;
+    readonly updateIntegration: (patch: Partial<IntegrationRecord>) => void;
+    readonly calcomAppUrl: string;
+  },
+  duration: ServiceDuration,
+  details: ServiceDetails,
+): Promise<Settings> {
+  const current = deps.integration();
+  if (current?.isConnected && !current.reconnectNeeded) {
+    deps.updateIntegration({ eventTypes: await writeServiceDetails(deps.calcom, current.eventTypes, duration, details, deps.calcomAppUrl, current.username) });
+  }
+  const s = deps.settings.read();
+  const next = { ...s, serviceDetails: { ...(s.serviceDetails ?? {}), [duration]: details } };
+  deps.settings.write(next);
+  return next;
 }
