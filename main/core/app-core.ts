@@ -411,9 +411,11 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
     async setServices(services) {
       const current = integration();
       if (current?.isConnected && !current.reconnectNeeded) {
+        const known = new Set(current.eventTypes.map((e) => e.id));
         const eventTypes = await applyEventTypePlan(calcom, config.calcomAppUrl, current.username, services, settings.read().serviceDetails ?? {});
         updateIntegration({ eventTypes });
-        if (settings.read().relayEmails) await settleEmailSource('lifescore');
+        // Only a newly created event type needs Cal.com's emails turned off (the others were at connect).
+        if (settings.read().relayEmails && eventTypes.some((e) => !known.has(e.id))) await settleEmailSource('lifescore');
       }
       settings.write({ ...settings.read(), services: { ...services } });
       await publish();
