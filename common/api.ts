@@ -4,6 +4,10 @@ import type { Booking, BookingCounts, BookingPage } from './booking';
 import { apiMethodNames, type ApiMethodName } from './api-methods';
 import type { Diagnostics } from './diagnostics';
 import { bookingQuerySchema } from './booking';
+import { bookingActionSchema } from './booking-actions';
+import type { AuditEntry } from './audit';
+import { auditQuerySchema } from './audit';
+import { updateServiceSchema } from './services';
 import type { ApiResponse } from './errors';
 import type { Settings } from './settings';
 import type { SetupStatus } from './setup-status';
@@ -31,10 +35,15 @@ export const apiContract = {
     input: z.object({ 30: z.boolean(), 60: z.boolean(), 90: z.boolean() }).strict(),
     output: returns<AppState>(),
   },
+  /** Saves one service's details and writes them to its Cal.com event type (PATCH) when connected (issue 19). */
+  updateService: { input: updateServiceSchema, output: returns<Settings>() },
   listBookings: { input: bookingQuerySchema, output: returns<BookingPage>() },
   countBookings: { input: none, output: returns<BookingCounts>() },
   getBooking: { input: uid, output: returns<Booking | null>() },
+  /** Marks (or unmarks) the attendee as a no-show on Cal.com (mark-absent), then locally from Cal.com's answer. */
   markNoShow: { input: uid.extend({ noShow: z.boolean() }).strict(), output: returns<Booking>() },
+  /** Accept / decline / cancel / request reschedule / no-show through Cal.com (issue 19); the booking as Cal.com answered. */
+  bookingAction: { input: bookingActionSchema, output: returns<Booking>() },
   syncNow: { input: none, output: returns<null>() },
   getSettings: { input: none, output: returns<Settings>() },
   /** Asks the relay for the channel's status now (approval, profile, other computer); the app also polls it. */
@@ -42,6 +51,10 @@ export const apiContract = {
   updateSettings: { input: settingsPatchSchema, output: returns<Settings>() },
   openExternal: { input: z.object({ url: z.url() }).strict(), output: returns<null>() },
   getDiagnostics: { input: none, output: returns<Diagnostics>() },
+  /** The audit log of Cal.com calls (issue 19), newest first, filtered. */
+  listAudit: { input: auditQuerySchema, output: returns<readonly AuditEntry[]>() },
+  /** The same, as CSV text (the renderer saves it as a file). */
+  exportAuditCsv: { input: auditQuerySchema, output: returns<{ csv: string }>() },
   /** Shows the data folder in the OS file manager (desktop app only). */
   openDataFolder: { input: none, output: returns<null>() },
   /** Whether this build has its Cal.com and relay configuration; if not, the renderer shows the setup screen. */

@@ -44,6 +44,8 @@ export interface ConnectionState {
   readonly profileAnswer?: ProfileAnswer;
   /** Something the app did on its own that the consultant should know (e.g. it re-created a lost relay channel). */
   readonly notice?: { readonly message: string; readonly at: string };
+  /** The connection lacks a Cal.com permission a feature needs (issue 19: BOOKING_WRITE); the app asks once to grant it. */
+  readonly missingPermission?: { readonly scope: string; readonly why: string };
   readonly error?: AppError;
 }
 

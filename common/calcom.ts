@@ -11,11 +11,16 @@ export const CALCOM_LEGACY_SIGNATURE_HEADER = 'x-cal-signature';
 export const CALCOM_WEBHOOK_VERSION = '2021-10-20';
 export const NO_SECRET_SIGNATURE = 'no-secret-provided';
 
-export const calcomScopes = ['PROFILE_READ', 'EVENT_TYPE_READ', 'EVENT_TYPE_WRITE', 'WEBHOOK_READ', 'WEBHOOK_WRITE', 'BOOKING_READ'] as const;
+export const calcomScopes = ['PROFILE_READ', 'EVENT_TYPE_READ', 'EVENT_TYPE_WRITE', 'WEBHOOK_READ', 'WEBHOOK_WRITE', 'BOOKING_READ', 'BOOKING_WRITE'] as const;
 
 export const apiVersions = {
   eventTypes: '2024-06-14',
   bookings: '2024-08-13',
+  /**
+   * POST /v2/bookings/{uid}/request-reschedule is documented only for this newer bookings version
+   * (https://cal.com/docs/api-reference/v2/bookings/request-to-reschedule-a-booking, "Must be set to 2026-02-25").
+   */
+  bookingsRequestReschedule: '2026-02-25',
 } as const;
 
 export const bookingTriggers = [
@@ -170,6 +175,14 @@ export const createEventTypeSchema = z.object({
   lengthInMinutes: z.number().int().min(1),
   description: z.string().optional(),
   hidden: z.boolean().optional(),
+  /** Issue 19: where the service takes place (location objects of 2024-06-14) and whether bookings need confirming. */
+  locations: z.array(z.record(z.string(), z.unknown())).optional(),
+  confirmationPolicy: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * EmailSettings_2024_06_14 (packages/platform/types/event-types/event-types_2024_06_14/inputs/email-settings.input.ts):
+   * Cal.com's standard emails for this event type. Honoured for organization team event types (issue 19 research).
+   */
+  emailSettings: z.object({ disableStandardEmailsToAttendees: z.boolean().optional(), disableStandardEmailsToHosts: z.boolean().optional() }).optional(),
 });
 
 export const webhookTriggerSchema = z.enum([...bookingTriggers, 'MEETING_STARTED', 'MEETING_ENDED', 'BOOKING_PAID', 'BOOKING_PAYMENT_INITIATED']);

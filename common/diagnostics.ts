@@ -1,3 +1,5 @@
+import type { AuditEntry } from './audit';
+
 /** What Settings → Diagnostics shows: enough for a consultant to describe a problem, nothing secret. */
 
 export interface RuntimeVersions {
@@ -41,7 +43,15 @@ export interface Diagnostics {
   readonly quarantined: readonly QuarantinedEvent[];
   /** Bookings from Cal.com that could not be read, and unknown statuses; newest first (absent: not connected). */
   readonly calcomReadIssues?: readonly CalcomReadIssue[];
+  /** The newest Cal.com calls from the audit log (issue 19); the full log is in Settings → Cal.com calls. */
+  readonly calcomCalls?: readonly AuditEntry[];
+  /** Debug mode (issue 19) and, while it is on, the last webhook bodies received, redacted. */
+  readonly debug?: DebugState;
+  readonly webhookBodies?: ReadonlyArray<{ readonly at: string; readonly trigger: string | null; readonly body: string }>;
 }
+
+/** Debug mode: on from Settings for one day (`until`), or for the run with LIFESCORE_DEBUG=1 (`env`). */
+export type DebugState = { readonly active: false } | { readonly active: true; readonly source: 'env' } | { readonly active: true; readonly source: 'setting'; readonly until: string };
 
 /** A booking from Cal.com the app could not read (kept raw), or one whose status it did not know (issue 22). */
 export interface CalcomReadIssue {

@@ -14,6 +14,12 @@ export const errorCodes = [
   'calcom_unavailable',
   'calcom_rate_limited',
   'calcom_error',
+  /** Booking actions (issue 19): Cal.com refused because of the booking's state or owner, or a missing permission. */
+  'booking_already_cancelled',
+  'booking_not_pending',
+  'booking_in_past',
+  'booking_not_owner',
+  'permission_needed',
   'relay_unavailable',
   'relay_error',
   'keychain_unavailable',

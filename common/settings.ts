@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { profileSlugSchema } from './relay';
+import { serviceDetailsSchema } from './services';
 
 /** A photo on the public profile page: a web address only (never `javascript:` or `data:`). */
 export const photoUrlSchema = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
@@ -17,6 +18,10 @@ export const settingsSchema = z.object({
   services: z.object({ 30: z.boolean(), 60: z.boolean(), 90: z.boolean() }),
   notifications: z.boolean(),
   relayEmails: z.boolean(),
+  /** Issue 19: each service's title, description, location and confirmation, as the consultant shaped it (absent: defaults). */
+  /** Issue 19: debug mode is on until this time (one day after it was switched on); absent: off. */
+  debugUntil: z.iso.datetime().optional(),
+  serviceDetails: z.object({ 30: serviceDetailsSchema.optional(), 60: serviceDetailsSchema.optional(), 90: serviceDetailsSchema.optional() }).optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -31,6 +36,8 @@ export const settingsPatchSchema = z
       .optional(),
     notifications: z.boolean().optional(),
     relayEmails: z.boolean().optional(),
+    /** Switches debug mode on (for one day) or off. */
+    debug: z.boolean().optional(),
   })
   .strict();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;

@@ -9,11 +9,21 @@ import { createActivityLog } from './diagnostics/activity-log';
 import { collectDiagnostics } from './diagnostics/collect-diagnostics';
 import { createCalcomClient } from './calcom/calcom-client';
 import { createCalcomHttp } from './calcom/calcom-http';
+import { createBookingWriteApi } from './calcom/booking-write-api';
+import { createBookingActions } from './actions/booking-actions';
+import type { AuditStore } from './audit/audit-store';
+import { auditCsv, openAuditStore } from './audit/audit-store';
+import type { AuditSink } from './audit/audited-fetch';
+import { auditedTokenFetch } from './audit/audited-fetch';
+import { calcomScopes } from '../../common/calcom';
 import { createTokenManager } from './calcom/token-manager';
 import { parseAppDeepLink } from './integration/app-deep-link';
 import { applyEventTypePlan } from './integration/apply-event-types';
+import { saveServiceDetails } from './integration/service-details';
+import { createEmailSourceSettler } from './integration/email-source';
+import { createDebugMode, tapRelayEvents, withDebug } from './debug/debug-mode';
 import type { ConnectActivity } from './integration/connection-state';
-import { toConnectionState } from './integration/connection-state';
+import { lacksBookingWrite, toConnectionState } from './integration/connection-state';
 import type { ConnectStepName, IntegrationRecord } from './integration/integration-records';
 import { recordKeys } from './integration/integration-records';
 import { disconnect as runDisconnect, runPendingCleanup } from './integration/disconnect';
@@ -59,6 +69,8 @@ export interface AppCoreOverrides {
   readonly healGuard?: HealGuardOptions;
   /** Sync timings (issue 22: e2e tests shrink the failure thresholds and retry delays). */
   readonly syncTuning?: SyncTuning;
+  /** Debug mode for the whole run (default: LIFESCORE_DEBUG=1 in the environment; issue 19). */
+  readonly debugEnv?: boolean;
 }
 
 /** How long disconnect waits for a last reconciliation before tearing the channel down. */
@@ -76,6 +88,22 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
   let activity: ConnectActivity = {};
   let extras: ConnectionExtras = {};
   let store: SyncBookingStore | null = null;
+  // Issue 19: every Cal.com call and OAuth exchange goes on record (main/core/audit); nothing before start() opens it.
+  let audit: AuditStore | null = null;
+  const debug = createDebugMode({ env: overrides.debugEnv ?? process.env.LIFESCORE_DEBUG === '1', until: () => settings.read().debugUntil, now: () => clock.now() });
+  /** Debug mode's verbose lines go to the log file (and the activity ring), never with bodies or secrets. */
+  const verbose = (message: string, fields: Record<string, unknown>) => {
+    if (debug.active()) logger.info(`debug: ${message}`, fields);
+  };
+  const auditSink: AuditSink = (r) => {
+    verbose('calcom call', { kind: r.kind, method: r.method, path: r.path, status: r.status ?? r.outcome, durationMs: r.durationMs, attempt: r.attempt, afterRefresh: r.afterRefresh });
+    try {
+      audit?.record(r);
+    } catch (err) {
+      logger.warn('audit log write failed', { err: String(err) });
+    }
+  };
+  const tokenFetch = auditedTokenFetch(overrides.fetch ?? ((input, init) => fetch(input, init)), auditSink, () => clock.now());
 
   const emit = (event: PushEvent) => {
     for (const l of listeners) {
@@ -108,7 +136,7 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
     keychain,
     clock,
     logger,
-    refresh: (rt) => refreshGrant({ calcomApiUrl: config.calcomApiUrl, clientId: config.clientId, ...(overrides.fetch ? { fetch: overrides.fetch } : {}) }, rt),
+    refresh: (rt) => refreshGrant({ calcomApiUrl: config.calcomApiUrl, clientId: config.clientId, fetch: tokenFetch }, rt),
     onReconnectNeeded: () => {
       updateIntegration({ reconnectNeeded: true });
       // Ask the relay whether this account was connected on another computer, so the state can say so.
@@ -117,16 +145,27 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
       pushState();
     },
   });
-  const calcom = createCalcomClient(
-    createCalcomHttp({
-      apiUrl: config.calcomApiUrl,
-      tokens,
-      clock,
-      logger,
-      ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
-      ...(overrides.sleep ? { sleep: overrides.sleep } : {}),
-    }),
-  );
+  const httpDeps = {
+    apiUrl: config.calcomApiUrl,
+    tokens,
+    clock,
+    logger,
+    audit: auditSink,
+    ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
+    ...(overrides.sleep ? { sleep: overrides.sleep } : {}),
+  };
+  const calcom = createCalcomClient(createCalcomHttp(httpDeps));
+  // Booking actions try once: the consultant sees "Cal.com is down, retry" at once instead of a blind re-send (issue 19).
+  const actions = createBookingActions({
+    api: createBookingWriteApi(createCalcomHttp({ ...httpDeps, maxAttempts: 1 })),
+    store: () => requireStore(),
+    emit,
+    logger,
+    onPermissionMissing: () => {
+      updateIntegration({ grantedScopes: (integration()?.grantedScopes ?? []).filter((s) => s !== 'BOOKING_WRITE') });
+      pushState();
+    },
+  });
   const relayFor = (relayUrl: string) => createRelayClient({ relayUrl, ...(overrides.fetch ? { fetch: overrides.fetch } : {}) });
   const sync = new SyncRunner({
     keychain,
@@ -159,6 +198,17 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
     extras = { ...extras, profileAnswer: answer };
     if (answer.status === 'taken' || answer.status === 'not-verified') toast('error', answer.message);
   };
+  // Issue 19: one sender of client emails (integration/email-source.ts).
+  const settleEmailSource = createEmailSourceSettler({
+    calcom,
+    settings,
+    integration,
+    logger,
+    onFallBack: (message) => {
+      extras = { ...extras, notice: { message, at: new Date(clock.now()).toISOString() } };
+      toast('info', message);
+    },
+  });
   const deviceId = () => deviceIdOf(settings);
   const healGuard = new HealGuard(overrides.healGuard);
 
@@ -232,7 +282,7 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
     config,
     clock,
     logger,
-    ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
+    fetch: tokenFetch,
     ...(overrides.random ? { random: overrides.random } : {}),
     ...(overrides.stateTtlMs ? { ttlMs: overrides.stateTtlMs } : {}),
     // A cold-start callback (the app was closed while the consultant was in the browser) still completes.
@@ -269,6 +319,9 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
         ...(overrides.afterConnectStep ? { afterStep: overrides.afterConnectStep } : {}),
       });
       extras = {};
+      // Cal.com's token answer names the scopes it granted (optional in its DTO: then the requested ones were).
+      updateIntegration({ grantedScopes: t.scope ? t.scope.split(/[ ,]+/).filter(Boolean) : [...calcomScopes] });
+      if (settings.read().relayEmails) await settleEmailSource('lifescore');
       await publish();
       await startSync(record);
       // Only now "connected": the record, profile and sync engine are all in place.
@@ -300,6 +353,7 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
         tokens: { accessToken: async () => t.access_token, refreshAfterUnauthorized: async () => t.access_token },
         clock,
         logger,
+        audit: auditSink,
         maxAttempts: 2,
         ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
         ...(overrides.sleep ? { sleep: overrides.sleep } : {}),
@@ -321,7 +375,8 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
     async connect({ switchAccount }) {
       if (activity.step === 'exchanging' || activity.step === 'setting-up') throw new AppFailure('already_connecting', 'Cal.com is being connected right now.');
       const current = integration();
-      if (current?.isConnected && !current.reconnectNeeded && !switchAccount && current.channel.relayUrl === settings.read().relayUrl) {
+      // A connection lacking a permission may connect again to grant it (issue 19: BOOKING_WRITE).
+      if (current?.isConnected && !current.reconnectNeeded && !switchAccount && !lacksBookingWrite(current) && current.channel.relayUrl === settings.read().relayUrl) {
         throw new AppFailure('bad_input', 'Cal.com is already connected.');
       }
       if (!Object.values(settings.read().services).some(Boolean)) {
@@ -345,6 +400,8 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
       // Catch up once before the channel goes (DESIGN.md §3 "after draining it"), but never hold the consultant long.
       await Promise.race([sync.syncNow().catch(() => false), new Promise((r) => setTimeout(r, DRAIN_BUDGET_MS).unref())]);
       await sync.stop();
+      // Cal.com's own client emails come back on when LifeScore's stop (issue 19), or kept event types would send none.
+      if (settings.read().relayEmails) await settleEmailSource('calcom').catch(() => undefined);
       activity = {};
       const left = await runDisconnect(disconnectDeps, { hideEventTypes });
       pushState();
@@ -354,22 +411,28 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
     async setServices(services) {
       const current = integration();
       if (current?.isConnected && !current.reconnectNeeded) {
-        const eventTypes = await applyEventTypePlan(calcom, config.calcomAppUrl, current.username, services);
+        const known = new Set(current.eventTypes.map((e) => e.id));
+        const eventTypes = await applyEventTypePlan(calcom, config.calcomAppUrl, current.username, services, settings.read().serviceDetails ?? {});
         updateIntegration({ eventTypes });
+        // Only a newly created event type needs Cal.com's emails turned off (the others were at connect).
+        if (settings.read().relayEmails && eventTypes.some((e) => !known.has(e.id))) await settleEmailSource('lifescore');
       }
       settings.write({ ...settings.read(), services: { ...services } });
       await publish();
       pushState();
       return state();
     },
+    async updateService({ duration, details }) {
+      const next = await saveServiceDetails({ calcom, settings, integration, updateIntegration, calcomAppUrl: config.calcomAppUrl }, duration, details);
+      await publish();
+      pushState();
+      return next;
+    },
     listBookings: async (query) => requireStore().list(query),
     countBookings: async () => requireStore().counts(),
     getBooking: async ({ uid }) => requireStore().get(uid),
-    async markNoShow({ uid, noShow }) {
-      const booking = requireStore().markNoShow(uid, noShow);
-      emit({ type: 'bookings-changed', uids: [uid], reason: 'updated' });
-      return booking;
-    },
+    markNoShow: ({ uid, noShow }) => actions.run({ uid, action: 'no-show', noShow }),
+    bookingAction: (input) => actions.run(input),
     async syncNow() {
       if (!(await sync.syncNow())) throw new AppFailure('not_connected', 'Connect Cal.com first.');
       return null;
@@ -380,13 +443,16 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
       return state();
     },
     async updateSettings(patch) {
-      const next = mergeSettings(settings.read(), patch);
-      settings.write(next);
+      const before = settings.read();
+      const { debug: debugOn, ...rest } = patch;
+      settings.write(debugOn === undefined ? mergeSettings(before, rest) : withDebug(mergeSettings(before, rest), debugOn, clock.now()));
+      if (debugOn !== undefined) logger.info(debugOn ? 'debug mode on for one day' : 'debug mode off', {});
+      if (patch.relayEmails !== undefined && patch.relayEmails !== before.relayEmails) await settleEmailSource(patch.relayEmails ? 'lifescore' : 'calcom');
       if (patch.profile || patch.relayEmails !== undefined) {
         await publish();
         pushState();
       }
-      return next;
+      return settings.read();
     },
     async openExternal({ url }) {
       if (!isAllowedExternal(url)) throw new AppFailure('forbidden', 'Only https links (or this computer’s own pages) can be opened.');
@@ -410,11 +476,16 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
           const channel = integration()?.channel.channelId;
           return store && channel ? store.quarantined(channel) : [];
         },
+        calcomCalls: () => audit?.list({ limit: 50 }) ?? [],
+        debug: () => debug.state(),
+        webhookBodies: () => debug.bodies(),
         calcomReadIssues: () => {
           const userId = integration()?.userId;
           return store && userId !== undefined ? store.readIssues(userId) : [];
         },
       }),
+    listAudit: async (query) => audit?.list(query) ?? [],
+    exportAuditCsv: async (query) => ({ csv: auditCsv(audit?.list(query) ?? []) }),
     async openDataFolder() {
       if (!ports.openPath) throw new AppFailure('not_supported', `Opening folders needs the desktop app. The data folder is ${ports.dataDir}`);
       await ports.openPath(ports.dataDir).catch((err: unknown) => {
@@ -441,7 +512,17 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
       if (handled.outcome === 'accepted') await handled.done;
     },
     async start() {
-      store = (overrides.openBookingStore ?? openBookingStore)(databaseFile);
+      // Debug mode sees each webhook the relay delivers (redacted at once, debug/debug-mode.ts).
+      store = tapRelayEvents((overrides.openBookingStore ?? openBookingStore)(databaseFile), (body, trigger, seq, kind) => {
+        verbose('webhook received', { channelSeq: seq, trigger: trigger ?? 'unknown', kind, bytes: body.length });
+        debug.capture(body, trigger);
+      });
+      // After the store: it migrates the file (calcom_audit is one of its migrations).
+      try {
+        audit = openAuditStore(databaseFile, () => clock.now());
+      } catch (err) {
+        logger.warn('the audit log could not be opened; Cal.com calls are not recorded', { err: String(err) });
+      }
       const record = integration();
       if (record?.isConnected) {
         // Refresh now if the token is near expiry; offline is fine (sync catches up later), a revoked grant is recorded.
@@ -467,6 +548,8 @@ export function createAppCore(ports: AppCorePorts, overrides: AppCoreOverrides =
       await sync.stop();
       store?.close();
       store = null;
+      audit?.close();
+      audit = null;
     },
   };
 }

@@ -7,6 +7,7 @@ import { html, page } from './html';
 import { sendV2Error, V2Error } from './http-errors';
 import { authorizeRoutes } from './oauth-authorize-routes';
 import { tokenRoute } from './oauth-token-route';
+import { bookingActionRoutes } from './routes-booking-actions';
 import { bookingRoutes } from './routes-bookings';
 import { eventTypeRoutes } from './routes-event-types';
 import { meRoutes } from './routes-me';
@@ -30,7 +31,7 @@ export function buildApp(ctx: SandboxContext, api: SandboxApi): Express {
   app.use('/v2', apiFaults(ctx), rateLimit(ctx));
   app.use(tokenRoute(ctx));
   app.use('/v2', authenticate(ctx));
-  app.use(meRoutes(), eventTypeRoutes(ctx), webhookRoutes(ctx), bookingRoutes(ctx));
+  app.use(meRoutes(), eventTypeRoutes(ctx), webhookRoutes(ctx), bookingRoutes(ctx), bookingActionRoutes(ctx));
   app.use('/v2', (req, res) => sendV2Error(req, res, new V2Error(404, `Cannot ${req.method} ${req.originalUrl}`)));
   const v2Errors: ErrorRequestHandler = (err, req, res, _next) => {
     if (err instanceof V2Error) return sendV2Error(req, res, err);

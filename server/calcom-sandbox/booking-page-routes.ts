@@ -29,7 +29,8 @@ export function bookingPageRoutes(ctx: SandboxContext): Router {
   const reschedulable = (uid: string | undefined, userId: number): SandboxBooking | undefined => {
     if (!uid) return undefined;
     const b = ctx.bookings.booking(uid);
-    if (b.userId !== userId || (b.status !== 'ACCEPTED' && b.status !== 'PENDING')) throw new SandboxError(409, 'This booking can no longer be rescheduled.');
+    const requested = b.status === 'CANCELLED' && b.rescheduleRequested === true && !b.rescheduledToUid;
+    if (b.userId !== userId || (b.status !== 'ACCEPTED' && b.status !== 'PENDING' && !requested)) throw new SandboxError(409, 'This booking can no longer be rescheduled.');
     return b;
   };
 

@@ -28,6 +28,7 @@ export function slotPicker(user: SandboxUser, et: SandboxEventType, slots: Date[
   );
   return html`<h1>${et.title}</h1><p>with ${user.name} · ${et.lengthInMinutes} minutes${rescheduleUid ? ' · choose a new time' : ''}</p>
 ${et.description ? html`<p>${et.description}</p>` : ''}
+<p>Where: ${whereOf(et.locations)}${et.requiresConfirmation ? ' · the host confirms each booking' : ''}</p>
 <form method="get"><label for="tz">Your time zone</label><select id="tz" name="tz">${timeZoneOptions(tz)}</select>
 ${rescheduleUid ? html`<input type="hidden" name="rescheduleUid" value="${rescheduleUid}">` : ''}<button type="submit">Show times</button></form>
 ${days.length ? days : html`<p>No free times in the next two weeks.</p>`}`;
@@ -61,4 +62,23 @@ ${b.rescheduledToUid ? html`<p><a href="${`/booking/${b.rescheduledToUid}`}">See
 ${active && !showCancel ? html`<p>Need to make a change? <a href="${`/reschedule/${b.uid}`}">Reschedule</a> or <a href="${`/booking/${b.uid}?cancel=true`}">Cancel</a></p>` : ''}
 ${active && showCancel ? html`<form method="post" action="${`/booking/${b.uid}/cancel`}"><label for="cancellationReason">Reason for cancellation</label>
 <textarea id="cancellationReason" name="cancellationReason" rows="3" cols="50"></textarea><p><button type="submit">Cancel event</button> <a href="${`/booking/${b.uid}`}">Nevermind</a></p></form>` : ''}`;
+}
+
+/** The event type's first location as Cal.com's booking page words it (Cal Video, a phone number, an address, a link). */
+export function whereOf(locations: readonly Record<string, unknown>[]): string {
+  const l = locations[0];
+  if (!l) return 'Cal Video';
+  const text = (k: string) => (typeof l[k] === 'string' ? (l[k] as string) : '');
+  switch (l.type) {
+    case 'address':
+      return `In person: ${text('address')}`;
+    case 'link':
+      return `Online: ${text('link')}`;
+    case 'phone':
+      return `Phone: ${text('phone')}`;
+    case 'attendeePhone':
+      return 'Phone (the host calls you)';
+    default:
+      return 'Cal Video';
+  }
 }

@@ -80,7 +80,7 @@ export class BookingService {
 
   /** Reschedule: a new booking (new uid/id) replaces the old one, which becomes CANCELLED + rescheduled. Only BOOKING_RESCHEDULED fires. */
   async rescheduleBooking(uid: string, newStartISO: string, opts: { by?: string; reason?: string } = {}): Promise<BookingResult> {
-    const old = this.activeBooking(uid);
+    const old = this.reschedulableBooking(uid);
     const start = new Date(parse(z.iso.datetime({ offset: true }), newStartISO));
     const et = this.eventType(old.eventTypeId);
     const now = this.now().toISOString();
@@ -114,6 +114,18 @@ export class BookingService {
   async cancelBooking(uid: string, opts: { reason?: string; by?: string } = {}): Promise<BookingResult> {
     const b = this.activeBooking(uid);
     Object.assign(b, { status: 'CANCELLED', cancellationReason: opts.reason?.trim() || null, cancelledBy: opts.by ?? this.userById(b.userId).email, iCalSequence: b.iCalSequence + 1, updatedAt: this.now().toISOString() });
+    this.store.save();
+    return this.fire(b, 'BOOKING_CANCELLED', buildCancelledPayload);
+  }
+
+  /**
+   * The host's "Request reschedule": the booking becomes CANCELLED with `rescheduled: true` and BOOKING_CANCELLED fires
+   * with `requestReschedule: true` (calcom-contract.md §3.4); the attendee rebooks through /reschedule/{uid} once.
+   */
+  async requestReschedule(uid: string, reason?: string): Promise<BookingResult> {
+    const b = this.activeBooking(uid);
+    const organizer = this.userById(b.userId);
+    Object.assign(b, { status: 'CANCELLED', rescheduled: true, rescheduleRequested: true, cancellationReason: reason?.trim() || null, cancelledBy: organizer.email, iCalSequence: b.iCalSequence + 1, updatedAt: this.now().toISOString() });
     this.store.save();
     return this.fire(b, 'BOOKING_CANCELLED', buildCancelledPayload);
   }
@@ -169,6 +181,13 @@ export class BookingService {
     const b = this.booking(uid);
     if (b.status === 'CANCELLED' || b.status === 'REJECTED') throw new SandboxError(409, `Booking ${uid} is ${b.status.toLowerCase()}`);
     return b;
+  }
+
+  /** Active, or cancelled by the host's "Request reschedule" and not yet rebooked. */
+  reschedulableBooking(uid: string): SandboxBooking {
+    const b = this.booking(uid);
+    if (b.status === 'CANCELLED' && b.rescheduleRequested && !b.rescheduledToUid) return b;
+    return this.activeBooking(uid);
   }
 
   private pendingBooking(uid: string): SandboxBooking {

@@ -33,6 +33,11 @@ export const faultsSchema = z
      * the oldest updatedAt are changed (description and updatedAt), so they jump behind the pages already read.
      */
     bookingsChurn: z.object({ perRequest: z.number().int().min(1).max(100) }).strict().optional(),
+    /**
+     * Issue 19: act like Cal.com for a personal (non-organization) account, which does not honour an event type's
+     * `emailSettings` (its standard emails stay on): the field is accepted and left out of the answer.
+     */
+    emailSettingsIgnored: z.boolean().optional(),
   })
   .strict();
 export type SandboxFaults = z.infer<typeof faultsSchema>;
@@ -62,6 +67,10 @@ export class FaultState {
   }
 
   /** How many bookings change before each bookings page is answered (0: the mode is off). */
+  emailSettingsIgnored(): boolean {
+    return this.faults.emailSettingsIgnored === true;
+  }
+
   bookingsChurn(): number {
     return this.faults.bookingsChurn?.perRequest ?? 0;
   }

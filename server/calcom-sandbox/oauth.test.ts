@@ -56,7 +56,7 @@ describe('GET /auth/oauth2/authorize', () => {
   it('redirects scope and PKCE problems back with error, error_description and state', async () => {
     const cases: [Record<string, string>, string, string][] = [
       [{ scope: '' }, 'invalid_scope', 'scope_required'],
-      [{ scope: 'PROFILE_READ BOOKING_WRITE' }, 'invalid_scope', 'scope_exceeds_client_registration'],
+      [{ scope: 'PROFILE_READ SCHEDULE_WRITE' }, 'invalid_scope', 'scope_exceeds_client_registration'],
       [{ code_challenge: '' }, 'invalid_request', 'pkce_required'],
       [{ code_challenge_method: 'plain' }, 'invalid_request', 'invalid_code_challenge_method'],
     ];

@@ -20,9 +20,10 @@ const base = {
   afterEventBuffer: z.number().int().min(0),
   slotInterval: z.number().int().min(1).nullable(),
   confirmationPolicy,
+  emailSettings: z.object({ disableStandardEmailsToAttendees: z.boolean().optional(), disableStandardEmailsToHosts: z.boolean().optional() }).strict(),
 };
 // Unknown properties are stripped (class-validator whitelist); types of known ones are enforced.
-const createSchema = z.object({ ...base, description: base.description.optional(), hidden: base.hidden.optional(), locations: base.locations.optional(), minimumBookingNotice: base.minimumBookingNotice.optional(), beforeEventBuffer: base.beforeEventBuffer.optional(), afterEventBuffer: base.afterEventBuffer.optional(), slotInterval: base.slotInterval.optional(), confirmationPolicy: confirmationPolicy.optional() });
+const createSchema = z.object({ ...base, description: base.description.optional(), hidden: base.hidden.optional(), locations: base.locations.optional(), minimumBookingNotice: base.minimumBookingNotice.optional(), beforeEventBuffer: base.beforeEventBuffer.optional(), afterEventBuffer: base.afterEventBuffer.optional(), slotInterval: base.slotInterval.optional(), confirmationPolicy: confirmationPolicy.optional(), emailSettings: base.emailSettings.optional() });
 const updateSchema = createSchema.partial();
 const idSchema = z.coerce.number().int().positive();
 
@@ -53,6 +54,7 @@ export function toV2EventType(et: SandboxEventType, owner: SandboxUser, baseUrl:
     afterEventBuffer: et.afterEventBuffer,
     slotInterval: et.slotInterval,
     confirmationPolicy: et.requiresConfirmation ? { type: 'always', blockUnconfirmedBookingsInBooker: true } : { disabled: true },
+    ...(et.disableStandardEmailsToAttendees !== undefined ? { emailSettings: { disableStandardEmailsToAttendees: et.disableStandardEmailsToAttendees } } : {}),
     price: 0,
     currency: 'usd',
     scheduleId: owner.defaultScheduleId,
@@ -92,7 +94,7 @@ export function eventTypeRoutes(ctx: SandboxContext): Router {
 
   r.post('/v2/event-types', version, requireScope('EVENT_TYPE_WRITE'), json({ limit: '100kb' }), (req, res) => {
     const { user } = authOf(res);
-    const body = parseV2(createSchema, req.body);
+    const { emailSettings, ...body } = parseV2(createSchema, req.body);
     assertSlugFree(user, body.slug);
     const now = new Date().toISOString();
     const et: SandboxEventType = {
@@ -100,6 +102,7 @@ export function eventTypeRoutes(ctx: SandboxContext): Router {
       description: body.description ?? null, hidden: body.hidden ?? false, requiresConfirmation: requiresConfirmation(body.confirmationPolicy) ?? false,
       minimumBookingNotice: body.minimumBookingNotice ?? 120, beforeEventBuffer: body.beforeEventBuffer ?? 0, afterEventBuffer: body.afterEventBuffer ?? 0,
       slotInterval: body.slotInterval ?? null, locations: body.locations ?? [{ type: 'integration', integration: 'cal-video' }], createdAt: now, updatedAt: now,
+      ...(emailSettings?.disableStandardEmailsToAttendees !== undefined && !ctx.faults.emailSettingsIgnored() ? { disableStandardEmailsToAttendees: emailSettings.disableStandardEmailsToAttendees } : {}),
     };
     s().eventTypes.push(et);
     ctx.store.save();
@@ -122,7 +125,8 @@ export function eventTypeRoutes(ctx: SandboxContext): Router {
   r.patch('/v2/event-types/:id', version, requireScope('EVENT_TYPE_WRITE'), json({ limit: '100kb' }), (req, res) => {
     const { user } = authOf(res);
     const et = owned(parseV2(idSchema, req.params.id), user);
-    const { confirmationPolicy: policy, ...body } = parseV2(updateSchema, req.body ?? {});
+    const { confirmationPolicy: policy, emailSettings, ...body } = parseV2(updateSchema, req.body ?? {});
+    if (emailSettings?.disableStandardEmailsToAttendees !== undefined && !ctx.faults.emailSettingsIgnored()) et.disableStandardEmailsToAttendees = emailSettings.disableStandardEmailsToAttendees;
     if (body.slug !== undefined) assertSlugFree(user, body.slug, et.id);
     Object.assign(et, Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)), { updatedAt: new Date().toISOString() });
     const rc = requiresConfirmation(policy);

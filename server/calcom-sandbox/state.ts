@@ -29,6 +29,8 @@ const eventTypeSchema = z.object({
   afterEventBuffer: z.number().int(),
   slotInterval: z.number().int().nullable(),
   locations: z.array(z.record(z.string(), z.unknown())),
+  /** emailSettings.disableStandardEmailsToAttendees as last set (absent: never set; Cal.com's emails are on). */
+  disableStandardEmailsToAttendees: z.boolean().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -85,6 +87,8 @@ const bookingSchema = z.object({
   rescheduledToUid: z.string().nullable(),
   rescheduledBy: z.string().nullable(),
   rescheduleReason: z.string().nullable(),
+  /** The host used "Request reschedule": the booking is CANCELLED (rescheduled: true) and the attendee may rebook it once. */
+  rescheduleRequested: z.boolean().optional(),
   /** Occurrences of one recurring series share this uid (each occurrence is a booking of its own). */
   recurringBookingUid: z.string().nullable().optional(),
   /** API answers give these fields as null although the reference says string (a quirk real data shows). */

@@ -206,7 +206,7 @@ export function buildCancelledPayload(ctx: PayloadContext): Record<string, unkno
     currency: 'usd',
     cancellationReason: b.cancellationReason ?? '',
     cancelledBy: b.cancelledBy ?? '',
-    requestReschedule: false,
+    requestReschedule: b.rescheduleRequested === true,
     status: 'CANCELLED',
   };
 }

@@ -170,9 +170,15 @@ test('mark no-show on a past session, and undo it', async () => {
   const panel = detail();
   await expect(panel.getByRole('heading', { name: 'Lena Vogel' })).toBeVisible();
   await panel.getByRole('button', { name: 'Mark as no-show' }).click();
+  // Issue 19: behind a confirmation, and recorded on Cal.com (the sandbox's attendee is absent).
+  await page.getByRole('dialog').getByRole('button', { name: 'Mark as no-show' }).click();
   await expect(panel.getByText('No-show', { exact: true })).toBeVisible();
   await expect(row(/Lena Vogel/)).toContainText('No-show');
+  expect(e2e.stack.sandbox.listBookings(USER).find((b) => b.uid === uids.lena)?.attendees[0]?.absent).toBe(true);
+  await expectNoSeriousA11yViolations(page, 'booking marked no-show');
+  await screenshot(page, 'booking-no-show');
   await panel.getByRole('button', { name: 'Undo no-show' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Remove no-show' }).click();
   await expect(panel.getByRole('button', { name: 'Mark as no-show' })).toBeVisible();
   await expect(panel.getByText('No-show', { exact: true })).toHaveCount(0);
 });

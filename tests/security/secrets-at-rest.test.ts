@@ -74,7 +74,9 @@ it('no token or secret is written to disk or reaches the renderer, across connec
   await bridge('updateSettings', { profile: { name: 'Dana <script>alert(1)</script> Reyes', bio: '<img src=x onerror=alert(1)>Sleep coach', preparationTips: 'Bring <b>notes</b>' } });
   const { authorizeUrl } = await bridge<{ authorizeUrl: string }>('connect');
   expect(opened).toContain(authorizeUrl);
-  await followRedirect(await consent(authorizeUrl), core);
+  const callback = await consent(authorizeUrl);
+  const authorizationCode = callback.searchParams.get('code') as string;
+  await followRedirect(callback, core);
   await vi.waitFor(async () => expect((await state()).connection.status).toBe('connected'), { timeout: 20_000, interval: 100 });
   await vi.waitFor(async () => expect((await state()).sync.status).toBe('live'), { timeout: 10_000, interval: 100 });
 
@@ -93,6 +95,7 @@ it('no token or secret is written to disk or reaches the renderer, across connec
   };
   await readSecrets();
   expect(secrets.size).toBe(4);
+  secrets.set('authorization code', authorizationCode);
   const hook = stack.sandbox.listWebhooks('dana-reyes')[0];
   expect(hook?.secret, 'the webhook registered with Cal.com carries the secret from the keychain').toBe(await keychain.get(keychainAccounts.webhookSecret));
 
@@ -109,6 +112,18 @@ it('no token or secret is written to disk or reaches the renderer, across connec
   const outbox = stack.relay.mailDestination;
   const emails = () => (existsSync(outbox) ? readdirSync(outbox).filter((f) => f.endsWith('.eml')).length : 0);
   await vi.waitFor(() => expect(emails()).toBeGreaterThanOrEqual(6), { timeout: 20_000, interval: 100 });
+
+  // Issue 19: an action through Cal.com, and the audit log that records it (its rows, CSV and the diagnostics report).
+  const second = (await stack.sandbox.createBooking({ username: 'dana-reyes', eventTypeSlug: slug, start: futureWeekdayAt(14, 3), attendee })).booking;
+  await vi.waitFor(async () => expect(await bridge<Booking | null>('getBooking', { uid: second.uid })).not.toBeNull(), { timeout: 15_000, interval: 100 });
+  expect((await bridge<Booking>('bookingAction', { uid: second.uid, action: 'cancel', reason: 'Sorry' })).status).toBe('cancelled');
+  const calls = await bridge<Array<{ kind: string; method: string; path: string; grant: string | null; status: number | null }>>('listAudit', { limit: 1000 });
+  expect(calls).toContainEqual(expect.objectContaining({ kind: 'oauth', method: 'POST', path: '/v2/auth/oauth2/token', grant: 'authorization_code', status: 200 }));
+  expect(calls).toContainEqual(expect.objectContaining({ kind: 'api', method: 'GET', path: '/v2/me', status: 200 }));
+  expect(calls).toContainEqual(expect.objectContaining({ kind: 'api', method: 'POST', path: `/v2/bookings/${second.uid}/cancel`, status: 200 }));
+  expect(calls.some((c) => c.path.startsWith('/v2/webhooks') && c.method === 'POST')).toBe(true);
+  expect((await bridge<{ csv: string }>('exportAuditCsv', {})).csv).toContain(`/v2/bookings/${second.uid}/cancel`);
+  await bridge('getDiagnostics');
 
   // Everything the screens read, once more, plus a manual sync (which refreshes nothing secret into view).
   await bridge('syncNow');

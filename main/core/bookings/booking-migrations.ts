@@ -88,6 +88,23 @@ export const migrations: readonly string[] = [
      seen_at TEXT NOT NULL,
      PRIMARY KEY (account, key, kind)
    ) WITHOUT ROWID;`,
+  // Issue 19: the audit log of every Cal.com API call and OAuth exchange (main/core/audit/audit-store.ts). No tokens,
+  // codes, secrets or bodies; kept 30 days.
+  `CREATE TABLE calcom_audit (
+     id INTEGER PRIMARY KEY,
+     at_ms INTEGER NOT NULL,
+     kind TEXT NOT NULL CHECK (kind IN ('api', 'oauth')),
+     method TEXT NOT NULL,
+     path TEXT NOT NULL,
+     status INTEGER,
+     outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'http-error', 'network', 'timeout')),
+     duration_ms INTEGER NOT NULL,
+     attempt INTEGER NOT NULL,
+     after_refresh INTEGER NOT NULL,
+     grant_type TEXT,
+     rate_limit TEXT
+   );
+   CREATE INDEX calcom_audit_at ON calcom_audit (at_ms);`,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -6,6 +6,9 @@ import { trimSlash } from '../oauth/authorize-url';
 import type { FetchFn } from '../oauth/token-endpoint';
 import type { Clock, Logger } from '../ports';
 import { decideRetry } from './retry-policy';
+import { auditPath, rateLimitOf } from '../audit/audit-redaction';
+import type { AuditSink } from '../audit/audited-fetch';
+import { failureOutcome } from '../audit/audited-fetch';
 import type { TokenManager } from './token-manager';
 
 /** A Cal.com API call that failed for good, with the HTTP status kept for callers that branch on it (409, 404). */
@@ -30,6 +33,8 @@ export interface CalcomHttpDeps {
   readonly random?: () => number;
   readonly timeoutMs?: number;
   readonly maxAttempts?: number;
+  /** Every attempt is recorded here (issue 19 audit log): no token, no body. */
+  readonly audit?: AuditSink;
 }
 
 export interface CalcomRequest<T> {
@@ -59,8 +64,13 @@ export function createCalcomHttp(deps: CalcomHttpDeps): CalcomHttp {
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     let token = await deps.tokens.accessToken();
     let refreshed = false;
+    const path = auditPath(url);
+    let tries = 0;
     for (let attempt = 0; ; attempt++) {
       let res: Response;
+      const atMs = deps.clock.now();
+      const t0 = performance.now();
+      const base = { kind: 'api' as const, method: req.method, path, attempt: tries++, afterRefresh: refreshed, grant: null, atMs };
       try {
         res = await doFetch(url, {
           method: req.method,
@@ -74,6 +84,7 @@ export function createCalcomHttp(deps: CalcomHttpDeps): CalcomHttp {
           signal: AbortSignal.timeout(timeoutMs),
         });
       } catch (err) {
+        deps.audit?.({ ...base, status: null, outcome: failureOutcome(err), durationMs: Math.round(performance.now() - t0), rateLimit: null });
         const d = decideRetry({ attempt, maxAttempts, status: undefined, random: random(), nowMs: deps.clock.now() });
         deps.logger.warn('calcom request failed', { method: req.method, path: req.path, attempt, err: String(err) });
         if (d.retry) {
@@ -82,6 +93,7 @@ export function createCalcomHttp(deps: CalcomHttpDeps): CalcomHttp {
         }
         throw new CalcomApiError('calcom_unavailable', 'Cal.com could not be reached. Check your connection and try again.', undefined);
       }
+      deps.audit?.({ ...base, status: res.status, outcome: res.ok ? 'ok' : 'http-error', durationMs: Math.round(performance.now() - t0), rateLimit: rateLimitOf(res.headers) });
       if (res.status === 401 && !refreshed) {
         // The token may have expired early or been rotated elsewhere: refresh once, then replay.
         refreshed = true;

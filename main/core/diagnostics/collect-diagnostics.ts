@@ -1,6 +1,7 @@
 import fs from 'node:fs';
-import type { CalcomReadIssue, Diagnostics, QuarantinedEvent, RuntimeVersions } from '../../../common/diagnostics';
+import type { CalcomReadIssue, DebugState, Diagnostics, QuarantinedEvent, RuntimeVersions } from '../../../common/diagnostics';
 import type { ActivityLog } from './activity-log';
+import type { AuditEntry } from '../../../common/audit';
 
 /** How many quarantined events the screen lists (newest first); the count on the dashboard covers all of them. */
 const QUARANTINE_SHOWN = 100;
@@ -14,6 +15,10 @@ export interface DiagnosticsSources {
   readonly quarantined: () => ReadonlyArray<{ seq: number; receivedAt: string; reason: string | null; trigger: string | null }>;
   /** Bookings from Cal.com the connected account's sync could not read, and unknown statuses (issue 22). */
   readonly calcomReadIssues?: () => readonly CalcomReadIssue[];
+  /** The newest audit log entries (issue 19). */
+  readonly calcomCalls?: () => readonly AuditEntry[];
+  readonly debug?: () => DebugState;
+  readonly webhookBodies?: () => NonNullable<Diagnostics['webhookBodies']>;
 }
 
 const sizeOf = (file: string): number => {
@@ -38,5 +43,8 @@ export function collectDiagnostics(src: DiagnosticsSources): Diagnostics {
     activity: src.activity.entries(),
     quarantined,
     calcomReadIssues: src.calcomReadIssues?.().slice(0, QUARANTINE_SHOWN) ?? [],
+    calcomCalls: src.calcomCalls?.() ?? [],
+    debug: src.debug?.() ?? { active: false },
+    webhookBodies: src.webhookBodies?.() ?? [],
   };
 }

@@ -64,7 +64,7 @@ export async function runConnectSetup(deps: ConnectSetupDeps): Promise<Integrati
   }
   await record('me', { userId: me.id, username: me.username });
 
-  const eventTypes: EventTypeLink[] = await applyEventTypePlan(deps.calcom, deps.calcomAppUrl, me.username, deps.services);
+  const eventTypes: EventTypeLink[] = await applyEventTypePlan(deps.calcom, deps.calcomAppUrl, me.username, deps.services, deps.settings.read().serviceDetails ?? {});
   await record('event-types', { eventTypes });
 
   const candidate = progress.channel ?? (previous?.userId === me.id ? previous.channel : undefined);

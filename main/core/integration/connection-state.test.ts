@@ -5,9 +5,19 @@ import { toConnectionState } from './connection-state';
 const record: IntegrationRecord = {
   isConnected: true, username: 'dana-reyes', userId: 1, email: 'd@x', timeZone: 'UTC', eventTypes: [], webhookId: 'w',
   channel: { relayUrl: 'r', channelId: 'c', ingestUrl: 'i', streamUrl: 's' }, connectedAt: '2026-01-01T00:00:00.000Z',
+  grantedScopes: ['PROFILE_READ', 'BOOKING_READ', 'BOOKING_WRITE'],
 };
 
 describe('toConnectionState', () => {
+  it('asks for BOOKING_WRITE when the granted scopes lack it or are unknown (a connection older than issue 19)', () => {
+    const { grantedScopes: _g, ...old } = record;
+    void _g;
+    for (const rec of [old, { ...record, grantedScopes: ['BOOKING_READ'] }]) {
+      expect(toConnectionState(rec, {}).missingPermission).toMatchObject({ scope: 'BOOKING_WRITE', why: expect.stringContaining('Cal.com will ask you once') });
+    }
+    expect(toConnectionState(record, {}).missingPermission).toBeUndefined();
+  });
+
   it.each([
     ['nothing', undefined, {}, { status: 'disconnected', eventTypes: [] }],
     ['waiting', undefined, { step: 'waiting-for-browser', authorizeUrl: 'u' }, { status: 'connecting', step: 'waiting-for-browser', authorizeUrl: 'u', eventTypes: [] }],

@@ -1,3 +1,4 @@
+import { BOOKING_WRITE_SCOPE } from '../../../common/booking-actions';
 import type { AppError } from '../../../common/errors';
 import type { ConnectionState, ConnectStep, ProfileAnswer } from '../../../common/app-state';
 import type { IntegrationRecord } from './integration-records';
@@ -50,6 +51,7 @@ export function toConnectionState(record: IntegrationRecord | undefined, activit
       ...(record.otherDeviceSince ? { otherDeviceSince: record.otherDeviceSince } : {}),
       ...(extras.profileAnswer ? { profileAnswer: extras.profileAnswer } : {}),
       ...(extras.notice ? { notice: extras.notice } : {}),
+      ...(lacksBookingWrite(record) ? { missingPermission: { scope: BOOKING_WRITE_SCOPE, why: BOOKING_WRITE_WHY } } : {}),
       ...(record.reconnectNeeded && !activity.error
         ? {
             error: record.otherDeviceSince
@@ -60,4 +62,13 @@ export function toConnectionState(record: IntegrationRecord | undefined, activit
     };
   }
   return { status: activity.failed ? 'error' : 'disconnected', eventTypes: [], ...error };
+}
+
+/** Why the app asks for BOOKING_WRITE (shown next to the grant button). */
+export const BOOKING_WRITE_WHY =
+  'To accept or decline requests, cancel, ask a client to reschedule and record no-shows from this app, LifeScore needs Cal.com’s “manage bookings” permission. Your connection was made before the app could do this, so Cal.com will ask you once to approve it.';
+
+/** A connection whose granted scopes are unknown (made before issue 19) or lack BOOKING_WRITE. */
+export function lacksBookingWrite(record: Pick<IntegrationRecord, 'grantedScopes'>): boolean {
+  return !(record.grantedScopes ?? []).includes(BOOKING_WRITE_SCOPE);
 }

@@ -45,6 +45,8 @@ export interface IntegrationRecord {
   readonly otherDeviceSince?: string;
   /** When the app last re-created a lost relay channel (channel-heal.ts). */
   readonly healedAt?: string;
+  /** The scopes Cal.com granted at the last connect (absent: connected before issue 19, so without BOOKING_WRITE). */
+  readonly grantedScopes?: readonly string[];
 }
 
 export type ConnectStepName = 'me' | 'event-types' | 'channel' | 'identity' | 'secret' | 'webhook' | 'done';

@@ -22,7 +22,10 @@ export function buildProfileBody(settings: Settings, record: IntegrationRecord):
     email: record.email,
     services: record.eventTypes
       .filter((e) => !e.hidden)
-      .map((e) => ({ durationMinutes: e.duration, title: e.title, bookingUrl: e.link })),
+      .map((e) => {
+        const description = settings.serviceDetails?.[e.duration]?.description;
+        return { durationMinutes: e.duration, title: e.title, ...(description ? { description } : {}), bookingUrl: e.link };
+      }),
     emailsEnabled: settings.relayEmails,
   };
   return profileBodySchema.safeParse(body).success ? body : null;

@@ -40,7 +40,7 @@ describe('PendingAttempts', () => {
       client_id: 'client-1',
       redirect_uri: 'http://127.0.0.1:53682/calcom/callback',
       response_type: 'code',
-      scope: 'PROFILE_READ EVENT_TYPE_READ EVENT_TYPE_WRITE WEBHOOK_READ WEBHOOK_WRITE BOOKING_READ',
+      scope: 'PROFILE_READ EVENT_TYPE_READ EVENT_TYPE_WRITE WEBHOOK_READ WEBHOOK_WRITE BOOKING_READ BOOKING_WRITE',
       state: a.state,
       code_challenge: codeChallengeS256(a.verifier),
       code_challenge_method: 'S256',

@@ -9,5 +9,7 @@ export const queryKeys = {
   bookingCounts: ['bookings', 'counts'] as const,
   booking: (uid: string) => ['bookings', 'one', uid] as const,
   upcoming: ['bookings', 'upcoming'] as const,
+  requests: ['bookings', 'requests'] as const,
   diagnostics: ['diagnostics'] as const,
+  audit: (query: object) => ['audit', query] as const,
 };

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import type { Booking } from '../../../common/booking';
 import { callApi } from '../api/api-client';
@@ -11,6 +11,7 @@ import { Spinner } from '../components/spinner';
 import { StatusBadge } from '../components/status-badge';
 import { useNow } from '../components/use-now';
 import { useOpenExternal } from '../components/use-open-external';
+import { BookingActions } from './booking-actions';
 import { describeLocation, joinableMeetingUrl } from './meeting-place';
 
 /** The booking the list selected, loaded on its own so a deep link works before the list has it. */
@@ -34,20 +35,9 @@ export function BookingDetail({ uid, timeZone }: { readonly uid: string; readonl
 
 function BookingDetailBody({ booking, timeZone }: { readonly booking: Booking; readonly timeZone: string }) {
   const openExternal = useOpenExternal();
-  const queryClient = useQueryClient();
   const now = useNow();
-  const noShow = useMutation({
-    mutationFn: (value: boolean) => callApi('markNoShow', { uid: booking.uid, noShow: value }),
-    onSuccess: (updated) => {
-      queryClient.setQueryData(queryKeys.booking(updated.uid), updated);
-      void queryClient.invalidateQueries({ queryKey: queryKeys.bookings });
-    },
-  });
   const attendeeZone = booking.attendee.timeZone;
   const showAttendeeZone = attendeeZone && attendeeZone !== timeZone && isKnownZone(attendeeZone);
-  const started = new Date(booking.startTime).getTime() <= now;
-  const canMarkNoShow = started && (booking.status === 'scheduled' || booking.status === 'completed' || booking.status === 'no-show');
-  const isNoShow = booking.status === 'no-show' || booking.attendee.noShow === true;
   const meetingUrl = joinableMeetingUrl(booking.meetingUrl);
   // Only a session still ahead (or running) can be joined; a moved, cancelled or finished one cannot.
   const canJoin = (booking.status === 'scheduled' || booking.status === 'pending') && new Date(booking.endTime).getTime() > now;
@@ -152,14 +142,7 @@ function BookingDetailBody({ booking, timeZone }: { readonly booking: Booking; r
         <dd>{formatStamp(booking.createdAt, timeZone)}</dd>
       </dl>
 
-      {canMarkNoShow ? (
-        <div className="actions">
-          <button type="button" className="button" onClick={() => noShow.mutate(!isNoShow)} disabled={noShow.isPending} aria-busy={noShow.isPending}>
-            {isNoShow ? 'Undo no-show' : 'Mark as no-show'}
-          </button>
-        </div>
-      ) : null}
-      {noShow.isError ? <ErrorNotice error={noShow.error} title="Could not update the no-show" /> : null}
+      <BookingActions booking={booking} />
     </article>
   );
 }

@@ -16,6 +16,11 @@ const explanations: Readonly<Record<ErrorCode, string>> = {
   calcom_unavailable: 'Cal.com did not answer properly (it may be busy, down or out of reach). Check your internet connection, wait a moment, then retry.',
   calcom_rate_limited: 'Cal.com asked us to slow down. Wait a minute, then retry.',
   calcom_error: 'Cal.com answered with an error. Retry; if it keeps happening, check your Cal.com account.',
+  booking_already_cancelled: 'Nothing was changed. The booking below now shows its state on Cal.com.',
+  booking_not_pending: 'Nothing was changed. The booking below now shows its state on Cal.com.',
+  booking_in_past: 'Nothing was changed. Cal.com does not allow this for that time.',
+  booking_not_owner: 'Nothing was changed. Connect the Cal.com account that owns this booking to act on it.',
+  permission_needed: 'Nothing was changed. Grant the permission from the Dashboard (Cal.com asks once), then try again.',
   relay_unavailable: 'The LifeScore relay cannot be reached, so new bookings cannot arrive live. Check the relay URL in Settings and your connection.',
   relay_error: 'The LifeScore relay answered with an error. Retry in a moment.',
   keychain_unavailable:

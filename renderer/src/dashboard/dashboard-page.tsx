@@ -10,6 +10,8 @@ import { ConnectionCard } from './connection-card';
 import { ServicesCard } from './services-card';
 import { SyncCard } from './sync-card';
 import { UpcomingCard } from './upcoming-card';
+import { PermissionPrompt } from './permission-card';
+import { RequestsCard } from './requests-card';
 
 /** Dashboard: connection, services and links, sync health, next sessions. */
 export function DashboardPage() {
@@ -43,6 +45,12 @@ export function DashboardPage() {
         <div className="grid">
           <ConnectionCard state={state.data} timeZone={timeZone} />
           <ApprovalCard connection={state.data.connection} timeZone={timeZone} />
+          {state.data.connection.status === 'connected' && state.data.connection.missingPermission ? (
+            <section className="card" aria-label="Permission needed">
+              <PermissionPrompt why={state.data.connection.missingPermission.why} />
+            </section>
+          ) : null}
+          {state.data.connection.status === 'connected' ? <RequestsCard timeZone={timeZone} disabled={Boolean(state.data.connection.missingPermission)} /> : null}
           {state.data.connection.status === 'connected' ? <UpcomingCard timeZone={timeZone} /> : null}
           <ServicesCard state={state.data} />
           {state.data.connection.status === 'connected' || state.data.connection.status === 'reconnect-needed' ? (

@@ -7,6 +7,7 @@ import { ErrorNotice } from '../components/error-notice';
 import { formatStamp } from '../components/format';
 import { Spinner } from '../components/spinner';
 import { CalcomReadIssues } from './calcom-read-issues';
+import { DebugSection } from './debug-section';
 
 const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
@@ -23,10 +24,13 @@ export function diagnosticsReport(d: Diagnostics): string {
     `LifeScore Consultant ${v.app} (${v.host === 'electron' ? `Electron ${v.electron ?? '?'}, Chrome ${v.chrome ?? '?'}` : 'browser host'}, Node ${v.node}, ${v.platform})`,
     `Data folder: ${d.dataFolder}`,
     `Database: ${d.database.file} (${formatBytes(d.database.sizeBytes)})`,
+    `Debug mode: ${!d.debug?.active ? 'off' : d.debug.source === 'env' ? 'on (LIFESCORE_DEBUG=1)' : `on until ${d.debug.until}`}`,
     `Quarantined events: ${d.quarantined.length}`,
     ...d.quarantined.map((q) => `  #${q.seq} ${q.receivedAt} ${q.trigger ?? '-'}: ${q.reason}`),
     `Bookings from Cal.com not read or with an unknown status: ${d.calcomReadIssues?.length ?? 0}`,
     ...(d.calcomReadIssues ?? []).map((i) => `  ${i.kind} ${i.uid ?? i.key} ${i.seenAt}: ${i.reason}`),
+    'Cal.com calls (newest first):',
+    ...(d.calcomCalls ?? []).map((c) => `  ${c.at} ${c.kind === 'oauth' ? `OAuth ${c.grant ?? ''}` : c.method} ${c.path} → ${c.status ?? c.outcome} ${c.durationMs} ms${c.attempt ? ` retry ${c.attempt}` : ''}${c.afterRefresh ? ' after refresh' : ''}${c.rateLimit ? ` [${c.rateLimit}]` : ''}`),
     'Recent activity:',
     ...d.activity.map((a) => `  ${a.at} ${a.level.toUpperCase()} ${a.message}${Object.keys(a.details).length ? ` ${JSON.stringify(a.details)}` : ''}`),
   ];
@@ -91,6 +95,8 @@ function DiagnosticsBody({
         Your bookings and settings live in the data folder. Your Cal.com sign-in is kept in the system keychain, not there.
       </p>
       {openFolder.isError ? <ErrorNotice error={openFolder.error} title="The folder could not be opened" /> : null}
+
+      <DebugSection d={d} />
 
       <h3 id="quarantine-heading">Events that could not be applied</h3>
       {d.quarantined.length === 0 ? (

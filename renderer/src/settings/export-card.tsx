@@ -17,7 +17,7 @@ async function allBookings(): Promise<Booking[]> {
 }
 
 /** Hands a file to the browser (or Electron's download handling) without leaving the page. */
-function download(name: string, text: string): void {
+export function download(name: string, text: string): void {
   // The byte-order mark makes spreadsheet apps read the file as UTF-8 (names with accents).
   const url = URL.createObjectURL(new Blob(['\ufeff', text], { type: 'text/csv;charset=utf-8' }));
   const link = document.createElement('a');

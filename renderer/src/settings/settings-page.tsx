@@ -9,8 +9,10 @@ import { useAppState } from '../api/use-app-state';
 import { useToast } from '../app/toasts';
 import { ErrorNotice } from '../components/error-notice';
 import { Spinner } from '../components/spinner';
+import { AuditLogCard } from './audit-log-card';
 import { DiagnosticsCard } from './diagnostics-card';
 import { ExportCard } from './export-card';
+import { ServicesEditor } from './services-editor';
 
 /** Settings: relay, profile text used on the public page and in emails, notifications, data and diagnostics. */
 export function SettingsPage() {
@@ -31,10 +33,14 @@ export function SettingsPage() {
         </ErrorNotice>
       ) : (
         // Keyed by the saved values so the form starts over from what was stored after each save.
-        <SettingsForm key={JSON.stringify(settings.data)} settings={settings.data} />
+        <>
+          <SettingsForm key={JSON.stringify(settings.data)} settings={settings.data} />
+          <ServicesEditor settings={settings.data} />
+        </>
       )}
       <ExportCard />
       <DiagnosticsCard />
+      <AuditLogCard />
       <section className="card" aria-labelledby="about-heading">
         <h2 id="about-heading">About</h2>
         <dl className="facts">
@@ -100,10 +106,28 @@ function SettingsForm({ settings }: { readonly settings: Settings }) {
           <input type="checkbox" checked={draft.notifications} onChange={(e) => setDraft({ ...draft, notifications: e.target.checked })} />
           Notify me on this computer when a booking is made, moved or cancelled
         </label>
-        <label className="checkbox">
-          <input type="checkbox" checked={draft.relayEmails} onChange={(e) => setDraft({ ...draft, relayEmails: e.target.checked })} />
-          Send confirmation, reschedule and cancellation emails to me and my clients
-        </label>
+      </section>
+
+      <section className="card" aria-labelledby="emails-heading">
+        <h2 id="emails-heading">Who emails your clients</h2>
+        <p className="muted small">
+          Exactly one sender confirms each booking, so a client never gets two confirmations. Cal.com lets an app switch off its own
+          emails only for event types of organization teams; on a personal Cal.com account LifeScore keeps Cal.com’s emails and tells you.
+        </p>
+        <fieldset className="radio-group">
+          <legend className="visually-hidden">Who emails your clients</legend>
+          <label className="checkbox">
+            <input type="radio" name="email-source" checked={draft.relayEmails} onChange={() => setDraft({ ...draft, relayEmails: true })} />
+            <span>
+              LifeScore’s emails: confirmation, reschedule and cancellation to you and your client, with your preparation tips, both time zones and a
+              calendar invite. LifeScore asks Cal.com to stop its own emails to clients for your services.
+            </span>
+          </label>
+          <label className="checkbox">
+            <input type="radio" name="email-source" checked={!draft.relayEmails} onChange={() => setDraft({ ...draft, relayEmails: false })} />
+            <span>Cal.com’s emails: Cal.com’s standard booking emails; LifeScore sends none.</span>
+          </label>
+        </fieldset>
       </section>
 
       <section className="card" aria-labelledby="relay-heading">
