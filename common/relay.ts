@@ -74,6 +74,8 @@ export const profileServiceSchema = z.object({
   durationMinutes: z.number().int().min(5).max(480),
   title: z.string().min(1).max(120),
   description: z.string().max(2000).optional(),
+  /** Where it takes place, as one line ("Cal Video", "In person: …"): the consultant's own words from the app's Settings. */
+  location: z.string().max(600).optional(),
   price: z.string().max(40).optional(),
   bookingUrl: webUrlSchema,
 });

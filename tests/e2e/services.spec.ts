@@ -53,6 +53,7 @@ test('edit the 60-minute service: written to Cal.com, shown on its booking page 
   await client.goto(profileUrl);
   await expect(client.getByText('Sleep reset session')).toBeVisible();
   await expect(client.getByText('A calm hour on sleep and stress, with a plan to take home.')).toBeVisible();
+  await expect(client.getByText(/In person: 12 Elm Street, Springfield/)).toBeVisible();
   await screenshot(client, 'public-profile-edited-service');
   await client.close();
 });

@@ -25,6 +25,12 @@ describe('buildProfileBody', () => {
     const s = { ...settings, relayEmails: false, profile: { ...settings.profile, slug: 'dana', name: ' Dr. Dana ', bio: 'Coach', photoUrl: 'https://img.test/d.png' } };
     expect(buildProfileBody(s, record)).toMatchObject({ slug: 'dana', name: 'Dr. Dana', bio: 'Coach', photoUrl: 'https://img.test/d.png', emailsEnabled: false });
   });
+  it('shows each edited service with its description and where it takes place', () => {
+    const s = { ...settings, serviceDetails: { 30: { title: 'Intro', description: 'A first talk.', location: { type: 'in-person' as const, address: '12 Elm Street' }, requiresConfirmation: false } } };
+    expect(buildProfileBody(s, record)?.services).toEqual([
+      { durationMinutes: 30, title: '30 Min Consultation', description: 'A first talk.', location: 'In person: 12 Elm Street', bookingUrl: 'https://cal.test/dana-reyes/consultation-30min' },
+    ]);
+  });
   it('publishes nothing when no valid slug exists', () => {
     expect(buildProfileBody(settings, { ...record, username: 'Dana_Reyes' })).toBeNull();
   });

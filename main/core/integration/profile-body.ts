@@ -1,5 +1,6 @@
 import type { ProfileBody } from '../../../common/relay';
 import { profileBodySchema, profileSlugSchema } from '../../../common/relay';
+import { describeServiceLocation } from '../../../common/services';
 import type { Settings } from '../../../common/settings';
 import { trimSlash } from '../oauth/authorize-url';
 import type { IntegrationRecord } from './integration-records';
@@ -23,8 +24,15 @@ export function buildProfileBody(settings: Settings, record: IntegrationRecord):
     services: record.eventTypes
       .filter((e) => !e.hidden)
       .map((e) => {
-        const description = settings.serviceDetails?.[e.duration]?.description;
-        return { durationMinutes: e.duration, title: e.title, ...(description ? { description } : {}), bookingUrl: e.link };
+        const details = settings.serviceDetails?.[e.duration];
+        const description = details?.description;
+        return {
+          durationMinutes: e.duration,
+          title: e.title,
+          ...(description ? { description } : {}),
+          ...(details ? { location: describeServiceLocation(details.location) } : {}),
+          bookingUrl: e.link,
+        };
       }),
     emailsEnabled: settings.relayEmails,
   };

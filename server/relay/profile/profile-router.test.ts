@@ -42,7 +42,7 @@ const body = (patch: Partial<ProfileBody> = {}): ProfileBody => ({
   email: 'dana@example.com',
   services: [
     { durationMinutes: 30, title: 'Intro call', bookingUrl: 'https://cal.example/dana/consultation-30' },
-    { durationMinutes: 90, title: 'Deep dive', price: '$120', description: 'A long session', bookingUrl: 'https://cal.example/dana/consultation-90' },
+    { durationMinutes: 90, title: 'Deep dive', price: '$120', description: 'A long session', location: 'In person: 12 Elm Street <Suite 2>', bookingUrl: 'https://cal.example/dana/consultation-90' },
   ],
   ...patch,
 });
@@ -131,7 +131,7 @@ describe('GET /consultations/:slug', () => {
     expect(html).toContain('<h1>Dana Reyes</h1>');
     expect(html).toContain('Intro call');
     expect(html).toContain('30 min');
-    expect(html).toContain('1 h 30 min · $120');
+    expect(html).toContain('1 h 30 min · In person: 12 Elm Street &#60;Suite 2&#62; · $120');
     expect(html).toContain('<a class="book" href="https://cal.example/dana/consultation-30" target="_blank" rel="noopener noreferrer"');
     expect(html).toContain('<meta property="og:title" content="Dana Reyes · Wellness consultations">');
     expect(html).toContain('<meta property="og:url" content="https://relay.example/consultations/dana-reyes">');
