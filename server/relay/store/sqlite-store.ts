@@ -104,6 +104,18 @@ export function openSqliteStore(file: string, options: { fsync?: (fd: number) =>
     return s.deleteChannel.run(id).changes > 0;
   });
 
+  /**
+   * TRUNCATE gives up (busy) while the checkpoint thread or a reader holds the WAL; until it succeeds the file keeps
+   * the pre-delete pages and the WAL the old frames, so try again for a short while instead of trusting one call.
+   */
+  const checkpointFully = async (): Promise<void> => {
+    for (let attempt = 0; attempt < 80 && open; attempt++) {
+      const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number; log: number; checkpointed: number }>;
+      if (result && result.busy === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  };
+
   let open = true;
   const guard = <T>(fn: () => T): Promise<T> => {
     try {
@@ -126,13 +138,12 @@ export function openSqliteStore(file: string, options: { fsync?: (fd: number) =>
         return r && { id: r.id, tokenHash: r.token_hash, secret: r.secret, createdAt: r.created_at, lastSeq: r.last_seq, ackedSeq: r.acked_seq };
       }),
     setSecret: (id, secret) => guardWrite(() => s.setSecret.run(secret, id).changes > 0),
-    deleteChannel: (id) =>
-      guardWrite(() => {
-        const removed = remove(id);
-        // The WAL still holds the pre-delete pages: copy the zeroed ones into the file and empty the WAL now.
-        if (removed) db.pragma('wal_checkpoint(TRUNCATE)');
-        return removed;
-      }),
+    deleteChannel: async (id) => {
+      const removed = await guardWrite(() => remove(id));
+      // The WAL still holds the pre-delete pages: copy the zeroed ones into the file and empty the WAL now.
+      if (removed) await checkpointFully();
+      return removed;
+    },
     appendEvents: (batch) => guardWrite(() => append(batch)),
     listEvents: (channelId, afterSeq, limit) => guard(() => s.listEvents.all(channelId, afterSeq, limit).map(toEvent)),
     bounds: (channelId) =>
