@@ -6,7 +6,7 @@ import autocannon from 'autocannon';
 import { CALCOM_SIGNATURE_HEADER, CALCOM_WEBHOOK_VERSION } from '../common/calcom';
 import type { PullResponse } from '../common/relay';
 import type { BenchContext, BenchResult, Figure } from './report';
-import { startPgTestCluster } from '../server/relay/pg-test-cluster';
+import { startPgTestCluster } from '../tests/support/relay/pg-test-cluster';
 import { benchRelayEnv, createChannel, request, startServerProcess } from './server-process';
 import type { ServerProcess } from './server-process';
 import { signedCreatedBodies } from './webhook-bodies';

@@ -3,8 +3,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { bookingTriggers } from '../../common/calcom';
 import type { AppFailure } from '../../common/errors';
 import type { FetchFn } from './oauth/token-endpoint';
-import type { Stack, TestCore } from './integration/connect-harness';
-import { consent, FakeSyncEngine, followRedirect, makeCore, startStack } from './integration/connect-harness';
+import type { Stack, TestCore } from '../../tests/support/app/connect-harness';
+import { consent, FakeSyncEngine, followRedirect, makeCore, startStack } from '../../tests/support/app/connect-harness';
 import type { ConnectStepName, IntegrationRecord, PendingCleanup } from './integration/integration-records';
 import { recordKeys } from './integration/integration-records';
 import { createSyncEngine } from './sync/sync-engine';

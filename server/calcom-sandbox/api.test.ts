@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventTypeSchema, meSchema, v2BookingListSchema, v2ErrorSchema, webhookSchema } from '../../common/calcom';
 import type { Sandbox } from './index';
-import { api, connect, futureWeekdayAt, startSandbox } from './test-helpers';
+import { api, connect, futureWeekdayAt, startSandbox } from '../../tests/support/sandbox/sandbox-test-kit';
 
 let sandbox: Sandbox;
 let url: string;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { calcomScopes, v2BookingSchema, v2ErrorSchema, webhookEnvelopeSchema } from '../../common/calcom';
 import type { Sandbox } from './index';
-import { ALL_SCOPES, api, connect, futureWeekdayAt, Receiver, startSandbox } from './test-helpers';
+import { ALL_SCOPES, api, connect, futureWeekdayAt, Receiver, startSandbox } from '../../tests/support/sandbox/sandbox-test-kit';
 
 let sandbox: Sandbox;
 let url: string;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from './index';
-import { api, connect, Receiver, startSandbox } from './test-helpers';
+import { api, connect, Receiver, startSandbox } from '../../tests/support/sandbox/sandbox-test-kit';
 
 let sandbox: Sandbox;
 let url: string;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v2BookingSchema } from '../../common/calcom';
 import type { Sandbox } from './index';
-import { api, connect, futureWeekdayAt, startSandbox } from './test-helpers';
+import { api, connect, futureWeekdayAt, startSandbox } from '../../tests/support/sandbox/sandbox-test-kit';
 
 /**
  * Issue 22: the sandbox answers as fully as Cal.com does, and knows the booking shapes real accounts produce.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from './index';
-import { api, connect, futureWeekdayAt, Receiver, startSandbox, tokenRequest } from './test-helpers';
+import { api, connect, futureWeekdayAt, Receiver, startSandbox, tokenRequest } from '../../tests/support/sandbox/sandbox-test-kit';
 
 let sandbox: Sandbox;
 let url: string;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenResponseSchema } from '../../common/calcom';
 import { createSandbox, type Sandbox } from './index';
 import { SandboxStore } from './store';
-import { ALL_SCOPES, api, authorize, connect, LOOPBACK_REDIRECT, pkce, startSandbox, tokenRequest } from './test-helpers';
+import { ALL_SCOPES, api, authorize, connect, LOOPBACK_REDIRECT, pkce, startSandbox, tokenRequest } from '../../tests/support/sandbox/sandbox-test-kit';
 import { s256, TokenService } from './token-service';
 import { buildClients } from './oauth-clients';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSandbox } from './index';
-import { api, connect, futureWeekdayAt, startSandbox } from './test-helpers';
+import { api, connect, futureWeekdayAt, startSandbox } from '../../tests/support/sandbox/sandbox-test-kit';
 
 const dir = mkdtempSync(join(tmpdir(), 'calcom-sandbox-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bookingPayloadSchema, webhookEnvelopeSchema } from '../../common/calcom';
-import { contractCancelledExample, contractCreatedExample, contractRescheduledExample } from './contract-examples';
-import { shapeOf } from './shape';
+import { contractCancelledExample, contractCreatedExample, contractRescheduledExample } from '../../tests/support/sandbox/contract-examples';
+import { shapeOf } from '../../tests/support/sandbox/shape';
 import { seedUsers, type SandboxBooking, type SandboxEventType } from './state';
 import { buildCancelledPayload, buildCreatedLikePayload, buildNoShowPayload, buildPingPayload, buildRescheduledPayload, envelope, type PayloadContext } from './webhook-payload';
 

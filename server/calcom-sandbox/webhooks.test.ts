@@ -1,10 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { webhookEnvelopeSchema } from '../../common/calcom';
-import { contractCancelledExample, contractCreatedExample, contractRescheduledExample } from './contract-examples';
+import { contractCancelledExample, contractCreatedExample, contractRescheduledExample } from '../../tests/support/sandbox/contract-examples';
 import type { Sandbox } from './index';
-import { shapeOf } from './shape';
-import { api, connect, futureWeekdayAt, Receiver, startSandbox } from './test-helpers';
+import { shapeOf } from '../../tests/support/sandbox/shape';
+import { api, connect, futureWeekdayAt, Receiver, startSandbox } from '../../tests/support/sandbox/sandbox-test-kit';
 
 let sandbox: Sandbox;
 let url: string;

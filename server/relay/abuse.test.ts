@@ -14,9 +14,9 @@ import {
   trustedConfig,
   verifiedChannel,
 } from '../../tests/support/relay/verified-channel';
-import { sandboxEnvelopes } from './mail/mail-fixtures';
-import { startTestSmtp, type TestSmtp } from './mail/smtp-test-server';
-import { createChannel, postWebhook, setSecret, startRelay, tempDir, type TestRelay } from './test-support';
+import { sandboxEnvelopes } from '../../tests/support/relay/mail/mail-fixtures';
+import { startTestSmtp, type TestSmtp } from '../../tests/support/relay/mail/smtp-test-server';
+import { createChannel, postWebhook, setSecret, startRelay, tempDir, type TestRelay } from '../../tests/support/relay/relay-test-kit';
 
 /**
  * Issue 16, tried as an attacker with nothing but HTTP: every path is refused with a precise status, and nothing is

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pullResponseSchema } from '../../common/relay';
-import { createReadyChannel, TEST_SECRET, postWebhook, startRelay, tempDir, testConfig, type TestRelay } from './test-support';
+import { createReadyChannel, TEST_SECRET, postWebhook, startRelay, tempDir, testConfig, type TestRelay } from '../../tests/support/relay/relay-test-kit';
 
 const running: TestRelay[] = [];
 const dirs: string[] = [];

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pullResponseSchema, type PulledEvent } from '../../common/relay';
-import { createReadyChannel, postWebhook, tempDir, TEST_SECRET } from './test-support';
+import { createReadyChannel, postWebhook, tempDir, TEST_SECRET } from '../../tests/support/relay/relay-test-kit';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CLI = path.join(ROOT, 'server/relay/cli.ts');

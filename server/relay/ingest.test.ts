@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pullResponseSchema } from '../../common/relay';
 import { calSignature } from './crypto';
-import { createChannel, createReadyChannel, TEST_SECRET, postWebhook, setSecret, startRelay, tempDir, testConfig, type TestRelay } from './test-support';
+import { createChannel, createReadyChannel, TEST_SECRET, postWebhook, setSecret, startRelay, tempDir, testConfig, type TestRelay } from '../../tests/support/relay/relay-test-kit';
 
 const running: TestRelay[] = [];
 const dirs: string[] = [];

@@ -4,7 +4,7 @@ import type { StorageConfig } from './config';
 import { channelLabel } from './crypto';
 import { openStore } from './store/open-store';
 import type { RelayStore } from './store/types';
-import { createReadyChannel, TEST_METRICS_TOKEN, TEST_SECRET, postWebhook, readSse, setSecret, startRelay, tempDir, testConfig, type TestRelay } from './test-support';
+import { createReadyChannel, TEST_METRICS_TOKEN, TEST_SECRET, postWebhook, readSse, setSecret, startRelay, tempDir, testConfig, type TestRelay } from '../../tests/support/relay/relay-test-kit';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 async function waitUntil(cond: () => Promise<boolean>, ms: number): Promise<void> {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pullResponseSchema } from '../../common/relay';
 import { calSignature, signatureMatches } from './crypto';
-import { createChannel, postWebhook, setSecret, startRelay, startSmee, startTarget, tempDir, testConfig } from './test-support';
+import { createChannel, postWebhook, setSecret, startRelay, startSmee, startTarget, tempDir, testConfig } from '../../tests/support/relay/relay-test-kit';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

@@ -15,7 +15,7 @@ import {
   tempDir,
   testConfig,
   type TestRelay,
-} from './test-support';
+} from '../../tests/support/relay/relay-test-kit';
 
 type Cleanup = () => Promise<void> | void;
 const cleanups: Cleanup[] = [];

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { contractCreatedExample } from '../../server/calcom-sandbox/contract-examples';
+import { contractCreatedExample } from '../support/sandbox/contract-examples';
 import { connectAs, expectNoSeriousA11yViolations, screenshot, startE2eStack, tabTo } from './stack-fixture';
 import type { E2eStack } from './stack-fixture';
 

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect } from '@playwright/test';
 import type { Locator, Page } from '@playwright/test';
-import { freePort } from '../../main/core/integration/connect-harness';
+import { freePort } from '../support/app/connect-harness';
 import { startDevStack, startHostedApp } from '../../scripts/dev-stack';
 import type { RunningHost } from '../../main/host/run-host';
 import type { DevStack } from '../../scripts/dev-stack';

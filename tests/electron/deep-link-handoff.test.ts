@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { consent, makeCore, startStack } from '../../main/core/integration/connect-harness';
-import type { Stack, TestCore } from '../../main/core/integration/connect-harness';
+import { consent, makeCore, startStack } from '../support/app/connect-harness';
+import type { Stack, TestCore } from '../support/app/connect-harness';
 import { extractDeepLink } from '../../main/electron/deep-link-argv';
 import { appSchemeFor } from '../../main/electron/protocol-client';
 import { asDeepLink, secondInstanceArgs } from './deep-link-handoff';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { _electron } from '@playwright/test';
 import type { ElectronApplication, Page } from '@playwright/test';
-import { freePort } from '../../main/core/integration/connect-harness';
+import { freePort } from '../support/app/connect-harness';
 import { keychainAccounts } from '../../main/core/keychain/keychain-accounts';
 import { createNapiKeychain } from '../../main/core/keychain/napi-keychain';
 import { findElectronBinary } from '../../scripts/electron-launch';

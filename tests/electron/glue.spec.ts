@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { futureWeekdayAt } from '../../server/calcom-sandbox/test-helpers';
+import { futureWeekdayAt } from '../support/sandbox/sandbox-test-kit';
 import { launchApp } from './electron-app';
 import type { LaunchedApp } from './electron-app';
 import { createBooking, listEventTypes } from './sandbox-http';

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { consent } from '../../main/core/integration/connect-harness';
-import { futureWeekdayAt } from '../../server/calcom-sandbox/test-helpers';
+import { consent } from '../support/app/connect-harness';
+import { futureWeekdayAt } from '../support/sandbox/sandbox-test-kit';
 import { createBooking, listEventTypes } from './sandbox-http';
 import { asDeepLink } from './deep-link-handoff';
 import { launchApp } from './electron-app';

@@ -3,10 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sandboxEnvelopes } from '../../server/relay/mail/mail-fixtures';
-import { startTestSmtp, type TestSmtp } from '../../server/relay/mail/smtp-test-server';
-import { startPgTestCluster, type PgTestCluster } from '../../server/relay/pg-test-cluster';
-import { postWebhook, readSse, waitUntil } from '../../server/relay/test-support';
+import { sandboxEnvelopes } from '../support/relay/mail/mail-fixtures';
+import { startTestSmtp, type TestSmtp } from '../support/relay/mail/smtp-test-server';
+import { startPgTestCluster, type PgTestCluster } from '../support/relay/pg-test-cluster';
+import { postWebhook, readSse, waitUntil } from '../support/relay/relay-test-kit';
 import { ADMIN_TOKEN, startTestSandbox, verifiedChannel } from '../support/relay/verified-channel';
 import { installRelayArtifact, reinstall, runToExit, startArtifact } from '../support/release/relay-artifact';
 

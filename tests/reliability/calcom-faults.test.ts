@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { futureWeekdayAt } from '../../server/calcom-sandbox/test-helpers';
-import type { Stack, TestCore } from '../../main/core/integration/connect-harness';
-import { consent, followRedirect, makeCore, startStack } from '../../main/core/integration/connect-harness';
+import { futureWeekdayAt } from '../support/sandbox/sandbox-test-kit';
+import type { Stack, TestCore } from '../support/app/connect-harness';
+import { consent, followRedirect, makeCore, startStack } from '../support/app/connect-harness';
 import { createSyncEngine } from '../../main/core/sync/sync-engine';
 
 /**

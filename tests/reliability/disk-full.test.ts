@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import type { CreateChannelResponse } from '../../common/relay';
-import { envelope, payload } from '../../main/core/bookings/test-fixtures';
-import { createChannel, ingest } from '../../main/core/sync/relay-harness';
+import { envelope, payload } from '../support/app/booking-fixtures';
+import { createChannel, ingest } from '../support/app/relay-harness';
 import type { SqliteRelayStore } from '../../server/relay/store/sqlite-store';
 import { openSqliteStore } from '../../server/relay/store/sqlite-store';
-import type { TestRelay } from '../../server/relay/test-support';
-import { startRelay, testConfig } from '../../server/relay/test-support';
+import type { TestRelay } from '../support/relay/relay-test-kit';
+import { startRelay, testConfig } from '../support/relay/relay-test-kit';
 import { relayUidCounts } from './webhook-traffic';
 
 /**

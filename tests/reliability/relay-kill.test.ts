@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, expect, it, vi } from 'vitest';
 import type { SyncBookingStore } from '../../main/core/bookings/booking-store';
 import { openBookingStore } from '../../main/core/bookings/booking-store';
-import { createChannel } from '../../main/core/sync/relay-harness';
+import { createChannel } from '../support/app/relay-harness';
 import type { SyncEngine } from '../../main/core/sync/sync-types';
 import type { Child } from './child-process';
 import { startRelayProcess } from './child-process';

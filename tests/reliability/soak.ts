@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CreateChannelResponse } from '../../common/relay';
 import { openBookingStore } from '../../main/core/bookings/booking-store';
-import { createChannel, ingest } from '../../main/core/sync/relay-harness';
+import { createChannel, ingest } from '../support/app/relay-harness';
 import { signCalBody } from '../../main/core/sync/signature';
 import { rawRequest } from '../security/raw-http';
 import type { Child } from './child-process';

@@ -1,7 +1,7 @@
 import type { CreateChannelResponse } from '../../common/relay';
 import { pullResponseSchema } from '../../common/relay';
-import { envelope, payload } from '../../main/core/bookings/test-fixtures';
-import { ingest } from '../../main/core/sync/relay-harness';
+import { envelope, payload } from '../support/app/booking-fixtures';
+import { ingest } from '../support/app/relay-harness';
 
 /** Test support: Cal.com-shaped webhook traffic and a read-back of the relay's whole log for one channel. */
 

@@ -7,7 +7,7 @@ import { bookingSchema } from '../../common/booking';
 import { bookingTriggers } from '../../common/calcom';
 import type { SyncBookingStore } from '../../main/core/bookings/booking-store';
 import { openBookingStore } from '../../main/core/bookings/booking-store';
-import { noShowEnvelope, payload } from '../../main/core/bookings/test-fixtures';
+import { noShowEnvelope, payload } from '../support/app/booking-fixtures';
 import type { Intake } from '../../main/core/sync/event-intake';
 import { createIntake } from '../../main/core/sync/event-intake';
 import type { RelayApi } from '../../main/core/sync/relay-api';

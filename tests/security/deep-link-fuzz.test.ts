@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { APP_SCHEME, DEV_APP_SCHEME, OAUTH_CALLBACK_PATH } from '../../common/deep-link';
 import { parseAppDeepLink } from '../../main/core/integration/app-deep-link';
-import type { Stack, TestCore } from '../../main/core/integration/connect-harness';
-import { makeCore, startStack } from '../../main/core/integration/connect-harness';
+import type { Stack, TestCore } from '../support/app/connect-harness';
+import { makeCore, startStack } from '../support/app/connect-harness';
 import { callbackExpectationFor, parseCallbackUrl } from '../../main/core/oauth/callback-url';
 
 /**

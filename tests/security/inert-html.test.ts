@@ -1,17 +1,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { payload } from '../../main/core/bookings/test-fixtures';
+import { payload } from '../support/app/booking-fixtures';
 import type { Sandbox } from '../../server/calcom-sandbox/index';
-import { api, connect, futureWeekdayAt, startSandbox } from '../../server/calcom-sandbox/test-helpers';
+import { api, connect, futureWeekdayAt, startSandbox } from '../support/sandbox/sandbox-test-kit';
 import { bookingFacts } from '../../server/relay/mail/booking-facts';
 import { composeEmail } from '../../server/relay/mail/compose-email';
 import type { MailKind } from '../../server/relay/mail/outbox-store';
 import { renderHtml } from '../../server/relay/mail/render-html';
 import { renderProfilePage } from '../../server/relay/profile/profile-page';
 import type { PublishedProfile } from '../../server/relay/profile/profile-store';
-import type { TestRelay } from '../../server/relay/test-support';
-import { startRelay, tempDir, testConfig } from '../../server/relay/test-support';
+import type { TestRelay } from '../support/relay/relay-test-kit';
+import { startRelay, tempDir, testConfig } from '../support/relay/relay-test-kit';
 
 /**
  * Issue 11, security: names, notes, bios and reasons containing markup render as text in every page and email we

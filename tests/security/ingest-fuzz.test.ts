@@ -5,8 +5,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { CreateChannelResponse } from '../../common/relay';
 import { signCalBody } from '../../main/core/sync/signature';
-import type { TestRelay } from '../../server/relay/test-support';
-import { createChannel, setSecret, startRelay, testConfig } from '../../server/relay/test-support';
+import type { TestRelay } from '../support/relay/relay-test-kit';
+import { createChannel, setSecret, startRelay, testConfig } from '../support/relay/relay-test-kit';
 import { rawRequest, rawSocket } from './raw-http';
 
 /**

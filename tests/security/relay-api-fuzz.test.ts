@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { CreateChannelResponse } from '../../common/relay';
-import type { TestRelay } from '../../server/relay/test-support';
-import { createChannel, postWebhook, setSecret, startRelay, testConfig } from '../../server/relay/test-support';
+import type { TestRelay } from '../support/relay/relay-test-kit';
+import { createChannel, postWebhook, setSecret, startRelay, testConfig } from '../support/relay/relay-test-kit';
 import { rawRequest } from './raw-http';
 
 /**

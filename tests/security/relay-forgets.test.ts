@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { TestRelay } from '../../server/relay/test-support';
-import { createChannel, createReadyChannel, postWebhook, setSecret, startRelay, TEST_SECRET, testConfig } from '../../server/relay/test-support';
+import type { TestRelay } from '../support/relay/relay-test-kit';
+import { createChannel, createReadyChannel, postWebhook, setSecret, startRelay, TEST_SECRET, testConfig } from '../support/relay/relay-test-kit';
 import { filePlaces, findSecrets } from './secret-scan';
 
 /**

@@ -6,14 +6,14 @@ import { afterAll, expect, it, vi } from 'vitest';
 import type { PushEvent } from '../../common/api';
 import type { AppState } from '../../common/app-state';
 import type { Booking, BookingPage } from '../../common/booking';
-import { consent, followRedirect, freePort } from '../../main/core/integration/connect-harness';
+import { consent, followRedirect, freePort } from '../support/app/connect-harness';
 import { keychainAccounts } from '../../main/core/keychain/keychain-accounts';
 import { createNapiKeychain } from '../../main/core/keychain/napi-keychain';
 import { HOST_KEY_HEADER } from '../../main/host/host-bridge-script';
 import type { RunningHost } from '../../main/host/run-host';
 import { startDevStack, startHostedApp } from '../../scripts/dev-stack';
 import type { DevStack } from '../../scripts/dev-stack';
-import { futureWeekdayAt } from '../../server/calcom-sandbox/test-helpers';
+import { futureWeekdayAt } from '../support/sandbox/sandbox-test-kit';
 import type { NamedSecret } from './secret-scan';
 import { filePlaces, findSecrets } from './secret-scan';
 

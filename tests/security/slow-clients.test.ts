@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { CreateChannelResponse } from '../../common/relay';
-import type { TestRelay } from '../../server/relay/test-support';
-import { createChannel, readSse, startRelay, testConfig } from '../../server/relay/test-support';
+import type { TestRelay } from '../support/relay/relay-test-kit';
+import { createChannel, readSse, startRelay, testConfig } from '../support/relay/relay-test-kit';
 
 /**
  * Issue 11, slow clients: slowloris headers and trickled bodies are cut by the relay's deadlines, and one address

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AppFailure } from '../../../common/errors';
-import type { Stack, TestCore } from '../integration/connect-harness';
-import { consent, followRedirect, makeCore, startStack } from '../integration/connect-harness';
+import type { Stack, TestCore } from '../../../tests/support/app/connect-harness';
+import { consent, followRedirect, makeCore, startStack } from '../../../tests/support/app/connect-harness';
 import type { IntegrationRecord } from '../integration/integration-records';
 import { recordKeys } from '../integration/integration-records';
 import { createSyncEngine } from '../sync/sync-engine';

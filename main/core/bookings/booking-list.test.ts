@@ -8,7 +8,7 @@ import { FEW_ROWS } from './booking-list';
 import { SCHEMA_VERSION, migrate } from './booking-migrations';
 import type { SyncBookingStore } from './booking-store';
 import { openBookingStore } from './booking-store';
-import { envelope, noShowEnvelope, payload } from './test-fixtures';
+import { envelope, noShowEnvelope, payload } from '../../../tests/support/app/booking-fixtures';
 
 /**
  * The list's plans (covering-index walk from a remembered position, trigram candidates, status index), its cached

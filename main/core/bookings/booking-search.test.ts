@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FEW_ROWS } from './booking-list';
 import { escapeLike, searchText, trigramPhrase } from './booking-query';
 import { openBookingStore } from './booking-store';
-import { envelope, payload } from './test-fixtures';
+import { envelope, payload } from '../../../tests/support/app/booking-fixtures';
 
 /**
  * Attendee search answers through the trigram index (3 characters or more, few matches), by walking the covering

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SyncBookingStore } from './booking-store';
 import { openBookingStore } from './booking-store';
 import { SCHEMA_VERSION, migrate } from './booking-migrations';
-import { envelope, noShowEnvelope, payload, v2Booking } from './test-fixtures';
+import { envelope, noShowEnvelope, payload, v2Booking } from '../../../tests/support/app/booking-fixtures';
 
 let dir: string;
 let now: number;

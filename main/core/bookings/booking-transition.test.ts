@@ -6,7 +6,7 @@ import { factFromV2, factsFromEnvelope, pickMeetingUrl } from './booking-facts';
 import type { BookingRecord } from './booking-record';
 import { toBooking } from './booking-record';
 import { applyFacts, canonicalJson } from './booking-transition';
-import { envelope, noShowEnvelope, payload, v2Booking } from './test-fixtures';
+import { envelope, noShowEnvelope, payload, v2Booking } from '../../../tests/support/app/booking-fixtures';
 
 const BEFORE = Date.parse('2026-02-01T00:00:00Z'); // before every fixture booking
 const AFTER = Date.parse('2026-06-01T00:00:00Z'); // after every fixture booking

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { contractCancelledExample, contractCreatedExample, contractRescheduledExample } from '../../../server/calcom-sandbox/contract-examples';
+import { contractCancelledExample, contractCreatedExample, contractRescheduledExample } from '../../../tests/support/sandbox/contract-examples';
 import type { Sandbox } from '../../../server/calcom-sandbox/index';
-import { ALL_SCOPES, api, connect, futureWeekdayAt, Receiver, startSandbox } from '../../../server/calcom-sandbox/test-helpers';
+import { ALL_SCOPES, api, connect, futureWeekdayAt, Receiver, startSandbox } from '../../../tests/support/sandbox/sandbox-test-kit';
 import { REDACTED, redactWebhookBody } from './redact-webhook';
 import { createDebugMode } from './debug-mode';
 

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ServiceDetails } from '../../../common/services';
-import type { Stack, TestCore } from './connect-harness';
-import { consent, followRedirect, makeCore, startStack } from './connect-harness';
+import type { Stack, TestCore } from '../../../tests/support/app/connect-harness';
+import { consent, followRedirect, makeCore, startStack } from '../../../tests/support/app/connect-harness';
 import type { IntegrationRecord } from './integration-records';
 import { recordKeys } from './integration-records';
 

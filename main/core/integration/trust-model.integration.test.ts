@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runAdminCli } from '../../../server/relay/admin-cli';
 import type { AppCoreOverrides } from '../app-core';
-import type { Stack, TestCore } from './connect-harness';
-import { consent, FakeSyncEngine, followRedirect, makeCore, startStack } from './connect-harness';
+import type { Stack, TestCore } from '../../../tests/support/app/connect-harness';
+import { consent, FakeSyncEngine, followRedirect, makeCore, startStack } from '../../../tests/support/app/connect-harness';
 import type { IntegrationRecord } from './integration-records';
 import { recordKeys } from './integration-records';
 

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
  */
 const root = resolve(__dirname, '../../..');
 const tsx = join(root, 'node_modules/.bin/tsx');
-const probe = join(__dirname, 'keychain-probe.ts');
+const probe = join(root, 'tests/support/app/keychain-probe.ts');
 const temp = mkdtempSync(join(tmpdir(), 'lifescore-keyring-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 

@@ -6,12 +6,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startChild } from '../../../tests/reliability/child-process';
 import type { BookingChange, SyncBookingStore } from '../bookings/booking-store';
 import { openBookingStore } from '../bookings/booking-store';
-import { envelope, payload } from '../bookings/test-fixtures';
+import { envelope, payload } from '../../../tests/support/app/booking-fixtures';
 import type { Intake } from './event-intake';
 import { createIntake } from './event-intake';
 import { createRelayApi } from './relay-api';
-import type { RelayStub } from './relay-stub';
-import { startRelayStub } from './relay-stub';
+import type { RelayStub } from '../../../tests/support/app/relay-stub';
+import { startRelayStub } from '../../../tests/support/app/relay-stub';
 
 /**
  * Catch-up takes each pulled page in one transaction. Per event it must still be exactly-once: after an event
@@ -96,7 +96,7 @@ describe('page-batched catch-up', () => {
   it('a process killed mid-page commits none of that page; the next start takes it once', async () => {
     const log = join(dir, 'changes.log');
     // Each event reads the store clock twice (inbox row, booking): the 31st read is inside the second page.
-    const child = startChild('main/core/sync/catch-up-child.ts', [file, log, relay.url, CHANNEL, relay.token, SECRET, '31'], {});
+    const child = startChild('tests/support/app/catch-up-child.ts', [file, log, relay.url, CHANNEL, relay.token, SECRET, '31'], {});
     const proc = child.process;
     if (proc.exitCode === null && proc.signalCode === null) await new Promise((resolve) => proc.once('exit', resolve));
     expect(proc.signalCode).toBe('SIGKILL'); // by its own hand, mid-page (not a crash of the test)

@@ -6,14 +6,14 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PulledEvent } from '../../../common/relay';
 import type { BookingChange, SyncBookingStore } from '../bookings/booking-store';
 import { openBookingStore } from '../bookings/booking-store';
-import { envelope, payload, pingEnvelope } from '../bookings/test-fixtures';
+import { envelope, payload, pingEnvelope } from '../../../tests/support/app/booking-fixtures';
 import type { Intake } from './event-intake';
 import { createIntake } from './event-intake';
 import type { Receiver } from './receiver';
 import { startReceiver } from './receiver';
 import { createRelayApi } from './relay-api';
-import type { RelayStub } from './relay-stub';
-import { startRelayStub } from './relay-stub';
+import type { RelayStub } from '../../../tests/support/app/relay-stub';
+import { startRelayStub } from '../../../tests/support/app/relay-stub';
 import { signCalBody } from './signature';
 
 const CHANNEL = 'c'.repeat(22);

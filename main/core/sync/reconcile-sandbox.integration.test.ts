@@ -3,15 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Sandbox } from '../../../server/calcom-sandbox/index';
-import { api, connect, futureWeekdayAt, startSandbox } from '../../../server/calcom-sandbox/test-helpers';
+import { api, connect, futureWeekdayAt, startSandbox } from '../../../tests/support/sandbox/sandbox-test-kit';
 import type { SyncBookingStore } from '../bookings/booking-store';
 import { openBookingStore } from '../bookings/booking-store';
 import type { CalcomClient } from '../calcom/calcom-client';
 import { createCalcomClient } from '../calcom/calcom-client';
 import { createCalcomHttp } from '../calcom/calcom-http';
 import { createReconciler } from './reconciler';
-import type { TestRelay } from './relay-harness';
-import { createChannel, startTestRelay } from './relay-harness';
+import type { TestRelay } from '../../../tests/support/app/relay-harness';
+import { createChannel, startTestRelay } from '../../../tests/support/app/relay-harness';
 import { createSyncEngine } from './sync-engine';
 import type { SyncEngine } from './sync-types';
 

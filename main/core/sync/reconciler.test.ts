@@ -6,7 +6,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { FakeCalcomBookings } from '../../../tests/support/calcom-bookings-fake';
 import type { BookingChange, SyncBookingStore } from '../bookings/booking-store';
 import { openBookingStore } from '../bookings/booking-store';
-import { envelope, payload } from '../bookings/test-fixtures';
+import { envelope, payload } from '../../../tests/support/app/booking-fixtures';
 import { LAST_SYNCED_KEY, WATERMARK_OVERLAP_MS, createReconciler, watermarkKey } from './reconciler';
 import type { BookingsSource } from './sync-types';
 

@@ -6,11 +6,11 @@ import type { BookingStatus } from '../../../common/booking';
 import type { V2Booking } from '../../../common/calcom';
 import { bookingTriggers, v2BookingListSchema } from '../../../common/calcom';
 import type { Sandbox } from '../../../server/calcom-sandbox/index';
-import { api, connect, futureWeekdayAt, startSandbox } from '../../../server/calcom-sandbox/test-helpers';
+import { api, connect, futureWeekdayAt, startSandbox } from '../../../tests/support/sandbox/sandbox-test-kit';
 import type { SyncBookingStore } from '../bookings/booking-store';
 import { openBookingStore } from '../bookings/booking-store';
-import type { TestRelay } from './relay-harness';
-import { createChannel, startTestRelay } from './relay-harness';
+import type { TestRelay } from '../../../tests/support/app/relay-harness';
+import { createChannel, startTestRelay } from '../../../tests/support/app/relay-harness';
 import { createSyncEngine } from './sync-engine';
 import type { BookingsSource, SyncEngine } from './sync-types';
 

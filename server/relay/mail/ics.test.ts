@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { webhookEnvelopeSchema } from '../../../common/calcom';
 import { bookingFacts, type BookingFacts } from './booking-facts';
 import { buildIcs, fold } from './ics';
-import { sandboxEnvelopes } from './mail-fixtures';
+import { sandboxEnvelopes } from '../../../tests/support/relay/mail/mail-fixtures';
 
 /** The invite as ical-generator 10 wrote it before issue 18: the reference our hand-written output must match. */
 function referenceIcs(f: BookingFacts, method: 'REQUEST' | 'CANCEL', stampMs: number): string {

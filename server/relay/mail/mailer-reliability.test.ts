@@ -4,10 +4,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { eventOf, sandboxEnvelopes } from './mail-fixtures';
+import { eventOf, sandboxEnvelopes } from '../../../tests/support/relay/mail/mail-fixtures';
 import { createMailer, type Mailer, type MailerOptions } from './mailer';
-import { danaProfile, fast, fixedProfiles, memoryEventLog, quietLogger, sleep, waitFor } from './mail-test-kit';
-import { startTestSmtp, type TestSmtp } from './smtp-test-server';
+import { danaProfile, fast, fixedProfiles, memoryEventLog, quietLogger, sleep, waitFor } from '../../../tests/support/relay/mail/mail-test-kit';
+import { startTestSmtp, type TestSmtp } from '../../../tests/support/relay/mail/smtp-test-server';
 
 const CHANNEL = 'chanAAAAAAAAAAAAAAAAAAAAAA';
 let dir: string;

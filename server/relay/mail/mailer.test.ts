@@ -1,10 +1,10 @@
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { contractEnvelopes, eventOf, SANDBOX_URL, sandboxEnvelopes, booking } from './mail-fixtures';
+import { contractEnvelopes, eventOf, SANDBOX_URL, sandboxEnvelopes, booking } from '../../../tests/support/relay/mail/mail-fixtures';
 import { createMailer, type Mailer } from './mailer';
-import { danaProfile, fast, fixedProfiles, icsOf, quietLogger, waitFor } from './mail-test-kit';
+import { danaProfile, fast, fixedProfiles, icsOf, quietLogger, waitFor } from '../../../tests/support/relay/mail/mail-test-kit';
 import type { MailProfile } from './plan-emails';
-import { startTestSmtp, type ReceivedMail, type TestSmtp } from './smtp-test-server';
+import { startTestSmtp, type ReceivedMail, type TestSmtp } from '../../../tests/support/relay/mail/smtp-test-server';
 
 const CHANNEL = 'chanAAAAAAAAAAAAAAAAAAAAAA';
 let smtp: TestSmtp;

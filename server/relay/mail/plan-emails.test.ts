@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { webhookEnvelopeSchema, type WebhookEnvelope } from '../../../common/calcom';
-import { sandboxEnvelopes } from './mail-fixtures';
-import { danaProfile } from './mail-test-kit';
+import { sandboxEnvelopes } from '../../../tests/support/relay/mail/mail-fixtures';
+import { danaProfile } from '../../../tests/support/relay/mail/mail-test-kit';
 import { dedupeKey, DEFAULT_TIPS, planEmails, tipsFrom } from './plan-emails';
 
 const parse = (x: unknown): WebhookEnvelope => webhookEnvelopeSchema.parse(JSON.parse(JSON.stringify(x)));

@@ -4,10 +4,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { profileBody, putProfile, startTestSandbox, trustedConfig, verifiedChannel } from '../../../tests/support/relay/verified-channel';
 import type { Sandbox } from '../../calcom-sandbox';
 import { openSqliteStore } from '../store/sqlite-store';
-import { postWebhook, startRelay, tempDir, type TestRelay } from '../test-support';
-import { sandboxEnvelopes } from './mail-fixtures';
-import { waitFor } from './mail-test-kit';
-import { startTestSmtp, type TestSmtp } from './smtp-test-server';
+import { postWebhook, startRelay, tempDir, type TestRelay } from '../../../tests/support/relay/relay-test-kit';
+import { sandboxEnvelopes } from '../../../tests/support/relay/mail/mail-fixtures';
+import { waitFor } from '../../../tests/support/relay/mail/mail-test-kit';
+import { startTestSmtp, type TestSmtp } from '../../../tests/support/relay/mail/smtp-test-server';
 
 const SECRET = 'a-webhook-secret-of-some-length';
 

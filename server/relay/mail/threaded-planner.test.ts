@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { planFromBody, type EmailPlanner, type PlanInput } from './email-planner';
-import { eventOf, sandboxEnvelopes } from './mail-fixtures';
-import { danaProfile } from './mail-test-kit';
+import { eventOf, sandboxEnvelopes } from '../../../tests/support/relay/mail/mail-fixtures';
+import { danaProfile } from '../../../tests/support/relay/mail/mail-test-kit';
 import { createThreadedPlanner } from './threaded-planner';
 
 // The relay renders emails on a worker thread (the real planner-thread.ts, started through tsx here as from sources).

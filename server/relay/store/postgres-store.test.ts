@@ -1,18 +1,18 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../crypto';
-import { startPgTestCluster, type PgTestCluster } from '../pg-test-cluster';
+import { startPgTestCluster, type PgTestCluster } from '../../../tests/support/relay/pg-test-cluster';
 import { openModuleStores } from './open-module-stores';
 import { openStore } from './open-store';
 import { POSTGRES_SCHEMA_VERSION } from './postgres-migrations';
 import { openPostgresStore, type PostgresRelayStore } from './postgres-store';
-import { describeOutboxStore } from './outbox-store-contract';
+import { describeOutboxStore } from '../../../tests/support/relay/store/outbox-store-contract';
 import { createPostgresOutboxStore, PG_CLAIM_SQL } from './postgres-outbox-store';
 import { createPostgresProfileStore } from './postgres-profile-store';
-import { describeProfileStore } from './profile-store-contract';
-import { describeRelayStore, testEvent } from './store-contract';
+import { describeProfileStore } from '../../../tests/support/relay/store/profile-store-contract';
+import { describeRelayStore, testEvent } from '../../../tests/support/relay/store/store-contract';
 import { createPostgresTrustStore } from './postgres-trust-store';
-import { describeTrustStore } from './trust-store-contract';
+import { describeTrustStore } from '../../../tests/support/relay/store/trust-store-contract';
 
 let cluster: PgTestCluster;
 beforeAll(async () => {

@@ -6,11 +6,11 @@ import { afterAll, expect, it } from 'vitest';
 import { createSqliteOutboxStore } from '../mail/sqlite-outbox-store';
 import { createSqliteProfileStore } from '../profile/sqlite-profile-store';
 import { openModuleStores } from './open-module-stores';
-import { describeOutboxStore } from './outbox-store-contract';
-import { describeProfileStore } from './profile-store-contract';
+import { describeOutboxStore } from '../../../tests/support/relay/store/outbox-store-contract';
+import { describeProfileStore } from '../../../tests/support/relay/store/profile-store-contract';
 import { openSqliteStore } from './sqlite-store';
 import { createSqliteTrustStore } from '../trust/sqlite-trust-store';
-import { describeTrustStore } from './trust-store-contract';
+import { describeTrustStore } from '../../../tests/support/relay/store/trust-store-contract';
 
 // The mail outbox and profile contracts on SQLite; postgres-store.test.ts runs the same suites on PostgreSQL.
 

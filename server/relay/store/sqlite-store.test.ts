@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { hashToken } from '../crypto';
 import { openSqliteStore } from './sqlite-store';
-import { describeRelayStore } from './store-contract';
+import { describeRelayStore } from '../../../tests/support/relay/store/store-contract';
 import type { RelayStore } from './types';
 
 const dirs: string[] = [];

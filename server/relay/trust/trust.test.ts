@@ -15,9 +15,9 @@ import {
   verifiedChannel,
 } from '../../../tests/support/relay/verified-channel';
 import { runAdminCli } from '../admin-cli';
-import { sandboxEnvelopes } from '../mail/mail-fixtures';
-import { startTestSmtp } from '../mail/smtp-test-server';
-import { createChannel, postWebhook, readSse, startRelay, tempDir, TEST_SECRET, type TestRelay } from '../test-support';
+import { sandboxEnvelopes } from '../../../tests/support/relay/mail/mail-fixtures';
+import { startTestSmtp } from '../../../tests/support/relay/mail/smtp-test-server';
+import { createChannel, postWebhook, readSse, startRelay, tempDir, TEST_SECRET, type TestRelay } from '../../../tests/support/relay/relay-test-kit';
 
 /** Identity, channel status, approval and the operator's tools (issue 16), over HTTP against the real sandbox. */
 let sandbox: Sandbox;

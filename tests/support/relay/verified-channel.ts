@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { presentIdentityResponseSchema, type CreateChannelResponse, type PresentIdentityResponse, type ProfileBody } from '../../../common/relay';
-import { connect, startSandbox } from '../../../server/calcom-sandbox/test-helpers';
+import { connect, startSandbox } from '../sandbox/sandbox-test-kit';
 import type { Sandbox } from '../../../server/calcom-sandbox';
 import type { RelayConfig } from '../../../server/relay/config';
-import { createChannel, setSecret, testConfig } from '../../../server/relay/test-support';
+import { createChannel, setSecret, testConfig } from './relay-test-kit';
 
 /** Test support (issue 16): channels that have proven their Cal.com account to the relay, against the real sandbox. */
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { hashToken } from '../crypto';
-import type { NewEvent, RelayStore } from './types';
+import { hashToken } from '../../../../server/relay/crypto';
+import type { NewEvent, RelayStore } from '../../../../server/relay/store/types';
 
 /** Test support (not a test file): the behaviour every RelayStore adapter must show, run once per engine. */
 

@@ -14,13 +14,13 @@ import { createSandbox } from '../../../server/calcom-sandbox/index';
 import type { Sandbox } from '../../../server/calcom-sandbox/index';
 import { createRelay, loadRelayConfig } from '../../../server/relay/index';
 import type { Relay } from '../../../server/relay/index';
-import type { AppCoreOverrides } from '../app-core';
-import { createAppCore } from '../app-core';
-import type { MemoryKeychain } from '../keychain/memory-keychain';
-import { createMemoryKeychain } from '../keychain/memory-keychain';
-import type { AppCore, AppCorePorts } from '../ports';
-import { createMemorySettingsStore } from '../settings/memory-settings';
-import type { SyncEngineDeps } from '../sync/sync-types';
+import type { AppCoreOverrides } from '../../../main/core/app-core';
+import { createAppCore } from '../../../main/core/app-core';
+import type { MemoryKeychain } from '../../../main/core/keychain/memory-keychain';
+import { createMemoryKeychain } from '../../../main/core/keychain/memory-keychain';
+import type { AppCore, AppCorePorts } from '../../../main/core/ports';
+import { createMemorySettingsStore } from '../../../main/core/settings/memory-settings';
+import type { SyncEngineDeps } from '../../../main/core/sync/sync-types';
 
 export const silentLogger = { info: () => {}, warn: () => {}, error: () => {} };
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ProfileStore, PublishedProfile } from '../profile/profile-store';
+import type { ProfileStore, PublishedProfile } from '../../../../server/relay/profile/profile-store';
 
 /** Test support (not a test file): the behaviour every ProfileStore adapter must show, run once per engine. */
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TrustStore } from '../trust/trust-store';
+import type { TrustStore } from '../../../../server/relay/trust/trust-store';
 
 /** Test support (not a test file): the behaviour every TrustStore adapter must show, run once per engine. */
 

@@ -9,10 +9,10 @@ import { SmeeClient } from 'smee-client';
 // smee-client's own fetch (undici 7, hoisted as its dependency): Node 20's built-in fetch cannot drive undici 7's
 // dispatcher, which smee-client installs globally, so the wrapper must call the same fetch smee-client would.
 import { fetch as undiciFetch } from 'undici';
-import { createChannelResponseSchema, type CreateChannelResponse } from '../../common/relay';
-import { loadRelayConfig, type RelayConfig } from './config';
-import { calSignature } from './crypto';
-import { createRelay, type Relay, type RelayOptions } from './relay';
+import { createChannelResponseSchema, type CreateChannelResponse } from '../../../common/relay';
+import { loadRelayConfig, type RelayConfig } from '../../../server/relay/config';
+import { calSignature } from '../../../server/relay/crypto';
+import { createRelay, type Relay, type RelayOptions } from '../../../server/relay/relay';
 
 /** Test helpers shared by the relay's test files (not a test file itself). */
 

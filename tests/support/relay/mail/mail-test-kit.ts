@@ -1,7 +1,7 @@
 import type { ParsedMail } from 'mailparser';
 import { vi } from 'vitest';
-import type { MailProfile } from './plan-emails';
-import type { MailLogger } from './mail-logger';
+import type { MailProfile } from '../../../../server/relay/mail/plan-emails';
+import type { MailLogger } from '../../../../server/relay/mail/mail-logger';
 
 /** Test helpers (not a test file) shared by the mailer's tests. */
 

@@ -1,5 +1,5 @@
-import { contractCancelledExample, contractCreatedExample, contractRescheduledExample } from '../../calcom-sandbox/contract-examples';
-import { seedUsers, type SandboxBooking, type SandboxEventType } from '../../calcom-sandbox/state';
+import { contractCancelledExample, contractCreatedExample, contractRescheduledExample } from '../../sandbox/contract-examples';
+import { seedUsers, type SandboxBooking, type SandboxEventType } from '../../../../server/calcom-sandbox/state';
 import {
   buildCancelledPayload,
   buildCreatedLikePayload,
@@ -7,8 +7,8 @@ import {
   buildRescheduledPayload,
   envelope,
   type PayloadContext,
-} from '../../calcom-sandbox/webhook-payload';
-import type { MailSourceEvent } from './mailer';
+} from '../../../../server/calcom-sandbox/webhook-payload';
+import type { MailSourceEvent } from '../../../../server/relay/mail/mailer';
 
 /** Test fixtures (not a test file): webhook bodies exactly as the Cal.com sandbox sends them. */
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createSandbox, type Sandbox, type SandboxOptions } from './index';
+import { createSandbox, type Sandbox, type SandboxOptions } from '../../../server/calcom-sandbox/index';
 
 /** Test support (no mocks): a real webhook receiver, a real OAuth round trip, and small HTTP helpers. */
 

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { PulledEvent } from '../../../common/relay';
-import { signCalBody } from './signature';
+import { signCalBody } from '../../../main/core/sync/signature';
 
 /** Test helper: a tiny stand-in for the relay's pull and ack endpoints, holding raw signed events. */
 export interface RelayStub {

@@ -3,7 +3,7 @@
  * one JSON line per step. Not part of the app.
  */
 import { AppFailure } from '../../../common/errors';
-import { createNapiKeychain } from './napi-keychain';
+import { createNapiKeychain } from '../../../main/core/keychain/napi-keychain';
 
 const service = process.argv[2] ?? 'LifeScore Consultant Test';
 const keychain = createNapiKeychain(service);

@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { createRelay, loadRelayConfig } from '../../../server/relay/index';
 import type { Relay } from '../../../server/relay/index';
 import type { CreateChannelResponse } from '../../../common/relay';
-import { signCalBody } from './signature';
+import { signCalBody } from '../../../main/core/sync/signature';
 
 /** Test helper: the real relay on loopback (restartable on the same port and data folder), and a Cal.com stand-in. */
 export interface TestRelay {

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { pullResponseSchema, type PulledEvent } from '../../common/relay';
+import { pullResponseSchema, type PulledEvent } from '../../../common/relay';
 
 /** Test support (not a test file): relay CLI processes, as an operator runs them, for multi-process tests. */
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
+const ROOT = path.resolve(import.meta.dirname, '../../..');
 const CLI = path.join(ROOT, 'server/relay/cli.ts');
 
 export interface RelayProcess {

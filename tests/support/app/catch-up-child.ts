@@ -4,9 +4,9 @@
  * it takes). argv: <bookings.sqlite> <changes.log> <relayUrl> <channelId> <token> <secret> <killAtClockRead>.
  */
 import { appendFileSync } from 'node:fs';
-import { openBookingStore } from '../bookings/booking-store';
-import { createIntake } from './event-intake';
-import { createRelayApi } from './relay-api';
+import { openBookingStore } from '../../../main/core/bookings/booking-store';
+import { createIntake } from '../../../main/core/sync/event-intake';
+import { createRelayApi } from '../../../main/core/sync/relay-api';
 
 const [file, changesLog, relayUrl, channelId, token, secret, killAt] = process.argv.slice(2) as [string, string, string, string, string, string, string];
 let reads = 0;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { NewOutboxItem, OutboxStore } from '../mail/outbox-store';
+import type { NewOutboxItem, OutboxStore } from '../../../../server/relay/mail/outbox-store';
 
 /** Test support (not a test file): the behaviour every OutboxStore adapter must show, run once per engine. */
 
