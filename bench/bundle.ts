@@ -23,8 +23,8 @@ export function bundleChild(name: string): Promise<string> {
       // The relay's worker threads (email planner, WAL checkpoints) load from beside a bundled relay.
       entryPoints: {
         [name]: join(import.meta.dirname, `${name}.ts`),
-        'planner-thread': join(import.meta.dirname, '../server/relay/mail/planner-thread.ts'),
-        'checkpoint-thread': join(import.meta.dirname, '../server/relay/store/checkpoint-thread.mjs'),
+        'planner-thread': join(import.meta.dirname, '../server/relay/mail/planner-worker.ts'),
+        'checkpoint-thread': join(import.meta.dirname, '../server/relay/store/sqlite/checkpoint-thread.mjs'),
       },
       outdir: benchCacheDir,
       outExtension: { '.js': '.mjs' },

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleChild } from './bundle';
 import { createMailer, createSqliteOutboxStore, createThreadedPlanner, planFromBody } from '../server/relay/mail';
-import { openSqliteStore } from '../server/relay/store/sqlite-store';
+import { openSqliteStore } from '../server/relay/store/sqlite/sqlite-store';
 import type { BenchContext, BenchResult, Figure } from './report';
 import { createdBody } from './webhook-bodies';
 

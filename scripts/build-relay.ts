@@ -28,9 +28,9 @@ const ENTRIES = {
   relay: 'server/relay/cli.ts',
   // The operator's CLI (list, approve, suspend): `node relay-admin.mjs list` beside the relay.
   'relay-admin': 'server/relay/admin-cli.ts',
-  // Worker threads load from beside the bundle (threaded-planner.ts, wal-checkpointer.ts look for these names).
-  'planner-thread': 'server/relay/mail/planner-thread.ts',
-  'checkpoint-thread': 'server/relay/store/checkpoint-thread.mjs',
+  // Worker threads load from beside the bundle (mail/planner-proxy.ts, store/sqlite/wal-checkpointer.ts look for these names; the planner's keeps its name planner-thread.mjs so deployed artifacts do not change).
+  'planner-thread': 'server/relay/mail/planner-worker.ts',
+  'checkpoint-thread': 'server/relay/store/sqlite/checkpoint-thread.mjs',
 } as const;
 
 export interface RelayArtifact {

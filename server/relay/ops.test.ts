@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StorageConfig } from './config';
 import { channelLabel } from './crypto';
-import { openStore } from './store/open-store';
-import type { RelayStore } from './store/types';
+import { openRelayStorage } from './store/open-relay-storage';
+import type { OpenRelayStorage } from './store/relay-storage';
 import { createReadyChannel, TEST_METRICS_TOKEN, TEST_SECRET, postWebhook, readSse, setSecret, startRelay, tempDir, testConfig, type TestRelay } from '../../tests/support/relay/relay-test-kit';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -60,17 +59,19 @@ describe('storage outages', () => {
     let failing = false;
     const dir = tempDir();
     cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-    const flaky = async (config: StorageConfig): Promise<RelayStore> => {
-      const real = await openStore(config);
-      return new Proxy(real, {
+    // The real bundle, with an event log that fails on demand (the outbox, profiles and trust stay healthy).
+    const flaky: OpenRelayStorage = async (config, hooks) => {
+      const real = await openRelayStorage(config, hooks);
+      const events = new Proxy(real.events, {
         get(target, prop, receiver) {
           const v = Reflect.get(target, prop, receiver) as unknown;
           if (typeof v !== 'function' || prop === 'close') return v;
           return (...args: unknown[]) => (failing ? Promise.reject(new Error('disk gone')) : (v as (...a: unknown[]) => unknown).apply(target, args));
         },
       });
+      return { ...real, events };
     };
-    const { url, relay: r } = await startRelay(testConfig(dir), { openStore: flaky });
+    const { url, relay: r } = await startRelay(testConfig(dir), { openStorage: flaky });
     cleanups.push(() => r.stop());
     const ch = await createReadyChannel(url);
     failing = true;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startPgTestCluster, type PgTestCluster } from '../../tests/support/relay/pg-test-cluster';
-import { openPostgresStore } from './store/postgres-store';
+import { openPostgresStore } from './store/postgres/postgres-store';
 import { bodyKey, killRelayProcess, pullAllEvents, spawnRelayProcess, type RelayProcess } from '../../tests/support/relay/relay-process';
 import { calSignature } from './crypto';
 import { createReadyChannel, startRelay, startSmee, startTarget, tempDir, TEST_SECRET, testConfig, waitUntil } from '../../tests/support/relay/relay-test-kit';

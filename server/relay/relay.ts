@@ -1,26 +1,20 @@
 import fs from 'node:fs';
-import http from 'node:http';
-import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { RelayConfig, StorageConfig } from './config';
+import type { RelayConfig } from './config';
 import { createApp } from './app';
+import { Closers } from './closers';
 import { GroupCommitter } from './committer';
-import { capConnectionsPerIp } from './connection-cap';
-import { trackConnections } from './connection-tracker';
 import { createLogger } from './logger';
 import { wakeAcrossInstances } from './cross-instance-wake';
-import { createMailer, createSqliteOutboxStore, createThreadedPlanner, registerMailMetrics } from './mail';
+import { startHttpServer, type RunningServer } from './http-server';
+import { createMailer, createThreadedPlanner, registerMailMetrics } from './mail';
 import type { Mailer } from './mail';
 import { createMetrics } from './metrics';
-import { createProfiles, createSqliteProfileStore } from './profile';
+import { createProfiles } from './profile';
 import { StreamHub } from './stream-hub';
 import { createMailGate } from './trust/mail-gate';
-import { createSqliteTrustStore } from './trust/sqlite-trust-store';
-import { openModuleStores } from './store/open-module-stores';
-import { openStore } from './store/open-store';
-import { openSqliteDatabase, type SqliteRelayStore } from './store/sqlite-store';
-import { startWalCheckpointer, type WalCheckpointer } from './store/wal-checkpointer';
-import type { RelayStore, StoredEvent } from './store/types';
+import { openRelayStorage } from './store/open-relay-storage';
+import type { OpenRelayStorage, RelayStorage } from './store/relay-storage';
+import type { AppendOutcome, StoredEvent } from './store/types';
 
 /** Called after an event is durably committed (mail outbox and other later features hook in here). */
 export type EventStoredListener = (channelId: string, event: StoredEvent) => void;
@@ -46,18 +40,16 @@ export interface RelayOptions {
   readonly now?: () => number;
   /** Where JSON logs go (default stdout). */
   readonly logDestination?: NodeJS.WritableStream;
-  /** Opens the storage (default: the adapter named by config.storage). */
-  readonly openStore?: (config: StorageConfig) => RelayStore | Promise<RelayStore>;
+  /**
+   * Opens the storage bundle (default openRelayStorage: the engine named by config.storage). Tests pass one that
+   * wraps a real bundle, to fault its event log or reach its SQLite file.
+   */
+  readonly openStorage?: OpenRelayStorage;
   /**
    * The Cal.com API identities are verified against, when only known after start (a sandbox started on port 0
    * after the relay, as scripts/dev-stack.ts does); default config.trust.calcomApiUrl.
    */
   readonly calcomApiUrl?: () => string;
-}
-
-function formatUrl(host: string, port: number): string {
-  const h = host.includes(':') ? `[${host}]` : host;
-  return `http://${h}:${port}`;
 }
 
 /** Creates the relay; nothing runs until start(). */
@@ -66,20 +58,20 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
   const logger = createLogger(config.logLevel, options.logDestination);
   const listeners = new Set<EventStoredListener>();
   const hub = new StreamHub();
-  let store: RelayStore | undefined;
-  let server: http.Server | undefined;
-  let connections: { closeIdle(): void } | undefined;
+  // What start() opened, closed in reverse by stop() (or by a start that fails half way).
+  const closers = new Closers((name, err) => logger.error({ err, step: name }, 'relay shutdown step failed'));
+  let storage: RelayStorage | undefined;
+  let server: RunningServer | undefined;
   let committer: GroupCommitter | undefined;
-  let checkpointer: WalCheckpointer | undefined;
+  let mailer: Mailer | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
-  let stopWaking: (() => void) | undefined;
-  let stopSideDb: (() => void) | undefined;
-  let url = '';
+  let starting = false;
   let shuttingDown = false;
   let stopping: Promise<void> | undefined;
-  let mailer: Mailer | undefined;
+  const url = () => server?.url ?? '';
+  const publicUrl = () => config.publicUrl ?? url();
   const metrics = createMetrics(
-    () => store,
+    () => storage?.events,
     (err) => logger.error({ err }, 'metrics storage read failed'),
   );
   registerMailMetrics(metrics.registry, { stats: () => mailer?.stats() ?? Promise.resolve({ pending: 0, sent: 0, failed: 0 }) }, (err) =>
@@ -87,16 +79,111 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
   );
 
   const prune = async (): Promise<number> => {
-    if (!store) return 0;
+    if (!storage) return 0;
     const t = now();
-    const n = await store.prune({ unackedBefore: t - config.retention.unackedMs, ackedBefore: t - config.retention.ackedMs });
+    const n = await storage.events.prune({ unackedBefore: t - config.retention.unackedMs, ackedBefore: t - config.retention.ackedMs });
     if (n > 0) logger.info({ deleted: n }, 'retention pruned events');
     return n;
   };
 
+  /** Calls every onEventStored listener for each committed event, then wakes the streams of the channels written. */
+  const onCommitted = (outcomes: readonly AppendOutcome[]) => {
+    const woken = new Set<string>();
+    for (const o of outcomes) {
+      if (!o.ok) continue;
+      woken.add(o.event.channelId);
+      for (const l of listeners) {
+        try {
+          l(o.event.channelId, o.event);
+        } catch (err) {
+          logger.error({ err }, 'onEventStored listener failed');
+        }
+      }
+    }
+    for (const id of woken) hub.wake(id);
+  };
+
+  const open = async (): Promise<string> => {
+    fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    const s = await (options.openStorage ?? openRelayStorage)(config.storage, {
+      onConnectionError: (err) => logger.warn({ err }, 'storage connection error'),
+      onCheckpointError: (err) => logger.warn({ err }, 'WAL checkpoint thread failed; the relay checkpoints on its own thread again'),
+    });
+    storage = s;
+    closers.push('storage', () => s.close());
+    // Profiles, trust and the mail outbox live beside the events (see RelayStorage): in the SQLite file, or in the
+    // shared PostgreSQL database.
+    const profiles = createProfiles(s.profiles, now);
+    const gate = createMailGate({ trust: s.trust, profiles, config: config.trust, registry: metrics.registry, logger: logger.child({ component: 'mail' }), now });
+    const activeMailer = createMailer({
+      outbox: s.outbox,
+      dataDir: config.dataDir,
+      smtpUrl: config.smtpUrl,
+      mailFrom: config.mailFrom,
+      publicUrl,
+      profiles,
+      logger: logger.child({ component: 'mail' }),
+      now,
+      // Planning (parse + recipients) and rendering (at send time) run on a worker thread, off the ingest loop.
+      planner: createThreadedPlanner((err) => logger.error({ err }, 'email planner thread failed')),
+      gate,
+      // Jobs point at stored events and are rendered when sent: the event log is where a job's body is read back,
+      // and where catch-up finds events whose emails were not planned before a restart.
+      eventReader: s.events,
+      eventLog: s.events,
+    });
+    mailer = activeMailer;
+    closers.push('mailer', () => activeMailer.stop());
+    listeners.add((channelId, event) => activeMailer.onEventStored(channelId, event));
+    // Several instances on one database: streams here must also wake for commits made by the others.
+    if (s.wake) {
+      const stopWaking = wakeAcrossInstances(s.wake.commits, hub, { pollMs: s.wake.pollMs, onError: (err) => logger.warn({ err }, 'shared storage poll failed') });
+      closers.push('cross-instance wake', stopWaking);
+    }
+    committer = new GroupCommitter(s.events, onCommitted);
+    const app = createApp({
+      config,
+      store: s.events,
+      committer,
+      hub,
+      metrics,
+      logger,
+      now,
+      publicUrl,
+      isShuttingDown: () => shuttingDown,
+      profiles,
+      trust: s.trust,
+      calcomApiUrl: options.calcomApiUrl ?? (() => config.trust.calcomApiUrl),
+      onChannelDeleted: async (id) => {
+        await profiles.remove(id);
+        await activeMailer.forgetChannel(id);
+        await s.trust.unbindChannel(id);
+      },
+    });
+    let refusedLogged = 0;
+    server = await startHttpServer(app, {
+      host: config.host,
+      port: config.port,
+      http: config.http,
+      onRefused: (address) => {
+        // One line per minute at most: a flood must not turn into a log flood.
+        if (Date.now() - refusedLogged > 60_000) {
+          refusedLogged = Date.now();
+          logger.warn({ address, max: config.http.maxConnectionsPerIp }, 'connection refused: too many open connections from one address');
+        }
+      },
+    });
+    await activeMailer.start();
+    void prune().catch((err: unknown) => logger.error({ err }, 'retention pass failed'));
+    pruneTimer = setInterval(() => void prune().catch((err: unknown) => logger.error({ err }, 'retention pass failed')), config.retention.pruneIntervalMs);
+    pruneTimer.unref();
+    logger.info({ url: url(), publicUrl: publicUrl(), mail: activeMailer.destination }, 'relay listening');
+    return url();
+  };
+
   return {
     get url() {
-      return url;
+      return url();
     },
     onEventStored(listener) {
       listeners.add(listener);
@@ -107,142 +194,30 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
       return mailer?.destination ?? '';
     },
     async start() {
-      if (server) throw new Error('relay already started');
-      fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-      const s = await (options.openStore ?? ((c: StorageConfig) => openStore(c, { onError: (err) => logger.warn({ err }, 'storage connection error') })))(
-        config.storage,
-      );
-      store = s;
-      if ('database' in s) {
-        checkpointer = startWalCheckpointer((s as SqliteRelayStore).database, {
-          onError: (err) => logger.warn({ err }, 'WAL checkpoint thread failed; the relay checkpoints on its own thread again'),
-        });
+      if (starting) throw new Error('relay already started');
+      starting = true;
+      try {
+        return await open();
+      } catch (err) {
+        // Close what the failed start had opened (storage, mail thread), so the process is not held open.
+        await closers.closeAll();
+        starting = false;
+        throw err;
       }
-      // Profiles and the mail outbox live beside the events: in the SQLite file, or in the shared PostgreSQL database
-      // (one profile for every instance; each email is claimed by one worker and deduplicated by key, so event-log
-      // catch-up is safe on every instance). A store that is neither (a test double) gets a local SQLite file and
-      // skips catch-up.
-      const local = 'database' in s || 'pool' in s ? undefined : openSqliteDatabase(path.join(config.dataDir, 'mail.sqlite'));
-      const modules = local
-        ? { outbox: createSqliteOutboxStore(local), profiles: createSqliteProfileStore(local), trust: createSqliteTrustStore(local) }
-        : await openModuleStores(s);
-      const profiles = createProfiles(modules.profiles, now);
-      const gate = createMailGate({ trust: modules.trust, profiles, config: config.trust, registry: metrics.registry, logger: logger.child({ component: 'mail' }), now });
-      const activeMailer = createMailer({
-        outbox: modules.outbox,
-        dataDir: config.dataDir,
-        smtpUrl: config.smtpUrl,
-        mailFrom: config.mailFrom,
-        publicUrl: () => config.publicUrl ?? url,
-        profiles,
-        logger: logger.child({ component: 'mail' }),
-        now,
-        // Planning (parse + recipients) and rendering (at send time) run on a worker thread, off the ingest loop.
-        planner: createThreadedPlanner((err) => logger.error({ err }, 'email planner thread failed')),
-        gate,
-        // Jobs point at stored events and are rendered when sent: the event log is where a job's body is read back.
-        eventReader: s,
-        ...(local ? {} : { eventLog: s }),
-      });
-      mailer = activeMailer;
-      listeners.add((channelId, event) => activeMailer.onEventStored(channelId, event));
-      const closeSideDb = local ? () => local.close() : undefined;
-      // Several instances on one database: streams here must also wake for commits made by the others.
-      if (s.shared) {
-        const pollMs = config.storage.kind === 'postgres' ? config.storage.pollMs : undefined;
-        stopWaking = wakeAcrossInstances(s.shared, hub, { pollMs, onError: (err) => logger.warn({ err }, 'shared storage poll failed') });
-      }
-      committer = new GroupCommitter(s, (outcomes) => {
-        const woken = new Set<string>();
-        for (const o of outcomes) {
-          if (!o.ok) continue;
-          woken.add(o.event.channelId);
-          for (const l of listeners) {
-            try {
-              l(o.event.channelId, o.event);
-            } catch (err) {
-              logger.error({ err }, 'onEventStored listener failed');
-            }
-          }
-        }
-        for (const id of woken) hub.wake(id);
-      });
-      const app = createApp({
-        config,
-        store: s,
-        committer,
-        hub,
-        metrics,
-        logger,
-        now,
-        publicUrl: () => config.publicUrl ?? url,
-        isShuttingDown: () => shuttingDown,
-        profiles,
-        trust: modules.trust,
-        calcomApiUrl: options.calcomApiUrl ?? (() => config.trust.calcomApiUrl),
-        onChannelDeleted: async (id) => {
-          await profiles.remove(id);
-          await activeMailer.forgetChannel(id);
-          await modules.trust.unbindChannel(id);
-        },
-      });
-      // Node checks header/request deadlines only every connectionsCheckingInterval (default 30 s): check often
-      // enough that a slowloris client is cut close to the configured deadline.
-      const checkEvery = Math.max(100, Math.min(5_000, Math.floor(config.http.headersTimeoutMs / 4)));
-      const srv = http.createServer({ connectionsCheckingInterval: checkEvery }, app);
-      let refusedLogged = 0;
-      capConnectionsPerIp(srv, config.http.maxConnectionsPerIp, (address) => {
-        // One line per minute at most: a flood must not turn into a log flood.
-        if (Date.now() - refusedLogged > 60_000) {
-          refusedLogged = Date.now();
-          logger.warn({ address, max: config.http.maxConnectionsPerIp }, 'connection refused: too many open connections from one address');
-        }
-      });
-      connections = trackConnections(srv);
-      // Slow-loris guard for ingest; streams disable the socket timeout themselves.
-      srv.headersTimeout = config.http.headersTimeoutMs;
-      srv.requestTimeout = config.http.requestTimeoutMs;
-      server = srv;
-      await new Promise<void>((resolve, reject) => {
-        srv.once('error', reject);
-        srv.listen(config.port, config.host, () => {
-          srv.off('error', reject);
-          resolve();
-        });
-      });
-      url = formatUrl(config.host, (srv.address() as AddressInfo).port);
-      await activeMailer.start();
-      stopSideDb = closeSideDb;
-      void prune().catch((err: unknown) => logger.error({ err }, 'retention pass failed'));
-      pruneTimer = setInterval(() => void prune().catch((err: unknown) => logger.error({ err }, 'retention pass failed')), config.retention.pruneIntervalMs);
-      pruneTimer.unref();
-      logger.info({ url, publicUrl: config.publicUrl ?? url, mail: activeMailer.destination }, 'relay listening');
-      return url;
     },
     stop() {
       stopping ??= (async () => {
         shuttingDown = true;
         clearInterval(pruneTimer);
-        const srv = server;
-        const closed = srv ? new Promise<void>((r) => srv.close(() => r())) : Promise.resolve();
+        const closing = server?.stopAccepting();
         // End streams so clients reconnect (to us after a restart, or to another instance) instead of hanging.
         hub.endAll();
         await committer?.drain();
-        // Connections become idle as their last response finishes; keep closing them until none is left, and
-        // cut whatever is still open after the grace period (in-flight ingests have committed by then).
-        connections?.closeIdle();
-        const idle = setInterval(() => connections?.closeIdle(), 50);
-        const force = setTimeout(() => srv?.closeAllConnections(), 5000);
-        await closed;
-        clearInterval(idle);
-        clearTimeout(force);
+        // In-flight ingests have committed by the end of the grace period; then the server closes.
+        await closing?.finish(5000);
         // Requests cut by the grace timeout may still have appends queued: commit them before closing storage.
         await committer?.drain();
-        stopWaking?.();
-        await mailer?.stop();
-        stopSideDb?.();
-        await checkpointer?.stop();
-        await store?.close();
+        await closers.closeAll();
         logger.info('relay stopped');
       })();
       return stopping;

@@ -6,8 +6,8 @@ import { afterEach, expect, it } from 'vitest';
 import type { CreateChannelResponse } from '../../common/relay';
 import { envelope, payload } from '../support/app/booking-fixtures';
 import { createChannel, ingest } from '../support/app/relay-harness';
-import type { SqliteRelayStore } from '../../server/relay/store/sqlite-store';
-import { openSqliteStore } from '../../server/relay/store/sqlite-store';
+import type Database from 'better-sqlite3';
+import { openSqliteStorage } from '../../server/relay/store/sqlite/sqlite-storage';
 import type { TestRelay } from '../support/relay/relay-test-kit';
 import { startRelay, testConfig } from '../support/relay/relay-test-kit';
 import { relayUidCounts } from './webhook-traffic';
@@ -35,12 +35,16 @@ async function post(channel: CreateChannelResponse, uid: string): Promise<number
 
 it('answers 503 once the database is full, never a 2xx for an event it did not store, and recovers when space returns', async () => {
   dir = mkdtempSync(join(tmpdir(), 'disk-full-'));
-  let store: SqliteRelayStore | undefined;
+  let database: Database.Database | undefined;
   relay = await startRelay(testConfig(dir, { RELAY_LOG_LEVEL: 'silent', RELAY_RATE_LIMIT_IP_PER_MIN: '1000000', RELAY_RATE_LIMIT_CHANNEL_PER_MIN: '1000000' }), {
-    openStore: (c) => (store = openSqliteStore(c.kind === 'sqlite' ? c.file : join(dir, 'relay.sqlite'))),
+    openStorage: (c, hooks) => {
+      const storage = openSqliteStorage(c.kind === 'sqlite' ? c.file : join(dir, 'relay.sqlite'), hooks);
+      database = storage.database;
+      return Promise.resolve(storage);
+    },
   });
   const channel = await createChannel(relay.url, SECRET);
-  const db = store!.database;
+  const db = database!;
   const pages = db.pragma('page_count', { simple: true }) as number;
   // Room for a handful of events, then the "disk" is full.
   db.pragma(`max_page_count = ${pages + 12}`);

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
 import { catchUp, type LoggedEvent } from './catch-up';
 import { quietLogger } from '../../../tests/support/relay/mail/mail-test-kit';
-import { createSqliteOutboxStore } from './sqlite-outbox-store';
+import { createSqliteOutboxStore } from '../store/sqlite/sqlite-outbox-store';
 
 const ev = (seq: number, receivedAt: number): LoggedEvent => ({ seq, receivedAt, body: Buffer.from('{}') });
 

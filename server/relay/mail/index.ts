@@ -2,8 +2,8 @@
 export { createMailer, type Mailer, type MailerOptions, type MailGate, type MailSourceEvent } from './mailer';
 export type { MailEventLog } from './catch-up';
 export { registerMailMetrics } from './metrics';
-export { createSqliteOutboxStore } from './sqlite-outbox-store';
-export { DEFAULT_TIPS, planEmails, type MailProfile } from './plan-emails';
+export { createSqliteOutboxStore } from '../store/sqlite/sqlite-outbox-store';
+export { DEFAULT_TIPS, planEmails, type MailProfile } from './email-rules';
 export type { MailKind, OutboxCounts, OutboxStore } from './outbox-store';
-export { inlinePlanner, planFromBody, type EmailPlanner, type PlanInput, type PlanOutput } from './email-planner';
-export { createThreadedPlanner } from './threaded-planner';
+export { inlinePlanner, planFromBody, type EmailPlanner, type PlanInput, type PlanOutput } from './planner';
+export { createThreadedPlanner } from './planner-proxy';

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { contractEnvelopes, eventOf, SANDBOX_URL, sandboxEnvelopes, booking } from '../../../tests/support/relay/mail/mail-fixtures';
 import { createMailer, type Mailer } from './mailer';
 import { danaProfile, fast, fixedProfiles, icsOf, quietLogger, waitFor } from '../../../tests/support/relay/mail/mail-test-kit';
-import type { MailProfile } from './plan-emails';
+import type { MailProfile } from './email-rules';
 import { startTestSmtp, type ReceivedMail, type TestSmtp } from '../../../tests/support/relay/mail/smtp-test-server';
 
 const CHANNEL = 'chanAAAAAAAAAAAAAAAAAAAAAA';

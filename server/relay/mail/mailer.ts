@@ -3,10 +3,10 @@ import { catchUp, type MailEventLog } from './catch-up';
 import type { MailLogger } from './mail-logger';
 import type { NewOutboxItem, OutboxCounts, OutboxRow, OutboxStore } from './outbox-store';
 import type { RenderRequest } from './render-batch';
-import { inlinePlanner, type EmailPlanner } from './email-planner';
-import type { MailProfile } from './plan-emails';
+import { inlinePlanner, type EmailPlanner } from './planner';
+import type { MailProfile } from './email-rules';
 import { defaultRetry, type RetryOptions } from './retry-policy';
-import { createSqliteOutboxStore } from './sqlite-outbox-store';
+import { createSqliteOutboxStore } from '../store/sqlite/sqlite-outbox-store';
 import { createMailTransport, type TransportOptions } from './transport';
 import { createOutboxWorker } from './worker';
 

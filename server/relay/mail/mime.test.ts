@@ -5,7 +5,7 @@ import { webhookEnvelopeSchema } from '../../../common/calcom';
 import { sandboxEnvelopes } from '../../../tests/support/relay/mail/mail-fixtures';
 import { danaProfile } from '../../../tests/support/relay/mail/mail-test-kit';
 import { addressOf, composeMime } from './mime';
-import { planEmails } from './plan-emails';
+import { planEmails } from './email-rules';
 import { toMailOptions } from './render-batch';
 
 const ctx = { channelId: 'chanA', seq: 4, profile: danaProfile, publicUrl: 'https://relay.example', now: Date.parse('2026-02-10T15:00:00Z') };

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { profileBody, putProfile, startTestSandbox, trustedConfig, verifiedChannel } from '../../../tests/support/relay/verified-channel';
 import type { Sandbox } from '../../calcom-sandbox';
-import { openSqliteStore } from '../store/sqlite-store';
+import { openSqliteStore } from '../store/sqlite/sqlite-store';
 import { postWebhook, startRelay, tempDir, type TestRelay } from '../../../tests/support/relay/relay-test-kit';
 import { sandboxEnvelopes } from '../../../tests/support/relay/mail/mail-fixtures';
 import { waitFor } from '../../../tests/support/relay/mail/mail-test-kit';

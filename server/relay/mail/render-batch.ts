@@ -4,7 +4,7 @@ import type { SendMailOptions } from 'nodemailer';
 import { webhookEnvelopeSchema, type WebhookEnvelope } from '../../../common/calcom';
 import type { OutboxMessage, OutboxRow } from './outbox-store';
 import { composeMime } from './mime';
-import { renderJob } from './plan-emails';
+import { renderJob } from './email-rules';
 
 /** One send-time render request: the claimed jobs and the stored events they point at (each body once). */
 export interface RenderRequest {
@@ -56,7 +56,7 @@ function parseEnvelope(body: Uint8Array): WebhookEnvelope | undefined {
 
 /**
  * Renders claimed jobs into complete messages: HTML, text, the invite and the MIME encoding, the CPU-heavy part of
- * mailing (runs on the mail thread, planner-thread.ts). Each event is parsed once per batch and its invite built once.
+ * mailing (runs on the mail thread, planner-worker.ts). Each event is parsed once per batch and its invite built once.
  */
 export function renderBatch(req: RenderRequest): Promise<Rendered[]> {
   const envs = req.events.map((e) => parseEnvelope(e.body));

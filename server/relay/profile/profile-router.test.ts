@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProfileBody } from '../../../common/relay';
 import { channelAuth } from '../channel-auth';
 import { hashToken, newChannelId, newToken } from '../crypto';
-import { openSqliteStore } from '../store/sqlite-store';
+import { openSqliteStore } from '../store/sqlite/sqlite-store';
 import { createProfileRouter, type ProfileAccess } from './profile-router';
 import { createProfiles, type Profiles } from './profiles';
 

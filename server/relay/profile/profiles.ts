@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ProfileStore, PublishedProfile, StoredProfile } from './profile-store';
-import { createSqliteProfileStore } from './sqlite-profile-store';
+import { createSqliteProfileStore } from '../store/sqlite/sqlite-profile-store';
 
 /** What the mailer needs to know about a channel's consultant. */
 export interface ConsultantMailProfile {

@@ -1,6 +1,6 @@
 import type { ParsedMail } from 'mailparser';
 import { vi } from 'vitest';
-import type { MailProfile } from '../../../../server/relay/mail/plan-emails';
+import type { MailProfile } from '../../../../server/relay/mail/email-rules';
 import type { MailLogger } from '../../../../server/relay/mail/mail-logger';
 
 /** Test helpers (not a test file) shared by the mailer's tests. */

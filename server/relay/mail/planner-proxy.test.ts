@@ -1,10 +1,10 @@
 import { afterEach, expect, it } from 'vitest';
-import { planFromBody, type EmailPlanner, type PlanInput } from './email-planner';
+import { planFromBody, type EmailPlanner, type PlanInput } from './planner';
 import { eventOf, sandboxEnvelopes } from '../../../tests/support/relay/mail/mail-fixtures';
 import { danaProfile } from '../../../tests/support/relay/mail/mail-test-kit';
-import { createThreadedPlanner } from './threaded-planner';
+import { createThreadedPlanner } from './planner-proxy';
 
-// The relay renders emails on a worker thread (the real planner-thread.ts, started through tsx here as from sources).
+// The relay renders emails on a worker thread (the real planner-worker.ts, started through tsx here as from sources).
 
 const planners: EmailPlanner[] = [];
 afterEach(async () => {
@@ -45,7 +45,7 @@ it('answers concurrent requests each with its own result', async () => {
 it('fails the requests a dying worker held, then starts a new one for the next request', async () => {
   let starts = 0;
   // First start: a worker that dies on its first message; later starts: the real planner thread.
-  const real = new URL('./planner-thread.ts', import.meta.url).href;
+  const real = new URL('./planner-worker.ts', import.meta.url).href;
   const planner = track(
     createThreadedPlanner(
       () => {},

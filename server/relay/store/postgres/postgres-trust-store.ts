@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { toAccount, toBinding } from '../trust/sqlite-trust-store';
-import type { TrustStore } from '../trust/trust-store';
+import { toAccount, toBinding } from '../../trust/trust-rows';
+import type { TrustStore } from '../../trust/trust-store';
 import { migratePostgresModule } from './postgres-migrations';
 
 /** The trust schema on PostgreSQL (module `trust` in schema_migrations); append only. */

@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { hashToken } from '../crypto';
+import { hashToken } from '../../crypto';
 import { openSqliteStore } from './sqlite-store';
-import { describeRelayStore } from '../../../tests/support/relay/store/store-contract';
-import type { RelayStore } from './types';
+import { describeRelayStore } from '../../../../tests/support/relay/store/store-contract';
+import type { RelayStore } from '../types';
 
 const dirs: string[] = [];
 const stores: RelayStore[] = [];

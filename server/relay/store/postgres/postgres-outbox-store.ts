@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import type { NewOutboxItem, OutboxCounts, OutboxStore } from '../mail/outbox-store';
-import { profileJson, recipientJson, toOutboxRow, type JobRecord } from '../mail/job-row';
+import type { NewOutboxItem, OutboxCounts, OutboxStore } from '../../mail/outbox-store';
+import { profileJson, recipientJson, toOutboxRow, type JobRecord } from '../../mail/job-row';
 import { migratePostgresModule } from './postgres-migrations';
 import { inTransaction } from './postgres-transaction';
 

@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { migrate } from '../store/sqlite-migrations';
-import { createSqliteProfileStore } from '../profile/sqlite-profile-store';
+import { migrate } from './sqlite-migrations';
+import { createSqliteProfileStore } from './sqlite-profile-store';
 import { CLAIM_SQL, createSqliteOutboxStore } from './sqlite-outbox-store';
-import type { NewOutboxItem } from './outbox-store';
+import type { NewOutboxItem } from '../../mail/outbox-store';
 
 // Claiming, leases, retries and forgetting are the shared contract (store/outbox-store-contract.ts), run on SQLite by
 // store/sqlite-module-stores.test.ts; this file keeps what is SQLite-only: living beside the relay's schema.

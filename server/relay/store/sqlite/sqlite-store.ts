@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from './sqlite-migrations';
 import { createWalSync } from './wal-sync';
-import type { AppendOutcome, ChannelBounds, ChannelRecord, NewEvent, RelayStore, StoredEvent } from './types';
+import type { AppendOutcome, ChannelBounds, ChannelRecord, NewEvent, RelayStore, StoredEvent } from '../types';
 
 interface ChannelRow {
   id: string;

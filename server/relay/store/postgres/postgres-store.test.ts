@@ -1,18 +1,17 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashToken } from '../crypto';
-import { startPgTestCluster, type PgTestCluster } from '../../../tests/support/relay/pg-test-cluster';
-import { openModuleStores } from './open-module-stores';
-import { openStore } from './open-store';
+import { hashToken } from '../../crypto';
+import { startPgTestCluster, type PgTestCluster } from '../../../../tests/support/relay/pg-test-cluster';
+import { openRelayStorage } from '../open-relay-storage';
 import { POSTGRES_SCHEMA_VERSION } from './postgres-migrations';
 import { openPostgresStore, type PostgresRelayStore } from './postgres-store';
-import { describeOutboxStore } from '../../../tests/support/relay/store/outbox-store-contract';
+import { describeOutboxStore } from '../../../../tests/support/relay/store/outbox-store-contract';
 import { createPostgresOutboxStore, PG_CLAIM_SQL } from './postgres-outbox-store';
 import { createPostgresProfileStore } from './postgres-profile-store';
-import { describeProfileStore } from '../../../tests/support/relay/store/profile-store-contract';
-import { describeRelayStore, testEvent } from '../../../tests/support/relay/store/store-contract';
+import { describeProfileStore } from '../../../../tests/support/relay/store/profile-store-contract';
+import { describeRelayStore, testEvent } from '../../../../tests/support/relay/store/store-contract';
 import { createPostgresTrustStore } from './postgres-trust-store';
-import { describeTrustStore } from '../../../tests/support/relay/store/trust-store-contract';
+import { describeTrustStore } from '../../../../tests/support/relay/store/trust-store-contract';
 
 let cluster: PgTestCluster;
 beforeAll(async () => {
@@ -150,21 +149,24 @@ describe('PostgreSQL relay store (engine specifics)', () => {
     await expect(openPostgresStore(url)).rejects.toThrow(/newer than this relay/);
   });
 
-  it('is selected by openStore for a postgres storage config, and rejects when the server is unreachable', async () => {
+  it('is selected by openRelayStorage for a postgres storage config, and rejects when the server is unreachable', async () => {
     const url = await cluster.createDatabase();
-    const s = await openStore({ kind: 'postgres', url, pollMs: 2000 });
+    const storage = await openRelayStorage({ kind: 'postgres', url, pollMs: 2000 });
+    const s = storage.events;
     opened.push(s as PostgresRelayStore);
+    expect(storage.engine).toBe('postgres');
+    expect(storage.wake).toEqual({ commits: s.shared, pollMs: 2000 });
     expect(s.shared).toBeDefined();
     await s.ping();
     // The mail outbox and profiles follow the relay into the same database.
-    const { outbox, profiles } = await openModuleStores(s);
+    const { outbox, profiles } = storage;
     expect(await outbox.counts()).toEqual({ pending: 0, sent: 0, failed: 0 });
     expect(await profiles.getBySlug('nobody')).toBeUndefined();
     expect((await sql<{ t: string }>(url, "SELECT tablename AS t FROM pg_tables WHERE tablename IN ('mail_job', 'profile_profiles') ORDER BY 1")).map((r) => r.t)).toEqual([
       'mail_job',
       'profile_profiles',
     ]);
-    await expect(openStore({ kind: 'postgres', url: 'postgres://relay@127.0.0.1:1/none', pollMs: 2000 })).rejects.toThrow();
+    await expect(openRelayStorage({ kind: 'postgres', url: 'postgres://relay@127.0.0.1:1/none', pollMs: 2000 })).rejects.toThrow();
   });
 
   it('announces each commit id-only to every listener, and keeps listening after its connection is killed', async () => {

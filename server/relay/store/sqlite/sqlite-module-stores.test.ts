@@ -3,14 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, expect, it } from 'vitest';
-import { createSqliteOutboxStore } from '../mail/sqlite-outbox-store';
-import { createSqliteProfileStore } from '../profile/sqlite-profile-store';
-import { openModuleStores } from './open-module-stores';
-import { describeOutboxStore } from '../../../tests/support/relay/store/outbox-store-contract';
-import { describeProfileStore } from '../../../tests/support/relay/store/profile-store-contract';
-import { openSqliteStore } from './sqlite-store';
-import { createSqliteTrustStore } from '../trust/sqlite-trust-store';
-import { describeTrustStore } from '../../../tests/support/relay/store/trust-store-contract';
+import { createSqliteOutboxStore } from './sqlite-outbox-store';
+import { createSqliteProfileStore } from './sqlite-profile-store';
+import { describeOutboxStore } from '../../../../tests/support/relay/store/outbox-store-contract';
+import { describeProfileStore } from '../../../../tests/support/relay/store/profile-store-contract';
+import { openSqliteStorage } from './sqlite-storage';
+import { createSqliteTrustStore } from './sqlite-trust-store';
+import { describeTrustStore } from '../../../../tests/support/relay/store/trust-store-contract';
 
 // The mail outbox and profile contracts on SQLite; postgres-store.test.ts runs the same suites on PostgreSQL.
 
@@ -44,14 +43,14 @@ describeOutboxStore('SQLite', onFreshFile(createSqliteOutboxStore));
 describeProfileStore('SQLite', onFreshFile(createSqliteProfileStore));
 describeTrustStore('SQLite', onFreshFile(createSqliteTrustStore));
 
-it('openModuleStores puts the outbox and profiles in the relay\'s own SQLite file', async () => {
+it('openSqliteStorage puts the outbox and profiles in the relay\'s own SQLite file', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'relay-modules-'));
   dirs.push(dir);
-  const store = openSqliteStore(path.join(dir, 'relay.sqlite'));
-  const { outbox } = await openModuleStores(store);
-  expect(await outbox.enqueue([])).toBe(0);
-  expect(store.database.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name IN ('mail_job', 'profile_profiles')").get()).toEqual({ n: 2 });
-  await store.close();
+  const storage = openSqliteStorage(path.join(dir, 'relay.sqlite'));
+  expect(storage.wake).toBeUndefined();
+  expect(await storage.outbox.enqueue([])).toBe(0);
+  expect(storage.database.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name IN ('mail_job', 'profile_profiles')").get()).toEqual({ n: 2 });
+  await storage.close();
 });
 
 it('migrates SQLite profiles published before issue 16: kept, owned by no account (so hidden and free to take)', async () => {

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import { profileBodySchema } from '../../../common/relay';
-import type { ProfileStore, PutOptions, StoredProfile } from './profile-store';
-import { yields } from './slug-owner';
+import { profileBodySchema } from '../../../../common/relay';
+import type { ProfileStore, PutOptions, StoredProfile } from '../../profile/profile-store';
+import { yields } from '../../profile/slug-owner';
 import { migrateModule } from './sqlite-migrate';
 
 /** Append-only; tracked in profile_schema_version (never PRAGMA user_version, which belongs to the event log). */

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
-import { migrateModule } from '../profile/sqlite-migrate';
-import type { AccountRecord, ChannelBinding, TrustStore } from './trust-store';
+import { migrateModule } from './sqlite-migrate';
+import { toAccount, toBinding, type AccountRow, type BindingRow } from '../../trust/trust-rows';
+import type { TrustStore } from '../../trust/trust-store';
 
 /** Append-only; tracked in trust_schema_version. No foreign key to channels: channel deletion calls unbindChannel. */
 const migrations: readonly string[] = [
@@ -29,40 +30,6 @@ const migrations: readonly string[] = [
      PRIMARY KEY (user_id, day)
    ) STRICT;`,
 ];
-
-interface AccountRow {
-  user_id: number;
-  username: string;
-  email: string;
-  time_zone: string;
-  approval: AccountRecord['approval'];
-  first_verified_at: number;
-  decided_at: number | null;
-}
-interface BindingRow {
-  channel_id: string;
-  user_id: number;
-  device_id: string;
-  verified_at: number;
-  other_device_since: number | null;
-}
-
-export const toAccount = (r: AccountRow): AccountRecord => ({
-  userId: Number(r.user_id),
-  username: r.username,
-  email: r.email,
-  timeZone: r.time_zone,
-  approval: r.approval,
-  firstVerifiedAt: Number(r.first_verified_at),
-  decidedAt: r.decided_at === null ? null : Number(r.decided_at),
-});
-export const toBinding = (r: BindingRow): ChannelBinding => ({
-  channelId: r.channel_id,
-  userId: Number(r.user_id),
-  deviceId: r.device_id,
-  verifiedAt: Number(r.verified_at),
-  otherDeviceSince: r.other_device_since === null ? null : Number(r.other_device_since),
-});
 
 /** The SQLite TrustStore on a handle the caller owns; `durable` is awaited after each write (see sqlite-profile-store). */
 export function createSqliteTrustStore(db: Database.Database, durable: () => Promise<void> = () => Promise.resolve()): TrustStore {

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import { migrateModule } from '../profile/sqlite-migrate';
-import { profileJson, recipientJson, toOutboxRow, type JobRecord } from './job-row';
-import type { NewOutboxItem, OutboxCounts, OutboxStore } from './outbox-store';
+import { migrateModule } from './sqlite-migrate';
+import { profileJson, recipientJson, toOutboxRow, type JobRecord } from '../../mail/job-row';
+import type { NewOutboxItem, OutboxCounts, OutboxStore } from '../../mail/outbox-store';
 
 /** Append-only; tracked in mail_schema_version (PRAGMA user_version belongs to the relay's event log). */
 const migrations: readonly string[] = [

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { hashToken } from '../crypto';
+import { hashToken } from '../../crypto';
 import { openSqliteStore, type SqliteRelayStore } from './sqlite-store';
 import { startWalCheckpointer } from './wal-checkpointer';
 

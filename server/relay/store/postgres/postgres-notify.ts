@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { CommitListener } from './types';
+import type { CommitListener } from '../types';
 
 /** The NOTIFY channel commits are announced on; payload `<channelId>:<lastSeq>` (id-only, far below 8000 bytes). */
 export const COMMIT_CHANNEL = 'relay_events';

@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import { profileBodySchema } from '../../../common/relay';
-import type { ProfileStore, StoredProfile } from '../profile/profile-store';
-import { yields } from '../profile/slug-owner';
+import { profileBodySchema } from '../../../../common/relay';
+import type { ProfileStore, StoredProfile } from '../../profile/profile-store';
+import { yields } from '../../profile/slug-owner';
 import { migratePostgresModule } from './postgres-migrations';
 import { inTransaction } from './postgres-transaction';
 

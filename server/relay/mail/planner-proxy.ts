@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { EmailPlanner, PlanInput, PlanOutput } from './email-planner';
+import type { EmailPlanner, PlanInput, PlanOutput } from './planner';
 import type { RenderRequest, Rendered } from './render-batch';
 
 interface Pending {
@@ -9,11 +9,12 @@ interface Pending {
 
 /**
  * The worker's entry: beside this module when the relay runs from sources (through a bootstrap that registers tsx);
- * `planner-thread.mjs` beside the bundle when the relay is bundled (bench/bundle.ts builds it there).
+ * `planner-thread.mjs` (this folder's planner-worker.ts, bundled under the artifact's old name) beside the bundle when
+ * the relay is bundled (bench/bundle.ts and scripts/build-relay.ts build it there).
  */
 function workerEntry(): { url: URL; workerData?: unknown } {
   const here = import.meta.url;
-  if (here.endsWith('.ts')) return { url: new URL('./ts-worker-bootstrap.mjs', here), workerData: { entry: new URL('./planner-thread.ts', here).href } };
+  if (here.endsWith('.ts')) return { url: new URL('./ts-worker-bootstrap.mjs', here), workerData: { entry: new URL('./planner-worker.ts', here).href } };
   return { url: new URL('./planner-thread.mjs', here) };
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { webhookEnvelopeSchema, type WebhookEnvelope } from '../../../common/calcom';
 import { sandboxEnvelopes } from '../../../tests/support/relay/mail/mail-fixtures';
 import { danaProfile } from '../../../tests/support/relay/mail/mail-test-kit';
-import { dedupeKey, DEFAULT_TIPS, planEmails, tipsFrom } from './plan-emails';
+import { dedupeKey, DEFAULT_TIPS, planEmails, tipsFrom } from './email-rules';
 
 const parse = (x: unknown): WebhookEnvelope => webhookEnvelopeSchema.parse(JSON.parse(JSON.stringify(x)));
 type CreatedEnv = Extract<WebhookEnvelope, { triggerEvent: 'BOOKING_CREATED' }>;

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { COMMIT_CHANNEL } from './postgres-notify';
 import { inTransaction } from './postgres-transaction';
-import type { AppendOutcome, NewEvent } from './types';
+import type { AppendOutcome, NewEvent } from '../types';
 
 const COLUMNS = 7;
 /** Rows per INSERT statement: keeps the bind parameters far below PostgreSQL's 65535. */

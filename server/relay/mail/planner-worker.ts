@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { planFromBody, type PlanInput } from './email-planner';
+import { planFromBody, type PlanInput } from './planner';
 import { renderBatch, type RenderRequest } from './render-batch';
 
 /** Worker-thread entry of the threaded planner: plans (small jobs) and renders (complete messages) on request. */
@@ -7,7 +7,7 @@ import { renderBatch, type RenderRequest } from './render-batch';
 type Request = { readonly id: number; readonly input: PlanInput } | { readonly id: number; readonly render: RenderRequest };
 
 const port = parentPort;
-if (!port) throw new Error('planner-thread.ts runs as a worker thread');
+if (!port) throw new Error('planner-worker.ts runs as a worker thread');
 port.on('message', (msg: Request) => {
   if ('render' in msg) {
     renderBatch(msg.render).then(

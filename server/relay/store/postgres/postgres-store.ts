@@ -2,7 +2,7 @@ import pg from 'pg';
 import { migratePostgres } from './postgres-migrations';
 import { listenForCommits, type CommitListenerOptions } from './postgres-notify';
 import { appendBatch } from './postgres-append';
-import type { ChannelBounds, ChannelRecord, RelayStore, StoredEvent } from './types';
+import type { ChannelBounds, ChannelRecord, RelayStore, StoredEvent } from '../types';
 
 interface ChannelRow {
   id: string;

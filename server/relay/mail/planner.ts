@@ -1,6 +1,6 @@
 import { webhookEnvelopeSchema } from '../../../common/calcom';
 import type { NewOutboxItem } from './outbox-store';
-import { planJobs, type MailProfile } from './plan-emails';
+import { planJobs, type MailProfile } from './email-rules';
 import { renderBatch, type RenderRequest, type Rendered } from './render-batch';
 
 /** What the planner needs to turn one stored webhook into mail jobs (all plain data: it crosses threads). */
@@ -21,7 +21,7 @@ export type PlanOutput = { readonly kind: 'ignored' } | { readonly kind: 'planne
 /**
  * The mail thread's two jobs (issue 18): turning a stored webhook into small mail jobs when it arrives (parse,
  * validate, recipients and keys; nothing rendered), and rendering claimed jobs into complete messages when they are
- * sent. In this thread, or on a worker thread (threaded-planner.ts).
+ * sent. In this thread, or on a worker thread (planner-proxy.ts).
  */
 export interface EmailPlanner {
   plan(input: PlanInput): Promise<PlanOutput>;
