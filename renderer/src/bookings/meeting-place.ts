@@ -40,22 +40,3 @@ export function describeLocation(location: string): string {
     .concat(app.endsWith('video') ? ' Video' : '')
     .trim();
 }
-
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-/**
- * A meeting link the app may open: https anywhere, or http on this computer (the sandbox's video page in development).
- * The same rule the core's openExternal applies; anything else is shown as text, never as a button.
- */
-export function joinableMeetingUrl(raw: string | null): string | null {
-  if (!raw) return null;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return null;
-  }
-  if (url.username || url.password) return null;
-  if (url.protocol === 'https:') return url.href;
-  return url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname) ? url.href : null;
-}
