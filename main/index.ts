@@ -15,7 +15,7 @@ import { registerApiIpc } from './electron/ipc';
 import { createElectronLogger } from './electron/logger';
 import { runMainProcess } from './electron/main-process';
 import { installNavigationGuard } from './electron/navigation-guard';
-import { createOpenExternal, allowedHostsFor } from './electron/open-external';
+import { createOpenExternal } from './electron/open-external';
 import { appPathFromArgv, protocolClientRegistration } from './electron/protocol-client';
 import { startTodayBadge } from './electron/today-badge';
 
@@ -65,7 +65,6 @@ const main = runMainProcess({
     serveAppProtocol(protocol, net, join(here, '../renderer'));
     const openExternal = createOpenExternal(
       (url) => shell.openExternal(url),
-      allowedHostsFor(config ? [config.calcomAppUrl, config.calcomApiUrl, config.relayUrl] : []),
       (url, reason) => logger.warn('openExternal refused', { url, reason }),
     );
     app.on('web-contents-created', (_event, contents) =>

@@ -38,7 +38,7 @@ import { createRelayClient } from './relay-client/relay-client';
 import type { SyncEngineInput, SyncTuning } from './sync/sync-engine';
 import { createSyncEngine } from './sync/sync-engine';
 import type { SyncEngine } from './sync/sync-types';
-import { isAllowedExternal } from './integration/external-url';
+import { isAllowedExternal } from '../../common/external-url-policy';
 import { SyncRunner } from './integration/sync-runner';
 import { publishProfile } from './integration/profile-publisher';
 import { mergeSettings } from './settings/merge-settings';

@@ -1,18 +1,17 @@
 import { app, Notification, shell } from 'electron';
 import type { AppConfig, AppCorePorts, Logger } from '../core/ports';
 import { createNapiKeychain } from '../core/keychain/napi-keychain';
-import { allowedHostsFor, createOpenExternal } from './open-external';
+import { createOpenExternal } from './open-external';
 import { createElectronSettingsStore } from './settings-store';
 
 /**
- * The core's ports in Electron: OS keychain, electron-store, userData, the allow-listed openExternal, notifications.
+ * The core's ports in Electron: OS keychain, electron-store, userData, the policy-checked openExternal, notifications.
  * main/index.ts imports this module lazily: it brings the keyring's native addon and electron-store.
  */
 export function createElectronPorts(config: AppConfig, logger: Logger, onSettingsRecovered: (message: string) => void): AppCorePorts {
   const dataDir = app.getPath('userData');
   const openExternal = createOpenExternal(
     (url) => shell.openExternal(url),
-    allowedHostsFor([config.calcomAppUrl, config.calcomApiUrl, config.relayUrl]),
     (url, reason) => logger.warn('openExternal refused', { url, reason }),
   );
   return {

@@ -17,14 +17,14 @@ export function decidePermission(permission: string, requestingUrl: string | und
 export interface NavigationGuardDeps {
   /** The renderer's base URL (app://renderer/ or the dev server). */
   readonly appBase: string;
-  /** The allow-listed openExternal helper; it refuses anything not allowed. */
+  /** The policy-checked openExternal helper (open-external.ts); it refuses anything the policy does not allow. */
   readonly openExternal: (url: string) => Promise<void>;
   readonly onBlocked?: (what: string, url: string) => void;
 }
 
 /**
  * Locks a webContents down: no navigation away from the app, no new windows, no webviews, no permissions.
- * A link to an allowed https site (a booking page, a meeting) goes to the system browser instead.
+ * A link the external-URL policy allows (a booking page, a meeting) goes to the system browser instead.
  */
 export function installNavigationGuard(contents: WebContents, deps: NavigationGuardDeps): void {
   const external = (url: string) => void deps.openExternal(url).catch(() => undefined);

@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { presentedSignatureHex } from '../../common/webhook-signature';
 
 /** A new channel id: 144 random bits, base64url (24 chars), safe in a URL path. */
 export function newChannelId(): string {
@@ -26,11 +27,10 @@ export function calSignature(secret: string, raw: Buffer): string {
   return createHmac('sha256', secret).update(raw).digest('hex');
 }
 
-/** Checks a presented signature (hex, optional "sha256=" prefix tolerated) on the raw bytes in constant time. */
+/** Checks a presented signature (what counts: common/webhook-signature.ts) on the raw bytes in constant time. */
 export function signatureMatches(secret: string, raw: Buffer, presented: string | undefined): boolean {
-  if (presented === undefined) return false;
-  const hex = presented.trim().replace(/^sha256=/i, '').toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(hex)) return false;
+  const hex = presentedSignatureHex(presented);
+  if (hex === null) return false;
   const expected = Buffer.from(calSignature(secret, raw), 'hex');
   return timingSafeEqual(expected, Buffer.from(hex, 'hex'));
 }

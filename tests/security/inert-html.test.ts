@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { payload } from '../support/app/booking-fixtures';
 import type { Sandbox } from '../../server/calcom-sandbox/index';
 import { api, connect, futureWeekdayAt, startSandbox } from '../support/sandbox/sandbox-test-kit';
-import { bookingFacts } from '../../server/relay/mail/booking-facts';
+import { bookingFacts } from '../../server/relay/mail/email-booking-facts';
 import { composeEmail } from '../../server/relay/mail/compose-email';
 import type { MailKind } from '../../server/relay/mail/outbox-store';
 import { renderHtml } from '../../server/relay/mail/render-html';

@@ -1,6 +1,6 @@
 import type { V2Booking, WebhookEnvelope } from '../../../common/calcom';
 import type { BookingStore } from '../sync/sync-types';
-import type { ChangeReason } from './booking-facts';
+import type { ChangeReason } from './facts-from-calcom';
 import type { InboxEntry } from './relay-inbox';
 import type { ReadIssueInput } from './read-issues';
 import type { CalcomReadIssue } from '../../../common/diagnostics';

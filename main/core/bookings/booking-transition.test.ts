@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Booking } from '../../../common/booking';
 import type { WebhookEnvelope } from '../../../common/calcom';
-import { factFromV2, factsFromEnvelope, pickMeetingUrl } from './booking-facts';
+import { factFromV2, factsFromEnvelope } from './facts-from-calcom';
 import type { BookingRecord } from './booking-record';
 import { toBooking } from './booking-record';
 import { applyFacts, canonicalJson } from './booking-transition';
@@ -103,17 +103,7 @@ describe('transitions, one trigger at a time', () => {
   });
 });
 
-describe('meeting URL', () => {
-  it.each([
-    [{ videoCallUrl: 'https://a' }, 'https://b', 'https://c', 'https://a'],
-    [{}, 'https://b', 'https://c', 'https://b'],
-    [null, undefined, 'https://meet.example/x', 'https://meet.example/x'],
-    [{ videoCallUrl: 42 }, null, 'integrations:daily', null],
-    [undefined, 'not a url', 'Office 12', null],
-  ] as const)('%j / %j / %j → %j', (metadata, videoUrl, location, expected) => {
-    expect(pickMeetingUrl(metadata as Record<string, unknown> | null | undefined, videoUrl, location)).toBe(expected);
-  });
-});
+// The meeting URL's table moved to common/meeting-place.test.ts (issue 20).
 
 describe('v2 bookings (reconciliation) go through the same join', () => {
   const one = (b: ReturnType<typeof v2Booking>) => toBooking(applyFacts([factFromV2(b)], () => null).get(b.uid) as BookingRecord, BEFORE);

@@ -16,7 +16,7 @@ export function getBridge(): LifescoreBridge | null {
 
 /**
  * True in the browser host. There, links to other sites open as browser tabs from the page itself;
- * in Electron the main process opens the system browser through its allow-list.
+ * in Electron the main process opens the system browser, checking common/external-url-policy.ts again.
  */
 export function runsInBrowserHost(): boolean {
   return window.lifescoreHost === 'browser';

@@ -1,6 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import type { Booking } from '../../../common/booking';
+import { openableUrl } from '../../../common/external-url-policy';
+import { meetingPlace } from '../../../common/meeting-place';
 import { callApi } from '../api/api-client';
 import { queryKeys } from '../api/query-keys';
 import { CopyButton } from '../components/copy-button';
@@ -12,7 +14,6 @@ import { StatusBadge } from '../components/status-badge';
 import { useNow } from '../components/use-now';
 import { useOpenExternal } from '../components/use-open-external';
 import { BookingActions } from './booking-actions';
-import { describeLocation, joinableMeetingUrl } from './meeting-place';
 
 /** The booking the list selected, loaded on its own so a deep link works before the list has it. */
 export function BookingDetail({ uid, timeZone }: { readonly uid: string; readonly timeZone: string }) {
@@ -38,10 +39,11 @@ function BookingDetailBody({ booking, timeZone }: { readonly booking: Booking; r
   const now = useNow();
   const attendeeZone = booking.attendee.timeZone;
   const showAttendeeZone = attendeeZone && attendeeZone !== timeZone && isKnownZone(attendeeZone);
-  const meetingUrl = joinableMeetingUrl(booking.meetingUrl);
+  const meetingUrl = openableUrl(booking.meetingUrl);
   // Only a session still ahead (or running) can be joined; a moved, cancelled or finished one cannot.
   const canJoin = (booking.status === 'scheduled' || booking.status === 'pending') && new Date(booking.endTime).getTime() > now;
-  const place = booking.location && booking.location !== booking.meetingUrl ? describeLocation(booking.location) : null;
+  // Named as the emails name it (common/meeting-place.ts): nothing when the location is the link itself.
+  const place = meetingPlace(booking.location, booking.meetingUrl);
 
   return (
     <article className="booking-detail" aria-labelledby="booking-detail-heading">

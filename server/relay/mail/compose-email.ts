@@ -1,5 +1,5 @@
 import { assertNever } from '../../../common/errors';
-import type { BookingFacts, Person } from './booking-facts';
+import type { BookingFacts, Person } from './email-booking-facts';
 import type { EmailContent, EmailDetail } from './email-content';
 import { formatMinutes, formatRange, formatShort } from './format-time';
 import type { MailKind } from './outbox-store';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { WebhookEnvelope } from '../../../common/calcom';
-import { bookingFacts, type BookingFacts, type MailTrigger, type Person } from './booking-facts';
+import { bookingFacts, type BookingFacts, type MailTrigger, type Person } from './email-booking-facts';
 import { composeEmail, type ConsultantContext } from './compose-email';
 import { buildIcs } from './ics';
 import type { MailKind, NewOutboxItem, OutboxMessage } from './outbox-store';

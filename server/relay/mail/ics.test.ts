@@ -2,7 +2,7 @@ import ICAL from 'ical.js';
 import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import { describe, expect, it } from 'vitest';
 import { webhookEnvelopeSchema } from '../../../common/calcom';
-import { bookingFacts, type BookingFacts } from './booking-facts';
+import { bookingFacts, type BookingFacts } from './email-booking-facts';
 import { buildIcs, fold } from './ics';
 import { sandboxEnvelopes } from '../../../tests/support/relay/mail/mail-fixtures';
 

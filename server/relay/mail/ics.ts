@@ -1,4 +1,4 @@
-import type { BookingFacts } from './booking-facts';
+import type { BookingFacts } from './email-booking-facts';
 
 /**
  * The invite as iCalendar text (RFC 5545, with RFC 5546 iTIP methods): REQUEST for a new or moved booking, CANCEL for

@@ -54,7 +54,7 @@ describe('booking emails over real SMTP (sandbox payloads)', () => {
     expect(text(sam)).toContain('Duration:');
     expect(text(sam)).toContain('1 hour');
     expect(text(sam)).toContain(videoUrl(booking.uid));
-    expect(text(sam)).toContain('Cal Video (online)');
+    expect(text(sam)).toMatch(/Location: *Cal Video\n/); // the app's name for the place (common/meeting-place.ts)
     expect(text(sam)).toContain('- Bring your sleep diary');
     expect(html(sam)).toContain(`href="${videoUrl(booking.uid)}"`);
     expect(html(sam)).not.toMatch(/<img|<link|src="http/);

@@ -1,4 +1,5 @@
 import type { BookingPayload } from '../../../common/calcom';
+import { meetingLinkAndPlace } from '../../../common/meeting-place';
 import { safeHttpUrl } from '../profile/html-escape';
 import { safeTimeZone } from './format-time';
 
@@ -37,23 +38,6 @@ export interface BookingFacts {
   readonly icalSequence: number;
 }
 
-const ONLINE: Record<string, string> = {
-  'integrations:daily': 'Cal Video (online)',
-  'integrations:google:meet': 'Google Meet (online)',
-  'integrations:zoom': 'Zoom (online)',
-  'integrations:office365_video': 'Microsoft Teams (online)',
-};
-
-/** Cal.com's raw location value as a person reads it; an http(s) location is a link, not a place. */
-function describeLocation(raw: string | null | undefined): { label?: string; url?: string } {
-  const v = raw?.trim();
-  if (!v) return {};
-  if (v.startsWith('integrations:')) return { label: ONLINE[v] ?? 'Online' };
-  const url = safeHttpUrl(v);
-  if (url) return { label: 'Online', url };
-  return { label: v };
-}
-
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
 
 // Sequence fallback when Cal.com sends no iCalSequence: seconds since 2020 of the envelope time, which only grows.
@@ -71,9 +55,8 @@ export function bookingFacts(trigger: MailTrigger, createdAt: string, p: Booking
   const startMs = Date.parse(p.startTime);
   const endMs = Date.parse(p.endTime);
   if (!Number.isFinite(startMs) || !Number.isFinite(endMs)) return undefined;
-  const loc = describeLocation(p.location);
-  const meta = p.metadata ?? {};
-  const meetingUrl = safeHttpUrl(str(meta.videoCallUrl)) ?? safeHttpUrl(p.videoCallData?.url) ?? loc.url;
+  // The same link and place the app stores and shows (common/meeting-place.ts).
+  const { meetingUrl, place } = meetingLinkAndPlace(p.metadata, p.videoCallData?.url, p.location);
   const prevStart = p.rescheduleStartTime ? Date.parse(p.rescheduleStartTime) : NaN;
   const prevEnd = p.rescheduleEndTime ? Date.parse(p.rescheduleEndTime) : NaN;
   const sentAt = Date.parse(createdAt);
@@ -88,7 +71,7 @@ export function bookingFacts(trigger: MailTrigger, createdAt: string, p: Booking
     organizer: person(p.organizer),
     attendees: p.attendees.map(person),
     ...(meetingUrl ? { meetingUrl } : {}),
-    ...(loc.label ? { location: loc.label } : {}),
+    ...(place ? { location: place } : {}),
     ...(str(p.description ?? p.additionalNotes) ? { notes: str(p.description ?? p.additionalNotes) } : {}),
     ...(Number.isFinite(prevStart) ? { previous: { startMs: prevStart, endMs: Number.isFinite(prevEnd) ? prevEnd : prevStart + (endMs - startMs) } } : {}),
     ...(reason ? { reason } : {}),

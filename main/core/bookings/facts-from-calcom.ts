@@ -1,6 +1,7 @@
 import type { Attendee } from '../../../common/booking';
 import type { BookingPayload, V2Booking, WebhookEnvelope } from '../../../common/calcom';
 import { assertNever } from '../../../common/errors';
+import { pickMeetingUrl } from '../../../common/meeting-place';
 import type { BookingData, BookingFact, Lifecycle, Stamp } from './booking-record';
 import { EVENT_RANK, PLACEHOLDER_RANK } from './booking-record';
 import { isoTime } from './iso-time';
@@ -12,20 +13,6 @@ export type ChangeReason = 'created' | 'rescheduled' | 'cancelled' | 'updated';
 export interface EventFacts {
   readonly facts: readonly BookingFact[];
   readonly reason: ChangeReason;
-}
-
-const isHttpUrl = (value: unknown): value is string => typeof value === 'string' && /^https?:\/\/\S+$/i.test(value);
-
-/** Join link: metadata.videoCallUrl (Cal.com's advice), then videoCallData.url, then a location that is a URL. */
-export function pickMeetingUrl(
-  metadata: Readonly<Record<string, unknown>> | null | undefined,
-  videoCallUrl: string | null | undefined,
-  location: string | null | undefined,
-): string | null {
-  if (isHttpUrl(metadata?.videoCallUrl)) return metadata.videoCallUrl;
-  if (isHttpUrl(videoCallUrl)) return videoCallUrl;
-  if (isHttpUrl(location)) return location;
-  return null;
 }
 
 /** Cal.com's time formats vary (`Z`, `.000Z`, `+00:00`): store one canonical ISO form, or keep the input if unparsable. */

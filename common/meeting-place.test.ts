@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { meetingLinkAndPlace } from './meeting-place';
+
+type Metadata = Readonly<Record<string, unknown>> | null | undefined;
+
+/**
+ * The one table for a booking's meeting link and place (issue 20): the rows of the app's former `pickMeetingUrl`
+ * table, the renderer's `describeLocation` table and the relay's location labels, as the three now agree.
+ * Columns: metadata, the video call's URL (webhook `videoCallData.url` / v2 `meetingUrl`), location → link, place.
+ */
+const cases: readonly (readonly [name: string, Metadata, string | null | undefined, string | null | undefined, string | null, string | null])[] = [
+  // The link: metadata.videoCallUrl first, then the video call's URL, then a location that is a link.
+  ['videoCallUrl wins', { videoCallUrl: 'https://a.example/v' }, 'https://b.example/v', 'https://c.example/v', 'https://a.example/v', 'https://c.example/v'],
+  ['then the video call URL', {}, 'https://b.example/v', 'https://c.example/v', 'https://b.example/v', 'https://c.example/v'],
+  ['then a location that is a link (named once, as the link)', null, undefined, 'https://meet.example/x', 'https://meet.example/x', null],
+  ['a non-string videoCallUrl is no link', { videoCallUrl: 42 }, null, 'integrations:daily', null, 'Cal Video'],
+  ['nothing that is a link', undefined, 'not a url', 'Office 12', null, 'Office 12'],
+  // Links are stored and mailed in WHATWG-serialized form (the relay's rule; the app kept the raw string before).
+  ['a bare host gets its slash', { videoCallUrl: 'https://a' }, null, null, 'https://a/', null],
+  ['host lower-cased, space trimmed', { videoCallUrl: ' https://Meet.Example/Room ' }, null, null, 'https://meet.example/Room', null],
+  ['http links count (the sandbox video page)', null, 'http://127.0.0.1:5555/video/u1', 'integrations:daily', 'http://127.0.0.1:5555/video/u1', 'Cal Video'],
+  ['another scheme is no link', { videoCallUrl: 'javascript:alert(1)' }, 'ftp://x.example/', 'file:///etc/passwd', null, 'file:///etc/passwd'],
+  ['the location equals the link but for serialization', null, 'https://x.daily.co/', 'https://X.daily.co', 'https://x.daily.co/', null],
+  // The place: Cal.com's app names (its own UI's words), unknown apps title-cased, anything else as written.
+  ['Cal Video', null, 'https://app.cal.com/video/u1', 'integrations:daily', 'https://app.cal.com/video/u1', 'Cal Video'],
+  ['Zoom', null, null, 'integrations:zoom', null, 'Zoom'],
+  ['Google Meet', null, null, 'integrations:google:meet', null, 'Google Meet'],
+  ['Microsoft Teams', null, null, 'integrations:office365_video', null, 'Microsoft Teams'],
+  ['Whereby', null, null, 'integrations:whereby_video', null, 'Whereby'],
+  ['case-insensitive', null, null, 'INTEGRATIONS:Daily', null, 'Cal Video'],
+  ['an unknown app', null, null, 'integrations:sirius_video', null, 'Sirius Video'],
+  ['an address', null, null, '12 Harbour Street, Portland', null, '12 Harbour Street, Portland'],
+  ['a phone number', null, null, '+1 555 0100', null, '+1 555 0100'],
+  ['a link location that is not the join link is the place', { videoCallUrl: 'https://a.example/v' }, null, 'https://example.com/room', 'https://a.example/v', 'https://example.com/room'],
+  ['no location', null, null, null, null, null],
+  ['a blank location', null, null, '   ', null, null],
+];
+
+describe('meeting link and place', () => {
+  it.each(cases)('%s', (_name, metadata, videoCallUrl, location, meetingUrl, place) => {
+    expect(meetingLinkAndPlace(metadata, videoCallUrl, location)).toEqual({ meetingUrl, place });
+  });
+});

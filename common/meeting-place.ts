@@ -1,0 +1,100 @@
+import { parseUrl } from './whatwg-url';
+
+/**
+ * A booking's meeting link and place, decided once (issue 20) for the app's stored booking (main/core), its
+ * booking detail (renderer) and the relay's emails, so all three name the same link and the same place. The
+ * richest of the three former rules won: the renderer's names for Cal.com's apps, the relay's normalized links.
+ */
+
+/** Cal.com's app locations (`integrations:<app>`) in the words its own UI uses. */
+const integrationNames: Readonly<Record<string, string>> = {
+  daily: 'Cal Video',
+  'daily-video': 'Cal Video',
+  zoom: 'Zoom',
+  'google:meet': 'Google Meet',
+  google_meet: 'Google Meet',
+  office365_video: 'Microsoft Teams',
+  msteams: 'Microsoft Teams',
+  whereby_video: 'Whereby',
+  jitsi: 'Jitsi Meet',
+  webex: 'Webex',
+  'around_video': 'Around',
+  riverside_video: 'Riverside',
+  tandem: 'Tandem',
+  huddle01: 'Huddle01',
+  'facetime-video': 'FaceTime',
+  skype: 'Skype',
+  whatsapp_video: 'WhatsApp',
+  signal_video: 'Signal',
+  telegram_video: 'Telegram',
+  discord_video: 'Discord',
+};
+
+/**
+ * An http(s) URL in its WHATWG-serialized form (the one form stored, mailed and compared), or null. Serializing
+ * percent-encodes what a mail client or the browser would choke on and makes "the same link" a string compare.
+ */
+function httpUrl(value: unknown): string | null {
+  if (typeof value !== 'string' || value.trim() === '') return null;
+  const url = parseUrl(value.trim());
+  return url && (url.protocol === 'https:' || url.protocol === 'http:') ? url.href : null;
+}
+
+/**
+ * The join link: `metadata.videoCallUrl` (Cal.com's advice), then the video call's own URL (`videoCallData.url` in a
+ * webhook, `meetingUrl` in a v2 booking), then a location that is itself a link; null when none is an http(s) URL.
+ */
+export function pickMeetingUrl(
+  metadata: Readonly<Record<string, unknown>> | null | undefined,
+  videoCallUrl: string | null | undefined,
+  location: string | null | undefined,
+): string | null {
+  return httpUrl(metadata?.videoCallUrl) ?? httpUrl(videoCallUrl) ?? httpUrl(location);
+}
+
+/**
+ * The place of a booking as a person would say it: `integrations:daily` → "Cal Video", unknown apps title-cased
+ * ("integrations:sirius_video" → "Sirius Video"), anything else (an address, a phone number) unchanged.
+ */
+export function describeLocation(location: string): string {
+  const match = /^integrations:(.+)$/i.exec(location.trim());
+  if (!match?.[1]) return location;
+  const app = match[1].toLowerCase();
+  const known = integrationNames[app];
+  if (known) return known;
+  return app
+    .split(/[:_\-\s]+/)
+    .filter((word) => word && word !== 'video')
+    .map((word) => word[0]?.toUpperCase() + word.slice(1))
+    .join(' ')
+    .concat(app.endsWith('video') ? ' Video' : '')
+    .trim();
+}
+
+/**
+ * What to name as the place besides the join link: null when there is no location, or when the location is the
+ * link itself (the link already says where); otherwise `describeLocation` of it.
+ */
+export function meetingPlace(location: string | null | undefined, meetingUrl: string | null | undefined): string | null {
+  const value = location?.trim();
+  if (!value) return null;
+  const asLink = httpUrl(value);
+  if (asLink !== null && asLink === httpUrl(meetingUrl)) return null;
+  return describeLocation(value);
+}
+
+/** A booking's join link and place together, from the fields Cal.com sends. */
+export interface MeetingLinkAndPlace {
+  readonly meetingUrl: string | null;
+  readonly place: string | null;
+}
+
+/** The link (`pickMeetingUrl`) and the place beside it (`meetingPlace`), as the app stores and the emails say them. */
+export function meetingLinkAndPlace(
+  metadata: Readonly<Record<string, unknown>> | null | undefined,
+  videoCallUrl: string | null | undefined,
+  location: string | null | undefined,
+): MeetingLinkAndPlace {
+  const meetingUrl = pickMeetingUrl(metadata, videoCallUrl, location);
+  return { meetingUrl, place: meetingPlace(location, meetingUrl) };
+}
