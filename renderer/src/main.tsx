@@ -5,7 +5,7 @@ import { RouterProvider } from 'react-router';
 import { getBridge } from './api/bridge';
 import { NoBridge } from './app/no-bridge';
 import { createQueryClient } from './app/query-client';
-import { prefetchFirstScreen } from './app/prefetch';
+import { prefetchFirstScreen } from './app/first-screen-prefetch';
 import { createAppRouter } from './app/router';
 import { ToastProvider } from './app/toasts';
 import { setupProblems } from './setup/check-setup';

@@ -1,10 +1,10 @@
 import { createHashRouter } from 'react-router';
 import { BookingsPage } from '../bookings/bookings-page';
-import { prefetchBookingsScreen } from '../bookings/prefetch';
+import { prefetchBookingsScreen } from '../bookings/bookings-screen-prefetch';
 import { DashboardPage } from '../dashboard/dashboard-page';
 import { SettingsPage } from '../settings/settings-page';
 import { AppShell } from './app-shell';
-import type { RouteHandle } from './prefetch';
+import type { RouteHandle } from './first-screen-prefetch';
 
 const bookingsHandle: RouteHandle = { prefetch: (queryClient, params) => prefetchBookingsScreen(queryClient, params.uid) };
 
