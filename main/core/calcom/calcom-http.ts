@@ -5,7 +5,7 @@ import { AppFailure } from '../../../common/errors';
 import { trimSlash } from '../oauth/authorize-url';
 import type { FetchFn } from '../oauth/token-endpoint';
 import type { Clock, Logger } from '../ports';
-import { decideRetry } from './retry-policy';
+import { decideRetry } from './calcom-retry-policy';
 import { auditPath, rateLimitOf } from '../audit/audit-redaction';
 import type { AuditSink } from '../audit/audited-fetch';
 import { failureOutcome } from '../audit/audited-fetch';
@@ -51,7 +51,7 @@ export type CalcomHttp = <T>(req: CalcomRequest<T>) => Promise<T>;
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Builds the request function: Bearer auth, timeouts, retries (retry-policy.ts), one refresh on 401, zod-checked bodies. */
+/** Builds the request function: Bearer auth, timeouts, retries (calcom-retry-policy.ts), one refresh on 401, zod-checked bodies. */
 export function createCalcomHttp(deps: CalcomHttpDeps): CalcomHttp {
   const doFetch = deps.fetch ?? fetch;
   const sleep = deps.sleep ?? defaultSleep;
