@@ -79,6 +79,7 @@ export async function benchEndToEnd(ctx: BenchContext): Promise<BenchResult> {
   const channel = await createChannel(relay.url, SECRET);
   const engine = createSyncEngine({
     store,
+    fetch,
     channel: { relayUrl: relay.url, channelId: channel.id, token: channel.token, streamUrl: channel.streamUrl },
     webhookSecret: async () => SECRET,
     bookingsSource: { readBookingsPage: async () => ({ items: [], hasNextPage: false, totalItems: 0 }) },

@@ -3,7 +3,7 @@ import type { PullResponse, PulledEvent } from '../../../common/relay';
 import type { BookingChange, RelayEventResult, SyncBookingStore } from '../bookings/booking-store';
 import type { Clock, Logger } from '../ports';
 import { createAckBatcher } from './ack-batcher';
-import type { RelayApi } from './relay-api';
+import type { ChannelEvents } from '../relay-client/relay-client';
 import { verifyCalSignature } from './signature';
 
 /**
@@ -24,7 +24,7 @@ export interface ForwardedEvent {
 export interface IntakeDeps {
   readonly store: SyncBookingStore;
   readonly channelId: string;
-  readonly api: RelayApi;
+  readonly api: ChannelEvents;
   readonly webhookSecret: () => Promise<string | null>;
   readonly logger: Logger;
   readonly clock: Clock;

@@ -13,7 +13,7 @@ import type { Receiver } from './receiver';
 import { startReceiver } from './receiver';
 import type { TestRelay } from '../../../tests/support/app/relay-harness';
 import { createChannel, ingest, startTestRelay } from '../../../tests/support/app/relay-harness';
-import { createRelayApi } from './relay-api';
+import { channelEventsOf, createRelayClient } from '../relay-client/relay-client';
 import type { Supervisor } from './stream-supervisor';
 import { createSupervisor } from './stream-supervisor';
 
@@ -52,7 +52,7 @@ it.each([
   ['last, with nothing after it', '3'],
 ])('a forward that fails once (%s) is filled from the pull endpoint', async (_name, lostSeq) => {
   const channel = await createChannel(relay.url, SECRET);
-  const api = createRelayApi({ relayUrl: relay.url, channelId: channel.id, token: channel.token, streamUrl: channel.streamUrl });
+  const api = channelEventsOf(createRelayClient({ relayUrl: relay.url, fetch }), { channelId: channel.id, token: channel.token });
   const intake = createIntake({
     store, channelId: channel.id, api, webhookSecret: async () => SECRET, logger: quiet, clock,
     onChange: () => undefined, onActivity: () => undefined, gapDelayMs: 100, ackDelayMs: 50, pageSize: 100,

@@ -1,6 +1,7 @@
 import type { SyncState } from '../../../common/app-state';
 import type { BookingChange, SyncBookingStore } from '../bookings/booking-store';
 import type { Clock } from '../ports';
+import { channelEventsOf, createRelayClient } from '../relay-client/relay-client';
 import type { BackoffOptions } from './backoff';
 import type { Intake } from './event-intake';
 import { createIntake } from './event-intake';
@@ -10,7 +11,6 @@ import { createReconciler } from './reconciler';
 import { backoffDelay, defaultBackoff } from './backoff';
 import type { FailureThresholds } from './failure-tracker';
 import { classifySyncError, createFailureTracker } from './failure-tracker';
-import { createRelayApi } from './relay-api';
 import type { Supervisor } from './stream-supervisor';
 import { createSupervisor } from './stream-supervisor';
 import type { SyncEngine, SyncEngineDeps } from './sync-types';
@@ -217,7 +217,7 @@ export function createSyncEngine(deps: SyncEngineInput): SyncEngine {
     async start() {
       if (running) return;
       running = true;
-      const api = createRelayApi(channel);
+      const api = channelEventsOf(createRelayClient({ relayUrl: channel.relayUrl, fetch: deps.fetch }), channel);
       const current = createIntake({
         store,
         channelId: channel.channelId,

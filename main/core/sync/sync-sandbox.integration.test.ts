@@ -79,6 +79,7 @@ it('webhooks through the relay plus reconciliation leave the store equal to Cal.
   const synced: string[] = [];
   engine = createSyncEngine({
     store,
+    fetch,
     channel: { relayUrl: relay.url, channelId: channel.id, token: channel.token, streamUrl: channel.streamUrl },
     webhookSecret: async () => SECRET,
     bookingsSource: bookingsSource(token),

@@ -49,6 +49,7 @@ const empty = { readBookingsPage: async () => ({ items: [], hasNextPage: false, 
 function engine(overrides: Partial<SyncEngineInput> = {}): SyncEngine {
   const e = createSyncEngine({
     store,
+    fetch,
     channel: { relayUrl: relay.url, channelId: channel.id, token: channel.token, streamUrl: `${relay.url}/hooks/${channel.id}` },
     webhookSecret: async () => SECRET,
     bookingsSource: empty,
