@@ -52,6 +52,7 @@ export async function benchCatchUp(ctx: BenchContext): Promise<BenchResult> {
     const engine = createSyncEngine({
       store,
       fetch,
+      random: Math.random,
       channel: { relayUrl: relay.url, channelId: channel.id, token: channel.token, streamUrl: channel.streamUrl },
       webhookSecret: async () => SECRET,
       bookingsSource: { readBookingsPage: async () => ({ items: [], hasNextPage: false, totalItems: 0 }) },

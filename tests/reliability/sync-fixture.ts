@@ -23,6 +23,7 @@ export function recordingEngine(store: SyncBookingStore, relayUrl: string, chann
   const engine = createSyncEngine({
     store,
     fetch,
+    random: Math.random,
     channel: { relayUrl, channelId: channel.id, token: channel.token, streamUrl: `${relayUrl}/hooks/${channel.id}` },
     webhookSecret: async () => secret,
     bookingsSource: { readBookingsPage: async () => ({ items: [], hasNextPage: false, totalItems: 0 }) },

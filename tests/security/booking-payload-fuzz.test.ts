@@ -45,6 +45,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'payload-fuzz-'));
   store = openBookingStore(join(dir, 'bookings.sqlite'));
   intake = createIntake({
+    random: Math.random,
     store,
     channelId: CHANNEL,
     api: fakeRelay,

@@ -13,7 +13,7 @@ export interface SyncRunnerDeps {
   readonly clock: Clock;
   /** The relay's event pull and ack (AppCorePorts.syncFetch). */
   readonly fetch: FetchFn;
-  /** Backoff jitter (the random port); SyncTuning.random still wins, for tests. */
+  /** Backoff jitter (the random port). */
   readonly random: () => number;
   readonly bookingsSource: BookingsSource;
   readonly createSyncEngine: (deps: SyncEngineInput) => SyncEngine;

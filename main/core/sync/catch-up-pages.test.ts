@@ -40,6 +40,7 @@ afterEach(async () => {
 
 function intakeFor(store: SyncBookingStore, changes: BookingChange[]): Intake {
   return createIntake({
+    random: Math.random,
     store,
     channelId: CHANNEL,
     api: channelEventsOf(createRelayClient({ relayUrl: relay.url, fetch }), { channelId: CHANNEL, token: relay.token }),

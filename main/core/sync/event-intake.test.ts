@@ -35,6 +35,7 @@ beforeEach(async () => {
   changes = [];
   activity = [];
   intake = createIntake({
+    random: Math.random,
     store,
     channelId: CHANNEL,
     api: channelEventsOf(createRelayClient({ relayUrl: relay.url, fetch }), { channelId: CHANNEL, token: relay.token }),

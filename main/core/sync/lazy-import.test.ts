@@ -49,6 +49,7 @@ describe('stream supervisor (smee-client) and stream fetch (undici)', () => {
     const statuses: string[] = [];
     const catchUp = vi.fn(async () => undefined);
     const supervisor = createSupervisor({
+      random: Math.random,
       streamUrl: 'http://127.0.0.1:9/hooks/x',
       token: 't',
       targetUrl: 'http://127.0.0.1:9/',

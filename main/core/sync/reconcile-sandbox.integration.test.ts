@@ -133,6 +133,7 @@ describe('account switch', () => {
     const engine = createSyncEngine({
       store,
       fetch,
+      random: Math.random,
       channel: { relayUrl: relay.url, channelId: channel.id, token: channel.token, streamUrl: `${relay.url}/hooks/${channel.id}` },
       webhookSecret: async () => 'secret-for-account-switch-0001',
       bookingsSource: client,

@@ -54,6 +54,7 @@ it.each([
   const channel = await createChannel(relay.url, SECRET);
   const api = channelEventsOf(createRelayClient({ relayUrl: relay.url, fetch }), { channelId: channel.id, token: channel.token });
   const intake = createIntake({
+    random: Math.random,
     store, channelId: channel.id, api, webhookSecret: async () => SECRET, logger: quiet, clock,
     onChange: () => undefined, onActivity: () => undefined, gapDelayMs: 100, ackDelayMs: 50, pageSize: 100,
   });
@@ -63,6 +64,7 @@ it.each([
   // smee-client never retries a failed forward: seq 2's only delivery attempt dies here.
   front = await startFront(receiver.url, (req) => (req.headers[RELAY_SEQ_HEADER] === lostSeq && dropped++ === 0 ? { status: 502 } : 'pass'));
   supervisor = createSupervisor({
+    random: Math.random,
     streamUrl: channel.streamUrl, token: channel.token, targetUrl: `${front.url}/`, cursor: () => store.relayCursor(channel.id),
     catchUp: intake.catchUp, onStreamSeq: intake.noteStreamSeq, onStatus: () => undefined, onReconnected: () => undefined, logger: quiet, clock,
     silenceBudgetMs: 2_000, backoff: { baseMs: 50, maxMs: 400 },

@@ -54,6 +54,7 @@ function engine(overrides: Partial<SyncEngineInput> = {}, relayBase = relay.url)
   const e = createSyncEngine({
     store,
     fetch,
+    random: Math.random,
     channel: { relayUrl: relayBase, channelId: channel.id, token: channel.token, streamUrl: `${relayBase}/hooks/${channel.id}` },
     webhookSecret: async () => SECRET,
     bookingsSource: { readBookingsPage: async () => ({ items: [], hasNextPage: false, totalItems: 0 }) },

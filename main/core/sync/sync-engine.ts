@@ -28,7 +28,6 @@ export interface SyncTuning {
   readonly ackDelayMs?: number;
   readonly pageSize?: number;
   readonly backoff?: BackoffOptions;
-  readonly random?: () => number;
   /** When a persisting failure shows and notifies (issue 22; tests shrink them). */
   readonly failureThresholds?: FailureThresholds;
   /** Retries of a failed reconciliation: exponential from `baseMs`, capped at the reconcile interval (default 30 s). */
@@ -155,7 +154,7 @@ export function createSyncEngine(deps: SyncEngineInput): SyncEngine {
       ...(deps.silenceBudgetMs !== undefined ? { silenceBudgetMs: deps.silenceBudgetMs } : {}),
       ...(deps.connectTimeoutMs !== undefined ? { connectTimeoutMs: deps.connectTimeoutMs } : {}),
       ...(deps.backoff ? { backoff: deps.backoff } : {}),
-      ...(deps.random ? { random: deps.random } : {}),
+      random: deps.random,
     });
     supervisor.start();
   };
@@ -234,6 +233,7 @@ export function createSyncEngine(deps: SyncEngineInput): SyncEngine {
         gapDelayMs: deps.gapDelayMs ?? 1_000,
         ackDelayMs: deps.ackDelayMs ?? 250,
         pageSize: deps.pageSize ?? 500,
+        random: deps.random,
       });
       intake = current;
       await superviseReceiver(current);

@@ -80,6 +80,7 @@ it('webhooks through the relay plus reconciliation leave the store equal to Cal.
   engine = createSyncEngine({
     store,
     fetch,
+    random: Math.random,
     channel: { relayUrl: relay.url, channelId: channel.id, token: channel.token, streamUrl: channel.streamUrl },
     webhookSecret: async () => SECRET,
     bookingsSource: bookingsSource(token),

@@ -68,6 +68,8 @@ export interface SyncEngineDeps {
   readonly clock?: Clock;
   /** The relay's event pull and ack (AppCorePorts.syncFetch). */
   readonly fetch: FetchFn;
+  /** Backoff jitter, 0 ≤ n < 1 (the random port's fraction). */
+  readonly random: () => number;
   readonly onBookingsChanged: (uids: readonly string[], reason: 'created' | 'rescheduled' | 'cancelled' | 'updated') => void;
   readonly onState: (state: SyncState) => void;
   readonly onLastSynced: (at: string) => void;

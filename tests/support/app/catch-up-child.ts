@@ -21,6 +21,7 @@ const store = openBookingStore(file, {
 });
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const intake = createIntake({
+  random: Math.random,
   store,
   channelId,
   api: channelEventsOf(createRelayClient({ relayUrl, fetch }), { channelId, token }),
