@@ -2,6 +2,7 @@ import { createAppCore } from '../main/core/app-core';
 import { loadAppConfig } from '../main/core/config/app-config';
 import { createMemoryKeychain } from '../main/core/keychain/memory-keychain';
 import { createMemorySettingsStore } from '../main/core/settings/memory-settings';
+import { nodeSystemPorts } from '../main/core/system-ports';
 
 /**
  * The app-start subject, bundled by app-start.ts the way electron-vite bundles the main process (dependencies stay
@@ -21,6 +22,7 @@ const core = createAppCore({
   openExternal: async () => undefined,
   notify: () => undefined,
   logger: quiet,
+  ...nodeSystemPorts(),
 });
 const loaded = performance.now();
 await core.start();

@@ -51,6 +51,8 @@ export async function benchCatchUp(ctx: BenchContext): Promise<BenchResult> {
     let status = 'idle';
     const engine = createSyncEngine({
       store,
+      fetch,
+      random: Math.random,
       channel: { relayUrl: relay.url, channelId: channel.id, token: channel.token, streamUrl: channel.streamUrl },
       webhookSecret: async () => SECRET,
       bookingsSource: { readBookingsPage: async () => ({ items: [], hasNextPage: false, totalItems: 0 }) },

@@ -79,6 +79,8 @@ export async function benchEndToEnd(ctx: BenchContext): Promise<BenchResult> {
   const channel = await createChannel(relay.url, SECRET);
   const engine = createSyncEngine({
     store,
+    fetch,
+    random: Math.random,
     channel: { relayUrl: relay.url, channelId: channel.id, token: channel.token, streamUrl: channel.streamUrl },
     webhookSecret: async () => SECRET,
     bookingsSource: { readBookingsPage: async () => ({ items: [], hasNextPage: false, totalItems: 0 }) },

@@ -10,7 +10,6 @@ import { buildMenuTemplate } from './electron/app-menu';
 import { registerAppSchemePrivileges, serveAppProtocol } from './electron/app-protocol';
 import { APP_INDEX_URL } from './electron/app-url';
 import { devOverrides, logFileFor } from './electron/dev-overrides';
-import { electronFetch } from './electron/electron-fetch';
 import { registerApiIpc } from './electron/ipc';
 import { createElectronLogger } from './electron/logger';
 import { runMainProcess } from './electron/main-process';
@@ -90,8 +89,7 @@ const main = runMainProcess({
     if (resolved.kind === 'setup' || !config) return createSetupCore(resolved.kind === 'setup' ? resolved.problems : [], logger);
     const [{ createAppCore }, { createElectronPorts }] = await Promise.all([import('./core/app-core'), import('./electron/electron-ports')]);
     const ports = createElectronPorts(config, logger, (message) => main.notice({ type: 'toast', level: 'error', message }));
-    // Cal.com and relay REST calls on Chromium's network stack (system proxy, OS certificates); see electron-fetch.ts.
-    const core = createAppCore(ports, { fetch: electronFetch(net) });
+    const core = createAppCore(ports);
     startTodayBadge({ listBookings: core.handlers.listBookings, subscribe: (l) => core.onEvent(l), setBadge: (n) => app.setBadgeCount(n) });
     return core;
   },

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { bookingTriggers } from '../../common/calcom';
 import type { AppFailure } from '../../common/errors';
-import type { FetchFn } from './oauth/token-endpoint';
+import type { FetchFn } from './ports';
 import type { Stack, TestCore } from '../../tests/support/app/connect-harness';
 import { consent, FakeSyncEngine, followRedirect, makeCore, startStack } from '../../tests/support/app/connect-harness';
 import type { ConnectStepName, IntegrationRecord, PendingCleanup } from './integration/integration-records';
@@ -131,7 +131,7 @@ describe('connect', () => {
       if (String(input).endsWith('/v2/auth/oauth2/token') && String(init?.body).includes('authorization_code')) await fetch(input, init);
       return fetch(input, init);
     };
-    t = await core({ overrides: { fetch: replayFirst } });
+    t = await core({ ports: { fetch: replayFirst } });
     await connectThroughBrowser(t);
     const s = await t.waitFor((x) => x.connection.status !== 'connecting');
     expect(s.connection).toMatchObject({ status: 'disconnected', error: { code: 'oauth_expired' } });
@@ -241,7 +241,7 @@ describe('while connected', () => {
       if (String(input).endsWith('/v2/auth/oauth2/token') && String(init?.body).includes('refresh_token')) tokenCalls++;
       return fetch(input, init);
     };
-    t = await core({ overrides: { fetch: counting } });
+    t = await core({ ports: { fetch: counting } });
     await connectThroughBrowser(t);
     await t.waitFor((x) => x.connection.status === 'connected');
     stack.sandbox.revokeRefreshTokens('dana-reyes');
@@ -278,7 +278,7 @@ describe('while connected', () => {
 
   it('retries a 500 and waits out a 429 from the API', async () => {
     const sleeps: number[] = [];
-    t = await core({ overrides: { sleep: async (ms) => void sleeps.push(ms) } });
+    t = await core({ ports: { sleep: async (ms) => void sleeps.push(ms) } });
     await connectThroughBrowser(t);
     await t.waitFor((x) => x.connection.status === 'connected');
     stack.sandbox.setFaults({ api: [{ mode: '500', times: 2, path: '^/v2/event-types' }] });
@@ -323,7 +323,7 @@ describe('disconnect', () => {
   it('with the relay and Cal.com unreachable: disconnected at once, leftovers retried later', async () => {
     let offline = false;
     const flaky: FetchFn = (input, init) => (offline ? Promise.reject(new TypeError('fetch failed')) : fetch(input, init));
-    t = await core({ overrides: { fetch: flaky } });
+    t = await core({ ports: { fetch: flaky } });
     await connectThroughBrowser(t);
     await t.waitFor((x) => x.connection.status === 'connected');
     const webhookId = integration(t)?.webhookId;

@@ -27,6 +27,23 @@ export interface Clock {
   now(): number;
 }
 
+/**
+ * HTTP: Electron's net.fetch in the desktop app (system proxy, OS certificates), Node's fetch in the browser host,
+ * a fake or the sandbox in tests.
+ */
+export type FetchFn = typeof fetch;
+
+/** Randomness: node:crypto in production; fixed values in tests that need them. */
+export interface Random {
+  /** Cryptographically strong bytes: PKCE verifiers, OAuth state, webhook secrets, the device id. */
+  bytes(size: number): Uint8Array;
+  /** 0 ≤ n < 1 for retry jitter only (never for anything secret). */
+  fraction(): number;
+}
+
+/** Waits between retries; tests record the delays instead of waiting. */
+export type Sleep = (ms: number) => Promise<void>;
+
 export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
@@ -59,6 +76,15 @@ export interface AppCorePorts {
   readonly notify: (title: string, body: string) => void;
   readonly logger: Logger;
   readonly clock?: Clock;
+  /** Cal.com, the OAuth token endpoint and the relay's channel API. */
+  readonly fetch: FetchFn;
+  /**
+   * The relay sync path (event pull and ack beside the smee stream): Node's own fetch even in Electron, like the
+   * stream itself (electron/electron-fetch.ts), so the two share one network stack and the relay URL is used as given.
+   */
+  readonly syncFetch: FetchFn;
+  readonly random: Random;
+  readonly sleep: Sleep;
   /** Shows a folder in the OS file manager (Electron's shell.openPath); absent in the browser host. */
   readonly openPath?: (folder: string) => Promise<void>;
   /** Which shell runs the core, for diagnostics (default: the browser host). */

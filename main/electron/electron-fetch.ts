@@ -1,5 +1,5 @@
 import type { Net } from 'electron';
-import type { FetchFn } from '../core/oauth/token-endpoint';
+import type { FetchFn } from '../core/ports';
 
 /**
  * The core's fetch port on Electron's `net.fetch` (Chromium's network stack): the system proxy settings, PAC files

@@ -14,6 +14,7 @@ import { createConfSettingsStore } from '../core/settings/conf-settings';
 import type { BrowserHost } from './browser-host';
 import { startBrowserHost } from './browser-host';
 import { redact } from '../core/log-redaction';
+import { nodeSystemPorts } from '../core/system-ports';
 
 export interface RunHostOptions {
   readonly env?: NodeJS.ProcessEnv;
@@ -113,5 +114,6 @@ function hostPorts(config: AppConfig, env: NodeJS.ProcessEnv, dataDir: string, l
     openExternal: options.openExternal ?? (async (url) => logger.info('open in your browser', { url })),
     notify: (title, body) => push({ type: 'toast', level: 'info', message: `${title}: ${body}` }),
     logger,
+    ...nodeSystemPorts(),
   };
 }

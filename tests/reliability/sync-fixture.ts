@@ -22,6 +22,8 @@ export function recordingEngine(store: SyncBookingStore, relayUrl: string, chann
   const states: SyncState[] = [];
   const engine = createSyncEngine({
     store,
+    fetch,
+    random: Math.random,
     channel: { relayUrl, channelId: channel.id, token: channel.token, streamUrl: `${relayUrl}/hooks/${channel.id}` },
     webhookSecret: async () => secret,
     bookingsSource: { readBookingsPage: async () => ({ items: [], hasNextPage: false, totalItems: 0 }) },

@@ -10,7 +10,7 @@ import { openBookingStore } from '../../main/core/bookings/booking-store';
 import { noShowEnvelope, payload } from '../support/app/booking-fixtures';
 import type { Intake } from '../../main/core/sync/event-intake';
 import { createIntake } from '../../main/core/sync/event-intake';
-import type { RelayApi } from '../../main/core/sync/relay-api';
+import type { ChannelEvents } from '../../main/core/relay-client/relay-client';
 import type { PulledEvent } from '../../common/relay';
 import { signCalBody } from '../../main/core/sync/signature';
 
@@ -29,10 +29,10 @@ let seq = 0;
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 /** What the relay holds, by sequence: the intake pulls raw bytes from here when a forward does not verify. */
 const relayLog = new Map<number, PulledEvent>();
-const fakeRelay: RelayApi = {
+const fakeRelay: ChannelEvents = {
   pull: async (after: number) => ({ events: relayLog.has(after + 1) ? [relayLog.get(after + 1)] : [], lastSeq: relayLog.size, oldestSeq: relayLog.size ? 1 : 0 }),
   ack: async (upTo: number) => upTo,
-} as unknown as RelayApi;
+} as unknown as ChannelEvents;
 
 /** Stores the event "on the relay" and forwards it, as smee-client would. */
 function forward(body: Buffer, signature: string | undefined) {
@@ -45,6 +45,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'payload-fuzz-'));
   store = openBookingStore(join(dir, 'bookings.sqlite'));
   intake = createIntake({
+    random: Math.random,
     store,
     channelId: CHANNEL,
     api: fakeRelay,

@@ -1,4 +1,5 @@
-import type { FetchFn } from '../oauth/token-endpoint';
+import { isAbort } from '../http/request';
+import type { FetchFn } from '../ports';
 import type { AuditRecord } from './audit-store';
 import { auditPath, grantOf, rateLimitOf } from './audit-redaction';
 
@@ -7,7 +8,7 @@ export type AuditSink = (record: AuditRecord) => void;
 
 /** `timeout` for an aborted-by-timeout fetch, `network` for anything else that threw. */
 export function failureOutcome(err: unknown): 'timeout' | 'network' {
-  return err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError') ? 'timeout' : 'network';
+  return isAbort(err) ? 'timeout' : 'network';
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FetchFn } from '../oauth/token-endpoint';
+import type { FetchFn } from '../ports';
 import { createCalcomClient } from './calcom-client';
 import { createCalcomHttp } from './calcom-http';
 

@@ -3,12 +3,11 @@ import { v2ErrorSchema } from '../../../common/calcom';
 import type { ErrorCode } from '../../../common/errors';
 import { AppFailure } from '../../../common/errors';
 import { trimSlash } from '../oauth/authorize-url';
-import type { FetchFn } from '../oauth/token-endpoint';
-import type { Clock, Logger } from '../ports';
-import { decideRetry } from './retry-policy';
+import { request as httpRequest } from '../http/request';
+import type { Clock, FetchFn, Logger, Sleep } from '../ports';
+import { decideRetry } from './calcom-retry-policy';
 import { auditPath, rateLimitOf } from '../audit/audit-redaction';
 import type { AuditSink } from '../audit/audited-fetch';
-import { failureOutcome } from '../audit/audited-fetch';
 import type { TokenManager } from './token-manager';
 
 /** A Cal.com API call that failed for good, with the HTTP status kept for callers that branch on it (409, 404). */
@@ -28,9 +27,10 @@ export interface CalcomHttpDeps {
   readonly tokens: Pick<TokenManager, 'accessToken' | 'refreshAfterUnauthorized'>;
   readonly clock: Clock;
   readonly logger: Logger;
-  readonly fetch?: FetchFn;
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly random?: () => number;
+  readonly fetch: FetchFn;
+  readonly sleep: Sleep;
+  /** Retry jitter (the random port's `fraction`). */
+  readonly random: () => number;
   readonly timeoutMs?: number;
   readonly maxAttempts?: number;
   /** Every attempt is recorded here (issue 19 audit log): no token, no body. */
@@ -49,13 +49,12 @@ export interface CalcomRequest<T> {
 
 export type CalcomHttp = <T>(req: CalcomRequest<T>) => Promise<T>;
 
-const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Builds the request function: Bearer auth, timeouts, retries (retry-policy.ts), one refresh on 401, zod-checked bodies. */
+/**
+ * Builds the request function: Bearer auth, timeouts, retries (calcom-retry-policy.ts), one refresh on 401,
+ * zod-checked bodies.
+ */
 export function createCalcomHttp(deps: CalcomHttpDeps): CalcomHttp {
-  const doFetch = deps.fetch ?? fetch;
-  const sleep = deps.sleep ?? defaultSleep;
-  const random = deps.random ?? Math.random;
+  const { fetch: doFetch, sleep, random } = deps;
   const maxAttempts = deps.maxAttempts ?? 4;
   const timeoutMs = deps.timeoutMs ?? 15_000;
 
@@ -67,42 +66,41 @@ export function createCalcomHttp(deps: CalcomHttpDeps): CalcomHttp {
     const path = auditPath(url);
     let tries = 0;
     for (let attempt = 0; ; attempt++) {
-      let res: Response;
       const atMs = deps.clock.now();
-      const t0 = performance.now();
       const base = { kind: 'api' as const, method: req.method, path, attempt: tries++, afterRefresh: refreshed, grant: null, atMs };
-      try {
-        res = await doFetch(url, {
-          method: req.method,
-          headers: {
-            authorization: `Bearer ${token}`,
-            accept: 'application/json',
-            ...(req.version ? { 'cal-api-version': req.version } : {}),
-            ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}),
-          },
-          body: req.body !== undefined ? JSON.stringify(req.body) : undefined,
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-      } catch (err) {
-        deps.audit?.({ ...base, status: null, outcome: failureOutcome(err), durationMs: Math.round(performance.now() - t0), rateLimit: null });
+      const res = await httpRequest(doFetch, {
+        method: req.method,
+        url,
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/json',
+          ...(req.version ? { 'cal-api-version': req.version } : {}),
+        },
+        json: req.body,
+        timeoutMs,
+        // A 401 before the one refresh is replayed, so its body is not worth reading.
+        skipBody: (status) => status === 401 && !refreshed,
+      });
+      if (res.kind === 'unreachable') {
+        const outcome = res.timedOut ? 'timeout' : 'network';
+        deps.audit?.({ ...base, status: null, outcome, durationMs: res.durationMs, rateLimit: null });
         const d = decideRetry({ attempt, maxAttempts, status: undefined, random: random(), nowMs: deps.clock.now() });
-        deps.logger.warn('calcom request failed', { method: req.method, path: req.path, attempt, err: String(err) });
+        deps.logger.warn('calcom request failed', { method: req.method, path: req.path, attempt, err: String(res.error) });
         if (d.retry) {
           await sleep(d.delayMs);
           continue;
         }
         throw new CalcomApiError('calcom_unavailable', 'Cal.com could not be reached. Check your connection and try again.', undefined);
       }
-      deps.audit?.({ ...base, status: res.status, outcome: res.ok ? 'ok' : 'http-error', durationMs: Math.round(performance.now() - t0), rateLimit: rateLimitOf(res.headers) });
+      deps.audit?.({ ...base, status: res.status, outcome: res.ok ? 'ok' : 'http-error', durationMs: res.durationMs, rateLimit: rateLimitOf(res.headers) });
       if (res.status === 401 && !refreshed) {
         // The token may have expired early or been rotated elsewhere: refresh once, then replay.
         refreshed = true;
-        await res.body?.cancel();
         token = await deps.tokens.refreshAfterUnauthorized(token);
         attempt--;
         continue;
       }
-      const json: unknown = res.status === 204 ? null : await res.json().catch(() => undefined);
+      const json = res.body;
       if (res.ok) {
         const parsed = req.schema.safeParse(json);
         if (parsed.success) return parsed.data;

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { bookingTriggers } from '../../../common/calcom';
 import type { CalcomClient } from '../calcom/calcom-client';
 import { keychainAccounts } from '../keychain/keychain-accounts';
@@ -17,7 +16,8 @@ export interface ChannelHealDeps {
   readonly logger: Logger;
   readonly accessToken: () => Promise<string>;
   readonly deviceId: string;
-  readonly newSecret?: () => string;
+  /** A fresh webhook secret, when the keychain has none (webhook-secret.ts). */
+  readonly newSecret: () => string;
 }
 
 /**
@@ -34,7 +34,7 @@ export async function healChannel(deps: ChannelHealDeps, record: IntegrationReco
   const channel: ChannelRef = { relayUrl: record.channel.relayUrl, channelId: created.id, ingestUrl: created.ingestUrl, streamUrl: created.streamUrl };
   const verified = await presentIdentityTo(relay, channel.channelId, created.token, { accessToken: await deps.accessToken(), deviceId: deps.deviceId }, logger);
 
-  const secret = (await keychain.get(keychainAccounts.webhookSecret)) ?? (deps.newSecret ?? (() => randomBytes(32).toString('base64url')))();
+  const secret = (await keychain.get(keychainAccounts.webhookSecret)) ?? deps.newSecret();
   await keychain.set(keychainAccounts.webhookSecret, secret);
   // The relay learns the secret before Cal.com signs with it (as in connect-setup.ts).
   await relay.setSecret(channel.channelId, created.token, secret);

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { EventTypeLink } from '../../../common/app-state';
 import { bookingTriggers } from '../../../common/calcom';
 import type { CalcomMe, CalcomWebhook } from '../../../common/calcom';
@@ -32,8 +31,8 @@ export interface ConnectSetupDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly services: EnabledServices;
-  /** A fresh webhook secret (injectable for tests). */
-  readonly newSecret?: () => string;
+  /** A fresh webhook secret (webhook-secret.ts over the random port; tests pass their own). */
+  readonly newSecret: () => string;
   /** Test hook: called after each step is recorded (lets tests interrupt the sequence at every step). */
   readonly afterStep?: (step: ConnectStepName) => void | Promise<void>;
 }
@@ -92,7 +91,7 @@ export async function runConnectSetup(deps: ConnectSetupDeps): Promise<Integrati
   const existing = await findWebhook(deps.calcom, channel.ingestUrl);
   // Keep the secret of a live webhook (rotating it would open a window where the relay rejects real events).
   const stored = existing ? await keychain.get(keychainAccounts.webhookSecret) : null;
-  const secret = stored ?? (deps.newSecret ?? defaultSecret)();
+  const secret = stored ?? deps.newSecret();
   await keychain.set(keychainAccounts.webhookSecret, secret);
   // The relay learns the secret before Cal.com signs with it, so no event can arrive that the relay cannot verify.
   await deps.relay.setSecret(channel.channelId, await relayToken(keychain), secret);
@@ -204,8 +203,4 @@ function forgetCleanupOf(settings: SettingsStore, integration: IntegrationRecord
   if (!cleanup?.hideEventTypeIds) return;
   const mine = new Set(integration.eventTypes.map((e) => e.id));
   settings.writeRecord<PendingCleanup>(recordKeys.cleanup, { ...cleanup, hideEventTypeIds: cleanup.hideEventTypeIds.filter((id) => !mine.has(id)) });
-}
-
-function defaultSecret(): string {
-  return randomBytes(32).toString('base64url');
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { deviceIdSchema } from '../../../common/relay';
 import { createMemorySettingsStore } from '../settings/memory-settings';
@@ -6,21 +7,21 @@ import { DEVICE_ID_KEY, deviceIdOf } from './device-id';
 describe('deviceIdOf', () => {
   it('makes a valid id once and returns the same one afterwards', () => {
     const settings = createMemorySettingsStore();
-    const first = deviceIdOf(settings);
+    const first = deviceIdOf(settings, randomBytes);
     expect(deviceIdSchema.safeParse(first).success).toBe(true);
-    expect(deviceIdOf(settings)).toBe(first);
+    expect(deviceIdOf(settings, randomBytes)).toBe(first);
     expect(settings.readRecord(DEVICE_ID_KEY)).toBe(first);
   });
 
   it('replaces a tampered value instead of sending it to the relay', () => {
     const settings = createMemorySettingsStore();
     settings.writeRecord(DEVICE_ID_KEY, 'bad id!');
-    const id = deviceIdOf(settings);
+    const id = deviceIdOf(settings, randomBytes);
     expect(id).not.toBe('bad id!');
     expect(deviceIdSchema.safeParse(id).success).toBe(true);
   });
 
   it('differs between installations', () => {
-    expect(deviceIdOf(createMemorySettingsStore())).not.toBe(deviceIdOf(createMemorySettingsStore()));
+    expect(deviceIdOf(createMemorySettingsStore(), randomBytes)).not.toBe(deviceIdOf(createMemorySettingsStore(), randomBytes));
   });
 });

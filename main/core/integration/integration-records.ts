@@ -1,5 +1,6 @@
 import type { EventTypeLink } from '../../../common/app-state';
 import type { ApprovalStatus, VerifiedIdentity } from '../../../common/relay';
+import type { SettingsStore } from '../ports';
 
 /** Keys of the non-secret records app-core keeps in the SettingsStore (secrets are in the keychain). */
 export const recordKeys = {
@@ -77,4 +78,18 @@ export interface PendingCleanup {
 /** True when nothing is left to do. */
 export function cleanupIsEmpty(c: PendingCleanup): boolean {
   return !c.webhookId && !(c.hideEventTypeIds && c.hideEventTypeIds.length > 0) && !c.channel;
+}
+
+/** The recorded connection, if any. */
+export function readIntegration(settings: Pick<SettingsStore, 'readRecord'>): IntegrationRecord | undefined {
+  return settings.readRecord<IntegrationRecord>(recordKeys.integration);
+}
+
+/** Changes fields of the recorded connection; does nothing when there is none. */
+export function patchIntegration(
+  settings: Pick<SettingsStore, 'readRecord' | 'writeRecord'>,
+  patch: Partial<IntegrationRecord>,
+): void {
+  const current = readIntegration(settings);
+  if (current) settings.writeRecord(recordKeys.integration, { ...current, ...patch });
 }

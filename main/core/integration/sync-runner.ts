@@ -2,7 +2,7 @@ import type { PushEvent } from '../../../common/api';
 import type { SyncState } from '../../../common/app-state';
 import type { SyncBookingStore } from '../bookings/booking-store';
 import { keychainAccounts } from '../keychain/keychain-accounts';
-import type { Clock, Keychain, Logger } from '../ports';
+import type { Clock, FetchFn, Keychain, Logger } from '../ports';
 import type { SyncEngineInput, SyncTuning } from '../sync/sync-engine';
 import type { BookingsSource, SyncEngine } from '../sync/sync-types';
 import type { IntegrationRecord } from './integration-records';
@@ -11,6 +11,10 @@ export interface SyncRunnerDeps {
   readonly keychain: Keychain;
   readonly logger: Logger;
   readonly clock: Clock;
+  /** The relay's event pull and ack (AppCorePorts.syncFetch). */
+  readonly fetch: FetchFn;
+  /** Backoff jitter (the random port). */
+  readonly random: () => number;
   readonly bookingsSource: BookingsSource;
   readonly createSyncEngine: (deps: SyncEngineInput) => SyncEngine;
   readonly emit: (event: PushEvent) => void;
@@ -48,6 +52,8 @@ export class SyncRunner {
       // issue 22: watermarks and bookings belong to this account; the engine supervises its own parts.
       account: { userId: record.userId },
       ...(deps.notify ? { notify: deps.notify } : {}),
+      fetch: deps.fetch,
+      random: deps.random,
       ...deps.tuning,
       logger: deps.logger,
       clock: deps.clock,

@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { AppFailure } from '../../../common/errors';
 import { createMemoryKeychain } from '../keychain/memory-keychain';
 import { OAuthFlow } from './oauth-flow';
 import { PENDING_ATTEMPT_ACCOUNT, keychainPendingStore } from './pending-attempt';
-import type { FetchFn } from './token-endpoint';
+import type { FetchFn } from '../ports';
 
 /**
  * Issue 21: the consultant approves in the browser after the app was closed; the OS starts the app with the
@@ -19,7 +20,8 @@ function flowWith(keychain: ReturnType<typeof createMemoryKeychain>, now: () => 
     config,
     clock: { now },
     logger: silent,
-    ...(fetch ? { fetch } : {}),
+    fetch: fetch ?? (() => Promise.reject(new Error('no token exchange expected'))),
+    random: randomBytes,
     pendingStore: keychainPendingStore(keychain),
     onExchanging: () => undefined,
     onAuthorized: async (t) => void seen.tokens.push(t),

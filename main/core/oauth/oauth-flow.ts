@@ -8,15 +8,15 @@ import { startLoopbackServer } from './loopback-server';
 import type { RandomBytes } from './pkce';
 import { PendingAttempts, STATE_TTL_MS } from './pending-attempt';
 import type { PendingAttemptStore } from './pending-attempt';
-import type { FetchFn } from './token-endpoint';
+import type { FetchFn } from '../ports';
 import { exchangeCode } from './token-endpoint';
 
 export interface OAuthFlowDeps {
   readonly config: Pick<AppConfig, 'calcomAppUrl' | 'calcomApiUrl' | 'clientId' | 'redirectUri'>;
   readonly clock: Clock;
   readonly logger: Logger;
-  readonly fetch?: FetchFn;
-  readonly random?: RandomBytes;
+  readonly fetch: FetchFn;
+  readonly random: RandomBytes;
   readonly ttlMs?: number;
   /** Keeps the pending attempt across a restart (the OS keychain in the app); memory only without it. */
   readonly pendingStore?: PendingAttemptStore;
@@ -40,7 +40,7 @@ export class OAuthFlow {
   private expiryTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: OAuthFlowDeps) {
-    this.attempts = new PendingAttempts({ ...deps.config, clock: deps.clock, ...(deps.random ? { random: deps.random } : {}), ...(deps.ttlMs ? { ttlMs: deps.ttlMs } : {}) });
+    this.attempts = new PendingAttempts({ ...deps.config, clock: deps.clock, random: deps.random, ...(deps.ttlMs ? { ttlMs: deps.ttlMs } : {}) });
     this.expectation = callbackExpectationFor(deps.config.redirectUri);
     this.loopbackPort = loopbackPortOf(deps.config.redirectUri);
   }
@@ -120,7 +120,7 @@ export class OAuthFlow {
           let tokens: TokenResponse;
           try {
             tokens = await exchangeCode(
-              { calcomApiUrl: this.deps.config.calcomApiUrl, clientId: this.deps.config.clientId, ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}) },
+              { calcomApiUrl: this.deps.config.calcomApiUrl, clientId: this.deps.config.clientId, fetch: this.deps.fetch },
               { code: parsed.code, redirectUri: this.deps.config.redirectUri, verifier },
             );
           } catch (err) {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { codeChallengeS256, createPkcePair, createState } from './pkce';
 import { PendingAttempts, STATE_TTL_MS } from './pending-attempt';
@@ -10,6 +11,7 @@ function setup() {
     clientId: 'client-1',
     redirectUri: 'http://127.0.0.1:53682/calcom/callback',
     clock,
+    random: randomBytes,
   });
   return { attempts, advance: (ms: number) => (now += ms) };
 }
@@ -19,14 +21,14 @@ describe('pkce', () => {
     expect(codeChallengeS256('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
   });
   it('makes 43-char verifiers and ≥128-bit states that differ each time', () => {
-    const a = createPkcePair();
-    const b = createPkcePair();
+    const a = createPkcePair(randomBytes);
+    const b = createPkcePair(randomBytes);
     expect(a.verifier).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(a.verifier).not.toBe(b.verifier);
     expect(a.challenge).toBe(codeChallengeS256(a.verifier));
-    const s = createState();
+    const s = createState(randomBytes);
     expect(Buffer.from(s, 'base64url').length * 8).toBeGreaterThanOrEqual(128);
-    expect(s).not.toBe(createState());
+    expect(s).not.toBe(createState(randomBytes));
   });
 });
 

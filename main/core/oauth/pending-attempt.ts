@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Clock, Keychain } from '../ports';
 import { buildAuthorizeUrl } from './authorize-url';
 import type { RandomBytes } from './pkce';
-import { createPkcePair, createState, defaultRandomBytes } from './pkce';
+import { createPkcePair, createState } from './pkce';
 
 /** One OAuth attempt in flight. The verifier never leaves the main process. */
 export interface PendingAttempt {
@@ -22,7 +22,7 @@ export interface PendingAttemptsOptions {
   readonly clientId: string;
   readonly redirectUri: string;
   readonly clock: Clock;
-  readonly random?: RandomBytes;
+  readonly random: RandomBytes;
   /** State lifetime; 10 minutes like Cal.com's authorization codes. */
   readonly ttlMs?: number;
 }
@@ -40,9 +40,8 @@ export class PendingAttempts {
 
   /** Starts a fresh attempt, cancelling any previous one. */
   begin(): PendingAttempt {
-    const random = this.opts.random ?? defaultRandomBytes;
-    const { verifier, challenge } = createPkcePair(random);
-    const state = createState(random);
+    const { verifier, challenge } = createPkcePair(this.opts.random);
+    const state = createState(this.opts.random);
     const authorizeUrl = buildAuthorizeUrl({ ...this.opts, state, codeChallenge: challenge });
     this.current = { state, verifier, authorizeUrl, expiresAt: this.opts.clock.now() + this.ttlMs };
     return this.current;

@@ -1,9 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
-/** Random bytes source, injectable so tests can be deterministic. */
+/** Random bytes source: the core's random port (ports.ts `Random.bytes`), so tests can be deterministic. */
 export type RandomBytes = (size: number) => Uint8Array;
-
-export const defaultRandomBytes: RandomBytes = (size) => randomBytes(size);
 
 /** base64url without padding (RFC 7636 §3 / RFC 4648 §5). */
 export function base64url(bytes: Uint8Array): string {
@@ -21,12 +19,12 @@ export interface PkcePair {
 }
 
 /** A fresh PKCE pair; 32 random bytes give a 43-character verifier (RFC 7636 minimum length, 256 bits). */
-export function createPkcePair(random: RandomBytes = defaultRandomBytes): PkcePair {
+export function createPkcePair(random: RandomBytes): PkcePair {
   const verifier = base64url(random(32));
   return { verifier, challenge: codeChallengeS256(verifier) };
 }
 
 /** A fresh OAuth `state`: 24 random bytes (192 bits, above the 128-bit floor), base64url. */
-export function createState(random: RandomBytes = defaultRandomBytes): string {
+export function createState(random: RandomBytes): string {
   return base64url(random(24));
 }

@@ -1,14 +1,14 @@
 import type { TokenResponse } from '../../../common/calcom';
 import { oauthErrorSchema, tokenResponseSchema } from '../../../common/calcom';
 import { AppFailure } from '../../../common/errors';
+import { request } from '../http/request';
+import type { FetchFn } from '../ports';
 import { trimSlash } from './authorize-url';
-
-export type FetchFn = typeof fetch;
 
 export interface TokenEndpointOptions {
   readonly calcomApiUrl: string;
   readonly clientId: string;
-  readonly fetch?: FetchFn;
+  readonly fetch: FetchFn;
   readonly timeoutMs?: number;
 }
 
@@ -50,26 +50,23 @@ async function postToken(
   body: Record<string, string>,
   mapError: (oauthError: string) => [ConstructorParameters<typeof AppFailure>[0], string],
 ): Promise<TokenResponse> {
-  const doFetch = opts.fetch ?? fetch;
-  let res: Response;
-  try {
-    res = await doFetch(`${trimSlash(opts.calcomApiUrl)}/v2/auth/oauth2/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(opts.timeoutMs ?? 15_000),
-    });
-  } catch (cause) {
-    throw new AppFailure('calcom_unavailable', 'Cal.com could not be reached. Check your connection and try again.', { cause });
+  const res = await request(opts.fetch, {
+    method: 'POST',
+    url: `${trimSlash(opts.calcomApiUrl)}/v2/auth/oauth2/token`,
+    headers: { accept: 'application/json' },
+    json: body,
+    timeoutMs: opts.timeoutMs ?? 15_000,
+  });
+  if (res.kind === 'unreachable') {
+    throw new AppFailure('calcom_unavailable', 'Cal.com could not be reached. Check your connection and try again.', { cause: res.error });
   }
-  const json: unknown = await res.json().catch(() => undefined);
   if (res.ok) {
-    const parsed = tokenResponseSchema.safeParse(json);
+    const parsed = tokenResponseSchema.safeParse(res.body);
     if (parsed.success) return parsed.data;
     throw new AppFailure('calcom_error', 'Cal.com answered the sign-in with an unexpected response.');
   }
   if (res.status >= 500) throw new AppFailure('calcom_unavailable', `Cal.com is having trouble (HTTP ${res.status}). Try again in a moment.`);
-  const err = oauthErrorSchema.safeParse(json);
+  const err = oauthErrorSchema.safeParse(res.body);
   const oauthError = err.success ? err.data.error : `http_${res.status}`;
   const [code, message] = mapError(oauthError);
   throw new OAuthTokenError(oauthError, res.status, code, message);

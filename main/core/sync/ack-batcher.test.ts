@@ -9,6 +9,7 @@ it('batches acks after a quiet period, acks at once past the batch size, and nev
   let release: (() => void) | undefined;
   let slow = false;
   const batcher = createAckBatcher({
+    random: Math.random,
     cursor: () => cursor,
     ack: async (upTo) => {
       if (slow) await new Promise<void>((r) => (release = r));
@@ -44,6 +45,7 @@ it('retries a failed ack with the next flush', async () => {
   let fail = true;
   const acked: number[] = [];
   const batcher = createAckBatcher({
+    random: Math.random,
     cursor: () => 4,
     ack: async (upTo) => {
       if (fail) throw new Error('503');
@@ -62,6 +64,7 @@ it('retries a failed ack on its own with backoff, even when no further event com
   let failures = 2;
   const acked: number[] = [];
   const batcher = createAckBatcher({
+    random: Math.random,
     cursor: () => 7,
     ack: async (upTo) => {
       if (failures-- > 0) throw new Error('relay down');

@@ -26,6 +26,8 @@ export interface AckBatcherDeps {
   readonly logger: Logger;
   /** Delays before retrying a failed ack (default 1 s doubling to 60 s). */
   readonly retryBackoff?: BackoffOptions;
+  /** Retry jitter (the random port). */
+  readonly random: () => number;
 }
 
 export function createAckBatcher(deps: AckBatcherDeps): AckBatcher {
@@ -42,7 +44,7 @@ export function createAckBatcher(deps: AckBatcherDeps): AckBatcher {
     retryTimer = setTimeout(() => {
       retryTimer = undefined;
       void flush();
-    }, backoffDelay(failures - 1, deps.retryBackoff ?? { baseMs: 1_000, maxMs: 60_000 }));
+    }, backoffDelay(failures - 1, deps.retryBackoff ?? { baseMs: 1_000, maxMs: 60_000 }, deps.random));
     retryTimer.unref();
   };
 

@@ -9,7 +9,7 @@ import { openBookingStore } from '../bookings/booking-store';
 import { envelope, payload } from '../../../tests/support/app/booking-fixtures';
 import type { Intake } from './event-intake';
 import { createIntake } from './event-intake';
-import { createRelayApi } from './relay-api';
+import { channelEventsOf, createRelayClient } from '../relay-client/relay-client';
 import type { RelayStub } from '../../../tests/support/app/relay-stub';
 import { startRelayStub } from '../../../tests/support/app/relay-stub';
 
@@ -40,9 +40,10 @@ afterEach(async () => {
 
 function intakeFor(store: SyncBookingStore, changes: BookingChange[]): Intake {
   return createIntake({
+    random: Math.random,
     store,
     channelId: CHANNEL,
-    api: createRelayApi({ relayUrl: relay.url, channelId: CHANNEL, token: relay.token, streamUrl: `${relay.url}/hooks/${CHANNEL}` }),
+    api: channelEventsOf(createRelayClient({ relayUrl: relay.url, fetch }), { channelId: CHANNEL, token: relay.token }),
     webhookSecret: async () => SECRET,
     logger: quiet,
     clock: { now: () => Date.now() },

@@ -11,7 +11,7 @@ import type { Intake } from './event-intake';
 import { createIntake } from './event-intake';
 import type { Receiver } from './receiver';
 import { startReceiver } from './receiver';
-import { createRelayApi } from './relay-api';
+import { channelEventsOf, createRelayClient } from '../relay-client/relay-client';
 import type { RelayStub } from '../../../tests/support/app/relay-stub';
 import { startRelayStub } from '../../../tests/support/app/relay-stub';
 import { signCalBody } from './signature';
@@ -35,9 +35,10 @@ beforeEach(async () => {
   changes = [];
   activity = [];
   intake = createIntake({
+    random: Math.random,
     store,
     channelId: CHANNEL,
-    api: createRelayApi({ relayUrl: relay.url, channelId: CHANNEL, token: relay.token, streamUrl: `${relay.url}/hooks/${CHANNEL}` }),
+    api: channelEventsOf(createRelayClient({ relayUrl: relay.url, fetch }), { channelId: CHANNEL, token: relay.token }),
     webhookSecret: async () => SECRET,
     logger: quiet,
     clock: { now: () => Date.now() },

@@ -3,7 +3,7 @@ import type { PullResponse, PulledEvent } from '../../../common/relay';
 import type { BookingChange, RelayEventResult, SyncBookingStore } from '../bookings/booking-store';
 import type { Clock, Logger } from '../ports';
 import { createAckBatcher } from './ack-batcher';
-import type { RelayApi } from './relay-api';
+import type { ChannelEvents } from '../relay-client/relay-client';
 import { verifyCalSignature } from './signature';
 
 /**
@@ -24,7 +24,7 @@ export interface ForwardedEvent {
 export interface IntakeDeps {
   readonly store: SyncBookingStore;
   readonly channelId: string;
-  readonly api: RelayApi;
+  readonly api: ChannelEvents;
   readonly webhookSecret: () => Promise<string | null>;
   readonly logger: Logger;
   readonly clock: Clock;
@@ -34,6 +34,8 @@ export interface IntakeDeps {
   readonly gapDelayMs: number;
   readonly ackDelayMs: number;
   readonly pageSize: number;
+  /** Ack retry jitter (the random port). */
+  readonly random: () => number;
 }
 
 export interface Intake {
@@ -82,7 +84,13 @@ export function createIntake(deps: IntakeDeps): Intake {
   /** Aborts in-flight pulls on stop(), so stopping never waits for a relay that hangs. */
   const halt = new AbortController();
   let secretCache: { value: string | null; at: number } | undefined;
-  const acks = createAckBatcher({ cursor: () => store.relayCursor(channel), ack: (upTo) => api.ack(upTo), delayMs: deps.ackDelayMs, logger });
+  const acks = createAckBatcher({
+    cursor: () => store.relayCursor(channel),
+    ack: (upTo) => api.ack(upTo),
+    delayMs: deps.ackDelayMs,
+    logger,
+    random: deps.random,
+  });
   const inflight = new Set<Promise<unknown>>();
   const nowIso = () => new Date(deps.clock.now()).toISOString();
 

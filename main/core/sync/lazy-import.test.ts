@@ -1,34 +1,20 @@
-import { request } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppFailure } from '../../../common/errors';
-import { RELAY_CHANNEL_HEADER, RELAY_SEQ_HEADER } from '../../../common/relay';
 import { lazyImport } from './lazy-import';
 
 /**
- * express, smee-client and undici load when sync first needs them, not at app start (issue 10). These check that
- * the first use still works and that a package that will not load fails as a typed error where it is used.
+ * smee-client and undici load when sync first needs them, not at app start (issue 10). These check that the first
+ * use still works and that a package that will not load fails as a typed error where it is used. (The loopback
+ * receiver is plain node:http and loads nothing: receiver.test.ts.)
  */
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 afterEach(() => {
-  vi.doUnmock('express');
   vi.doUnmock('smee-client');
   vi.doUnmock('undici');
   vi.resetModules();
 });
-
-/** POSTs `body` to the loopback receiver at `url`; resolves with the status. */
-function post(url: string, headers: Record<string, string>, body: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 describe('lazyImport', () => {
   it('loads once, on the first call, and shares that load', async () => {
@@ -53,39 +39,6 @@ describe('lazyImport', () => {
   });
 });
 
-describe('receiver (express)', () => {
-  it('does not load express on import; the first startReceiver loads it and answers forwards', async () => {
-    let loaded = 0;
-    vi.doMock('express', async (importOriginal) => {
-      loaded += 1;
-      return importOriginal();
-    });
-    const { startReceiver } = await import('./receiver');
-    expect(loaded).toBe(0);
-    const accept = vi.fn(async () => 'applied' as const);
-    const receiver = await startReceiver({ channelId: 'ch1', accept, logger: quiet });
-    try {
-      expect(loaded).toBe(1);
-      expect(await post(receiver.url, { [RELAY_SEQ_HEADER]: '1', [RELAY_CHANNEL_HEADER]: 'ch1' }, '{"a":1}')).toBe(200);
-      expect(accept).toHaveBeenCalledWith(expect.objectContaining({ seq: 1, body: Buffer.from('{"a":1}') }));
-    } finally {
-      await receiver.close();
-    }
-  });
-
-  it('rejects with AppFailure(internal) when express cannot be loaded', async () => {
-    vi.doMock('express', () => {
-      throw new Error('express is missing');
-    });
-    const { startReceiver } = await import('./receiver');
-    await expect(startReceiver({ channelId: 'ch1', accept: async () => 'applied', logger: quiet })).rejects.toMatchObject({
-      name: 'AppFailure',
-      code: 'internal',
-      message: 'Could not load express.',
-    });
-  });
-});
-
 describe('stream supervisor (smee-client) and stream fetch (undici)', () => {
   it('when smee-client cannot be loaded: catches up, logs the typed error, goes offline and backs off; stop() ends it', async () => {
     vi.doMock('smee-client', () => {
@@ -96,6 +49,7 @@ describe('stream supervisor (smee-client) and stream fetch (undici)', () => {
     const statuses: string[] = [];
     const catchUp = vi.fn(async () => undefined);
     const supervisor = createSupervisor({
+      random: Math.random,
       streamUrl: 'http://127.0.0.1:9/hooks/x',
       token: 't',
       targetUrl: 'http://127.0.0.1:9/',

@@ -1,10 +1,12 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Readable, Transform } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { CALCOM_SIGNATURE_HEADER } from '../../../common/calcom';
 import { RELAY_CHANNEL_HEADER, RELAY_REENCODED_HEADER, RELAY_SEQ_HEADER } from '../../../common/relay';
 import type { Logger } from '../ports';
 import type { ForwardedEvent, IntakeOutcome } from './event-intake';
-import { lazyImport } from './lazy-import';
 
 /**
  * The loopback receiver smee-client forwards to. It answers fast and never relies on smee-client retrying
@@ -23,8 +25,8 @@ export interface ReceiverDeps {
   readonly channelId: string;
   readonly accept: (event: ForwardedEvent) => Promise<IntakeOutcome>;
   readonly logger: Logger;
-  /** Largest forwarded body accepted (the relay's limit is the real one). */
-  readonly bodyLimit?: string;
+  /** Largest forwarded body, in bytes after decompression (default 10 MiB; the relay's limit is the real one). */
+  readonly bodyLimitBytes?: number;
 }
 
 /** A parsed forward, or why it was refused. Pure. */
@@ -59,43 +61,34 @@ const statusFor: Readonly<Record<IntakeOutcome, number>> = {
   'unknown-seq': 404,
 };
 
-/** express, loaded when the first receiver starts (a connected app's sync engine), not at app start. */
-const loadExpress = lazyImport('express', async () => (await import('express')).default);
+const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 
-/** Starts the receiver on 127.0.0.1, on a free port. Rejects with AppFailure('internal') if express cannot be loaded. */
+/**
+ * Starts the receiver on 127.0.0.1, on a free port. Plain node:http: one loopback POST needs no framework, and the
+ * app starts without loading one (issue 10). Answers as the express receiver before it did: 403 for a foreign Host,
+ * 404 for anything but POST /, 413 over the limit, 415 for an unknown content encoding, 400/403 for a bad forward.
+ */
 export async function startReceiver(deps: ReceiverDeps): Promise<Receiver> {
-  const express = await loadExpress();
-  const app = express();
-  app.disable('x-powered-by');
+  const limit = deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
   let port = 0;
-  app.use((req, res, next) => {
+  const server: Server = createServer((req, res) => {
     if (!isLoopbackHost(req.headers.host, port)) {
-      res.status(403).json({ error: { code: 'forbidden', message: 'loopback only' } });
-      return;
+      req.resume();
+      return sendJson(res, 403, { error: { code: 'forbidden', message: 'loopback only' } });
     }
-    next();
-  });
-  // Raw bytes whatever the content type: smee-client always says application/json, but the bytes are what we verify.
-  app.post('/', express.raw({ type: () => true, limit: deps.bodyLimit ?? '10mb' }), (req, res) => {
-    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const parsed = parseForward(req.headers, body, deps.channelId);
-    if (!parsed.ok) {
-      deps.logger.warn('forward refused', { reason: parsed.reason });
-      res.status(parsed.status).json({ error: { code: 'bad_input', message: parsed.reason } });
-      return;
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    if (req.method !== 'POST' || path !== '/') {
+      req.resume();
+      return sendJson(res, 404, { error: { code: 'not_found', message: 'not found' } });
     }
-    deps.accept(parsed.event).then(
-      (outcome) => res.status(statusFor[outcome]).json({ outcome }),
-      (err: unknown) => {
-        deps.logger.error('forward failed', { seq: parsed.event.seq, error: String(err) });
-        res.status(500).json({ error: { code: 'internal', message: 'could not take the event' } });
-      },
-    );
+    void handleForward(req, res, deps, limit);
   });
-  app.use((_req, res) => void res.status(404).json({ error: { code: 'not_found', message: 'not found' } }));
-
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   port = (server.address() as AddressInfo).port;
   let closing = false;
@@ -115,4 +108,93 @@ export async function startReceiver(deps: ReceiverDeps): Promise<Receiver> {
         server.closeAllConnections();
       }),
   };
+}
+
+async function handleForward(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: ReceiverDeps,
+  limit: number,
+): Promise<void> {
+  // Raw bytes whatever the content type: smee-client always says application/json, but the bytes are what we verify.
+  const read = await readBody(req, limit);
+  if (!read.ok) return sendJson(res, read.status, { error: { code: 'bad_input', message: read.reason } });
+  const parsed = parseForward(req.headers, read.body, deps.channelId);
+  if (!parsed.ok) {
+    deps.logger.warn('forward refused', { reason: parsed.reason });
+    return sendJson(res, parsed.status, { error: { code: 'bad_input', message: parsed.reason } });
+  }
+  try {
+    const outcome = await deps.accept(parsed.event);
+    sendJson(res, statusFor[outcome], { outcome });
+  } catch (err) {
+    deps.logger.error('forward failed', { seq: parsed.event.seq, error: String(err) });
+    sendJson(res, 500, { error: { code: 'internal', message: 'could not take the event' } });
+  }
+}
+
+type BodyRead = { ok: true; body: Buffer } | { ok: false; status: number; reason: string };
+
+/** The request body, decompressed as its Content-Encoding says (as express.raw did), within `limit` bytes. */
+function readBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
+  const declared = req.headers['content-length'];
+  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+  const tooLarge: BodyRead = { ok: false, status: 413, reason: 'request entity too large' };
+  if (encoding === 'identity' && declared !== undefined && Number(declared) > limit) {
+    req.resume();
+    return Promise.resolve(tooLarge);
+  }
+  const decoder = decoderFor(encoding);
+  if (decoder === null) {
+    req.resume();
+    return Promise.resolve({ ok: false, status: 415, reason: `unsupported content encoding "${encoding}"` });
+  }
+  const source: Readable = decoder ? req.pipe(decoder) : req;
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (result: BodyRead) => {
+      if (settled) return;
+      settled = true;
+      if (!result.ok) {
+        source.removeAllListeners('data');
+        if (decoder) req.unpipe(decoder);
+        req.resume(); // drain what is left so the answer can go out on this connection
+      }
+      resolve(result);
+    };
+    source.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) return settle(tooLarge);
+      chunks.push(chunk);
+    });
+    source.on('end', () => settle({ ok: true, body: Buffer.concat(chunks) }));
+    source.on('error', () => settle({ ok: false, status: 400, reason: 'the request body could not be read' }));
+    req.on('aborted', () => settle({ ok: false, status: 400, reason: 'request aborted' }));
+  });
+}
+
+/** undefined: no decoding needed; null: an encoding express.raw would also refuse (415). */
+function decoderFor(encoding: string): Transform | undefined | null {
+  switch (encoding) {
+    case 'identity':
+      return undefined;
+    case 'gzip':
+      return createGunzip();
+    case 'deflate':
+      return createInflate();
+    case 'br':
+      return createBrotliDecompress();
+    default:
+      return null;
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
+  const text = JSON.stringify(body);
+  const headers = { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) };
+  res.writeHead(status, headers);
+  res.end(text);
 }

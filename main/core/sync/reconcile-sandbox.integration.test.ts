@@ -41,7 +41,7 @@ afterEach(async () => {
 async function consultant(username: string): Promise<{ client: CalcomClient; userId: number }> {
   const token = (await connect(calUrl, { username })).access_token;
   expect((await api(calUrl, token, 'POST', '/v2/event-types', { title: '60 Min Consultation', slug: SLUG, lengthInMinutes: 60, hidden: false })).status).toBe(201);
-  const http = createCalcomHttp({ apiUrl: calUrl, tokens: { accessToken: async () => token, refreshAfterUnauthorized: async () => token }, clock: { now: Date.now }, logger: quiet });
+  const http = createCalcomHttp({ apiUrl: calUrl, tokens: { accessToken: async () => token, refreshAfterUnauthorized: async () => token }, clock: { now: Date.now }, logger: quiet, fetch, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), random: Math.random });
   const client = createCalcomClient(http);
   return { client, userId: (await client.me()).id };
 }
@@ -132,6 +132,8 @@ describe('account switch', () => {
     const synced: string[] = [];
     const engine = createSyncEngine({
       store,
+      fetch,
+      random: Math.random,
       channel: { relayUrl: relay.url, channelId: channel.id, token: channel.token, streamUrl: `${relay.url}/hooks/${channel.id}` },
       webhookSecret: async () => 'secret-for-account-switch-0001',
       bookingsSource: client,

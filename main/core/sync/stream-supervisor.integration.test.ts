@@ -13,7 +13,7 @@ import type { Receiver } from './receiver';
 import { startReceiver } from './receiver';
 import type { TestRelay } from '../../../tests/support/app/relay-harness';
 import { createChannel, ingest, startTestRelay } from '../../../tests/support/app/relay-harness';
-import { createRelayApi } from './relay-api';
+import { channelEventsOf, createRelayClient } from '../relay-client/relay-client';
 import type { Supervisor } from './stream-supervisor';
 import { createSupervisor } from './stream-supervisor';
 
@@ -52,8 +52,9 @@ it.each([
   ['last, with nothing after it', '3'],
 ])('a forward that fails once (%s) is filled from the pull endpoint', async (_name, lostSeq) => {
   const channel = await createChannel(relay.url, SECRET);
-  const api = createRelayApi({ relayUrl: relay.url, channelId: channel.id, token: channel.token, streamUrl: channel.streamUrl });
+  const api = channelEventsOf(createRelayClient({ relayUrl: relay.url, fetch }), { channelId: channel.id, token: channel.token });
   const intake = createIntake({
+    random: Math.random,
     store, channelId: channel.id, api, webhookSecret: async () => SECRET, logger: quiet, clock,
     onChange: () => undefined, onActivity: () => undefined, gapDelayMs: 100, ackDelayMs: 50, pageSize: 100,
   });
@@ -63,6 +64,7 @@ it.each([
   // smee-client never retries a failed forward: seq 2's only delivery attempt dies here.
   front = await startFront(receiver.url, (req) => (req.headers[RELAY_SEQ_HEADER] === lostSeq && dropped++ === 0 ? { status: 502 } : 'pass'));
   supervisor = createSupervisor({
+    random: Math.random,
     streamUrl: channel.streamUrl, token: channel.token, targetUrl: `${front.url}/`, cursor: () => store.relayCursor(channel.id),
     catchUp: intake.catchUp, onStreamSeq: intake.noteStreamSeq, onStatus: () => undefined, onReconnected: () => undefined, logger: quiet, clock,
     silenceBudgetMs: 2_000, backoff: { baseMs: 50, maxMs: 400 },

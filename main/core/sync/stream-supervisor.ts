@@ -31,7 +31,8 @@ export interface SupervisorDeps {
   readonly silenceBudgetMs?: number;
   readonly connectTimeoutMs?: number;
   readonly backoff?: BackoffOptions;
-  readonly random?: () => number;
+  /** Backoff jitter (the random port). */
+  readonly random: () => number;
 }
 
 export interface Supervisor {

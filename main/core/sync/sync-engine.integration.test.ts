@@ -53,6 +53,8 @@ const body = (uid: string) => JSON.stringify(envelope('BOOKING_CREATED', '2026-0
 function engine(overrides: Partial<SyncEngineInput> = {}, relayBase = relay.url): SyncEngine {
   const e = createSyncEngine({
     store,
+    fetch,
+    random: Math.random,
     channel: { relayUrl: relayBase, channelId: channel.id, token: channel.token, streamUrl: `${relayBase}/hooks/${channel.id}` },
     webhookSecret: async () => SECRET,
     bookingsSource: { readBookingsPage: async () => ({ items: [], hasNextPage: false, totalItems: 0 }) },

@@ -1,6 +1,7 @@
 import type { SyncState } from '../../../common/app-state';
 import type { BookingChange, SyncBookingStore } from '../bookings/booking-store';
 import type { Clock } from '../ports';
+import { channelEventsOf, createRelayClient } from '../relay-client/relay-client';
 import type { BackoffOptions } from './backoff';
 import type { Intake } from './event-intake';
 import { createIntake } from './event-intake';
@@ -10,7 +11,6 @@ import { createReconciler } from './reconciler';
 import { backoffDelay, defaultBackoff } from './backoff';
 import type { FailureThresholds } from './failure-tracker';
 import { classifySyncError, createFailureTracker } from './failure-tracker';
-import { createRelayApi } from './relay-api';
 import type { Supervisor } from './stream-supervisor';
 import { createSupervisor } from './stream-supervisor';
 import type { SyncEngine, SyncEngineDeps } from './sync-types';
@@ -28,7 +28,6 @@ export interface SyncTuning {
   readonly ackDelayMs?: number;
   readonly pageSize?: number;
   readonly backoff?: BackoffOptions;
-  readonly random?: () => number;
   /** When a persisting failure shows and notifies (issue 22; tests shrink them). */
   readonly failureThresholds?: FailureThresholds;
   /** Retries of a failed reconciliation: exponential from `baseMs`, capped at the reconcile interval (default 30 s). */
@@ -155,7 +154,7 @@ export function createSyncEngine(deps: SyncEngineInput): SyncEngine {
       ...(deps.silenceBudgetMs !== undefined ? { silenceBudgetMs: deps.silenceBudgetMs } : {}),
       ...(deps.connectTimeoutMs !== undefined ? { connectTimeoutMs: deps.connectTimeoutMs } : {}),
       ...(deps.backoff ? { backoff: deps.backoff } : {}),
-      ...(deps.random ? { random: deps.random } : {}),
+      random: deps.random,
     });
     supervisor.start();
   };
@@ -217,7 +216,7 @@ export function createSyncEngine(deps: SyncEngineInput): SyncEngine {
     async start() {
       if (running) return;
       running = true;
-      const api = createRelayApi(channel);
+      const api = channelEventsOf(createRelayClient({ relayUrl: channel.relayUrl, fetch: deps.fetch }), channel);
       const current = createIntake({
         store,
         channelId: channel.channelId,
@@ -234,6 +233,7 @@ export function createSyncEngine(deps: SyncEngineInput): SyncEngine {
         gapDelayMs: deps.gapDelayMs ?? 1_000,
         ackDelayMs: deps.ackDelayMs ?? 250,
         pageSize: deps.pageSize ?? 500,
+        random: deps.random,
       });
       intake = current;
       await superviseReceiver(current);

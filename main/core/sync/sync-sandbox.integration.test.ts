@@ -79,6 +79,8 @@ it('webhooks through the relay plus reconciliation leave the store equal to Cal.
   const synced: string[] = [];
   engine = createSyncEngine({
     store,
+    fetch,
+    random: Math.random,
     channel: { relayUrl: relay.url, channelId: channel.id, token: channel.token, streamUrl: channel.streamUrl },
     webhookSecret: async () => SECRET,
     bookingsSource: bookingsSource(token),

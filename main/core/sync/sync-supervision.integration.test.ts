@@ -49,6 +49,8 @@ const empty = { readBookingsPage: async () => ({ items: [], hasNextPage: false, 
 function engine(overrides: Partial<SyncEngineInput> = {}): SyncEngine {
   const e = createSyncEngine({
     store,
+    fetch,
+    random: Math.random,
     channel: { relayUrl: relay.url, channelId: channel.id, token: channel.token, streamUrl: `${relay.url}/hooks/${channel.id}` },
     webhookSecret: async () => SECRET,
     bookingsSource: empty,

@@ -1,6 +1,6 @@
 import type { SyncState } from '../../../common/app-state';
 import type { Booking, BookingCounts, BookingPage, BookingQuery } from '../../../common/booking';
-import type { Clock, Logger } from '../ports';
+import type { Clock, FetchFn, Logger } from '../ports';
 
 /**
  * The seam between "connect" (OAuth, Cal.com setup, app-core) and "sync" (bookings store, relay
@@ -66,6 +66,10 @@ export interface SyncEngineDeps {
   readonly notify?: (title: string, body: string) => void;
   readonly logger: Logger;
   readonly clock?: Clock;
+  /** The relay's event pull and ack (AppCorePorts.syncFetch). */
+  readonly fetch: FetchFn;
+  /** Backoff jitter, 0 ≤ n < 1 (the random port's fraction). */
+  readonly random: () => number;
   readonly onBookingsChanged: (uids: readonly string[], reason: 'created' | 'rescheduled' | 'cancelled' | 'updated') => void;
   readonly onState: (state: SyncState) => void;
   readonly onLastSynced: (at: string) => void;

@@ -6,7 +6,7 @@
 import { appendFileSync } from 'node:fs';
 import { openBookingStore } from '../../../main/core/bookings/booking-store';
 import { createIntake } from '../../../main/core/sync/event-intake';
-import { createRelayApi } from '../../../main/core/sync/relay-api';
+import { channelEventsOf, createRelayClient } from '../../../main/core/relay-client/relay-client';
 
 const [file, changesLog, relayUrl, channelId, token, secret, killAt] = process.argv.slice(2) as [string, string, string, string, string, string, string];
 let reads = 0;
@@ -21,9 +21,10 @@ const store = openBookingStore(file, {
 });
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const intake = createIntake({
+  random: Math.random,
   store,
   channelId,
-  api: createRelayApi({ relayUrl, channelId, token, streamUrl: `${relayUrl}/hooks/${channelId}` }),
+  api: channelEventsOf(createRelayClient({ relayUrl, fetch }), { channelId, token }),
   webhookSecret: async () => secret,
   logger: quiet,
   clock: { now: () => Date.now() },

@@ -20,6 +20,7 @@ import type { MemoryKeychain } from '../../../main/core/keychain/memory-keychain
 import { createMemoryKeychain } from '../../../main/core/keychain/memory-keychain';
 import type { AppCore, AppCorePorts } from '../../../main/core/ports';
 import { createMemorySettingsStore } from '../../../main/core/settings/memory-settings';
+import { nodeSystemPorts } from '../../../main/core/system-ports';
 import type { SyncEngineDeps } from '../../../main/core/sync/sync-types';
 
 export const silentLogger = { info: () => {}, warn: () => {}, error: () => {} };
@@ -151,7 +152,8 @@ export async function makeCore(
     keychain?: MemoryKeychain;
     settings?: ReturnType<typeof createMemorySettingsStore>;
     dataDir?: string;
-    ports?: Pick<AppCorePorts, 'openPath' | 'runtime'>;
+    /** Network, randomness and waiting default to Node's (sleep: none); a test may replace any of them. */
+    ports?: Partial<Pick<AppCorePorts, 'openPath' | 'runtime' | 'fetch' | 'syncFetch' | 'random' | 'sleep'>>;
   } = {},
 ): Promise<TestCore> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'lifescore-core-'));
@@ -177,9 +179,11 @@ export async function makeCore(
       openExternal: async (url) => void opened.push(url),
       notify: (title) => void notified.push(title),
       logger: silentLogger,
+      ...nodeSystemPorts(),
+      sleep: async () => {},
       ...opts.ports,
     },
-    { createSyncEngine: (deps) => new FakeSyncEngine(deps), sleep: async () => {}, ...opts.overrides },
+    { createSyncEngine: (deps) => new FakeSyncEngine(deps), ...opts.overrides },
   );
   core.onEvent((e) => events.push(e));
   await core.start();

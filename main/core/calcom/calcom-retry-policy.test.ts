@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideRetry, rateLimitWaitMs } from './retry-policy';
+import { decideRetry, rateLimitWaitMs } from './calcom-retry-policy';
 
 const now = 1_800_000_000_000;
 const h = (o: Record<string, string>) => new Headers(o);
