@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm test: lint, type check, build, unit + integration (vitest), end to end (Playwright on the browser host).
+# npm test: lint, format check, type check, build, unit + integration (vitest), end to end (Playwright on the browser host).
 # Everything runs inside a private D-Bus session with a real, unlocked gnome-keyring (scripts/with-keyring.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +13,9 @@ stage() { printf '\n==> %s\n' "$*"; }
 
 stage "lint"
 npx eslint .
+
+stage "format (Prettier; npm run format fixes it)"
+npx prettier --check . --log-level warn
 
 stage "type check (common, node, electron, web, e2e)"
 npm run --silent typecheck
