@@ -83,8 +83,9 @@ export function createMailGate(deps: {
         refuse(channelId, 'too_many_recipients', { recipients, max: deps.config.mailMaxRecipients });
         return [];
       }
+      // Not deleted here: the other bookings of the batch on this channel are limited with it (each admit() before
+      // its limit() refreshes or removes the entry).
       const account = admitted.get(channelId) ?? (await accountOf(channelId));
-      admitted.delete(channelId);
       if (!account) {
         refuse(channelId, 'not_verified');
         return [];
