@@ -8,8 +8,12 @@ import { build } from 'esbuild';
  * on-the-fly compiler on every spawn. Output lives in node_modules/.cache so its bare imports resolve.
  */
 
-/** Where bundles and cached fixtures go (gitignored with node_modules). */
-export const benchCacheDir = join(import.meta.dirname, '..', 'node_modules', '.cache', 'lifescore-bench');
+/**
+ * Where bundles and cached fixtures go (gitignored with node_modules). BENCH_CACHE_DIR moves them, e.g. into a git
+ * worktree's own out/ when node_modules is shared between checkouts: otherwise two checkouts benching at once would
+ * run each other's bundles. It must sit below a folder with node_modules, so the bundles' bare imports resolve.
+ */
+export const benchCacheDir = process.env.BENCH_CACHE_DIR ?? join(import.meta.dirname, '..', 'node_modules', '.cache', 'lifescore-bench');
 
 const built = new Map<string, Promise<string>>();
 

@@ -1,4 +1,5 @@
-import express, { type Express } from 'express';
+import type { RequestListener } from 'node:http';
+import express from 'express';
 import type { Logger } from 'pino';
 import type { RelayConfig } from './config';
 import { channelAuth } from './channel-auth';
@@ -6,7 +7,7 @@ import { createChannelCache } from './channel-cache';
 import { channelsRouter } from './channels-route';
 import type { GroupCommitter } from './committer';
 import { errorHandler, sendError } from './errors';
-import { ingestHandlers } from './ingest-route';
+import { ingestRoute } from './ingest-route';
 import { createHttpLogger } from './logger';
 import type { RelayMetrics } from './metrics';
 import { oauthBounceRouter } from './oauth-bounce';
@@ -42,8 +43,11 @@ export interface AppDeps {
   readonly calcomApiUrl: () => string;
 }
 
-/** Assembles the relay's express app. */
-export function createApp(deps: AppDeps): Express {
+/**
+ * Assembles the relay's request listener: POST /hooks/:channel on its own lean path (ingest-route.ts), everything
+ * else through the express app.
+ */
+export function createApp(deps: AppDeps): RequestListener {
   const { config, store, metrics, logger } = deps;
   const onStorageError = (err: unknown) => {
     metrics.storageErrors.inc();
@@ -55,7 +59,9 @@ export function createApp(deps: AppDeps): Express {
   // No ETags: nothing here benefits from conditional requests, and SSE/pull responses must never be 304.
   app.set('etag', false);
   app.use(createHttpLogger(logger));
-  app.use(warnForwardedWithoutTrust(config.trustProxy, logger));
+  // One instance for both paths, so the warning is still logged once per process.
+  const inspectForwarded = warnForwardedWithoutTrust(config.trustProxy, logger);
+  app.use(inspectForwarded);
   const requireChannelToken = channelAuth(store, 'id', onStorageError);
   const profileAccess = createProfileAccess(deps.trust);
   // Exact within this process; other instances' changes are seen within 2 s (PostgreSQL, several relays).
@@ -67,7 +73,8 @@ export function createApp(deps: AppDeps): Express {
     deps.hub.endChannel(id);
   };
 
-  app.post('/hooks/:channel', ...ingestHandlers({ config, channels, committer: deps.committer, metrics, now: deps.now, onStorageError }));
+  const ingest = ingestRoute({ config, channels, committer: deps.committer, metrics, logger, now: deps.now, onStorageError, inspect: inspectForwarded }, app);
+  app.post('/hooks/:channel', ingest.route);
   app.get('/hooks/:channel', requireEventStream(), channelAuth(store, 'channel', onStorageError, retryLater), streamHandler({ ...deps }));
   // Before the channels router: it owns PUT /api/channels/:id/profile and GET /consultations/:slug.
   app.use(
@@ -129,5 +136,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use((_req, res) => sendError(res, 404, 'not_found', 'No such route.'));
   app.use(errorHandler((err) => logger.error({ err }, 'unhandled request error')));
-  return app;
+  return (req, res) => {
+    if (!ingest.fastPath(req, res)) app(req, res);
+  };
 }

@@ -190,20 +190,27 @@ export function createMailer(o: MailerOptions): Mailer {
 
   const planner = o.planner ?? inlinePlanner;
 
-  /** Asks the gate and the mail thread which jobs an event makes (nothing durable yet); [] when none. */
-  const jobsOf = async (channelId: string, event: MailSourceEvent, skip: boolean): Promise<{ items: NewOutboxItem[]; trigger?: string }> => {
+  /** Asks the gate whether the event may cause email and the mail thread which jobs it makes; [] when none. */
+  const planOf = async (channelId: string, event: MailSourceEvent, skip: boolean): Promise<{ items: NewOutboxItem[]; trigger?: string }> => {
     const gated = !skip && o.gate ? await o.gate.admit(channelId, event.body) : undefined;
     const refused = !skip && o.gate !== undefined && gated === undefined;
     const plan =
       skip || refused
         ? undefined
         : await planner.plan({ channelId, seq: event.seq, body: event.body, profile: gated ?? (await o.profiles.getProfileForChannel(channelId)), publicUrl: publicUrl(), now: now() });
-    if (plan?.kind !== 'planned') return { items: [] };
-    const items = o.gate ? await o.gate.limit(channelId, plan.items) : plan.items;
+    return plan?.kind === 'planned' ? { items: plan.items, trigger: plan.trigger } : { items: [] };
+  };
+
+  /** The gate's caps on planned jobs (nothing durable yet); keeps the body in memory for the jobs it lets through. */
+  const limitOf = async (channelId: string, event: MailSourceEvent, planned: { items: NewOutboxItem[]; trigger?: string }) => {
+    if (planned.items.length === 0) return planned;
+    const items = o.gate ? await o.gate.limit(channelId, planned.items) : planned.items;
     // Kept in memory before the jobs are durable, so a worker woken by another enqueue finds it.
     if (items.length > 0) bodies.add(channelId, event.seq, event.body, items.length);
-    return { items, trigger: plan.trigger };
+    return { items, trigger: planned.trigger };
   };
+
+  const jobsOf = async (channelId: string, event: MailSourceEvent, skip: boolean) => limitOf(channelId, event, await planOf(channelId, event, skip));
 
   /** Plans and enqueues; every event (mailed or not) moves the channel's cursor in the same transaction. */
   const enqueueEvent = async (channelId: string, event: MailSourceEvent, skip = false): Promise<number> => {
@@ -225,14 +232,17 @@ export function createMailer(o: MailerOptions): Mailer {
     while (queued.length > 0) {
       const batch = queued.slice(0, 256);
       queued = queued.slice(batch.length);
-      const planned = await Promise.all(
-        batch.map(({ channelId, event }) =>
-          jobsOf(channelId, event, false).catch((err: unknown) => {
-            o.logger.error({ err, seq: event.seq }, 'mail enqueue failed');
-            return undefined;
-          }),
-        ),
-      );
+      const failed = (seq: number) => (err: unknown) => {
+        o.logger.error({ err, seq }, 'mail enqueue failed');
+        return undefined;
+      };
+      const plans = await Promise.all(batch.map(({ channelId, event }) => planOf(channelId, event, false).catch(failed(event.seq))));
+      // Capped together once all are planned (issue 18): the gate's daily-cap reservations of the batch are then
+      // asked in one turn and share one transaction (SQLite), in the batch's order.
+      const planned = await Promise.all(batch.map(({ channelId, event }, i) => {
+        const p = plans[i];
+        return p && limitOf(channelId, event, p).catch(failed(event.seq));
+      }));
       const byChannel = new Map<string, { items: NewOutboxItem[]; seq: number }>();
       batch.forEach(({ channelId, event }, i) => {
         const p = planned[i];

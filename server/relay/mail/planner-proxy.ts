@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { EmailPlanner, PlanInput, PlanOutput } from './planner';
+import type { EmailPlanner, PlanInput, PlanOutput, PlanResult } from './planner';
 import type { RenderRequest, Rendered } from './render-batch';
 
 interface Pending {
@@ -66,12 +66,37 @@ export function createThreadedPlanner(onWorkerError: (err: Error) => void, entry
     });
   };
 
+  // Plans asked in one turn of the microtask queue go to the thread as ONE message and come back as one (issue 18):
+  // the mailer plans a whole batch of stored bookings at once, and two postMessage per booking were a visible share
+  // of the main thread's time. Each plan still resolves, or fails, on its own.
+  let batch: Array<{ readonly input: PlanInput; readonly resolve: (output: PlanOutput) => void; readonly reject: (err: Error) => void }> = [];
+  const sendBatch = () => {
+    const sent = batch;
+    batch = [];
+    if (sent.length === 0) return; // closed meanwhile (close() failed them)
+    ask<PlanResult[]>({ inputs: sent.map((b) => b.input) }).then(
+      (results) =>
+        sent.forEach((b, i) => {
+          const r = results[i];
+          if (r && 'output' in r) b.resolve(r.output);
+          else b.reject(new Error(r?.error ?? 'email planner failed'));
+        }),
+      (err: Error) => sent.forEach((b) => b.reject(err)),
+    );
+  };
+
   return {
-    plan: (input: PlanInput) => ask<PlanOutput>({ input }),
+    plan: (input: PlanInput) =>
+      new Promise<PlanOutput>((resolve, reject) => {
+        if (batch.length === 0) queueMicrotask(sendBatch);
+        batch.push({ input, resolve, reject });
+      }),
     render: (request: RenderRequest) => ask<Rendered[]>({ render: request }),
     async close() {
       const w = worker;
       worker = undefined;
+      // Plans not yet sent fail like the ones the thread held.
+      for (const b of batch.splice(0)) b.reject(new Error('email planner closed'));
       if (w) await w.terminate();
       failAll(new Error('email planner closed'));
     },

@@ -18,6 +18,9 @@ export interface PlanInput {
 /** `ignored`: not a booking email trigger, or a body the contract doesn't accept (the cursor still moves past it). */
 export type PlanOutput = { readonly kind: 'ignored' } | { readonly kind: 'planned'; readonly trigger: string; readonly items: NewOutboxItem[] };
 
+/** One plan of a batch sent to the mail thread: its output, or why it failed (the others are unaffected). */
+export type PlanResult = { readonly output: PlanOutput } | { readonly error: string };
+
 /**
  * The mail thread's two jobs (issue 18): turning a stored webhook into small mail jobs when it arrives (parse,
  * validate, recipients and keys; nothing rendered), and rendering claimed jobs into complete messages when they are

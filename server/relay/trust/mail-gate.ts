@@ -44,10 +44,15 @@ export function createMailGate(deps: {
     refused.inc({ reason });
     deps.logger.warn({ channel: channelLabel(channelId), reason, ...extra }, 'mail refused');
   };
-  const accountOf = async (channelId: string) => {
+  const readAccount = async (channelId: string) => {
     const binding = await deps.trust.getBinding(channelId);
     return binding && deps.trust.getAccount(binding.userId);
   };
+  // The mailer asks for a whole batch of events in one turn of the loop (up to 256, mostly a few channels): the
+  // same channel's account and profile are read once per turn and shared, not once per booking (issue 18). Reads
+  // made in one turn see the same state anyway; the next turn reads afresh, so an approval change is not missed.
+  const accountOf = perTurn(readAccount);
+  const profileOf = perTurn((channelId: string) => deps.profiles.getProfileForChannel(channelId));
   // The account admit() just read, for the limit() of the same event (issue 18: two lookups fewer per booking).
   const admitted = new Map<string, Awaited<ReturnType<typeof accountOf>>>();
 
@@ -61,7 +66,7 @@ export function createMailGate(deps: {
       }
       if (admitted.size >= 10_000) admitted.clear();
       admitted.set(channelId, account);
-      const published = await deps.profiles.getProfileForChannel(channelId);
+      const published = await profileOf(channelId);
       const profile: MailProfile = {
         slug: published?.slug ?? '',
         name: published?.name ?? '',
@@ -78,8 +83,9 @@ export function createMailGate(deps: {
         refuse(channelId, 'too_many_recipients', { recipients, max: deps.config.mailMaxRecipients });
         return [];
       }
+      // Not deleted here: the other bookings of the batch on this channel are limited with it (each admit() before
+      // its limit() refreshes or removes the entry).
       const account = admitted.get(channelId) ?? (await accountOf(channelId));
-      admitted.delete(channelId);
       if (!account) {
         refuse(channelId, 'not_verified');
         return [];
@@ -91,5 +97,19 @@ export function createMailGate(deps: {
       }
       return items;
     },
+  };
+}
+
+/** Shares one lookup per key among the calls made in the same turn of the event loop; forgotten on the next. */
+function perTurn<T>(read: (key: string) => Promise<T>): (key: string) => Promise<T> {
+  const shared = new Map<string, Promise<T>>();
+  return (key) => {
+    let p = shared.get(key);
+    if (!p) {
+      if (shared.size === 0) setImmediate(() => shared.clear());
+      p = read(key);
+      shared.set(key, p);
+    }
+    return p;
   };
 }

@@ -31,6 +31,13 @@ const migrations: readonly string[] = [
    ) STRICT;`,
 ];
 
+interface Reservation {
+  readonly userId: number;
+  readonly day: string;
+  readonly n: number;
+  readonly cap: number;
+}
+
 /** The SQLite TrustStore on a handle the caller owns; `durable` is awaited after each write (see sqlite-profile-store). */
 export function createSqliteTrustStore(db: Database.Database, durable: () => Promise<void> = () => Promise.resolve()): TrustStore {
   migrateModule(db, 'trust_schema_version', migrations);
@@ -64,6 +71,31 @@ export function createSqliteTrustStore(db: Database.Database, durable: () => Pro
     pruneDays: db.prepare('DELETE FROM trust_mail_days WHERE day < ?'),
   };
   const wrap = <T>(fn: () => T): Promise<T> => new Promise((resolve) => resolve(fn()));
+  const reserveOne = (userId: number, day: string, n: number, cap: number): boolean => {
+    if (n > cap) return false;
+    // Counters older than a week are of no use to anyone (pruned once per day seen, not on every reservation).
+    if (prunedFor !== day) {
+      s.pruneDays.run(new Date(Date.parse(`${day}T00:00:00Z`) - 7 * 86_400_000).toISOString().slice(0, 10));
+      prunedFor = day;
+    }
+    return s.reserve.get({ user: userId, day, n, cap }) !== undefined;
+  };
+  const reserveAll = db.transaction((calls: ReadonlyArray<Reservation>) => calls.map((c) => reserveOne(c.userId, c.day, c.n, c.cap)));
+  // Reservations asked in one turn of the microtask queue (the mailer limits a batch of bookings together) share
+  // one transaction instead of one commit each (issue 18); each is still decided on its own, in call order.
+  let reservations: Array<{ readonly call: Reservation; readonly resolve: (ok: boolean) => void; readonly reject: (err: unknown) => void }> = [];
+  const flushReservations = () => {
+    const pending = reservations;
+    reservations = [];
+    let results: boolean[];
+    try {
+      results = reserveAll.immediate(pending.map((p) => p.call));
+    } catch (err) {
+      for (const p of pending) p.reject(err);
+      return;
+    }
+    pending.forEach((p, i) => p.resolve(results[i] as boolean));
+  };
   const write = <T>(fn: () => T): Promise<T> => wrap(fn).then(async (r) => (await durable(), r));
   let prunedFor: string | undefined;
   return {
@@ -92,14 +124,9 @@ export function createSqliteTrustStore(db: Database.Database, durable: () => Pro
     // Not fsynced on its own (issue 18: this ran once per booking): a counter lost with a power cut is lost with the
     // mail jobs it counted (outbox writes aren't fsynced either), and catch-up plans and counts those again.
     reserveMail: (userId, day, n, cap) =>
-      wrap(() => {
-        if (n > cap) return false;
-        // Counters older than a week are of no use to anyone (pruned once per day seen, not on every reservation).
-        if (prunedFor !== day) {
-          s.pruneDays.run(new Date(Date.parse(`${day}T00:00:00Z`) - 7 * 86_400_000).toISOString().slice(0, 10));
-          prunedFor = day;
-        }
-        return s.reserve.get({ user: userId, day, n, cap }) !== undefined;
+      new Promise<boolean>((resolve, reject) => {
+        if (reservations.length === 0) queueMicrotask(flushReservations);
+        reservations.push({ call: { userId, day, n, cap }, resolve, reject });
       }),
   };
 }
