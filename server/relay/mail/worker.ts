@@ -37,8 +37,8 @@ export interface OutboxWorker {
 
 /**
  * Sends due outbox jobs: claims a batch (sized by time), renders it on the mail thread, sends up to the transport's
- * concurrency at once, and records each job as sent, retried later with backoff, or failed. Each job is marked on
- * its own right after its send, so a crash resends at most the messages in flight.
+ * concurrency at once, and records each job as sent (the batch's sent jobs in one transaction once the batch is
+ * through, so a crash resends at most one batch), retried later with backoff, or failed.
  */
 export function createOutboxWorker(o: WorkerOptions): OutboxWorker {
   const batchMs = o.batchMs ?? 250;
@@ -69,16 +69,34 @@ export function createOutboxWorker(o: WorkerOptions): OutboxWorker {
     }
   };
 
-  const sendOne = async (row: OutboxRow, r: Rendered): Promise<void> => {
+  /** Sends one job; a sent one is pushed to `sent`, recorded with the rest of its batch (recordSent). */
+  const sendOne = async (row: OutboxRow, r: Rendered, sent: Array<{ row: OutboxRow; file?: string }>): Promise<void> => {
     if (!r.ok) return failed(row, r.error, r.permanent);
     try {
       // Written already by the mail thread (.eml transport), or handed to the transport now.
       const file = r.written ?? (await o.transport.send(r)).file;
-      await o.store.markSent(row.id, o.now());
-      o.onFinished?.(row);
-      o.logger.debug({ outboxId: row.id, kind: row.kind, attempt: row.attempts + 1, ...(file ? { file } : {}) }, 'mail sent');
+      sent.push(file ? { row, file } : { row });
     } catch (err) {
       await failed(row, err, isPermanent(err));
+    }
+  };
+
+  /**
+   * One transaction for the batch's sent jobs (a commit per email was the largest item of the drain's main thread).
+   * A crash before it resends at most this batch (~batchMs of mail, same Message-IDs); if the write fails, the rows
+   * stay leased and go out again when the lease ends, like after a crash.
+   */
+  const recordSent = async (sent: ReadonlyArray<{ row: OutboxRow; file?: string }>) => {
+    if (sent.length === 0) return;
+    try {
+      await o.store.markSentAll(sent.map((s) => s.row.id), o.now());
+    } catch (err) {
+      o.logger.error({ err, emails: sent.length }, 'mail outbox: could not record sent emails; they are resent after their lease');
+      return;
+    }
+    for (const { row, file } of sent) {
+      o.onFinished?.(row);
+      o.logger.debug({ outboxId: row.id, kind: row.kind, attempt: row.attempts + 1, ...(file ? { file } : {}) }, 'mail sent');
     }
   };
 
@@ -117,6 +135,7 @@ export function createOutboxWorker(o: WorkerOptions): OutboxWorker {
   };
 
   const sendBatch = async ({ rows, rendered }: Prepared) => {
+    const sent: Array<{ row: OutboxRow; file?: string }> = [];
     let next = 0;
     const lane = async () => {
       while (next < rows.length) {
@@ -126,10 +145,14 @@ export function createOutboxWorker(o: WorkerOptions): OutboxWorker {
           await o.store.release(row.id);
           continue;
         }
-        await sendOne(row, rendered[i] as Rendered);
+        await sendOne(row, rendered[i] as Rendered, sent);
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(o.transport.concurrency, rows.length)) }, lane));
+    try {
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(o.transport.concurrency, rows.length)) }, lane));
+    } finally {
+      await recordSent(sent);
+    }
   };
 
   /**
