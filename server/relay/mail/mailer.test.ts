@@ -48,6 +48,9 @@ describe('booking emails over real SMTP (sandbox payloads)', () => {
     const sam = got.get('sam.lee@example.net');
     expect(sam?.mail.subject).toBe('Confirmed: 60 Min Consultation with Dana Reyes, Tue, Feb 17, 12:00 PM EST');
     expect(sam?.mail.from?.value[0]?.address).toBe('mail@relay.example');
+    // The relay's own stable Message-ID, once (the transport hands it to nodemailer so none is generated).
+    expect(sam?.mail.messageId).toMatch(/^<[0-9a-f]{40}@lifescore-relay>$/);
+    expect(sam?.mail.headerLines.filter((h) => h.key === 'message-id')).toHaveLength(1);
     expect(sam?.mail.replyTo?.text).toContain('dana@example.com');
     expect(text(sam)).toContain('Tuesday, February 17, 2026, 12:00 PM – 1:00 PM EST (America/New_York)');
     expect(text(sam)).toContain('Tuesday, February 17, 2026, 11:00 AM – 12:00 PM CST (America/Chicago)');

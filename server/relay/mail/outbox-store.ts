@@ -82,6 +82,11 @@ export interface OutboxStore {
    */
   claimDue(now: number, limit: number, leaseMs: number): Promise<OutboxRow[]>;
   markSent(id: number, at: number): Promise<void>;
+  /**
+   * Several rows sent, recorded in one transaction (the worker records a batch once it is sent: a crash before
+   * this resends at most that batch, with the same Message-IDs).
+   */
+  markSentAll(ids: readonly number[], at: number): Promise<void>;
   /** Back to pending, attempts + 1, retried at nextAttemptAt. */
   markRetry(id: number, nextAttemptAt: number, error: string): Promise<void>;
   /**

@@ -37,8 +37,8 @@ export interface OutboxWorker {
 
 /**
  * Sends due outbox jobs: claims a batch (sized by time), renders it on the mail thread, sends up to the transport's
- * concurrency at once, and records each job as sent, retried later with backoff, or failed. Each job is marked on
- * its own right after its send, so a crash resends at most the messages in flight.
+ * concurrency at once, and records each job as sent (the batch's sent jobs in one transaction once the batch is
+ * through, so a crash resends at most one batch), retried later with backoff, or failed.
  */
 export function createOutboxWorker(o: WorkerOptions): OutboxWorker {
   const batchMs = o.batchMs ?? 250;
@@ -69,16 +69,34 @@ export function createOutboxWorker(o: WorkerOptions): OutboxWorker {
     }
   };
 
-  const sendOne = async (row: OutboxRow, r: Rendered): Promise<void> => {
+  /** Sends one job; a sent one is pushed to `sent`, recorded with the rest of its batch (recordSent). */
+  const sendOne = async (row: OutboxRow, r: Rendered, sent: Array<{ row: OutboxRow; file?: string }>): Promise<void> => {
     if (!r.ok) return failed(row, r.error, r.permanent);
     try {
       // Written already by the mail thread (.eml transport), or handed to the transport now.
       const file = r.written ?? (await o.transport.send(r)).file;
-      await o.store.markSent(row.id, o.now());
-      o.onFinished?.(row);
-      o.logger.debug({ outboxId: row.id, kind: row.kind, attempt: row.attempts + 1, ...(file ? { file } : {}) }, 'mail sent');
+      sent.push(file ? { row, file } : { row });
     } catch (err) {
       await failed(row, err, isPermanent(err));
+    }
+  };
+
+  /**
+   * One transaction for the batch's sent jobs (a commit per email was the largest item of the drain's main thread).
+   * A crash before it resends at most this batch (~batchMs of mail, same Message-IDs); if the write fails, the rows
+   * stay leased and go out again when the lease ends, like after a crash.
+   */
+  const recordSent = async (sent: ReadonlyArray<{ row: OutboxRow; file?: string }>) => {
+    if (sent.length === 0) return;
+    try {
+      await o.store.markSentAll(sent.map((s) => s.row.id), o.now());
+    } catch (err) {
+      o.logger.error({ err, emails: sent.length }, 'mail outbox: could not record sent emails; they are resent after their lease');
+      return;
+    }
+    for (const { row, file } of sent) {
+      o.onFinished?.(row);
+      o.logger.debug({ outboxId: row.id, kind: row.kind, attempt: row.attempts + 1, ...(file ? { file } : {}) }, 'mail sent');
     }
   };
 
@@ -103,20 +121,30 @@ export function createOutboxWorker(o: WorkerOptions): OutboxWorker {
     readonly rendered: Rendered[];
   }
 
+  /** A batch on its way: `full` once the claim is back (more may be due), `prepared` once rendered. */
+  interface Ahead {
+    readonly full: Promise<boolean>;
+    readonly prepared: Promise<Prepared>;
+  }
+
   /** Claims a batch and renders it on the mail thread. */
-  const prepare = async (requested: number): Promise<Prepared> => {
-    const rows = await o.store.claimDue(o.now(), requested, o.leaseMs);
-    if (rows.length === 0) return { requested, rows, rendered: [] };
-    try {
-      return { requested, rows, rendered: await o.render(rows) };
-    } catch (err) {
-      // The renderer died (or its thread did): every job of the batch is retried with backoff.
-      const error = `render failed: ${describeError(err)}`;
-      return { requested, rows, rendered: rows.map(() => ({ ok: false, permanent: false, error })) };
-    }
+  const prepare = (requested: number): Ahead => {
+    const claimed = o.store.claimDue(o.now(), requested, o.leaseMs);
+    const prepared = claimed.then(async (rows): Promise<Prepared> => {
+      if (rows.length === 0) return { requested, rows, rendered: [] };
+      try {
+        return { requested, rows, rendered: await o.render(rows) };
+      } catch (err) {
+        // The renderer died (or its thread did): every job of the batch is retried with backoff.
+        const error = `render failed: ${describeError(err)}`;
+        return { requested, rows, rendered: rows.map(() => ({ ok: false, permanent: false, error })) };
+      }
+    });
+    return { full: claimed.then((rows) => rows.length === requested, () => false), prepared };
   };
 
   const sendBatch = async ({ rows, rendered }: Prepared) => {
+    const sent: Array<{ row: OutboxRow; file?: string }> = [];
     let next = 0;
     const lane = async () => {
       while (next < rows.length) {
@@ -126,39 +154,48 @@ export function createOutboxWorker(o: WorkerOptions): OutboxWorker {
           await o.store.release(row.id);
           continue;
         }
-        await sendOne(row, rendered[i] as Rendered);
+        await sendOne(row, rendered[i] as Rendered, sent);
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(o.transport.concurrency, rows.length)) }, lane));
+    try {
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(o.transport.concurrency, rows.length)) }, lane));
+    } finally {
+      await recordSent(sent);
+    }
   };
 
   /**
-   * Pipelined: while one batch is sent and recorded on this thread, the next is claimed and rendered on the mail
-   * thread. Batches are sized by time (about batchMs each), so a stop or a lease never waits on a huge one.
+   * Pipelined: while one batch is rendered (and, for .eml, written) on the mail thread, the next is already claimed
+   * and queued to it, so the mail thread never waits for this thread's claim, event reads and records between
+   * batches; at most two batches are ahead. Batches are sized by time (about batchMs each), so a stop or a lease
+   * never waits on a huge one.
    */
   const loop = async () => {
     let sent = 0;
     const firstAt = performance.now();
-    let ahead: Promise<Prepared> | undefined = prepare(batch);
+    const ahead: Ahead[] = [prepare(batch)];
     try {
-      while (ahead && !stopped) {
+      while (ahead.length > 0 && !stopped) {
         again = false;
         const t = performance.now();
-        const current: Prepared = await ahead;
-        ahead = undefined;
+        const head = ahead[0] as Ahead;
+        if (ahead.length === 1 && (await head.full)) ahead.push(prepare(batch));
+        const current = await head.prepared;
+        ahead.shift();
         if (current.rows.length === 0) break;
-        const full = current.rows.length === current.requested;
-        if (full) ahead = prepare(batch);
         await sendBatch(current);
         sent += current.rows.length;
         const perRow = (performance.now() - t) / current.rows.length;
-        if (full) batch = Math.max(minBatch, Math.min(maxBatch, Math.round(batchMs / Math.max(perRow, 0.01))));
-        else if (again) ahead = prepare(batch);
+        if (current.rows.length === current.requested) {
+          batch = Math.max(minBatch, Math.min(maxBatch, Math.round(batchMs / Math.max(perRow, 0.01))));
+        } else if (again && ahead.length === 0) ahead.push(prepare(batch));
       }
     } finally {
-      // Stopped with a batch claimed ahead: hand it back untouched.
-      const left = ahead && (await ahead.catch(() => undefined));
-      for (const row of left?.rows ?? []) await o.store.release(row.id);
+      // Stopped with batches claimed ahead: hand them back untouched.
+      for (const a of ahead) {
+        const left = await a.prepared.catch(() => undefined);
+        for (const row of left?.rows ?? []) await o.store.release(row.id);
+      }
     }
     if (sent > 0) o.logger.info({ sent, ms: Math.round(performance.now() - firstAt), batch }, 'mail outbox drained a run of emails');
   };

@@ -95,6 +95,9 @@ export async function createPostgresOutboxStore(pool: pg.Pool): Promise<OutboxSt
       (await q<JobRecord & { id: string }>(PG_CLAIM_SQL, [now + leaseMs, now, limit])).rows.map(toOutboxRow).sort((a, b) => a.id - b.id),
     markSent: async (id, at) =>
       void (await q(`UPDATE mail_job SET status = 'sent', done_at = $1, due_at = NULL, attempts = attempts + 1, last_error = NULL, legacy_message = NULL WHERE id = $2`, [at, id])),
+    markSentAll: async (ids, at) =>
+      void (await q(`UPDATE mail_job SET status = 'sent', done_at = $1, due_at = NULL, attempts = attempts + 1, last_error = NULL,
+           legacy_message = NULL WHERE id = ANY($2::bigint[])`, [at, ids])),
     markRetry: async (id, nextAttemptAt, error) =>
       void (await q(`UPDATE mail_job SET status = 'pending', due_at = $1, attempts = attempts + 1, last_error = $2 WHERE id = $3`, [nextAttemptAt, error.slice(0, 1000), id])),
     // Several instances share this table: a "sending" row may be held by a live one, so only its lease frees it.

@@ -103,12 +103,16 @@ export function createSqliteOutboxStore(db: Database.Database): OutboxStore {
     s.forgetCursor.run(channelId);
     return s.forgetDone.run(channelId).changes;
   });
+  // One commit for a whole batch (issue 18): a commit per email was the largest item of the drain's main thread.
+  const sentAll = db.transaction((ids: readonly number[], at: number) => {
+    for (const id of ids) s.sent.run(at, id);
+  });
   const wrap = <T>(fn: () => T): Promise<T> => new Promise((resolve) => resolve(fn()));
-  const markSent = coalesced(db, (id: number, at: number) => void s.sent.run(at, id));
   return {
     enqueue: (items, cursor) => wrap(() => enqueue.immediate(items, cursor)),
     claimDue: (now, limit, leaseMs) => wrap(() => claim.immediate(now, limit, leaseMs)),
-    markSent,
+    markSent: (id, at) => wrap(() => sentAll.immediate([id], at)),
+    markSentAll: (ids, at) => wrap(() => sentAll.immediate(ids, at)),
     markRetry: (id, nextAttemptAt, error) => wrap(() => void s.retry.run(nextAttemptAt, error.slice(0, 1000), id)),
     // One relay process per file: every row left "sending" is an orphan, due at once (due_at = created_at ≤ now).
     releaseOrphans: () => wrap(() => s.releaseAll.run().changes),
@@ -126,39 +130,4 @@ export function createSqliteOutboxStore(db: Database.Database): OutboxStore {
     forgetChannel: (channelId) => wrap(() => forget.immediate(channelId)),
     prune: (before) => wrap(() => s.prune.run(before).changes),
   };
-}
-
-/**
- * Runs the calls made in one turn of the microtask queue in ONE transaction (issue 18): the worker marks each email
- * sent from several lanes at once, and a commit per row was the biggest single cost of the mail drain on the main
- * thread. Each call still resolves (or rejects) for its own row: when the shared transaction fails, the rows are
- * retried one by one so one bad row fails alone, as before.
- */
-function coalesced<A extends unknown[]>(db: Database.Database, run: (...args: A) => void): (...args: A) => Promise<void> {
-  let pending: Array<{ readonly args: A; readonly resolve: () => void; readonly reject: (err: unknown) => void }> = [];
-  const all = db.transaction((calls: typeof pending) => {
-    for (const c of calls) run(...c.args);
-  });
-  const flush = () => {
-    const calls = pending;
-    pending = [];
-    try {
-      all.immediate(calls);
-      for (const c of calls) c.resolve();
-    } catch {
-      for (const c of calls) {
-        try {
-          run(...c.args);
-          c.resolve();
-        } catch (err) {
-          c.reject(err);
-        }
-      }
-    }
-  };
-  return (...args) =>
-    new Promise<void>((resolve, reject) => {
-      if (pending.length === 0) queueMicrotask(flush);
-      pending.push({ args, resolve, reject });
-    });
 }

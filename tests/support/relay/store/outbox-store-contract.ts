@@ -52,6 +52,17 @@ export function describeOutboxStore(name: string, openEmpty: OpenEmptyOutbox): v
       expect(await s.prune(1001)).toBe(2);
     });
 
+    it('records a batch of sent rows at once, leaving the rest of the claim leased', async () => {
+      const { store: s } = await open();
+      await s.enqueue([item('a'), item('b'), item('c')]);
+      const claimed = await s.claimDue(1000, 10, 500);
+      await s.markSentAll([claimed[0]!.id, claimed[2]!.id], 1100);
+      await s.markSentAll([], 1100);
+      expect(await s.counts()).toEqual({ pending: 1, sent: 2, failed: 0 });
+      expect(await s.nextDueAt()).toBe(1500); // b's lease
+      expect((await s.claimDue(1500, 10, 500)).map((r) => r.key)).toEqual(['b']);
+    });
+
     it('moves the per-channel cursor forward only, with the enqueue, and knows when it was installed', async () => {
       const { store: s } = await open();
       expect(await s.getCursor('c')).toBeUndefined();
