@@ -22,7 +22,11 @@ function releaseConfigPlugin(mode: string): Plugin[] {
     {
       name: 'lifescore-release-config',
       generateBundle() {
-        this.emitFile({ type: 'asset', fileName: RELEASE_CONFIG_FILE, source: `${JSON.stringify(checked.config, null, 2)}\n` });
+        this.emitFile({
+          type: 'asset',
+          fileName: RELEASE_CONFIG_FILE,
+          source: `${JSON.stringify(checked.config, null, 2)}\n`,
+        });
       },
     },
   ];

@@ -4,19 +4,50 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 const electronBan = {
-  paths: [{ name: 'electron', message: 'Only the Electron glue (main/index.ts, main/electron/, preload/) may import electron.' }],
+  paths: [
+    {
+      name: 'electron',
+      message: 'Only the Electron glue (main/index.ts, main/electron/, preload/) may import electron.',
+    },
+  ],
 };
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'http', 'https', 'net', 'url', 'stream', 'util', 'events', 'buffer', 'process', 'worker_threads'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'child_process',
+  'crypto',
+  'http',
+  'https',
+  'net',
+  'url',
+  'stream',
+  'util',
+  'events',
+  'buffer',
+  'process',
+  'worker_threads',
+];
 const noNode = (message) => ({ group: nodeBuiltins, message });
 
 // Room boundaries (issue 20). Relative specifiers only: the rooms are folders of this repository, not packages.
 const testFiles = ['**/*.test.ts', '**/*.test.tsx', '**/*.spec.ts'];
 const noTests = { regex: '^(\\.\\./)+tests(/|$)', message: 'Product code must not import test support (tests/**).' };
-const noServer = { regex: '^(\\.\\./)+server(/|$)', message: 'The app (main/, preload/) must not import server/: talk to the relay over HTTP.' };
-const noSandbox = { regex: '^(\\.\\./)+(server/)?calcom-sandbox(/|$)', message: 'The relay must not import the Cal.com sandbox.' };
+const noServer = {
+  regex: '^(\\.\\./)+server(/|$)',
+  message: 'The app (main/, preload/) must not import server/: talk to the relay over HTTP.',
+};
+const noSandbox = {
+  regex: '^(\\.\\./)+(server/)?calcom-sandbox(/|$)',
+  message: 'The relay must not import the Cal.com sandbox.',
+};
 const noRelay = { regex: '^(\\.\\./)+(server/)?relay(/|$)', message: 'The Cal.com sandbox must not import the relay.' };
 /** One `no-restricted-imports` setting (a later block replaces an earlier one, so each carries all its bans). */
-const restrict = ({ electron = true, patterns = [] }) => ['error', { ...(electron ? electronBan : {}), ...(patterns.length ? { patterns } : {}) }];
+const restrict = ({ electron = true, patterns = [] }) => [
+  'error',
+  { ...(electron ? electronBan : {}), ...(patterns.length ? { patterns } : {}) },
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'out/', 'dist/', 'test-results/', 'playwright-report/', 'bench-results/'] },
@@ -36,12 +67,25 @@ export default tseslint.config(
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
-    files: ['common/**', 'main/core/**', 'main/host/**', 'server/**', 'renderer/**', 'scripts/**', 'tests/**', 'bench/**'],
+    files: [
+      'common/**',
+      'main/core/**',
+      'main/host/**',
+      'server/**',
+      'renderer/**',
+      'scripts/**',
+      'tests/**',
+      'bench/**',
+    ],
     rules: { 'no-restricted-imports': ['error', electronBan] },
   },
   {
     files: ['common/**'],
-    rules: { 'no-restricted-imports': restrict({ patterns: [noNode('common/ is shared with the renderer: no Node modules.')] }) },
+    rules: {
+      'no-restricted-imports': restrict({
+        patterns: [noNode('common/ is shared with the renderer: no Node modules.')],
+      }),
+    },
   },
   {
     files: ['common/**/*.test.ts'],
@@ -61,12 +105,20 @@ export default tseslint.config(
   {
     files: ['common/**'],
     ignores: testFiles,
-    rules: { 'no-restricted-imports': restrict({ patterns: [noNode('common/ is shared with the renderer: no Node modules.'), noTests] }) },
+    rules: {
+      'no-restricted-imports': restrict({
+        patterns: [noNode('common/ is shared with the renderer: no Node modules.'), noTests],
+      }),
+    },
   },
   {
     files: ['renderer/**'],
     ignores: testFiles,
-    rules: { 'no-restricted-imports': restrict({ patterns: [noNode('The renderer has no Node: use window.lifescore.'), noTests] }) },
+    rules: {
+      'no-restricted-imports': restrict({
+        patterns: [noNode('The renderer has no Node: use window.lifescore.'), noTests],
+      }),
+    },
   },
   {
     files: ['main/core/**', 'main/host/**'],

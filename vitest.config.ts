@@ -2,7 +2,15 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['common/**/*.test.ts', 'main/**/*.test.ts', 'server/**/*.test.ts', 'scripts/**/*.test.ts', 'preload/**/*.test.ts', 'tests/**/*.test.ts', 'renderer/**/*.test.ts'],
+    include: [
+      'common/**/*.test.ts',
+      'main/**/*.test.ts',
+      'server/**/*.test.ts',
+      'scripts/**/*.test.ts',
+      'preload/**/*.test.ts',
+      'tests/**/*.test.ts',
+      'renderer/**/*.test.ts',
+    ],
     exclude: ['node_modules/**', 'out/**', 'tests/e2e/**'],
     environment: 'node',
     setupFiles: ['tests/fast-check-seed.ts'],

@@ -13,7 +13,10 @@ import { nodeSystemPorts } from '../main/core/system-ports';
 const dataDir = process.argv[2];
 if (!dataDir) throw new Error('usage: app-start-child <dataDir>');
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
-const config = loadAppConfig({}, { sandboxUrl: 'http://127.0.0.1:5555', relayUrl: 'http://127.0.0.1:5001', version: '0.0.0-bench', production: false });
+const config = loadAppConfig(
+  {},
+  { sandboxUrl: 'http://127.0.0.1:5555', relayUrl: 'http://127.0.0.1:5001', version: '0.0.0-bench', production: false },
+);
 const core = createAppCore({
   config,
   keychain: createMemoryKeychain(),
@@ -32,6 +35,13 @@ await core.handlers.countBookings({});
 const page = await core.handlers.listBookings({ tab: 'upcoming', offset: 0, limit: 200 });
 const ready = performance.now();
 // performance.now() counts from this process's start, so these split the parent's wall-clock figure.
-process.send?.({ type: 'ready', loadedMs: loaded, coreStartedMs: started, readyMs: ready, rows: page.items.length, total: page.total });
+process.send?.({
+  type: 'ready',
+  loadedMs: loaded,
+  coreStartedMs: started,
+  readyMs: ready,
+  rows: page.items.length,
+  total: page.total,
+});
 await core.stop();
 process.disconnect?.();

@@ -24,7 +24,11 @@ interface ReadyMessage {
 function startOnce(script: string, dataDir: string): Promise<{ wallMs: number; ready: ReadyMessage }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = fork(script, [dataDir], { cwd: repoRoot, execArgv: childNodeArgs(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(script, [dataDir], {
+      cwd: repoRoot,
+      execArgv: childNodeArgs(),
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
     let ready: ReadyMessage | undefined;
     let wallMs = Number.NaN;
@@ -86,7 +90,8 @@ export async function benchAppStart(ctx: BenchContext): Promise<BenchResult> {
       bookings: n,
       runs: app.map((a) => ({ wallMs: Math.round(a.wallMs), ...a.ready })),
       nodeE0Ms: bare.map(Math.round),
-      ready: 'core.start() resolved and getState, countBookings, listBookings(upcoming, 200) answered; not connected (no sync engine)',
+      ready:
+        'core.start() resolved and getState, countBookings, listBookings(upcoming, 200) answered; not connected (no sync engine)',
     },
     seconds: (performance.now() - started) / 1000,
   };

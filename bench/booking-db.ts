@@ -65,12 +65,15 @@ function generate(file: string, n: number, log: (msg: string) => void): void {
           if (isCancelled(i)) store.applyEvent(JSON.parse(cancelledBody(i, start, created.uid)) as WebhookEnvelope);
         }
       });
-      if (from > 0 && from % 20_000 === 0) log(`  bookings db: ${from.toLocaleString('en-US')} / ${n.toLocaleString('en-US')}`);
+      if (from > 0 && from % 20_000 === 0)
+        log(`  bookings db: ${from.toLocaleString('en-US')} / ${n.toLocaleString('en-US')}`);
     }
   } finally {
     store.close();
   }
-  log(`  bookings db: generated ${n.toLocaleString('en-US')} bookings in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `  bookings db: generated ${n.toLocaleString('en-US')} bookings in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 
 /** Returns a folder of this run holding `bookings.db` with `n` bookings (from the cache, or generated and cached). */
@@ -89,7 +92,8 @@ export function bookingDbDir(workDir: string, n: number, log: (msg: string) => v
   generate(file, n, log);
   mkdirSync(benchCacheDir, { recursive: true });
   // Keep one database per size: older keys for this size are stale by construction.
-  for (const f of readdirSync(benchCacheDir)) if (f.startsWith(`bookings-${n}-`)) rmSync(join(benchCacheDir, f), { force: true });
+  for (const f of readdirSync(benchCacheDir))
+    if (f.startsWith(`bookings-${n}-`)) rmSync(join(benchCacheDir, f), { force: true });
   copyFileSync(file, cached);
   return dir;
 }

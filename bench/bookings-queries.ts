@@ -36,7 +36,12 @@ export async function benchBookingsQueries(ctx: BenchContext): Promise<BenchResu
     'past, page 26': { tab: 'past', offset: 25 * PAGE, limit: PAGE },
     'status cancelled': { tab: 'all', status: ['cancelled'], limit: PAGE },
     'status scheduled+completed': { tab: 'all', status: ['scheduled', 'completed'], limit: PAGE },
-    'date range 30 days': { tab: 'all', startDate: iso(now - 45 * 86_400_000), endDate: iso(now - 15 * 86_400_000), limit: PAGE },
+    'date range 30 days': {
+      tab: 'all',
+      startDate: iso(now - 45 * 86_400_000),
+      endDate: iso(now - 15 * 86_400_000),
+      limit: PAGE,
+    },
     'search name': { tab: 'all', search: someone.name.split(' ')[1]?.toLowerCase() ?? 'lee', limit: PAGE },
     'search email fragment': { tab: 'all', search: someone.email.slice(0, 6), limit: PAGE },
     'search, no match': { tab: 'all', search: 'zz-nobody', limit: PAGE },
@@ -73,7 +78,9 @@ export async function benchBookingsQueries(ctx: BenchContext): Promise<BenchResu
   } finally {
     store.close();
   }
-  const perShape = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, { ...summarize(v), firstCallMs: firstCall[k], matched: totals[k] }]));
+  const perShape = Object.fromEntries(
+    Object.entries(times).map(([k, v]) => [k, { ...summarize(v), firstCallMs: firstCall[k], matched: totals[k] }]),
+  );
   const worst = Object.entries(perShape).sort((a, b) => b[1].p95 - a[1].p95)[0];
   const baseline = percentile(getTimes, 95);
   const figures: Figure[] = [
@@ -98,7 +105,14 @@ export async function benchBookingsQueries(ctx: BenchContext): Promise<BenchResu
     bench: 'bookings-queries',
     title: 'Bookings queries',
     figures,
-    details: { bookings: n, maxRounds: rounds, budgetMsPerShape: budgetMs, pageSize: PAGE, perShape, get: summarize(getTimes) },
+    details: {
+      bookings: n,
+      maxRounds: rounds,
+      budgetMsPerShape: budgetMs,
+      pageSize: PAGE,
+      perShape,
+      get: summarize(getTimes),
+    },
     seconds: (performance.now() - started) / 1000,
   };
 }

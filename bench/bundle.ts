@@ -13,7 +13,8 @@ import { build } from 'esbuild';
  * worktree's own out/ when node_modules is shared between checkouts: otherwise two checkouts benching at once would
  * run each other's bundles. It must sit below a folder with node_modules, so the bundles' bare imports resolve.
  */
-export const benchCacheDir = process.env.BENCH_CACHE_DIR ?? join(import.meta.dirname, '..', 'node_modules', '.cache', 'lifescore-bench');
+export const benchCacheDir =
+  process.env.BENCH_CACHE_DIR ?? join(import.meta.dirname, '..', 'node_modules', '.cache', 'lifescore-bench');
 
 const built = new Map<string, Promise<string>>();
 

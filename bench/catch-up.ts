@@ -22,7 +22,11 @@ const quiet = { info: () => undefined, warn: () => undefined, error: () => undef
 export async function benchCatchUp(ctx: BenchContext): Promise<BenchResult> {
   const started = performance.now();
   const n = ctx.quick ? 1_000 : 10_000;
-  const relay = await startServerProcess('relay', { ...benchRelayEnv, RELAY_PORT: '0', RELAY_DATA_DIR: join(ctx.workDir, 'catchup-relay') });
+  const relay = await startServerProcess('relay', {
+    ...benchRelayEnv,
+    RELAY_PORT: '0',
+    RELAY_DATA_DIR: join(ctx.workDir, 'catchup-relay'),
+  });
   const store = openBookingStore(join(ctx.workDir, 'catchup-bookings.db'));
   let error: string | undefined;
   let pullSeconds = Number.NaN;
@@ -33,15 +37,24 @@ export async function benchCatchUp(ctx: BenchContext): Promise<BenchResult> {
     ctx.log(`catch-up: queueing ${n} events on the relay`);
     const bodies = signedCreatedBodies(n, SECRET, Date.UTC(2032, 0, 5, 9));
     const statuses = await mapLimit(bodies, 32, (b) =>
-      request('POST', channel.ingestUrl, { body: b.body, headers: { [CALCOM_SIGNATURE_HEADER]: b.signature, 'x-cal-webhook-version': CALCOM_WEBHOOK_VERSION } }).then((r) => r.status),
+      request('POST', channel.ingestUrl, {
+        body: b.body,
+        headers: { [CALCOM_SIGNATURE_HEADER]: b.signature, 'x-cal-webhook-version': CALCOM_WEBHOOK_VERSION },
+      }).then((r) => r.status),
     );
     const refused = statuses.filter((s) => s !== 200).length;
     if (refused > 0) throw new Error(`${refused} of ${n} events were refused by the relay`);
 
     const auth = { authorization: `Bearer ${channel.token}` };
     const p0 = performance.now();
-    for (let after = 0; after < n; ) {
-      const page = JSON.parse((await request('GET', `${relay.url}/api/channels/${channel.id}/events?after=${after}&limit=1000`, { headers: auth })).body) as PullResponse;
+    for (let after = 0; after < n;) {
+      const page = JSON.parse(
+        (
+          await request('GET', `${relay.url}/api/channels/${channel.id}/events?after=${after}&limit=1000`, {
+            headers: auth,
+          })
+        ).body,
+      ) as PullResponse;
       if (page.events.length === 0) break;
       after = page.events.at(-1)?.seq ?? after;
     }
@@ -93,7 +106,13 @@ export async function benchCatchUp(ctx: BenchContext): Promise<BenchResult> {
     bench: 'catch-up',
     title: 'Catch-up',
     figures,
-    details: { events: n, catchUpSeconds, pullSeconds, applied: applied.size, engineDefaults: 'pageSize 500, ackDelay 250 ms' },
+    details: {
+      events: n,
+      catchUpSeconds,
+      pullSeconds,
+      applied: applied.size,
+      engineDefaults: 'pageSize 500, ackDelay 250 ms',
+    },
     ...(error ? { error } : {}),
     seconds: (performance.now() - started) / 1000,
   };

@@ -72,7 +72,11 @@ export async function benchEndToEnd(ctx: BenchContext): Promise<BenchResult> {
       ];
   // After the last send, a phase gets this long for every answer and every booking; a saturated relay can't stretch it.
   const drainMs = ctx.quick ? 10_000 : 30_000;
-  const relay = await startServerProcess('relay', { ...benchRelayEnv, RELAY_PORT: '0', RELAY_DATA_DIR: join(ctx.workDir, 'e2e-relay') });
+  const relay = await startServerProcess('relay', {
+    ...benchRelayEnv,
+    RELAY_PORT: '0',
+    RELAY_DATA_DIR: join(ctx.workDir, 'e2e-relay'),
+  });
   const store = openBookingStore(join(ctx.workDir, 'e2e-bookings.db'));
   const appliedAt = new Map<string, number>();
   let status = 'idle';
@@ -96,7 +100,8 @@ export async function benchEndToEnd(ctx: BenchContext): Promise<BenchResult> {
   let error: string | undefined;
   try {
     await engine.start();
-    if (!(await waitUntil(() => status === 'live', 15_000))) throw new Error(`sync engine not live after 15 s (status ${status})`);
+    if (!(await waitUntil(() => status === 'live', 15_000)))
+      throw new Error(`sync engine not live after 15 s (status ${status})`);
     const ingestUrl = new URL(channel.ingestUrl);
     let offset = 0;
     for (const { rate, seconds } of phases) {
@@ -145,7 +150,14 @@ export async function benchEndToEnd(ctx: BenchContext): Promise<BenchResult> {
       });
       const ingest = [...ackAfter, ...Array.from({ length: failed }, () => Number.POSITIVE_INFINITY)];
       const applied = e2e.filter(Number.isFinite).length;
-      results.push({ rate, sent: n, applied, failedPosts: failed, endToEnd: summarize(e2e), ingest: summarize(ingest) });
+      results.push({
+        rate,
+        sent: n,
+        applied,
+        failedPosts: failed,
+        endToEnd: summarize(e2e),
+        ingest: summarize(ingest),
+      });
       await sleep(300);
     }
   } catch (err) {
@@ -160,7 +172,13 @@ export async function benchEndToEnd(ctx: BenchContext): Promise<BenchResult> {
     const rate = `${r.rate.toLocaleString('en-US')}/s`;
     const label = `ingest POST round trip of the same events (relay answered 200 after commit)`;
     return [
-      { name: `End to end p50 at ${rate}`, value: r.endToEnd.p50, unit: 'ms', baseline: r.ingest.p50, baselineLabel: label },
+      {
+        name: `End to end p50 at ${rate}`,
+        value: r.endToEnd.p50,
+        unit: 'ms',
+        baseline: r.ingest.p50,
+        baselineLabel: label,
+      },
       {
         name: `End to end p99 at ${rate}`,
         value: r.endToEnd.p99,
@@ -172,12 +190,20 @@ export async function benchEndToEnd(ctx: BenchContext): Promise<BenchResult> {
     ];
   });
   const incomplete = results.filter((r) => r.applied < r.sent || r.failedPosts > 0);
-  if (!error && incomplete.length > 0) error = incomplete.map((r) => `${r.rate}/s: ${r.applied}/${r.sent} applied, ${r.failedPosts} ingest POSTs got no 200 within the phase`).join('; ');
+  if (!error && incomplete.length > 0)
+    error = incomplete
+      .map(
+        (r) => `${r.rate}/s: ${r.applied}/${r.sent} applied, ${r.failedPosts} ingest POSTs got no 200 within the phase`,
+      )
+      .join('; ');
   return {
     bench: 'end-to-end',
     title: 'End to end',
     figures,
-    details: { phases: results, path: 'POST /hooks/:id (fresh connection) → relay commit → SSE → smee-client → receiver → SQLite' },
+    details: {
+      phases: results,
+      path: 'POST /hooks/:id (fresh connection) → relay commit → SSE → smee-client → receiver → SQLite',
+    },
     ...(error ? { error } : {}),
     seconds: (performance.now() - started) / 1000,
   };

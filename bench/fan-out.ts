@@ -163,7 +163,11 @@ export async function benchFanOut(ctx: BenchContext): Promise<BenchResult> {
     const step = Math.max(1, Math.floor(n / sample));
     const sampled = new Set(Array.from({ length: sample }, (_, k) => (k * step) % n));
     // Secrets only where events are posted: the others stay idle, and each PUT is one more fsync.
-    const channels: CreateChannelResponse[] = await mapLimit(Array.from({ length: n }, (_, i) => i), 16, (i) => createChannel(relay.url, sampled.has(i) ? SECRET : undefined));
+    const channels: CreateChannelResponse[] = await mapLimit(
+      Array.from({ length: n }, (_, i) => i),
+      16,
+      (i) => createChannel(relay.url, sampled.has(i) ? SECRET : undefined),
+    );
     ctx.log(`fan-out: relay, ${n} streams`);
     relaySide = await measureSide(
       relay,

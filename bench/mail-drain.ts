@@ -54,28 +54,61 @@ async function drain(ctx: BenchContext, backlog: number, measured: number, smtpU
   try {
     await store.createChannel({ id: CHANNEL, tokenHash: Buffer.alloc(32), createdAt: Date.now() });
     const outbox = createSqliteOutboxStore(store.database);
-    const profile = { slug: 'bench-consultant', name: 'Bench Consultant', email: 'consultant@bench.example', preparationTips: 'Sleep well', emailsEnabled: true };
+    const profile = {
+      slug: 'bench-consultant',
+      name: 'Bench Consultant',
+      email: 'consultant@bench.example',
+      preparationTips: 'Sleep well',
+      emailsEnabled: true,
+    };
     const bookings = Math.ceil(backlog / 2);
     const from = Date.UTC(2031, 0, 6, 9);
     for (let start = 0; start < bookings; start += 1000) {
       const n = Math.min(1000, bookings - start);
-      const bodies = Array.from({ length: n }, (_, i) => Buffer.from(createdBody(start + i, from + (start + i) * 3_600_000).body));
-      const stored = await store.appendEvents(bodies.map((body) => ({ channelId: CHANNEL, receivedAt: Date.now(), contentType: 'application/json', headers: {}, query: {}, body })));
+      const bodies = Array.from({ length: n }, (_, i) =>
+        Buffer.from(createdBody(start + i, from + (start + i) * 3_600_000).body),
+      );
+      const stored = await store.appendEvents(
+        bodies.map((body) => ({
+          channelId: CHANNEL,
+          receivedAt: Date.now(),
+          contentType: 'application/json',
+          headers: {},
+          query: {},
+          body,
+        })),
+      );
       const items = stored.flatMap((o, i) => {
         if (!o.ok) return [];
-        const plan = planFromBody({ channelId: CHANNEL, seq: o.event.seq, body: bodies[i] as Buffer, profile, publicUrl: 'https://relay.bench', now: Date.now() });
+        const plan = planFromBody({
+          channelId: CHANNEL,
+          seq: o.event.seq,
+          body: bodies[i] as Buffer,
+          profile,
+          publicUrl: 'https://relay.bench',
+          now: Date.now(),
+        });
         return plan.kind === 'planned' ? plan.items : [];
       });
       await outbox.enqueue(items, { channelId: CHANNEL, seq: stored.length });
     }
     store.database.exec('PRAGMA wal_checkpoint(TRUNCATE); ANALYZE');
     const setupSeconds = (performance.now() - t0) / 1000;
-    ctx.log(`drain: ${backlog.toLocaleString('en-US')} pending jobs ready (${setupSeconds.toFixed(1)} s); sending ${measured.toLocaleString('en-US')} ${smtpUrl ? 'over SMTP' : 'as .eml files'}`);
+    ctx.log(
+      `drain: ${backlog.toLocaleString('en-US')} pending jobs ready (${setupSeconds.toFixed(1)} s); sending ${measured.toLocaleString('en-US')} ${smtpUrl ? 'over SMTP' : 'as .eml files'}`,
+    );
 
     // The mail thread started and compiled before the clock runs (a relay has it warm after its first webhook).
     const planner = createThreadedPlanner(() => undefined);
     const warm = Buffer.from(createdBody(0, from).body);
-    await planner.plan({ channelId: CHANNEL, seq: 1, body: warm, profile, publicUrl: 'https://relay.bench', now: Date.now() });
+    await planner.plan({
+      channelId: CHANNEL,
+      seq: 1,
+      body: warm,
+      profile,
+      publicUrl: 'https://relay.bench',
+      now: Date.now(),
+    });
     let sent = 0;
     let done: () => void = () => undefined;
     const reached = new Promise<void>((r) => (done = r));
@@ -100,7 +133,15 @@ async function drain(ctx: BenchContext, backlog: number, measured: number, smtpU
     const ms = performance.now() - started;
     clearTimeout(timeout);
     await mailer.stop();
-    return { backlog, transport: smtpUrl ? 'smtp' : 'eml', sent, ms, perEmailMs: ms / sent, rate: (sent / ms) * 1000, setupSeconds };
+    return {
+      backlog,
+      transport: smtpUrl ? 'smtp' : 'eml',
+      sent,
+      ms,
+      perEmailMs: ms / sent,
+      rate: (sent / ms) * 1000,
+      setupSeconds,
+    };
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -151,7 +192,12 @@ export async function benchMailDrain(ctx: BenchContext): Promise<BenchResult> {
     bench: 'mail-drain',
     title: 'Mail drain',
     figures,
-    details: { measured, runs: [emlSmall, emlLarge, smtpSmall], process: 'mailer and its mail thread in the bench process (no HTTP load meanwhile); the SMTP peer in a child process' },
+    details: {
+      measured,
+      runs: [emlSmall, emlLarge, smtpSmall],
+      process:
+        'mailer and its mail thread in the bench process (no HTTP load meanwhile); the SMTP peer in a child process',
+    },
     seconds: (performance.now() - started) / 1000,
   };
 }

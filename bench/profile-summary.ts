@@ -30,16 +30,28 @@ export function selfTimes(profile: CpuProfile): { frame: string; where: string; 
     self.set(key, { where, ms: (self.get(key)?.ms ?? 0) + dt });
     total += dt;
   });
-  return [...self.entries()].map(([frame, { where, ms }]) => ({ frame, where, ms, share: total ? ms / total : 0 })).sort((a, b) => b.ms - a.ms);
+  return [...self.entries()]
+    .map(([frame, { where, ms }]) => ({ frame, where, ms, share: total ? ms / total : 0 }))
+    .sort((a, b) => b.ms - a.ms);
 }
 
 /** Self time grouped by where the code lives: a package in node_modules, a source folder, or V8/Node itself. */
-export function byOwner(rows: readonly { frame: string; where: string; ms: number; share: number }[]): { owner: string; ms: number; share: number }[] {
+export function byOwner(
+  rows: readonly { frame: string; where: string; ms: number; share: number }[],
+): { owner: string; ms: number; share: number }[] {
   const owners = new Map<string, { ms: number; share: number }>();
   for (const r of rows) {
     const path = r.where;
     const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1];
-    const owner = pkg ? (pkg === '.cache' ? 'bundled sources' : pkg) : path.startsWith('node:') ? 'node internals' : path ? path.split('/').slice(0, 2).join('/') : r.frame;
+    const owner = pkg
+      ? pkg === '.cache'
+        ? 'bundled sources'
+        : pkg
+      : path.startsWith('node:')
+        ? 'node internals'
+        : path
+          ? path.split('/').slice(0, 2).join('/')
+          : r.frame;
     const o = owners.get(owner) ?? { ms: 0, share: 0 };
     owners.set(owner, { ms: o.ms + r.ms, share: o.share + r.share });
   }
@@ -57,8 +69,10 @@ if (target && import.meta.filename === process.argv[1]) {
   for (const file of files) {
     const rows = selfTimes(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile);
     console.log(`\n${file}`);
-    for (const r of rows.slice(0, top)) console.log(`${r.ms.toFixed(0).padStart(8)} ms ${(r.share * 100).toFixed(1).padStart(5)}%  ${r.frame}`);
+    for (const r of rows.slice(0, top))
+      console.log(`${r.ms.toFixed(0).padStart(8)} ms ${(r.share * 100).toFixed(1).padStart(5)}%  ${r.frame}`);
     console.log('  by owner:');
-    for (const o of byOwner(rows).slice(0, 15)) console.log(`${o.ms.toFixed(0).padStart(8)} ms ${(o.share * 100).toFixed(1).padStart(5)}%  ${o.owner}`);
+    for (const o of byOwner(rows).slice(0, 15))
+      console.log(`${o.ms.toFixed(0).padStart(8)} ms ${(o.share * 100).toFixed(1).padStart(5)}%  ${o.owner}`);
   }
 }

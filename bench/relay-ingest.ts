@@ -35,20 +35,34 @@ function startFakeCalcom(): Promise<{ url: string; close: () => Promise<void> }>
     if (req.url !== '/v2/me' || !m) return void res.writeHead(401).end();
     const i = Number(m[1]);
     res.writeHead(200, { 'content-type': 'application/json' }).end(
-      JSON.stringify({ status: 'success', data: { id: 7000 + i, username: `bench-consultant-${i}`, email: `consultant${i}@bench.example`, name: `Consultant ${i}`, timeZone: 'Europe/Berlin' } }),
+      JSON.stringify({
+        status: 'success',
+        data: {
+          id: 7000 + i,
+          username: `bench-consultant-${i}`,
+          email: `consultant${i}@bench.example`,
+          name: `Consultant ${i}`,
+          timeZone: 'Europe/Berlin',
+        },
+      }),
     );
   });
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () =>
-      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((r) => server.close(() => r())) }),
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        close: () => new Promise<void>((r) => server.close(() => r())),
+      }),
     ),
   );
 }
 
 /** relay_mail_outbox{state=…} from /metrics. */
 async function outbox(relayUrl: string): Promise<{ pending: number; sent: number; failed: number }> {
-  const text = (await request('GET', `${relayUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).body;
-  const get = (state: string) => Number(new RegExp(`relay_mail_outbox\\{state="${state}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+  const text = (await request('GET', `${relayUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }))
+    .body;
+  const get = (state: string) =>
+    Number(new RegExp(`relay_mail_outbox\\{state="${state}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
   return { pending: get('pending'), sent: get('sent'), failed: get('failed') };
 }
 
@@ -58,7 +72,8 @@ async function drained(relayUrl: string, timeoutMs: number): Promise<number> {
   for (;;) {
     const o = await outbox(relayUrl);
     if (o.pending === 0) return performance.now() - t0;
-    if (performance.now() - t0 > timeoutMs) throw new Error(`outbox still holds ${o.pending} emails after ${timeoutMs} ms`);
+    if (performance.now() - t0 > timeoutMs)
+      throw new Error(`outbox still holds ${o.pending} emails after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }
@@ -94,9 +109,17 @@ interface Run {
 }
 
 async function cannon(url: string, requests: Requests, seconds: number, overallRate?: number): Promise<Run> {
-  const r = await autocannon({ url, connections: CONNECTIONS, duration: seconds, requests, ...(overallRate ? { overallRate } : {}), timeout: 10 });
+  const r = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests,
+    ...(overallRate ? { overallRate } : {}),
+    timeout: 10,
+  });
   // No answer at all within the run: there is no latency to report, and 0 ms must not read as "target met".
-  if (r['2xx'] === 0) return { rps: 0, ok: 0, non2xx: r.non2xx, errors: r.errors, p50: Number.NaN, p99: Number.NaN, max: Number.NaN };
+  if (r['2xx'] === 0)
+    return { rps: 0, ok: 0, non2xx: r.non2xx, errors: r.errors, p50: Number.NaN, p99: Number.NaN, max: Number.NaN };
   return {
     rps: r['2xx'] / r.duration,
     ok: r['2xx'],
@@ -116,12 +139,25 @@ interface Between {
   readonly after?: () => Promise<void>;
 }
 
-async function measure(server: ServerProcess, requests: Requests, seconds: number, log: (m: string) => void, hooks: Between = {}): Promise<{ throughput: Run; rated: Run; warmup: Run; peakRss: number }> {
+async function measure(
+  server: ServerProcess,
+  requests: Requests,
+  seconds: number,
+  log: (m: string) => void,
+  hooks: Between = {},
+): Promise<{ throughput: Run; rated: Run; warmup: Run; peakRss: number }> {
   const warmup = await cannon(server.url, requests, Math.min(1, seconds / 2));
   log('ingest:   warmed up');
   await hooks.before?.();
   let peakRss = 0;
-  const sampler = setInterval(() => void server.usage().then((u) => (peakRss = Math.max(peakRss, u.rss)), () => undefined), 500);
+  const sampler = setInterval(
+    () =>
+      void server.usage().then(
+        (u) => (peakRss = Math.max(peakRss, u.rss)),
+        () => undefined,
+      ),
+    500,
+  );
   const throughput = await cannon(server.url, requests, seconds);
   clearInterval(sampler);
   log('ingest:   throughput run done');
@@ -152,13 +188,27 @@ async function ingestBench(ctx: BenchContext, databaseUrl: string | undefined): 
   const started = performance.now();
   const seconds = ctx.quick ? 1 : 8;
   const bodies = signedCreatedBodies(64, SECRET);
-  const headers = (signature: string) => ({ 'content-type': 'application/json', [CALCOM_SIGNATURE_HEADER]: signature, 'x-cal-webhook-version': CALCOM_WEBHOOK_VERSION });
+  const headers = (signature: string) => ({
+    'content-type': 'application/json',
+    [CALCOM_SIGNATURE_HEADER]: signature,
+    'x-cal-webhook-version': CALCOM_WEBHOOK_VERSION,
+  });
 
   ctx.log('ingest: bare node:http baseline');
   const bare = await startServerProcess('bare');
   let bareRuns;
   try {
-    bareRuns = await measure(bare, bodies.map((b, i) => ({ method: 'POST', path: `/hooks/bare${i % CHANNELS}`, headers: headers(b.signature), body: b.body })), seconds, ctx.log);
+    bareRuns = await measure(
+      bare,
+      bodies.map((b, i) => ({
+        method: 'POST',
+        path: `/hooks/bare${i % CHANNELS}`,
+        headers: headers(b.signature),
+        body: b.body,
+      })),
+      seconds,
+      ctx.log,
+    );
   } finally {
     await bare.stop();
   }
@@ -218,7 +268,12 @@ async function ingestBench(ctx: BenchContext, databaseUrl: string | undefined): 
       after: async () => {
         const drainMs = await drained(relay.url, 300_000);
         const u = await relay.usage();
-        cpu = { micros: u.cpuMicros - before.cpuMicros, webhooks: next - before.seq, drainMs, emails: (await outbox(relay.url)).sent - before.sent };
+        cpu = {
+          micros: u.cpuMicros - before.cpuMicros,
+          webhooks: next - before.seq,
+          drainMs,
+          emails: (await outbox(relay.url)).sent - before.sent,
+        };
         ctx.log(`ingest:   outbox empty ${Math.round(drainMs)} ms after the run; ${cpu.emails} emails`);
       },
     });
@@ -226,7 +281,9 @@ async function ingestBench(ctx: BenchContext, databaseUrl: string | undefined): 
     mail = await outbox(relay.url);
     // Every 2xx must be a stored event: count what the relay's log holds.
     for (const c of channels) {
-      const page = await request('GET', `${relay.url}/api/channels/${c.id}/events?after=0&limit=1`, { headers: { authorization: `Bearer ${c.token}` } });
+      const page = await request('GET', `${relay.url}/api/channels/${c.id}/events?after=0&limit=1`, {
+        headers: { authorization: `Bearer ${c.token}` },
+      });
       stored += (JSON.parse(page.body) as PullResponse).lastSeq;
     }
   } finally {
@@ -236,7 +293,12 @@ async function ingestBench(ctx: BenchContext, databaseUrl: string | undefined): 
   // After a clean stop (the WAL checkpointed into the file): what the relay keeps per webhook.
   const files = folderBytes(dataDir);
   const eml = folderBytes(join(dataDir, 'mail-outbox'));
-  disk = { dataDirBytes: files.bytes, emlBytes: eml.bytes, emlFiles: eml.files, databaseBytes: files.bytes - eml.bytes };
+  disk = {
+    dataDirBytes: files.bytes,
+    emlBytes: eml.bytes,
+    emlFiles: eml.files,
+    databaseBytes: files.bytes - eml.bytes,
+  };
 
   const answered = relayRuns.warmup.ok + relayRuns.throughput.ok + relayRuns.rated.ok;
   // autocannon stops counting with requests still in flight (at most one per connection per run); those are
@@ -265,7 +327,8 @@ async function ingestBench(ctx: BenchContext, databaseUrl: string | undefined): 
       value: cpuPerWebhookMs,
       unit: 'ms',
       baseline: null,
-      baselineLabel: 'none: CPU-seconds of the relay process (all threads) from before the throughput run until its outbox is empty, per webhook of that run',
+      baselineLabel:
+        'none: CPU-seconds of the relay process (all threads) from before the throughput run until its outbox is empty, per webhook of that run',
       target: { op: '<=', value: 1, on: 'value' },
     },
     {
@@ -284,7 +347,8 @@ async function ingestBench(ctx: BenchContext, databaseUrl: string | undefined): 
             value: (disk.databaseBytes ?? 0) / Math.max(1, stored) / 1024,
             unit: 'KiB',
             baseline: Buffer.byteLength(unique[0]?.body ?? '') / 1024,
-            baselineLabel: 'the webhook body itself; the .eml files of the default transport are counted apart (details.disk)',
+            baselineLabel:
+              'the webhook body itself; the .eml files of the default transport are counted apart (details.disk)',
           },
         ]),
   ];
@@ -298,18 +362,28 @@ async function ingestBench(ctx: BenchContext, databaseUrl: string | undefined): 
       connections: CONNECTIONS,
       secondsPerRun: seconds,
       channels: CHANNELS,
-      emails: 'on: channels verified through a stand-in /v2/me and auto-approved, daily cap raised to 1,000,000; two emails per booking (consultant + client) to the .eml transport',
-      rateLimits: 'RELAY_RATE_LIMIT_IP_PER_MIN, _CHANNEL_PER_MIN and _API_PER_MIN raised to 1,000,000 and RELAY_MAX_CONNECTIONS_PER_IP=0 (no cap) for the bench',
+      emails:
+        'on: channels verified through a stand-in /v2/me and auto-approved, daily cap raised to 1,000,000; two emails per booking (consultant + client) to the .eml transport',
+      rateLimits:
+        'RELAY_RATE_LIMIT_IP_PER_MIN, _CHANNEL_PER_MIN and _API_PER_MIN raised to 1,000,000 and RELAY_MAX_CONNECTIONS_PER_IP=0 (no cap) for the bench',
       logging: 'relay logs at info (pino-http, one JSON line per request) into a discarding stream',
       bare: bareRuns,
       relay: relayRuns,
       relay2xx: answered,
       relayStoredEvents: stored,
       everyAnswerStored: consistent,
-      cpu: { ...cpu, perWebhookMs: cpuPerWebhookMs, perEmailMs: cpu.emails > 0 ? cpu.micros / 1000 / cpu.emails : null },
+      cpu: {
+        ...cpu,
+        perWebhookMs: cpuPerWebhookMs,
+        perEmailMs: cpu.emails > 0 ? cpu.micros / 1000 / cpu.emails : null,
+      },
       mail,
       rss: { idleMB: idleRss / 2 ** 20, peakUnderBurstMB: relayRuns.peakRss / 2 ** 20 },
-      disk: { ...disk, perWebhookBytes: (disk.databaseBytes ?? 0) / Math.max(1, stored), emlPerEmailBytes: (disk.emlBytes ?? 0) / Math.max(1, disk.emlFiles ?? 1) },
+      disk: {
+        ...disk,
+        perWebhookBytes: (disk.databaseBytes ?? 0) / Math.max(1, stored),
+        emlPerEmailBytes: (disk.emlBytes ?? 0) / Math.max(1, disk.emlFiles ?? 1),
+      },
     },
     ...(consistent ? {} : { error: `relay answered 2xx ${answered} times but stored ${stored} events` }),
     seconds: (performance.now() - started) / 1000,

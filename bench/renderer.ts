@@ -70,7 +70,13 @@ const scrollScript = (idle: number, frames: number) => `(async () => {
   return { idle: idle.work, scroll: scroll.work, idleDeltas: idle.deltas, scrollDeltas: scroll.deltas, scrollTop: list.scrollTop };
 })()`;
 
-const traceCategories = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'blink.user_timing', 'v8.execute'];
+const traceCategories = [
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'disabled-by-default-devtools.timeline.frame',
+  'blink.user_timing',
+  'v8.execute',
+];
 
 interface PageRun {
   readonly firstRowsMs: number;
@@ -103,7 +109,8 @@ async function measurePage(browser: Browser, dataDir: string, frames: number, li
     await page.waitForFunction('window.__firstRowsPainted !== undefined', undefined, { timeout: 30_000 });
     const firstRowsMs = (await page.evaluate('window.__firstRows')) as number;
     const firstRowsPaintedMs = (await page.evaluate('window.__firstRowsPainted')) as number;
-    if (frames === 0) return { firstRowsMs, firstRowsPaintedMs, idle: [], scroll: [], idleDeltas: [], scrollDeltas: [], scrollTop: 0 };
+    if (frames === 0)
+      return { firstRowsMs, firstRowsPaintedMs, idle: [], scroll: [], idleDeltas: [], scrollDeltas: [], scrollTop: 0 };
     // Scroll the All tab, whose list holds every booking (the screen opens on Upcoming, about a third of them).
     await page.getByRole('tab', { name: 'All', exact: true }).click();
     await page.waitForSelector(`[aria-label="Bookings, ${listed} in all"] .booking-row[data-uid]`, { timeout: 30_000 });
@@ -117,7 +124,10 @@ async function measurePage(browser: Browser, dataDir: string, frames: number, li
     const tracePath = traceDir ? join(resolve(traceDir), `renderer-scroll-${Date.now()}.json`) : undefined;
     if (traceDir) mkdirSync(resolve(traceDir), { recursive: true });
     if (tracePath) await browser.startTracing(page, { path: tracePath, categories: traceCategories });
-    const r = (await page.evaluate(scrollScript(Math.min(120, frames), frames))) as Omit<PageRun, 'firstRowsMs' | 'firstRowsPaintedMs'>;
+    const r = (await page.evaluate(scrollScript(Math.min(120, frames), frames))) as Omit<
+      PageRun,
+      'firstRowsMs' | 'firstRowsPaintedMs'
+    >;
     if (tracePath) await browser.stopTracing();
     if (cdp && profileDir) {
       const { profile } = await cdp.send('Profiler.stop');
@@ -183,7 +193,11 @@ export async function benchRenderer(ctx: BenchContext): Promise<BenchResult> {
       scroll: summarize(bigRun.scroll),
       idle: summarize(bigRun.idle),
       framesOver16_7ms: bigRun.scroll.filter((d) => d > 1000 / 60).length,
-      rafDeltas: { scroll: summarize(bigRun.scrollDeltas), idle: summarize(bigRun.idleDeltas), note: 'headless Chromium paces rAF at 60 Hz whatever the flags' },
+      rafDeltas: {
+        scroll: summarize(bigRun.scrollDeltas),
+        idle: summarize(bigRun.idleDeltas),
+        note: 'headless Chromium paces rAF at 60 Hz whatever the flags',
+      },
       firstRowsMs: { big: bigRun.firstRowsMs, small: smallRun.firstRowsMs },
       firstRowsPaintedMs: { big: bigRun.firstRowsPaintedMs, small: smallRun.firstRowsPaintedMs },
       chromium: `${base.executablePath} headless`,

@@ -79,14 +79,23 @@ function targetText(f: Figure): string {
 /** One table row as cells: figure, value, baseline, ratio, target, met/missed. */
 function cells(f: Figure): string[] {
   const ratio = ratioOf(f);
-  return [f.name, `${num(f.value)} ${f.unit}`, f.baseline === null ? '-' : `${num(f.baseline)} ${f.unit}`, ratio === null ? '-' : `${num(ratio)}×`, targetText(f), verdict(f)];
+  return [
+    f.name,
+    `${num(f.value)} ${f.unit}`,
+    f.baseline === null ? '-' : `${num(f.baseline)} ${f.unit}`,
+    ratio === null ? '-' : `${num(ratio)}×`,
+    targetText(f),
+    verdict(f),
+  ];
 }
 
 const HEADER = ['figure', 'value', 'baseline', 'ratio', 'target', 'met/missed'];
 
 /** The results as a Markdown table (pasted into the README as is), with the baselines explained below it. */
 export function markdownTable(results: readonly BenchResult[]): string {
-  const rows = results.flatMap((r) => (r.figures.length > 0 ? r.figures.map(cells) : [[`${r.title}: not measured`, '-', '-', '-', '-', 'n/a']]));
+  const rows = results.flatMap((r) =>
+    r.figures.length > 0 ? r.figures.map(cells) : [[`${r.title}: not measured`, '-', '-', '-', '-', 'n/a']],
+  );
   const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (row: readonly string[]) => `| ${row.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
   const out = [line(HEADER), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)];

@@ -36,7 +36,10 @@ const benches: ReadonlyArray<readonly [string, string, Bench]> = [
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const unknown = args.filter((a) => a !== '--quick' && !a.startsWith('--only='));
 if (unknown.length > 0 || (only && only.some((o) => !benches.some(([id]) => id === o)))) {
   console.error(`usage: npm run bench [-- --quick] [-- --only=${benches.map(([id]) => id).join(',')}]`);
@@ -46,7 +49,8 @@ if (unknown.length > 0 || (only && only.some((o) => !benches.some(([id]) => id =
 const startedAt = new Date();
 const workDir = mkdtempSync(join(tmpdir(), 'lifescore-bench-'));
 const t0 = performance.now();
-const log = (msg: string) => console.log(`[bench ${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${msg}`);
+const log = (msg: string) =>
+  console.log(`[bench ${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${msg}`);
 const ctx: BenchContext = { quick, workDir, log };
 const results: BenchResult[] = [];
 
@@ -61,7 +65,14 @@ try {
     } catch (err) {
       // One broken bench must not hide the others' figures.
       log(`${title} failed: ${String(err)}`);
-      results.push({ bench: id, title, figures: [], details: {}, error: String(err), seconds: (performance.now() - started) / 1000 });
+      results.push({
+        bench: id,
+        title,
+        figures: [],
+        details: {},
+        error: String(err),
+        seconds: (performance.now() - started) / 1000,
+      });
     }
   }
 } finally {

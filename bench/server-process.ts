@@ -67,7 +67,10 @@ function waitFor<T>(child: ChildProcess, type: string, timeoutMs: number): Promi
 }
 
 /** Starts server-child.ts in `mode` with `env` added to this process's environment. */
-export async function startServerProcess(mode: 'relay' | 'bare', env: Record<string, string> = {}): Promise<ServerProcess> {
+export async function startServerProcess(
+  mode: 'relay' | 'bare',
+  env: Record<string, string> = {},
+): Promise<ServerProcess> {
   const child = fork(await bundleChild('server-child'), [mode], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
@@ -122,12 +125,19 @@ export function request(
         path: u.pathname + u.search,
         method,
         agent: options.agent ?? apiAgent,
-        headers: { ...(options.body !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(options.body) } : {}), ...options.headers },
+        headers: {
+          ...(options.body !== undefined
+            ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(options.body) }
+            : {}),
+          ...options.headers,
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolvePromise({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
       },
     );
     req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${u.pathname}: timeout`)));
@@ -139,7 +149,8 @@ export function request(
 /** Creates a relay channel (POST /api/channels) and, when given, sets its Cal.com webhook secret. */
 export async function createChannel(relayUrl: string, secret?: string): Promise<CreateChannelResponse> {
   const created = await request('POST', `${relayUrl}/api/channels`, { body: '{}' });
-  if (created.status !== 201) throw new Error(`POST /api/channels answered ${created.status}: ${created.body.slice(0, 200)}`);
+  if (created.status !== 201)
+    throw new Error(`POST /api/channels answered ${created.status}: ${created.body.slice(0, 200)}`);
   const channel = JSON.parse(created.body) as CreateChannelResponse;
   if (secret !== undefined) {
     const put = await request('PUT', `${relayUrl}/api/channels/${channel.id}/secret`, {
@@ -152,7 +163,11 @@ export async function createChannel(relayUrl: string, secret?: string): Promise<
 }
 
 /** Runs `task` over `items` with at most `concurrency` in flight. */
-export async function mapLimit<T, R>(items: readonly T[], concurrency: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  task: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

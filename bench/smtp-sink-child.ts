@@ -18,7 +18,9 @@ const server = new SMTPServer({
     });
   },
 });
-server.listen(0, '127.0.0.1', () => process.send?.({ type: 'ready', port: (server.server.address() as AddressInfo).port }));
+server.listen(0, '127.0.0.1', () =>
+  process.send?.({ type: 'ready', port: (server.server.address() as AddressInfo).port }),
+);
 process.on('message', (msg: { type?: string }) => {
   if (msg.type === 'count') process.send?.({ type: 'count', received });
 });

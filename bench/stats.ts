@@ -14,9 +14,21 @@ export function median(values: readonly number[]): number {
 }
 
 /** p50/p95/p99/max of a latency sample, in the sample's unit, rounded for the report (Infinity stays Infinity). */
-export function summarize(values: readonly number[]): { n: number; p50: number; p95: number; p99: number; max: number } {
+export function summarize(values: readonly number[]): {
+  n: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+} {
   const r = (x: number) => Math.round(x * 1000) / 1000;
-  return { n: values.length, p50: r(percentile(values, 50)), p95: r(percentile(values, 95)), p99: r(percentile(values, 99)), max: r(percentile(values, 100)) };
+  return {
+    n: values.length,
+    p50: r(percentile(values, 50)),
+    p95: r(percentile(values, 95)),
+    p99: r(percentile(values, 99)),
+    max: r(percentile(values, 100)),
+  };
 }
 
 /** Resolves after `ms`. */

@@ -25,7 +25,8 @@ const eventTypes: readonly SandboxEventType[] = [30, 60, 90].map((minutes, i) =>
   title: `${minutes} Min Consultation`,
   slug: `consultation-${minutes}`,
   lengthInMinutes: minutes,
-  description: 'One-to-one wellness consultation: sleep, stress, nutrition and movement, with a written plan afterwards.',
+  description:
+    'One-to-one wellness consultation: sleep, stress, nutrition and movement, with a written plan afterwards.',
   hidden: false,
   requiresConfirmation: false,
   minimumBookingNotice: 120,
@@ -37,19 +38,68 @@ const eventTypes: readonly SandboxEventType[] = [30, 60, 90].map((minutes, i) =>
   updatedAt: '2026-01-05T09:00:00.000Z',
 }));
 
-const firstNames = ['Sam', 'Ada', 'Noor', 'Lena', 'Kofi', 'Mateo', 'Priya', 'Yuki', 'Olu', 'Greta', 'Ravi', 'Sofia', 'Chen', 'Amara', 'Liam', 'Ines'];
-const lastNames = ['Lee', 'Okafor', 'Haddad', 'Schmidt', 'Mensah', 'Garcia', 'Patel', 'Sato', 'Adeyemi', 'Berg', 'Iyer', 'Rossi', 'Wang', 'Diallo', 'Murphy', 'Silva'];
-const zones = ['America/New_York', 'Europe/London', 'Europe/Berlin', 'Asia/Tokyo', 'America/Los_Angeles', 'Australia/Sydney'];
+const firstNames = [
+  'Sam',
+  'Ada',
+  'Noor',
+  'Lena',
+  'Kofi',
+  'Mateo',
+  'Priya',
+  'Yuki',
+  'Olu',
+  'Greta',
+  'Ravi',
+  'Sofia',
+  'Chen',
+  'Amara',
+  'Liam',
+  'Ines',
+];
+const lastNames = [
+  'Lee',
+  'Okafor',
+  'Haddad',
+  'Schmidt',
+  'Mensah',
+  'Garcia',
+  'Patel',
+  'Sato',
+  'Adeyemi',
+  'Berg',
+  'Iyer',
+  'Rossi',
+  'Wang',
+  'Diallo',
+  'Murphy',
+  'Silva',
+];
+const zones = [
+  'America/New_York',
+  'Europe/London',
+  'Europe/Berlin',
+  'Asia/Tokyo',
+  'America/Los_Angeles',
+  'Australia/Sydney',
+];
 
 /** A deterministic attendee for index `i` (256 distinct people, so searches match a realistic share of rows). */
 export function attendeeFor(i: number): { name: string; email: string; timeZone: string } {
   const first = firstNames[i % firstNames.length] as string;
   const last = lastNames[Math.floor(i / firstNames.length) % lastNames.length] as string;
-  return { name: `${first} ${last}`, email: `${first}.${last}@example.net`.toLowerCase(), timeZone: zones[i % zones.length] as string };
+  return {
+    name: `${first} ${last}`,
+    email: `${first}.${last}@example.net`.toLowerCase(),
+    timeZone: zones[i % zones.length] as string,
+  };
 }
 
 /** A sandbox booking `i`, starting at `startMs`; `uid` defaults to a random Cal.com-like id. */
-export function sandboxBooking(i: number, startMs: number, uid = randomBytes(16).toString('base64url')): { booking: SandboxBooking; eventType: SandboxEventType } {
+export function sandboxBooking(
+  i: number,
+  startMs: number,
+  uid = randomBytes(16).toString('base64url'),
+): { booking: SandboxBooking; eventType: SandboxEventType } {
   const eventType = eventTypes[i % eventTypes.length] as SandboxEventType;
   const a = attendeeFor(i);
   const booking: SandboxBooking = {
@@ -91,13 +141,23 @@ function context(booking: SandboxBooking, eventType: SandboxEventType, now: Date
 export function createdBody(i: number, startMs: number, uid?: string): { uid: string; body: string } {
   const { booking, eventType } = sandboxBooking(i, startMs, uid);
   const now = new Date(startMs - 86_400_000);
-  return { uid: booking.uid, body: JSON.stringify(envelope('BOOKING_CREATED', buildCreatedLikePayload(context(booking, eventType, now), 'ACCEPTED'), now)) };
+  return {
+    uid: booking.uid,
+    body: JSON.stringify(
+      envelope('BOOKING_CREATED', buildCreatedLikePayload(context(booking, eventType, now), 'ACCEPTED'), now),
+    ),
+  };
 }
 
 /** BOOKING_CANCELLED for the booking `createdBody(i, startMs, uid)` created. */
 export function cancelledBody(i: number, startMs: number, uid: string): string {
   const { booking, eventType } = sandboxBooking(i, startMs, uid);
-  const cancelled: SandboxBooking = { ...booking, status: 'CANCELLED', cancellationReason: 'Schedule conflict', cancelledBy: booking.attendees[0]?.email ?? null };
+  const cancelled: SandboxBooking = {
+    ...booking,
+    status: 'CANCELLED',
+    cancellationReason: 'Schedule conflict',
+    cancelledBy: booking.attendees[0]?.email ?? null,
+  };
   const now = new Date(startMs - 3_600_000);
   return JSON.stringify(envelope('BOOKING_CANCELLED', buildCancelledPayload(context(cancelled, eventType, now)), now));
 }

@@ -28,7 +28,10 @@ const uid = z.object({ uid: z.string().min(1).max(200) }).strict();
 export const apiContract = {
   getState: { input: none, output: returns<AppState>() },
   /** `switchAccount`: connect again while connected (another Cal.com account); the old connection is removed first. */
-  connect: { input: z.object({ switchAccount: z.boolean().optional() }).strict(), output: returns<{ authorizeUrl: string }>() },
+  connect: {
+    input: z.object({ switchAccount: z.boolean().optional() }).strict(),
+    output: returns<{ authorizeUrl: string }>(),
+  },
   cancelConnect: { input: none, output: returns<null>() },
   disconnect: { input: z.object({ hideEventTypes: z.boolean().default(true) }).strict(), output: returns<null>() },
   setServices: {
@@ -87,7 +90,11 @@ export type ApiHandlers = { [M in ApiMethod]: (input: ApiParsedInput<M>) => Prom
 /** Push events from main to the renderer. */
 export type PushEvent =
   | { readonly type: 'state'; readonly state: AppState }
-  | { readonly type: 'bookings-changed'; readonly uids: readonly string[]; readonly reason: 'created' | 'rescheduled' | 'cancelled' | 'updated' }
+  | {
+      readonly type: 'bookings-changed';
+      readonly uids: readonly string[];
+      readonly reason: 'created' | 'rescheduled' | 'cancelled' | 'updated';
+    }
   | { readonly type: 'open-booking'; readonly uid: string }
   | { readonly type: 'toast'; readonly level: 'info' | 'error'; readonly message: string };
 

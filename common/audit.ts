@@ -33,7 +33,12 @@ export const auditQuerySchema = z
     failuresOnly: z.boolean().optional(),
     /** Substring of the path, e.g. "/v2/bookings". */
     path: z.string().max(200).optional(),
-    sinceHours: z.number().int().min(1).max(24 * 30).optional(),
+    sinceHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .optional(),
     limit: z.number().int().min(1).max(5000).default(200),
   })
   .strict();

@@ -1,7 +1,15 @@
 import { z } from 'zod';
 
 /** Booking status as the consultant sees it (original integration document's model). */
-export const bookingStatuses = ['pending', 'scheduled', 'completed', 'cancelled', 'rescheduled', 'rejected', 'no-show'] as const;
+export const bookingStatuses = [
+  'pending',
+  'scheduled',
+  'completed',
+  'cancelled',
+  'rescheduled',
+  'rejected',
+  'no-show',
+] as const;
 export const bookingStatusSchema = z.enum(bookingStatuses);
 export type BookingStatus = z.infer<typeof bookingStatusSchema>;
 

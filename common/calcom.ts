@@ -11,7 +11,15 @@ export const CALCOM_LEGACY_SIGNATURE_HEADER = 'x-cal-signature';
 export const CALCOM_WEBHOOK_VERSION = '2021-10-20';
 export const NO_SECRET_SIGNATURE = 'no-secret-provided';
 
-export const calcomScopes = ['PROFILE_READ', 'EVENT_TYPE_READ', 'EVENT_TYPE_WRITE', 'WEBHOOK_READ', 'WEBHOOK_WRITE', 'BOOKING_READ', 'BOOKING_WRITE'] as const;
+export const calcomScopes = [
+  'PROFILE_READ',
+  'EVENT_TYPE_READ',
+  'EVENT_TYPE_WRITE',
+  'WEBHOOK_READ',
+  'WEBHOOK_WRITE',
+  'BOOKING_READ',
+  'BOOKING_WRITE',
+] as const;
 
 export const apiVersions = {
   eventTypes: '2024-06-14',
@@ -182,10 +190,21 @@ export const createEventTypeSchema = z.object({
    * EmailSettings_2024_06_14 (packages/platform/types/event-types/event-types_2024_06_14/inputs/email-settings.input.ts):
    * Cal.com's standard emails for this event type. Honoured for organization team event types (issue 19 research).
    */
-  emailSettings: z.object({ disableStandardEmailsToAttendees: z.boolean().optional(), disableStandardEmailsToHosts: z.boolean().optional() }).optional(),
+  emailSettings: z
+    .object({
+      disableStandardEmailsToAttendees: z.boolean().optional(),
+      disableStandardEmailsToHosts: z.boolean().optional(),
+    })
+    .optional(),
 });
 
-export const webhookTriggerSchema = z.enum([...bookingTriggers, 'MEETING_STARTED', 'MEETING_ENDED', 'BOOKING_PAID', 'BOOKING_PAYMENT_INITIATED']);
+export const webhookTriggerSchema = z.enum([
+  ...bookingTriggers,
+  'MEETING_STARTED',
+  'MEETING_ENDED',
+  'BOOKING_PAID',
+  'BOOKING_PAYMENT_INITIATED',
+]);
 
 export const webhookSchema = z
   .object({

@@ -6,7 +6,9 @@ describe('dateTimeFormat', () => {
     const options = { timeZone: 'America/Chicago', hour: 'numeric', minute: '2-digit' } as const;
     const a = dateTimeFormat('en-US', options);
     expect(dateTimeFormat('en-US', { ...options })).toBe(a);
-    expect(a.format(Date.UTC(2026, 1, 17, 17, 0))).toBe(new Intl.DateTimeFormat('en-US', options).format(Date.UTC(2026, 1, 17, 17, 0)));
+    expect(a.format(Date.UTC(2026, 1, 17, 17, 0))).toBe(
+      new Intl.DateTimeFormat('en-US', options).format(Date.UTC(2026, 1, 17, 17, 0)),
+    );
     expect(dateTimeFormat('en-US', { ...options, timeZone: 'Asia/Tokyo' })).not.toBe(a);
   });
 

@@ -47,11 +47,18 @@ export interface Diagnostics {
   readonly calcomCalls?: readonly AuditEntry[];
   /** Debug mode (issue 19) and, while it is on, the last webhook bodies received, redacted. */
   readonly debug?: DebugState;
-  readonly webhookBodies?: ReadonlyArray<{ readonly at: string; readonly trigger: string | null; readonly body: string }>;
+  readonly webhookBodies?: ReadonlyArray<{
+    readonly at: string;
+    readonly trigger: string | null;
+    readonly body: string;
+  }>;
 }
 
 /** Debug mode: on from Settings for one day (`until`), or for the run with LIFESCORE_DEBUG=1 (`env`). */
-export type DebugState = { readonly active: false } | { readonly active: true; readonly source: 'env' } | { readonly active: true; readonly source: 'setting'; readonly until: string };
+export type DebugState =
+  | { readonly active: false }
+  | { readonly active: true; readonly source: 'env' }
+  | { readonly active: true; readonly source: 'setting'; readonly until: string };
 
 /** A booking from Cal.com the app could not read (kept raw), or one whose status it did not know (issue 22). */
 export interface CalcomReadIssue {

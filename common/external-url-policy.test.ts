@@ -53,7 +53,10 @@ describe('external-URL policy', () => {
 
   it('says why it refused', () => {
     expect(decideExternalUrl('file:///etc/passwd')).toEqual({ allowed: false, reason: 'scheme file: not allowed' });
-    expect(decideExternalUrl('http://example.com/')).toEqual({ allowed: false, reason: 'plain http to a non-loopback host' });
+    expect(decideExternalUrl('http://example.com/')).toEqual({
+      allowed: false,
+      reason: 'plain http to a non-loopback host',
+    });
   });
 
   it('offers nothing for no link', () => {

@@ -12,7 +12,8 @@ import { parseUrl } from './whatwg-url';
  *   programs — Electron security checklist, "Do not use openExternal with untrusted content"), never over
  *   4096 characters (the glue's old sanity limit; no real link comes near it).
  */
-export type ExternalUrlDecision = { readonly allowed: true; readonly url: string } | { readonly allowed: false; readonly reason: string };
+export type ExternalUrlDecision =
+  { readonly allowed: true; readonly url: string } | { readonly allowed: false; readonly reason: string };
 
 /** What a refusal says to the consultant, whichever process refused. */
 export const EXTERNAL_URL_REFUSED = 'Only https links (or this computer’s own pages) can be opened.';
@@ -22,13 +23,16 @@ const MAX_URL_LENGTH = 4096;
 
 /** Decides whether `raw` may be opened; on success returns the normalized URL to open. */
 export function decideExternalUrl(raw: string): ExternalUrlDecision {
-  if (typeof raw !== 'string' || raw.length === 0 || raw.length > MAX_URL_LENGTH) return { allowed: false, reason: 'empty or too long' };
+  if (typeof raw !== 'string' || raw.length === 0 || raw.length > MAX_URL_LENGTH)
+    return { allowed: false, reason: 'empty or too long' };
   const url = parseUrl(raw);
   if (!url) return { allowed: false, reason: 'not a URL' };
   if (url.username !== '' || url.password !== '') return { allowed: false, reason: 'credentials in URL' };
   if (url.protocol === 'https:') return { allowed: true, url: url.href };
   if (url.protocol !== 'http:') return { allowed: false, reason: `scheme ${url.protocol} not allowed` };
-  return LOOPBACK_HOSTS.has(url.hostname) ? { allowed: true, url: url.href } : { allowed: false, reason: 'plain http to a non-loopback host' };
+  return LOOPBACK_HOSTS.has(url.hostname)
+    ? { allowed: true, url: url.href }
+    : { allowed: false, reason: 'plain http to a non-loopback host' };
 }
 
 /** Whether `raw` may be opened outside the app. */

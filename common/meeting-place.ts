@@ -18,7 +18,7 @@ const integrationNames: Readonly<Record<string, string>> = {
   whereby_video: 'Whereby',
   jitsi: 'Jitsi Meet',
   webex: 'Webex',
-  'around_video': 'Around',
+  around_video: 'Around',
   riverside_video: 'Riverside',
   tandem: 'Tandem',
   huddle01: 'Huddle01',
@@ -75,7 +75,10 @@ export function describeLocation(location: string): string {
  * What to name as the place besides the join link: null when there is no location, or when the location is the
  * link itself (the link already says where); otherwise `describeLocation` of it.
  */
-export function meetingPlace(location: string | null | undefined, meetingUrl: string | null | undefined): string | null {
+export function meetingPlace(
+  location: string | null | undefined,
+  meetingUrl: string | null | undefined,
+): string | null {
   const value = location?.trim();
   if (!value) return null;
   const asLink = httpUrl(value);

@@ -21,7 +21,13 @@ export const settingsSchema = z.object({
   /** Issue 19: each service's title, description, location and confirmation, as the consultant shaped it (absent: defaults). */
   /** Issue 19: debug mode is on until this time (one day after it was switched on); absent: off. */
   debugUntil: z.iso.datetime().optional(),
-  serviceDetails: z.object({ 30: serviceDetailsSchema.optional(), 60: serviceDetailsSchema.optional(), 90: serviceDetailsSchema.optional() }).optional(),
+  serviceDetails: z
+    .object({
+      30: serviceDetailsSchema.optional(),
+      60: serviceDetailsSchema.optional(),
+      90: serviceDetailsSchema.optional(),
+    })
+    .optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

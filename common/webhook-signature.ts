@@ -10,6 +10,9 @@
 /** The presented signature as 64 lowercase hex digits, or null when it is not an acceptable signature at all. */
 export function presentedSignatureHex(header: string | null | undefined): string | null {
   if (typeof header !== 'string') return null;
-  const hex = header.trim().replace(/^sha256=/i, '').toLowerCase();
+  const hex = header
+    .trim()
+    .replace(/^sha256=/i, '')
+    .toLowerCase();
   return /^[0-9a-f]{64}$/.test(hex) ? hex : null;
 }

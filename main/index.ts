@@ -51,7 +51,11 @@ const resolved = resolveAppConfig({
   production: app.isPackaged,
 });
 const config =
-  resolved.kind === 'ready' && overrides.keychainService ? { ...resolved.config, keychainService: overrides.keychainService } : resolved.kind === 'ready' ? resolved.config : null;
+  resolved.kind === 'ready' && overrides.keychainService
+    ? { ...resolved.config, keychainService: overrides.keychainService }
+    : resolved.kind === 'ready'
+      ? resolved.config
+      : null;
 
 const main = runMainProcess({
   app,
@@ -67,7 +71,11 @@ const main = runMainProcess({
       (url, reason) => logger.warn('openExternal refused', { url, reason }),
     );
     app.on('web-contents-created', (_event, contents) =>
-      installNavigationGuard(contents, { appBase, openExternal, onBlocked: (what, url) => logger.warn('blocked', { what, url: url.slice(0, 200) }) }),
+      installNavigationGuard(contents, {
+        appBase,
+        openExternal,
+        onBlocked: (what, url) => logger.warn('blocked', { what, url: url.slice(0, 200) }),
+      }),
     );
     Menu.setApplicationMenu(
       Menu.buildFromTemplate(
@@ -86,14 +94,29 @@ const main = runMainProcess({
     return createMainWindow({ preloadPath: join(here, '../preload/index.cjs'), url: appBase });
   },
   createCore: async (): Promise<AppCore> => {
-    if (resolved.kind === 'setup' || !config) return createSetupCore(resolved.kind === 'setup' ? resolved.problems : [], logger);
-    const [{ createAppCore }, { createElectronPorts }] = await Promise.all([import('./core/app-core'), import('./electron/electron-ports')]);
-    const ports = createElectronPorts(config, logger, (message) => main.notice({ type: 'toast', level: 'error', message }));
+    if (resolved.kind === 'setup' || !config)
+      return createSetupCore(resolved.kind === 'setup' ? resolved.problems : [], logger);
+    const [{ createAppCore }, { createElectronPorts }] = await Promise.all([
+      import('./core/app-core'),
+      import('./electron/electron-ports'),
+    ]);
+    const ports = createElectronPorts(config, logger, (message) =>
+      main.notice({ type: 'toast', level: 'error', message }),
+    );
     const core = createAppCore(ports);
-    startTodayBadge({ listBookings: core.handlers.listBookings, subscribe: (l) => core.onEvent(l), setBadge: (n) => app.setBadgeCount(n) });
+    startTodayBadge({
+      listBookings: core.handlers.listBookings,
+      subscribe: (l) => core.onEvent(l),
+      setBadge: (n) => app.setBadgeCount(n),
+    });
     return core;
   },
   registerIpc: (handlers) =>
-    registerApiIpc({ ipcMain, handlers, appBase, onRejected: (method, url) => logger.warn('IPC from an untrusted sender', { method, url }) }),
+    registerApiIpc({
+      ipcMain,
+      handlers,
+      appBase,
+      onRejected: (method, url) => logger.warn('IPC from an untrusted sender', { method, url }),
+    }),
 });
 void main.started;

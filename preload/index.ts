@@ -8,7 +8,9 @@ import type { LifescoreBridge, PushEvent } from '../common/api';
  * `window.lifescore`: one invoke per method of common/api.ts and one event subscription. No logic, and
  * neither `ipcRenderer` nor the IpcRendererEvent ever reaches the page (Electron security checklist #20).
  */
-const calls = Object.fromEntries(apiMethodNames.map((method) => [method, (input: unknown) => ipcRenderer.invoke(apiChannel(method), input)]));
+const calls = Object.fromEntries(
+  apiMethodNames.map((method) => [method, (input: unknown) => ipcRenderer.invoke(apiChannel(method), input)]),
+);
 
 const bridge = {
   ...calls,

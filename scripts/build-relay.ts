@@ -60,12 +60,18 @@ function externalPackages(meta: Metafile): Set<string> {
 
 function installedVersion(pkg: string): string {
   const file = join(root, 'node_modules', pkg, 'package.json');
-  if (!existsSync(file)) throw new Error(`The relay imports ${pkg}, which is not installed: add it to package.json (devDependencies) and run npm install.`);
+  if (!existsSync(file))
+    throw new Error(
+      `The relay imports ${pkg}, which is not installed: add it to package.json (devDependencies) and run npm install.`,
+    );
   return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
 /** Builds the relay into `outDir` (default dist-relay/) and writes its package.json and package-lock.json. */
-export async function buildRelay(outDir = join(root, 'dist-relay'), options: { readonly lockfile?: boolean } = {}): Promise<RelayArtifact> {
+export async function buildRelay(
+  outDir = join(root, 'dist-relay'),
+  options: { readonly lockfile?: boolean } = {},
+): Promise<RelayArtifact> {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const result = await build({
@@ -88,7 +94,10 @@ export async function buildRelay(outDir = join(root, 'dist-relay'), options: { r
   const dependencies: Record<string, string> = {};
   const optionalDependencies: Record<string, string> = {};
   for (const pkg of packages) (pkg in OPTIONAL ? optionalDependencies : dependencies)[pkg] = installedVersion(pkg);
-  const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string; engines: Record<string, string> };
+  const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    version: string;
+    engines: Record<string, string>;
+  };
   const manifest = {
     name: 'lifescore-relay',
     version: rootPkg.version,
@@ -106,7 +115,11 @@ export async function buildRelay(outDir = join(root, 'dist-relay'), options: { r
   writeFileSync(join(outDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   if (options.lockfile !== false) {
     // A lockfile makes `npm ci` in the container install exactly the tested versions of every transitive package.
-    execFileSync('npm', ['install', '--package-lock-only', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: outDir, stdio: 'ignore' });
+    execFileSync(
+      'npm',
+      ['install', '--package-lock-only', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund'],
+      { cwd: outDir, stdio: 'ignore' },
+    );
   }
   return { dir: outDir, dependencies, optionalDependencies };
 }
@@ -115,6 +128,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const artifact = await buildRelay();
   console.log(`Relay built into ${artifact.dir}`);
   console.log(`  runtime packages: ${Object.keys(artifact.dependencies).join(', ')}`);
-  console.log(`  optional: ${Object.entries(artifact.optionalDependencies).map(([p]) => `${p} (${OPTIONAL[p]})`).join(', ')}`);
+  console.log(
+    `  optional: ${Object.entries(artifact.optionalDependencies)
+      .map(([p]) => `${p} (${OPTIONAL[p]})`)
+      .join(', ')}`,
+  );
   console.log(`Install: cd ${artifact.dir} && npm ci --omit=dev   Start: ${RELAY_START_COMMAND.join(' ')}`);
 }

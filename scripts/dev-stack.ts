@@ -78,8 +78,16 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     // The relay verifies identities against this stack's sandbox, whose port is known only once it has started.
     let sandboxApiUrl = '';
     const relay = createRelay(
-      loadRelayConfig({ RELAY_HOST: '127.0.0.1', RELAY_PORT: String(options.relayPort ?? 0), RELAY_DATA_DIR: join(dataDir, 'relay'), ...options.relayEnv }),
-      { logDestination: createWriteStream(join(dataDir, 'relay.log'), { flags: 'a' }), calcomApiUrl: () => sandboxApiUrl },
+      loadRelayConfig({
+        RELAY_HOST: '127.0.0.1',
+        RELAY_PORT: String(options.relayPort ?? 0),
+        RELAY_DATA_DIR: join(dataDir, 'relay'),
+        ...options.relayEnv,
+      }),
+      {
+        logDestination: createWriteStream(join(dataDir, 'relay.log'), { flags: 'a' }),
+        calcomApiUrl: () => sandboxApiUrl,
+      },
     );
     const relayUrl = await relay.start();
     stoppers.push(() => relay.stop());
@@ -95,7 +103,13 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     sandboxApiUrl = sandboxUrl;
     stoppers.push(() => sandbox.stop());
 
-    const appEnv = { CALCOM_APP_URL: sandboxUrl, CALCOM_API_URL: sandboxUrl, CALCOM_REDIRECT_URI: redirectUri, RELAY_URL: relayUrl, LIFESCORE_SANDBOX_URL: sandboxUrl };
+    const appEnv = {
+      CALCOM_APP_URL: sandboxUrl,
+      CALCOM_API_URL: sandboxUrl,
+      CALCOM_REDIRECT_URI: redirectUri,
+      RELAY_URL: relayUrl,
+      LIFESCORE_SANDBOX_URL: sandboxUrl,
+    };
     return { dataDir, sandbox, relay, appEnv, stop: () => stopAll(stoppers) };
   } catch (err) {
     await stopAll(stoppers);
@@ -107,7 +121,11 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
 export async function startHostedApp(stack: DevStack, options: HostedAppOptions = {}): Promise<RunningHost> {
   return runBrowserHost({
     root: resolve(import.meta.dirname, '..'),
-    env: { ...stack.appEnv, LIFESCORE_DATA_DIR: join(stack.dataDir, 'app'), LIFESCORE_HOST_PORT: String(options.hostPort ?? 0) },
+    env: {
+      ...stack.appEnv,
+      LIFESCORE_DATA_DIR: join(stack.dataDir, 'app'),
+      LIFESCORE_HOST_PORT: String(options.hostPort ?? 0),
+    },
     logger: fileLogger(join(stack.dataDir, 'app.log'), true),
     ...(options.keychainService ? { keychainService: options.keychainService } : {}),
     ...(options.openExternal ? { openExternal: options.openExternal } : {}),

@@ -19,15 +19,25 @@ describe('findElectronBinary', () => {
 
   it('says plainly that the binary was never downloaded (electron 45 fetches it lazily)', () => {
     const root = project({ 'node_modules/electron/package.json': '{}' });
-    expect(findElectronBinary(root, {})).toEqual({ ok: false, reason: expect.stringContaining('npx install-electron') });
+    expect(findElectronBinary(root, {})).toEqual({
+      ok: false,
+      reason: expect.stringContaining('npx install-electron'),
+    });
   });
 
   it('says so when the electron package itself is missing', () => {
-    expect(findElectronBinary(project({}), {})).toEqual({ ok: false, reason: expect.stringContaining('not in node_modules') });
+    expect(findElectronBinary(project({}), {})).toEqual({
+      ok: false,
+      reason: expect.stringContaining('not in node_modules'),
+    });
   });
 
   it('finds the executable path.txt names, without downloading anything', () => {
-    const root = project({ 'node_modules/electron/package.json': '{}', 'node_modules/electron/path.txt': 'electron', 'node_modules/electron/dist/electron': '' });
+    const root = project({
+      'node_modules/electron/package.json': '{}',
+      'node_modules/electron/path.txt': 'electron',
+      'node_modules/electron/dist/electron': '',
+    });
     expect(findElectronBinary(root, {})).toEqual({ ok: true, path: join(root, 'node_modules/electron/dist/electron') });
   });
 
@@ -37,10 +47,22 @@ describe('findElectronBinary', () => {
   });
 
   it('honours ELECTRON_OVERRIDE_DIST_PATH with the platform’s executable name', () => {
-    const root = project({ 'node_modules/electron/package.json': '{}', 'dist-mac/Electron.app/Contents/MacOS/Electron': '', 'dist-win/electron.exe': '' });
-    expect(findElectronBinary(root, { ELECTRON_OVERRIDE_DIST_PATH: join(root, 'dist-mac') }, 'darwin')).toEqual({ ok: true, path: join(root, 'dist-mac/Electron.app/Contents/MacOS/Electron') });
-    expect(findElectronBinary(root, { ELECTRON_OVERRIDE_DIST_PATH: join(root, 'dist-win') }, 'win32')).toEqual({ ok: true, path: join(root, 'dist-win/electron.exe') });
-    expect(findElectronBinary(root, { ELECTRON_OVERRIDE_DIST_PATH: join(root, 'dist-win') }, 'linux')).toMatchObject({ ok: false });
+    const root = project({
+      'node_modules/electron/package.json': '{}',
+      'dist-mac/Electron.app/Contents/MacOS/Electron': '',
+      'dist-win/electron.exe': '',
+    });
+    expect(findElectronBinary(root, { ELECTRON_OVERRIDE_DIST_PATH: join(root, 'dist-mac') }, 'darwin')).toEqual({
+      ok: true,
+      path: join(root, 'dist-mac/Electron.app/Contents/MacOS/Electron'),
+    });
+    expect(findElectronBinary(root, { ELECTRON_OVERRIDE_DIST_PATH: join(root, 'dist-win') }, 'win32')).toEqual({
+      ok: true,
+      path: join(root, 'dist-win/electron.exe'),
+    });
+    expect(findElectronBinary(root, { ELECTRON_OVERRIDE_DIST_PATH: join(root, 'dist-win') }, 'linux')).toMatchObject({
+      ok: false,
+    });
   });
 });
 
@@ -53,7 +75,10 @@ describe('probeElectronSqlite', () => {
   it('returns the loader output when it does not', () => {
     const empty = mkdtempSync(join(tmpdir(), 'lifescore-probe-'));
     try {
-      expect(probeElectronSqlite(process.execPath, empty)).toMatchObject({ ok: false, output: expect.stringContaining('better-sqlite3') });
+      expect(probeElectronSqlite(process.execPath, empty)).toMatchObject({
+        ok: false,
+        output: expect.stringContaining('better-sqlite3'),
+      });
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }

@@ -15,12 +15,19 @@ export interface StackProcess extends StackInfo {
  * Starts stack-process.ts with `runtime` as Node: Electron's binary with ELECTRON_RUN_AS_NODE=1 for `npm start` and
  * the smoke suite (so the relay loads better-sqlite3 built for Electron), or plain Node in the unit test of this plumbing.
  */
-export function startStackProcess(runtime: { readonly command: string; readonly env: Record<string, string> }, options: DevStackOptions): Promise<StackProcess> {
-  const child = spawn(runtime.command, ['--import', 'tsx', resolve(import.meta.dirname, 'stack-process.ts'), JSON.stringify(options)], {
-    cwd: root,
-    env: runtime.env,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+export function startStackProcess(
+  runtime: { readonly command: string; readonly env: Record<string, string> },
+  options: DevStackOptions,
+): Promise<StackProcess> {
+  const child = spawn(
+    runtime.command,
+    ['--import', 'tsx', resolve(import.meta.dirname, 'stack-process.ts'), JSON.stringify(options)],
+    {
+      cwd: root,
+      env: runtime.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => void (stderr = (stderr + chunk.toString()).slice(-4000)));

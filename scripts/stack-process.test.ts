@@ -25,7 +25,10 @@ afterAll(async () => {
 });
 
 it('reports what the app needs and serves the sandbox admin API', async () => {
-  expect(stack.appEnv).toMatchObject({ CALCOM_APP_URL: stack.sandboxUrl, CALCOM_REDIRECT_URI: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/calcom\/callback$/) });
+  expect(stack.appEnv).toMatchObject({
+    CALCOM_APP_URL: stack.sandboxUrl,
+    CALCOM_REDIRECT_URI: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/calcom\/callback$/),
+  });
   expect(stack.appEnv.RELAY_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   const health = await fetch(stack.appEnv.RELAY_URL!);
   expect(health.status).toBeLessThan(500);

@@ -25,7 +25,12 @@ async function main(): Promise<void> {
   };
   process.stdin.on('end', stop).on('close', stop).resume();
   process.on('SIGTERM', stop);
-  const info: StackInfo = { appEnv: stack.appEnv, sandboxUrl: stack.sandbox.url, relayUrl: stack.relay.url, mailDestination: stack.relay.mailDestination };
+  const info: StackInfo = {
+    appEnv: stack.appEnv,
+    sandboxUrl: stack.sandbox.url,
+    relayUrl: stack.relay.url,
+    mailDestination: stack.relay.mailDestination,
+  };
   process.stdout.write(`${STACK_READY_PREFIX}${JSON.stringify(info)}\n`);
 }
 

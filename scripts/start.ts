@@ -29,18 +29,27 @@ async function ensureKeychain(): Promise<void> {
     await createNapiKeychain(KEYCHAIN_SERVICE).get('startup-probe');
   } catch (err) {
     if (process.platform !== 'linux' || process.env.LIFESCORE_PRIVATE_KEYRING) throw err;
-    console.log('No Secret Service (OS keychain) on this session: starting a private gnome-keyring, kept in .lifescore-dev/keyring.');
-    const result = spawnSync('bash', [join(root, 'scripts/with-keyring.sh'), process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
-      stdio: 'inherit',
-      env: { ...process.env, LIFESCORE_KEYRING_DIR: join(dataDir, 'keyring') },
-    });
+    console.log(
+      'No Secret Service (OS keychain) on this session: starting a private gnome-keyring, kept in .lifescore-dev/keyring.',
+    );
+    const result = spawnSync(
+      'bash',
+      [join(root, 'scripts/with-keyring.sh'), process.execPath, ...process.execArgv, ...process.argv.slice(1)],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, LIFESCORE_KEYRING_DIR: join(dataDir, 'keyring') },
+      },
+    );
     process.exit(result.status ?? 1);
   }
 }
 
 function build(): void {
   console.log('Building the app (electron-vite build)…');
-  execFileSync(join(root, 'node_modules/.bin/electron-vite'), ['build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(join(root, 'node_modules/.bin/electron-vite'), ['build'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 function printStack(sandboxUrl: string, relayUrl: string, mailDestination: string): void {
@@ -60,7 +69,10 @@ function onSignal(stop: () => Promise<void>): void {
 async function runWithElectron(electronPath: string): Promise<void> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-  const stack = await startStackProcess({ command: electronPath, env: { ...env, ELECTRON_RUN_AS_NODE: '1' } }, stackOptions);
+  const stack = await startStackProcess(
+    { command: electronPath, env: { ...env, ELECTRON_RUN_AS_NODE: '1' } },
+    stackOptions,
+  );
   printStack(stack.sandboxUrl, stack.relayUrl, stack.mailDestination);
   onSignal(() => stack.stop());
   try {
@@ -69,7 +81,9 @@ async function runWithElectron(electronPath: string): Promise<void> {
     await exited;
   } catch (err) {
     console.error(`\nElectron could not start here (${(err as Error).message}).`);
-    console.error('The browser host runs under Node, which needs better-sqlite3 built for Node: `npm run rebuild:node`, then `npm start`.');
+    console.error(
+      'The browser host runs under Node, which needs better-sqlite3 built for Node: `npm run rebuild:node`, then `npm start`.',
+    );
     process.exitCode = 1;
   }
   await stack.stop();
@@ -101,7 +115,10 @@ async function main(): Promise<void> {
   if (hasRealCalcomConfig(process.env)) {
     build();
     const electron = findElectronBinary(root);
-    if (!electron.ok) throw new Error(`Real Cal.com is configured, but ${electron.reason}. The browser host is for development with the sandbox only.`);
+    if (!electron.ok)
+      throw new Error(
+        `Real Cal.com is configured, but ${electron.reason}. The browser host is for development with the sandbox only.`,
+      );
     const { exited } = await launchElectron(electron.path, root, {});
     process.exit(await exited);
   }
@@ -112,7 +129,9 @@ async function main(): Promise<void> {
   if (electron.ok) {
     const sqlite = probeElectronSqlite(electron.path, root);
     if (sqlite.ok) return runWithElectron(electron.path);
-    console.log('\nElectron is installed, but better-sqlite3 is built for Node: run `npm run rebuild:electron` to use the Electron app');
+    console.log(
+      '\nElectron is installed, but better-sqlite3 is built for Node: run `npm run rebuild:electron` to use the Electron app',
+    );
     console.log('(and `npm run rebuild:node` before `npm test`).');
   } else {
     console.log(`\nElectron can't run on this machine: ${electron.reason}.`);

@@ -9,7 +9,11 @@ const passed = vitest.numPassedTests + (playwright.stats?.expected ?? 0);
 const failed = vitest.numFailedTests + (playwright.stats?.unexpected ?? 0) + (playwright.stats?.flaky ?? 0);
 const skipped = vitest.numPendingTests + vitest.numTodoTests + (playwright.stats?.skipped ?? 0);
 
-console.log(`vitest: ${vitest.numPassedTests} passed, ${vitest.numFailedTests} failed, ${vitest.numPendingTests + vitest.numTodoTests} skipped`);
-console.log(`playwright: ${playwright.stats?.expected ?? 0} passed, ${playwright.stats?.unexpected ?? 0} failed, ${playwright.stats?.skipped ?? 0} skipped`);
+console.log(
+  `vitest: ${vitest.numPassedTests} passed, ${vitest.numFailedTests} failed, ${vitest.numPendingTests + vitest.numTodoTests} skipped`,
+);
+console.log(
+  `playwright: ${playwright.stats?.expected ?? 0} passed, ${playwright.stats?.unexpected ?? 0} failed, ${playwright.stats?.skipped ?? 0} skipped`,
+);
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);

@@ -14,7 +14,11 @@ export function isApiMethod(name: string): name is ApiMethod {
 }
 
 /** Parse, dispatch and wrap: `bad_input` for invalid input, `toAppError` for anything a handler throws. */
-export async function dispatchApiCall(handlers: ApiHandlers, method: ApiMethod, rawInput: unknown): Promise<ApiResponse<unknown>> {
+export async function dispatchApiCall(
+  handlers: ApiHandlers,
+  method: ApiMethod,
+  rawInput: unknown,
+): Promise<ApiResponse<unknown>> {
   const parsed = apiContract[method].input.safeParse(rawInput ?? {});
   if (!parsed.success) {
     return { ok: false, error: { code: 'bad_input', message: describeIssues(parsed.error.issues) } };

@@ -64,23 +64,49 @@ describe('connect', () => {
     expect(ours()).toHaveLength(3);
 
     const rec = integration(t);
-    expect(rec).toMatchObject({ isConnected: true, username: 'dana-reyes', webhookId: expect.any(String), connectedAt: expect.any(String) });
+    expect(rec).toMatchObject({
+      isConnected: true,
+      username: 'dana-reyes',
+      webhookId: expect.any(String),
+      connectedAt: expect.any(String),
+    });
     const hooks = stack.sandbox.listWebhooks('dana-reyes');
     expect(hooks).toHaveLength(1);
-    expect(hooks[0]).toMatchObject({ id: rec?.webhookId, subscriberUrl: rec?.channel.ingestUrl, active: true, secret: t.keychain.entries.get('webhook:secret') });
+    expect(hooks[0]).toMatchObject({
+      id: rec?.webhookId,
+      subscriberUrl: rec?.channel.ingestUrl,
+      active: true,
+      secret: t.keychain.entries.get('webhook:secret'),
+    });
     expect([...(hooks[0]?.triggers ?? [])].sort()).toEqual([...bookingTriggers].sort());
-    expect([...t.keychain.entries.keys()].sort()).toEqual(['calcom:access', 'calcom:expires', 'calcom:refresh', 'relay:token', 'webhook:secret']);
+    expect([...t.keychain.entries.keys()].sort()).toEqual([
+      'calcom:access',
+      'calcom:expires',
+      'calcom:refresh',
+      'relay:token',
+      'webhook:secret',
+    ]);
 
     // The sync engine got the channel and its token from the keychain.
     const engine = FakeSyncEngine.instances.at(-1);
     expect(engine?.started).toBe(1);
-    expect(engine?.deps.channel).toEqual({ relayUrl: stack.relayUrl, channelId: rec?.channel.channelId, token: t.keychain.entries.get('relay:token'), streamUrl: rec?.channel.streamUrl });
+    expect(engine?.deps.channel).toEqual({
+      relayUrl: stack.relayUrl,
+      channelId: rec?.channel.channelId,
+      token: t.keychain.entries.get('relay:token'),
+      streamUrl: rec?.channel.streamUrl,
+    });
     expect(await engine?.deps.webhookSecret()).toBe(t.keychain.entries.get('webhook:secret'));
 
     // A booking reaches the relay and passes its signature check: the secret was registered there.
     const when = new Date(Date.now() + 7 * 86400_000);
     when.setUTCHours(15, 0, 0, 0);
-    const booked = await stack.sandbox.createBooking({ username: 'dana-reyes', eventTypeSlug: 'consultation-30min', start: when.toISOString(), attendee: { name: 'Ana', email: 'ana@example.com', timeZone: 'Europe/Lisbon' } });
+    const booked = await stack.sandbox.createBooking({
+      username: 'dana-reyes',
+      eventTypeSlug: 'consultation-30min',
+      start: when.toISOString(),
+      attendee: { name: 'Ana', email: 'ana@example.com', timeZone: 'Europe/Lisbon' },
+    });
     expect(booked.deliveries.map((d) => d.status)).toEqual([202].map(() => expect.any(Number)));
     expect(booked.deliveries[0]?.status).toBeLessThan(300);
 
@@ -95,8 +121,15 @@ describe('connect', () => {
     else expect(s.connection.profileUrl).toBe(`${stack.relayUrl}/consultations/dana-reyes`);
 
     // Secrets never leave the core.
-    const secrets = ['calcom:access', 'calcom:refresh', 'relay:token', 'webhook:secret'].map((k) => t.keychain.entries.get(k) as string);
-    const exposed = JSON.stringify([s, t.events, await t.core.handlers.getSettings({}), [...t.settings.records.entries()]]);
+    const secrets = ['calcom:access', 'calcom:refresh', 'relay:token', 'webhook:secret'].map(
+      (k) => t.keychain.entries.get(k) as string,
+    );
+    const exposed = JSON.stringify([
+      s,
+      t.events,
+      await t.core.handlers.getSettings({}),
+      [...t.settings.records.entries()],
+    ]);
     for (const secret of secrets) expect(exposed).not.toContain(secret);
   });
 
@@ -110,7 +143,11 @@ describe('connect', () => {
     await t.core.handleDeepLink(`lifescore://calcom/callback?code=${code}&state=${state.slice(0, -2)}xx`);
     await t.core.handleDeepLink('lifescore://calcom/callback?code=x');
     await t.core.handleDeepLink('nonsense');
-    expect((await t.state()).connection).toMatchObject({ status: 'connecting', step: 'waiting-for-browser', authorizeUrl });
+    expect((await t.state()).connection).toMatchObject({
+      status: 'connecting',
+      step: 'waiting-for-browser',
+      authorizeUrl,
+    });
     await followRedirect(location, t.core);
     expect((await t.state()).connection.status).toBe('connected');
   });
@@ -128,7 +165,8 @@ describe('connect', () => {
   it('an already-used (expired) code ends as oauth_expired', async () => {
     // The "browser" replays the code once before the app exchanges it, as a stale or stolen code would be.
     const replayFirst: FetchFn = async (input, init) => {
-      if (String(input).endsWith('/v2/auth/oauth2/token') && String(init?.body).includes('authorization_code')) await fetch(input, init);
+      if (String(input).endsWith('/v2/auth/oauth2/token') && String(init?.body).includes('authorization_code'))
+        await fetch(input, init);
       return fetch(input, init);
     };
     t = await core({ ports: { fetch: replayFirst } });
@@ -171,7 +209,11 @@ describe('loopback listener', () => {
   it('listens only while an attempt is pending', async () => {
     t = await core();
     const port = new URL(stack.loopbackRedirect).port;
-    const probe = () => fetch(`http://127.0.0.1:${port}/calcom/callback?state=x`).then((r) => r.status, () => 'refused');
+    const probe = () =>
+      fetch(`http://127.0.0.1:${port}/calcom/callback?state=x`).then(
+        (r) => r.status,
+        () => 'refused',
+      );
     expect(await probe()).toBe('refused');
     await t.core.handlers.connect({});
     expect(await probe()).toBe(400);
@@ -201,7 +243,10 @@ describe('resumable connect', () => {
     // After a restart the interrupted attempt is visible, and Connect finishes it.
     await t.core.stop();
     t = await core({ keychain: t.keychain, settings: t.settings, dataDir: t.dataDir });
-    expect((await t.state()).connection).toMatchObject({ status: 'error', error: { message: expect.stringMatching(/interrupted/) } });
+    expect((await t.state()).connection).toMatchObject({
+      status: 'error',
+      error: { message: expect.stringMatching(/interrupted/) },
+    });
     await connectThroughBrowser(t);
     const s = await t.waitFor((x) => x.connection.status === 'connected');
     expect(ours()).toHaveLength(3);
@@ -246,28 +291,41 @@ describe('while connected', () => {
     await t.waitFor((x) => x.connection.status === 'connected');
     stack.sandbox.revokeRefreshTokens('dana-reyes');
     stack.sandbox.expireAccessTokens();
-    await expect(t.core.handlers.setServices({ 30: true, 60: true, 90: false })).rejects.toMatchObject({ code: 'reconnect_needed' } satisfies Partial<AppFailure>);
+    await expect(t.core.handlers.setServices({ 30: true, 60: true, 90: false })).rejects.toMatchObject({
+      code: 'reconnect_needed',
+    } satisfies Partial<AppFailure>);
     // Later changes are kept locally and applied on reconnect; nobody hammers the token endpoint.
     await t.core.handlers.setServices({ 30: true, 60: true, 90: false });
     await t.core.handlers.setServices({ 30: true, 60: true, 90: true });
     expect(tokenCalls).toBe(1);
     expect(t.notified).toEqual(['Reconnect Cal.com']);
-    expect((await t.state()).connection).toMatchObject({ status: 'reconnect-needed', error: { code: 'reconnect_needed' } });
+    expect((await t.state()).connection).toMatchObject({
+      status: 'reconnect-needed',
+      error: { code: 'reconnect_needed' },
+    });
     await connectThroughBrowser(t);
     await t.waitFor((x) => x.connection.status === 'connected');
-    expect(stack.sandbox.listWebhooks('dana-reyes').filter((h) => h.subscriberUrl === integration(t)?.channel.ingestUrl)).toHaveLength(1);
+    expect(
+      stack.sandbox.listWebhooks('dana-reyes').filter((h) => h.subscriberUrl === integration(t)?.channel.ingestUrl),
+    ).toHaveLength(1);
   });
 
   it('a failed reconnect keeps the live relay subscription of the recorded connection', async () => {
     let failSetup = false;
-    t = await core({ overrides: { afterConnectStep: (step) => {
-      if (failSetup && step === 'me') throw new Error('Cal.com hiccup');
-    } } });
+    t = await core({
+      overrides: {
+        afterConnectStep: (step) => {
+          if (failSetup && step === 'me') throw new Error('Cal.com hiccup');
+        },
+      },
+    });
     await connectThroughBrowser(t);
     await t.waitFor((x) => x.connection.status === 'connected');
     stack.sandbox.revokeRefreshTokens('dana-reyes');
     stack.sandbox.expireAccessTokens();
-    await expect(t.core.handlers.setServices({ 30: true, 60: true, 90: false })).rejects.toMatchObject({ code: 'reconnect_needed' });
+    await expect(t.core.handlers.setServices({ 30: true, 60: true, 90: false })).rejects.toMatchObject({
+      code: 'reconnect_needed',
+    });
     failSetup = true;
     await connectThroughBrowser(t);
     const s = await t.waitFor((x) => x.connection.status !== 'connecting');
@@ -288,7 +346,9 @@ describe('while connected', () => {
     await t.core.handlers.setServices({ 30: true, 60: true, 90: true });
     expect(sleeps[2]).toBeGreaterThanOrEqual(60_000);
     stack.sandbox.setFaults({ api: [{ mode: '500', path: '^/v2/event-types' }] });
-    await expect(t.core.handlers.setServices({ 30: true, 60: false, 90: true })).rejects.toMatchObject({ code: 'calcom_unavailable' });
+    await expect(t.core.handlers.setServices({ 30: true, 60: false, 90: true })).rejects.toMatchObject({
+      code: 'calcom_unavailable',
+    });
     // The failed change is not saved: settings still say what Cal.com has.
     expect((await t.state()).services).toEqual({ 30: true, 60: true, 90: true });
   });
@@ -301,7 +361,9 @@ describe('disconnect', () => {
     await t.waitFor((x) => x.connection.status === 'connected');
     const rec = integration(t) as IntegrationRecord;
     const relayToken = t.keychain.entries.get('relay:token') as string;
-    const idsBefore = ours().map((e) => e.id).sort();
+    const idsBefore = ours()
+      .map((e) => e.id)
+      .sort();
 
     await t.core.handlers.disconnect({ hideEventTypes: true });
     expect((await t.state()).connection.status).toBe('disconnected');
@@ -310,19 +372,26 @@ describe('disconnect', () => {
     expect(t.keychain.entries.size).toBe(0);
     expect([...t.settings.records.keys()]).toEqual(['device.id']); // the installation's id outlives a connection (issue 16)
     expect(FakeSyncEngine.instances.at(-1)).toMatchObject({ stopped: 1, syncs: 1 });
-    const gone = await fetch(`${stack.relayUrl}/api/channels/${rec.channel.channelId}/events`, { headers: { authorization: `Bearer ${relayToken}` } });
+    const gone = await fetch(`${stack.relayUrl}/api/channels/${rec.channel.channelId}/events`, {
+      headers: { authorization: `Bearer ${relayToken}` },
+    });
     expect(gone.status).toBe(401);
 
     await connectThroughBrowser(t);
     const s = await t.waitFor((x) => x.connection.status === 'connected');
-    expect(ours().map((e) => e.id).sort()).toEqual(idsBefore);
+    expect(
+      ours()
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual(idsBefore);
     expect(s.connection.eventTypes.every((e) => !e.hidden)).toBe(true);
     expect(stack.sandbox.listWebhooks('dana-reyes')).toHaveLength(1);
   });
 
   it('with the relay and Cal.com unreachable: disconnected at once, leftovers retried later', async () => {
     let offline = false;
-    const flaky: FetchFn = (input, init) => (offline ? Promise.reject(new TypeError('fetch failed')) : fetch(input, init));
+    const flaky: FetchFn = (input, init) =>
+      offline ? Promise.reject(new TypeError('fetch failed')) : fetch(input, init);
     t = await core({ ports: { fetch: flaky } });
     await connectThroughBrowser(t);
     await t.waitFor((x) => x.connection.status === 'connected');
@@ -351,10 +420,20 @@ describe('with the real sync engine', () => {
     await t.waitFor((x) => x.sync.status === 'live');
     const when = new Date(Date.now() + 8 * 86400_000);
     when.setUTCHours(16, 0, 0, 0);
-    const { booking } = await stack.sandbox.createBooking({ username: 'dana-reyes', eventTypeSlug: 'consultation-60min', start: when.toISOString(), attendee: { name: 'Bo', email: 'bo@example.com', timeZone: 'UTC' } });
+    const { booking } = await stack.sandbox.createBooking({
+      username: 'dana-reyes',
+      eventTypeSlug: 'consultation-60min',
+      start: when.toISOString(),
+      attendee: { name: 'Bo', email: 'bo@example.com', timeZone: 'UTC' },
+    });
     const deadline = Date.now() + 10_000;
-    while (!(await t.core.handlers.getBooking({ uid: booking.uid })) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(await t.core.handlers.getBooking({ uid: booking.uid })).toMatchObject({ uid: booking.uid, status: 'scheduled', duration: 60 });
+    while (!(await t.core.handlers.getBooking({ uid: booking.uid })) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(await t.core.handlers.getBooking({ uid: booking.uid })).toMatchObject({
+      uid: booking.uid,
+      status: 'scheduled',
+      duration: 60,
+    });
     expect(t.events).toContainEqual({ type: 'bookings-changed', uids: [booking.uid], reason: 'created' });
     await t.core.handlers.disconnect({ hideEventTypes: true });
     // Booking history stays on the machine.
@@ -388,7 +467,12 @@ describe('lifecycle and small handlers', () => {
     t = await core();
     await t.core.handlers.openExternal({ url: 'https://app.cal.com/dana' });
     await t.core.handlers.openExternal({ url: 'http://127.0.0.1:5555/x' });
-    for (const url of ['http://example.com/', 'file:///etc/passwd', 'javascript:alert(1)', 'https://user:pw@evil.com/']) {
+    for (const url of [
+      'http://example.com/',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'https://user:pw@evil.com/',
+    ]) {
       await expect(t.core.handlers.openExternal({ url })).rejects.toMatchObject({ code: 'forbidden' });
     }
     expect(t.opened).toEqual(['https://app.cal.com/dana', 'http://127.0.0.1:5555/x']);
@@ -423,7 +507,8 @@ describe('lifecycle and small handlers', () => {
     expect(d.versions).toMatchObject({ host: 'electron', electron: '45.0.0', chrome: '140.0.0.0' });
     // The core's own log lines are there, newest first, and carry no secret.
     expect(d.activity.map((a) => a.message)).toContain('calcom connected');
-    const leaves = (v: unknown): string[] => (typeof v === 'string' ? [v] : v && typeof v === 'object' ? Object.values(v).flatMap(leaves) : []);
+    const leaves = (v: unknown): string[] =>
+      typeof v === 'string' ? [v] : v && typeof v === 'object' ? Object.values(v).flatMap(leaves) : [];
     const secrets = [...desktop.keychain.entries.values()].flatMap((raw) => {
       try {
         return leaves(JSON.parse(raw));
@@ -436,6 +521,9 @@ describe('lifecycle and small handlers', () => {
     await desktop.core.handlers.openDataFolder({});
     expect(shown).toEqual([desktop.dataDir]);
     fail = true;
-    await expect(desktop.core.handlers.openDataFolder({})).rejects.toMatchObject({ code: 'internal', message: expect.stringContaining('no file manager') });
+    await expect(desktop.core.handlers.openDataFolder({})).rejects.toMatchObject({
+      code: 'internal',
+      message: expect.stringContaining('no file manager'),
+    });
   });
 });

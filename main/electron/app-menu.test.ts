@@ -16,4 +16,3 @@ describe('app menu', () => {
     expect(roles(true)).toContain('toggleDevTools');
   });
 });
-

@@ -30,11 +30,17 @@ export function resolveAppPath(rendererDir: string, requestUrl: string): string 
 
 /** Must run before `app.whenReady()`: app:// behaves like https (standard, secure, fetch-able). */
 export function registerAppSchemePrivileges(protocol: Pick<Protocol, 'registerSchemesAsPrivileged'>): void {
-  protocol.registerSchemesAsPrivileged([{ scheme: APP_PROTOCOL, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_PROTOCOL, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  ]);
 }
 
 /** Serves the built renderer on app://renderer/ from `rendererDir`. */
-export function serveAppProtocol(protocol: Pick<Protocol, 'handle'>, net: Pick<Net, 'fetch'>, rendererDir: string): void {
+export function serveAppProtocol(
+  protocol: Pick<Protocol, 'handle'>,
+  net: Pick<Net, 'fetch'>,
+  rendererDir: string,
+): void {
   protocol.handle(APP_PROTOCOL, (request) => {
     const file = resolveAppPath(rendererDir, request.url);
     if (!file) return new Response('Not found', { status: 404 });

@@ -15,10 +15,14 @@ const root = resolve(import.meta.dirname, '../..');
 const out = join(root, 'out');
 const ENTRIES = ['main/index.js', 'preload/index.cjs', 'renderer/index.html'];
 const read = (file: string) => readFileSync(join(out, file), 'utf8');
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string; dependencies: Record<string, string> };
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  main: string;
+  dependencies: Record<string, string>;
+};
 
 /** The package an import specifier names (`@scope/name/sub` → `@scope/name`). */
-const packageOf = (spec: string) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] ?? spec));
+const packageOf = (spec: string) =>
+  spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] ?? spec);
 
 /** The newest source file the bundles are built from (tests excluded: they are not bundled). */
 function newestSource(): { file: string; mtimeMs: number } {
@@ -31,7 +35,15 @@ function newestSource(): { file: string; mtimeMs: number } {
       newest = { file: relative(root, path), mtimeMs: stat.mtimeMs };
     }
   };
-  for (const dir of ['main/index.ts', 'main/electron', 'main/core', 'preload', 'renderer', 'common', 'electron.vite.config.ts']) {
+  for (const dir of [
+    'main/index.ts',
+    'main/electron',
+    'main/core',
+    'preload',
+    'renderer',
+    'common',
+    'electron.vite.config.ts',
+  ]) {
     if (existsSync(join(root, dir))) visit(join(root, dir));
   }
   return newest;
@@ -39,9 +51,11 @@ function newestSource(): { file: string; mtimeMs: number } {
 
 /** Bare specifiers a bundle imports (static and dynamic). */
 function importsOf(code: string): string[] {
-  return [...code.matchAll(/^\s*import\s[^;]*?from\s*["']([^"']+)["']/gm), ...code.matchAll(/^\s*import\s*["']([^"']+)["']/gm), ...code.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)].map(
-    (m) => m[1]!,
-  );
+  return [
+    ...code.matchAll(/^\s*import\s[^;]*?from\s*["']([^"']+)["']/gm),
+    ...code.matchAll(/^\s*import\s*["']([^"']+)["']/gm),
+    ...code.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g),
+  ].map((m) => m[1]!);
 }
 
 /** out/main's JavaScript files (the entry and its chunks), relative to out/. */
@@ -61,10 +75,16 @@ function mainChunks(): string[] {
 beforeAll(() => {
   // One clear failure instead of an ENOENT per test when `npx vitest run` runs without a build.
   const missing = ENTRIES.filter((file) => !existsSync(join(out, file)));
-  if (missing.length > 0) throw new Error(`out/ has no ${missing.join(', ')}: run \`npm run build\` (electron-vite build) first; npm test does it for you.`);
+  if (missing.length > 0)
+    throw new Error(
+      `out/ has no ${missing.join(', ')}: run \`npm run build\` (electron-vite build) first; npm test does it for you.`,
+    );
   const built = Math.min(...ENTRIES.map((file) => statSync(join(out, file)).mtimeMs));
   const newest = newestSource();
-  if (newest.mtimeMs > built) throw new Error(`out/ is older than ${newest.file}: run \`npm run build\` again, then these checks test today's sources.`);
+  if (newest.mtimeMs > built)
+    throw new Error(
+      `out/ is older than ${newest.file}: run \`npm run build\` again, then these checks test today's sources.`,
+    );
 });
 
 describe('built bundles', () => {
@@ -86,23 +106,38 @@ describe('built bundles', () => {
     expect(check.status, check.stderr).toBe(0);
     // electron is the runtime itself; everything else must come from node_modules (externalized, not bundled).
     // The entry and the chunks it imports lazily (the core, loaded after the window opens) together.
-    const packages = [...new Set(mainChunks().flatMap((f) => importsOf(read(f))).filter((s) => !s.startsWith('node:') && !s.startsWith('.') && s !== 'electron' && !builtinModules.includes(s)))];
+    const packages = [
+      ...new Set(
+        mainChunks()
+          .flatMap((f) => importsOf(read(f)))
+          .filter(
+            (s) => !s.startsWith('node:') && !s.startsWith('.') && s !== 'electron' && !builtinModules.includes(s),
+          ),
+      ),
+    ];
     expect(packages).toEqual(expect.arrayContaining(['better-sqlite3', 'smee-client', 'undici']));
     const script = `for (const s of ${JSON.stringify(packages)}) import.meta.resolve(s);`;
-    const resolved = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: join(out, 'main'), encoding: 'utf8' });
+    const resolved = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: join(out, 'main'),
+      encoding: 'utf8',
+    });
     expect(resolved.status, resolved.stderr).toBe(0);
   });
 
   it('issue 21: the main entry loads no native module at the top (a second instance never loads them)', () => {
     const top = importsOf(read('main/index.js')).filter((s) => !s.startsWith('.') && !/^\s*import\(/.test(s));
-    const staticTop = [...read('main/index.js').matchAll(/^\s*import\s[^;]*?from\s*["']([^"']+)["']/gm)].map((m) => m[1]);
-    for (const native of ['better-sqlite3', '@napi-rs/keyring', 'electron-store']) expect(staticTop, native).not.toContain(native);
+    const staticTop = [...read('main/index.js').matchAll(/^\s*import\s[^;]*?from\s*["']([^"']+)["']/gm)].map(
+      (m) => m[1],
+    );
+    for (const native of ['better-sqlite3', '@napi-rs/keyring', 'electron-store'])
+      expect(staticTop, native).not.toContain(native);
     expect(top.length).toBeGreaterThan(0);
   });
 
   it('main carries no test or development-server code and stays small (dependencies are not inlined)', () => {
     const code = mainChunks().map(read).join('\n');
-    for (const marker of ['createSandbox(', 'FakeSyncEngine', 'from "vitest"', 'connect-harness']) expect(code.includes(marker), marker).toBe(false);
+    for (const marker of ['createSandbox(', 'FakeSyncEngine', 'from "vitest"', 'connect-harness'])
+      expect(code.includes(marker), marker).toBe(false);
     // undici alone is ~1 MB; inlined dependencies show up here first.
     expect(code.length).toBeLessThan(400_000);
   });
@@ -117,7 +152,12 @@ describe('built bundles', () => {
       ipcRenderer: { invoke: async () => null, on: () => undefined, removeListener: () => undefined },
     };
     const module = { exports: {} };
-    runInNewContext(code, { require: (id: string) => (id === 'electron' ? electron : undefined), module, exports: module.exports, console });
+    runInNewContext(code, {
+      require: (id: string) => (id === 'electron' ? electron : undefined),
+      module,
+      exports: module.exports,
+      console,
+    });
     expect(Object.keys(exposed.lifescore as object).sort()).toEqual([...apiMethods, 'onEvent'].sort());
     // Every window loads it before the page: names and channels only, no validation library (it was 183 kB with zod).
     expect(code).not.toMatch(/\._zod\b|ZodError|\$Zod/);
@@ -137,7 +177,9 @@ describe('built bundles', () => {
 
   it('renderer scripts parse as modules', () => {
     for (const file of readdirSync(join(out, 'renderer', 'assets')).filter((f) => f.endsWith('.js'))) {
-      const check = spawnSync(process.execPath, ['--check', join(out, 'renderer', 'assets', file)], { encoding: 'utf8' });
+      const check = spawnSync(process.execPath, ['--check', join(out, 'renderer', 'assets', file)], {
+        encoding: 'utf8',
+      });
       expect(check.status, `${file}: ${check.stderr}`).toBe(0);
     }
   });

@@ -22,7 +22,9 @@ describe('extractDeepLink', () => {
   });
 
   it('accepts the dev scheme only when asked for it', () => {
-    expect(extractDeepLink(['/x', 'lifescore-dev://bookings/b1'], ['lifescore-dev'])).toBe('lifescore-dev://bookings/b1');
+    expect(extractDeepLink(['/x', 'lifescore-dev://bookings/b1'], ['lifescore-dev'])).toBe(
+      'lifescore-dev://bookings/b1',
+    );
   });
 });
 

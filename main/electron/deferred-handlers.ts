@@ -7,6 +7,12 @@ import type { ApiHandlers } from '../../common/api';
  * failed, every call answers with that failure (the window shows the error page meanwhile).
  */
 export function deferredHandlers(core: Promise<{ readonly handlers: ApiHandlers }>): ApiHandlers {
-  const entries = apiMethods.map((method) => [method, async (input: never) => ((await core).handlers[method] as (i: never) => Promise<unknown>)(input)] as const);
+  const entries = apiMethods.map(
+    (method) =>
+      [
+        method,
+        async (input: never) => ((await core).handlers[method] as (i: never) => Promise<unknown>)(input),
+      ] as const,
+  );
   return Object.fromEntries(entries) as unknown as ApiHandlers;
 }

@@ -2,10 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { devOverrides } from './dev-overrides';
 
 describe('development overrides', () => {
-  const env = { LIFESCORE_USER_DATA_DIR: '/tmp/lifescore-smoke/user-data', LIFESCORE_KEYCHAIN_SERVICE: 'LifeScore Consultant smoke 1a2b' };
+  const env = {
+    LIFESCORE_USER_DATA_DIR: '/tmp/lifescore-smoke/user-data',
+    LIFESCORE_KEYCHAIN_SERVICE: 'LifeScore Consultant smoke 1a2b',
+  };
 
   it('redirects userData and the keychain service in a development build', () => {
-    expect(devOverrides(env, false)).toEqual({ userDataDir: '/tmp/lifescore-smoke/user-data', keychainService: 'LifeScore Consultant smoke 1a2b' });
+    expect(devOverrides(env, false)).toEqual({
+      userDataDir: '/tmp/lifescore-smoke/user-data',
+      keychainService: 'LifeScore Consultant smoke 1a2b',
+    });
   });
 
   it('is ignored by a packaged app', () => {

@@ -21,7 +21,11 @@ export function devOverrides(env: Readonly<Record<string, string | undefined>>, 
   const service = env.LIFESCORE_KEYCHAIN_SERVICE?.trim();
   return {
     ...(dir && isAbsolute(dir) ? { userDataDir: dir } : {}),
-    ...(service && service.length <= MAX_SERVICE_LENGTH && ![...service].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f) ? { keychainService: service } : {}),
+    ...(service &&
+    service.length <= MAX_SERVICE_LENGTH &&
+    ![...service].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)
+      ? { keychainService: service }
+      : {}),
   };
 }
 

@@ -9,7 +9,11 @@ import { describe, expect, it } from 'vitest';
  */
 const root = resolve(import.meta.dirname, '../..');
 const builderRequire = createRequire(createRequire(import.meta.url).resolve('app-builder-lib/package.json'));
-const Ajv = builderRequire('ajv') as new (o: object) => { addKeyword(k: string): void; validate(s: object, d: unknown): boolean; errors?: unknown };
+const Ajv = builderRequire('ajv') as new (o: object) => {
+  addKeyword(k: string): void;
+  validate(s: object, d: unknown): boolean;
+  errors?: unknown;
+};
 const yaml = builderRequire('js-yaml') as { load(text: string): unknown };
 const config = yaml.load(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as Record<string, unknown>;
 
@@ -29,7 +33,11 @@ describe('electron-builder.yml', () => {
     expect(config.protocols).toEqual([{ name: 'LifeScore Consultant', schemes: ['lifescore'] }]);
     expect(config.asarUnpack).toContain('**/*.node');
     expect(config.npmRebuild).toBe(true);
-    expect(config.electronFuses).toMatchObject({ runAsNode: false, enableNodeOptionsEnvironmentVariable: false, onlyLoadAppFromAsar: true });
+    expect(config.electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      onlyLoadAppFromAsar: true,
+    });
     expect(config.mac).toMatchObject({ hardenedRuntime: true, target: ['dmg', 'zip'] });
     expect((config.linux as { target: string[] }).target).toEqual(['AppImage', 'deb']);
     // A custom `depends` would replace electron-builder's defaults (GTK, NSS…) that Electron itself needs.
@@ -43,7 +51,9 @@ describe('electron-builder.yml', () => {
     expect(config.linux).toMatchObject({ syncDesktopName: true });
     expect(JSON.stringify(config.linux)).not.toContain('StartupWMClass');
     const nsis = config.nsis as { include: string };
-    expect(readFileSync(join(root, nsis.include), 'utf8')).toMatch(/!macro customUnInstall[\s\S]*DeleteRegKey HKCU "Software\\Classes\\lifescore"/);
+    expect(readFileSync(join(root, nsis.include), 'utf8')).toMatch(
+      /!macro customUnInstall[\s\S]*DeleteRegKey HKCU "Software\\Classes\\lifescore"/,
+    );
   });
 
   it('points at files that exist', () => {

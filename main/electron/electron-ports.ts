@@ -11,7 +11,11 @@ import { createElectronSettingsStore } from './settings-store';
  * Cal.com and relay REST calls on Chromium's network stack (system proxy, OS certificates; see electron-fetch.ts).
  * main/index.ts imports this module lazily: it brings the keyring's native addon and electron-store.
  */
-export function createElectronPorts(config: AppConfig, logger: Logger, onSettingsRecovered: (message: string) => void): AppCorePorts {
+export function createElectronPorts(
+  config: AppConfig,
+  logger: Logger,
+  onSettingsRecovered: (message: string) => void,
+): AppCorePorts {
   const dataDir = app.getPath('userData');
   const openExternal = createOpenExternal(
     (url) => shell.openExternal(url),
@@ -20,7 +24,12 @@ export function createElectronPorts(config: AppConfig, logger: Logger, onSetting
   return {
     config,
     keychain: createNapiKeychain(config.keychainService),
-    settings: createElectronSettingsStore({ userDataDir: dataDir, relayUrl: config.relayUrl, logger, onRecovered: onSettingsRecovered }),
+    settings: createElectronSettingsStore({
+      userDataDir: dataDir,
+      relayUrl: config.relayUrl,
+      logger,
+      onRecovered: onSettingsRecovered,
+    }),
     dataDir,
     openExternal,
     notify: (title, body) => {

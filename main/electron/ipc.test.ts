@@ -52,7 +52,8 @@ describe('registerApiIpc', () => {
     const ipcMain = fakeIpcMain();
     const handlers = fakeHandlers();
     registerApiIpc({ ipcMain, handlers, appBase: APP_INDEX_URL });
-    const invoke = (method: string, input: unknown) => ipcMain.handlers.get(apiChannel(method as never))!(topFrame(APP_INDEX_URL), input);
+    const invoke = (method: string, input: unknown) =>
+      ipcMain.handlers.get(apiChannel(method as never))!(topFrame(APP_INDEX_URL), input);
 
     expect(await invoke('disconnect', {})).toEqual({ ok: true, data: null });
     expect(handlers.disconnect).toHaveBeenCalledWith({ hideEventTypes: true });
@@ -61,8 +62,14 @@ describe('registerApiIpc', () => {
     expect(bad.ok).toBe(false);
     expect(bad.error.code).toBe('bad_input');
 
-    expect(await invoke('getBooking', { uid: 'boom' })).toEqual({ ok: false, error: { code: 'not_found', message: 'No such booking.' } });
-    expect(await invoke('openExternal', { url: 'https://cal.com/x', extra: true })).toMatchObject({ ok: false, error: { code: 'bad_input' } });
+    expect(await invoke('getBooking', { uid: 'boom' })).toEqual({
+      ok: false,
+      error: { code: 'not_found', message: 'No such booking.' },
+    });
+    expect(await invoke('openExternal', { url: 'https://cal.com/x', extra: true })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_input' },
+    });
   });
 
   it('refuses untrusted senders without calling the core', async () => {
@@ -74,7 +81,10 @@ describe('registerApiIpc', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(handlers.getState).not.toHaveBeenCalled();
     expect(onRejected).toHaveBeenCalledWith('getState', 'https://evil.example/');
-    const noFrame = await ipcMain.handlers.get(apiChannel('getState'))!({ senderFrame: null } as unknown as IpcMainInvokeEvent, {});
+    const noFrame = await ipcMain.handlers.get(apiChannel('getState'))!(
+      { senderFrame: null } as unknown as IpcMainInvokeEvent,
+      {},
+    );
     expect(noFrame).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 });

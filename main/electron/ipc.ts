@@ -16,7 +16,10 @@ export function isTrustedSender(frame: SenderFrame | null | undefined, appBase: 
   return !!frame && frame.parent === null && isSameAppUrl(frame.url, appBase);
 }
 
-const forbidden: ApiResponse<never> = { ok: false, error: { code: 'forbidden', message: 'This window may not call the app.' } };
+const forbidden: ApiResponse<never> = {
+  ok: false,
+  error: { code: 'forbidden', message: 'This window may not call the app.' },
+};
 
 export interface ApiIpcDeps {
   readonly ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>;

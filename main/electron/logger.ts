@@ -6,5 +6,7 @@ import { createRedactingLogger } from './redacting-logger';
 export function createElectronLogger(file?: string): Logger {
   log.transports.file.level = 'info';
   if (file) log.transports.file.resolvePathFn = () => file;
-  return createRedactingLogger((level, message, fields) => (fields ? log[level](message, fields) : log[level](message)));
+  return createRedactingLogger((level, message, fields) =>
+    fields ? log[level](message, fields) : log[level](message),
+  );
 }

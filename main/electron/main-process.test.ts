@@ -15,7 +15,9 @@ const BOOKING = 'lifescore://bookings/abc123';
 function fakeCore(opts: { startHangs?: boolean; stop?: () => Promise<void> } = {}) {
   const listeners = new Set<(e: PushEvent) => void>();
   const log: string[] = [];
-  const handlers = Object.fromEntries(apiMethods.map((m) => [m, async () => `${m} answered`])) as unknown as ApiHandlers;
+  const handlers = Object.fromEntries(
+    apiMethods.map((m) => [m, async () => `${m} answered`]),
+  ) as unknown as ApiHandlers;
   const core: AppCore = {
     handlers,
     onEvent: (l) => {
@@ -47,7 +49,16 @@ interface Harness {
   readonly main: ReturnType<typeof runMainProcess>;
 }
 
-function launch(opts: { platform?: NodeJS.Platform; argv?: string[]; primary?: boolean; core?: () => Promise<AppCore>; scheme?: string; path?: string } = {}): Harness {
+function launch(
+  opts: {
+    platform?: NodeJS.Platform;
+    argv?: string[];
+    primary?: boolean;
+    core?: () => Promise<AppCore>;
+    scheme?: string;
+    path?: string;
+  } = {},
+): Harness {
   const app = new FakeApp({ primary: opts.primary ?? true });
   const windows: FakeWindow[] = [];
   const order: string[] = [];
@@ -88,7 +99,8 @@ function launch(opts: { platform?: NodeJS.Platform; argv?: string[]; primary?: b
   };
 }
 
-const sentEvents = (w: FakeWindow) => w.webContents.sent.filter((s) => s.channel === API_EVENT_CHANNEL).map((s) => s.args[0] as PushEvent);
+const sentEvents = (w: FakeWindow) =>
+  w.webContents.sent.filter((s) => s.channel === API_EVENT_CHANNEL).map((s) => s.args[0] as PushEvent);
 
 afterEach(() => vi.useRealTimers());
 
@@ -215,7 +227,9 @@ describe('main process glue: deep links wait for the renderer', () => {
     await h.main.started;
     expect(sentEvents(h.windows[0]!)).toEqual([]);
     await h.handlers().rendererReady({});
-    expect(sentEvents(h.windows[0]!)).toEqual([{ type: 'toast', level: 'error', message: 'The settings file was damaged' }]);
+    expect(sentEvents(h.windows[0]!)).toEqual([
+      { type: 'toast', level: 'error', message: 'The settings file was damaged' },
+    ]);
   });
 });
 
@@ -281,7 +295,9 @@ describe('main process glue: start-up', () => {
   it('Windows: sets the AppUserModelId and registers the scheme with the dev path; Linux never calls setAsDefaultProtocolClient', () => {
     const win = launch({ platform: 'win32', scheme: 'lifescore-dev', path: 'C:\\electron.exe' });
     expect(win.app.appUserModelId).toBe(APP_USER_MODEL_ID);
-    expect(win.app.protocolClients).toEqual([{ scheme: 'lifescore-dev', path: 'C:\\electron.exe', args: ['/src/app'] }]);
+    expect(win.app.protocolClients).toEqual([
+      { scheme: 'lifescore-dev', path: 'C:\\electron.exe', args: ['/src/app'] },
+    ]);
     const mac = launch({ platform: 'darwin' });
     expect(mac.app.appUserModelId).toBeUndefined();
     expect(mac.app.protocolClients).toEqual([{ scheme: 'lifescore' }]);

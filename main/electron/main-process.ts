@@ -17,7 +17,10 @@ export const APP_USER_MODEL_ID = 'com.lifescore.consultant';
 export type { Event as GlueEvent, RenderProcessGoneDetails } from 'electron';
 
 /** The parts of Electron's `app` the glue uses (a fake with the same typings stands in for unit tests). */
-export type GlueApp = Pick<App, 'on' | 'quit' | 'requestSingleInstanceLock' | 'whenReady' | 'setAppUserModelId' | 'setAsDefaultProtocolClient'>;
+export type GlueApp = Pick<
+  App,
+  'on' | 'quit' | 'requestSingleInstanceLock' | 'whenReady' | 'setAppUserModelId' | 'setAsDefaultProtocolClient'
+>;
 
 /** The parts of a BrowserWindow the glue uses. */
 export type GlueWindow = RecoverableWindow &
@@ -77,7 +80,8 @@ export function runMainProcess(deps: MainProcessDeps): MainProcess {
 
   const outbox = new RendererOutbox({
     send: (event) => {
-      if (window && !window.isDestroyed() && !window.webContents.isDestroyed()) window.webContents.send(API_EVENT_CHANNEL, event);
+      if (window && !window.isDestroyed() && !window.webContents.isDestroyed())
+        window.webContents.send(API_EVENT_CHANNEL, event);
     },
     onLinkFailed: (err) => logger.warn('deep link failed', { error: err }),
   });
@@ -151,7 +155,12 @@ export function runMainProcess(deps: MainProcessDeps): MainProcess {
     if (deps.platform !== 'darwin') app.quit();
   });
   app.on('activate', reveal);
-  installQuitGuard({ app, stop: () => (core ? core.stop() : null), logger, ...(deps.quitDeadlineMs ? { deadlineMs: deps.quitDeadlineMs } : {}) });
+  installQuitGuard({
+    app,
+    stop: () => (core ? core.stop() : null),
+    logger,
+    ...(deps.quitDeadlineMs ? { deadlineMs: deps.quitDeadlineMs } : {}),
+  });
 
   let resolveCore!: (core: AppCore) => void;
   let rejectCore!: (err: unknown) => void;
@@ -210,7 +219,12 @@ export function runMainProcess(deps: MainProcessDeps): MainProcess {
  * hyphenated .desktop name can make the app the default text/html handler (electron/electron#20382). The .desktop
  * file's `MimeType=x-scheme-handler/lifescore;` (electron-builder `protocols`) registers it at install instead.
  */
-export function registerProtocolClient(app: Pick<App, 'setAsDefaultProtocolClient'>, platform: NodeJS.Platform, registration: ProtocolClientRegistration, logger: Logger): void {
+export function registerProtocolClient(
+  app: Pick<App, 'setAsDefaultProtocolClient'>,
+  platform: NodeJS.Platform,
+  registration: ProtocolClientRegistration,
+  logger: Logger,
+): void {
   if (platform === 'linux') return;
   const ok = registration.path
     ? app.setAsDefaultProtocolClient(registration.scheme, registration.path, [...(registration.args ?? [])])

@@ -17,9 +17,18 @@ export function createMainWindow(opts: { readonly preloadPath: string; readonly 
     store = null;
   }
   const saved = parseWindowState(store?.get('window'));
-  const fitted = saved ? fitToDisplays(saved, screen.getAllDisplays().map((d) => d.workArea)) : null;
+  const fitted = saved
+    ? fitToDisplays(
+        saved,
+        screen.getAllDisplays().map((d) => d.workArea),
+      )
+    : null;
   const window = new BrowserWindow(
-    createWindowOptions({ preloadPath: opts.preloadPath, dark: nativeTheme.shouldUseDarkColors, ...(fitted ? fitted.bounds : {}) }),
+    createWindowOptions({
+      preloadPath: opts.preloadPath,
+      dark: nativeTheme.shouldUseDarkColors,
+      ...(fitted ? fitted.bounds : {}),
+    }),
   );
   const reveal = () => {
     if (window.isDestroyed() || window.isVisible()) return;

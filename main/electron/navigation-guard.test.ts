@@ -9,7 +9,8 @@ type Listener = (event: { preventDefault(): void }, url: string) => void;
 function fakeContents() {
   const listeners = new Map<string, Listener>();
   let openHandler: ((d: { url: string }) => { action: string }) | undefined;
-  let permissionRequest: ((wc: unknown, p: string, cb: (ok: boolean) => void, d: { requestingUrl: string }) => void) | undefined;
+  let permissionRequest:
+    ((wc: unknown, p: string, cb: (ok: boolean) => void, d: { requestingUrl: string }) => void) | undefined;
   let permissionCheck: ((wc: unknown, p: string, origin: string) => boolean) | undefined;
   const contents = {
     on: (name: string, l: Listener) => void listeners.set(name, l),
@@ -28,7 +29,8 @@ function fakeContents() {
     contents: contents as unknown as WebContents,
     fire,
     open: (url: string) => openHandler?.({ url }),
-    request: (p: string, url: string) => new Promise<boolean>((resolve) => permissionRequest?.({}, p, resolve, { requestingUrl: url })),
+    request: (p: string, url: string) =>
+      new Promise<boolean>((resolve) => permissionRequest?.({}, p, resolve, { requestingUrl: url })),
     check: (p: string, origin: string) => permissionCheck?.({}, p, origin),
   };
 }

@@ -52,5 +52,7 @@ export function installNavigationGuard(contents: WebContents, deps: NavigationGu
   contents.session.setPermissionRequestHandler((_wc, permission, callback, details) => {
     callback(decidePermission(permission, details.requestingUrl, deps.appBase));
   });
-  contents.session.setPermissionCheckHandler((_wc, permission, requestingOrigin) => decidePermission(permission, requestingOrigin, deps.appBase));
+  contents.session.setPermissionCheckHandler((_wc, permission, requestingOrigin) =>
+    decidePermission(permission, requestingOrigin, deps.appBase),
+  );
 }

@@ -27,12 +27,17 @@ describe('createOpenExternal', () => {
   it('a refusal reaches the renderer as a typed error through the API boundary, not as silence', async () => {
     const open = vi.fn(async () => undefined);
     const openExternal = createOpenExternal(open, () => undefined);
-    const handlers = { openExternal: ({ url }: { url: string }) => openExternal(url).then(() => null) } as unknown as ApiHandlers;
+    const handlers = {
+      openExternal: ({ url }: { url: string }) => openExternal(url).then(() => null),
+    } as unknown as ApiHandlers;
     expect(await dispatchApiCall(handlers, 'openExternal', { url: 'http://example.com/room' })).toEqual({
       ok: false,
       error: { code: 'forbidden', message: EXTERNAL_URL_REFUSED },
     });
-    expect(await dispatchApiCall(handlers, 'openExternal', { url: 'https://meet.example.org/room' })).toEqual({ ok: true, data: null });
+    expect(await dispatchApiCall(handlers, 'openExternal', { url: 'https://meet.example.org/room' })).toEqual({
+      ok: true,
+      data: null,
+    });
     expect(open).toHaveBeenCalledTimes(1);
   });
 });

@@ -25,11 +25,15 @@ let out: string;
 function buildRelease(env: Record<string, string>, outDir: string) {
   const clean: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !(k in values)) clean[k] = v;
-  return spawnSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--mode', 'release'], {
-    cwd: root,
-    env: { ...clean, ...env, LIFESCORE_BUILD_OUT: outDir },
-    encoding: 'utf8',
-  });
+  return spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--mode', 'release'],
+    {
+      cwd: root,
+      env: { ...clean, ...env, LIFESCORE_BUILD_OUT: outDir },
+      encoding: 'utf8',
+    },
+  );
 }
 
 beforeAll(() => {
@@ -42,14 +46,26 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 describe('release build', () => {
   it('bakes the values next to the main bundle, and the glue resolves them for a packaged app', () => {
     expect(JSON.parse(readFileSync(join(out, 'main/release-config.json'), 'utf8'))).toEqual(values);
-    const resolved = resolveAppConfig({ env: {}, baked: readBakedConfig(join(out, 'main/release-config.json')), envOverrides: false, sandboxRelayUrl: 'x', version: '1.0.0', production: true });
-    expect(resolved).toMatchObject({ kind: 'ready', source: 'baked', config: { clientId: values.CALCOM_CLIENT_ID, relayUrl: values.RELAY_URL } });
+    const resolved = resolveAppConfig({
+      env: {},
+      baked: readBakedConfig(join(out, 'main/release-config.json')),
+      envOverrides: false,
+      sandboxRelayUrl: 'x',
+      version: '1.0.0',
+      production: true,
+    });
+    expect(resolved).toMatchObject({
+      kind: 'ready',
+      source: 'baked',
+      config: { clientId: values.CALCOM_CLIENT_ID, relayUrl: values.RELAY_URL },
+    });
   });
 
   it('the main entry loads no native module at the top: only the lazily imported chunks do', () => {
     const entry = readFileSync(join(out, 'main/index.js'), 'utf8');
     const staticImports = [...entry.matchAll(/^import\s[^;]*?from\s*["']([^"']+)["']/gm)].map((m) => m[1]);
-    for (const native of ['better-sqlite3', '@napi-rs/keyring', 'electron-store']) expect(staticImports).not.toContain(native);
+    for (const native of ['better-sqlite3', '@napi-rs/keyring', 'electron-store'])
+      expect(staticImports).not.toContain(native);
     expect(entry).toMatch(/import\(["']\.\/[^"']+\.js["']\)/);
   });
 
@@ -73,7 +89,13 @@ describe('release build', () => {
     const opened: string[] = [];
     const running = await runBrowserHost({
       root,
-      env: { LIFESCORE_CONFIG: 'release', LIFESCORE_RELEASE_CONFIG_FILE: join(out, 'main/release-config.json'), LIFESCORE_KEYCHAIN: 'memory', LIFESCORE_DATA_DIR: data, LIFESCORE_RENDERER_DIR: join(out, 'renderer') },
+      env: {
+        LIFESCORE_CONFIG: 'release',
+        LIFESCORE_RELEASE_CONFIG_FILE: join(out, 'main/release-config.json'),
+        LIFESCORE_KEYCHAIN: 'memory',
+        LIFESCORE_DATA_DIR: data,
+        LIFESCORE_RENDERER_DIR: join(out, 'renderer'),
+      },
       logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
       openExternal: async (url) => void opened.push(url),
     });

@@ -20,7 +20,9 @@ describe('createSettingsAdapter', () => {
   });
 
   it('merges an older file over the defaults and survives a corrupted one', () => {
-    expect(createSettingsAdapter(mapStore({ settings: { profile: { name: 'Old' } } }), defaults).read().profile).toEqual({ ...defaults.profile, name: 'Old' });
+    expect(
+      createSettingsAdapter(mapStore({ settings: { profile: { name: 'Old' } } }), defaults).read().profile,
+    ).toEqual({ ...defaults.profile, name: 'Old' });
     expect(createSettingsAdapter(mapStore({ settings: { relayUrl: 'not a url' } }), defaults).read()).toEqual(defaults);
     expect(createSettingsAdapter(mapStore({ settings: 'garbage' }), defaults).read()).toEqual(defaults);
   });
@@ -39,4 +41,3 @@ describe('createSettingsAdapter', () => {
     expect(store.readRecord('connect.pending')).toBeUndefined();
   });
 });
-

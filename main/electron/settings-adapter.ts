@@ -16,7 +16,9 @@ export interface KeyValueStore {
 export function createSettingsAdapter(kv: KeyValueStore, defaults: Settings): SettingsStore {
   const records = (): Record<string, unknown> => {
     const value = kv.get('records');
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
   };
   return {
     read() {

@@ -9,7 +9,12 @@ import { createSettingsAdapter } from './settings-adapter';
  * Settings in electron-store's `config.json` in userData (never secrets: those are in the keychain). A damaged file
  * is recovered first (settings-file-recovery.ts): electron-store would otherwise throw and the app not start.
  */
-export function createElectronSettingsStore(opts: { readonly userDataDir: string; readonly relayUrl: string; readonly logger: Logger; readonly onRecovered: (message: string) => void }): SettingsStore {
+export function createElectronSettingsStore(opts: {
+  readonly userDataDir: string;
+  readonly relayUrl: string;
+  readonly logger: Logger;
+  readonly onRecovered: (message: string) => void;
+}): SettingsStore {
   const recovery = recoverSettingsFile(join(opts.userDataDir, 'config.json'));
   if (recovery.outcome === 'restored' || recovery.outcome === 'reset') {
     opts.logger.warn('settings file was damaged', { outcome: recovery.outcome, damagedCopy: recovery.damagedCopy });

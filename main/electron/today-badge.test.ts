@@ -15,7 +15,12 @@ describe('today badge', () => {
     let total = 3;
     const listBookings = vi.fn(async (_query: unknown) => ({ items: [], total }));
     const setBadge = vi.fn();
-    const stop = startTodayBadge({ listBookings, setBadge, subscribe: (l) => ((listener = l), () => (listener = undefined)), now: () => new Date(2026, 10, 26, 9) });
+    const stop = startTodayBadge({
+      listBookings,
+      setBadge,
+      subscribe: (l) => ((listener = l), () => (listener = undefined)),
+      now: () => new Date(2026, 10, 26, 9),
+    });
     await vi.waitFor(() => expect(setBadge).toHaveBeenLastCalledWith(3));
     expect(listBookings.mock.calls[0]?.[0]).toMatchObject({ tab: 'upcoming', limit: 1 });
     total = 4;

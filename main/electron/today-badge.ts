@@ -33,7 +33,14 @@ export function startTodayBadge(deps: TodayBadgeDeps): () => void {
       try {
         const current = now();
         const { endDate } = localDayRange(current);
-        const page = await deps.listBookings({ tab: 'upcoming', status: ['scheduled', 'pending'], startDate: current.toISOString(), endDate, offset: 0, limit: 1 });
+        const page = await deps.listBookings({
+          tab: 'upcoming',
+          status: ['scheduled', 'pending'],
+          startDate: current.toISOString(),
+          endDate,
+          offset: 0,
+          limit: 1,
+        });
         deps.setBadge(page.total);
       } catch {
         // Not connected yet or the store is closing: no badge rather than a wrong one.

@@ -25,7 +25,10 @@ export function errorPageUrl(title: string, detail: string): string {
  * once; after that the window shows a clear error page instead of retrying forever. The window is shown either way
  * (with `show: false` a page that never paints would never fire `ready-to-show`).
  */
-export function watchWindowHealth(window: RecoverableWindow, deps: WindowRecoveryDeps): { showError(title: string, detail: string): void } {
+export function watchWindowHealth(
+  window: RecoverableWindow,
+  deps: WindowRecoveryDeps,
+): { showError(title: string, detail: string): void } {
   let reloaded = false;
   let gaveUp = false;
   const showError = (title: string, detail: string) => {

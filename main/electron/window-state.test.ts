@@ -19,11 +19,14 @@ describe('window state', () => {
   });
 
   it('drops the position of a window left on a monitor that is gone', () => {
-    expect(fitToDisplays({ bounds: { x: 2500, y: 100, width: 1000, height: 800 }, maximized: false }, [screen])).toEqual({
+    expect(
+      fitToDisplays({ bounds: { x: 2500, y: 100, width: 1000, height: 800 }, maximized: false }, [screen]),
+    ).toEqual({
       bounds: { width: 1000, height: 800 },
       maximized: false,
     });
-    expect(fitToDisplays({ bounds: { x: 1850, y: 100, width: 1000, height: 800 }, maximized: false }, [screen]).bounds).not.toHaveProperty('x');
+    expect(
+      fitToDisplays({ bounds: { x: 1850, y: 100, width: 1000, height: 800 }, maximized: false }, [screen]).bounds,
+    ).not.toHaveProperty('x');
   });
 });
-

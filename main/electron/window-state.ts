@@ -2,7 +2,12 @@ import { z } from 'zod';
 
 /** Where the window was when it closed (normal bounds: what it returns to when un-maximized). */
 const windowStateSchema = z.object({
-  bounds: z.object({ x: z.number().int(), y: z.number().int(), width: z.number().int().min(200), height: z.number().int().min(200) }),
+  bounds: z.object({
+    x: z.number().int(),
+    y: z.number().int(),
+    width: z.number().int().min(200),
+    height: z.number().int().min(200),
+  }),
   maximized: z.boolean(),
 });
 export type WindowState = z.infer<typeof windowStateSchema>;
@@ -21,15 +26,26 @@ export function parseWindowState(raw: unknown): WindowState | null {
  * Fits a saved state to today's displays: a window saved on a monitor that is gone (or mostly off-screen) keeps
  * its size, shrunk to fit, but loses its position so the OS centres it. Pure, for the unit test.
  */
-export function fitToDisplays(state: WindowState, workAreas: readonly Rect[]): { bounds: Partial<Rect> & Pick<Rect, 'width' | 'height'>; maximized: boolean } {
+export function fitToDisplays(
+  state: WindowState,
+  workAreas: readonly Rect[],
+): { bounds: Partial<Rect> & Pick<Rect, 'width' | 'height'>; maximized: boolean } {
   const { bounds } = state;
-  const host = workAreas.find((area) => overlap(bounds, area, 'x') >= MIN_VISIBLE.width && overlap(bounds, area, 'y') >= MIN_VISIBLE.height);
+  const host = workAreas.find(
+    (area) => overlap(bounds, area, 'x') >= MIN_VISIBLE.width && overlap(bounds, area, 'y') >= MIN_VISIBLE.height,
+  );
   if (host) {
-    return { bounds: { ...bounds, width: Math.min(bounds.width, host.width), height: Math.min(bounds.height, host.height) }, maximized: state.maximized };
+    return {
+      bounds: { ...bounds, width: Math.min(bounds.width, host.width), height: Math.min(bounds.height, host.height) },
+      maximized: state.maximized,
+    };
   }
   const largest = [...workAreas].sort((a, b) => b.width * b.height - a.width * a.height)[0];
   return {
-    bounds: { width: Math.min(bounds.width, largest?.width ?? bounds.width), height: Math.min(bounds.height, largest?.height ?? bounds.height) },
+    bounds: {
+      width: Math.min(bounds.width, largest?.width ?? bounds.width),
+      height: Math.min(bounds.height, largest?.height ?? bounds.height),
+    },
     maximized: state.maximized,
   };
 }

@@ -56,7 +56,12 @@ function fakeCore() {
     start: async () => undefined,
     stop: async () => undefined,
   };
-  return { core, calls, emit: (event: PushEvent) => listeners.forEach((l) => l(event)), listenerCount: () => listeners.size };
+  return {
+    core,
+    calls,
+    emit: (event: PushEvent) => listeners.forEach((l) => l(event)),
+    listenerCount: () => listeners.size,
+  };
 }
 
 interface Reply {
@@ -66,10 +71,19 @@ interface Reply {
 }
 
 /** node:http, not fetch: fetch will not let a test forge Host. */
-function send(port: number, opts: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<Reply> {
+function send(
+  port: number,
+  opts: { method?: string; path: string; headers?: Record<string, string>; body?: string },
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: '127.0.0.1', port, method: opts.method ?? 'GET', path: opts.path, headers: { host: `127.0.0.1:${port}`, ...opts.headers } },
+      {
+        host: '127.0.0.1',
+        port,
+        method: opts.method ?? 'GET',
+        path: opts.path,
+        headers: { host: `127.0.0.1:${port}`, ...opts.headers },
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
@@ -124,11 +138,15 @@ describe('startBrowserHost', () => {
     } finally {
       await other.close();
     }
-    await expect(startBrowserHost({ core: fakeCore().core, rendererDir: dir, secret: 'short' })).rejects.toThrow(/128 bits/);
+    await expect(startBrowserHost({ core: fakeCore().core, rendererDir: dir, secret: 'short' })).rejects.toThrow(
+      /128 bits/,
+    );
   });
 
   it('refuses to start without a built renderer', async () => {
-    await expect(startBrowserHost({ core: fakeCore().core, rendererDir: join(dir, 'nope') })).rejects.toThrow(/npm run build/);
+    await expect(startBrowserHost({ core: fakeCore().core, rendererDir: join(dir, 'nope') })).rejects.toThrow(
+      /npm run build/,
+    );
   });
 
   it('serves index.html with the bridge script injected before the app script, and a CSP header', async () => {
@@ -169,14 +187,23 @@ describe('startBrowserHost', () => {
   });
 
   it('accepts localhost and our own Origin', async () => {
-    const reply = await call('getState', {}, { host: `localhost:${host.port}`, origin: `http://localhost:${host.port}` });
+    const reply = await call(
+      'getState',
+      {},
+      { host: `localhost:${host.port}`, origin: `http://localhost:${host.port}` },
+    );
     expect(reply.status).toBe(200);
     expect(JSON.parse(reply.body)).toEqual({ ok: true, data: state });
   });
 
   it('requires the secret on bridge calls', async () => {
     const before = fake.calls.length;
-    const missing = await send(host.port, { method: 'POST', path: '/bridge/getState', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const missing = await send(host.port, {
+      method: 'POST',
+      path: '/bridge/getState',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(missing.status).toBe(403);
     const wrong = await call('getState', {}, { 'x-lifescore-key': `${SECRET.slice(0, -1)}x` });
     expect(wrong.status).toBe(403);
@@ -185,7 +212,12 @@ describe('startBrowserHost', () => {
 
   it('answers 403 before anything else on every bridge path without the secret (found by fuzzing: /bridge/.)', async () => {
     for (const path of ['/bridge', '/bridge/', '/bridge/nope', '/bridge/a/b']) {
-      const reply = await send(host.port, { method: 'POST', path, headers: { 'content-type': 'application/json' }, body: '{}' });
+      const reply = await send(host.port, {
+        method: 'POST',
+        path,
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
       expect(reply.status, path).toBe(403);
     }
   });
@@ -246,7 +278,12 @@ describe('startBrowserHost', () => {
 
     const received: PushEvent[] = [];
     let buffer = '';
-    const req = httpRequest({ host: '127.0.0.1', port: host.port, path: `/bridge/events?k=${SECRET}`, headers: { host: `127.0.0.1:${host.port}`, accept: 'text/event-stream' } });
+    const req = httpRequest({
+      host: '127.0.0.1',
+      port: host.port,
+      path: `/bridge/events?k=${SECRET}`,
+      headers: { host: `127.0.0.1:${host.port}`, accept: 'text/event-stream' },
+    });
     const opened = new Promise<string | undefined>((resolve) =>
       req.on('response', (res) => {
         res.setEncoding('utf8');

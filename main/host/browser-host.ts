@@ -39,7 +39,12 @@ export interface BrowserHost {
 }
 
 /** A JSON error in the bridge's own shape. */
-function refuse(res: Response, status: number, code: 'forbidden' | 'bad_input' | 'not_found' | 'internal', message: string): void {
+function refuse(
+  res: Response,
+  status: number,
+  code: 'forbidden' | 'bad_input' | 'not_found' | 'internal',
+  message: string,
+): void {
   const body: ApiResponse<never> = { ok: false, error: { code, message } };
   res.status(status).json(body);
 }
@@ -53,7 +58,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const listenHost = options.host ?? '127.0.0.1';
   if (listenHost !== '127.0.0.1') throw new Error('The browser host listens on 127.0.0.1 only');
   const secret = options.secret ?? randomBytes(32).toString('base64url');
-  if (!isStrongSecret(secret)) throw new Error('The browser host secret must be at least 22 base64url characters (128 bits)');
+  if (!isStrongSecret(secret))
+    throw new Error('The browser host secret must be at least 22 base64url characters (128 bits)');
   const rendererDir = resolve(options.rendererDir);
   if (!existsSync(join(rendererDir, 'index.html'))) {
     throw new Error(`No built renderer in ${rendererDir} (index.html missing): run \`npm run build\` first`);
@@ -159,7 +165,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
 
   // body-parser errors (malformed JSON, too large) and anything unexpected: a typed error, never a stack.
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const status = typeof err === 'object' && err !== null && 'status' in err && typeof err.status === 'number' ? err.status : 500;
+    const status =
+      typeof err === 'object' && err !== null && 'status' in err && typeof err.status === 'number' ? err.status : 500;
     if (status === 400) refuse(res, 400, 'bad_input', 'The request body is not valid JSON.');
     else if (status === 413) refuse(res, 413, 'bad_input', 'The request body is too large.');
     else refuse(res, 500, 'internal', 'Something went wrong inside the app. Details are in the log.');

@@ -9,7 +9,9 @@ const root = resolve(import.meta.dirname, '../..');
 
 try {
   const running = await runBrowserHost({ root });
-  process.stdout.write(`LifeScore Consultant (browser host) is running.\n  Open: ${running.host.url}\n  Data: ${running.dataDir}\n`);
+  process.stdout.write(
+    `LifeScore Consultant (browser host) is running.\n  Open: ${running.host.url}\n  Data: ${running.dataDir}\n`,
+  );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

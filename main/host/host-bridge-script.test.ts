@@ -19,11 +19,25 @@ function load(href: string, stored: string | null = null) {
   }
   const window: Record<string, unknown> = {
     location: { href },
-    sessionStorage: { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => void storage.set(k, v) },
+    sessionStorage: {
+      getItem: (k: string) => storage.get(k) ?? null,
+      setItem: (k: string, v: string) => void storage.set(k, v),
+    },
     history: { state: null, replaceState: (_s: unknown, _t: string, url: string) => void replaced.push(url) },
   };
-  runInNewContext(renderHostBridgeScript(['getState', 'listBookings']), { window, fetch, EventSource, URL, JSON, Object, Promise, console });
-  const bridge = window.lifescore as Record<string, (input?: unknown) => Promise<unknown>> & { onEvent(l: (e: unknown) => void): () => void };
+  runInNewContext(renderHostBridgeScript(['getState', 'listBookings']), {
+    window,
+    fetch,
+    EventSource,
+    URL,
+    JSON,
+    Object,
+    Promise,
+    console,
+  });
+  const bridge = window.lifescore as Record<string, (input?: unknown) => Promise<unknown>> & {
+    onEvent(l: (e: unknown) => void): () => void;
+  };
   return { bridge, window, storage, replaced, fetch, sources };
 }
 

@@ -59,7 +59,9 @@ describe('injectHostBridge', () => {
     expect(out).toMatch(/<script src="\/host-bridge.js"><\/script>\s*<script type="module"/);
   });
   it('falls back to the end of head', () => {
-    expect(injectHostBridge('<head></head><body></body>')).toBe('<head><script src="/host-bridge.js"></script>\n</head><body></body>');
+    expect(injectHostBridge('<head></head><body></body>')).toBe(
+      '<head><script src="/host-bridge.js"></script>\n</head><body></body>',
+    );
   });
   it('refuses a page it cannot place the bridge into', () => {
     expect(() => injectHostBridge('<p>hi</p>')).toThrow();

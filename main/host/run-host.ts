@@ -39,7 +39,9 @@ export interface RunningHost {
 /** Lines of `level msg {fields}` on stderr, secrets redacted (the host's counterpart of electron-log). */
 export function createConsoleLogger(prefix = 'app'): Logger {
   const write = (level: string) => (msg: string, fields?: Record<string, unknown>) =>
-    process.stderr.write(`[${prefix}] ${level} ${String(redact(msg))}${fields ? ` ${JSON.stringify(redact(fields))}` : ''}\n`);
+    process.stderr.write(
+      `[${prefix}] ${level} ${String(redact(msg))}${fields ? ` ${JSON.stringify(redact(fields))}` : ''}\n`,
+    );
   return { info: write('info'), warn: write('warn'), error: write('error') };
 }
 
@@ -64,7 +66,12 @@ export async function runBrowserHost(options: RunHostOptions): Promise<RunningHo
     version,
     production: false,
   });
-  const config = resolved.kind === 'ready' ? (options.keychainService ? { ...resolved.config, keychainService: options.keychainService } : resolved.config) : null;
+  const config =
+    resolved.kind === 'ready'
+      ? options.keychainService
+        ? { ...resolved.config, keychainService: options.keychainService }
+        : resolved.config
+      : null;
   const dataDir = resolve(env.LIFESCORE_DATA_DIR ?? join(options.root, '.lifescore-dev', 'app'));
   mkdirSync(dataDir, { recursive: true });
 
@@ -73,13 +80,21 @@ export async function runBrowserHost(options: RunHostOptions): Promise<RunningHo
   if (!config) {
     core = createSetupCore(resolved.kind === 'setup' ? resolved.problems : [], logger);
   } else {
-    core = createAppCore(hostPorts(config, env, dataDir, logger, options, (event) => host?.push(event)), options.syncTuning ? { syncTuning: options.syncTuning } : {});
+    core = createAppCore(
+      hostPorts(config, env, dataDir, logger, options, (event) => host?.push(event)),
+      options.syncTuning ? { syncTuning: options.syncTuning } : {},
+    );
   }
   await core.start();
   const port = env.LIFESCORE_HOST_PORT ? Number(env.LIFESCORE_HOST_PORT) : 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`LIFESCORE_HOST_PORT must be a port number, not "${env.LIFESCORE_HOST_PORT}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`LIFESCORE_HOST_PORT must be a port number, not "${env.LIFESCORE_HOST_PORT}"`);
   try {
-    host = await startBrowserHost({ core, rendererDir: env.LIFESCORE_RENDERER_DIR ?? join(options.root, 'out', 'renderer'), port });
+    host = await startBrowserHost({
+      core,
+      rendererDir: env.LIFESCORE_RENDERER_DIR ?? join(options.root, 'out', 'renderer'),
+      port,
+    });
   } catch (err) {
     await core.stop();
     throw err;
@@ -97,10 +112,19 @@ export async function runBrowserHost(options: RunHostOptions): Promise<RunningHo
 }
 
 /** The core's ports under Node: conf settings, the OS keychain (or memory for tests), toasts for notifications. */
-function hostPorts(config: AppConfig, env: NodeJS.ProcessEnv, dataDir: string, logger: Logger, options: RunHostOptions, push: (event: PushEvent) => void): AppCorePorts {
+function hostPorts(
+  config: AppConfig,
+  env: NodeJS.ProcessEnv,
+  dataDir: string,
+  logger: Logger,
+  options: RunHostOptions,
+  push: (event: PushEvent) => void,
+): AppCorePorts {
   let keychain: Keychain;
   if (env.LIFESCORE_KEYCHAIN === 'memory') {
-    logger.warn('LIFESCORE_KEYCHAIN=memory: Cal.com tokens are kept in memory only and are lost when this process ends');
+    logger.warn(
+      'LIFESCORE_KEYCHAIN=memory: Cal.com tokens are kept in memory only and are lost when this process ends',
+    );
     keychain = createMemoryKeychain();
   } else {
     keychain = createNapiKeychain(config.keychainService);
@@ -108,7 +132,12 @@ function hostPorts(config: AppConfig, env: NodeJS.ProcessEnv, dataDir: string, l
   return {
     config,
     keychain,
-    settings: createConfSettingsStore({ cwd: dataDir, defaultRelayUrl: config.relayUrl, logger, onRecovered: (message) => push({ type: 'toast', level: 'error', message }) }),
+    settings: createConfSettingsStore({
+      cwd: dataDir,
+      defaultRelayUrl: config.relayUrl,
+      logger,
+      onRecovered: (message) => push({ type: 'toast', level: 'error', message }),
+    }),
     dataDir,
     // In a browser tab the page opens links itself (a new tab); here we only say where the browser should go.
     openExternal: options.openExternal ?? (async (url) => logger.info('open in your browser', { url })),

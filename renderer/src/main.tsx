@@ -37,6 +37,11 @@ root.render(<StrictMode>{appTree()}</StrictMode>);
 const bridge = getBridge();
 if (bridge) {
   void setupProblems(bridge).then((problems) => {
-    if (problems) root.render(<StrictMode><SetupScreen problems={problems} /></StrictMode>);
+    if (problems)
+      root.render(
+        <StrictMode>
+          <SetupScreen problems={problems} />
+        </StrictMode>,
+      );
   });
 }

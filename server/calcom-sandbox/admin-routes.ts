@@ -23,22 +23,47 @@ export function adminRoutes(ctx: SandboxContext, api: SandboxApi): Router {
   const body = <T>(schema: z.ZodType<T>, req: Request): T => schema.parse(req.body ?? {});
 
   r.get('/_sandbox', (_req, res) => void res.type('html').send(adminPage(ctx.store.state, ctx.baseUrl())));
-  r.get('/_sandbox/state', (_req, res) => void res.json({ users: ctx.store.state.users, eventTypes: ctx.store.state.eventTypes, webhooks: ctx.store.state.webhooks, bookings: ctx.store.state.bookings }));
+  r.get(
+    '/_sandbox/state',
+    (_req, res) =>
+      void res.json({
+        users: ctx.store.state.users,
+        eventTypes: ctx.store.state.eventTypes,
+        webhooks: ctx.store.state.webhooks,
+        bookings: ctx.store.state.bookings,
+      }),
+  );
 
   r.post('/_sandbox/bookings', async (req, res) => reply(req, res, await api.createBooking(req.body)));
   r.post('/_sandbox/bookings/:uid/reschedule', async (req, res) => {
     const b = body(z.object({ start: z.string(), by: opt(320), reason: opt() }), req);
-    reply(req, res, await api.rescheduleBooking(req.params.uid as string, b.start, { ...(b.by ? { by: b.by } : {}), ...(b.reason ? { reason: b.reason } : {}) }));
+    reply(
+      req,
+      res,
+      await api.rescheduleBooking(req.params.uid as string, b.start, {
+        ...(b.by ? { by: b.by } : {}),
+        ...(b.reason ? { reason: b.reason } : {}),
+      }),
+    );
   });
   r.post('/_sandbox/bookings/:uid/cancel', async (req, res) => {
     const b = body(z.object({ reason: opt(), by: opt(320) }), req);
-    reply(req, res, await api.cancelBooking(req.params.uid as string, { ...(b.reason ? { reason: b.reason } : {}), ...(b.by ? { by: b.by } : {}) }));
+    reply(
+      req,
+      res,
+      await api.cancelBooking(req.params.uid as string, {
+        ...(b.reason ? { reason: b.reason } : {}),
+        ...(b.by ? { by: b.by } : {}),
+      }),
+    );
   });
   r.post('/_sandbox/bookings/:uid/no-show', async (req, res) => {
     const b = body(z.object({ attendeeEmail: z.string(), noShow: bool }), req);
     reply(req, res, await api.markNoShow(req.params.uid as string, b.attendeeEmail, b.noShow));
   });
-  r.post('/_sandbox/bookings/:uid/confirm', async (req, res) => reply(req, res, await api.confirmBooking(req.params.uid as string)));
+  r.post('/_sandbox/bookings/:uid/confirm', async (req, res) =>
+    reply(req, res, await api.confirmBooking(req.params.uid as string)),
+  );
   r.post('/_sandbox/bookings/:uid/reject', async (req, res) => {
     const b = body(z.object({ reason: opt() }), req);
     reply(req, res, await api.rejectBooking(req.params.uid as string, b.reason || undefined));
@@ -47,9 +72,15 @@ export function adminRoutes(ctx: SandboxContext, api: SandboxApi): Router {
     const b = body(z.object({ value: bool }), req);
     reply(req, res, { eventType: api.setRequiresConfirmation(z.coerce.number().int().parse(req.params.id), b.value) });
   });
-  r.post('/_sandbox/ping', async (req, res) => reply(req, res, await api.sendPing(body(z.object({ webhookId: opt(100) }), req).webhookId || undefined)));
+  r.post('/_sandbox/ping', async (req, res) =>
+    reply(req, res, await api.sendPing(body(z.object({ webhookId: opt(100) }), req).webhookId || undefined)),
+  );
   r.post('/_sandbox/tokens/expire', (req, res) => reply(req, res, { expired: api.expireAccessTokens() }));
-  r.post('/_sandbox/tokens/revoke-refresh', (req, res) => reply(req, res, { revoked: api.revokeRefreshTokens(body(z.object({ username: opt(100) }), req).username || undefined) }));
+  r.post('/_sandbox/tokens/revoke-refresh', (req, res) =>
+    reply(req, res, {
+      revoked: api.revokeRefreshTokens(body(z.object({ username: opt(100) }), req).username || undefined),
+    }),
+  );
   r.get('/_sandbox/faults', (_req, res) => void res.json(api.getFaults()));
   r.put('/_sandbox/faults', (req, res) => {
     api.setFaults(faultsSchema.parse(req.body ?? {}));
@@ -72,8 +103,12 @@ export function adminRoutes(ctx: SandboxContext, api: SandboxApi): Router {
 
   const onError: ErrorRequestHandler = (err, _req, res, _next) => {
     if (err instanceof SandboxError) return void res.status(err.status).json({ error: err.message });
-    if (err instanceof z.ZodError) return void res.status(400).json({ error: 'Invalid input', issues: err.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
-    if ((err as { type?: string }).type === 'entity.parse.failed') return void res.status(400).json({ error: 'Malformed JSON body' });
+    if (err instanceof z.ZodError)
+      return void res
+        .status(400)
+        .json({ error: 'Invalid input', issues: err.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
+    if ((err as { type?: string }).type === 'entity.parse.failed')
+      return void res.status(400).json({ error: 'Malformed JSON body' });
     ctx.options.logger.error({ err }, 'admin route error');
     res.status(500).json({ error: 'Internal error' });
   };

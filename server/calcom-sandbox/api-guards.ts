@@ -18,8 +18,10 @@ export function apiFaults(ctx: SandboxContext): RequestHandler {
     const fault = ctx.faults.takeApiFault(path);
     if (!fault) return next();
     ctx.options.logger.info({ path, mode: fault.mode }, 'api fault injected');
-    if (fault.mode === '500') return sendV2Error(req, res, new V2Error(500, 'Internal server error (sandbox fault injection)'));
-    if (fault.mode === '429') return sendThrottled(req, res, { limit: ctx.options.rateLimitPerMinute, resetSeconds: 60 });
+    if (fault.mode === '500')
+      return sendV2Error(req, res, new V2Error(500, 'Internal server error (sandbox fault injection)'));
+    if (fault.mode === '429')
+      return sendThrottled(req, res, { limit: ctx.options.rateLimitPerMinute, resetSeconds: 60 });
     // 'timeout': hold the request, then drop the connection without a response.
     const timer = setTimeout(() => req.socket.destroy(), fault.hangMs ?? 30_000);
     timer.unref();
@@ -61,12 +63,23 @@ export function authenticate(ctx: SandboxContext): RequestHandler {
   return (req, res, next) => {
     const token = bearer(req);
     if (!token) {
-      return sendV2Error(req, res, new V2Error(401, "No authentication method provided. Either pass an API key as 'Bearer' header or OAuth client credentials as 'x-cal-secret-key' and 'x-cal-client-id' headers"));
+      return sendV2Error(
+        req,
+        res,
+        new V2Error(
+          401,
+          "No authentication method provided. Either pass an API key as 'Bearer' header or OAuth client credentials as 'x-cal-secret-key' and 'x-cal-client-id' headers",
+        ),
+      );
     }
     const check = ctx.tokens.checkAccess(token);
     if (!check.ok) {
       ctx.options.logger.info({ reason: check.reason, path: req.path }, 'bearer token refused');
-      return sendV2Error(req, res, new V2Error(401, check.reason === 'expired' ? 'Access token is expired' : 'Invalid Access Token.'));
+      return sendV2Error(
+        req,
+        res,
+        new V2Error(401, check.reason === 'expired' ? 'Access token is expired' : 'Invalid Access Token.'),
+      );
     }
     const user = ctx.store.state.users.find((u) => u.id === check.token.userId);
     if (!user) return sendV2Error(req, res, new V2Error(401, 'No user associated with the provided token'));
@@ -80,7 +93,14 @@ export function requireScope(scope: string): RequestHandler {
   return (req, res, next) => {
     const { token } = authOf(res);
     if (token.scopes.includes(scope)) return next();
-    sendV2Error(req, res, new V2Error(403, `insufficient_scope: token does not have the required scopes. Required: ${scope}. Token has: ${token.scopes.join(', ')}`));
+    sendV2Error(
+      req,
+      res,
+      new V2Error(
+        403,
+        `insufficient_scope: token does not have the required scopes. Required: ${scope}. Token has: ${token.scopes.join(', ')}`,
+      ),
+    );
   };
 }
 
@@ -92,7 +112,14 @@ export function requireApiVersion(version: string): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const got = req.get('cal-api-version');
     if (got === version) return next();
-    sendV2Error(req, res, new V2Error(400, `The Cal.com sandbox implements this endpoint only for cal-api-version ${version} (got ${got ?? 'none'}); Cal.com would fall back to an older request/response schema.`));
+    sendV2Error(
+      req,
+      res,
+      new V2Error(
+        400,
+        `The Cal.com sandbox implements this endpoint only for cal-api-version ${version} (got ${got ?? 'none'}); Cal.com would fall back to an older request/response schema.`,
+      ),
+    );
   };
 }
 

@@ -6,7 +6,15 @@ import type { SandboxBooking, SandboxEventType, SandboxUser, SandboxWebhook } fr
 import type { SandboxStore } from './store';
 import { isValidTimeZone } from './time-zones';
 import { toV2Booking, type V2BookingOut } from './v2-booking';
-import { buildCancelledPayload, buildCreatedLikePayload, buildNoShowPayload, buildPingPayload, buildRescheduledPayload, envelope, type PayloadContext } from './webhook-payload';
+import {
+  buildCancelledPayload,
+  buildCreatedLikePayload,
+  buildNoShowPayload,
+  buildPingPayload,
+  buildRescheduledPayload,
+  envelope,
+  type PayloadContext,
+} from './webhook-payload';
 import type { Delivery, WebhookSender } from './webhook-sender';
 
 /** Input of createBooking (programmatic and /_sandbox/bookings). */
@@ -14,7 +22,11 @@ export const createBookingInputSchema = z.object({
   username: z.string().min(1),
   eventTypeSlug: z.string().min(1),
   start: z.iso.datetime({ offset: true }),
-  attendee: z.object({ name: z.string().trim().min(1).max(200), email: z.email(), timeZone: z.string().refine(isValidTimeZone, 'unknown time zone') }),
+  attendee: z.object({
+    name: z.string().trim().min(1).max(200),
+    email: z.email(),
+    timeZone: z.string().refine(isValidTimeZone, 'unknown time zone'),
+  }),
   notes: z.string().max(5000).optional(),
   guests: z.array(z.email()).max(10).optional(),
 });
@@ -54,7 +66,10 @@ export class BookingService {
       start: start.toISOString(),
       end: new Date(start.getTime() + et.lengthInMinutes * 60_000).toISOString(),
       status: et.requiresConfirmation ? 'PENDING' : 'ACCEPTED',
-      attendees: [{ ...input.attendee, noShow: false }, ...(input.guests ?? []).map((email) => ({ name: '', email, timeZone: input.attendee.timeZone, noShow: false }))],
+      attendees: [
+        { ...input.attendee, noShow: false },
+        ...(input.guests ?? []).map((email) => ({ name: '', email, timeZone: input.attendee.timeZone, noShow: false })),
+      ],
       location: 'integrations:daily',
       videoCallId: randomUid(12),
       iCalUID: '',
@@ -75,11 +90,17 @@ export class BookingService {
     this.store.state.bookings.push(booking);
     this.store.save();
     const trigger = booking.status === 'PENDING' ? 'BOOKING_REQUESTED' : 'BOOKING_CREATED';
-    return this.fire(booking, trigger, (ctx) => buildCreatedLikePayload(ctx, booking.status === 'PENDING' ? 'PENDING' : 'ACCEPTED'));
+    return this.fire(booking, trigger, (ctx) =>
+      buildCreatedLikePayload(ctx, booking.status === 'PENDING' ? 'PENDING' : 'ACCEPTED'),
+    );
   }
 
   /** Reschedule: a new booking (new uid/id) replaces the old one, which becomes CANCELLED + rescheduled. Only BOOKING_RESCHEDULED fires. */
-  async rescheduleBooking(uid: string, newStartISO: string, opts: { by?: string; reason?: string } = {}): Promise<BookingResult> {
+  async rescheduleBooking(
+    uid: string,
+    newStartISO: string,
+    opts: { by?: string; reason?: string } = {},
+  ): Promise<BookingResult> {
     const old = this.reschedulableBooking(uid);
     const start = new Date(parse(z.iso.datetime({ offset: true }), newStartISO));
     const et = this.eventType(old.eventTypeId);
@@ -102,18 +123,32 @@ export class BookingService {
       updatedAt: now,
     };
     this.assertFree(next, old.uid);
-    Object.assign(old, { status: 'CANCELLED', rescheduled: true, rescheduledToUid: next.uid, rescheduledBy: by, updatedAt: now });
+    Object.assign(old, {
+      status: 'CANCELLED',
+      rescheduled: true,
+      rescheduledToUid: next.uid,
+      rescheduledBy: by,
+      updatedAt: now,
+    });
     this.store.state.bookings.push(next);
     this.store.save();
     // A reschedule into an event type that requires confirmation is a BOOKING_REQUESTED (calcom #21169).
     const trigger = next.status === 'PENDING' ? 'BOOKING_REQUESTED' : 'BOOKING_RESCHEDULED';
-    return this.fire(next, trigger, (ctx) => buildRescheduledPayload(ctx, old, next.status === 'PENDING' ? 'PENDING' : 'ACCEPTED'));
+    return this.fire(next, trigger, (ctx) =>
+      buildRescheduledPayload(ctx, old, next.status === 'PENDING' ? 'PENDING' : 'ACCEPTED'),
+    );
   }
 
   /** Cancel: BOOKING_CANCELLED with cancellationReason and cancelledBy (default: the organizer). */
   async cancelBooking(uid: string, opts: { reason?: string; by?: string } = {}): Promise<BookingResult> {
     const b = this.activeBooking(uid);
-    Object.assign(b, { status: 'CANCELLED', cancellationReason: opts.reason?.trim() || null, cancelledBy: opts.by ?? this.userById(b.userId).email, iCalSequence: b.iCalSequence + 1, updatedAt: this.now().toISOString() });
+    Object.assign(b, {
+      status: 'CANCELLED',
+      cancellationReason: opts.reason?.trim() || null,
+      cancelledBy: opts.by ?? this.userById(b.userId).email,
+      iCalSequence: b.iCalSequence + 1,
+      updatedAt: this.now().toISOString(),
+    });
     this.store.save();
     return this.fire(b, 'BOOKING_CANCELLED', buildCancelledPayload);
   }
@@ -125,7 +160,15 @@ export class BookingService {
   async requestReschedule(uid: string, reason?: string): Promise<BookingResult> {
     const b = this.activeBooking(uid);
     const organizer = this.userById(b.userId);
-    Object.assign(b, { status: 'CANCELLED', rescheduled: true, rescheduleRequested: true, cancellationReason: reason?.trim() || null, cancelledBy: organizer.email, iCalSequence: b.iCalSequence + 1, updatedAt: this.now().toISOString() });
+    Object.assign(b, {
+      status: 'CANCELLED',
+      rescheduled: true,
+      rescheduleRequested: true,
+      cancellationReason: reason?.trim() || null,
+      cancelledBy: organizer.email,
+      iCalSequence: b.iCalSequence + 1,
+      updatedAt: this.now().toISOString(),
+    });
     this.store.save();
     return this.fire(b, 'BOOKING_CANCELLED', buildCancelledPayload);
   }
@@ -141,7 +184,11 @@ export class BookingService {
   /** Host rejects a PENDING booking: BOOKING_REJECTED with rejectionReason. */
   async rejectBooking(uid: string, reason?: string): Promise<BookingResult> {
     const b = this.pendingBooking(uid);
-    Object.assign(b, { status: 'REJECTED', rejectionReason: reason?.trim() || null, updatedAt: this.now().toISOString() });
+    Object.assign(b, {
+      status: 'REJECTED',
+      rejectionReason: reason?.trim() || null,
+      updatedAt: this.now().toISOString(),
+    });
     this.store.save();
     return this.fire(b, 'BOOKING_REJECTED', (ctx) => buildCreatedLikePayload(ctx, 'REJECTED'));
   }
@@ -154,7 +201,10 @@ export class BookingService {
     attendee.noShow = noShow;
     b.updatedAt = this.now().toISOString();
     this.store.save();
-    const deliveries = await this.sender.deliverAll(this.subscribers(b.userId, 'BOOKING_NO_SHOW_UPDATED'), envelope('BOOKING_NO_SHOW_UPDATED', buildNoShowPayload(b, [{ email: attendee.email, noShow }]), this.now()));
+    const deliveries = await this.sender.deliverAll(
+      this.subscribers(b.userId, 'BOOKING_NO_SHOW_UPDATED'),
+      envelope('BOOKING_NO_SHOW_UPDATED', buildNoShowPayload(b, [{ email: attendee.email, noShow }]), this.now()),
+    );
     return { booking: this.toV2(b), deliveries };
   }
 
@@ -162,7 +212,9 @@ export class BookingService {
   async sendPing(webhookId?: string): Promise<{ deliveries: Delivery[] }> {
     const hooks = this.store.state.webhooks.filter((w) => (webhookId ? w.id === webhookId : w.active));
     if (webhookId && hooks.length === 0) throw new SandboxError(404, `Webhook ${webhookId} not found`);
-    return { deliveries: await this.sender.deliverAll(hooks, envelope('PING', buildPingPayload(this.now()), this.now())) };
+    return {
+      deliveries: await this.sender.deliverAll(hooks, envelope('PING', buildPingPayload(this.now()), this.now())),
+    };
   }
 
   /** The v2 shape of a stored booking. */
@@ -179,7 +231,8 @@ export class BookingService {
 
   private activeBooking(uid: string): SandboxBooking {
     const b = this.booking(uid);
-    if (b.status === 'CANCELLED' || b.status === 'REJECTED') throw new SandboxError(409, `Booking ${uid} is ${b.status.toLowerCase()}`);
+    if (b.status === 'CANCELLED' || b.status === 'REJECTED')
+      throw new SandboxError(409, `Booking ${uid} is ${b.status.toLowerCase()}`);
     return b;
   }
 
@@ -217,17 +270,48 @@ export class BookingService {
   private eventType(id: number): SandboxEventType {
     const et = this.store.state.eventTypes.find((e) => e.id === id);
     // Event types deleted after booking keep their bookings; Cal.com keeps the id, so the sandbox keeps a stub.
-    return et ?? { id, userId: 0, title: 'Deleted event type', slug: 'deleted', lengthInMinutes: 0, description: null, hidden: true, requiresConfirmation: false, minimumBookingNotice: 0, beforeEventBuffer: 0, afterEventBuffer: 0, slotInterval: null, locations: [], createdAt: '', updatedAt: '' };
+    return (
+      et ?? {
+        id,
+        userId: 0,
+        title: 'Deleted event type',
+        slug: 'deleted',
+        lengthInMinutes: 0,
+        description: null,
+        hidden: true,
+        requiresConfirmation: false,
+        minimumBookingNotice: 0,
+        beforeEventBuffer: 0,
+        afterEventBuffer: 0,
+        slotInterval: null,
+        locations: [],
+        createdAt: '',
+        updatedAt: '',
+      }
+    );
   }
 
   private subscribers(userId: number, trigger: string): SandboxWebhook[] {
     return this.store.state.webhooks.filter((w) => w.userId === userId && w.active && w.triggers.includes(trigger));
   }
 
-  private async fire(b: SandboxBooking, trigger: string, build: (ctx: PayloadContext) => Record<string, unknown>): Promise<BookingResult> {
+  private async fire(
+    b: SandboxBooking,
+    trigger: string,
+    build: (ctx: PayloadContext) => Record<string, unknown>,
+  ): Promise<BookingResult> {
     const now = this.now();
-    const ctx: PayloadContext = { booking: b, eventType: this.eventType(b.eventTypeId), organizer: this.userById(b.userId), bookerUrl: this.baseUrl(), now };
-    const deliveries = await this.sender.deliverAll(this.subscribers(b.userId, trigger), envelope(trigger, build(ctx), now));
+    const ctx: PayloadContext = {
+      booking: b,
+      eventType: this.eventType(b.eventTypeId),
+      organizer: this.userById(b.userId),
+      bookerUrl: this.baseUrl(),
+      now,
+    };
+    const deliveries = await this.sender.deliverAll(
+      this.subscribers(b.userId, trigger),
+      envelope(trigger, build(ctx), now),
+    );
     return { booking: this.toV2(b), deliveries };
   }
 }
@@ -236,7 +320,10 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const r = schema.safeParse(value);
   if (!r.success) {
     const i = r.error.issues[0];
-    throw new SandboxError(400, `Invalid input${i?.path.length ? ` at ${i.path.join('.')}` : ''}: ${i?.message ?? 'invalid'}`);
+    throw new SandboxError(
+      400,
+      `Invalid input${i?.path.length ? ` at ${i.path.join('.')}` : ''}: ${i?.message ?? 'invalid'}`,
+    );
   }
   return r.data;
 }

@@ -28,11 +28,21 @@ const ada = { name: 'Ada Client', email: 'ada@example.org', timeZone: 'Europe/Lo
 beforeAll(async () => {
   ({ sandbox, url } = await startSandbox());
   token = (await connect(url)).access_token;
-  expect((await api(url, token, 'POST', '/v2/event-types', { title: '60 Min Consultation', slug: SLUG, lengthInMinutes: 60, hidden: false })).status).toBe(201);
+  expect(
+    (
+      await api(url, token, 'POST', '/v2/event-types', {
+        title: '60 Min Consultation',
+        slug: SLUG,
+        lengthInMinutes: 60,
+        hidden: false,
+      })
+    ).status,
+  ).toBe(201);
 });
 afterAll(() => sandbox.stop());
 
-const bookings = async (q = '') => (await api(url, token, 'GET', `/v2/bookings${q}`)).body.data as Record<string, unknown>[];
+const bookings = async (q = '') =>
+  (await api(url, token, 'GET', `/v2/bookings${q}`)).body.data as Record<string, unknown>[];
 
 describe('fields the reference marks as always present', () => {
   it('event types carry every one of them', async () => {
@@ -51,7 +61,9 @@ describe('fields the reference marks as always present', () => {
     ]) {
       expect(et, field).toHaveProperty(field);
     }
-    expect((et!.bookingFields as { slug: string }[]).map((f) => f.slug)).toEqual(expect.arrayContaining(['name', 'email', 'notes', 'guests']));
+    expect((et!.bookingFields as { slug: string }[]).map((f) => f.slug)).toEqual(
+      expect.arrayContaining(['name', 'email', 'notes', 'guests']),
+    );
     expect(et!.bookingUrl).toBe(`${url}/${USER}/${SLUG}`);
   });
 
@@ -65,7 +77,14 @@ describe('fields the reference marks as always present', () => {
 
 describe('booking shapes beyond the booking page', () => {
   it('a recurring series: each occurrence a booking of its own, sharing recurringBookingUid', async () => {
-    const uids = sandbox.addSpecialBookings({ kind: 'recurring', username: USER, eventTypeSlug: SLUG, start: futureWeekdayAt(9, 3), occurrences: 3, attendee: ada });
+    const uids = sandbox.addSpecialBookings({
+      kind: 'recurring',
+      username: USER,
+      eventTypeSlug: SLUG,
+      start: futureWeekdayAt(9, 3),
+      occurrences: 3,
+      attendee: ada,
+    });
     const listed = (await bookings('?take=250')).filter((b) => uids.includes(b.uid as string));
     expect(listed).toHaveLength(3);
     expect(new Set(listed.map((b) => b.recurringBookingUid)).size).toBe(1);
@@ -89,7 +108,14 @@ describe('booking shapes beyond the booking page', () => {
   });
 
   it('a status outside the reference (AWAITING_HOST) and an attendee without an email', async () => {
-    const [uid] = sandbox.addSpecialBookings({ kind: 'plain', username: USER, eventTypeSlug: SLUG, start: futureWeekdayAt(13, 5), status: 'AWAITING_HOST', attendee: { ...ada, hideEmail: true } });
+    const [uid] = sandbox.addSpecialBookings({
+      kind: 'plain',
+      username: USER,
+      eventTypeSlug: SLUG,
+      start: futureWeekdayAt(13, 5),
+      status: 'AWAITING_HOST',
+      attendee: { ...ada, hideEmail: true },
+    });
     const b = (await bookings('?take=250')).find((x) => x.uid === uid)!;
     expect(b.status).toBe('awaiting_host');
     expect((b.attendees as Record<string, unknown>[])[0]).not.toHaveProperty('email');
@@ -100,7 +126,14 @@ describe('booking shapes beyond the booking page', () => {
 
 describe('a booking outside the reference', () => {
   it('nullFields answers null where the reference says string (the app must keep it aside, not fail the page)', async () => {
-    const [uid] = sandbox.addSpecialBookings({ kind: 'plain', username: USER, eventTypeSlug: SLUG, start: futureWeekdayAt(14, 5), attendee: ada, nullFields: ['title'] });
+    const [uid] = sandbox.addSpecialBookings({
+      kind: 'plain',
+      username: USER,
+      eventTypeSlug: SLUG,
+      start: futureWeekdayAt(14, 5),
+      attendee: ada,
+      nullFields: ['title'],
+    });
     const b = (await bookings('?take=250')).find((x) => x.uid === uid)!;
     expect(b.title).toBeNull();
     expect(v2BookingSchema.safeParse(b).success).toBe(false);
@@ -124,13 +157,20 @@ describe('paging while bookings change, and Cal.com’s clock', () => {
     } finally {
       sandbox.setFaults({});
     }
-    expect((await bookings('?take=250')).some((b) => String(b.description).startsWith('changed while paging'))).toBe(true);
+    expect((await bookings('?take=250')).some((b) => String(b.description).startsWith('changed while paging'))).toBe(
+      true,
+    );
   });
 
   it('a clock offset moves the times Cal.com stamps', async () => {
     sandbox.setClockOffset(10 * 60_000);
     try {
-      const { booking } = await sandbox.createBooking({ username: USER, eventTypeSlug: SLUG, start: futureWeekdayAt(16, 6), attendee: ada });
+      const { booking } = await sandbox.createBooking({
+        username: USER,
+        eventTypeSlug: SLUG,
+        start: futureWeekdayAt(16, 6),
+        attendee: ada,
+      });
       expect(Date.parse(booking.createdAt) - Date.now()).toBeGreaterThan(9 * 60_000);
     } finally {
       sandbox.setClockOffset(0);

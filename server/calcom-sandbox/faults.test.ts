@@ -1,20 +1,37 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from './index';
-import { api, connect, futureWeekdayAt, Receiver, startSandbox, tokenRequest } from '../../tests/support/sandbox/sandbox-test-kit';
+import {
+  api,
+  connect,
+  futureWeekdayAt,
+  Receiver,
+  startSandbox,
+  tokenRequest,
+} from '../../tests/support/sandbox/sandbox-test-kit';
 
 let sandbox: Sandbox;
 let url: string;
 let token: string;
 let receiver: Receiver;
 let n = 0;
-const book = () => sandbox.createBooking({ username: 'dana-reyes', eventTypeSlug: 'c30', start: futureWeekdayAt(14 + (n % 4), 1 + Math.floor(n++ / 4)), attendee: { name: 'Sam Lee', email: 'sam@example.net', timeZone: 'UTC' } });
+const book = () =>
+  sandbox.createBooking({
+    username: 'dana-reyes',
+    eventTypeSlug: 'c30',
+    start: futureWeekdayAt(14 + (n % 4), 1 + Math.floor(n++ / 4)),
+    attendee: { name: 'Sam Lee', email: 'sam@example.net', timeZone: 'UTC' },
+  });
 
 beforeAll(async () => {
   ({ sandbox, url } = await startSandbox());
   receiver = await Receiver.start();
   token = (await connect(url)).access_token;
   await api(url, token, 'POST', '/v2/event-types', { title: '30', slug: 'c30', lengthInMinutes: 30 });
-  await api(url, token, 'POST', '/v2/webhooks', { subscriberUrl: `${receiver.url}/h`, triggers: ['BOOKING_CREATED'], active: true });
+  await api(url, token, 'POST', '/v2/webhooks', {
+    subscriberUrl: `${receiver.url}/h`,
+    triggers: ['BOOKING_CREATED'],
+    active: true,
+  });
 });
 afterAll(async () => {
   await sandbox.stop();
@@ -69,8 +86,14 @@ describe('API faults', () => {
 
   it('can fail the token endpoint too', async () => {
     sandbox.setFaults({ api: [{ mode: '500', path: '^/v2/auth/oauth2/token$', times: 1 }] });
-    expect((await tokenRequest(url, { grant_type: 'refresh_token', client_id: 'lifescore-desktop', refresh_token: 'x' })).status).toBe(500);
-    expect((await tokenRequest(url, { grant_type: 'refresh_token', client_id: 'lifescore-desktop', refresh_token: 'x' })).status).toBe(400);
+    expect(
+      (await tokenRequest(url, { grant_type: 'refresh_token', client_id: 'lifescore-desktop', refresh_token: 'x' }))
+        .status,
+    ).toBe(500);
+    expect(
+      (await tokenRequest(url, { grant_type: 'refresh_token', client_id: 'lifescore-desktop', refresh_token: 'x' }))
+        .status,
+    ).toBe(400);
   });
 
   it('timeout: holds the request and drops the connection without an answer', async () => {
@@ -84,13 +107,25 @@ describe('API faults', () => {
 
 describe('/_sandbox/faults over HTTP', () => {
   it('PUT sets, GET reads, DELETE clears; invalid settings are 400', async () => {
-    const put = await fetch(`${url}/_sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ api: [{ mode: '500', times: 1 }] }) });
+    const put = await fetch(`${url}/_sandbox/faults`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ api: [{ mode: '500', times: 1 }] }),
+    });
     expect(put.status).toBe(200);
     expect(await (await fetch(`${url}/_sandbox/faults`)).json()).toEqual({ api: [{ mode: '500', times: 1 }] });
     expect((await api(url, token, 'GET', '/v2/me')).status).toBe(500);
-    const bad = await fetch(`${url}/_sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ api: [{ mode: '418' }] }) });
+    const bad = await fetch(`${url}/_sandbox/faults`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ api: [{ mode: '418' }] }),
+    });
     expect(bad.status).toBe(400);
-    await fetch(`${url}/_sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ webhooks: { drop: 'all' } }) });
+    await fetch(`${url}/_sandbox/faults`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ webhooks: { drop: 'all' } }),
+    });
     expect(await (await fetch(`${url}/_sandbox/faults`, { method: 'DELETE' })).json()).toEqual({});
   });
 });

@@ -32,7 +32,10 @@ export const faultsSchema = z
      * Paging-while-changing mode: before answering each GET /v2/bookings, the caller's `perRequest` bookings with
      * the oldest updatedAt are changed (description and updatedAt), so they jump behind the pages already read.
      */
-    bookingsChurn: z.object({ perRequest: z.number().int().min(1).max(100) }).strict().optional(),
+    bookingsChurn: z
+      .object({ perRequest: z.number().int().min(1).max(100) })
+      .strict()
+      .optional(),
     /**
      * Issue 19: act like Cal.com for a personal (non-organization) account, which does not honour an event type's
      * `emailSettings` (its standard emails stay on): the field is accepted and left out of the answer.

@@ -39,7 +39,13 @@ export function buildClients(redirectUris: readonly string[]): Map<string, OAuth
   }
   // Cal.com caps a client at 10 redirect URIs.
   if (unique.length > 10) throw new Error('A Cal.com OAuth client can register at most 10 redirect URIs');
-  const client: OAuthClient = { clientId: OAUTH_CLIENT_ID_SANDBOX, name: 'LifeScore Consultant', type: 'PUBLIC', redirectUris: unique, scopes: [...calcomScopes] };
+  const client: OAuthClient = {
+    clientId: OAUTH_CLIENT_ID_SANDBOX,
+    name: 'LifeScore Consultant',
+    type: 'PUBLIC',
+    redirectUris: unique,
+    scopes: [...calcomScopes],
+  };
   return new Map([[client.clientId, client]]);
 }
 

@@ -2,18 +2,40 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenResponseSchema } from '../../common/calcom';
 import { createSandbox, type Sandbox } from './index';
 import { SandboxStore } from './store';
-import { ALL_SCOPES, api, authorize, connect, LOOPBACK_REDIRECT, pkce, startSandbox, tokenRequest } from '../../tests/support/sandbox/sandbox-test-kit';
+import {
+  ALL_SCOPES,
+  api,
+  authorize,
+  connect,
+  LOOPBACK_REDIRECT,
+  pkce,
+  startSandbox,
+  tokenRequest,
+} from '../../tests/support/sandbox/sandbox-test-kit';
 import { s256, TokenService } from './token-service';
 import { buildClients } from './oauth-clients';
 
 let sandbox: Sandbox;
 let url: string;
-beforeAll(async () => ({ sandbox, url } = await startSandbox({ redirectUris: ['https://relay.example.com/oauth/calcom/callback'] })));
+beforeAll(
+  async () =>
+    ({ sandbox, url } = await startSandbox({ redirectUris: ['https://relay.example.com/oauth/calcom/callback'] })),
+);
 afterAll(() => sandbox.stop());
 
 const base = () => {
   const { challenge, verifier } = pkce();
-  return { verifier, params: { client_id: 'lifescore-desktop', redirect_uri: LOOPBACK_REDIRECT, scope: ALL_SCOPES, state: 'st-123', code_challenge: challenge, code_challenge_method: 'S256' } };
+  return {
+    verifier,
+    params: {
+      client_id: 'lifescore-desktop',
+      redirect_uri: LOOPBACK_REDIRECT,
+      scope: ALL_SCOPES,
+      state: 'st-123',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    },
+  };
 };
 const authorizeUrl = (p: Record<string, string>) => `${url}/auth/oauth2/authorize?${new URLSearchParams(p)}`;
 
@@ -33,7 +55,12 @@ describe('GET /auth/oauth2/authorize', () => {
     const unknown = await fetch(authorizeUrl({ ...base().params, client_id: 'nope' }), { redirect: 'manual' });
     expect(unknown.status).toBe(400);
     expect(await unknown.text()).toContain('Client not found');
-    for (const redirect_uri of ['http://127.0.0.1:53683/calcom/callback', `${LOOPBACK_REDIRECT}/`, 'lifescore://calcom/callback', 'http://127.0.0.1:5001/oauth/calcom/callback?x=1']) {
+    for (const redirect_uri of [
+      'http://127.0.0.1:53683/calcom/callback',
+      `${LOOPBACK_REDIRECT}/`,
+      'lifescore://calcom/callback',
+      'http://127.0.0.1:5001/oauth/calcom/callback?x=1',
+    ]) {
       const res = await fetch(authorizeUrl({ ...base().params, redirect_uri }), { redirect: 'manual' });
       expect(res.status, redirect_uri).toBe(400);
       expect(await res.text()).toContain('Invalid redirect URI');
@@ -41,7 +68,11 @@ describe('GET /auth/oauth2/authorize', () => {
   });
 
   it('accepts every registered URI: relay default, loopback default, and extra ones', async () => {
-    for (const redirect_uri of ['http://127.0.0.1:5001/oauth/calcom/callback', LOOPBACK_REDIRECT, 'https://relay.example.com/oauth/calcom/callback']) {
+    for (const redirect_uri of [
+      'http://127.0.0.1:5001/oauth/calcom/callback',
+      LOOPBACK_REDIRECT,
+      'https://relay.example.com/oauth/calcom/callback',
+    ]) {
       expect((await fetch(authorizeUrl({ ...base().params, redirect_uri }))).status, redirect_uri).toBe(200);
     }
   });
@@ -74,7 +105,13 @@ describe('GET /auth/oauth2/authorize', () => {
   it('accepts comma separated scopes', async () => {
     const { params, verifier } = base();
     const loc = await authorize(url, { ...params, scope: 'PROFILE_READ,BOOKING_READ' });
-    const t = await tokenRequest(url, { grant_type: 'authorization_code', client_id: 'lifescore-desktop', code: loc.searchParams.get('code') ?? '', redirect_uri: LOOPBACK_REDIRECT, code_verifier: verifier });
+    const t = await tokenRequest(url, {
+      grant_type: 'authorization_code',
+      client_id: 'lifescore-desktop',
+      code: loc.searchParams.get('code') ?? '',
+      redirect_uri: LOOPBACK_REDIRECT,
+      code_verifier: verifier,
+    });
     expect(t.body.scope).toBe('PROFILE_READ BOOKING_READ');
   });
 
@@ -93,7 +130,14 @@ describe('POST /v2/auth/oauth2/token', () => {
   const exchange = async (as: 'json' | 'form' = 'json', tweak: Record<string, string> = {}) => {
     const { params, verifier } = base();
     const code = (await authorize(url, params)).searchParams.get('code') ?? '';
-    const body = { grant_type: 'authorization_code', client_id: 'lifescore-desktop', code, redirect_uri: LOOPBACK_REDIRECT, code_verifier: verifier, ...tweak };
+    const body = {
+      grant_type: 'authorization_code',
+      client_id: 'lifescore-desktop',
+      code,
+      redirect_uri: LOOPBACK_REDIRECT,
+      code_verifier: verifier,
+      ...tweak,
+    };
     return { body, res: await tokenRequest(url, body, as) };
   };
 
@@ -102,7 +146,11 @@ describe('POST /v2/auth/oauth2/token', () => {
       const { res } = await exchange(as);
       expect(res.status).toBe(200);
       expect(res.headers.get('cache-control')).toBe('no-store');
-      expect(tokenResponseSchema.parse(res.body)).toMatchObject({ token_type: 'bearer', expires_in: 1800, scope: ALL_SCOPES });
+      expect(tokenResponseSchema.parse(res.body)).toMatchObject({
+        token_type: 'bearer',
+        expires_in: 1800,
+        scope: ALL_SCOPES,
+      });
     }
   });
 
@@ -123,9 +171,18 @@ describe('POST /v2/auth/oauth2/token', () => {
     const secretOnly = await (async () => {
       const { params } = base();
       const code = (await authorize(url, params)).searchParams.get('code') ?? '';
-      return tokenRequest(url, { grant_type: 'authorization_code', client_id: 'lifescore-desktop', code, redirect_uri: LOOPBACK_REDIRECT, client_secret: 'x' });
+      return tokenRequest(url, {
+        grant_type: 'authorization_code',
+        client_id: 'lifescore-desktop',
+        code,
+        redirect_uri: LOOPBACK_REDIRECT,
+        client_secret: 'x',
+      });
     })();
-    expect(secretOnly.body).toEqual({ error: 'invalid_request', error_description: 'pkce_missing_parameters_or_invalid_method' });
+    expect(secretOnly.body).toEqual({
+      error: 'invalid_request',
+      error_description: 'pkce_missing_parameters_or_invalid_method',
+    });
     const wrongRedirect = await exchange('json', { redirect_uri: 'http://127.0.0.1:5001/oauth/calcom/callback' });
     expect(wrongRedirect.res.body).toEqual({ error: 'invalid_grant', error_description: 'redirect_uri_mismatch' });
     const retry = await tokenRequest(url, { ...wrongRedirect.body, redirect_uri: LOOPBACK_REDIRECT });
@@ -133,19 +190,39 @@ describe('POST /v2/auth/oauth2/token', () => {
   });
 
   it('is strict: unknown fields, bad grant types, unknown clients and secrets are refused', async () => {
-    expect((await exchange('json', { extra: '1' })).res.body).toMatchObject({ error: 'invalid_request', error_description: expect.stringContaining('property extra should not exist') });
+    expect((await exchange('json', { extra: '1' })).res.body).toMatchObject({
+      error: 'invalid_request',
+      error_description: expect.stringContaining('property extra should not exist'),
+    });
     const noGrant = await tokenRequest(url, { client_id: 'lifescore-desktop' });
     expect(noGrant.body.error).toBe('invalid_request');
-    expect((await tokenRequest(url, { grant_type: 'refresh_token' })).body).toEqual({ error: 'invalid_request', error_description: 'client_id is required' });
+    expect((await tokenRequest(url, { grant_type: 'refresh_token' })).body).toEqual({
+      error: 'invalid_request',
+      error_description: 'client_id is required',
+    });
     // Cal.com's pipe answers an unknown grant_type with invalid_request (not unsupported_grant_type).
-    expect((await tokenRequest(url, { grant_type: 'password', client_id: 'lifescore-desktop' })).body.error).toBe('invalid_request');
+    expect((await tokenRequest(url, { grant_type: 'password', client_id: 'lifescore-desktop' })).body.error).toBe(
+      'invalid_request',
+    );
     const unknownClient = await exchange('json', { client_id: 'other' });
     expect(unknownClient.res.status).toBe(401);
     expect(unknownClient.res.body).toEqual({ error: 'invalid_client', error_description: 'client_not_found' });
     // OAuthService only checks secrets of confidential clients: a public client's client_secret is ignored.
     expect((await exchange('json', { client_secret: 'x' })).res.status).toBe(200);
-    expect((await tokenRequest(url, { grant_type: 'refresh_token', client_id: 'lifescore-desktop', refresh_token: 'not-a-token' })).body).toEqual({ error: 'invalid_grant', error_description: 'invalid_refresh_token' });
-    const malformed = await fetch(`${url}/v2/auth/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{nope' });
+    expect(
+      (
+        await tokenRequest(url, {
+          grant_type: 'refresh_token',
+          client_id: 'lifescore-desktop',
+          refresh_token: 'not-a-token',
+        })
+      ).body,
+    ).toEqual({ error: 'invalid_grant', error_description: 'invalid_refresh_token' });
+    const malformed = await fetch(`${url}/v2/auth/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{nope',
+    });
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toMatchObject({ error: 'invalid_request' });
   });
@@ -153,14 +230,21 @@ describe('POST /v2/auth/oauth2/token', () => {
   it('refresh rotates: every refresh revokes all other refresh tokens of the user+client; reuse is invalid_grant', async () => {
     const first = await connect(url, { username: 'omar-haddad' });
     const second = await connect(url, { username: 'omar-haddad' }); // a code exchange adds a token, it does not rotate
-    const r = (rt: string) => tokenRequest(url, { grant_type: 'refresh_token', client_id: 'lifescore-desktop', refresh_token: rt });
+    const r = (rt: string) =>
+      tokenRequest(url, { grant_type: 'refresh_token', client_id: 'lifescore-desktop', refresh_token: rt });
     const rotated = await r(first.refresh_token);
     expect(rotated.status).toBe(200);
     expect(rotated.headers.get('cache-control')).toBe('no-store');
     expect(tokenResponseSchema.parse(rotated.body).refresh_token).not.toBe(first.refresh_token);
     // The other connection's refresh token died with that refresh, and the used one cannot be reused.
-    expect((await r(second.refresh_token)).body).toEqual({ error: 'invalid_grant', error_description: 'refresh_token_revoked' });
-    expect((await r(first.refresh_token)).body).toEqual({ error: 'invalid_grant', error_description: 'refresh_token_revoked' });
+    expect((await r(second.refresh_token)).body).toEqual({
+      error: 'invalid_grant',
+      error_description: 'refresh_token_revoked',
+    });
+    expect((await r(first.refresh_token)).body).toEqual({
+      error: 'invalid_grant',
+      error_description: 'refresh_token_revoked',
+    });
     expect((await api(url, String(rotated.body.access_token), 'GET', '/v2/me')).body.data.username).toBe('omar-haddad');
     // Access tokens are not revoked by a refresh (Cal.com's are self-contained JWTs): they live until they expire.
     expect((await api(url, second.access_token, 'GET', '/v2/me')).status).toBe(200);
@@ -170,7 +254,15 @@ describe('POST /v2/auth/oauth2/token', () => {
   it('revokeRefreshTokens(username) makes the next refresh fail with invalid_grant', async () => {
     const t = await connect(url, { username: 'mei-tanaka' });
     expect(sandbox.revokeRefreshTokens('mei-tanaka')).toBe(1);
-    expect((await tokenRequest(url, { grant_type: 'refresh_token', client_id: 'lifescore-desktop', refresh_token: t.refresh_token })).body).toEqual({ error: 'invalid_grant', error_description: 'refresh_token_revoked' });
+    expect(
+      (
+        await tokenRequest(url, {
+          grant_type: 'refresh_token',
+          client_id: 'lifescore-desktop',
+          refresh_token: t.refresh_token,
+        })
+      ).body,
+    ).toEqual({ error: 'invalid_grant', error_description: 'refresh_token_revoked' });
   });
 });
 
@@ -181,12 +273,28 @@ describe('token lifetimes', () => {
     const tokens = new TokenService(store, 1800, () => now);
     const client = [...buildClients([LOOPBACK_REDIRECT]).values()][0]!;
     const { verifier, challenge } = pkce();
-    const code = tokens.issueCode({ clientId: client.clientId, userId: 48213, scopes: ['PROFILE_READ'], redirectUri: LOOPBACK_REDIRECT, codeChallenge: challenge });
+    const code = tokens.issueCode({
+      clientId: client.clientId,
+      userId: 48213,
+      scopes: ['PROFILE_READ'],
+      redirectUri: LOOPBACK_REDIRECT,
+      codeChallenge: challenge,
+    });
     now += 10 * 60_000;
-    expect(() => tokens.exchangeCode(client, { code, redirectUri: LOOPBACK_REDIRECT, codeVerifier: verifier })).toThrow(/code_invalid_or_expired/);
-    const fresh = tokens.issueCode({ clientId: client.clientId, userId: 48213, scopes: ['PROFILE_READ'], redirectUri: LOOPBACK_REDIRECT, codeChallenge: s256(verifier) });
+    expect(() => tokens.exchangeCode(client, { code, redirectUri: LOOPBACK_REDIRECT, codeVerifier: verifier })).toThrow(
+      /code_invalid_or_expired/,
+    );
+    const fresh = tokens.issueCode({
+      clientId: client.clientId,
+      userId: 48213,
+      scopes: ['PROFILE_READ'],
+      redirectUri: LOOPBACK_REDIRECT,
+      codeChallenge: s256(verifier),
+    });
     now += 10 * 60_000 - 1;
-    expect(tokens.exchangeCode(client, { code: fresh, redirectUri: LOOPBACK_REDIRECT, codeVerifier: verifier }).expires_in).toBe(1800);
+    expect(
+      tokens.exchangeCode(client, { code: fresh, redirectUri: LOOPBACK_REDIRECT, codeVerifier: verifier }).expires_in,
+    ).toBe(1800);
   });
 
   it('access tokens expire after accessTokenTtlSeconds and then answer 401 in the v2 shape', async () => {
@@ -200,7 +308,11 @@ describe('token lifetimes', () => {
       const res = await api(short.url, t.access_token, 'GET', '/v2/me');
       expect(res.status).toBe(401);
       expect(res.body).toMatchObject({ status: 'error', path: '/v2/me', error: { code: 'UnauthorizedException' } });
-      const refreshed = await tokenRequest(short.url, { grant_type: 'refresh_token', client_id: 'lifescore-desktop', refresh_token: t.refresh_token });
+      const refreshed = await tokenRequest(short.url, {
+        grant_type: 'refresh_token',
+        client_id: 'lifescore-desktop',
+        refresh_token: t.refresh_token,
+      });
       expect((await api(short.url, String(refreshed.body.access_token), 'GET', '/v2/me')).status).toBe(200);
     } finally {
       await short.sandbox.stop();

@@ -61,5 +61,8 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
 
 /** The redirect URIs registered by default: the relay bounce and the fixed loopback port. */
 export function defaultRedirectUris(relayPublicUrl: string): string[] {
-  return [`${relayPublicUrl.replace(/\/+$/, '')}/oauth/calcom/callback`, `http://127.0.0.1:${DEFAULT_LOOPBACK_PORT}${OAUTH_CALLBACK_PATH}`];
+  return [
+    `${relayPublicUrl.replace(/\/+$/, '')}/oauth/calcom/callback`,
+    `http://127.0.0.1:${DEFAULT_LOOPBACK_PORT}${OAUTH_CALLBACK_PATH}`,
+  ];
 }

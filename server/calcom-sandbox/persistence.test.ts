@@ -15,8 +15,17 @@ describe('dataFile persistence', () => {
     const first = await startSandbox({ dataFile });
     const t = await connect(first.url);
     await api(first.url, t.access_token, 'POST', '/v2/event-types', { title: '60', slug: 'c60', lengthInMinutes: 60 });
-    await api(first.url, t.access_token, 'POST', '/v2/webhooks', { subscriberUrl: 'http://127.0.0.1:9/x', triggers: ['BOOKING_CREATED'], active: true });
-    const b = await first.sandbox.createBooking({ username: 'dana-reyes', eventTypeSlug: 'c60', start: futureWeekdayAt(15), attendee: { name: 'A B', email: 'a@example.net', timeZone: 'UTC' } });
+    await api(first.url, t.access_token, 'POST', '/v2/webhooks', {
+      subscriberUrl: 'http://127.0.0.1:9/x',
+      triggers: ['BOOKING_CREATED'],
+      active: true,
+    });
+    const b = await first.sandbox.createBooking({
+      username: 'dana-reyes',
+      eventTypeSlug: 'c60',
+      start: futureWeekdayAt(15),
+      attendee: { name: 'A B', email: 'a@example.net', timeZone: 'UTC' },
+    });
     await first.sandbox.stop();
 
     const second = await startSandbox({ dataFile });
@@ -26,7 +35,11 @@ describe('dataFile persistence', () => {
       expect(second.sandbox.listBookings('dana-reyes').map((x) => x.uid)).toEqual([b.booking.uid]);
       expect((await api(second.url, t.access_token, 'GET', '/v2/me')).status).toBe(200);
       // Ids keep counting up instead of colliding with persisted ones.
-      const next = await api(second.url, t.access_token, 'POST', '/v2/event-types', { title: '30', slug: 'c30', lengthInMinutes: 30 });
+      const next = await api(second.url, t.access_token, 'POST', '/v2/event-types', {
+        title: '30',
+        slug: 'c30',
+        lengthInMinutes: 30,
+      });
       expect(next.body.data.id).toBeGreaterThan(second.sandbox.listEventTypes('dana-reyes')[0]!.id);
     } finally {
       await second.sandbox.stop();
@@ -55,7 +68,10 @@ describe('dataFile persistence', () => {
 describe('cli', () => {
   const run = (env: Record<string, string>) =>
     new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'cli.ts')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'cli.ts')], {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       const onData = (d: Buffer) => {
         out += d.toString();

@@ -32,14 +32,25 @@ export class RateLimiter {
       b = { windowEnds: now + this.windowMs, hits: 0, blockedUntil: 0 };
       this.buckets.set(key, b);
     }
-    if (b.blockedUntil > now) return { allowed: false, limit: this.limit, remaining: 0, resetSeconds: Math.ceil((b.blockedUntil - now) / 1000) };
+    if (b.blockedUntil > now)
+      return {
+        allowed: false,
+        limit: this.limit,
+        remaining: 0,
+        resetSeconds: Math.ceil((b.blockedUntil - now) / 1000),
+      };
     b.hits += 1;
     if (b.hits > this.limit) {
       b.blockedUntil = now + this.blockMs;
       return { allowed: false, limit: this.limit, remaining: 0, resetSeconds: Math.ceil(this.blockMs / 1000) };
     }
     if (this.buckets.size > 10_000) this.prune(now);
-    return { allowed: true, limit: this.limit, remaining: this.limit - b.hits, resetSeconds: Math.ceil((b.windowEnds - now) / 1000) };
+    return {
+      allowed: true,
+      limit: this.limit,
+      remaining: this.limit - b.hits,
+      resetSeconds: Math.ceil((b.windowEnds - now) / 1000),
+    };
   }
 
   private prune(now: number): void {

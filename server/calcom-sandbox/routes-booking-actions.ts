@@ -18,7 +18,10 @@ const requestRescheduleSchema = z.object({ rescheduleReason: reasonSchema }).str
 const markAbsentSchema = z
   .object({
     host: z.boolean().optional(),
-    attendees: z.array(z.object({ email: z.email(), absent: z.boolean() }).strict()).min(1).optional(),
+    attendees: z
+      .array(z.object({ email: z.email(), absent: z.boolean() }).strict())
+      .min(1)
+      .optional(),
   })
   .strict();
 
@@ -39,7 +42,8 @@ export function bookingActionRoutes(ctx: SandboxContext): Router {
   const owned = (uid: string, userId: number): SandboxBooking => {
     const b = ctx.store.state.bookings.find((x) => x.uid === uid);
     if (!b) throw new V2Error(404, `Booking with uid=${uid} was not found in the database`);
-    if (b.userId !== userId) throw new V2Error(403, `User with id=${userId} is not the owner of booking with uid=${uid}`);
+    if (b.userId !== userId)
+      throw new V2Error(403, `User with id=${userId} is not the owner of booking with uid=${uid}`);
     return b;
   };
   const notClosed = (b: SandboxBooking) => {
@@ -49,57 +53,90 @@ export function bookingActionRoutes(ctx: SandboxContext): Router {
   const notEnded = (b: SandboxBooking, what: string) => {
     if (Date.parse(b.end) <= now()) throw new V2Error(400, `Cannot ${what} a booking that has already ended.`);
   };
-  const handle = (fn: (uid: string, userId: number, input: unknown) => Promise<unknown>): RequestHandler => async (req, res, next) => {
-    try {
-      const data = await fn(String(req.params.uid), authOf(res).user.id, req.body ?? {});
-      res.status(200).json({ status: 'success', data });
-    } catch (err) {
-      next(err);
-    }
-  };
+  const handle =
+    (fn: (uid: string, userId: number, input: unknown) => Promise<unknown>): RequestHandler =>
+    async (req, res, next) => {
+      try {
+        const data = await fn(String(req.params.uid), authOf(res).user.id, req.body ?? {});
+        res.status(200).json({ status: 'success', data });
+      } catch (err) {
+        next(err);
+      }
+    };
 
-  r.post('/v2/bookings/:uid/confirm', v, write, handle(async (uid, userId) => {
-    const b = owned(uid, userId);
-    notClosed(b);
-    if (b.status !== 'PENDING') throw new V2Error(400, `Booking with uid=${uid} is not pending confirmation.`);
-    return (await ctx.bookings.confirmBooking(uid)).booking;
-  }));
+  r.post(
+    '/v2/bookings/:uid/confirm',
+    v,
+    write,
+    handle(async (uid, userId) => {
+      const b = owned(uid, userId);
+      notClosed(b);
+      if (b.status !== 'PENDING') throw new V2Error(400, `Booking with uid=${uid} is not pending confirmation.`);
+      return (await ctx.bookings.confirmBooking(uid)).booking;
+    }),
+  );
 
-  r.post('/v2/bookings/:uid/decline', v, write, body, handle(async (uid, userId, input) => {
-    const { reason } = parseV2(declineSchema, input);
-    const b = owned(uid, userId);
-    notClosed(b);
-    if (b.status !== 'PENDING') throw new V2Error(400, `Booking with uid=${uid} is not pending confirmation.`);
-    return (await ctx.bookings.rejectBooking(uid, reason)).booking;
-  }));
+  r.post(
+    '/v2/bookings/:uid/decline',
+    v,
+    write,
+    body,
+    handle(async (uid, userId, input) => {
+      const { reason } = parseV2(declineSchema, input);
+      const b = owned(uid, userId);
+      notClosed(b);
+      if (b.status !== 'PENDING') throw new V2Error(400, `Booking with uid=${uid} is not pending confirmation.`);
+      return (await ctx.bookings.rejectBooking(uid, reason)).booking;
+    }),
+  );
 
-  r.post('/v2/bookings/:uid/cancel', v, write, body, handle(async (uid, userId, input) => {
-    const { cancellationReason } = parseV2(cancelSchema, input);
-    const b = owned(uid, userId);
-    notClosed(b);
-    notEnded(b, 'cancel');
-    return (await ctx.bookings.cancelBooking(uid, cancellationReason ? { reason: cancellationReason } : {})).booking;
-  }));
+  r.post(
+    '/v2/bookings/:uid/cancel',
+    v,
+    write,
+    body,
+    handle(async (uid, userId, input) => {
+      const { cancellationReason } = parseV2(cancelSchema, input);
+      const b = owned(uid, userId);
+      notClosed(b);
+      notEnded(b, 'cancel');
+      return (await ctx.bookings.cancelBooking(uid, cancellationReason ? { reason: cancellationReason } : {})).booking;
+    }),
+  );
 
-  r.post('/v2/bookings/:uid/request-reschedule', requireApiVersion(apiVersions.bookingsRequestReschedule), write, body, handle(async (uid, userId, input) => {
-    const { rescheduleReason } = parseV2(requestRescheduleSchema, input);
-    const b = owned(uid, userId);
-    notClosed(b);
-    notEnded(b, 'request a reschedule of');
-    return (await ctx.bookings.requestReschedule(uid, rescheduleReason)).booking;
-  }));
+  r.post(
+    '/v2/bookings/:uid/request-reschedule',
+    requireApiVersion(apiVersions.bookingsRequestReschedule),
+    write,
+    body,
+    handle(async (uid, userId, input) => {
+      const { rescheduleReason } = parseV2(requestRescheduleSchema, input);
+      const b = owned(uid, userId);
+      notClosed(b);
+      notEnded(b, 'request a reschedule of');
+      return (await ctx.bookings.requestReschedule(uid, rescheduleReason)).booking;
+    }),
+  );
 
-  r.post('/v2/bookings/:uid/mark-absent', v, write, body, handle(async (uid, userId, input) => {
-    const { attendees } = parseV2(markAbsentSchema, input);
-    const b = owned(uid, userId);
-    notClosed(b);
-    if (Date.parse(b.start) > now()) throw new V2Error(400, 'Cannot mark absence of a booking that has not started yet.');
-    let last = ctx.bookings.toV2(b);
-    for (const a of attendees ?? []) {
-      if (!b.attendees.some((x) => x.email.toLowerCase() === a.email.toLowerCase())) throw new V2Error(400, `Attendee with email ${a.email} is not part of this booking.`);
-      last = (await ctx.bookings.markNoShow(uid, a.email, a.absent)).booking;
-    }
-    return last;
-  }));
+  r.post(
+    '/v2/bookings/:uid/mark-absent',
+    v,
+    write,
+    body,
+    handle(async (uid, userId, input) => {
+      const { attendees } = parseV2(markAbsentSchema, input);
+      const b = owned(uid, userId);
+      notClosed(b);
+      if (Date.parse(b.start) > now())
+        throw new V2Error(400, 'Cannot mark absence of a booking that has not started yet.');
+      let last = ctx.bookings.toV2(b);
+      for (const a of attendees ?? []) {
+        if (!b.attendees.some((x) => x.email.toLowerCase() === a.email.toLowerCase()))
+          throw new V2Error(400, `Attendee with email ${a.email} is not part of this booking.`);
+        last = (await ctx.bookings.markNoShow(uid, a.email, a.absent)).booking;
+      }
+      return last;
+    }),
+  );
   return r;
 }

@@ -8,7 +8,19 @@ export function meRoutes(): Router {
     const u = authOf(res).user;
     res.json({
       status: 'success',
-      data: { id: u.id, username: u.username, email: u.email, name: u.name, avatarUrl: null, bio: null, timeFormat: u.timeFormat, defaultScheduleId: u.defaultScheduleId, weekStart: u.weekStart, timeZone: u.timeZone, organizationId: null },
+      data: {
+        id: u.id,
+        username: u.username,
+        email: u.email,
+        name: u.name,
+        avatarUrl: null,
+        bio: null,
+        timeFormat: u.timeFormat,
+        defaultScheduleId: u.defaultScheduleId,
+        weekStart: u.weekStart,
+        timeZone: u.timeZone,
+        organizationId: null,
+      },
     });
   });
   return r;

@@ -10,9 +10,24 @@ import { parseV2 } from './v2-parse';
 
 /** Subscribable triggers (contract §3.5; PING is the test button's and cannot be subscribed). */
 export const webhookTriggers = [
-  'BOOKING_CREATED', 'BOOKING_RESCHEDULED', 'BOOKING_CANCELLED', 'BOOKING_REQUESTED', 'BOOKING_REJECTED', 'BOOKING_PAYMENT_INITIATED',
-  'BOOKING_PAID', 'BOOKING_NO_SHOW_UPDATED', 'MEETING_STARTED', 'MEETING_ENDED', 'RECORDING_READY', 'RECORDING_TRANSCRIPTION_GENERATED',
-  'INSTANT_MEETING', 'OOO_CREATED', 'FORM_SUBMITTED', 'FORM_SUBMITTED_NO_EVENT', 'ROUTING_FORM_FALLBACK_HIT', 'AFTER_HOSTS_CAL_VIDEO_NO_SHOW',
+  'BOOKING_CREATED',
+  'BOOKING_RESCHEDULED',
+  'BOOKING_CANCELLED',
+  'BOOKING_REQUESTED',
+  'BOOKING_REJECTED',
+  'BOOKING_PAYMENT_INITIATED',
+  'BOOKING_PAID',
+  'BOOKING_NO_SHOW_UPDATED',
+  'MEETING_STARTED',
+  'MEETING_ENDED',
+  'RECORDING_READY',
+  'RECORDING_TRANSCRIPTION_GENERATED',
+  'INSTANT_MEETING',
+  'OOO_CREATED',
+  'FORM_SUBMITTED',
+  'FORM_SUBMITTED_NO_EVENT',
+  'ROUTING_FORM_FALLBACK_HIT',
+  'AFTER_HOSTS_CAL_VIDEO_NO_SHOW',
   'AFTER_GUESTS_CAL_VIDEO_NO_SHOW',
 ] as const;
 
@@ -27,11 +42,24 @@ const createSchema = z.object({
   version: z.literal(CALCOM_WEBHOOK_VERSION).optional(),
 });
 const updateSchema = createSchema.extend({ secret: z.string().max(1024).nullable() }).partial();
-const pageSchema = z.object({ take: z.coerce.number().int().min(1).max(250).default(250), skip: z.coerce.number().int().min(0).default(0) }).passthrough();
+const pageSchema = z
+  .object({
+    take: z.coerce.number().int().min(1).max(250).default(250),
+    skip: z.coerce.number().int().min(0).default(0),
+  })
+  .passthrough();
 
 /** UserWebhookOutputDto. */
 function out(w: SandboxWebhook) {
-  return { id: w.id, subscriberUrl: w.subscriberUrl, triggers: w.triggers, active: w.active, payloadTemplate: w.payloadTemplate, secret: w.secret ?? undefined, userId: w.userId };
+  return {
+    id: w.id,
+    subscriberUrl: w.subscriberUrl,
+    triggers: w.triggers,
+    active: w.active,
+    payloadTemplate: w.payloadTemplate,
+    secret: w.secret ?? undefined,
+    userId: w.userId,
+  };
 }
 
 /** /v2/webhooks CRUD (WEBHOOK_READ / WEBHOOK_WRITE); one webhook per (user, subscriberUrl). */
@@ -56,7 +84,16 @@ export function webhookRoutes(ctx: SandboxContext): Router {
     const { user } = authOf(res);
     const body = parseV2(createSchema, req.body);
     assertUrlFree(user, body.subscriberUrl);
-    const w: SandboxWebhook = { id: newWebhookId(), userId: user.id, subscriberUrl: body.subscriberUrl, triggers: [...new Set(body.triggers)], active: body.active, secret: body.secret ?? null, payloadTemplate: body.payloadTemplate ?? null, createdAt: new Date().toISOString() };
+    const w: SandboxWebhook = {
+      id: newWebhookId(),
+      userId: user.id,
+      subscriberUrl: body.subscriberUrl,
+      triggers: [...new Set(body.triggers)],
+      active: body.active,
+      secret: body.secret ?? null,
+      payloadTemplate: body.payloadTemplate ?? null,
+      createdAt: new Date().toISOString(),
+    };
     s().webhooks.push(w);
     ctx.store.save();
     res.status(201).json({ status: 'success', data: out(w) });
@@ -65,7 +102,13 @@ export function webhookRoutes(ctx: SandboxContext): Router {
   r.get('/v2/webhooks', requireScope('WEBHOOK_READ'), (req, res) => {
     const { user } = authOf(res);
     const q = parseV2(pageSchema, req.query);
-    res.json({ status: 'success', data: s().webhooks.filter((w) => w.userId === user.id).slice(q.skip, q.skip + q.take).map(out) });
+    res.json({
+      status: 'success',
+      data: s()
+        .webhooks.filter((w) => w.userId === user.id)
+        .slice(q.skip, q.skip + q.take)
+        .map(out),
+    });
   });
 
   r.get('/v2/webhooks/:id', requireScope('WEBHOOK_READ'), (req, res) => {

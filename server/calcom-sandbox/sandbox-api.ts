@@ -10,7 +10,10 @@ import type { V2BookingOut } from './v2-booking';
 import type { Delivery } from './webhook-sender';
 
 /** A webhook as GET /v2/webhooks shows it. */
-export type WebhookView = Pick<SandboxWebhook, 'id' | 'subscriberUrl' | 'triggers' | 'active' | 'secret' | 'payloadTemplate'> & { userId: number };
+export type WebhookView = Pick<
+  SandboxWebhook,
+  'id' | 'subscriberUrl' | 'triggers' | 'active' | 'secret' | 'payloadTemplate'
+> & { userId: number };
 /** An event type as GET /v2/event-types shows it. */
 export type EventTypeView = ReturnType<typeof toV2EventType>;
 
@@ -24,7 +27,11 @@ export class SandboxApi {
   }
 
   /** Moves a booking: new uid and id, old one cancelled + rescheduled; fires BOOKING_RESCHEDULED. `by` defaults to the attendee. */
-  rescheduleBooking(uid: string, newStartISO: string, opts: { by?: string; reason?: string } = {}): Promise<BookingResult> {
+  rescheduleBooking(
+    uid: string,
+    newStartISO: string,
+    opts: { by?: string; reason?: string } = {},
+  ): Promise<BookingResult> {
     return this.ctx.bookings.rescheduleBooking(uid, newStartISO, opts);
   }
 
@@ -104,13 +111,25 @@ export class SandboxApi {
   /** The user's webhooks (as the API shows them, secret included). */
   listWebhooks(username: string): WebhookView[] {
     const u = this.user(username);
-    return this.ctx.store.state.webhooks.filter((w) => w.userId === u.id).map((w) => ({ id: w.id, userId: w.userId, subscriberUrl: w.subscriberUrl, triggers: [...w.triggers], active: w.active, secret: w.secret, payloadTemplate: w.payloadTemplate }));
+    return this.ctx.store.state.webhooks
+      .filter((w) => w.userId === u.id)
+      .map((w) => ({
+        id: w.id,
+        userId: w.userId,
+        subscriberUrl: w.subscriberUrl,
+        triggers: [...w.triggers],
+        active: w.active,
+        secret: w.secret,
+        payloadTemplate: w.payloadTemplate,
+      }));
   }
 
   /** The user's event types (v2 shape, hidden ones included). */
   listEventTypes(username: string): EventTypeView[] {
     const u = this.user(username);
-    return this.ctx.store.state.eventTypes.filter((e) => e.userId === u.id).map((e) => toV2EventType(e, u, this.ctx.baseUrl()));
+    return this.ctx.store.state.eventTypes
+      .filter((e) => e.userId === u.id)
+      .map((e) => toV2EventType(e, u, this.ctx.baseUrl()));
   }
 
   /** The user's bookings (v2 shape), oldest start first, all statuses. */

@@ -7,7 +7,13 @@ export const WORK_END_HOUR = 17;
 export const SLOT_DAYS = 14;
 
 /** True when [start, end) overlaps an active (accepted or pending) booking of the user. */
-export function overlapsActiveBooking(bookings: readonly SandboxBooking[], userId: number, start: Date, end: Date, ignoreUid?: string): boolean {
+export function overlapsActiveBooking(
+  bookings: readonly SandboxBooking[],
+  userId: number,
+  start: Date,
+  end: Date,
+  ignoreUid?: string,
+): boolean {
   return bookings.some(
     (b) =>
       b.userId === userId &&
@@ -19,7 +25,13 @@ export function overlapsActiveBooking(bookings: readonly SandboxBooking[], userI
 }
 
 /** Free slot start times for the next SLOT_DAYS days, honouring minimum notice and existing bookings. */
-export function freeSlots(et: SandboxEventType, user: SandboxUser, bookings: readonly SandboxBooking[], now: Date, ignoreUid?: string): Date[] {
+export function freeSlots(
+  et: SandboxEventType,
+  user: SandboxUser,
+  bookings: readonly SandboxBooking[],
+  now: Date,
+  ignoreUid?: string,
+): Date[] {
   const step = (et.slotInterval ?? et.lengthInMinutes) * 60_000;
   const length = et.lengthInMinutes * 60_000;
   const earliest = now.getTime() + et.minimumBookingNotice * 60_000;

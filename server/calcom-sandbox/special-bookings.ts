@@ -33,7 +33,13 @@ export const specialBookingSchema = z.discriminatedUnion('kind', [
     attendee,
   }),
   /** A seated event: one booking whose attendees are seats (each with a seatUid). */
-  z.object({ kind: z.literal('seated'), username: z.string(), eventTypeSlug: z.string(), start: z.iso.datetime({ offset: true }), seats: z.array(attendee).min(1).max(50) }),
+  z.object({
+    kind: z.literal('seated'),
+    username: z.string(),
+    eventTypeSlug: z.string(),
+    start: z.iso.datetime({ offset: true }),
+    seats: z.array(attendee).min(1).max(50),
+  }),
   /** An ordinary booking, possibly with a status the API reference does not list and a hidden attendee email. */
   z.object({
     kind: z.literal('plain'),
@@ -51,7 +57,8 @@ export type SpecialBookingInput = z.input<typeof specialBookingSchema>;
 /** Adds the bookings; returns their uids. */
 export function addSpecialBookings(ctx: SandboxContext, raw: SpecialBookingInput): string[] {
   const parsed = specialBookingSchema.safeParse(raw);
-  if (!parsed.success) throw new SandboxError(400, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!parsed.success)
+    throw new SandboxError(400, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const input = parsed.data;
   const state = ctx.store.state;
   const user = state.users.find((u) => u.username === input.username);
@@ -103,15 +110,27 @@ export function addSpecialBookings(ctx: SandboxContext, raw: SpecialBookingInput
     case 'recurring': {
       const series = randomUid();
       made = Array.from({ length: input.occurrences }, (_, i) =>
-        make(new Date(start.getTime() + i * input.everyDays * 86_400_000), [toAttendee(input.attendee, false)], { recurringBookingUid: series }),
+        make(new Date(start.getTime() + i * input.everyDays * 86_400_000), [toAttendee(input.attendee, false)], {
+          recurringBookingUid: series,
+        }),
       );
       break;
     }
     case 'seated':
-      made = [make(start, input.seats.map((s) => toAttendee(s, true)))];
+      made = [
+        make(
+          start,
+          input.seats.map((s) => toAttendee(s, true)),
+        ),
+      ];
       break;
     case 'plain':
-      made = [make(start, [toAttendee(input.attendee, false)], { status: input.status, ...(input.nullFields ? { nullFields: input.nullFields } : {}) })];
+      made = [
+        make(start, [toAttendee(input.attendee, false)], {
+          status: input.status,
+          ...(input.nullFields ? { nullFields: input.nullFields } : {}),
+        }),
+      ];
       break;
   }
   state.bookings.push(...made);
@@ -135,7 +154,9 @@ export function setBookingStatus(ctx: SandboxContext, uid: string, status: Sandb
 export function churnBookings(ctx: SandboxContext, userId: number): void {
   const n = ctx.faults.bookingsChurn();
   if (n === 0) return;
-  const mine = ctx.store.state.bookings.filter((b) => b.userId === userId).sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt) || a.id - b.id);
+  const mine = ctx.store.state.bookings
+    .filter((b) => b.userId === userId)
+    .sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt) || a.id - b.id);
   let at = Math.max(ctx.clock.now().getTime(), ...mine.map((b) => Date.parse(b.updatedAt) + 1));
   for (const b of mine.slice(0, n)) {
     b.description = `changed while paging at ${new Date(at).toISOString()}`;

@@ -136,9 +136,36 @@ export type SandboxState = z.infer<typeof sandboxStateSchema>;
 
 /** Seeded consultants: they start with no event types and no webhooks (the app creates them). */
 export const seedUsers: readonly SandboxUser[] = [
-  { id: 48213, username: 'dana-reyes', name: 'Dana Reyes', email: 'dana@example.com', timeZone: 'America/Chicago', timeFormat: 12, weekStart: 'Sunday', defaultScheduleId: 70011 },
-  { id: 48214, username: 'omar-haddad', name: 'Omar Haddad', email: 'omar@example.com', timeZone: 'Europe/London', timeFormat: 24, weekStart: 'Monday', defaultScheduleId: 70012 },
-  { id: 48215, username: 'mei-tanaka', name: 'Mei Tanaka', email: 'mei@example.com', timeZone: 'Asia/Tokyo', timeFormat: 24, weekStart: 'Monday', defaultScheduleId: 70013 },
+  {
+    id: 48213,
+    username: 'dana-reyes',
+    name: 'Dana Reyes',
+    email: 'dana@example.com',
+    timeZone: 'America/Chicago',
+    timeFormat: 12,
+    weekStart: 'Sunday',
+    defaultScheduleId: 70011,
+  },
+  {
+    id: 48214,
+    username: 'omar-haddad',
+    name: 'Omar Haddad',
+    email: 'omar@example.com',
+    timeZone: 'Europe/London',
+    timeFormat: 24,
+    weekStart: 'Monday',
+    defaultScheduleId: 70012,
+  },
+  {
+    id: 48215,
+    username: 'mei-tanaka',
+    name: 'Mei Tanaka',
+    email: 'mei@example.com',
+    timeZone: 'Asia/Tokyo',
+    timeFormat: 24,
+    weekStart: 'Monday',
+    defaultScheduleId: 70013,
+  },
 ];
 
 /** A fresh state with the seeded consultants. */

@@ -41,7 +41,9 @@ function loadState(file: string): SandboxState {
   const parsed = sandboxStateSchema.safeParse(JSON.parse(text));
   if (!parsed.success) {
     // A corrupt or old file must not silently lose data: stop with a clear message instead.
-    throw new Error(`Sandbox data file ${file} is not valid sandbox state: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    throw new Error(
+      `Sandbox data file ${file} is not valid sandbox state: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+    );
   }
   return parsed.data;
 }

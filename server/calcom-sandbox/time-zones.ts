@@ -23,7 +23,10 @@ export function isValidTimeZone(timeZone: string): boolean {
 
 /** Offset of `timeZone` from UTC in minutes at instant `at` (e.g. -360 for Chicago in winter), as dayjs' utcOffset(). */
 export function utcOffsetMinutes(timeZone: string, at: Date): number {
-  const name = offsetFormatter(timeZone).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const name =
+    offsetFormatter(timeZone)
+      .formatToParts(at)
+      .find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
   const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
   if (!m) return 0;
   const minutes = Number(m[2]) * 60 + Number(m[3]);
@@ -31,7 +34,14 @@ export function utcOffsetMinutes(timeZone: string, at: Date): number {
 }
 
 /** The UTC instant of a wall-clock time in `timeZone` (two passes settle DST edges). */
-export function zonedToUtc(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): Date {
+export function zonedToUtc(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  timeZone: string,
+): Date {
   const guess = Date.UTC(year, month - 1, day, hour, minute);
   let result = guess - utcOffsetMinutes(timeZone, new Date(guess)) * 60_000;
   result = guess - utcOffsetMinutes(timeZone, new Date(result)) * 60_000;
@@ -39,8 +49,17 @@ export function zonedToUtc(year: number, month: number, day: number, hour: numbe
 }
 
 /** Calendar date (YYYY-MM-DD) and weekday (0 = Sunday) of an instant in a zone. */
-export function localDate(at: Date, timeZone: string): { year: number; month: number; day: number; weekday: number; key: string } {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', weekday: 'short' }).formatToParts(at);
+export function localDate(
+  at: Date,
+  timeZone: string,
+): { year: number; month: number; day: number; weekday: number; key: string } {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    weekday: 'short',
+  }).formatToParts(at);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   const year = Number(get('year'));
   const month = Number(get('month'));

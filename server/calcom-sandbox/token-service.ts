@@ -51,7 +51,13 @@ export class TokenService {
   ) {}
 
   /** Issues a 10-minute, single-use authorization code bound to client, user, scopes, redirect URI and PKCE challenge. */
-  issueCode(input: { clientId: string; userId: number; scopes: string[]; redirectUri: string; codeChallenge: string | null }): string {
+  issueCode(input: {
+    clientId: string;
+    userId: number;
+    scopes: string[];
+    redirectUri: string;
+    codeChallenge: string | null;
+  }): string {
     const code = randomToken();
     const s = this.store.state;
     s.authCodes = s.authCodes.filter((c) => c.expiresAt > this.now());
@@ -66,7 +72,8 @@ export class TokenService {
    */
   exchangeCode(client: OAuthClient, input: { code: string; redirectUri: string; codeVerifier?: string }): TokenGrant {
     const s = this.store.state;
-    if (!client.redirectUris.includes(input.redirectUri)) throw new OAuthError('invalid_grant', 'redirect_uri_mismatch');
+    if (!client.redirectUris.includes(input.redirectUri))
+      throw new OAuthError('invalid_grant', 'redirect_uri_mismatch');
     const found = s.authCodes.find((c) => c.code === input.code && c.clientId === client.clientId);
     if (!found) throw new OAuthError('invalid_grant', 'code_invalid_or_expired');
     s.authCodes = s.authCodes.filter((c) => c !== found);
@@ -75,8 +82,10 @@ export class TokenService {
     // Stricter than the single-URI Cal.com check (registered URI): must equal the authorize request's URI (RFC 6749 §4.1.3).
     if (found.redirectUri !== input.redirectUri) throw new OAuthError('invalid_grant', 'redirect_uri_mismatch');
     if (found.codeChallenge !== null || client.type === 'PUBLIC') {
-      if (!input.codeVerifier || !found.codeChallenge) throw new OAuthError('invalid_request', 'pkce_missing_parameters_or_invalid_method');
-      if (!safeEqual(s256(input.codeVerifier), found.codeChallenge)) throw new OAuthError('invalid_grant', 'pkce_verification_failed');
+      if (!input.codeVerifier || !found.codeChallenge)
+        throw new OAuthError('invalid_request', 'pkce_missing_parameters_or_invalid_method');
+      if (!safeEqual(s256(input.codeVerifier), found.codeChallenge))
+        throw new OAuthError('invalid_grant', 'pkce_verification_failed');
     }
     // exchangeCodeForTokens only adds a refresh token; older ones of the same user stay valid until the next refresh.
     return this.mint(found.clientId, found.userId, found.scopes, false);
@@ -88,7 +97,10 @@ export class TokenService {
     const found = s.refreshTokens.find((t) => t.token === refreshToken);
     if (!found) {
       // A rotated-out or revoked token is "revoked"; anything else never was a refresh token (JWT verify fails).
-      throw new OAuthError('invalid_grant', s.revokedRefreshTokens.includes(refreshToken) ? 'refresh_token_revoked' : 'invalid_refresh_token');
+      throw new OAuthError(
+        'invalid_grant',
+        s.revokedRefreshTokens.includes(refreshToken) ? 'refresh_token_revoked' : 'invalid_refresh_token',
+      );
     }
     // An expired JWT fails verification in Cal.com, hence invalid_refresh_token.
     if (found.expiresAt <= this.now()) throw new OAuthError('invalid_grant', 'invalid_refresh_token');
@@ -108,7 +120,13 @@ export class TokenService {
     s.refreshTokens = s.refreshTokens.filter((t) => t.expiresAt > now);
     s.refreshTokens.push(refresh);
     this.store.save();
-    return { access_token: access.token, refresh_token: refresh.token, token_type: 'bearer', expires_in: this.accessTtlSeconds, scope: scopes.join(' ') };
+    return {
+      access_token: access.token,
+      refresh_token: refresh.token,
+      token_type: 'bearer',
+      expires_in: this.accessTtlSeconds,
+      scope: scopes.join(' '),
+    };
   }
 
   /** Looks up a bearer token. Expired tokens are distinguished only for the log line; both answer 401. */

@@ -63,7 +63,13 @@ function attendeeOut(a: SandboxBooking['attendees'][number], seated: boolean): V
     timeZone: a.timeZone,
     language: 'en',
     absent: a.noShow,
-    ...(seated && a.seatUid ? { seatUid: a.seatUid, bookingFieldsResponses: { name: a.name, ...(a.emailHidden ? {} : { email: a.email }) }, metadata: {} } : {}),
+    ...(seated && a.seatUid
+      ? {
+          seatUid: a.seatUid,
+          bookingFieldsResponses: { name: a.name, ...(a.emailHidden ? {} : { email: a.email }) },
+          metadata: {},
+        }
+      : {}),
   };
 }
 
@@ -85,7 +91,16 @@ function toV2Shape(b: SandboxBooking, et: SandboxEventType, host: SandboxUser, b
     uid: b.uid,
     title: b.title,
     description: b.description ?? '',
-    hosts: [{ id: host.id, name: host.name, email: host.email, displayEmail: host.email, username: host.username, timeZone: host.timeZone }],
+    hosts: [
+      {
+        id: host.id,
+        name: host.name,
+        email: host.email,
+        displayEmail: host.email,
+        username: host.username,
+        timeZone: host.timeZone,
+      },
+    ],
     status: lower(b.status),
     cancellationReason: b.cancellationReason,
     cancelledByEmail: b.cancelledBy,

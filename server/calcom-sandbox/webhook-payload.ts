@@ -34,11 +34,27 @@ function splitName(name: string): { firstName: string; lastName: string } {
 
 function organizer(ctx: PayloadContext) {
   const u = ctx.organizer;
-  return { id: u.id, name: u.name, email: u.email, username: u.username, timeZone: u.timeZone, timeFormat: timeFormat(u), language: language(), utcOffset: utcOffsetMinutes(u.timeZone, ctx.now) };
+  return {
+    id: u.id,
+    name: u.name,
+    email: u.email,
+    username: u.username,
+    timeZone: u.timeZone,
+    timeFormat: timeFormat(u),
+    language: language(),
+    utcOffset: utcOffsetMinutes(u.timeZone, ctx.now),
+  };
 }
 
 function attendeesFull(ctx: PayloadContext) {
-  return ctx.booking.attendees.map((a) => ({ email: a.email, name: a.name, ...splitName(a.name), timeZone: a.timeZone, language: language(), utcOffset: utcOffsetMinutes(a.timeZone, ctx.now) }));
+  return ctx.booking.attendees.map((a) => ({
+    email: a.email,
+    name: a.name,
+    ...splitName(a.name),
+    timeZone: a.timeZone,
+    language: language(),
+    utcOffset: utcOffsetMinutes(a.timeZone, ctx.now),
+  }));
 }
 
 function videoCallData(ctx: PayloadContext) {
@@ -64,7 +80,11 @@ function title(ctx: PayloadContext): string {
   return ctx.booking.title;
 }
 
-const locationResponse = (ctx: PayloadContext) => ({ label: 'location', value: { value: ctx.booking.location, optionValue: '' }, isHidden: false });
+const locationResponse = (ctx: PayloadContext) => ({
+  label: 'location',
+  value: { value: ctx.booking.location, optionValue: '' },
+  isHidden: false,
+});
 
 /** The common head of created/requested/rescheduled payloads (contract §3.9 A and B). */
 function head(ctx: PayloadContext) {
@@ -94,7 +114,10 @@ function eventTail(ctx: PayloadContext) {
 }
 
 /** BOOKING_CREATED (status ACCEPTED), BOOKING_REQUESTED (PENDING) and BOOKING_REJECTED (REJECTED): contract §3.9 A. */
-export function buildCreatedLikePayload(ctx: PayloadContext, status: 'ACCEPTED' | 'PENDING' | 'REJECTED'): Record<string, unknown> {
+export function buildCreatedLikePayload(
+  ctx: PayloadContext,
+  status: 'ACCEPTED' | 'PENDING' | 'REJECTED',
+): Record<string, unknown> {
   const b = ctx.booking;
   const a = booker(ctx);
   const payload: Record<string, unknown> = {
@@ -136,7 +159,11 @@ export function buildCreatedLikePayload(ctx: PayloadContext, status: 'ACCEPTED' 
 }
 
 /** BOOKING_RESCHEDULED (or BOOKING_REQUESTED after a reschedule): contract §3.9 B. `previous` is the old booking. */
-export function buildRescheduledPayload(ctx: PayloadContext, previous: SandboxBooking, status: 'ACCEPTED' | 'PENDING'): Record<string, unknown> {
+export function buildRescheduledPayload(
+  ctx: PayloadContext,
+  previous: SandboxBooking,
+  status: 'ACCEPTED' | 'PENDING',
+): Record<string, unknown> {
   const b = ctx.booking;
   const a = booker(ctx);
   const responses: Record<string, unknown> = {
@@ -145,7 +172,8 @@ export function buildRescheduledPayload(ctx: PayloadContext, previous: SandboxBo
     location: locationResponse(ctx),
   };
   // Cal.com only has a rescheduleReason response when the booker typed one.
-  if (b.rescheduleReason) responses.rescheduleReason = { label: 'reason_for_reschedule', value: b.rescheduleReason, isHidden: false };
+  if (b.rescheduleReason)
+    responses.rescheduleReason = { label: 'reason_for_reschedule', value: b.rescheduleReason, isHidden: false };
   return {
     ...head(ctx),
     responses,
@@ -187,8 +215,24 @@ export function buildCancelledPayload(ctx: PayloadContext): Record<string, unkno
     length: ctx.eventType.lengthInMinutes,
     startTime: isoOffset(new Date(b.start)),
     endTime: isoOffset(new Date(b.end)),
-    organizer: { id: u.id, username: u.username, email: u.email, name: u.name, timeZone: u.timeZone, timeFormat: timeFormat(u), language: language(), utcOffset: utcOffsetMinutes(u.timeZone, ctx.now) },
-    attendees: b.attendees.map((x) => ({ name: x.name, email: x.email, timeZone: x.timeZone, phoneNumber: null, language: language(), utcOffset: utcOffsetMinutes(x.timeZone, ctx.now) })),
+    organizer: {
+      id: u.id,
+      username: u.username,
+      email: u.email,
+      name: u.name,
+      timeZone: u.timeZone,
+      timeFormat: timeFormat(u),
+      language: language(),
+      utcOffset: utcOffsetMinutes(u.timeZone, ctx.now),
+    },
+    attendees: b.attendees.map((x) => ({
+      name: x.name,
+      email: x.email,
+      timeZone: x.timeZone,
+      phoneNumber: null,
+      language: language(),
+      utcOffset: utcOffsetMinutes(x.timeZone, ctx.now),
+    })),
     responses: { name: { label: 'name', value: a.name }, email: { label: 'email', value: a.email } },
     userFieldsResponses: {},
     uid: b.uid,
@@ -212,7 +256,10 @@ export function buildCancelledPayload(ctx: PayloadContext): Record<string, unkno
 }
 
 /** BOOKING_NO_SHOW_UPDATED: `{message, attendees:[{email,noShow}], bookingUid, bookingId}` (contract §3.5). */
-export function buildNoShowPayload(booking: SandboxBooking, changed: { email: string; noShow: boolean }[]): Record<string, unknown> {
+export function buildNoShowPayload(
+  booking: SandboxBooking,
+  changed: { email: string; noShow: boolean }[],
+): Record<string, unknown> {
   const marked = changed.every((c) => c.noShow);
   return {
     message: marked ? 'Attendee(s) marked as no-show' : 'Attendee(s) no-show status removed',
@@ -232,8 +279,16 @@ export function buildPingPayload(now: Date): Record<string, unknown> {
     description: '',
     startTime: at,
     endTime: at,
-    attendees: [{ email: 'jdoe@example.com', name: 'John Doe', timeZone: 'Europe/London', language: { locale: 'en' }, utcOffset }],
-    organizer: { name: 'Cal', email: 'no-reply@cal.com', timeZone: 'Europe/London', language: { locale: 'en' }, utcOffset },
+    attendees: [
+      { email: 'jdoe@example.com', name: 'John Doe', timeZone: 'Europe/London', language: { locale: 'en' }, utcOffset },
+    ],
+    organizer: {
+      name: 'Cal',
+      email: 'no-reply@cal.com',
+      timeZone: 'Europe/London',
+      language: { locale: 'en' },
+      utcOffset,
+    },
   };
 }
 

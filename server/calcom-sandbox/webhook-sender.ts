@@ -60,7 +60,12 @@ export class WebhookSender {
       this.logger.info({ ...base, status: res.status }, 'webhook delivered');
       return { ...base, status: res.status };
     } catch (err) {
-      const message = err instanceof Error ? (err.name === 'TimeoutError' ? `timeout after ${this.timeoutMs} ms` : describe(err)) : String(err);
+      const message =
+        err instanceof Error
+          ? err.name === 'TimeoutError'
+            ? `timeout after ${this.timeoutMs} ms`
+            : describe(err)
+          : String(err);
       this.logger.warn({ ...base, error: message }, 'webhook delivery failed');
       return { ...base, error: message };
     }

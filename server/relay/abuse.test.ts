@@ -16,7 +16,14 @@ import {
 } from '../../tests/support/relay/verified-channel';
 import { sandboxEnvelopes } from '../../tests/support/relay/mail/mail-fixtures';
 import { startTestSmtp, type TestSmtp } from '../../tests/support/relay/mail/smtp-test-server';
-import { createChannel, postWebhook, setSecret, startRelay, tempDir, type TestRelay } from '../../tests/support/relay/relay-test-kit';
+import {
+  createChannel,
+  postWebhook,
+  setSecret,
+  startRelay,
+  tempDir,
+  type TestRelay,
+} from '../../tests/support/relay/relay-test-kit';
 
 /**
  * Issue 16, tried as an attacker with nothing but HTTP: every path is refused with a precise status, and nothing is
@@ -44,23 +51,38 @@ afterEach(async () => {
 async function start(env: Record<string, string> = {}) {
   dir = tempDir();
   smtp = await startTestSmtp();
-  relay = await startRelay(trustedConfig(dir, sandboxUrl, { SMTP_URL: smtp.url, MAIL_FROM: 'mail@relay.example', ...env }));
+  relay = await startRelay(
+    trustedConfig(dir, sandboxUrl, { SMTP_URL: smtp.url, MAIL_FROM: 'mail@relay.example', ...env }),
+  );
   return relay;
 }
 
 const pull = async (url: string, ch: CreateChannelResponse) =>
-  pullResponseSchema.parse(await (await fetch(`${url}/api/channels/${ch.id}/events`, { headers: { authorization: `Bearer ${ch.token}` } })).json());
+  pullResponseSchema.parse(
+    await (
+      await fetch(`${url}/api/channels/${ch.id}/events`, { headers: { authorization: `Bearer ${ch.token}` } })
+    ).json(),
+  );
 const status = async (url: string, ch: CreateChannelResponse) =>
-  channelStatusSchema.parse(await (await fetch(`${url}/api/channels/${ch.id}`, { headers: { authorization: `Bearer ${ch.token}` } })).json());
+  channelStatusSchema.parse(
+    await (await fetch(`${url}/api/channels/${ch.id}`, { headers: { authorization: `Bearer ${ch.token}` } })).json(),
+  );
 const errorCode = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
 
 /** A booking with a phishing organizer address and `n` attendees, as an attacker would sign it with their own secret. */
 function phishingBooking(n: number, uid = 'phish-uid-1') {
-  const env = structuredClone(sandboxEnvelopes.created) as unknown as { payload: Record<string, unknown> & { organizer: Record<string, unknown> } };
+  const env = structuredClone(sandboxEnvelopes.created) as unknown as {
+    payload: Record<string, unknown> & { organizer: Record<string, unknown> };
+  };
   env.payload.uid = uid;
   env.payload.title = 'Your account is locked - Join the session';
   env.payload.organizer = { ...env.payload.organizer, email: 'attacker@evil.example' };
-  env.payload.attendees = Array.from({ length: n }, (_, i) => ({ name: `Victim ${i}`, email: `victim${i}@example.net`, timeZone: 'UTC', language: { locale: 'en' } }));
+  env.payload.attendees = Array.from({ length: n }, (_, i) => ({
+    name: `Victim ${i}`,
+    email: `victim${i}@example.net`,
+    timeZone: 'UTC',
+    language: { locale: 'en' },
+  }));
   return JSON.stringify(env);
 }
 
@@ -82,7 +104,11 @@ describe('relay abuse paths (issue 16)', () => {
     await setSecret(r.url, ch, SECRET);
     expect((await postWebhook(ch.ingestUrl, phishingBooking(3), { secret: SECRET })).status).toBe(200);
     expect((await pull(r.url, ch)).lastSeq).toBe(1);
-    await eventually(async () => (await metricValue(r.url, 'relay_mail_refused_total', { reason: 'not_verified' })) === 1, 10_000, 'refusal');
+    await eventually(
+      async () => (await metricValue(r.url, 'relay_mail_refused_total', { reason: 'not_verified' })) === 1,
+      10_000,
+      'refusal',
+    );
     expect(smtp!.rcptAttempts).toEqual([]);
     // And an anonymous channel cannot publish a page to phish from either.
     const page = await putProfile(r.url, ch, profileBody());
@@ -94,21 +120,37 @@ describe('relay abuse paths (issue 16)', () => {
     const r = await start({ RELAY_APPROVAL: 'manual' });
     const { ch } = await verifiedChannel(r.url, sandboxUrl, { secret: SECRET });
     expect((await status(r.url, ch)).approval).toBe('pending');
-    expect((await postWebhook(ch.ingestUrl, JSON.stringify(sandboxEnvelopes.created), { secret: SECRET })).status).toBe(200);
-    await eventually(async () => (await metricValue(r.url, 'relay_mail_refused_total', { reason: 'not_approved' })) === 1, 10_000, 'refusal');
+    expect((await postWebhook(ch.ingestUrl, JSON.stringify(sandboxEnvelopes.created), { secret: SECRET })).status).toBe(
+      200,
+    );
+    await eventually(
+      async () => (await metricValue(r.url, 'relay_mail_refused_total', { reason: 'not_approved' })) === 1,
+      10_000,
+      'refusal',
+    );
     expect(smtp!.rcptAttempts).toEqual([]);
     expect((await adminDecide(r.url, 'dana-reyes', 'approve')).status).toBe(200);
     // Approved without a restart: the next event mails the VERIFIED organizer address, never the payload's.
-    expect((await postWebhook(ch.ingestUrl, phishingBooking(2, 'after-approval'), { secret: SECRET })).status).toBe(200);
+    expect((await postWebhook(ch.ingestUrl, phishingBooking(2, 'after-approval'), { secret: SECRET })).status).toBe(
+      200,
+    );
     await eventually(() => smtp!.received.length === 3, 15_000, 'three emails');
-    expect(smtp!.received.flatMap((m) => m.rcptTo).sort()).toEqual(['dana@example.com', 'victim0@example.net', 'victim1@example.net']);
+    expect(smtp!.received.flatMap((m) => m.rcptTo).sort()).toEqual([
+      'dana@example.com',
+      'victim0@example.net',
+      'victim1@example.net',
+    ]);
   });
 
   it('recipient cap: an event with more attendees than RELAY_MAIL_MAX_RECIPIENTS sends nothing at all', async () => {
     const r = await start({ RELAY_MAIL_MAX_RECIPIENTS: '5' });
     const { ch } = await verifiedChannel(r.url, sandboxUrl, { secret: SECRET });
     expect((await postWebhook(ch.ingestUrl, phishingBooking(30), { secret: SECRET })).status).toBe(200);
-    await eventually(async () => (await metricValue(r.url, 'relay_mail_refused_total', { reason: 'too_many_recipients' })) === 1, 10_000, 'refusal');
+    await eventually(
+      async () => (await metricValue(r.url, 'relay_mail_refused_total', { reason: 'too_many_recipients' })) === 1,
+      10_000,
+      'refusal',
+    );
     expect(smtp!.rcptAttempts).toEqual([]);
     expect(r.logs()).toMatch(/"reason":"too_many_recipients","recipients":31,"max":5/);
   });
@@ -119,7 +161,11 @@ describe('relay abuse paths (issue 16)', () => {
     expect((await postWebhook(ch.ingestUrl, phishingBooking(2, 'first'), { secret: SECRET })).status).toBe(200);
     await eventually(() => smtp!.received.length === 3, 15_000, 'three emails');
     expect((await postWebhook(ch.ingestUrl, phishingBooking(1, 'second'), { secret: SECRET })).status).toBe(200);
-    await eventually(async () => (await metricValue(r.url, 'relay_mail_refused_total', { reason: 'daily_cap' })) === 1, 10_000, 'refusal');
+    await eventually(
+      async () => (await metricValue(r.url, 'relay_mail_refused_total', { reason: 'daily_cap' })) === 1,
+      10_000,
+      'refusal',
+    );
     await new Promise((res) => setTimeout(res, 300));
     expect(smtp!.received).toHaveLength(3);
     // Both events still reached the app.
@@ -171,10 +217,13 @@ describe('relay abuse paths (issue 16)', () => {
     expect(r.logs()).toContain('channel verified');
   });
 
-  it("a token from another Cal.com user: 409 account_mismatch, the channel stays bound to its own account", async () => {
+  it('a token from another Cal.com user: 409 account_mismatch, the channel stays bound to its own account', async () => {
     const r = await start();
     const dana = await verifiedChannel(r.url, sandboxUrl);
-    const res = await presentIdentity(r.url, dana.ch, { accessToken: await accessTokenFor(sandboxUrl, 'omar-haddad'), deviceId: dana.deviceId });
+    const res = await presentIdentity(r.url, dana.ch, {
+      accessToken: await accessTokenFor(sandboxUrl, 'omar-haddad'),
+      deviceId: dana.deviceId,
+    });
     expect(res.status).toBe(409);
     expect(await errorCode(res)).toBe('account_mismatch');
     expect((await status(r.url, dana.ch)).identity?.username).toBe('dana-reyes');

@@ -8,10 +8,17 @@ import { consultantRowSchema, relayErrorSchema, type ConsultantRow } from '../..
  * one code path decides approvals, it takes effect at once on every instance, and the operator needs no database
  * credentials on the machine they run it from.
  */
-export async function runAdminCli(argv: readonly string[], env: NodeJS.ProcessEnv, out: (line: string) => void): Promise<number> {
+export async function runAdminCli(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  out: (line: string) => void,
+): Promise<number> {
   const [command, username, ...rest] = argv;
   const usage = 'usage: npm run relay:admin -- list | approve <cal.com username> | suspend <cal.com username>';
-  if (rest.length > 0 || !(command === 'list' ? username === undefined : (command === 'approve' || command === 'suspend') && username)) {
+  if (
+    rest.length > 0 ||
+    !(command === 'list' ? username === undefined : (command === 'approve' || command === 'suspend') && username)
+  ) {
     out(usage);
     return 2;
   }
@@ -21,11 +28,21 @@ export async function runAdminCli(argv: readonly string[], env: NodeJS.ProcessEn
     return 2;
   }
   const host = env.RELAY_HOST?.trim() || '127.0.0.1';
-  const base = (env.RELAY_ADMIN_URL?.trim() || env.RELAY_PUBLIC_URL?.trim() || `http://${host.includes(':') ? `[${host}]` : host}:${env.RELAY_PORT?.trim() || '5001'}`).replace(/\/+$/, '');
-  const path = command === 'list' ? '/api/admin/consultants' : `/api/admin/consultants/${encodeURIComponent(username as string)}/${command}`;
+  const base = (
+    env.RELAY_ADMIN_URL?.trim() ||
+    env.RELAY_PUBLIC_URL?.trim() ||
+    `http://${host.includes(':') ? `[${host}]` : host}:${env.RELAY_PORT?.trim() || '5001'}`
+  ).replace(/\/+$/, '');
+  const path =
+    command === 'list'
+      ? '/api/admin/consultants'
+      : `/api/admin/consultants/${encodeURIComponent(username as string)}/${command}`;
   let res: Response;
   try {
-    res = await fetch(`${base}${path}`, { method: command === 'list' ? 'GET' : 'POST', headers: { authorization: `Bearer ${token}` } });
+    res = await fetch(`${base}${path}`, {
+      method: command === 'list' ? 'GET' : 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
   } catch (err) {
     out(`Could not reach the relay at ${base}: ${(err as Error).message}`);
     return 1;
@@ -37,10 +54,21 @@ export async function runAdminCli(argv: readonly string[], env: NodeJS.ProcessEn
     return 1;
   }
   const line = (c: ConsultantRow) =>
-    [c.username.padEnd(24), c.approval.padEnd(10), String(c.channels).padStart(2), ' ', (c.slug ?? '-').padEnd(24), c.email].join(' ');
+    [
+      c.username.padEnd(24),
+      c.approval.padEnd(10),
+      String(c.channels).padStart(2),
+      ' ',
+      (c.slug ?? '-').padEnd(24),
+      c.email,
+    ].join(' ');
   if (command === 'list') {
     const rows = z.object({ consultants: z.array(consultantRowSchema) }).parse(json).consultants;
-    out(rows.length === 0 ? 'No verified consultants yet.' : `${'USERNAME'.padEnd(24)} ${'APPROVAL'.padEnd(10)} CH  ${'SLUG'.padEnd(24)} EMAIL`);
+    out(
+      rows.length === 0
+        ? 'No verified consultants yet.'
+        : `${'USERNAME'.padEnd(24)} ${'APPROVAL'.padEnd(10)} CH  ${'SLUG'.padEnd(24)} EMAIL`,
+    );
     for (const c of rows) out(line(c));
   } else {
     const c = z.object({ consultant: consultantRowSchema }).parse(json).consultant;

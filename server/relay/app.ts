@@ -73,9 +73,26 @@ export function createApp(deps: AppDeps): RequestListener {
     deps.hub.endChannel(id);
   };
 
-  const ingest = ingestRoute({ config, channels, committer: deps.committer, metrics, logger, now: deps.now, onStorageError, inspect: inspectForwarded }, app);
+  const ingest = ingestRoute(
+    {
+      config,
+      channels,
+      committer: deps.committer,
+      metrics,
+      logger,
+      now: deps.now,
+      onStorageError,
+      inspect: inspectForwarded,
+    },
+    app,
+  );
   app.post('/hooks/:channel', ingest.route);
-  app.get('/hooks/:channel', requireEventStream(), channelAuth(store, 'channel', onStorageError, retryLater), streamHandler({ ...deps }));
+  app.get(
+    '/hooks/:channel',
+    requireEventStream(),
+    channelAuth(store, 'channel', onStorageError, retryLater),
+    streamHandler({ ...deps }),
+  );
   // Before the channels router: it owns PUT /api/channels/:id/profile and GET /consultations/:slug.
   app.use(
     createProfileRouter({
@@ -104,11 +121,26 @@ export function createApp(deps: AppDeps): RequestListener {
   );
   app.use(
     '/api/admin',
-    adminRouter({ trust: deps.trust, profiles: deps.profiles, adminToken: config.trust.adminToken, apiPerIpPerMinute: config.rateLimits.apiPerIpPerMinute, now: deps.now }),
+    adminRouter({
+      trust: deps.trust,
+      profiles: deps.profiles,
+      adminToken: config.trust.adminToken,
+      apiPerIpPerMinute: config.rateLimits.apiPerIpPerMinute,
+      now: deps.now,
+    }),
   );
   app.use(
     '/api/channels',
-    channelsRouter({ config, store, channels, hub: deps.hub, publicUrl: deps.publicUrl, now: deps.now, onStorageError, onChannelDeleted: deps.onChannelDeleted }),
+    channelsRouter({
+      config,
+      store,
+      channels,
+      hub: deps.hub,
+      publicUrl: deps.publicUrl,
+      now: deps.now,
+      onStorageError,
+      onChannelDeleted: deps.onChannelDeleted,
+    }),
   );
   app.use(oauthBounceRouter(config.appScheme));
 

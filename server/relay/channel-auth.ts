@@ -15,7 +15,8 @@ export function channelAuth(
   store: RelayStore,
   param: 'id' | 'channel',
   onStorageError: (err: unknown) => void,
-  onUnavailable: (res: Response) => void = (res) => sendError(res, 503, 'storage_unavailable', 'The relay could not reach its storage.'),
+  onUnavailable: (res: Response) => void = (res) =>
+    sendError(res, 503, 'storage_unavailable', 'The relay could not reach its storage.'),
 ): RequestHandler {
   return async (req, res, next) => {
     const id = String(req.params[param]);
@@ -27,7 +28,8 @@ export function channelAuth(
       onStorageError(err);
       return onUnavailable(res);
     }
-    const ok = tokenMatches(token ?? '', channel?.tokenHash ?? DUMMY_HASH) && channel !== undefined && token !== undefined;
+    const ok =
+      tokenMatches(token ?? '', channel?.tokenHash ?? DUMMY_HASH) && channel !== undefined && token !== undefined;
     if (!ok) {
       const e = unauthorized();
       res.set('WWW-Authenticate', 'Bearer');

@@ -2,12 +2,16 @@ import { describe, expect, it, vi } from 'vitest';
 import { createChannelCache } from './channel-cache';
 import type { ChannelRecord } from './store/types';
 
-const record = (id: string, secret: string | null): ChannelRecord => ({ id, secret, tokenHash: Buffer.alloc(32), createdAt: 0, lastSeq: 0, ackedSeq: 0 }) as unknown as ChannelRecord;
+const record = (id: string, secret: string | null): ChannelRecord =>
+  ({ id, secret, tokenHash: Buffer.alloc(32), createdAt: 0, lastSeq: 0, ackedSeq: 0 }) as unknown as ChannelRecord;
 
 describe('ingest channel cache (issue 18)', () => {
   it('reads storage once per channel, again after invalidate or the TTL, and never remembers unknown or secretless channels', async () => {
     let t = 0;
-    const rows = new Map<string, ChannelRecord>([['a', record('a', 's1')], ['n', record('n', null)]]);
+    const rows = new Map<string, ChannelRecord>([
+      ['a', record('a', 's1')],
+      ['n', record('n', null)],
+    ]);
     const getChannel = vi.fn(async (id: string) => rows.get(id));
     const cache = createChannelCache({ getChannel }, { ttlMs: 1000, now: () => t });
     expect(await cache.get('a')).toEqual({ id: 'a', secret: 's1' });

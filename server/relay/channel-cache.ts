@@ -17,7 +17,10 @@ export interface ChannelCache {
  * and a deleted channel never gains events (the append checks the channel in the same transaction). Unknown ids
  * and channels without a secret are not remembered (they go to storage each time, behind the rate limits).
  */
-export function createChannelCache(store: Pick<RelayStore, 'getChannel'>, opts: { ttlMs: number; max?: number; now?: () => number }): ChannelCache {
+export function createChannelCache(
+  store: Pick<RelayStore, 'getChannel'>,
+  opts: { ttlMs: number; max?: number; now?: () => number },
+): ChannelCache {
   const max = opts.max ?? 10_000;
   const now = opts.now ?? Date.now;
   const entries = new Map<string, { channel: IngestChannel; until: number }>();

@@ -1,7 +1,15 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pullResponseSchema } from '../../common/relay';
-import { createReadyChannel, TEST_SECRET, postWebhook, startRelay, tempDir, testConfig, type TestRelay } from '../../tests/support/relay/relay-test-kit';
+import {
+  createReadyChannel,
+  TEST_SECRET,
+  postWebhook,
+  startRelay,
+  tempDir,
+  testConfig,
+  type TestRelay,
+} from '../../tests/support/relay/relay-test-kit';
 
 const running: TestRelay[] = [];
 const dirs: string[] = [];
@@ -57,7 +65,11 @@ describe('channels API', () => {
       fetch(`${url}/api/channels/${ch.id}`, { method: 'DELETE', headers: bearer(other.token) }),
     ];
     const bodies = await Promise.all(
-      (await Promise.all(cases)).map(async (r) => ({ status: r.status, body: await r.text(), www: r.headers.get('www-authenticate') })),
+      (await Promise.all(cases)).map(async (r) => ({
+        status: r.status,
+        body: await r.text(),
+        www: r.headers.get('www-authenticate'),
+      })),
     );
     for (const b of bodies) expect(b).toEqual(bodies[0]);
     expect(bodies[0]?.status).toBe(401);
@@ -66,30 +78,47 @@ describe('channels API', () => {
   it('sets the secret (204), validates it (400) and wants JSON (415)', async () => {
     const { url } = await relay();
     const ch = await createReadyChannel(url);
-    const put = (body: string, headers: Record<string, string>) => fetch(`${url}/api/channels/${ch.id}/secret`, { method: 'PUT', headers, body });
+    const put = (body: string, headers: Record<string, string>) =>
+      fetch(`${url}/api/channels/${ch.id}/secret`, { method: 'PUT', headers, body });
     expect((await put(JSON.stringify({ secret: 's'.repeat(32) }), jsonHeaders(ch.token))).status).toBe(204);
     const short = await put(JSON.stringify({ secret: 'short' }), jsonHeaders(ch.token));
     expect(short.status).toBe(400);
     expect(((await short.json()) as { error: { code: string } }).error.code).toBe('bad_request');
     expect((await put(JSON.stringify({ secret: 's'.repeat(32), extra: 1 }), jsonHeaders(ch.token))).status).toBe(400);
     expect((await put('{not json', jsonHeaders(ch.token))).status).toBe(400);
-    expect((await put('secret=x', { ...bearer(ch.token), 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(415);
-    expect((await put(JSON.stringify({ secret: 's'.repeat(32) }), { 'content-type': 'application/json' })).status).toBe(401);
+    expect(
+      (await put('secret=x', { ...bearer(ch.token), 'content-type': 'application/x-www-form-urlencoded' })).status,
+    ).toBe(415);
+    expect((await put(JSON.stringify({ secret: 's'.repeat(32) }), { 'content-type': 'application/json' })).status).toBe(
+      401,
+    );
   });
 
   it('pulls events with raw bodies, pages them, and acks forward only', async () => {
     const { url } = await relay();
     const ch = await createReadyChannel(url);
-    for (let i = 1; i <= 5; i++) expect((await postWebhook(ch.ingestUrl, `{"n":${i}}`, { secret: TEST_SECRET })).status).toBe(200);
-    const page = pullResponseSchema.parse(await (await fetch(`${url}/api/channels/${ch.id}/events?after=1&limit=2`, { headers: bearer(ch.token) })).json());
+    for (let i = 1; i <= 5; i++)
+      expect((await postWebhook(ch.ingestUrl, `{"n":${i}}`, { secret: TEST_SECRET })).status).toBe(200);
+    const page = pullResponseSchema.parse(
+      await (await fetch(`${url}/api/channels/${ch.id}/events?after=1&limit=2`, { headers: bearer(ch.token) })).json(),
+    );
     expect(page.events.map((e) => e.seq)).toEqual([2, 3]);
     expect(Buffer.from(page.events[0]!.bodyBase64, 'base64').toString()).toBe('{"n":2}');
     expect(page).toMatchObject({ lastSeq: 5, oldestSeq: 1 });
     expect(new Date(page.events[0]!.receivedAt).toISOString()).toBe(page.events[0]!.receivedAt);
-    expect((await fetch(`${url}/api/channels/${ch.id}/events?limit=5000`, { headers: bearer(ch.token) })).status).toBe(400);
-    expect((await fetch(`${url}/api/channels/${ch.id}/events?after=-1`, { headers: bearer(ch.token) })).status).toBe(400);
+    expect((await fetch(`${url}/api/channels/${ch.id}/events?limit=5000`, { headers: bearer(ch.token) })).status).toBe(
+      400,
+    );
+    expect((await fetch(`${url}/api/channels/${ch.id}/events?after=-1`, { headers: bearer(ch.token) })).status).toBe(
+      400,
+    );
 
-    const ack = (upTo: unknown) => fetch(`${url}/api/channels/${ch.id}/ack`, { method: 'POST', headers: jsonHeaders(ch.token), body: JSON.stringify({ upTo }) });
+    const ack = (upTo: unknown) =>
+      fetch(`${url}/api/channels/${ch.id}/ack`, {
+        method: 'POST',
+        headers: jsonHeaders(ch.token),
+        body: JSON.stringify({ upTo }),
+      });
     expect(await (await ack(3)).json()).toEqual({ ackedSeq: 3 });
     expect(await (await ack(1)).json()).toEqual({ ackedSeq: 3 });
     expect((await ack(6)).status).toBe(400);
@@ -99,7 +128,9 @@ describe('channels API', () => {
   it('deletes a channel (204); its token and ingest URL stop working', async () => {
     const { url } = await relay();
     const ch = await createReadyChannel(url);
-    expect((await fetch(`${url}/api/channels/${ch.id}`, { method: 'DELETE', headers: bearer(ch.token) })).status).toBe(204);
+    expect((await fetch(`${url}/api/channels/${ch.id}`, { method: 'DELETE', headers: bearer(ch.token) })).status).toBe(
+      204,
+    );
     expect((await fetch(`${url}/api/channels/${ch.id}/events`, { headers: bearer(ch.token) })).status).toBe(401);
     expect((await postWebhook(ch.ingestUrl, '{}', { secret: TEST_SECRET })).status).toBe(404);
   });
@@ -109,7 +140,10 @@ describe('channels API', () => {
     const res = await fetch(`${url}/api/nope`, { headers: { origin: 'https://evil.example' } });
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ error: { code: 'not_found', message: expect.any(String) } });
-    const pre = await fetch(`${url}/api/channels`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    const pre = await fetch(`${url}/api/channels`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
     expect(pre.headers.get('access-control-allow-origin')).toBeNull();
     const created = await fetch(`${url}/api/channels`, { method: 'POST', headers: { origin: 'https://evil.example' } });
     expect(created.headers.get('access-control-allow-origin')).toBeNull();

@@ -1,6 +1,12 @@
 import express, { Router, type RequestHandler } from 'express';
 import type { z } from 'zod';
-import { ackBodySchema, pullQuerySchema, setSecretBodySchema, type CreateChannelResponse, type PullResponse } from '../../common/relay';
+import {
+  ackBodySchema,
+  pullQuerySchema,
+  setSecretBodySchema,
+  type CreateChannelResponse,
+  type PullResponse,
+} from '../../common/relay';
 import type { RelayConfig } from './config';
 import { bearerToken, hashToken, newChannelId, newToken, tokenMatches } from './crypto';
 import { channelAuth } from './channel-auth';
@@ -88,7 +94,8 @@ export function channelsRouter(deps: ChannelsDeps): Router {
   router.post('/:id/ack', auth, requireJson, json, async (req, res) => {
     const { upTo } = parseBody(ackBodySchema, req.body);
     const channel = (await store.getChannel(String(req.params.id))) as ChannelRecord;
-    if (upTo > channel.lastSeq) throw new HttpError(400, 'bad_request', `upTo ${upTo} is beyond the last stored event ${channel.lastSeq}.`);
+    if (upTo > channel.lastSeq)
+      throw new HttpError(400, 'bad_request', `upTo ${upTo} is beyond the last stored event ${channel.lastSeq}.`);
     const ackedSeq = await store.ack(channel.id, upTo);
     res.json({ ackedSeq });
   });

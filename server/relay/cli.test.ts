@@ -15,7 +15,11 @@ afterEach(() => {
 });
 
 /** Runs the CLI as `npm run relay` would (tsx's loader in plain node, so kill -9 hits the relay itself). */
-function spawnRelay(env: Record<string, string>): { child: ChildProcess; url: Promise<string>; exit: Promise<{ code: number | null; stderr: string }> } {
+function spawnRelay(env: Record<string, string>): {
+  child: ChildProcess;
+  url: Promise<string>;
+  exit: Promise<{ code: number | null; stderr: string }>;
+} {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', RELAY_LOG_LEVEL: 'warn', ...env },
@@ -38,14 +42,18 @@ function spawnRelay(env: Record<string, string>): { child: ChildProcess; url: Pr
     child.once('exit', () => reject(new Error(`relay exited: ${stderr}`)));
   });
   url.catch(() => {});
-  const exit = new Promise<{ code: number | null; stderr: string }>((resolve) => child.once('exit', (code) => resolve({ code, stderr })));
+  const exit = new Promise<{ code: number | null; stderr: string }>((resolve) =>
+    child.once('exit', (code) => resolve({ code, stderr })),
+  );
   return { child, url, exit };
 }
 
 async function pullAll(url: string, id: string, token: string): Promise<PulledEvent[]> {
   const all: PulledEvent[] = [];
   for (;;) {
-    const res = await fetch(`${url}/api/channels/${id}/events?after=${all.at(-1)?.seq ?? 0}&limit=1000`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${url}/api/channels/${id}/events?after=${all.at(-1)?.seq ?? 0}&limit=1000`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     const page = pullResponseSchema.parse(await res.json());
     all.push(...page.events);
     if (page.events.length === 0 || all.at(-1)!.seq >= page.lastSeq) return all;
@@ -64,7 +72,12 @@ describe('relay CLI', () => {
   it('keeps every acknowledged webhook exactly once across kill -9, and shuts down cleanly on SIGTERM', async () => {
     const dir = tempDir();
     dirs.push(dir);
-    const env = { RELAY_PORT: '0', RELAY_DATA_DIR: dir, RELAY_RATE_LIMIT_CHANNEL_PER_MIN: '1000000', RELAY_RATE_LIMIT_IP_PER_MIN: '1000000' };
+    const env = {
+      RELAY_PORT: '0',
+      RELAY_DATA_DIR: dir,
+      RELAY_RATE_LIMIT_CHANNEL_PER_MIN: '1000000',
+      RELAY_RATE_LIMIT_IP_PER_MIN: '1000000',
+    };
     const first = spawnRelay(env);
     const url1 = await first.url;
     const ch = await createReadyChannel(url1);

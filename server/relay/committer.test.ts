@@ -14,7 +14,14 @@ function fakeStore(fail = false) {
   } as unknown as RelayStore;
   return { store, batches };
 }
-const ev = (): NewEvent => ({ channelId: 'c', receivedAt: 0, contentType: 'application/json', headers: {}, query: {}, body: Buffer.from('{}') });
+const ev = (): NewEvent => ({
+  channelId: 'c',
+  receivedAt: 0,
+  contentType: 'application/json',
+  headers: {},
+  query: {},
+  body: Buffer.from('{}'),
+});
 
 describe('GroupCommitter', () => {
   it('commits appends requested in the same turn as one batch, in order', async () => {
@@ -43,7 +50,9 @@ describe('GroupCommitter', () => {
     const store = {
       appendEvents(batch: readonly NewEvent[]): Promise<AppendOutcome[]> {
         batches.push(batch.length);
-        return new Promise((resolve) => releases.push(() => resolve(batch.map((e) => ({ ok: true as const, event: { ...e, seq: ++seq } })))));
+        return new Promise((resolve) =>
+          releases.push(() => resolve(batch.map((e) => ({ ok: true as const, event: { ...e, seq: ++seq } })))),
+        );
       },
     } as unknown as RelayStore;
     const c = new GroupCommitter(store, () => {});

@@ -21,7 +21,11 @@ export class GroupCommitter {
   readonly #onCommitted: (outcomes: readonly AppendOutcome[]) => void;
   readonly #maxBatch: number;
 
-  constructor(store: RelayStore, onCommitted: (outcomes: readonly AppendOutcome[]) => void, opts: { maxBatch?: number } = {}) {
+  constructor(
+    store: RelayStore,
+    onCommitted: (outcomes: readonly AppendOutcome[]) => void,
+    opts: { maxBatch?: number } = {},
+  ) {
     this.#store = store;
     this.#onCommitted = onCommitted;
     this.#maxBatch = opts.maxBatch ?? 500;

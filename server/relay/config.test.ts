@@ -67,20 +67,35 @@ describe('loadRelayConfig', () => {
     expect(() => loadRelayConfig(env)).toThrow(/^Invalid relay configuration/);
   });
 
-  it.each(['postgres://u:p%40ss@db.internal:5432/relay?sslmode=require', 'postgresql://db/relay', 'postgresql:///relay?host=/run/postgresql'])(
-    'selects PostgreSQL for DATABASE_URL=%s, kept verbatim for pg',
-    (url) => {
-      expect(loadRelayConfig({ DATABASE_URL: url }).storage).toEqual({ kind: 'postgres', url, pollMs: 2000 });
-      expect(loadRelayConfig({ DATABASE_URL: url, RELAY_STREAM_POLL_MS: '500' }).storage).toEqual({ kind: 'postgres', url, pollMs: 500 });
-    },
-  );
+  it.each([
+    'postgres://u:p%40ss@db.internal:5432/relay?sslmode=require',
+    'postgresql://db/relay',
+    'postgresql:///relay?host=/run/postgresql',
+  ])('selects PostgreSQL for DATABASE_URL=%s, kept verbatim for pg', (url) => {
+    expect(loadRelayConfig({ DATABASE_URL: url }).storage).toEqual({ kind: 'postgres', url, pollMs: 2000 });
+    expect(loadRelayConfig({ DATABASE_URL: url, RELAY_STREAM_POLL_MS: '500' }).storage).toEqual({
+      kind: 'postgres',
+      url,
+      pollMs: 500,
+    });
+  });
 
   it('reads the slow-client guards, clamping the headers deadline to the request deadline', () => {
-    expect(loadRelayConfig({}).http).toEqual({ headersTimeoutMs: 20_000, requestTimeoutMs: 60_000, maxConnectionsPerIp: 256 });
-    const c = loadRelayConfig({ RELAY_HEADERS_TIMEOUT_MS: '5000', RELAY_REQUEST_TIMEOUT_MS: '2000', RELAY_MAX_CONNECTIONS_PER_IP: '0' });
+    expect(loadRelayConfig({}).http).toEqual({
+      headersTimeoutMs: 20_000,
+      requestTimeoutMs: 60_000,
+      maxConnectionsPerIp: 256,
+    });
+    const c = loadRelayConfig({
+      RELAY_HEADERS_TIMEOUT_MS: '5000',
+      RELAY_REQUEST_TIMEOUT_MS: '2000',
+      RELAY_MAX_CONNECTIONS_PER_IP: '0',
+    });
     expect(c.http).toEqual({ headersTimeoutMs: 2000, requestTimeoutMs: 2000, maxConnectionsPerIp: 0 });
     expect(() => loadRelayConfig({ RELAY_MAX_CONNECTIONS_PER_IP: '-1' })).toThrow(/RELAY_MAX_CONNECTIONS_PER_IP/);
-    expect(() => loadRelayConfig({ RELAY_HEADERS_TIMEOUT_MS: '10' })).toThrow(/RELAY_HEADERS_TIMEOUT_MS must be at least 100/);
+    expect(() => loadRelayConfig({ RELAY_HEADERS_TIMEOUT_MS: '10' })).toThrow(
+      /RELAY_HEADERS_TIMEOUT_MS must be at least 100/,
+    );
   });
 
   it('parses byte sizes', () => {

@@ -24,10 +24,18 @@ export interface RelayConfig {
   readonly retention: { readonly unackedMs: number; readonly ackedMs: number; readonly pruneIntervalMs: number };
   readonly trustProxy: boolean | number | string;
   readonly heartbeatMs: number;
-  readonly rateLimits: { readonly ingestPerIpPerMinute: number; readonly ingestPerChannelPerMinute: number; readonly apiPerIpPerMinute: number };
+  readonly rateLimits: {
+    readonly ingestPerIpPerMinute: number;
+    readonly ingestPerChannelPerMinute: number;
+    readonly apiPerIpPerMinute: number;
+  };
   readonly stream: { readonly maxStreams: number; readonly drainTimeoutMs: number; readonly bufferBytes: number };
   /** Slow-client guards: header and whole-request deadlines, and open connections per client IP (0 = no cap). */
-  readonly http: { readonly headersTimeoutMs: number; readonly requestTimeoutMs: number; readonly maxConnectionsPerIp: number };
+  readonly http: {
+    readonly headersTimeoutMs: number;
+    readonly requestTimeoutMs: number;
+    readonly maxConnectionsPerIp: number;
+  };
   readonly appScheme: string;
   readonly logLevel: string;
   /** Parsed for the mail outbox (a later issue); not used yet. */
@@ -60,24 +68,28 @@ const optionalString = z
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
 const intFrom = (name: string, def: number, min: number, max: number) =>
-  optionalString.pipe(
-    z
-      .string()
-      .regex(/^\d+$/, `${name} must be a whole number`)
-      .transform(Number)
-      .pipe(z.number().int().min(min, `${name} must be at least ${min}`).max(max, `${name} must be at most ${max}`))
-      .optional(),
-  ).transform((v) => v ?? def);
+  optionalString
+    .pipe(
+      z
+        .string()
+        .regex(/^\d+$/, `${name} must be a whole number`)
+        .transform(Number)
+        .pipe(z.number().int().min(min, `${name} must be at least ${min}`).max(max, `${name} must be at most ${max}`))
+        .optional(),
+    )
+    .transform((v) => v ?? def);
 
 const daysFrom = (name: string, def: number) =>
-  optionalString.pipe(
-    z
-      .string()
-      .regex(/^\d+(\.\d+)?$/, `${name} must be a number of days`)
-      .transform(Number)
-      .pipe(z.number().positive(`${name} must be above 0`).max(3650))
-      .optional(),
-  ).transform((v) => (v ?? def) * DAY_MS);
+  optionalString
+    .pipe(
+      z
+        .string()
+        .regex(/^\d+(\.\d+)?$/, `${name} must be a number of days`)
+        .transform(Number)
+        .pipe(z.number().positive(`${name} must be above 0`).max(3650))
+        .optional(),
+    )
+    .transform((v) => (v ?? def) * DAY_MS);
 
 /** Parses "1048576", "512kb", "1mb", "1.5MiB" into bytes. */
 export function parseByteSize(text: string): number | undefined {
@@ -114,12 +126,18 @@ const envSchema = z.object({
     'DATABASE_URL must be postgres://user:password@host:port/database (or postgresql://), sqlite:<path> or file:<path>',
   ),
   RELAY_STREAM_POLL_MS: intFrom('RELAY_STREAM_POLL_MS', 2000, 100, 600_000),
-  RELAY_REGISTRATION_KEY: optionalString.refine((v) => v === undefined || v.length >= 16, 'RELAY_REGISTRATION_KEY must be at least 16 characters'),
+  RELAY_REGISTRATION_KEY: optionalString.refine(
+    (v) => v === undefined || v.length >= 16,
+    'RELAY_REGISTRATION_KEY must be at least 16 characters',
+  ),
   RELAY_BODY_LIMIT: optionalString.transform((v, ctx) => {
     if (v === undefined) return MIB;
     const bytes = parseByteSize(v);
     if (bytes === undefined || bytes < 1024 || bytes > 10 * MIB) {
-      ctx.addIssue({ code: 'custom', message: 'RELAY_BODY_LIMIT must be a size between 1kb and 10mb (e.g. 1048576, 512kb, 2mb)' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'RELAY_BODY_LIMIT must be a size between 1kb and 10mb (e.g. 1048576, 512kb, 2mb)',
+      });
       return z.NEVER;
     }
     return bytes;
@@ -143,20 +161,41 @@ const envSchema = z.object({
   RELAY_REQUEST_TIMEOUT_MS: intFrom('RELAY_REQUEST_TIMEOUT_MS', 60_000, 100, 600_000),
   RELAY_MAX_CONNECTIONS_PER_IP: intFrom('RELAY_MAX_CONNECTIONS_PER_IP', 256, 0, 1_000_000),
   RELAY_APP_SCHEME: optionalString
-    .refine((v) => v === undefined || /^[a-z][a-z0-9+.-]{1,31}$/.test(v), 'RELAY_APP_SCHEME must be a URL scheme like lifescore')
+    .refine(
+      (v) => v === undefined || /^[a-z][a-z0-9+.-]{1,31}$/.test(v),
+      'RELAY_APP_SCHEME must be a URL scheme like lifescore',
+    )
     .transform((v) => v ?? 'lifescore'),
   RELAY_LOG_LEVEL: optionalString
-    .refine((v) => v === undefined || ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(v), 'RELAY_LOG_LEVEL must be a pino level')
+    .refine(
+      (v) => v === undefined || ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(v),
+      'RELAY_LOG_LEVEL must be a pino level',
+    )
     .transform((v) => v ?? 'info'),
-  SMTP_URL: optionalString.refine((v) => v === undefined || URL.canParse(v), 'SMTP_URL must be a URL (smtp://, smtps://)'),
+  SMTP_URL: optionalString.refine(
+    (v) => v === undefined || URL.canParse(v),
+    'SMTP_URL must be a URL (smtp://, smtps://)',
+  ),
   MAIL_FROM: optionalString,
-  RELAY_MAIL: optionalString.refine((v) => v === undefined || v === 'smtp' || v === 'files', 'RELAY_MAIL must be smtp or files'),
+  RELAY_MAIL: optionalString.refine(
+    (v) => v === undefined || v === 'smtp' || v === 'files',
+    'RELAY_MAIL must be smtp or files',
+  ),
   NODE_ENV: optionalString,
   RELAY_CALCOM_API_URL: httpUrl('RELAY_CALCOM_API_URL'),
   RELAY_CALCOM_TIMEOUT_MS: intFrom('RELAY_CALCOM_TIMEOUT_MS', 10_000, 100, 120_000),
-  RELAY_APPROVAL: optionalString.refine((v) => v === undefined || v === 'auto' || v === 'manual', 'RELAY_APPROVAL must be auto or manual'),
-  RELAY_ADMIN_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 32, 'RELAY_ADMIN_TOKEN must be at least 32 characters'),
-  RELAY_METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, 'RELAY_METRICS_TOKEN must be at least 16 characters'),
+  RELAY_APPROVAL: optionalString.refine(
+    (v) => v === undefined || v === 'auto' || v === 'manual',
+    'RELAY_APPROVAL must be auto or manual',
+  ),
+  RELAY_ADMIN_TOKEN: optionalString.refine(
+    (v) => v === undefined || v.length >= 32,
+    'RELAY_ADMIN_TOKEN must be at least 32 characters',
+  ),
+  RELAY_METRICS_TOKEN: optionalString.refine(
+    (v) => v === undefined || v.length >= 16,
+    'RELAY_METRICS_TOKEN must be at least 16 characters',
+  ),
   RELAY_MAIL_MAX_RECIPIENTS: intFrom('RELAY_MAIL_MAX_RECIPIENTS', 10, 1, 1000),
   RELAY_MAIL_DAILY_CAP: intFrom('RELAY_MAIL_DAILY_CAP', 200, 1, 1_000_000),
   RELAY_RATE_LIMIT_CHANNEL_CREATE_PER_HOUR: intFrom('RELAY_RATE_LIMIT_CHANNEL_CREATE_PER_HOUR', 30, 1, 1_000_000),
@@ -184,7 +223,8 @@ export function loadRelayConfig(env: NodeJS.ProcessEnv): RelayConfig {
     ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`)),
     ...productionProblems(env),
   ];
-  if (!parsed.success || lines.length > 0) throw new Error(`Invalid relay configuration:\n${lines.map((l) => `  ${l}`).join('\n')}`);
+  if (!parsed.success || lines.length > 0)
+    throw new Error(`Invalid relay configuration:\n${lines.map((l) => `  ${l}`).join('\n')}`);
   const e = parsed.data;
   return Object.freeze({
     host: e.RELAY_HOST,
@@ -194,7 +234,11 @@ export function loadRelayConfig(env: NodeJS.ProcessEnv): RelayConfig {
     storage: storageFrom(e.DATABASE_URL, e.RELAY_DATA_DIR, e.RELAY_STREAM_POLL_MS),
     registrationKey: e.RELAY_REGISTRATION_KEY,
     bodyLimitBytes: e.RELAY_BODY_LIMIT,
-    retention: { unackedMs: e.RELAY_RETENTION_UNACKED_DAYS, ackedMs: e.RELAY_RETENTION_ACKED_DAYS, pruneIntervalMs: e.RELAY_PRUNE_INTERVAL_MS },
+    retention: {
+      unackedMs: e.RELAY_RETENTION_UNACKED_DAYS,
+      ackedMs: e.RELAY_RETENTION_ACKED_DAYS,
+      pruneIntervalMs: e.RELAY_PRUNE_INTERVAL_MS,
+    },
     trustProxy: e.RELAY_TRUST_PROXY,
     heartbeatMs: e.RELAY_HEARTBEAT_MS,
     rateLimits: {
@@ -202,7 +246,11 @@ export function loadRelayConfig(env: NodeJS.ProcessEnv): RelayConfig {
       ingestPerChannelPerMinute: e.RELAY_RATE_LIMIT_CHANNEL_PER_MIN,
       apiPerIpPerMinute: e.RELAY_RATE_LIMIT_API_PER_MIN,
     },
-    stream: { maxStreams: e.RELAY_MAX_STREAMS, drainTimeoutMs: e.RELAY_STREAM_DRAIN_TIMEOUT_MS, bufferBytes: 256 * 1024 },
+    stream: {
+      maxStreams: e.RELAY_MAX_STREAMS,
+      drainTimeoutMs: e.RELAY_STREAM_DRAIN_TIMEOUT_MS,
+      bufferBytes: 256 * 1024,
+    },
     http: {
       // Node requires headersTimeout <= requestTimeout.
       headersTimeoutMs: Math.min(e.RELAY_HEADERS_TIMEOUT_MS, e.RELAY_REQUEST_TIMEOUT_MS),
@@ -216,7 +264,8 @@ export function loadRelayConfig(env: NodeJS.ProcessEnv): RelayConfig {
     trust: {
       calcomApiUrl: e.RELAY_CALCOM_API_URL ?? (e.NODE_ENV === 'production' ? CLOUD_CALCOM_API_URL : DEV_CALCOM_API_URL),
       calcomTimeoutMs: e.RELAY_CALCOM_TIMEOUT_MS,
-      approval: (e.RELAY_APPROVAL as 'auto' | 'manual' | undefined) ?? (e.NODE_ENV === 'production' ? 'manual' : 'auto'),
+      approval:
+        (e.RELAY_APPROVAL as 'auto' | 'manual' | undefined) ?? (e.NODE_ENV === 'production' ? 'manual' : 'auto'),
       adminToken: e.RELAY_ADMIN_TOKEN,
       metricsToken: e.RELAY_METRICS_TOKEN,
       mailMaxRecipients: e.RELAY_MAIL_MAX_RECIPIENTS,

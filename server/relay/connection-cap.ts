@@ -6,7 +6,11 @@ import type { Socket } from 'node:net';
  * request slot (slowloris spreads its slow requests over many connections; header timeouts alone only bound each one).
  * Counts the direct peer, so behind a reverse proxy it limits the proxy: raise it there or set 0 (no cap).
  */
-export function capConnectionsPerIp(server: Server, max: number, onRejected: (address: string) => void = () => undefined): { open(address: string): number } {
+export function capConnectionsPerIp(
+  server: Server,
+  max: number,
+  onRejected: (address: string) => void = () => undefined,
+): { open(address: string): number } {
   const open = new Map<string, number>();
   if (max > 0) {
     server.on('connection', (socket: Socket) => {

@@ -15,9 +15,16 @@ function fakeShared() {
       watching = true;
       return () => (watching = false);
     },
-    lastSeqs: (ids) => Promise.resolve(new Map(ids.flatMap((id) => (table.has(id) ? [[id, table.get(id)!] as const] : [])))),
+    lastSeqs: (ids) =>
+      Promise.resolve(new Map(ids.flatMap((id) => (table.has(id) ? [[id, table.get(id)!] as const] : [])))),
   };
-  return { shared, table, notify: (id: string, seq: number) => notify(id, seq), gap: () => gap(), watching: () => watching };
+  return {
+    shared,
+    table,
+    notify: (id: string, seq: number) => notify(id, seq),
+    gap: () => gap(),
+    watching: () => watching,
+  };
 }
 function watchedHub(...channels: string[]) {
   const hub = new StreamHub();

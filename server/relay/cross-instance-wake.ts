@@ -12,7 +12,11 @@ export interface CrossInstanceWakeOptions {
  * notification is lost when the listening connection is down or the payload never arrives — by polling the last
  * sequences of the channels that have open streams. Returns the function that stops both.
  */
-export function wakeAcrossInstances(shared: SharedCommits, hub: StreamHub, options: CrossInstanceWakeOptions = {}): () => void {
+export function wakeAcrossInstances(
+  shared: SharedCommits,
+  hub: StreamHub,
+  options: CrossInstanceWakeOptions = {},
+): () => void {
   const pollMs = options.pollMs ?? 2000;
   // Last sequence each watched channel was woken for, so a poll wakes only channels that moved.
   const known = new Map<string, number>();

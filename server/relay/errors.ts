@@ -29,7 +29,8 @@ export function errorHandler(onInternal: (err: unknown) => void): ErrorRequestHa
   return (err, _req, res, _next) => {
     if (err instanceof HttpError) return sendError(res, err.status, err.code, err.message);
     const e = err as { type?: string; status?: number };
-    if (e.type === 'entity.too.large') return sendError(res, 413, 'payload_too_large', 'The body is larger than the relay accepts.');
+    if (e.type === 'entity.too.large')
+      return sendError(res, 413, 'payload_too_large', 'The body is larger than the relay accepts.');
     if (e.type === 'entity.parse.failed') return sendError(res, 400, 'invalid_json', 'The body is not valid JSON.');
     if (e.type === 'request.aborted') return sendError(res, 400, 'aborted', 'The request was aborted.');
     if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {

@@ -47,7 +47,17 @@ export interface IngestRoute {
   readonly route: RequestHandler;
 }
 
-type Outcome = 'stored' | 'not_found' | 'not_ready' | 'invalid_signature' | 'invalid_json' | 'too_large' | 'unsupported_type' | 'rate_limited' | 'bad_request' | 'error';
+type Outcome =
+  | 'stored'
+  | 'not_found'
+  | 'not_ready'
+  | 'invalid_signature'
+  | 'invalid_json'
+  | 'too_large'
+  | 'unsupported_type'
+  | 'rate_limited'
+  | 'bad_request'
+  | 'error';
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** What express's router matches for app.post('/hooks/:channel'): case-insensitive, an optional trailing slash. */
 const HOOK_PATH = /^\/hooks\/([^/?#]+)\/?(?:\?|$)/i;
@@ -86,7 +96,15 @@ function passes(mw: RequestHandler, req: Request, res: Response): Promise<boolea
 /** POST /hooks/:channel — verifies, then commits durably BEFORE answering 2xx. Rejections store nothing. */
 export function ingestRoute(deps: IngestDeps, app: Express): IngestRoute {
   const { config, channels, committer, metrics, logger } = deps;
-  const finish = (req: Request, res: Response, started: number, outcome: Outcome, status: number, code?: string, message?: string) => {
+  const finish = (
+    req: Request,
+    res: Response,
+    started: number,
+    outcome: Outcome,
+    status: number,
+    code?: string,
+    message?: string,
+  ) => {
     metrics.ingestTotal.inc({ outcome });
     metrics.ingestSeconds.observe({ outcome }, (performance.now() - started) / 1000);
     if (code) sendError(res, status, code, message ?? code);
@@ -94,10 +112,17 @@ export function ingestRoute(deps: IngestDeps, app: Express): IngestRoute {
   // inflate:false — a compressed body would not be the bytes Cal.com signed; raw-body answers 415 for it.
   const readRaw = express.raw({ type: () => true, limit: config.bodyLimitBytes, inflate: false });
   const rawBody = (req: Request, res: Response) =>
-    new Promise<Buffer>((resolve, reject) => readRaw(req, res, (err?: unknown) => (err ? reject(err) : resolve(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)))));
+    new Promise<Buffer>((resolve, reject) =>
+      readRaw(req, res, (err?: unknown) =>
+        err ? reject(err) : resolve(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)),
+      ),
+    );
 
   // The limits that applied to this route under express apply here too: the same limiter instances, in the same order.
-  const perIp = limiter({ perMinute: config.rateLimits.ingestPerIpPerMinute, onLimited: () => metrics.ingestTotal.inc({ outcome: 'rate_limited' }) });
+  const perIp = limiter({
+    perMinute: config.rateLimits.ingestPerIpPerMinute,
+    onLimited: () => metrics.ingestTotal.inc({ outcome: 'rate_limited' }),
+  });
   const perChannel = limiter({
     perMinute: config.rateLimits.ingestPerChannelPerMinute,
     key: (req) => `ch:${String(req.params.channel)}`,
@@ -118,24 +143,74 @@ export function ingestRoute(deps: IngestDeps, app: Express): IngestRoute {
     if (!(await passes(perChannel, req, res))) return;
     // No secret, no ingest (issue 16): an unsigned body could be anyone's. Checked before the body is even read.
     if (channel.secret === null) {
-      return finish(req, res, started, 'not_ready', 409, 'channel_not_ready', 'This channel accepts webhooks only once its secret is set.');
+      return finish(
+        req,
+        res,
+        started,
+        'not_ready',
+        409,
+        'channel_not_ready',
+        'This channel accepts webhooks only once its secret is set.',
+      );
     }
     const contentType = req.headers['content-type'];
     if (!isJsonType(contentType)) {
-      return finish(req, res, started, 'unsupported_type', 415, 'unsupported_media_type', 'Webhooks must be application/json.');
+      return finish(
+        req,
+        res,
+        started,
+        'unsupported_type',
+        415,
+        'unsupported_media_type',
+        'Webhooks must be application/json.',
+      );
     }
     let raw: Buffer;
     try {
       raw = await rawBody(req, res);
     } catch (err) {
       const e = err as { type?: string; status?: number };
-      if (e.type === 'entity.too.large') return finish(req, res, started, 'too_large', 413, 'payload_too_large', `The body is larger than ${config.bodyLimitBytes} bytes.`);
-      if (e.type === 'encoding.unsupported') return finish(req, res, started, 'unsupported_type', 415, 'unsupported_media_type', 'Compressed bodies are not accepted.');
-      return finish(req, res, started, 'bad_request', e.status && e.status < 500 ? e.status : 400, 'bad_request', 'The body could not be read.');
+      if (e.type === 'entity.too.large')
+        return finish(
+          req,
+          res,
+          started,
+          'too_large',
+          413,
+          'payload_too_large',
+          `The body is larger than ${config.bodyLimitBytes} bytes.`,
+        );
+      if (e.type === 'encoding.unsupported')
+        return finish(
+          req,
+          res,
+          started,
+          'unsupported_type',
+          415,
+          'unsupported_media_type',
+          'Compressed bodies are not accepted.',
+        );
+      return finish(
+        req,
+        res,
+        started,
+        'bad_request',
+        e.status && e.status < 500 ? e.status : 400,
+        'bad_request',
+        'The body could not be read.',
+      );
     }
     const presented = req.get(CALCOM_SIGNATURE_HEADER) ?? req.get(CALCOM_LEGACY_SIGNATURE_HEADER);
     if (!signatureMatches(channel.secret, raw, presented)) {
-      return finish(req, res, started, 'invalid_signature', 401, 'invalid_signature', 'Missing or invalid X-Cal-Signature-256.');
+      return finish(
+        req,
+        res,
+        started,
+        'invalid_signature',
+        401,
+        'invalid_signature',
+        'Missing or invalid X-Cal-Signature-256.',
+      );
     }
     try {
       JSON.parse(utf8.decode(raw));
@@ -169,7 +244,14 @@ export function ingestRoute(deps: IngestDeps, app: Express): IngestRoute {
   const logLine = (req: IncomingMessage, res: ServerResponse, id: string, started: number, err?: unknown) => {
     const status = res.statusCode;
     const line = {
-      req: { id, method: req.method, path: (req.url ?? '').split('?')[0], remoteAddress: req.socket.remoteAddress, userAgent: req.headers['user-agent'], contentLength: req.headers['content-length'] },
+      req: {
+        id,
+        method: req.method,
+        path: (req.url ?? '').split('?')[0],
+        remoteAddress: req.socket.remoteAddress,
+        userAgent: req.headers['user-agent'],
+        contentLength: req.headers['content-length'],
+      },
       res: { statusCode: status },
       responseTime: Math.round(performance.now() - started),
     };

@@ -12,10 +12,17 @@ export interface RelayMetrics {
 }
 
 /** Creates the metrics; backlog per channel is read from storage at scrape time, labelled by a hash of the id. */
-export function createMetrics(store: () => RelayStore | undefined, onStorageError: (err: unknown) => void): RelayMetrics {
+export function createMetrics(
+  store: () => RelayStore | undefined,
+  onStorageError: (err: unknown) => void,
+): RelayMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'relay_' });
-  const storageErrors = new Counter({ name: 'relay_storage_errors_total', help: 'Storage operations that failed', registers: [registry] });
+  const storageErrors = new Counter({
+    name: 'relay_storage_errors_total',
+    help: 'Storage operations that failed',
+    registers: [registry],
+  });
   new Gauge({
     name: 'relay_channel_backlog',
     help: 'Unacknowledged events per channel (label: hash of the channel id, never the id itself)',
@@ -36,7 +43,12 @@ export function createMetrics(store: () => RelayStore | undefined, onStorageErro
   return {
     registry,
     storageErrors,
-    ingestTotal: new Counter({ name: 'relay_ingest_total', help: 'Webhook ingest requests by outcome', labelNames: ['outcome'], registers: [registry] }),
+    ingestTotal: new Counter({
+      name: 'relay_ingest_total',
+      help: 'Webhook ingest requests by outcome',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
     ingestSeconds: new Histogram({
       name: 'relay_ingest_duration_seconds',
       help: 'Webhook ingest latency (until the durable commit) by outcome',

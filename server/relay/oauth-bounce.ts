@@ -44,30 +44,44 @@ export function oauthBounceRouter(appScheme: string): Router {
     next();
   };
   const headers = helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'none'"],
-          scriptSrc: [(_req, res) => `'nonce-${(res as unknown as { locals: { nonce: string } }).locals.nonce}'`],
-          styleSrc: [(_req, res) => `'nonce-${(res as unknown as { locals: { nonce: string } }).locals.nonce}'`],
-          baseUri: ["'none'"],
-          formAction: ["'none'"],
-          frameAncestors: ["'none'"],
-        },
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        scriptSrc: [(_req, res) => `'nonce-${(res as unknown as { locals: { nonce: string } }).locals.nonce}'`],
+        styleSrc: [(_req, res) => `'nonce-${(res as unknown as { locals: { nonce: string } }).locals.nonce}'`],
+        baseUri: ["'none'"],
+        formAction: ["'none'"],
+        frameAncestors: ["'none'"],
       },
-      referrerPolicy: { policy: 'no-referrer' },
-    });
+    },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
   router.get('/oauth/calcom/callback', nonce, headers, (req, res) => {
     res.set('Cache-Control', 'no-store');
     const target = bounceTarget(appScheme, req.query as Record<string, unknown>);
     const n = res.locals.nonce as string;
     if (!target) {
-      res.status(400).type('html').send(page(n, 'Sign-in link incomplete', 'This page expects the answer from Cal.com. Start connecting again from LifeScore Consultant.'));
+      res
+        .status(400)
+        .type('html')
+        .send(
+          page(
+            n,
+            'Sign-in link incomplete',
+            'This page expects the answer from Cal.com. Start connecting again from LifeScore Consultant.',
+          ),
+        );
       return;
     }
     const denied = typeof req.query.error === 'string';
-    const text = denied ? 'Cal.com did not grant access. Return to LifeScore Consultant to see why.' : 'Returning you to LifeScore Consultant to finish connecting Cal.com.';
-    res.status(200).type('html').send(page(n, denied ? 'Connection not completed' : 'Almost done', text, target));
+    const text = denied
+      ? 'Cal.com did not grant access. Return to LifeScore Consultant to see why.'
+      : 'Returning you to LifeScore Consultant to finish connecting Cal.com.';
+    res
+      .status(200)
+      .type('html')
+      .send(page(n, denied ? 'Connection not completed' : 'Almost done', text, target));
   });
   return router;
 }

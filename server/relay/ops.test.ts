@@ -3,7 +3,18 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { channelLabel } from './crypto';
 import { openRelayStorage } from './store/open-relay-storage';
 import type { OpenRelayStorage } from './store/relay-storage';
-import { createReadyChannel, TEST_METRICS_TOKEN, TEST_SECRET, postWebhook, readSse, setSecret, startRelay, tempDir, testConfig, type TestRelay } from '../../tests/support/relay/relay-test-kit';
+import {
+  createReadyChannel,
+  TEST_METRICS_TOKEN,
+  TEST_SECRET,
+  postWebhook,
+  readSse,
+  setSecret,
+  startRelay,
+  tempDir,
+  testConfig,
+  type TestRelay,
+} from '../../tests/support/relay/relay-test-kit';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 async function waitUntil(cond: () => Promise<boolean>, ms: number): Promise<void> {
@@ -66,7 +77,8 @@ describe('storage outages', () => {
         get(target, prop, receiver) {
           const v = Reflect.get(target, prop, receiver) as unknown;
           if (typeof v !== 'function' || prop === 'close') return v;
-          return (...args: unknown[]) => (failing ? Promise.reject(new Error('disk gone')) : (v as (...a: unknown[]) => unknown).apply(target, args));
+          return (...args: unknown[]) =>
+            failing ? Promise.reject(new Error('disk gone')) : (v as (...a: unknown[]) => unknown).apply(target, args);
         },
       });
       return { ...real, events };
@@ -83,7 +95,9 @@ describe('storage outages', () => {
     const sse = await readSse(ch.streamUrl, { authorization: `Bearer ${ch.token}` }, 'never-appears', 3000);
     expect(sse.status).toBe(200);
     expect(sse.text).toMatch(/^retry: \d+\n\n$/);
-    const metrics = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } })).text();
+    const metrics = await (
+      await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } })
+    ).text();
     expect(Number(/relay_storage_errors_total (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(3);
     failing = false;
     expect((await postWebhook(ch.ingestUrl, '{}', { secret: TEST_SECRET })).status).toBe(200);
@@ -102,13 +116,21 @@ describe('operations', () => {
     let clock = Date.now();
     const dir = tempDir();
     cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-    const { url, relay: r } = await startRelay(testConfig(dir, { RELAY_PRUNE_INTERVAL_MS: '1000' }), { now: () => clock });
+    const { url, relay: r } = await startRelay(testConfig(dir, { RELAY_PRUNE_INTERVAL_MS: '1000' }), {
+      now: () => clock,
+    });
     cleanups.push(() => r.stop());
     const ch = await createReadyChannel(url);
     for (let i = 0; i < 3; i++) await postWebhook(ch.ingestUrl, '{}', { secret: TEST_SECRET });
     const auth = { authorization: `Bearer ${ch.token}` };
-    await fetch(`${url}/api/channels/${ch.id}/ack`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"upTo":2}' });
-    const oldest = async () => ((await (await fetch(`${url}/api/channels/${ch.id}/events`, { headers: auth })).json()) as { oldestSeq: number }).oldestSeq;
+    await fetch(`${url}/api/channels/${ch.id}/ack`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: '{"upTo":2}',
+    });
+    const oldest = async () =>
+      ((await (await fetch(`${url}/api/channels/${ch.id}/events`, { headers: auth })).json()) as { oldestSeq: number })
+        .oldestSeq;
     clock += 4 * 86_400_000; // past the 3-day acked window, inside the 30-day one
     await waitUntil(async () => (await oldest()) === 3, 5000);
     clock += 27 * 86_400_000;
@@ -122,7 +144,9 @@ describe('operations', () => {
     await postWebhook(ch.ingestUrl, '{', { secret: TEST_SECRET });
     const sse = readSse(ch.streamUrl, { authorization: `Bearer ${ch.token}` }, 'id: 1');
     await sse;
-    const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } })).text();
+    const text = await (
+      await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } })
+    ).text();
     expect(text).toMatch(/relay_ingest_total\{outcome="stored"\} 1/);
     expect(text).toMatch(/relay_ingest_total\{outcome="invalid_json"\} 1/);
     // +Inf: a loaded CI machine may take longer than any finite bucket; the histogram and its label are what count.
@@ -144,9 +168,13 @@ describe('operations', () => {
     await fetch(`${url}/oauth/calcom/callback?code=oauth-code-xyz&state=state-xyz`);
     await new Promise((r) => setTimeout(r, 100));
     const text = logs();
-    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.some((l) => (l.req as { id?: string } | undefined)?.id === 'req-abc-1')).toBe(true);
-    for (const needle of [ch.token, secret, 'oauth-code-xyz', 'state-xyz', 'Bearer']) expect(text).not.toContain(needle);
+    for (const needle of [ch.token, secret, 'oauth-code-xyz', 'state-xyz', 'Bearer'])
+      expect(text).not.toContain(needle);
     expect(text).not.toMatch(/[0-9a-f]{64}/);
   });
 });

@@ -2,9 +2,24 @@ import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startPgTestCluster, type PgTestCluster } from '../../tests/support/relay/pg-test-cluster';
 import { openPostgresStore } from './store/postgres/postgres-store';
-import { bodyKey, killRelayProcess, pullAllEvents, spawnRelayProcess, type RelayProcess } from '../../tests/support/relay/relay-process';
+import {
+  bodyKey,
+  killRelayProcess,
+  pullAllEvents,
+  spawnRelayProcess,
+  type RelayProcess,
+} from '../../tests/support/relay/relay-process';
 import { calSignature } from './crypto';
-import { createReadyChannel, startRelay, startSmee, startTarget, tempDir, TEST_SECRET, testConfig, waitUntil } from '../../tests/support/relay/relay-test-kit';
+import {
+  createReadyChannel,
+  startRelay,
+  startSmee,
+  startTarget,
+  tempDir,
+  TEST_SECRET,
+  testConfig,
+  waitUntil,
+} from '../../tests/support/relay/relay-test-kit';
 import type { Sandbox } from '../calcom-sandbox';
 import { profileBody, putProfile, startTestSandbox, verifiedChannel } from '../../tests/support/relay/verified-channel';
 
@@ -27,7 +42,10 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function instance(databaseUrl: string, env: Record<string, string> = {}): Promise<{ proc: RelayProcess; url: string }> {
+async function instance(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<{ proc: RelayProcess; url: string }> {
   const dir = tempDir();
   cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
   const proc = spawnRelayProcess({
@@ -47,13 +65,20 @@ const post = (url: string, channelId: string, k: number) => {
   const body = JSON.stringify({ k });
   return fetch(`${url}/hooks/${channelId}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-cal-signature-256': calSignature(TEST_SECRET, Buffer.from(body)) },
+    headers: {
+      'content-type': 'application/json',
+      'x-cal-signature-256': calSignature(TEST_SECRET, Buffer.from(body)),
+    },
     body,
   });
 };
 
 /** Every acknowledged k exactly once (or more only when `retried` allows it), and sequences 1..n without gaps. */
-function expectLossless(events: Awaited<ReturnType<typeof pullAllEvents>>, acknowledged: readonly number[], retried = new Set<number>()) {
+function expectLossless(
+  events: Awaited<ReturnType<typeof pullAllEvents>>,
+  acknowledged: readonly number[],
+  retried = new Set<number>(),
+) {
   const counts = new Map<number, number>();
   for (const e of events) counts.set(bodyKey(e), (counts.get(bodyKey(e)) ?? 0) + 1);
   const missing = acknowledged.filter((k) => !counts.has(k));
@@ -64,7 +89,7 @@ function expectLossless(events: Awaited<ReturnType<typeof pullAllEvents>>, ackno
 }
 
 describe('relay on PostgreSQL, several instances', () => {
-  it('delivers a webhook posted to instance A to a smee-client subscribed on instance B, woken by NOTIFY; serves A\'s profile on B', async () => {
+  it("delivers a webhook posted to instance A to a smee-client subscribed on instance B, woken by NOTIFY; serves A's profile on B", async () => {
     const db = await cluster.createDatabase();
     // Both start (and migrate) at the same moment: the advisory lock makes one of them wait. B's safety poll is
     // set far beyond the test, so only a NOTIFY can wake its stream.
@@ -81,7 +106,9 @@ describe('relay on PostgreSQL, several instances', () => {
       expect((await post(a.url, ch.id, k)).status).toBe(200);
       await target.waitFor(k + 1, 10_000);
     }
-    expect(target.received.map((r) => (JSON.parse(r.raw.toString()) as { k: number }).k).sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4]);
+    expect(target.received.map((r) => (JSON.parse(r.raw.toString()) as { k: number }).k).sort((x, y) => x - y)).toEqual(
+      [0, 1, 2, 3, 4],
+    );
 
     // The profile published through A is the one B serves: profiles live in the shared database too.
     const put = await putProfile(a.url, ch, profileBody({ services: [] }));
@@ -96,7 +123,9 @@ describe('relay on PostgreSQL, several instances', () => {
     // In-process is enough here: the point is the poll, not process boundaries.
     const dir = tempDir();
     cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-    const { relay, url } = await startRelay(testConfig(dir, { DATABASE_URL: db, RELAY_STREAM_POLL_MS: '300', RELAY_LOG_LEVEL: 'warn' }));
+    const { relay, url } = await startRelay(
+      testConfig(dir, { DATABASE_URL: db, RELAY_STREAM_POLL_MS: '300', RELAY_LOG_LEVEL: 'warn' }),
+    );
     cleanups.push(() => relay.stop());
     const ch = await createReadyChannel(url);
     const target = await startTarget();

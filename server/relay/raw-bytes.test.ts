@@ -2,7 +2,16 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pullResponseSchema } from '../../common/relay';
 import { calSignature, signatureMatches } from './crypto';
-import { createChannel, postWebhook, setSecret, startRelay, startSmee, startTarget, tempDir, testConfig } from '../../tests/support/relay/relay-test-kit';
+import {
+  createChannel,
+  postWebhook,
+  setSecret,
+  startRelay,
+  startSmee,
+  startTarget,
+  tempDir,
+  testConfig,
+} from '../../tests/support/relay/relay-test-kit';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -35,13 +44,20 @@ describe('raw bytes survive end to end through the pull endpoint', () => {
     for (const [, body] of BODIES) expect((await postWebhook(ch.ingestUrl, body, { secret: SECRET })).status).toBe(200);
     await t.waitFor(BODIES.length);
 
-    const pulled = pullResponseSchema.parse(await (await fetch(`${url}/api/channels/${ch.id}/events`, { headers: { authorization: `Bearer ${ch.token}` } })).json());
+    const pulled = pullResponseSchema.parse(
+      await (
+        await fetch(`${url}/api/channels/${ch.id}/events`, { headers: { authorization: `Bearer ${ch.token}` } })
+      ).json(),
+    );
     for (const [i, [name, body, reencoded]] of BODIES.entries()) {
       const seq = i + 1;
       const forwarded = t.received.find((r) => r.headers['x-relay-seq'] === String(seq))!;
       // What stock smee-client delivers: verifiable only when the round trip holds, and flagged otherwise.
       expect([name, forwarded.headers['x-relay-body-reencoded'] === 'true']).toEqual([name, reencoded]);
-      expect([name, signatureMatches(SECRET, forwarded.raw, forwarded.headers['x-cal-signature-256'] as string)]).toEqual([name, !reencoded]);
+      expect([
+        name,
+        signatureMatches(SECRET, forwarded.raw, forwarded.headers['x-cal-signature-256'] as string),
+      ]).toEqual([name, !reencoded]);
       // The pull endpoint always has the exact bytes, which verify against the signature Cal.com sent.
       const event = pulled.events.find((e) => e.seq === seq)!;
       const raw = Buffer.from(event.bodyBase64, 'base64');

@@ -74,14 +74,19 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
     () => storage?.events,
     (err) => logger.error({ err }, 'metrics storage read failed'),
   );
-  registerMailMetrics(metrics.registry, { stats: () => mailer?.stats() ?? Promise.resolve({ pending: 0, sent: 0, failed: 0 }) }, (err) =>
-    logger.error({ err }, 'mail metrics failed'),
+  registerMailMetrics(
+    metrics.registry,
+    { stats: () => mailer?.stats() ?? Promise.resolve({ pending: 0, sent: 0, failed: 0 }) },
+    (err) => logger.error({ err }, 'mail metrics failed'),
   );
 
   const prune = async (): Promise<number> => {
     if (!storage) return 0;
     const t = now();
-    const n = await storage.events.prune({ unackedBefore: t - config.retention.unackedMs, ackedBefore: t - config.retention.ackedMs });
+    const n = await storage.events.prune({
+      unackedBefore: t - config.retention.unackedMs,
+      ackedBefore: t - config.retention.ackedMs,
+    });
     if (n > 0) logger.info({ deleted: n }, 'retention pruned events');
     return n;
   };
@@ -107,14 +112,22 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
     fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     const s = await (options.openStorage ?? openRelayStorage)(config.storage, {
       onConnectionError: (err) => logger.warn({ err }, 'storage connection error'),
-      onCheckpointError: (err) => logger.warn({ err }, 'WAL checkpoint thread failed; the relay checkpoints on its own thread again'),
+      onCheckpointError: (err) =>
+        logger.warn({ err }, 'WAL checkpoint thread failed; the relay checkpoints on its own thread again'),
     });
     storage = s;
     closers.push('storage', () => s.close());
     // Profiles, trust and the mail outbox live beside the events (see RelayStorage): in the SQLite file, or in the
     // shared PostgreSQL database.
     const profiles = createProfiles(s.profiles, now);
-    const gate = createMailGate({ trust: s.trust, profiles, config: config.trust, registry: metrics.registry, logger: logger.child({ component: 'mail' }), now });
+    const gate = createMailGate({
+      trust: s.trust,
+      profiles,
+      config: config.trust,
+      registry: metrics.registry,
+      logger: logger.child({ component: 'mail' }),
+      now,
+    });
     const activeMailer = createMailer({
       outbox: s.outbox,
       dataDir: config.dataDir,
@@ -137,7 +150,10 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
     listeners.add((channelId, event) => activeMailer.onEventStored(channelId, event));
     // Several instances on one database: streams here must also wake for commits made by the others.
     if (s.wake) {
-      const stopWaking = wakeAcrossInstances(s.wake.commits, hub, { pollMs: s.wake.pollMs, onError: (err) => logger.warn({ err }, 'shared storage poll failed') });
+      const stopWaking = wakeAcrossInstances(s.wake.commits, hub, {
+        pollMs: s.wake.pollMs,
+        onError: (err) => logger.warn({ err }, 'shared storage poll failed'),
+      });
       closers.push('cross-instance wake', stopWaking);
     }
     committer = new GroupCommitter(s.events, onCommitted);
@@ -169,13 +185,19 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
         // One line per minute at most: a flood must not turn into a log flood.
         if (Date.now() - refusedLogged > 60_000) {
           refusedLogged = Date.now();
-          logger.warn({ address, max: config.http.maxConnectionsPerIp }, 'connection refused: too many open connections from one address');
+          logger.warn(
+            { address, max: config.http.maxConnectionsPerIp },
+            'connection refused: too many open connections from one address',
+          );
         }
       },
     });
     await activeMailer.start();
     void prune().catch((err: unknown) => logger.error({ err }, 'retention pass failed'));
-    pruneTimer = setInterval(() => void prune().catch((err: unknown) => logger.error({ err }, 'retention pass failed')), config.retention.pruneIntervalMs);
+    pruneTimer = setInterval(
+      () => void prune().catch((err: unknown) => logger.error({ err }, 'retention pass failed')),
+      config.retention.pruneIntervalMs,
+    );
     pruneTimer.unref();
     logger.info({ url: url(), publicUrl: publicUrl(), mail: activeMailer.destination }, 'relay listening');
     return url();

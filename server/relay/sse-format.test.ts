@@ -39,7 +39,15 @@ describe('sse format', () => {
       }),
     );
     expect(Object.keys(data).sort()).toEqual(
-      ['body', 'content-type', 'query', 'x-cal-signature-256', 'x-cal-webhook-version', 'x-relay-channel', 'x-relay-seq'].sort(),
+      [
+        'body',
+        'content-type',
+        'query',
+        'x-cal-signature-256',
+        'x-cal-webhook-version',
+        'x-relay-channel',
+        'x-relay-seq',
+      ].sort(),
     );
     expect(data['x-relay-seq']).toBe('7');
     expect(streamMessageSchema.parse(data).body).toEqual({ a: 1 });

@@ -58,7 +58,10 @@ export class StreamConnection {
       const bounds = await this.deps.store.bounds(this.channelId);
       if (!bounds) return this.end();
       const { cursor, reset } = resumeFrom(requested, bounds);
-      if (reset) this.res.write(formatNamed('reset', { requestedAfter: requested, oldestSeq: bounds.oldestSeq, lastSeq: bounds.lastSeq }));
+      if (reset)
+        this.res.write(
+          formatNamed('reset', { requestedAfter: requested, oldestSeq: bounds.oldestSeq, lastSeq: bounds.lastSeq }),
+        );
       this.#cursor = cursor;
     } catch (err) {
       this.deps.metrics.storageErrors.inc();
@@ -116,7 +119,10 @@ export class StreamConnection {
             this.#cursor = e.seq;
           }
           if (this.res.writableLength > this.deps.bufferBytes && !(await this.#waitForDrain())) {
-            this.deps.logger.warn({ channelLabel: this.res.locals.channelLabel }, 'ending stream of a consumer that does not drain');
+            this.deps.logger.warn(
+              { channelLabel: this.res.locals.channelLabel },
+              'ending stream of a consumer that does not drain',
+            );
             this.#cleanup();
             this.res.destroy();
             return;

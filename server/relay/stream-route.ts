@@ -17,7 +17,6 @@ export interface StreamDeps {
   readonly isShuttingDown: () => boolean;
 }
 
-
 function wantsEventStream(req: Request): boolean {
   return (req.get('accept') ?? '').toLowerCase().includes('text/event-stream');
 }
@@ -55,7 +54,10 @@ export function streamHandler(deps: StreamDeps): RequestHandler {
     }
     // Both present (the desktop app re-injects its applied cursor as ?since= on every reconnect, and eventsource
     // adds the last *received* id): start from the earlier one. Delivery is at-least-once; the app dedupes by seq.
-    const cursor = lastEventId !== undefined && since !== undefined ? Math.min(lastEventId, since) : (lastEventId ?? since ?? channel.ackedSeq);
+    const cursor =
+      lastEventId !== undefined && since !== undefined
+        ? Math.min(lastEventId, since)
+        : (lastEventId ?? since ?? channel.ackedSeq);
 
     openEventStream(res);
     res.write(formatRetry());
@@ -90,7 +92,8 @@ export function retryLater(res: Response): void {
 /** Dispatches GET /hooks/:channel: only event streams live here. */
 export function requireEventStream(): RequestHandler {
   return (req, res, next) => {
-    if (!wantsEventStream(req)) return sendError(res, 406, 'not_acceptable', 'GET /hooks/:channel serves Accept: text/event-stream only.');
+    if (!wantsEventStream(req))
+      return sendError(res, 406, 'not_acceptable', 'GET /hooks/:channel serves Accept: text/event-stream only.');
     next();
   };
 }

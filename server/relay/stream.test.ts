@@ -22,7 +22,11 @@ const cleanups: Cleanup[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-async function relay(env: Record<string, string> = {}, dir = tempDir(), now?: () => number): Promise<TestRelay & { dir: string }> {
+async function relay(
+  env: Record<string, string> = {},
+  dir = tempDir(),
+  now?: () => number,
+): Promise<TestRelay & { dir: string }> {
   cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
   const r = await startRelay(testConfig(dir, env), now ? { now } : {});
   cleanups.push(() => r.relay.stop());
@@ -42,7 +46,9 @@ async function smee(source: string, targetUrl: string, token: string) {
 async function openStreamsReach(url: string, n: number, ms = 5000): Promise<void> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } })).text();
+    const text = await (
+      await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } })
+    ).text();
     if (Number(/relay_open_streams (\d+)/.exec(text)?.[1]) === n) return;
     if (Date.now() > deadline) throw new Error(`open streams never reached ${n}`);
     await new Promise((r) => setTimeout(r, 50));
@@ -54,7 +60,12 @@ const calBody = (uid: string) =>
   JSON.stringify({
     triggerEvent: 'BOOKING_CREATED',
     createdAt: '2026-11-26T08:00:00.000Z',
-    payload: { uid, title: 'Consultation – Zoë', startTime: '2026-12-01T09:00:00Z', attendees: [{ name: 'Zoë', email: 'z@example.com', timeZone: 'Europe/Paris' }] },
+    payload: {
+      uid,
+      title: 'Consultation – Zoë',
+      startTime: '2026-12-01T09:00:00Z',
+      attendees: [{ name: 'Zoë', email: 'z@example.com', timeZone: 'Europe/Paris' }],
+    },
   });
 const seqs = (t: Awaited<ReturnType<typeof target>>) => t.received.map((r) => Number(r.headers['x-relay-seq']));
 
@@ -66,7 +77,14 @@ describe('GET /hooks/:channel with the real smee-client 5', () => {
     const t = await target();
     await smee(ch.streamUrl, t.url, ch.token);
     const body = calBody('uid-1');
-    expect((await postWebhook(`${ch.ingestUrl}?source=cal`, body, { secret: SECRET, headers: { 'x-cal-webhook-version': '2021-10-20' } })).status).toBe(200);
+    expect(
+      (
+        await postWebhook(`${ch.ingestUrl}?source=cal`, body, {
+          secret: SECRET,
+          headers: { 'x-cal-webhook-version': '2021-10-20' },
+        })
+      ).status,
+    ).toBe(200);
     await t.waitFor(1);
     const got = t.received[0]!;
     expect(got.raw.toString('utf8')).toBe(body);
@@ -166,7 +184,11 @@ describe('GET /hooks/:channel wire format and access', () => {
   it('opens with retry (1–5 s), ready, and : heartbeats; no compression or buffering', async () => {
     const { url } = await relay({ RELAY_HEARTBEAT_MS: '100' });
     const ch = await createReadyChannel(url);
-    const sse = await readSse(ch.streamUrl, { authorization: `Bearer ${ch.token}`, 'accept-encoding': 'gzip, br' }, /\n:\n\n/);
+    const sse = await readSse(
+      ch.streamUrl,
+      { authorization: `Bearer ${ch.token}`, 'accept-encoding': 'gzip, br' },
+      /\n:\n\n/,
+    );
     expect(sse.status).toBe(200);
     expect(sse.headers.get('content-type')).toMatch(/^text\/event-stream/);
     expect(sse.headers.get('x-accel-buffering')).toBe('no');
@@ -221,9 +243,17 @@ describe('GET /hooks/:channel wire format and access', () => {
     const { url } = await relay();
     const ch = await createReadyChannel(url);
     for (let i = 1; i <= 4; i++) await postWebhook(ch.ingestUrl, `{"i":${i}}`, { secret: TEST_SECRET });
-    const a = await readSse(`${ch.streamUrl}?since=1`, { authorization: `Bearer ${ch.token}`, 'last-event-id': '3' }, 'id: 4');
+    const a = await readSse(
+      `${ch.streamUrl}?since=1`,
+      { authorization: `Bearer ${ch.token}`, 'last-event-id': '3' },
+      'id: 4',
+    );
     expect(a.text).toMatch(/event: ready\ndata: \{\}\n\nid: 2\n/);
-    const b = await readSse(`${ch.streamUrl}?since=3`, { authorization: `Bearer ${ch.token}`, 'last-event-id': '2' }, 'id: 4');
+    const b = await readSse(
+      `${ch.streamUrl}?since=3`,
+      { authorization: `Bearer ${ch.token}`, 'last-event-id': '2' },
+      'id: 4',
+    );
     expect(b.text).toMatch(/event: ready\ndata: \{\}\n\nid: 3\n/);
   });
 
@@ -231,14 +261,18 @@ describe('GET /hooks/:channel wire format and access', () => {
     const { url, logs } = await relay({ RELAY_BODY_LIMIT: '4mb', RELAY_STREAM_DRAIN_TIMEOUT_MS: '300' });
     const ch = await createReadyChannel(url);
     const big = JSON.stringify({ pad: 'x'.repeat(3_500_000) });
-    for (let i = 0; i < 6; i++) expect((await postWebhook(ch.ingestUrl, big, { secret: TEST_SECRET })).status).toBe(200);
+    for (let i = 0; i < 6; i++)
+      expect((await postWebhook(ch.ingestUrl, big, { secret: TEST_SECRET })).status).toBe(200);
     const { port } = new URL(url);
     const socket = net.connect(Number(port), '127.0.0.1');
     await new Promise((r) => socket.once('connect', r));
     socket.pause(); // never read: the relay's writes back up
-    socket.write(`GET /hooks/${ch.id} HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\nAuthorization: Bearer ${ch.token}\r\n\r\n`);
+    socket.write(
+      `GET /hooks/${ch.id} HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\nAuthorization: Bearer ${ch.token}\r\n\r\n`,
+    );
     const deadline = Date.now() + 8000;
-    while (!logs().includes('ending stream of a consumer that does not drain') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (!logs().includes('ending stream of a consumer that does not drain') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     expect(logs()).toContain('ending stream of a consumer that does not drain');
     await openStreamsReach(url, 0);
     socket.destroy();

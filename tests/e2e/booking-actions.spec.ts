@@ -22,13 +22,24 @@ function at(days: number, hourUtc: number): string {
 
 test.beforeAll(async ({ browser }) => {
   e2e = await startE2eStack();
-  context = await browser.newContext({ timezoneId: 'America/Chicago', locale: 'en-US', viewport: { width: 1280, height: 860 } });
+  context = await browser.newContext({
+    timezoneId: 'America/Chicago',
+    locale: 'en-US',
+    viewport: { width: 1280, height: 860 },
+  });
   page = await context.newPage();
   await connectAs(page, e2e, USER);
   const { sandbox } = e2e.stack;
   const et = (minutes: number) => sandbox.listEventTypes(USER).find((e) => e.lengthInMinutes === minutes)!;
   const book = async (minutes: number, days: number, hour: number, name: string, email: string) =>
-    (await sandbox.createBooking({ username: USER, eventTypeSlug: et(minutes).slug, start: at(days, hour), attendee: { name, email, timeZone: 'Europe/Madrid' } })).booking.uid;
+    (
+      await sandbox.createBooking({
+        username: USER,
+        eventTypeSlug: et(minutes).slug,
+        start: at(days, hour),
+        attendee: { name, email, timeZone: 'Europe/Madrid' },
+      })
+    ).booking.uid;
   // The 60-minute service needs the consultant's confirmation: its bookings are requests.
   sandbox.setRequiresConfirmation(et(60).id, true);
   uids.lou = await book(60, 2, 15, 'Lou Bernard', 'lou@example.fr');
@@ -78,7 +89,9 @@ test('decline with a reason from the booking detail: Declined here and on Cal.co
   await expect(panel.getByRole('heading', { name: 'Kim Sato' })).toBeVisible();
   await expect(panel.getByText('Awaiting approval')).toBeVisible();
   await panel.getByRole('button', { name: 'Decline' }).click();
-  await dialog().getByLabel(/Reason/).fill('Fully booked that week, sorry');
+  await dialog()
+    .getByLabel(/Reason/)
+    .fill('Fully booked that week, sorry');
   await expectNoSeriousA11yViolations(page, 'decline dialog');
   await screenshot(page, 'decline-dialog');
   await dialog().getByRole('button', { name: 'Decline request' }).click();
@@ -93,7 +106,9 @@ test('cancel with a reason: Cancelled here and on Cal.com, no actions left', asy
   const panel = detail();
   await expect(panel.getByRole('heading', { name: 'Pat Quinn' })).toBeVisible();
   await panel.getByRole('button', { name: 'Cancel session' }).click();
-  await dialog().getByLabel(/Reason/).fill('I am unwell');
+  await dialog()
+    .getByLabel(/Reason/)
+    .fill('I am unwell');
   await dialog().getByRole('button', { name: 'Cancel session' }).click();
   await expect(panel.getByText('“I am unwell”')).toBeVisible();
   await expect(panel.getByText(/by you/)).toBeVisible();
@@ -108,7 +123,9 @@ test('request reschedule: cancelled with a link for the client; the client’s n
   const panel = detail();
   await expect(panel.getByRole('heading', { name: 'Jo Marsh' })).toBeVisible();
   await panel.getByRole('button', { name: 'Ask to reschedule' }).click();
-  await dialog().getByLabel(/Message/).fill('Could we move this? I am travelling.');
+  await dialog()
+    .getByLabel(/Message/)
+    .fill('Could we move this? I am travelling.');
   await expectNoSeriousA11yViolations(page, 'request reschedule dialog');
   await dialog().getByRole('button', { name: 'Ask to reschedule' }).click();
   await expect(panel.getByText('Cancelled', { exact: true }).first()).toBeVisible();

@@ -1,6 +1,14 @@
 import { expect, test } from '@playwright/test';
 import type { BrowserContext, Page } from '@playwright/test';
-import { closeOtherTabs, connectAs, expectNoSeriousA11yViolations, screenshot, startE2eStack, tabTo, timePattern } from './stack-fixture';
+import {
+  closeOtherTabs,
+  connectAs,
+  expectNoSeriousA11yViolations,
+  screenshot,
+  startE2eStack,
+  tabTo,
+  timePattern,
+} from './stack-fixture';
 import type { E2eStack } from './stack-fixture';
 
 // One connected consultant with a handful of bookings in every state; the tests only read, except the last ones.
@@ -11,7 +19,14 @@ const DAY = 86_400_000;
 let e2e: E2eStack;
 let context: BrowserContext;
 let page: Page;
-const uids: Record<'lena' | 'samOld' | 'samNew' | 'ana' | 'max' | 'chris', string> = { lena: '', samOld: '', samNew: '', ana: '', max: '', chris: '' };
+const uids: Record<'lena' | 'samOld' | 'samNew' | 'ana' | 'max' | 'chris', string> = {
+  lena: '',
+  samOld: '',
+  samNew: '',
+  ana: '',
+  max: '',
+  chris: '',
+};
 const LONG_NAME = 'Maximiliana Alexandra Konstantinopoulou-Featherstonehaugh';
 
 /** 15:00 UTC `days` from now (9:00 in Chicago, 16:00 in Berlin): inside everyone's day. */
@@ -23,27 +38,56 @@ function at(days: number, hourUtc = 15): string {
 
 /** yyyy-mm-dd of an instant in Chicago (the date inputs are in the consultant's local days). */
 function chicagoDay(iso: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Chicago', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'America/Chicago',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date(iso));
 }
 
 test.beforeAll(async ({ browser }) => {
   e2e = await startE2eStack();
-  context = await browser.newContext({ timezoneId: 'America/Chicago', locale: 'en-US', viewport: { width: 1280, height: 860 } });
+  context = await browser.newContext({
+    timezoneId: 'America/Chicago',
+    locale: 'en-US',
+    viewport: { width: 1280, height: 860 },
+  });
   page = await context.newPage();
   await connectAs(page, e2e, USER);
 
   const { sandbox } = e2e.stack;
   const slug = (minutes: number) => sandbox.listEventTypes(USER).find((et) => et.lengthInMinutes === minutes)!.slug;
   const book = async (days: number, minutes: number, name: string, email: string, timeZone: string, notes?: string) =>
-    (await sandbox.createBooking({ username: USER, eventTypeSlug: slug(minutes), start: at(days), attendee: { name, email, timeZone }, ...(notes ? { notes } : {}) })).booking.uid;
+    (
+      await sandbox.createBooking({
+        username: USER,
+        eventTypeSlug: slug(minutes),
+        start: at(days),
+        attendee: { name, email, timeZone },
+        ...(notes ? { notes } : {}),
+      })
+    ).booking.uid;
 
   uids.lena = await book(-3, 30, 'Lena Vogel', 'lena.vogel@example.de', 'Europe/Berlin');
-  uids.samOld = await book(3, 60, 'Sam Lee', 'sam.lee@example.net', 'America/New_York', 'First session - sleep and stress');
+  uids.samOld = await book(
+    3,
+    60,
+    'Sam Lee',
+    'sam.lee@example.net',
+    'America/New_York',
+    'First session - sleep and stress',
+  );
   uids.ana = await book(5, 90, 'Ana Souza', 'ana.souza@example.com.br', 'America/Sao_Paulo');
   uids.max = await book(6, 30, LONG_NAME, 'max@example.org', 'Europe/Athens');
   uids.chris = await book(7, 60, 'Chris Park', 'chris.park@example.com', 'Asia/Seoul');
-  uids.samNew = (await sandbox.rescheduleBooking(uids.samOld, at(4, 17), { reason: 'Travelling that day' })).booking.uid;
-  await sandbox.cancelBooking(uids.chris, { reason: 'Feeling unwell, will rebook next month', by: 'chris.park@example.com' });
+  uids.samNew = (
+    await sandbox.rescheduleBooking(uids.samOld, at(4, 17), { reason: 'Travelling that day' })
+  ).booking.uid;
+  await sandbox.cancelBooking(uids.chris, {
+    reason: 'Feeling unwell, will rebook next month',
+    by: 'chris.park@example.com',
+  });
 
   await page.getByRole('link', { name: 'Bookings', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Bookings', level: 1 })).toBeVisible();
@@ -119,15 +163,26 @@ test('detail: both time zones, notes, Cal Video, Join meeting, and the reschedul
   // 17:00 UTC: in Chicago for the consultant, and in New York for Sam.
   const start = at(4, 17);
   const end = new Date(Date.parse(start) + 60 * 60_000).toISOString();
-  await expect(panel.getByText(new RegExp(`${timePattern(start, 'America/Chicago')} – ${timePattern(end, 'America/Chicago', { zone: true })}`))).toBeVisible();
   await expect(
-    panel.getByText(new RegExp(`Sam’s time: ${timePattern(start, 'America/New_York')} – ${timePattern(end, 'America/New_York', { zone: true })} \\(America/New_York\\)`)),
+    panel.getByText(
+      new RegExp(`${timePattern(start, 'America/Chicago')} – ${timePattern(end, 'America/Chicago', { zone: true })}`),
+    ),
+  ).toBeVisible();
+  await expect(
+    panel.getByText(
+      new RegExp(
+        `Sam’s time: ${timePattern(start, 'America/New_York')} – ${timePattern(end, 'America/New_York', { zone: true })} \\(America/New_York\\)`,
+      ),
+    ),
   ).toBeVisible();
   await expect(panel.getByText('First session - sleep and stress')).toBeVisible();
   await expect(panel.getByText('Cal Video')).toBeVisible();
   await expect(panel.getByText('integrations:daily')).toHaveCount(0);
 
-  const [meeting] = await Promise.all([context.waitForEvent('page'), panel.getByRole('button', { name: 'Join meeting' }).click()]);
+  const [meeting] = await Promise.all([
+    context.waitForEvent('page'),
+    panel.getByRole('button', { name: 'Join meeting' }).click(),
+  ]);
   expect(meeting.url()).toBe(`${e2e.stack.sandbox.url}/video/${uids.samNew}`);
   await closeOtherTabs(page);
 
@@ -161,7 +216,10 @@ test('long titles: the full title is available on hover', async () => {
   await page.getByRole('tab', { name: 'Upcoming' }).click();
   const name = row(/Maximiliana/).locator('.booking-name');
   await expect(name).toHaveAttribute('title', LONG_NAME);
-  await expect(row(/Maximiliana/).locator('.booking-title')).toHaveAttribute('title', /30 Min Consultation between Dana Reyes and Maximiliana/);
+  await expect(row(/Maximiliana/).locator('.booking-title')).toHaveAttribute(
+    'title',
+    /30 Min Consultation between Dana Reyes and Maximiliana/,
+  );
 });
 
 test('mark no-show on a past session, and undo it', async () => {

@@ -12,7 +12,10 @@ test.afterEach(async () => {
   await e2e.stop();
 });
 
-test('a consultant connects Cal.com, a client books, and the booking appears without a reload', async ({ page, context }) => {
+test('a consultant connects Cal.com, a client books, and the booking appears without a reload', async ({
+  page,
+  context,
+}) => {
   await page.goto(e2e.app.host.url);
   await expect(page.getByRole('button', { name: 'Connect Cal.com' })).toBeVisible();
 

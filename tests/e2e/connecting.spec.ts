@@ -1,6 +1,12 @@
 import { expect, test } from '@playwright/test';
 import type { BrowserContext, Page } from '@playwright/test';
-import { allowInBrowser, closeOtherTabs, expectNoSeriousA11yViolations, screenshot, startE2eStack } from './stack-fixture';
+import {
+  allowInBrowser,
+  closeOtherTabs,
+  expectNoSeriousA11yViolations,
+  screenshot,
+  startE2eStack,
+} from './stack-fixture';
 import type { E2eStack } from './stack-fixture';
 
 // The connect flow's states in order on one product: waiting, cancel, deny, Cal.com failing, success, revoked, reconnect.
@@ -13,7 +19,11 @@ let page: Page;
 
 test.beforeAll(async ({ browser }) => {
   e2e = await startE2eStack();
-  context = await browser.newContext({ timezoneId: 'America/Chicago', locale: 'en-US', viewport: { width: 1280, height: 860 } });
+  context = await browser.newContext({
+    timezoneId: 'America/Chicago',
+    locale: 'en-US',
+    viewport: { width: 1280, height: 860 },
+  });
   page = await context.newPage();
   await page.goto(e2e.app.host.url);
 });
@@ -23,19 +33,26 @@ test.afterAll(async () => {
   await e2e?.stop();
 });
 
-const connectionCard = () => page.locator('section', { has: page.getByRole('heading', { name: 'Cal.com', exact: true }) });
+const connectionCard = () =>
+  page.locator('section', { has: page.getByRole('heading', { name: 'Cal.com', exact: true }) });
 
 test('waiting for the browser: progress, "Open the page again" and Cancel', async () => {
   await page.getByRole('button', { name: 'Connect Cal.com' }).click();
   const authorizeUrl = await e2e.browser.next();
   await expect(page.getByText('Waiting for you to allow access in your browser…')).toBeVisible();
-  await expect(page.getByRole('listitem').filter({ hasText: 'Allow access in your browser' })).toHaveAttribute('aria-current', 'step');
+  await expect(page.getByRole('listitem').filter({ hasText: 'Allow access in your browser' })).toHaveAttribute(
+    'aria-current',
+    'step',
+  );
   await closeOtherTabs(page);
   await expectNoSeriousA11yViolations(page, 'connecting (waiting for the browser)');
   await screenshot(page, 'connecting');
 
   // "Open the page again" opens the same consent page (a browser tab in the browser host).
-  const [again] = await Promise.all([context.waitForEvent('page'), page.getByRole('button', { name: 'Open the page again' }).click()]);
+  const [again] = await Promise.all([
+    context.waitForEvent('page'),
+    page.getByRole('button', { name: 'Open the page again' }).click(),
+  ]);
   await again.waitForLoadState();
   expect(again.url()).toBe(authorizeUrl);
   await expect(again.getByLabel('Sign in as')).toBeVisible();
@@ -93,7 +110,9 @@ test('refresh token revoked and access token expired: "Reconnect needed", and Re
   await allowInBrowser(page, e2e, USER);
   await expect(page.getByText('Connected as')).toBeVisible({ timeout: 20_000 });
   await expect(connectionCard().getByRole('alert')).toHaveCount(0);
-  await expect(page.locator('section', { has: page.getByRole('heading', { name: 'Sync' }) }).getByText('Live', { exact: true })).toBeVisible({ timeout: 15_000 });
+  await expect(
+    page.locator('section', { has: page.getByRole('heading', { name: 'Sync' }) }).getByText('Live', { exact: true }),
+  ).toBeVisible({ timeout: 15_000 });
   expect(e2e.stack.sandbox.listWebhooks(USER), 'reconnecting reuses the one webhook').toHaveLength(1);
   expect(e2e.stack.sandbox.listEventTypes(USER)).toHaveLength(3);
 });

@@ -1,6 +1,14 @@
 import { expect, test } from '@playwright/test';
 import type { BrowserContext, Page } from '@playwright/test';
-import { closeOtherTabs, connectAs, expectNoSeriousA11yViolations, screenshot, startE2eStack, tabTo, timePattern } from './stack-fixture';
+import {
+  closeOtherTabs,
+  connectAs,
+  expectNoSeriousA11yViolations,
+  screenshot,
+  startE2eStack,
+  tabTo,
+  timePattern,
+} from './stack-fixture';
 import type { E2eStack } from './stack-fixture';
 
 // One product per file: the tests below walk one consultant's day in order (connect … disconnect).
@@ -13,7 +21,11 @@ let page: Page;
 
 test.beforeAll(async ({ browser }) => {
   e2e = await startE2eStack();
-  context = await browser.newContext({ timezoneId: 'America/Chicago', locale: 'en-US', viewport: { width: 1280, height: 860 } });
+  context = await browser.newContext({
+    timezoneId: 'America/Chicago',
+    locale: 'en-US',
+    viewport: { width: 1280, height: 860 },
+  });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(e2e.app.host.url).origin });
   page = await context.newPage();
 });
@@ -63,7 +75,10 @@ test('booking links: Copy puts the link on the clipboard, Open opens the Cal.com
   await expect(copy).toHaveText('Copied');
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(expectedLink);
 
-  const [opened] = await Promise.all([context.waitForEvent('page'), page.getByRole('button', { name: 'Open 60-minute booking page' }).click()]);
+  const [opened] = await Promise.all([
+    context.waitForEvent('page'),
+    page.getByRole('button', { name: 'Open 60-minute booking page' }).click(),
+  ]);
   await opened.waitForLoadState();
   expect(opened.url()).toBe(expectedLink);
   await expect(opened.getByRole('button', { name: 'Show times' })).toBeVisible();
@@ -73,7 +88,9 @@ test('booking links: Copy puts the link on the clipboard, Open opens the Cal.com
   const copyProfile = page.getByRole('button', { name: 'Copy profile link' });
   await copyProfile.click();
   await expect(copyProfile).toHaveText('Copied');
-  expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/consultations\/dana-reyes$/);
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(
+    /^http:\/\/127\.0\.0\.1:\d+\/consultations\/dana-reyes$/,
+  );
 });
 
 test('services: turning a service off hides its Cal.com event type, turning it on shows it again', async () => {

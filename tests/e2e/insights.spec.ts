@@ -30,7 +30,14 @@ test('empty at first, then sessions per week and the no-show and cancellation ra
     return d.toISOString();
   };
   const book = async (days: number, minutes: number, name: string) =>
-    (await sandbox.createBooking({ username: USER, eventTypeSlug: slug(minutes), start: at(days), attendee: { name, email: `${name.split(' ')[0]!.toLowerCase()}@example.com`, timeZone: 'Europe/London' } })).booking;
+    (
+      await sandbox.createBooking({
+        username: USER,
+        eventTypeSlug: slug(minutes),
+        start: at(days),
+        attendee: { name, email: `${name.split(' ')[0]!.toLowerCase()}@example.com`, timeZone: 'Europe/London' },
+      })
+    ).booking;
   await book(-21, 30, 'Olu Adeyemi');
   await book(-14, 60, 'Olu Adeyemi');
   await book(-7, 60, 'Kai Tanaka');

@@ -33,7 +33,10 @@ async function sentEmails(stack: E2eStack['stack']): Promise<Array<{ to: string;
   );
 }
 
-test("a client finds the consultant's public profile, books through Book Now, both get emails; after disconnect the page stops offering booking", async ({ page, context }) => {
+test("a client finds the consultant's public profile, books through Book Now, both get emails; after disconnect the page stops offering booking", async ({
+  page,
+  context,
+}) => {
   // The consultant connects (the app then publishes the profile to the relay).
   await page.goto(e2e.app.host.url);
   await page.getByRole('button', { name: 'Connect Cal.com' }).click();
@@ -76,7 +79,10 @@ test("a client finds the consultant's public profile, books through Book Now, bo
 
   // The consultant disconnects: the profile stops offering booking.
   await page.getByRole('button', { name: 'Disconnect' }).click();
-  await page.getByRole('dialog').getByRole('button', { name: /Disconnect/ }).click();
+  await page
+    .getByRole('dialog')
+    .getByRole('button', { name: /Disconnect/ })
+    .click();
   await expect(page.getByText('Not connected')).toBeVisible({ timeout: 20_000 });
   await profile.reload();
   await expect(profile.getByRole('link', { name: /Book/ })).toHaveCount(0);

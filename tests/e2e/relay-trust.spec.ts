@@ -40,14 +40,18 @@ const emailCount = (dir: string) => {
   }
 };
 
-test('manual approval: "Waiting for approval by LifeScore" until the operator approves with the CLI; then links, page and emails', async ({ page }) => {
+test('manual approval: "Waiting for approval by LifeScore" until the operator approves with the CLI; then links, page and emails', async ({
+  page,
+}) => {
   e2e = await startE2eStack({ relayEnv: { RELAY_APPROVAL: 'manual', RELAY_ADMIN_TOKEN: adminToken } });
   const stack = e2e.stack;
   await connectAs(page, e2e, USER);
   const profileUrl = `${stack.relay.url}/consultations/${USER}`;
 
   // Pending: the dashboard says so and why the links are hidden; the public page is "not available yet"; no email.
-  await expect(page.getByRole('heading', { name: 'Waiting for approval by LifeScore' })).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByRole('heading', { name: 'Waiting for approval by LifeScore' })).toBeVisible({
+    timeout: 15_000,
+  });
   await expect(page.getByText(/public profile page and booking links are hidden/)).toBeVisible();
   await expect(page.getByText('Link hidden until LifeScore has approved your account.').first()).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Your public profile' })).toHaveCount(0);
@@ -55,29 +59,49 @@ test('manual approval: "Waiting for approval by LifeScore" until the operator ap
   await screenshot(page, 'dashboard-waiting-for-approval');
   expect((await fetch(profileUrl)).status).toBe(404);
   const slug = stack.sandbox.listEventTypes(USER).find((et) => et.lengthInMinutes === 30)!.slug;
-  await stack.sandbox.createBooking({ username: USER, eventTypeSlug: slug, start: at(2), attendee: { name: 'Pending Client', email: 'pending@example.net', timeZone: 'UTC' } });
+  await stack.sandbox.createBooking({
+    username: USER,
+    eventTypeSlug: slug,
+    start: at(2),
+    attendee: { name: 'Pending Client', email: 'pending@example.net', timeZone: 'UTC' },
+  });
   // Events still reach the app while pending…
-  await expect.poll(async () => (await e2e!.app.core.handlers.countBookings({})).scheduled, { timeout: 15_000 }).toBe(1);
+  await expect
+    .poll(async () => (await e2e!.app.core.handlers.countBookings({})).scheduled, { timeout: 15_000 })
+    .toBe(1);
   // …but the relay mails nobody.
   expect(emailCount(stack.relay.mailDestination)).toBe(0);
 
   // The operator approves; the app shows it without a restart.
   const out: string[] = [];
-  expect(await runAdminCli(['approve', USER], { RELAY_ADMIN_TOKEN: adminToken, RELAY_ADMIN_URL: stack.relay.url }, (l) => out.push(l))).toBe(0);
+  expect(
+    await runAdminCli(['approve', USER], { RELAY_ADMIN_TOKEN: adminToken, RELAY_ADMIN_URL: stack.relay.url }, (l) =>
+      out.push(l),
+    ),
+  ).toBe(0);
   expect(out).toEqual([`${USER} is now approved.`]);
   await refocus(page);
-  await expect(page.getByRole('heading', { name: 'Waiting for approval by LifeScore' })).toHaveCount(0, { timeout: 15_000 });
+  await expect(page.getByRole('heading', { name: 'Waiting for approval by LifeScore' })).toHaveCount(0, {
+    timeout: 15_000,
+  });
   await expect(page.getByRole('heading', { name: 'Your public profile' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Open 30-minute booking page' })).toBeVisible();
   await screenshot(page, 'dashboard-approved');
   expect((await fetch(profileUrl)).status).toBe(200);
 
   // Emails go out for bookings made now.
-  await stack.sandbox.createBooking({ username: USER, eventTypeSlug: slug, start: at(3), attendee: { name: 'Approved Client', email: 'approved@example.net', timeZone: 'UTC' } });
+  await stack.sandbox.createBooking({
+    username: USER,
+    eventTypeSlug: slug,
+    start: at(3),
+    attendee: { name: 'Approved Client', email: 'approved@example.net', timeZone: 'UTC' },
+  });
   await expect.poll(() => emailCount(stack.relay.mailDestination), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
 });
 
-test('the relay lost its data while the app runs: the app re-creates its channel, says so, and a new booking arrives', async ({ page }) => {
+test('the relay lost its data while the app runs: the app re-creates its channel, says so, and a new booking arrives', async ({
+  page,
+}) => {
   e2e = await startE2eStack();
   const stack = e2e.stack;
   await connectAs(page, e2e, USER);
@@ -88,14 +112,23 @@ test('the relay lost its data while the app runs: the app re-creates its channel
   const relayUrl = new URL(stack.relay.url);
   await stack.relay.stop();
   rmSync(join(stack.dataDir, 'relay'), { recursive: true, force: true });
-  revived = createRelay(loadRelayConfig({ RELAY_HOST: '127.0.0.1', RELAY_PORT: relayUrl.port, RELAY_DATA_DIR: join(stack.dataDir, 'relay') }), {
-    calcomApiUrl: () => stack.sandbox.url,
-    logDestination: createWriteStream(join(stack.dataDir, 'relay-revived.log'), { flags: 'a' }),
-  });
+  revived = createRelay(
+    loadRelayConfig({
+      RELAY_HOST: '127.0.0.1',
+      RELAY_PORT: relayUrl.port,
+      RELAY_DATA_DIR: join(stack.dataDir, 'relay'),
+    }),
+    {
+      calcomApiUrl: () => stack.sandbox.url,
+      logDestination: createWriteStream(join(stack.dataDir, 'relay-revived.log'), { flags: 'a' }),
+    },
+  );
   await revived.start();
 
   // A toast, and a lasting note on the dashboard.
-  await expect(page.getByRole('region', { name: 'LifeScore relay' }).getByText(/The LifeScore relay had lost your connection/)).toBeVisible({ timeout: 45_000 });
+  await expect(
+    page.getByRole('region', { name: 'LifeScore relay' }).getByText(/The LifeScore relay had lost your connection/),
+  ).toBeVisible({ timeout: 45_000 });
   await expect(sync.getByText('Live', { exact: true })).toBeVisible({ timeout: 30_000 });
   await expectNoSeriousA11yViolations(page, 'dashboard (relay channel re-created)');
   await screenshot(page, 'dashboard-channel-healed');
@@ -104,12 +137,19 @@ test('the relay lost its data while the app runs: the app re-creates its channel
   expect(stack.sandbox.listWebhooks(USER)[0]?.subscriberUrl.startsWith(`${relayUrl.origin}/hooks/`)).toBe(true);
 
   const slug = stack.sandbox.listEventTypes(USER).find((et) => et.lengthInMinutes === 30)!.slug;
-  await stack.sandbox.createBooking({ username: USER, eventTypeSlug: slug, start: at(3), attendee: { name: 'After Wipe', email: 'after.wipe@example.net', timeZone: 'UTC' } });
+  await stack.sandbox.createBooking({
+    username: USER,
+    eventTypeSlug: slug,
+    start: at(3),
+    attendee: { name: 'After Wipe', email: 'after.wipe@example.net', timeZone: 'UTC' },
+  });
   await page.getByRole('link', { name: 'Bookings' }).click();
   await expect(page.getByText('After Wipe').first()).toBeVisible({ timeout: 20_000 });
 });
 
-test('Settings → Profile address and Photo URL: checked as typed, and the relay’s answer shown next to the field', async ({ page }) => {
+test('Settings → Profile address and Photo URL: checked as typed, and the relay’s answer shown next to the field', async ({
+  page,
+}) => {
   e2e = await startE2eStack();
   await connectAs(page, e2e, USER);
   await page.getByRole('link', { name: 'Settings' }).click();
@@ -132,5 +172,8 @@ test('Settings → Profile address and Photo URL: checked as typed, and the rela
   await expect(page.getByText(`Saved: your profile address is ${url}.`)).toBeVisible({ timeout: 10_000 });
   await screenshot(page, 'settings-profile-address');
   expect((await fetch(url)).status).toBe(200);
-  expect((await e2e.app.core.handlers.getSettings({})).profile).toMatchObject({ slug: 'dana-wellness', photoUrl: 'https://images.example.com/dana.jpg' });
+  expect((await e2e.app.core.handlers.getSettings({})).profile).toMatchObject({
+    slug: 'dana-wellness',
+    photoUrl: 'https://images.example.com/dana.jpg',
+  });
 });

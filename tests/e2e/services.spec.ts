@@ -13,7 +13,11 @@ let page: Page;
 
 test.beforeAll(async ({ browser }) => {
   e2e = await startE2eStack();
-  context = await browser.newContext({ timezoneId: 'America/Chicago', locale: 'en-US', viewport: { width: 1280, height: 900 } });
+  context = await browser.newContext({
+    timezoneId: 'America/Chicago',
+    locale: 'en-US',
+    viewport: { width: 1280, height: 900 },
+  });
   page = await context.newPage();
   await connectAs(page, e2e, USER);
 });
@@ -39,7 +43,11 @@ test('edit the 60-minute service: written to Cal.com, shown on its booking page 
   await screenshot(page, 'settings-services-editor');
 
   const et = e2e.stack.sandbox.listEventTypes(USER).find((e) => e.lengthInMinutes === 60);
-  expect(et).toMatchObject({ title: 'Sleep reset session', locations: [{ type: 'address', address: '12 Elm Street, Springfield' }], confirmationPolicy: { type: 'always' } });
+  expect(et).toMatchObject({
+    title: 'Sleep reset session',
+    locations: [{ type: 'address', address: '12 Elm Street, Springfield' }],
+    confirmationPolicy: { type: 'always' },
+  });
 
   const client = await context.newPage();
   await client.goto(`${e2e.stack.sandbox.url}/${USER}/${et?.slug}`);
@@ -48,7 +56,13 @@ test('edit the 60-minute service: written to Cal.com, shown on its booking page 
   await expect(client.getByText(/In person: 12 Elm Street, Springfield/)).toBeVisible();
   await screenshot(client, 'calcom-booking-page-edited-service');
 
-  const state = await page.evaluate(() => (window as unknown as { lifescore: { getState(i: object): Promise<{ data: { connection: { profileUrl?: string } } }> } }).lifescore.getState({}));
+  const state = await page.evaluate(() =>
+    (
+      window as unknown as {
+        lifescore: { getState(i: object): Promise<{ data: { connection: { profileUrl?: string } } }> };
+      }
+    ).lifescore.getState({}),
+  );
   const profileUrl = state.data.connection.profileUrl as string;
   await client.goto(profileUrl);
   await expect(client.getByText('Sleep reset session')).toBeVisible();
@@ -61,7 +75,14 @@ test('edit the 60-minute service: written to Cal.com, shown on its booking page 
 test('who emails your clients: one sender; choosing Cal.com’s turns Cal.com’s standard emails back on', async () => {
   await page.getByRole('link', { name: 'Settings', exact: true }).click();
   const card = page.locator('section', { has: page.getByRole('heading', { name: 'Who emails your clients' }) });
-  const offOnCalcom = () => e2e.stack.sandbox.listEventTypes(USER).map((e) => (e as { emailSettings?: { disableStandardEmailsToAttendees?: boolean } }).emailSettings?.disableStandardEmailsToAttendees);
+  const offOnCalcom = () =>
+    e2e.stack.sandbox
+      .listEventTypes(USER)
+      .map(
+        (e) =>
+          (e as { emailSettings?: { disableStandardEmailsToAttendees?: boolean } }).emailSettings
+            ?.disableStandardEmailsToAttendees,
+      );
   await expect(card.getByRole('radio', { name: /LifeScore’s emails/ })).toBeChecked();
   expect(offOnCalcom()).toEqual([true, true, true]);
   await expectNoSeriousA11yViolations(page, 'settings (who emails your clients)');
@@ -81,7 +102,12 @@ test('debug mode: on for a day, the received webhook shows redacted in Diagnosti
   const slug = e2e.stack.sandbox.listEventTypes(USER).find((e) => e.lengthInMinutes === 30)!.slug;
   const start = new Date(Date.now() + 6 * 86_400_000);
   start.setUTCHours(16, 0, 0, 0);
-  await e2e.stack.sandbox.createBooking({ username: USER, eventTypeSlug: slug, start: start.toISOString(), attendee: { name: 'Priya Raman', email: 'priya@example.in', timeZone: 'Asia/Kolkata' } });
+  await e2e.stack.sandbox.createBooking({
+    username: USER,
+    eventTypeSlug: slug,
+    start: start.toISOString(),
+    attendee: { name: 'Priya Raman', email: 'priya@example.in', timeZone: 'Asia/Kolkata' },
+  });
   await expect(async () => {
     await card.getByRole('button', { name: 'Refresh', exact: true }).click();
     await expect(summary()).toBeVisible({ timeout: 1000 });

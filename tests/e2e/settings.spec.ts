@@ -24,9 +24,20 @@ test('profile fields are saved and kept; CSV export downloads every booking', as
   const slug = sandbox.listEventTypes(USER).find((et) => et.lengthInMinutes === 60)!.slug;
   const start = new Date(Date.now() + 3 * 86_400_000);
   start.setUTCHours(15, 0, 0, 0);
-  await sandbox.createBooking({ username: USER, eventTypeSlug: slug, start: start.toISOString(), attendee: { name: 'Sam Lee', email: 'sam.lee@example.net', timeZone: 'America/New_York' }, notes: 'Sleep, "stress", and more' });
+  await sandbox.createBooking({
+    username: USER,
+    eventTypeSlug: slug,
+    start: start.toISOString(),
+    attendee: { name: 'Sam Lee', email: 'sam.lee@example.net', timeZone: 'America/New_York' },
+    notes: 'Sleep, "stress", and more',
+  });
   start.setUTCDate(start.getUTCDate() + 1);
-  await sandbox.createBooking({ username: USER, eventTypeSlug: slug, start: start.toISOString(), attendee: { name: '=Björk Guðmundsdóttir', email: 'bjork@example.is', timeZone: 'Atlantic/Reykjavik' } });
+  await sandbox.createBooking({
+    username: USER,
+    eventTypeSlug: slug,
+    start: start.toISOString(),
+    attendee: { name: '=Björk Guðmundsdóttir', email: 'bjork@example.is', timeZone: 'Atlantic/Reykjavik' },
+  });
 
   await page.getByRole('link', { name: 'Settings' }).click();
   await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
@@ -45,16 +56,25 @@ test('profile fields are saved and kept; CSV export downloads every booking', as
   await expect(save).toBeDisabled();
 
   const stored = await e2e.app.core.handlers.getSettings({});
-  expect(stored.profile).toMatchObject({ name: 'Dana Reyes', bio: 'Sleep and stress coach for busy parents.', preparationTips: 'Bring your sleep diary.\nFind a quiet room.' });
+  expect(stored.profile).toMatchObject({
+    name: 'Dana Reyes',
+    bio: 'Sleep and stress coach for busy parents.',
+    preparationTips: 'Bring your sleep diary.\nFind a quiet room.',
+  });
   expect(stored.notifications).toBe(false);
   await page.reload();
   await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Dana Reyes');
-  await expect(page.getByLabel('How to prepare for a session')).toHaveValue('Bring your sleep diary.\nFind a quiet room.');
+  await expect(page.getByLabel('How to prepare for a session')).toHaveValue(
+    'Bring your sleep diary.\nFind a quiet room.',
+  );
   await screenshot(page, 'settings');
 
   // Export: a CSV file with a header and both bookings (quoted where needed, formula-safe).
   await expect.poll(async () => (await e2e.app.core.handlers.countBookings({})).scheduled).toBe(2);
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export bookings (CSV)' }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export bookings (CSV)' }).click(),
+  ]);
   expect(download.suggestedFilename()).toMatch(/^lifescore-bookings-\d{4}-\d{2}-\d{2}\.csv$/);
   const csv = readFileSync(await download.path(), 'utf8').replace(/^\ufeff/, '');
   const lines = csv.trimEnd().split('\r\n');
@@ -73,14 +93,24 @@ test('diagnostics: data folder, versions, recent activity, and an event the app 
   // A correctly signed webhook whose booking time can't be read: the relay stores it (it checks only the signature
   // and JSON), the app verifies it and quarantines it instead of applying it.
   const hook = e2e.stack.sandbox.listWebhooks(USER)[0]!;
-  const body = JSON.stringify({ ...contractCreatedExample, payload: { ...contractCreatedExample.payload, uid: 'diag-bad-time', startTime: 'next Tuesday-ish' } });
+  const body = JSON.stringify({
+    ...contractCreatedExample,
+    payload: { ...contractCreatedExample.payload, uid: 'diag-bad-time', startTime: 'next Tuesday-ish' },
+  });
   const res = await fetch(hook.subscriberUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-cal-signature-256': createHmac('sha256', hook.secret ?? '').update(body).digest('hex') },
+    headers: {
+      'content-type': 'application/json',
+      'x-cal-signature-256': createHmac('sha256', hook.secret ?? '')
+        .update(body)
+        .digest('hex'),
+    },
     body,
   });
   expect(res.status).toBe(200);
-  await expect.poll(async () => (await e2e.app.core.handlers.getState({})).sync.quarantined, { timeout: 15_000 }).toBe(1);
+  await expect
+    .poll(async () => (await e2e.app.core.handlers.getState({})).sync.quarantined, { timeout: 15_000 })
+    .toBe(1);
 
   await page.getByRole('link', { name: 'Settings' }).click();
   const card = page.getByRole('region', { name: 'Data folder and diagnostics' });
@@ -100,5 +130,7 @@ test('diagnostics: data folder, versions, recent activity, and an event the app 
   const diagnostics = await e2e.app.core.handlers.getDiagnostics({});
   expect(diagnostics.quarantined[0]).toMatchObject({ trigger: 'BOOKING_CREATED' });
   expect(JSON.stringify(diagnostics)).not.toContain(hook.secret ?? 'no-secret');
-  expect((await e2e.app.core.handlers.openDataFolder({}).catch((err: unknown) => err)) as Error).toMatchObject({ code: 'not_supported' });
+  expect((await e2e.app.core.handlers.openDataFolder({}).catch((err: unknown) => err)) as Error).toMatchObject({
+    code: 'not_supported',
+  });
 });

@@ -18,7 +18,12 @@ test.beforeAll(async () => {
   data = mkdtempSync(join(tmpdir(), 'lifescore-setup-e2e-'));
   running = await runBrowserHost({
     root,
-    env: { LIFESCORE_CONFIG: 'release', LIFESCORE_RELEASE_CONFIG_FILE: join(data, 'no-release-config.json'), LIFESCORE_DATA_DIR: data, LIFESCORE_KEYCHAIN: 'memory' },
+    env: {
+      LIFESCORE_CONFIG: 'release',
+      LIFESCORE_RELEASE_CONFIG_FILE: join(data, 'no-release-config.json'),
+      LIFESCORE_DATA_DIR: data,
+      LIFESCORE_KEYCHAIN: 'memory',
+    },
     logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
   });
 });

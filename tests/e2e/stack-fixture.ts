@@ -44,9 +44,15 @@ export interface E2eStack {
 }
 
 /** The whole product on loopback with fresh data (`relayEnv`: e.g. RELAY_APPROVAL=manual; `syncTuning`: shorter sync thresholds), its own keychain service name, and ephemeral ports. */
-export async function startE2eStack(options: { readonly relayEnv?: Readonly<Record<string, string>>; readonly syncTuning?: SyncTuning } = {}): Promise<E2eStack> {
+export async function startE2eStack(
+  options: { readonly relayEnv?: Readonly<Record<string, string>>; readonly syncTuning?: SyncTuning } = {},
+): Promise<E2eStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'lifescore-e2e-'));
-  const stack = await startDevStack({ dataDir, loopbackPort: await freePort(), ...(options.relayEnv ? { relayEnv: options.relayEnv } : {}) });
+  const stack = await startDevStack({
+    dataDir,
+    loopbackPort: await freePort(),
+    ...(options.relayEnv ? { relayEnv: options.relayEnv } : {}),
+  });
   const browser = new ExternalBrowser();
   const app = await startHostedApp(stack, {
     keychainService: `LifeScore Consultant e2e ${randomBytes(6).toString('hex')}`,
@@ -76,7 +82,12 @@ export const SCREENS_DIR = resolve(import.meta.dirname, '..', '..', 'test-result
  * Connects Cal.com as `username` through the real path: Connect in the app, the consent page in a second tab (as the
  * "system browser" would open it), Allow, and back to "Connected as". Tabs the page opened itself are closed again.
  */
-export async function connectAs(page: Page, e2e: E2eStack, username: string, options: { readonly buttonName?: string | RegExp } = {}): Promise<void> {
+export async function connectAs(
+  page: Page,
+  e2e: E2eStack,
+  username: string,
+  options: { readonly buttonName?: string | RegExp } = {},
+): Promise<void> {
   if (!page.url().startsWith(e2e.app.host.url)) await page.goto(e2e.app.host.url);
   const button = page.getByRole('button', { name: options.buttonName ?? 'Connect Cal.com' });
   await expect(button).toBeEnabled();
@@ -87,7 +98,12 @@ export async function connectAs(page: Page, e2e: E2eStack, username: string, opt
 }
 
 /** Answers the consent page the app opened last: signs in as `username` and chooses Allow (or Deny). */
-export async function allowInBrowser(page: Page, e2e: E2eStack, username: string, answer: 'Allow' | 'Deny' = 'Allow'): Promise<void> {
+export async function allowInBrowser(
+  page: Page,
+  e2e: E2eStack,
+  username: string,
+  answer: 'Allow' | 'Deny' = 'Allow',
+): Promise<void> {
   const context = page.context();
   const authorizeUrl = await e2e.browser.next();
   await closeOtherTabs(page);
@@ -116,10 +132,16 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 /** Runs axe-core on the page (WCAG 2.x A/AA and best practices) and fails on serious or critical violations. */
 export async function expectNoSeriousA11yViolations(page: Page, screen: string): Promise<void> {
   // Legacy mode runs axe in the page itself; the default opens an extra blank page per check, which costs seconds on CI.
-  const results = await new AxeBuilder({ page }).setLegacyMode(true).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
+  const results = await new AxeBuilder({ page })
+    .setLegacyMode(true)
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+    .analyze();
   const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const report = serious
-    .map((v) => `${v.impact} ${v.id}: ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')} ${n.failureSummary?.replace(/\n/g, ' ') ?? ''}`).join('\n')}`)
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')} ${n.failureSummary?.replace(/\n/g, ' ') ?? ''}`).join('\n')}`,
+    )
     .join('\n');
   expect(serious, `axe on ${screen}:\n${report}`).toEqual([]);
 }
@@ -141,7 +163,9 @@ export async function tabTo(page: Page, locator: Locator, max = 40): Promise<voi
 export function timePattern(iso: string, timeZone: string, options: { readonly zone?: boolean } = {}): string {
   const date = new Date(iso);
   const time = new Intl.DateTimeFormat('en-US', { hour: 'numeric', minute: '2-digit', timeZone }).format(date);
-  const zone = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' }).formatToParts(date).find((p) => p.type === 'timeZoneName')?.value;
+  const zone = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' })
+    .formatToParts(date)
+    .find((p) => p.type === 'timeZoneName')?.value;
   const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s');
   return options.zone && zone ? `${escape(time)}\\s${escape(zone)}` : escape(time);
 }

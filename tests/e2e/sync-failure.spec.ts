@@ -9,7 +9,11 @@ let e2e: E2eStack;
 
 test.beforeAll(async () => {
   e2e = await startE2eStack({
-    syncTuning: { reconcileIntervalMs: 1_500, reconcileRetryBaseMs: 200, failureThresholds: { visibleAfterRuns: 3, notifyAfterMs: 4_000 } },
+    syncTuning: {
+      reconcileIntervalMs: 1_500,
+      reconcileRetryBaseMs: 200,
+      failureThresholds: { visibleAfterRuns: 3, notifyAfterMs: 4_000 },
+    },
   });
 });
 
@@ -19,7 +23,9 @@ test.afterAll(async () => {
 
 test.use({ timezoneId: 'America/Chicago', locale: 'en-US', viewport: { width: 1280, height: 900 } });
 
-test('Cal.com down for bookings: the Sync card shows the problem with Retry, then recovers by itself', async ({ page }) => {
+test('Cal.com down for bookings: the Sync card shows the problem with Retry, then recovers by itself', async ({
+  page,
+}) => {
   await connectAs(page, e2e, USER);
   const sync = page.locator('section', { has: page.getByRole('heading', { name: 'Sync' }) });
   await expect(sync.getByText('Live', { exact: true })).toBeVisible({ timeout: 15_000 });
@@ -50,12 +56,19 @@ test('Cal.com down for bookings: the Sync card shows the problem with Retry, the
   // Bookings made while it was failing arrive (the webhook path never stopped; reconciliation confirms them).
   const start = new Date(Date.now() + 2 * 86_400_000);
   start.setUTCHours(16, 0, 0, 0);
-  await e2e.stack.sandbox.createBooking({ username: USER, eventTypeSlug: slug, start: start.toISOString(), attendee: { name: 'After Recovery', email: 'after@example.net', timeZone: 'UTC' } });
+  await e2e.stack.sandbox.createBooking({
+    username: USER,
+    eventTypeSlug: slug,
+    start: start.toISOString(),
+    attendee: { name: 'After Recovery', email: 'after@example.net', timeZone: 'UTC' },
+  });
   await page.getByRole('link', { name: 'Bookings' }).click();
   await expect(page.getByText('After Recovery').first()).toBeVisible({ timeout: 15_000 });
 });
 
-test('a booking Cal.com sends that the app cannot read is set aside, shown in Diagnostics, and blocks nothing', async ({ page }) => {
+test('a booking Cal.com sends that the app cannot read is set aside, shown in Diagnostics, and blocks nothing', async ({
+  page,
+}) => {
   // The stack is shared: connected already when the test before ran.
   if ((await e2e.app.core.handlers.getState({})).connection.status !== 'connected') await connectAs(page, e2e, USER);
   else await page.goto(e2e.app.host.url);
@@ -66,8 +79,21 @@ test('a booking Cal.com sends that the app cannot read is set aside, shown in Di
     return d.toISOString();
   };
   // Added straight into Cal.com's data (no webhook): only reconciliation can find them.
-  const [broken] = e2e.stack.sandbox.addSpecialBookings({ kind: 'plain', username: USER, eventTypeSlug: slug, start: day(4), attendee: { name: 'Null Title', email: 'null@example.net', timeZone: 'UTC' }, nullFields: ['title'] });
-  e2e.stack.sandbox.addSpecialBookings({ kind: 'plain', username: USER, eventTypeSlug: slug, start: day(5), attendee: { name: 'Readable Neighbour', email: 'fine@example.net', timeZone: 'UTC' } });
+  const [broken] = e2e.stack.sandbox.addSpecialBookings({
+    kind: 'plain',
+    username: USER,
+    eventTypeSlug: slug,
+    start: day(4),
+    attendee: { name: 'Null Title', email: 'null@example.net', timeZone: 'UTC' },
+    nullFields: ['title'],
+  });
+  e2e.stack.sandbox.addSpecialBookings({
+    kind: 'plain',
+    username: USER,
+    eventTypeSlug: slug,
+    start: day(5),
+    attendee: { name: 'Readable Neighbour', email: 'fine@example.net', timeZone: 'UTC' },
+  });
   const sync = page.locator('section', { has: page.getByRole('heading', { name: 'Sync' }) });
   await sync.getByRole('button', { name: 'Sync now' }).click();
   await expect(sync.getByRole('button', { name: 'Sync now' })).toBeEnabled({ timeout: 15_000 });

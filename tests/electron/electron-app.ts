@@ -47,8 +47,19 @@ function inheritedEnv(): Record<string, string> {
  * The built app (out/main/index.js, run as `electron .`) against a fresh sandbox and relay, with its userData in
  * a temp folder and a keychain service of its own, so nothing of the developer's own dev profile is touched.
  */
-export async function launchApp(options: { readonly args?: readonly string[]; readonly executablePath?: string; readonly env?: Record<string, string> } = {}): Promise<LaunchedApp> {
-  const preflight = electronPreflight({ binary: findElectronBinary(root), platform: process.platform, env: process.env, isRoot: process.getuid?.() === 0 });
+export async function launchApp(
+  options: {
+    readonly args?: readonly string[];
+    readonly executablePath?: string;
+    readonly env?: Record<string, string>;
+  } = {},
+): Promise<LaunchedApp> {
+  const preflight = electronPreflight({
+    binary: findElectronBinary(root),
+    platform: process.platform,
+    env: process.env,
+    isRoot: process.getuid?.() === 0,
+  });
   if (!preflight.ok) throw new Error(preflight.message);
 
   const dataDir = mkdtempSync(join(tmpdir(), 'lifescore-electron-'));
@@ -60,16 +71,33 @@ export async function launchApp(options: { readonly args?: readonly string[]; re
   };
 
   // The relay runs on Electron's Node: it shares better-sqlite3 (built for Electron) with the app.
-  const stack = await startStackProcess({ command: preflight.executablePath, env: { ...inheritedEnv(), ELECTRON_RUN_AS_NODE: '1' } }, { dataDir: join(dataDir, 'stack'), loopbackPort: await freePort() });
-  const env = { ...inheritedEnv(), ...stack.appEnv, LIFESCORE_USER_DATA_DIR: join(dataDir, 'user-data'), LIFESCORE_KEYCHAIN_SERVICE: keychainService, ...options.env };
+  const stack = await startStackProcess(
+    { command: preflight.executablePath, env: { ...inheritedEnv(), ELECTRON_RUN_AS_NODE: '1' } },
+    { dataDir: join(dataDir, 'stack'), loopbackPort: await freePort() },
+  );
+  const env = {
+    ...inheritedEnv(),
+    ...stack.appEnv,
+    LIFESCORE_USER_DATA_DIR: join(dataDir, 'user-data'),
+    LIFESCORE_KEYCHAIN_SERVICE: keychainService,
+    ...options.env,
+  };
 
   let app: ElectronApplication;
   let window: Page;
   try {
     // executablePath: never let Playwright require('electron'), which would try to download the binary.
     // A packaged variant starts its own executable with no app folder; `electron .` otherwise. Extra args (a link) last.
-    const args = options.executablePath ? [...preflight.switches, ...(options.args ?? [])] : ['.', ...preflight.switches, ...(options.args ?? [])];
-    app = await _electron.launch({ executablePath: options.executablePath ?? preflight.executablePath, args, cwd: root, env, timeout: 60_000 });
+    const args = options.executablePath
+      ? [...preflight.switches, ...(options.args ?? [])]
+      : ['.', ...preflight.switches, ...(options.args ?? [])];
+    app = await _electron.launch({
+      executablePath: options.executablePath ?? preflight.executablePath,
+      args,
+      cwd: root,
+      env,
+      timeout: 60_000,
+    });
     window = await app.firstWindow({ timeout: 60_000 });
   } catch (err) {
     await stack.stop();
@@ -91,7 +119,10 @@ export async function launchApp(options: { readonly args?: readonly string[]; re
     async nextExternalUrl(timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const url = await app.evaluate((_electronModule, key) => ((globalThis as Record<string, unknown>)[key] as string[] | undefined)?.shift(), OPENED);
+        const url = await app.evaluate(
+          (_electronModule, key) => ((globalThis as Record<string, unknown>)[key] as string[] | undefined)?.shift(),
+          OPENED,
+        );
         if (url) return url;
         if (Date.now() > deadline) throw new Error('the app did not open a URL in the system browser');
         await new Promise((r) => setTimeout(r, 100));
@@ -99,7 +130,11 @@ export async function launchApp(options: { readonly args?: readonly string[]; re
     },
     openDeepLink(link) {
       return new Promise((resolvePromise, reject) => {
-        const child = spawn(preflight.executablePath, secondInstanceArgs(preflight.switches, link), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(preflight.executablePath, secondInstanceArgs(preflight.switches, link), {
+          cwd: root,
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let output = '';
         child.stdout.on('data', (chunk: Buffer) => void (output += chunk.toString()));
         child.stderr.on('data', (chunk: Buffer) => void (output += chunk.toString()));

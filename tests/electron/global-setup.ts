@@ -22,7 +22,12 @@ class NotRunnable extends Error {
  */
 // eslint-disable-next-line no-restricted-syntax -- Playwright loads globalSetup through its default export
 export default async function globalSetup(): Promise<void> {
-  const preflight = electronPreflight({ binary: findElectronBinary(root), platform: process.platform, env: process.env, isRoot: process.getuid?.() === 0 });
+  const preflight = electronPreflight({
+    binary: findElectronBinary(root),
+    platform: process.platform,
+    env: process.env,
+    isRoot: process.getuid?.() === 0,
+  });
   if (!preflight.ok) throw new NotRunnable(preflight.message);
   // The app (and the relay, which runs on Electron's Node here) open SQLite through better-sqlite3's native addon.
   const sqlite = probeElectronSqlite(preflight.executablePath, root);
@@ -33,5 +38,8 @@ export default async function globalSetup(): Promise<void> {
     throw new NotRunnable(keychainMissingMessage(process.platform, err instanceof Error ? err.message : String(err)));
   }
   console.log('Building the app (electron-vite build)…');
-  execFileSync(process.execPath, [resolve(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [resolve(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }

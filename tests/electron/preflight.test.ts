@@ -5,8 +5,16 @@ describe('Electron smoke preflight', () => {
   const installed = { ok: true, path: '/work/main/node_modules/electron/dist/electron' } as const;
 
   it('fails plainly, naming the reason, when Electron is not installed', () => {
-    const result = electronPreflight({ binary: { ok: false, reason: 'the Electron binary is not installed' }, platform: 'linux', env: { DISPLAY: ':0' }, isRoot: false });
-    expect(result).toEqual({ ok: false, message: 'Electron is not installed here: the Electron binary is not installed; these tests did not run.' });
+    const result = electronPreflight({
+      binary: { ok: false, reason: 'the Electron binary is not installed' },
+      platform: 'linux',
+      env: { DISPLAY: ':0' },
+      isRoot: false,
+    });
+    expect(result).toEqual({
+      ok: false,
+      message: 'Electron is not installed here: the Electron binary is not installed; these tests did not run.',
+    });
   });
 
   it('fails plainly on Linux without a display, pointing at xvfb-run', () => {
@@ -16,19 +24,29 @@ describe('Electron smoke preflight', () => {
   });
 
   it('runs with a display (X11 or Wayland), and on macOS and Windows without one', () => {
-    expect(electronPreflight({ binary: installed, platform: 'linux', env: { WAYLAND_DISPLAY: 'wayland-0' }, isRoot: false })).toEqual({ ok: true, executablePath: installed.path, switches: ['--no-sandbox'] });
+    expect(
+      electronPreflight({ binary: installed, platform: 'linux', env: { WAYLAND_DISPLAY: 'wayland-0' }, isRoot: false }),
+    ).toEqual({ ok: true, executablePath: installed.path, switches: ['--no-sandbox'] });
     expect(electronPreflight({ binary: installed, platform: 'darwin', env: {}, isRoot: false }).ok).toBe(true);
     expect(electronPreflight({ binary: installed, platform: 'win32', env: {}, isRoot: false }).ok).toBe(true);
   });
 
   it('turns Chromium’s sandbox off as root and on Linux (as Playwright does for the first instance), not elsewhere', () => {
-    expect(electronPreflight({ binary: installed, platform: 'linux', env: { DISPLAY: ':99' }, isRoot: true })).toMatchObject({ switches: ['--no-sandbox'] });
-    expect(electronPreflight({ binary: installed, platform: 'darwin', env: {}, isRoot: false })).toMatchObject({ switches: [] });
-    expect(electronPreflight({ binary: installed, platform: 'win32', env: {}, isRoot: false })).toMatchObject({ switches: [] });
+    expect(
+      electronPreflight({ binary: installed, platform: 'linux', env: { DISPLAY: ':99' }, isRoot: true }),
+    ).toMatchObject({ switches: ['--no-sandbox'] });
+    expect(electronPreflight({ binary: installed, platform: 'darwin', env: {}, isRoot: false })).toMatchObject({
+      switches: [],
+    });
+    expect(electronPreflight({ binary: installed, platform: 'win32', env: {}, isRoot: false })).toMatchObject({
+      switches: [],
+    });
   });
 
   it('names the private keyring wrapper when Linux has no Secret Service', () => {
-    expect(keychainMissingMessage('linux', 'no org.freedesktop.secrets')).toContain('scripts/with-keyring.sh npm run test:electron');
+    expect(keychainMissingMessage('linux', 'no org.freedesktop.secrets')).toContain(
+      'scripts/with-keyring.sh npm run test:electron',
+    );
     expect(keychainMissingMessage('darwin', 'locked')).toMatch(/did not run\.$/);
   });
 

@@ -20,7 +20,8 @@ const DID_NOT_RUN = 'these tests did not run';
  * a skip: a green run on a machine without Electron would claim something nobody checked.
  */
 export function electronPreflight(input: PreflightInput): ElectronPreflight {
-  if (!input.binary.ok) return { ok: false, message: `Electron is not installed here: ${input.binary.reason}; ${DID_NOT_RUN}.` };
+  if (!input.binary.ok)
+    return { ok: false, message: `Electron is not installed here: ${input.binary.reason}; ${DID_NOT_RUN}.` };
   if (input.platform === 'linux' && !input.env.DISPLAY && !input.env.WAYLAND_DISPLAY) {
     return {
       ok: false,
@@ -29,7 +30,11 @@ export function electronPreflight(input: PreflightInput): ElectronPreflight {
   }
   // Playwright starts the app with --no-sandbox on Linux (Ubuntu 24.04's AppArmor userns rule kills Chromium's
   // sandbox, electron/electron#41066); the second instance must start the same way or it dies before handing over.
-  return { ok: true, executablePath: input.binary.path, switches: input.platform === 'linux' || input.isRoot ? ['--no-sandbox'] : [] };
+  return {
+    ok: true,
+    executablePath: input.binary.path,
+    switches: input.platform === 'linux' || input.isRoot ? ['--no-sandbox'] : [],
+  };
 }
 
 /** The message when the OS keychain does not answer (the app keeps its Cal.com tokens there). */
@@ -46,8 +51,15 @@ export function keychainMissingMessage(platform: NodeJS.Platform, cause: string)
  * need that); Electron has another ABI, so the app needs a rebuild that only a machine with Electron can make.
  */
 export function nativeModuleMessage(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
-  const detail = lines.find((l) => /NODE_MODULE_VERSION/.test(l)) ?? lines.find((l) => /Error/.test(l)) ?? lines.at(-1) ?? 'no output';
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const detail =
+    lines.find((l) => /NODE_MODULE_VERSION/.test(l)) ??
+    lines.find((l) => /Error/.test(l)) ??
+    lines.at(-1) ??
+    'no output';
   return (
     `better-sqlite3 does not load in Electron here (${detail.slice(0, 300)}): run \`npm run rebuild:electron\` first, ` +
     `and \`npm rebuild better-sqlite3\` before going back to \`npm test\`; ${DID_NOT_RUN}.`

@@ -26,17 +26,27 @@ test('the window is isolated: no Node in the page, only the bridge; new windows 
   expect(window.url()).toMatch(/^app:\/\/renderer\//);
   const page = await window.evaluate(() => {
     const g = globalThis as Record<string, unknown>;
-    return { require: typeof g.require, process: typeof g.process, bridge: typeof (g.lifescore as { listBookings?: unknown } | undefined)?.listBookings };
+    return {
+      require: typeof g.require,
+      process: typeof g.process,
+      bridge: typeof (g.lifescore as { listBookings?: unknown } | undefined)?.listBookings,
+    };
   });
   expect(page).toEqual({ require: 'undefined', process: 'undefined', bridge: 'function' });
 
   // window.open is refused by the open handler (the page gets null, no second window appears); an https link
   // (any host: common/external-url-policy.ts) goes to the system browser instead, stubbed here.
   await launched.interceptOpenExternal();
-  expect(await window.evaluate(() => (globalThis as unknown as { open(url: string): unknown }).open('https://example.com/') === null)).toBe(true);
+  expect(
+    await window.evaluate(
+      () => (globalThis as unknown as { open(url: string): unknown }).open('https://example.com/') === null,
+    ),
+  ).toBe(true);
   expect(await launched.nextExternalUrl()).toBe('https://example.com/');
   // A navigation away from app://renderer is stopped by will-navigate (and handed to the system browser).
-  await window.evaluate(() => void ((globalThis as unknown as { location: { href: string } }).location.href = 'https://example.org/'));
+  await window.evaluate(
+    () => void ((globalThis as unknown as { location: { href: string } }).location.href = 'https://example.org/'),
+  );
   await window.waitForTimeout(500);
   expect(window.url()).toMatch(/^app:\/\/renderer\//);
   expect(app.windows()).toHaveLength(1);

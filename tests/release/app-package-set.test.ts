@@ -16,7 +16,8 @@ const builder = readFileSync(join(root, 'electron-builder.yml'), 'utf8');
 
 /** Every .js file of the built main process: the entry and its lazily loaded chunks. */
 function mainFiles(dir = join(root, 'out', 'main')): string[] {
-  if (!existsSync(join(root, 'out', 'main', 'index.js'))) throw new Error('out/main has no index.js: run `npm run build` first (npm test does).');
+  if (!existsSync(join(root, 'out', 'main', 'index.js')))
+    throw new Error('out/main has no index.js: run `npm run build` first (npm test does).');
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     return statSync(path).isDirectory() ? mainFiles(path) : name.endsWith('.js') ? [path] : [];
@@ -28,9 +29,20 @@ function mainImports(): Set<string> {
   const found = new Set<string>();
   for (const file of mainFiles()) {
     const code = readFileSync(file, 'utf8');
-    const specs = [...code.matchAll(/^\s*import\s[^;]*?from\s*["']([^"']+)["']/gm), ...code.matchAll(/^\s*import\s*["']([^"']+)["']/gm), ...code.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)];
+    const specs = [
+      ...code.matchAll(/^\s*import\s[^;]*?from\s*["']([^"']+)["']/gm),
+      ...code.matchAll(/^\s*import\s*["']([^"']+)["']/gm),
+      ...code.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g),
+    ];
     for (const [, spec] of specs) {
-      if (!spec || spec.startsWith('.') || spec.startsWith('node:') || builtinModules.includes(spec) || spec === 'electron') continue;
+      if (
+        !spec ||
+        spec.startsWith('.') ||
+        spec.startsWith('node:') ||
+        builtinModules.includes(spec) ||
+        spec === 'electron'
+      )
+        continue;
       found.add(packageOf(spec));
     }
   }
@@ -41,7 +53,15 @@ function mainImports(): Set<string> {
 function builderFiles(): string[] {
   const block = /^files:\n((?:\s+- .+\n)+)/m.exec(builder);
   if (!block?.[1]) throw new Error('electron-builder.yml has no files: list');
-  return block[1].split('\n').map((l) => l.replace(/^\s+- /, '').replace(/^['"]|['"]$/g, '').trim()).filter(Boolean);
+  return block[1]
+    .split('\n')
+    .map((l) =>
+      l
+        .replace(/^\s+- /, '')
+        .replace(/^['"]|['"]$/g, '')
+        .trim(),
+    )
+    .filter(Boolean);
 }
 
 describe('what the installer packs', () => {
@@ -72,7 +92,10 @@ describe('what the installer packs', () => {
     expect(files).toEqual(expect.arrayContaining(['out/**', 'package.json']));
     for (const pattern of files) expect(pattern).not.toMatch(/^(server|dist-relay|tests|scripts|main|common)\b|^\*\*/);
     // electron-vite's output holds no relay or sandbox module (they are never imported by main, preload or renderer).
-    const main = mainFiles().map((f) => readFileSync(f, 'utf8')).join('\n');
-    for (const marker of ['lifescore-relay', 'calcom-sandbox', 'nodemailer', 'createRelay(']) expect(main).not.toContain(marker);
+    const main = mainFiles()
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
+    for (const marker of ['lifescore-relay', 'calcom-sandbox', 'nodemailer', 'createRelay('])
+      expect(main).not.toContain(marker);
   });
 });

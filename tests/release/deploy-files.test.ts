@@ -18,7 +18,9 @@ export function execForm(text: string, instruction: string): string[] | undefine
 
 describe('relay Dockerfile', () => {
   it('passes dockerfile-utils validation with no warnings or errors', () => {
-    const problems = validate(dockerfile).filter((d) => d.severity === ValidationSeverity.ERROR || d.severity === ValidationSeverity.WARNING);
+    const problems = validate(dockerfile).filter(
+      (d) => d.severity === ValidationSeverity.ERROR || d.severity === ValidationSeverity.WARNING,
+    );
     expect(problems.map((p) => `${p.range.start.line + 1}: ${p.message}`)).toEqual([]);
   });
 

@@ -15,7 +15,18 @@ import { installRelayArtifact, reinstall, runToExit, startArtifact } from '../su
  * dependencies only, started with `node` alone (the Dockerfile's CMD), once on SQLite and once on PostgreSQL.
  */
 
-const DEV_ONLY = ['tsx', 'typescript', 'esbuild', 'vitest', 'electron', 'electron-vite', '@playwright/test', 'smee-client', 'electron-store', '@napi-rs/keyring'];
+const DEV_ONLY = [
+  'tsx',
+  'typescript',
+  'esbuild',
+  'vitest',
+  'electron',
+  'electron-vite',
+  '@playwright/test',
+  'smee-client',
+  'electron-store',
+  '@napi-rs/keyring',
+];
 const secret = 'artifact-test-webhook-secret-0123456789';
 
 let dir: string;
@@ -52,7 +63,11 @@ async function exerciseRelay(env: Record<string, string>): Promise<void> {
     const { ch: channel, identity } = await verifiedChannel(relay.url, sandbox.url, { secret });
     expect(identity.approval).toBe('pending');
     // The bundled operator CLI approves through the admin API, as `node relay-admin.mjs approve <username>` does.
-    const admin = runToExit(dir, { RELAY_ADMIN_URL: relay.url, RELAY_ADMIN_TOKEN: ADMIN_TOKEN }, ['relay-admin.mjs', 'approve', identity.identity.username]);
+    const admin = runToExit(dir, { RELAY_ADMIN_URL: relay.url, RELAY_ADMIN_TOKEN: ADMIN_TOKEN }, [
+      'relay-admin.mjs',
+      'approve',
+      identity.identity.username,
+    ]);
     expect(admin.status, admin.output).toBe(0);
     const hook = `${relay.url}/hooks/${channel.id}`;
     const stream = readSse(hook, { authorization: `Bearer ${channel.token}` }, /^id: 1$/m, 10_000);
@@ -92,7 +107,16 @@ afterAll(async () => {
 describe('relay release artifact', () => {
   it('holds plain JavaScript and only the relay’s runtime packages', () => {
     const files = readdirSync(dir);
-    expect(files).toEqual(expect.arrayContaining(['relay.mjs', 'relay-admin.mjs', 'planner-thread.mjs', 'checkpoint-thread.mjs', 'package.json', 'package-lock.json']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'relay.mjs',
+        'relay-admin.mjs',
+        'planner-thread.mjs',
+        'checkpoint-thread.mjs',
+        'package.json',
+        'package-lock.json',
+      ]),
+    );
     expect(files.filter((f) => /\.(ts|tsx|cts|mts)$/.test(f))).toEqual([]);
     const installed = readdirSync(join(dir, 'node_modules'));
     expect(DEV_ONLY.filter((p) => existsSync(join(dir, 'node_modules', p)))).toEqual([]);
@@ -107,7 +131,8 @@ describe('relay release artifact', () => {
   it('refuses an incomplete production configuration, naming each variable', () => {
     const { status, output } = runToExit(dir, { NODE_ENV: 'production', RELAY_PORT: '0' }, ['relay.mjs']);
     expect(status).toBe(1);
-    for (const name of ['RELAY_PUBLIC_URL', 'RELAY_DATA_DIR', 'SMTP_URL']) expect(output).toContain(`${name}: required in production`);
+    for (const name of ['RELAY_PUBLIC_URL', 'RELAY_DATA_DIR', 'SMTP_URL'])
+      expect(output).toContain(`${name}: required in production`);
   });
 
   it('runs on SQLite with node alone, without pg installed', async () => {

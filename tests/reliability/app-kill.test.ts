@@ -23,7 +23,8 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const lines = (file: string): string[] => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
+const lines = (file: string): string[] =>
+  existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
 
 it('after a SIGKILL during apply and a restart, inbox and bookings agree and nothing is applied twice', async () => {
   dir = mkdtempSync(join(tmpdir(), 'app-kill-'));
@@ -31,7 +32,8 @@ it('after a SIGKILL during apply and a restart, inbox and bookings agree and not
   const channel = await createChannel(relay.url, SECRET);
   const db = join(dir, 'bookings.sqlite');
   const log = join(dir, 'changes.log');
-  const app = () => startChild('tests/reliability/engine-child.ts', [db, log, relay!.url, JSON.stringify(channel), SECRET], {});
+  const app = () =>
+    startChild('tests/reliability/engine-child.ts', [db, log, relay!.url, JSON.stringify(channel), SECRET], {});
 
   const first = app();
   children.push(first);
@@ -50,10 +52,15 @@ it('after a SIGKILL during apply and a restart, inbox and bookings agree and not
   await second.waitFor(/^live$/m, 45_000);
   const reader = new Database(db, { readonly: true });
   try {
-    const cursor = () => reader.prepare('SELECT seq FROM relay_cursor WHERE channel = ?').pluck().get(channel.id) as number | undefined;
+    const cursor = () =>
+      reader.prepare('SELECT seq FROM relay_cursor WHERE channel = ?').pluck().get(channel.id) as number | undefined;
     await vi.waitFor(() => expect(cursor()).toBe(230), { timeout: 60_000 });
     await second.kill('SIGTERM');
-    const inbox = reader.prepare('SELECT count(*) AS n, count(DISTINCT seq) AS d, min(seq) AS lo, max(seq) AS hi FROM relay_inbox WHERE channel = ?').get(channel.id);
+    const inbox = reader
+      .prepare(
+        'SELECT count(*) AS n, count(DISTINCT seq) AS d, min(seq) AS lo, max(seq) AS hi FROM relay_inbox WHERE channel = ?',
+      )
+      .get(channel.id);
     expect(inbox).toEqual({ n: 230, d: 230, lo: 1, hi: 230 });
     expect(reader.prepare("SELECT count(*) FROM relay_inbox WHERE status != 'applied'").pluck().get()).toBe(0);
     const uids = reader.prepare('SELECT uid FROM bookings').pluck().all() as string[];
@@ -67,5 +74,7 @@ it('after a SIGKILL during apply and a restart, inbox and bookings agree and not
   const twice = reported.filter((u, i) => reported.indexOf(u) !== i);
   expect(twice).toEqual([]);
   expect(reported.length).toBeGreaterThanOrEqual(229);
-  console.info(`[app-kill] applied before kill ${appliedBeforeKill}, total reported ${reported.length} of 230, duplicates ${twice.length}`);
+  console.info(
+    `[app-kill] applied before kill ${appliedBeforeKill}, total reported ${reported.length} of 230, duplicates ${twice.length}`,
+  );
 }, 150_000);

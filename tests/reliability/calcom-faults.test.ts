@@ -17,7 +17,14 @@ beforeAll(async () => {
   stack = await startStack();
   t = await makeCore(stack, {
     overrides: {
-      createSyncEngine: (deps) => createSyncEngine({ ...deps, silenceBudgetMs: 2_000, gapDelayMs: 100, ackDelayMs: 50, backoff: { baseMs: 50, maxMs: 400 } }),
+      createSyncEngine: (deps) =>
+        createSyncEngine({
+          ...deps,
+          silenceBudgetMs: 2_000,
+          gapDelayMs: 100,
+          ackDelayMs: 50,
+          backoff: { baseMs: 50, maxMs: 400 },
+        }),
     },
   });
   const { authorizeUrl } = await t.core.handlers.connect({});
@@ -32,7 +39,14 @@ afterAll(async () => {
 
 const slug60 = () => stack.sandbox.listEventTypes('dana-reyes').find((e) => e.lengthInMinutes === 60)?.slug as string;
 const book = async (weeks: number, hour: number) =>
-  (await stack.sandbox.createBooking({ username: 'dana-reyes', eventTypeSlug: slug60(), start: futureWeekdayAt(hour, weeks), attendee })).booking;
+  (
+    await stack.sandbox.createBooking({
+      username: 'dana-reyes',
+      eventTypeSlug: slug60(),
+      start: futureWeekdayAt(hour, weeks),
+      attendee,
+    })
+  ).booking;
 const status = async (uid: string) => (await t.core.handlers.getBooking({ uid }))?.status;
 
 it('a dropped webhook is recovered by syncNow through 429, 500 and a dropped connection', async () => {
@@ -55,7 +69,10 @@ it('a dropped webhook is recovered by syncNow through 429, 500 and a dropped con
   });
   await expect(t.core.handlers.syncNow({})).resolves.toBeNull();
   expect(stack.sandbox.getFaults().api ?? []).toEqual([]); // all three faults were really hit
-  expect(await t.core.handlers.getBooking({ uid: a.uid })).toMatchObject({ status: 'cancelled', cancellationReason: 'Lost webhook' });
+  expect(await t.core.handlers.getBooking({ uid: a.uid })).toMatchObject({
+    status: 'cancelled',
+    cancellationReason: 'Lost webhook',
+  });
   expect(await status(dropped.uid)).toBe('scheduled');
   expect((await t.state()).connection.lastSyncedAt).toBeDefined();
 });

@@ -49,7 +49,11 @@ export function startChild(entry: string, args: readonly string[], env: Record<s
 }
 
 /** The relay CLI (`npm run relay`) as a child process on loopback; resolves with its base URL. */
-export async function startRelayProcess(dataDir: string, port = 0, extraEnv: Record<string, string> = {}): Promise<{ child: Child; url: string }> {
+export async function startRelayProcess(
+  dataDir: string,
+  port = 0,
+  extraEnv: Record<string, string> = {},
+): Promise<{ child: Child; url: string }> {
   const child = startChild('server/relay/cli.ts', [], {
     RELAY_HOST: '127.0.0.1',
     RELAY_PORT: String(port),

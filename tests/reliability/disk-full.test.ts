@@ -27,7 +27,14 @@ afterEach(async () => {
 });
 
 /** A ~6 KB booking body (random notes, so SQLite cannot compress pages away). */
-const bigBody = (uid: string) => JSON.stringify(envelope('BOOKING_CREATED', '2026-02-10T14:00:00.000Z', payload(uid, { description: randomBytes(3000).toString('hex') })));
+const bigBody = (uid: string) =>
+  JSON.stringify(
+    envelope(
+      'BOOKING_CREATED',
+      '2026-02-10T14:00:00.000Z',
+      payload(uid, { description: randomBytes(3000).toString('hex') }),
+    ),
+  );
 
 async function post(channel: CreateChannelResponse, uid: string): Promise<number> {
   return ingest(channel.ingestUrl, bigBody(uid), SECRET);
@@ -36,13 +43,20 @@ async function post(channel: CreateChannelResponse, uid: string): Promise<number
 it('answers 503 once the database is full, never a 2xx for an event it did not store, and recovers when space returns', async () => {
   dir = mkdtempSync(join(tmpdir(), 'disk-full-'));
   let database: Database.Database | undefined;
-  relay = await startRelay(testConfig(dir, { RELAY_LOG_LEVEL: 'silent', RELAY_RATE_LIMIT_IP_PER_MIN: '1000000', RELAY_RATE_LIMIT_CHANNEL_PER_MIN: '1000000' }), {
-    openStorage: (c, hooks) => {
-      const storage = openSqliteStorage(c.kind === 'sqlite' ? c.file : join(dir, 'relay.sqlite'), hooks);
-      database = storage.database;
-      return Promise.resolve(storage);
+  relay = await startRelay(
+    testConfig(dir, {
+      RELAY_LOG_LEVEL: 'silent',
+      RELAY_RATE_LIMIT_IP_PER_MIN: '1000000',
+      RELAY_RATE_LIMIT_CHANNEL_PER_MIN: '1000000',
+    }),
+    {
+      openStorage: (c, hooks) => {
+        const storage = openSqliteStorage(c.kind === 'sqlite' ? c.file : join(dir, 'relay.sqlite'), hooks);
+        database = storage.database;
+        return Promise.resolve(storage);
+      },
     },
-  });
+  );
   const channel = await createChannel(relay.url, SECRET);
   const db = database!;
   const pages = db.pragma('page_count', { simple: true }) as number;
@@ -73,5 +87,7 @@ it('answers 503 once the database is full, never a 2xx for an event it did not s
   const after = await relayUidCounts(relay.url, channel);
   expect(after.counts.get('after-full')).toBe(1);
   expect(after.lastSeq).toBe(ok.length + 1);
-  console.info(`[disk-full] 60 webhooks: ${ok.length} stored with 200, ${unavailable.length} refused with 503, 0 other; recovered`);
+  console.info(
+    `[disk-full] 60 webhooks: ${ok.length} stored with 200, ${unavailable.length} refused with 503, 0 other; recovered`,
+  );
 });

@@ -8,7 +8,13 @@ import type { CreateChannelResponse } from '../../common/relay';
 import { openBookingStore } from '../../main/core/bookings/booking-store';
 import { recordingEngine } from './sync-fixture';
 
-const [file, changesLog, relayUrl, channelJson, secret] = process.argv.slice(2) as [string, string, string, string, string];
+const [file, changesLog, relayUrl, channelJson, secret] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+];
 const store = openBookingStore(file);
 const channel = JSON.parse(channelJson) as CreateChannelResponse;
 let announced = false;

@@ -42,7 +42,10 @@ it('every webhook that got a 2xx survives SIGKILL: stored once, streamed, applie
   relays.push(first.child);
   const url = first.url;
   const channel = await createChannel(url, SECRET);
-  const verified = await presentIdentity(url, channel, { accessToken: await accessTokenFor(sandbox.url), deviceId: newDeviceId() });
+  const verified = await presentIdentity(url, channel, {
+    accessToken: await accessTokenFor(sandbox.url),
+    deviceId: newDeviceId(),
+  });
   expect(verified.status).toBe(200);
 
   store = openBookingStore(join(dir, 'bookings.sqlite'));
@@ -88,9 +91,15 @@ it('every webhook that got a 2xx survives SIGKILL: stored once, streamed, applie
   // each is a .eml file already, or is leased as 'sending' by the killed process (re-sent when the lease expires).
   const outbox = join(relayDir, 'mail-outbox');
   const messageIds = () =>
-    (existsSync(outbox) ? readdirSync(outbox) : []).map((f) => /^Message-ID:\s*(\S+)/im.exec(readFileSync(join(outbox, f), 'utf8'))?.[1] ?? f);
+    (existsSync(outbox) ? readdirSync(outbox) : []).map(
+      (f) => /^Message-ID:\s*(\S+)/im.exec(readFileSync(join(outbox, f), 'utf8'))?.[1] ?? f,
+    );
   const db = new Database(join(relayDir, 'relay.sqlite'), { readonly: true });
-  const rows = () => db.prepare('SELECT status, count(*) AS n FROM mail_job GROUP BY status').all() as Array<{ status: string; n: number }>;
+  const rows = () =>
+    db.prepare('SELECT status, count(*) AS n FROM mail_job GROUP BY status').all() as Array<{
+      status: string;
+      n: number;
+    }>;
   const n = (status: string) => rows().find((r) => r.status === status)?.n ?? 0;
   let mail: { sent: number; sending: number; files: number; resent: number };
   try {

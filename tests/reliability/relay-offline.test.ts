@@ -59,5 +59,7 @@ it('works from its database while the relay is down, reports offlineSince, and c
   expect(store.list({ limit: 100 }).total).toBe(20);
   expect([...rec.changed.values()].every((n) => n === 1)).toBe(true);
   const offlineStates = rec.states.filter((s) => s.status === 'offline');
-  console.info(`[relay-offline] offline states pushed ${offlineStates.length}, offlineSince ${offline.offlineSince}, back live and caught up to 20`);
+  console.info(
+    `[relay-offline] offline states pushed ${offlineStates.length}, offlineSince ${offline.offlineSince}, back live and caught up to 20`,
+  );
 }, 45_000);

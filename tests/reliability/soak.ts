@@ -19,11 +19,21 @@ import { startRelayProcess } from './child-process';
 import { recordingEngine } from './sync-fixture';
 import { createdBody, relayUidCounts } from './webhook-traffic';
 
-const { values } = parseArgs({ options: { minutes: { type: 'string', default: '10' }, channels: { type: 'string', default: '4' }, rate: { type: 'string', default: '25' } } });
+const { values } = parseArgs({
+  options: {
+    minutes: { type: 'string', default: '10' },
+    channels: { type: 'string', default: '4' },
+    rate: { type: 'string', default: '25' },
+  },
+});
 const minutes = Number(values.minutes);
 const channelCount = Number(values.channels);
 const perSecond = Number(values.rate);
-if (!(minutes > 0 && minutes <= 24 * 60) || !(channelCount >= 1 && channelCount <= 50) || !(perSecond > 0 && perSecond <= 500)) {
+if (
+  !(minutes > 0 && minutes <= 24 * 60) ||
+  !(channelCount >= 1 && channelCount <= 50) ||
+  !(perSecond > 0 && perSecond <= 500)
+) {
   console.error('usage: soak [--minutes 0.1..1440] [--channels 1..50] [--rate webhooks/s 1..500]');
   process.exit(2);
 }
@@ -53,7 +63,11 @@ function subscriber(channel: CreateChannelResponse, until: () => boolean) {
       try {
         const res = await fetch(channel.streamUrl, {
           signal: ac.signal,
-          headers: { accept: 'text/event-stream', authorization: `Bearer ${channel.token}`, ...(lastId ? { 'last-event-id': lastId } : {}) },
+          headers: {
+            accept: 'text/event-stream',
+            authorization: `Bearer ${channel.token}`,
+            ...(lastId ? { 'last-event-id': lastId } : {}),
+          },
         });
         let buffer = '';
         const decoder = new TextDecoder();
@@ -122,17 +136,36 @@ async function main(): Promise<void> {
         const kind = pickKind();
         n += 1;
         const uid = kind === 'ping' ? `ping-${n}` : `soak-${i}-${n}`;
-        const body = kind === 'ping' ? JSON.stringify({ triggerEvent: 'PING', createdAt: new Date().toISOString(), payload: { n } }) : createdBody(uid);
+        const body =
+          kind === 'ping'
+            ? JSON.stringify({ triggerEvent: 'PING', createdAt: new Date().toISOString(), payload: { n } })
+            : createdBody(uid);
         const post = (async () => {
           let status = 0;
           let seq: number | undefined;
           if (kind === 'created' || kind === 'ping') {
-            const res = await rawRequest(ch.ingestUrl, 'POST', { 'content-type': 'application/json', 'x-cal-signature-256': signCalBody(SECRET, body) }, Buffer.from(body));
+            const res = await rawRequest(
+              ch.ingestUrl,
+              'POST',
+              { 'content-type': 'application/json', 'x-cal-signature-256': signCalBody(SECRET, body) },
+              Buffer.from(body),
+            );
             status = res.status;
             if (status === 200) seq = (JSON.parse(res.body) as { seq: number }).seq;
-          } else if (kind === 'forged') status = await ingest(ch.ingestUrl, body, 'not-the-secret-0000000').catch(() => 0);
-          else if (kind === 'wrong-type') status = (await rawRequest(ch.ingestUrl, 'POST', { 'content-type': 'text/plain' }, Buffer.from(body))).status;
-          else status = (await rawRequest(ch.ingestUrl, 'POST', { 'content-type': 'application/json' }, Buffer.alloc(2 * 1024 * 1024, 0x20))).status;
+          } else if (kind === 'forged')
+            status = await ingest(ch.ingestUrl, body, 'not-the-secret-0000000').catch(() => 0);
+          else if (kind === 'wrong-type')
+            status = (await rawRequest(ch.ingestUrl, 'POST', { 'content-type': 'text/plain' }, Buffer.from(body)))
+              .status;
+          else
+            status = (
+              await rawRequest(
+                ch.ingestUrl,
+                'POST',
+                { 'content-type': 'application/json' },
+                Buffer.alloc(2 * 1024 * 1024, 0x20),
+              )
+            ).status;
           count(`${kind} ${status}`);
           if (seq !== undefined) accepted[i]?.set(seq, uid);
         })();
@@ -148,7 +181,9 @@ async function main(): Promise<void> {
     const sampler = (async () => {
       while (!running()) {
         memory.push({ t: elapsed(), rss: rssMiB(relay?.process.pid), incarnation });
-        console.log(`[soak] t=${elapsed()}s relay#${incarnation} rss=${memory.at(-1)?.rss.toFixed(1)} MiB sent=${n} app applied=${app.changed.size} state=${app.engine.state().status}`);
+        console.log(
+          `[soak] t=${elapsed()}s relay#${incarnation} rss=${memory.at(-1)?.rss.toFixed(1)} MiB sent=${n} app applied=${app.changed.size} state=${app.engine.state().status}`,
+        );
         await sleep(sampleEvery);
       }
     })();
@@ -166,7 +201,11 @@ async function main(): Promise<void> {
     await sampler;
     await Promise.all([...inflight]);
     const caughtUpBy = Date.now() + 30_000;
-    while (Date.now() < caughtUpBy && subs.some((s, i) => [...(accepted[i]?.keys() ?? [])].some((seq) => !s.seen.has(seq)))) await sleep(250);
+    while (
+      Date.now() < caughtUpBy &&
+      subs.some((s, i) => [...(accepted[i]?.keys() ?? [])].some((seq) => !s.seen.has(seq)))
+    )
+      await sleep(250);
     subscribersDone = true;
     await Promise.all(subs.map((s) => s.done));
     memory.push({ t: elapsed(), rss: rssMiB(relay.process.pid), incarnation });
@@ -197,13 +236,20 @@ async function main(): Promise<void> {
     const secondLife = memory.filter((m) => m.incarnation === 2 && Number.isFinite(m.rss));
     console.log('\n[soak] relay memory (RSS MiB):');
     for (const m of memory) console.log(`  t=${m.t}s  relay#${m.incarnation}  ${m.rss.toFixed(1)}`);
-    console.log(`\n[soak] ${minutes} min, ${channelCount} channels, ~${perSecond} webhooks/s, ${n} sent; outcomes ${JSON.stringify(Object.fromEntries([...tally].sort()))}`);
+    console.log(
+      `\n[soak] ${minutes} min, ${channelCount} channels, ~${perSecond} webhooks/s, ${n} sent; outcomes ${JSON.stringify(Object.fromEntries([...tally].sort()))}`,
+    );
     console.log(`[soak] subscriber reconnects: ${subs.map((s) => s.reconnects()).join(', ')}`);
     const acked = accepted.reduce((a, m) => a + m.size, 0);
     console.log(`[soak] acknowledged ${acked}; lost at the relay ${lost}; stored twice ${storedTwice}`);
     console.log(`[soak] SSE subscribers: missing ${streamMissing}, delivered twice ${streamTwice}`);
-    console.log(`[soak] desktop sync engine (channel 0): bookings acknowledged ${createdOnApp.length}, not applied ${appMissing}, applied twice ${appTwice}`);
-    if (secondLife.length >= 2) console.log(`[soak] relay#2 memory first→last: ${secondLife[0]?.rss.toFixed(1)} → ${secondLife.at(-1)?.rss.toFixed(1)} MiB`);
+    console.log(
+      `[soak] desktop sync engine (channel 0): bookings acknowledged ${createdOnApp.length}, not applied ${appMissing}, applied twice ${appTwice}`,
+    );
+    if (secondLife.length >= 2)
+      console.log(
+        `[soak] relay#2 memory first→last: ${secondLife[0]?.rss.toFixed(1)} → ${secondLife.at(-1)?.rss.toFixed(1)} MiB`,
+      );
     const failed = lost + storedTwice + streamMissing + streamTwice + appMissing + appTwice > 0;
     console.log(failed ? '[soak] FAILED' : '[soak] OK: nothing lost, nothing duplicated');
     process.exitCode = failed ? 1 : 0;

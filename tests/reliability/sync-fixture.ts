@@ -17,7 +17,13 @@ export interface RecordingEngine {
 }
 
 /** Builds (does not start) an engine for `channel` on `relayUrl`. */
-export function recordingEngine(store: SyncBookingStore, relayUrl: string, channel: CreateChannelResponse, secret: string, overrides: Partial<SyncEngineInput> = {}): RecordingEngine {
+export function recordingEngine(
+  store: SyncBookingStore,
+  relayUrl: string,
+  channel: CreateChannelResponse,
+  secret: string,
+  overrides: Partial<SyncEngineInput> = {},
+): RecordingEngine {
   const changed = new Map<string, number>();
   const states: SyncState[] = [];
   const engine = createSyncEngine({

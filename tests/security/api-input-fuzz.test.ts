@@ -24,7 +24,15 @@ const valid: { [M in ApiMethod]: unknown } = {
   cancelConnect: {},
   disconnect: { hideEventTypes: false },
   setServices: { 30: true, 60: false, 90: true },
-  updateService: { duration: 60, details: { title: 'Deep dive', description: 'd', location: { type: 'in-person', address: '1 Main St' }, requiresConfirmation: true } },
+  updateService: {
+    duration: 60,
+    details: {
+      title: 'Deep dive',
+      description: 'd',
+      location: { type: 'in-person', address: '1 Main St' },
+      requiresConfirmation: true,
+    },
+  },
   listBookings: { tab: 'upcoming', limit: 10 },
   countBookings: {},
   getBooking: { uid: 'abc' },
@@ -49,16 +57,23 @@ const inputArb = (method: ApiMethod) =>
     fc.jsonValue({ maxDepth: 3 }),
     fc.anything({ maxDepth: 2, withNullPrototype: true, withObjectString: true }),
     fc.constant(JSON.parse('{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}}}')),
-    fc.tuple(fc.constantFrom(...Object.keys(valid[method] as object), 'extra', '__proto__'), fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(SENTINEL))).map(([k, v]) => ({
-      ...(valid[method] as object),
-      [k]: v,
-    })),
+    fc
+      .tuple(
+        fc.constantFrom(...Object.keys(valid[method] as object), 'extra', '__proto__'),
+        fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(SENTINEL)),
+      )
+      .map(([k, v]) => ({
+        ...(valid[method] as object),
+        [k]: v,
+      })),
   );
 
 it('every method: arbitrary input → ok only when its schema accepts, else bad_input; never a throw (every method × 150 runs)', async () => {
   for (const method of apiMethods) {
     const calls: unknown[] = [];
-    const handlers = Object.fromEntries(apiMethods.map((m) => [m, async (input: unknown) => (calls.push(input), null)])) as unknown as ApiHandlers;
+    const handlers = Object.fromEntries(
+      apiMethods.map((m) => [m, async (input: unknown) => (calls.push(input), null)]),
+    ) as unknown as ApiHandlers;
     await fc.assert(
       fc.asyncProperty(inputArb(method), async (input) => {
         const before = calls.length;
@@ -83,7 +98,9 @@ it('every method: arbitrary input → ok only when its schema accepts, else bad_
 it('a handler that throws anything becomes a typed error, never a crash or a stack', async () => {
   await fc.assert(
     fc.asyncProperty(fc.anything(), async (thrown) => {
-      const handlers = Object.fromEntries(apiMethods.map((m) => [m, async () => Promise.reject(thrown)])) as unknown as ApiHandlers;
+      const handlers = Object.fromEntries(
+        apiMethods.map((m) => [m, async () => Promise.reject(thrown)]),
+      ) as unknown as ApiHandlers;
       const res = await dispatchApiCall(handlers, 'getState', {});
       expect(res.ok).toBe(false);
       if (!res.ok) {
@@ -96,9 +113,15 @@ it('a handler that throws anything becomes a typed error, never a crash or a sta
 });
 
 it('method names from the wire: only own contract keys', () => {
-  fc.assert(fc.property(fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf')), (name) => {
-    expect(isApiMethod(name)).toBe(Object.keys(apiContract).includes(name));
-  }), { numRuns: 500 });
+  fc.assert(
+    fc.property(
+      fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf')),
+      (name) => {
+        expect(isApiMethod(name)).toBe(Object.keys(apiContract).includes(name));
+      },
+    ),
+    { numRuns: 500 },
+  );
 });
 
 let stack: Stack;
@@ -121,8 +144,16 @@ it('the browser host bridge over HTTP: random bodies and methods → 200/400/403
   const base = `http://127.0.0.1:${host.port}`;
   await fc.assert(
     fc.asyncProperty(
-      fc.oneof(fc.constantFrom(...apiMethods.filter((m) => m !== 'connect' && m !== 'openExternal' && m !== 'disconnect')), fc.string({ minLength: 1, maxLength: 30 }).map(encodeURIComponent)),
-      fc.oneof(fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)), fc.string({ maxLength: 200 }), fc.constant('{"a":'), fc.constant('x'.repeat(1_100_000))),
+      fc.oneof(
+        fc.constantFrom(...apiMethods.filter((m) => m !== 'connect' && m !== 'openExternal' && m !== 'disconnect')),
+        fc.string({ minLength: 1, maxLength: 30 }).map(encodeURIComponent),
+      ),
+      fc.oneof(
+        fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
+        fc.string({ maxLength: 200 }),
+        fc.constant('{"a":'),
+        fc.constant('x'.repeat(1_100_000)),
+      ),
       fc.constantFrom('right', 'wrong', 'none'),
       async (method, body, auth) => {
         const headers: Record<string, string> = { 'content-type': 'application/json', host: `127.0.0.1:${host.port}` };

@@ -18,18 +18,63 @@ const STATE = /^[A-Za-z0-9_-]{16,128}$/;
 
 const text = fc.string({ unit: 'grapheme', maxLength: 120 });
 const pieces = fc.record({
-  scheme: fc.constantFrom(APP_SCHEME, DEV_APP_SCHEME, 'http', 'https', 'file', 'javascript', 'lifescore-evil', 'LIFESCORE', 'data'),
+  scheme: fc.constantFrom(
+    APP_SCHEME,
+    DEV_APP_SCHEME,
+    'http',
+    'https',
+    'file',
+    'javascript',
+    'lifescore-evil',
+    'LIFESCORE',
+    'data',
+  ),
   auth: fc.constantFrom('', 'user@', 'user:pw@', '@'),
-  host: fc.constantFrom('calcom', 'bookings', '127.0.0.1', `127.0.0.1:${PORT}`, `127.0.0.1:${PORT + 1}`, 'localhost:' + PORT, 'evil.example', '[::1]:' + PORT, 'calcom:80', ''),
-  path: fc.constantFrom('/callback', OAUTH_CALLBACK_PATH, '/bookings', '/', '/callback/', '//callback', '/%63allback', '/callback/..', ''),
-  query: fc.array(fc.tuple(fc.constantFrom('code', 'state', 'error', 'error_description', 'iss', 'x'), fc.oneof(text, fc.base64String({ minLength: 16, maxLength: 64 }).map((s) => s.replace(/[+/=]/g, '-')))), { maxLength: 5 }),
+  host: fc.constantFrom(
+    'calcom',
+    'bookings',
+    '127.0.0.1',
+    `127.0.0.1:${PORT}`,
+    `127.0.0.1:${PORT + 1}`,
+    'localhost:' + PORT,
+    'evil.example',
+    '[::1]:' + PORT,
+    'calcom:80',
+    '',
+  ),
+  path: fc.constantFrom(
+    '/callback',
+    OAUTH_CALLBACK_PATH,
+    '/bookings',
+    '/',
+    '/callback/',
+    '//callback',
+    '/%63allback',
+    '/callback/..',
+    '',
+  ),
+  query: fc.array(
+    fc.tuple(
+      fc.constantFrom('code', 'state', 'error', 'error_description', 'iss', 'x'),
+      fc.oneof(
+        text,
+        fc.base64String({ minLength: 16, maxLength: 64 }).map((s) => s.replace(/[+/=]/g, '-')),
+      ),
+    ),
+    { maxLength: 5 },
+  ),
   fragment: fc.constantFrom('', '#', '#x', '#state=aaaaaaaaaaaaaaaaaaaa'),
 });
 const urlArb = fc.oneof(
-  pieces.map((p) => `${p.scheme}://${p.auth}${p.host}${p.path}${p.query.length ? '?' + p.query.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&') : ''}${p.fragment}`),
+  pieces.map(
+    (p) =>
+      `${p.scheme}://${p.auth}${p.host}${p.path}${p.query.length ? '?' + p.query.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&') : ''}${p.fragment}`,
+  ),
   fc.webUrl({ withQueryParameters: true, withFragments: true }),
   text,
-  fc.string({ minLength: 8000, maxLength: 9000 }).map((s) => `lifescore://calcom/callback?code=${s}&state=${'a'.repeat(22)}`),
+  fc
+    .string({ minLength: 8000, maxLength: 9000 })
+    .map((s) => `lifescore://calcom/callback?code=${s}&state=${'a'.repeat(22)}`),
 );
 
 it('parseCallbackUrl never throws and accepts only our scheme/host/path (or the exact loopback), one state, no fragment (500 runs)', () => {
@@ -52,7 +97,8 @@ it('parseCallbackUrl never throws and accepts only our scheme/host/path (or the 
         if (r.kind !== 'error' || r.state !== undefined) expect(r.state).toMatch(STATE);
         expect(u.searchParams.getAll('state').length).toBeLessThanOrEqual(1);
         if (r.kind === 'success') expect(r.code.length).toBeLessThanOrEqual(2048);
-        if (r.kind === 'error') expect([...r.description].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)).toBe(false);
+        if (r.kind === 'error')
+          expect([...r.description].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)).toBe(false);
       }
     }),
     { numRuns: 500 },

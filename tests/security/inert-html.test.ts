@@ -29,7 +29,11 @@ const ATTACKS = [
 const attack = (i: number) => ATTACKS[i % ATTACKS.length] as string;
 
 const decode = (v: string) =>
-  v.replace(/&#(\d+);/g, (_m, n: string) => String.fromCharCode(Number(n))).replace(/&#x([0-9a-f]+);/gi, (_m, n: string) => String.fromCharCode(parseInt(n, 16))).replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  v
+    .replace(/&#(\d+);/g, (_m, n: string) => String.fromCharCode(Number(n)))
+    .replace(/&#x([0-9a-f]+);/gi, (_m, n: string) => String.fromCharCode(parseInt(n, 16)))
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
 
 /** What an injection would add: tags, on…= handler attributes, javascript: URLs in URL attributes (text is skipped). */
 function activeParts(html: string) {
@@ -39,9 +43,15 @@ function activeParts(html: string) {
   for (const tag of tags) {
     for (const m of tag.matchAll(/\s([a-zA-Z:-]+)\s*=\s*("([^"]*)"|'([^']*)'|([^\s>]+))/g)) {
       const name = (m[1] as string).toLowerCase();
-      const value = decode(m[3] ?? m[4] ?? m[5] ?? '').trim().toLowerCase();
+      const value = decode(m[3] ?? m[4] ?? m[5] ?? '')
+        .trim()
+        .toLowerCase();
       if (name.startsWith('on')) handlers += 1;
-      if (['href', 'src', 'action', 'formaction', 'xlink:href', 'content'].includes(name) && /^\s*javascript:/.test(value)) jsUrls += 1;
+      if (
+        ['href', 'src', 'action', 'formaction', 'xlink:href', 'content'].includes(name) &&
+        /^\s*javascript:/.test(value)
+      )
+        jsUrls += 1;
     }
   }
   return { tags: tags.length, handlers, jsUrls, scripts: tags.filter((t) => /^<script\b/i.test(t)).length };
@@ -67,7 +77,16 @@ afterAll(async () => {
 it('the sandbox booking confirmation and admin pages show attendee names, notes and reasons as text', async () => {
   // The sandbox starts without event types: create one the way the app does, through the API.
   const token = (await connect(calUrl)).access_token;
-  expect((await api(calUrl, token, 'POST', '/v2/event-types', { title: 'Consult', slug: 'consult-60', lengthInMinutes: 60, hidden: false })).status).toBe(201);
+  expect(
+    (
+      await api(calUrl, token, 'POST', '/v2/event-types', {
+        title: 'Consult',
+        slug: 'consult-60',
+        lengthInMinutes: 60,
+        hidden: false,
+      })
+    ).status,
+  ).toBe(201);
   const slug = sandbox.listEventTypes('dana-reyes')[0]?.slug as string;
   const render = async (hostile: boolean, weeks: number) => {
     const text = (i: number, plain: string) => (hostile ? attack(i) : plain);
@@ -96,7 +115,10 @@ it('the relay’s OAuth bounce page hands on hostile code/state/error values ine
     return (await res.text()).replace(/nonce-?="?[A-Za-z0-9+/=]+"?/g, 'NONCE').replace(/nonce="[^"]*"/g, 'NONCE');
   };
   expectInert(await get({ code: 'abc', state: 'def' }), await get({ code: attack(0), state: attack(1) }));
-  expectInert(await get({ error: 'access_denied', error_description: 'No' }), await get({ error: attack(2), error_description: attack(3) }));
+  expectInert(
+    await get({ error: 'access_denied', error_description: 'No' }),
+    await get({ error: attack(2), error_description: attack(3) }),
+  );
 });
 
 it('the public profile page renders bio, name, tips and services as text', () => {
@@ -109,7 +131,14 @@ it('the public profile page renders bio, name, tips and services as text', () =>
       timeZone: 'America/Chicago',
       email: 'dana@example.com',
       photoUrl: hostile ? 'javascript:alert(6)' : undefined,
-      services: [{ durationMinutes: 60, title: hostile ? attack(3) : 'Consult', description: hostile ? attack(4) : 'Talk', bookingUrl: 'https://cal.com/dana/60' }],
+      services: [
+        {
+          durationMinutes: 60,
+          title: hostile ? attack(3) : 'Consult',
+          description: hostile ? attack(4) : 'Talk',
+          bookingUrl: 'https://cal.com/dana/60',
+        },
+      ],
       emailsEnabled: true,
     }) as PublishedProfile;
   const safe = renderProfilePage(profile(false), 'https://relay.example/consultations/dana-reyes');
@@ -118,8 +147,22 @@ it('the public profile page renders bio, name, tips and services as text', () =>
 });
 
 it('booking emails render attendee names, notes, reasons and the consultant’s tips as text', () => {
-  const triggers = { created: 'BOOKING_CREATED', rescheduled: 'BOOKING_RESCHEDULED', cancelled: 'BOOKING_CANCELLED', requested: 'BOOKING_REQUESTED', rejected: 'BOOKING_REJECTED' } as const;
-  const kinds: MailKind[] = ['created:organizer', 'created:attendee', 'rescheduled:attendee', 'cancelled:organizer', 'cancelled:attendee', 'requested:attendee', 'rejected:attendee'];
+  const triggers = {
+    created: 'BOOKING_CREATED',
+    rescheduled: 'BOOKING_RESCHEDULED',
+    cancelled: 'BOOKING_CANCELLED',
+    requested: 'BOOKING_REQUESTED',
+    rejected: 'BOOKING_REJECTED',
+  } as const;
+  const kinds: MailKind[] = [
+    'created:organizer',
+    'created:attendee',
+    'rescheduled:attendee',
+    'cancelled:organizer',
+    'cancelled:attendee',
+    'requested:attendee',
+    'rejected:attendee',
+  ];
   const person = { name: 'Sam', email: 'sam@example.net', timeZone: 'Europe/Paris', hour12: false };
   let rendered = 0;
   for (const kind of kinds) {
@@ -139,7 +182,13 @@ it('booking emails render attendee names, notes, reasons and the consultant’s 
       });
       const facts = bookingFacts(trigger, '2026-02-10T14:00:00Z', p);
       if (!facts) return undefined;
-      return renderHtml(composeEmail(kind, facts, person, { name: t(1, 'Dana'), tips: [t(2, 'Water')], rebookUrl: 'https://relay.example/consultations/dana' }));
+      return renderHtml(
+        composeEmail(kind, facts, person, {
+          name: t(1, 'Dana'),
+          tips: [t(2, 'Water')],
+          rebookUrl: 'https://relay.example/consultations/dana',
+        }),
+      );
     };
     const safe = html(false);
     const hostile = html(true);
@@ -152,10 +201,14 @@ it('booking emails render attendee names, notes, reasons and the consultant’s 
 
 it('the app’s renderer never writes HTML from data (React escapes text; no innerHTML anywhere)', () => {
   const root = resolve(import.meta.dirname, '../../renderer');
-  const sources = readdirSync(root, { recursive: true, withFileTypes: true }).filter((d) => d.isFile() && /\.(tsx?|html)$/.test(d.name) && !/\.test\.tsx?$/.test(d.name));
+  const sources = readdirSync(root, { recursive: true, withFileTypes: true }).filter(
+    (d) => d.isFile() && /\.(tsx?|html)$/.test(d.name) && !/\.test\.tsx?$/.test(d.name),
+  );
   expect(sources.length).toBeGreaterThan(0);
   for (const f of sources) {
     const text = readFileSync(join(f.parentPath, f.name), 'utf8');
-    expect(text, f.name).not.toMatch(/dangerouslySetInnerHTML|\.innerHTML\s*=|\.outerHTML\s*=|insertAdjacentHTML|document\.write\(/);
+    expect(text, f.name).not.toMatch(
+      /dangerouslySetInnerHTML|\.innerHTML\s*=|\.outerHTML\s*=|insertAdjacentHTML|document\.write\(/,
+    );
   }
 });

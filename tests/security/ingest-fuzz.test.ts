@@ -23,7 +23,12 @@ let channel: CreateChannelResponse;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ingest-fuzz-'));
   relay = await startRelay(
-    testConfig(dir, { RELAY_LOG_LEVEL: 'silent', RELAY_BODY_LIMIT: String(BODY_LIMIT), RELAY_RATE_LIMIT_IP_PER_MIN: '1000000', RELAY_RATE_LIMIT_CHANNEL_PER_MIN: '1000000' }),
+    testConfig(dir, {
+      RELAY_LOG_LEVEL: 'silent',
+      RELAY_BODY_LIMIT: String(BODY_LIMIT),
+      RELAY_RATE_LIMIT_IP_PER_MIN: '1000000',
+      RELAY_RATE_LIMIT_CHANNEL_PER_MIN: '1000000',
+    }),
   );
   channel = await createChannel(relay.url);
   await setSecret(relay.url, channel, SECRET);
@@ -35,7 +40,9 @@ afterAll(async () => {
 });
 
 async function lastSeq(): Promise<number> {
-  const res = await fetch(`${relay.url}/api/channels/${channel.id}/events?after=0&limit=1`, { headers: { authorization: `Bearer ${channel.token}` } });
+  const res = await fetch(`${relay.url}/api/channels/${channel.id}/events?after=0&limit=1`, {
+    headers: { authorization: `Bearer ${channel.token}` },
+  });
   return ((await res.json()) as { lastSeq: number }).lastSeq;
 }
 
@@ -52,7 +59,15 @@ const bodyArb = fc.oneof(
 );
 // Weighted towards what passes the early checks, so the later ones (signature, JSON, storage) get exercised too.
 const contentTypeArb = fc.oneof(
-  { arbitrary: fc.constantFrom('application/json', 'application/json; charset=utf-8', 'APPLICATION/JSON', 'application/cloudevents+json'), weight: 6 },
+  {
+    arbitrary: fc.constantFrom(
+      'application/json',
+      'application/json; charset=utf-8',
+      'APPLICATION/JSON',
+      'application/cloudevents+json',
+    ),
+    weight: 6,
+  },
   fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', ''),
   fc.string({ maxLength: 40 }).filter((s) => /^[\x20-\x7e]*$/.test(s)),
 );
@@ -97,7 +112,11 @@ it('any body, content type, signature and headers: 2xx or 4xx, and stored ⇔ 2x
   const seen = new Map<number, number>();
   await fc.assert(
     fc.asyncProperty(bodyArb, contentTypeArb, signatureArb, extraHeadersArb, async (body, contentType, sig, extra) => {
-      const headers: Record<string, string> = { ...extra, ...signatureFor(sig, body), 'content-length': String(body.length) };
+      const headers: Record<string, string> = {
+        ...extra,
+        ...signatureFor(sig, body),
+        'content-length': String(body.length),
+      };
       if (contentType !== '') headers['content-type'] = contentType;
       const res = await rawRequest(channel.ingestUrl, 'POST', headers, body);
       seen.set(res.status, (seen.get(res.status) ?? 0) + 1);
@@ -108,7 +127,9 @@ it('any body, content type, signature and headers: 2xx or 4xx, and stored ⇔ 2x
         expect(JSON.parse(res.body)).toMatchObject({ received: true, seq: now });
       } else {
         expect(now, `a ${res.status} stored something`).toBe(stored);
-        expect(JSON.parse(res.body)).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+        expect(JSON.parse(res.body)).toMatchObject({
+          error: { code: expect.any(String), message: expect.any(String) },
+        });
       }
       stored = now;
     }),
@@ -123,7 +144,12 @@ it('random channel ids and paths: 404, nothing stored (100 runs)', async () => {
   await fc.assert(
     fc.asyncProperty(fc.string({ minLength: 1, maxLength: 80 }), async (id) => {
       const body = Buffer.from('{}');
-      const res = await rawRequest(`${relay.url}/hooks/${encodeURIComponent(id)}`, 'POST', { 'content-type': 'application/json', 'x-cal-signature-256': signCalBody(SECRET, body) }, body);
+      const res = await rawRequest(
+        `${relay.url}/hooks/${encodeURIComponent(id)}`,
+        'POST',
+        { 'content-type': 'application/json', 'x-cal-signature-256': signCalBody(SECRET, body) },
+        body,
+      );
       expect([400, 404, 429]).toContain(res.status);
     }),
     { numRuns: 100, interruptAfterTimeLimit: 15_000 },
@@ -136,7 +162,13 @@ it('garbage on the socket: an HTTP 4xx or a closed connection, and the relay kee
     fc.asyncProperty(
       fc.oneof(
         fc.uint8Array({ minLength: 1, maxLength: 2000 }).map((a) => Buffer.from(a)),
-        fc.string({ maxLength: 200 }).map((s) => Buffer.from(`POST /hooks/${channel.id} HTTP/1.1\r\nHost: x\r\nContent-Length: ${s.length}\r\nTransfer-Encoding: chunked\r\n\r\n${s}`)),
+        fc
+          .string({ maxLength: 200 })
+          .map((s) =>
+            Buffer.from(
+              `POST /hooks/${channel.id} HTTP/1.1\r\nHost: x\r\nContent-Length: ${s.length}\r\nTransfer-Encoding: chunked\r\n\r\n${s}`,
+            ),
+          ),
         fc.string({ maxLength: 200 }).map((s) => Buffer.from(`GET /${s} HTTP/1.1\r\n\r\n`)),
       ),
       async (bytes) => {

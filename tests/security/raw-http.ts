@@ -10,15 +10,25 @@ export interface RawResponse {
 }
 
 /** One request on a fresh connection; resolves status 0 when the server closed it without an answer. */
-export function rawRequest(url: string, method: string, headers: Record<string, string>, body?: Buffer): Promise<RawResponse> {
+export function rawRequest(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: Buffer,
+): Promise<RawResponse> {
   const u = new URL(url);
   return new Promise((resolve) => {
-    const req = request({ host: u.hostname, port: u.port, path: `${u.pathname}${u.search}`, method, agent: false, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: '' }));
-    });
+    const req = request(
+      { host: u.hostname, port: u.port, path: `${u.pathname}${u.search}`, method, agent: false, headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: '' }));
+      },
+    );
     req.on('error', () => resolve({ status: 0, headers: {}, body: '' }));
     req.setTimeout(10_000, () => req.destroy());
     req.end(body);

@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestRelay } from '../support/relay/relay-test-kit';
-import { createChannel, createReadyChannel, postWebhook, setSecret, startRelay, TEST_SECRET, testConfig } from '../support/relay/relay-test-kit';
+import {
+  createChannel,
+  createReadyChannel,
+  postWebhook,
+  setSecret,
+  startRelay,
+  TEST_SECRET,
+  testConfig,
+} from '../support/relay/relay-test-kit';
 import { filePlaces, findSecrets } from './secret-scan';
 
 /**
@@ -29,8 +37,18 @@ it('a deleted channel leaves neither its webhook secret nor its event bodies in 
   const ch = await createChannel(relay.url);
   await setSecret(relay.url, ch, secret);
   for (let i = 0; i < 20; i++) {
-    expect((await postWebhook(ch.ingestUrl, JSON.stringify({ triggerEvent: 'BOOKING_CREATED', payload: { notes: `${marker} ${i}` } }), { secret })).status).toBe(200);
-    expect((await postWebhook(keep.ingestUrl, '{"triggerEvent":"PING","payload":{}}', { secret: TEST_SECRET })).status).toBe(200);
+    expect(
+      (
+        await postWebhook(
+          ch.ingestUrl,
+          JSON.stringify({ triggerEvent: 'BOOKING_CREATED', payload: { notes: `${marker} ${i}` } }),
+          { secret },
+        )
+      ).status,
+    ).toBe(200);
+    expect(
+      (await postWebhook(keep.ingestUrl, '{"triggerEvent":"PING","payload":{}}', { secret: TEST_SECRET })).status,
+    ).toBe(200);
   }
   const secrets = [
     { name: 'webhook secret', value: secret },
@@ -38,7 +56,16 @@ it('a deleted channel leaves neither its webhook secret nor its event bodies in 
   ];
   expect(findSecrets(secrets, filePlaces(dir)).length).toBeGreaterThan(0); // the scan does see them while the channel lives
 
-  expect((await fetch(`${relay.url}/api/channels/${ch.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${ch.token}` } })).status).toBe(204);
+  expect(
+    (
+      await fetch(`${relay.url}/api/channels/${ch.id}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${ch.token}` },
+      })
+    ).status,
+  ).toBe(204);
   expect(findSecrets(secrets, filePlaces(dir))).toEqual([]);
-  expect((await postWebhook(keep.ingestUrl, '{"triggerEvent":"PING","payload":{}}', { secret: TEST_SECRET })).status).toBe(200); // the others carry on
+  expect(
+    (await postWebhook(keep.ingestUrl, '{"triggerEvent":"PING","payload":{}}', { secret: TEST_SECRET })).status,
+  ).toBe(200); // the others carry on
 });

@@ -11,7 +11,15 @@ export interface NamedSecret {
 /** The forms a secret could be written in: as is, URL-encoded, base64/base64url, JSON-escaped. */
 export function encodings(secret: string): string[] {
   const b = Buffer.from(secret, 'utf8');
-  return [...new Set([secret, encodeURIComponent(secret), b.toString('base64'), b.toString('base64url'), JSON.stringify(secret).slice(1, -1)])];
+  return [
+    ...new Set([
+      secret,
+      encodeURIComponent(secret),
+      b.toString('base64'),
+      b.toString('base64url'),
+      JSON.stringify(secret).slice(1, -1),
+    ]),
+  ];
 }
 
 /** Every regular file below `dir` (SQLite files with -wal/-shm, JSON settings, logs, .eml outbox, …). */
@@ -22,7 +30,10 @@ export function filesBelow(dir: string): string[] {
 }
 
 /** "<secret> in <where>" for every hit; empty when clean. */
-export function findSecrets(secrets: readonly NamedSecret[], places: ReadonlyArray<{ where: string; bytes: Buffer }>): string[] {
+export function findSecrets(
+  secrets: readonly NamedSecret[],
+  places: ReadonlyArray<{ where: string; bytes: Buffer }>,
+): string[] {
   const hits: string[] = [];
   for (const { where, bytes } of places) {
     for (const s of secrets) {
@@ -38,7 +49,10 @@ export function findSecrets(secrets: readonly NamedSecret[], places: ReadonlyArr
 }
 
 /** The files below `root` as scan places, named relative to it. */
-export function filePlaces(root: string, excluded: (path: string) => boolean = () => false): Array<{ where: string; bytes: Buffer }> {
+export function filePlaces(
+  root: string,
+  excluded: (path: string) => boolean = () => false,
+): Array<{ where: string; bytes: Buffer }> {
   return filesBelow(root)
     .filter((f) => !excluded(f))
     .map((f) => ({ where: relative(root, f), bytes: readFileSync(f) }));

@@ -61,7 +61,11 @@ it('no token or secret is written to disk or reaches the renderer, across connec
     })
     .catch(() => undefined);
   const bridge = async <T>(method: string, input: unknown = {}): Promise<T> => {
-    const res = await fetch(`${base}/bridge/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', [HOST_KEY_HEADER]: key }, body: JSON.stringify(input) });
+    const res = await fetch(`${base}/bridge/${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [HOST_KEY_HEADER]: key },
+      body: JSON.stringify(input),
+    });
     const text = await res.text();
     rendererSaw.push(text);
     const parsed = JSON.parse(text) as { ok: boolean; data: T; error?: { message: string } };
@@ -71,13 +75,22 @@ it('no token or secret is written to disk or reaches the renderer, across connec
   const state = () => bridge<AppState>('getState');
 
   // Connect like a consultant: the app opens the consent page, the browser submits it, the loopback page hands back.
-  await bridge('updateSettings', { profile: { name: 'Dana <script>alert(1)</script> Reyes', bio: '<img src=x onerror=alert(1)>Sleep coach', preparationTips: 'Bring <b>notes</b>' } });
+  await bridge('updateSettings', {
+    profile: {
+      name: 'Dana <script>alert(1)</script> Reyes',
+      bio: '<img src=x onerror=alert(1)>Sleep coach',
+      preparationTips: 'Bring <b>notes</b>',
+    },
+  });
   const { authorizeUrl } = await bridge<{ authorizeUrl: string }>('connect');
   expect(opened).toContain(authorizeUrl);
   const callback = await consent(authorizeUrl);
   const authorizationCode = callback.searchParams.get('code') as string;
   await followRedirect(callback, core);
-  await vi.waitFor(async () => expect((await state()).connection.status).toBe('connected'), { timeout: 20_000, interval: 100 });
+  await vi.waitFor(async () => expect((await state()).connection.status).toBe('connected'), {
+    timeout: 20_000,
+    interval: 100,
+  });
   await vi.waitFor(async () => expect((await state()).sync.status).toBe('live'), { timeout: 10_000, interval: 100 });
 
   const keychain = createNapiKeychain(service);
@@ -97,15 +110,28 @@ it('no token or secret is written to disk or reaches the renderer, across connec
   expect(secrets.size).toBe(4);
   secrets.set('authorization code', authorizationCode);
   const hook = stack.sandbox.listWebhooks('dana-reyes')[0];
-  expect(hook?.secret, 'the webhook registered with Cal.com carries the secret from the keychain').toBe(await keychain.get(keychainAccounts.webhookSecret));
+  expect(hook?.secret, 'the webhook registered with Cal.com carries the secret from the keychain').toBe(
+    await keychain.get(keychainAccounts.webhookSecret),
+  );
 
   // A client books, reschedules, cancels; notes and names carry markup.
   const slug = stack.sandbox.listEventTypes('dana-reyes').find((e) => e.lengthInMinutes === 60)?.slug as string;
   const attendee = { name: 'Sam <script>x()</script> Lee', email: 'sam.lee@example.net', timeZone: 'America/New_York' };
-  const booked = (await stack.sandbox.createBooking({ username: 'dana-reyes', eventTypeSlug: slug, start: futureWeekdayAt(15, 1), attendee, notes: '<iframe src=//evil>' })).booking;
+  const booked = (
+    await stack.sandbox.createBooking({
+      username: 'dana-reyes',
+      eventTypeSlug: slug,
+      start: futureWeekdayAt(15, 1),
+      attendee,
+      notes: '<iframe src=//evil>',
+    })
+  ).booking;
   const moved = (await stack.sandbox.rescheduleBooking(booked.uid, futureWeekdayAt(16, 2))).booking;
   await stack.sandbox.cancelBooking(moved.uid, { reason: 'Sorry <b>ill</b>' });
-  await vi.waitFor(async () => expect((await bridge<Booking | null>('getBooking', { uid: moved.uid }))?.status).toBe('cancelled'), { timeout: 15_000, interval: 100 });
+  await vi.waitFor(
+    async () => expect((await bridge<Booking | null>('getBooking', { uid: moved.uid }))?.status).toBe('cancelled'),
+    { timeout: 15_000, interval: 100 },
+  );
   expect((await bridge<Booking | null>('getBooking', { uid: booked.uid }))?.status).toBe('rescheduled');
   // The relay's outbox writes the emails after the events (created, rescheduled, cancelled: consultant + client each);
   // wait for them, or disconnect would forget them while still pending and the scan would miss the .eml files.
@@ -114,13 +140,37 @@ it('no token or secret is written to disk or reaches the renderer, across connec
   await vi.waitFor(() => expect(emails()).toBeGreaterThanOrEqual(6), { timeout: 20_000, interval: 100 });
 
   // Issue 19: an action through Cal.com, and the audit log that records it (its rows, CSV and the diagnostics report).
-  const second = (await stack.sandbox.createBooking({ username: 'dana-reyes', eventTypeSlug: slug, start: futureWeekdayAt(14, 3), attendee })).booking;
-  await vi.waitFor(async () => expect(await bridge<Booking | null>('getBooking', { uid: second.uid })).not.toBeNull(), { timeout: 15_000, interval: 100 });
-  expect((await bridge<Booking>('bookingAction', { uid: second.uid, action: 'cancel', reason: 'Sorry' })).status).toBe('cancelled');
-  const calls = await bridge<Array<{ kind: string; method: string; path: string; grant: string | null; status: number | null }>>('listAudit', { limit: 1000 });
-  expect(calls).toContainEqual(expect.objectContaining({ kind: 'oauth', method: 'POST', path: '/v2/auth/oauth2/token', grant: 'authorization_code', status: 200 }));
+  const second = (
+    await stack.sandbox.createBooking({
+      username: 'dana-reyes',
+      eventTypeSlug: slug,
+      start: futureWeekdayAt(14, 3),
+      attendee,
+    })
+  ).booking;
+  await vi.waitFor(async () => expect(await bridge<Booking | null>('getBooking', { uid: second.uid })).not.toBeNull(), {
+    timeout: 15_000,
+    interval: 100,
+  });
+  expect((await bridge<Booking>('bookingAction', { uid: second.uid, action: 'cancel', reason: 'Sorry' })).status).toBe(
+    'cancelled',
+  );
+  const calls = await bridge<
+    Array<{ kind: string; method: string; path: string; grant: string | null; status: number | null }>
+  >('listAudit', { limit: 1000 });
+  expect(calls).toContainEqual(
+    expect.objectContaining({
+      kind: 'oauth',
+      method: 'POST',
+      path: '/v2/auth/oauth2/token',
+      grant: 'authorization_code',
+      status: 200,
+    }),
+  );
   expect(calls).toContainEqual(expect.objectContaining({ kind: 'api', method: 'GET', path: '/v2/me', status: 200 }));
-  expect(calls).toContainEqual(expect.objectContaining({ kind: 'api', method: 'POST', path: `/v2/bookings/${second.uid}/cancel`, status: 200 }));
+  expect(calls).toContainEqual(
+    expect.objectContaining({ kind: 'api', method: 'POST', path: `/v2/bookings/${second.uid}/cancel`, status: 200 }),
+  );
   expect(calls.some((c) => c.path.startsWith('/v2/webhooks') && c.method === 'POST')).toBe(true);
   expect((await bridge<{ csv: string }>('exportAuditCsv', {})).csv).toContain(`/v2/bookings/${second.uid}/cancel`);
   await bridge('getDiagnostics');
@@ -134,7 +184,10 @@ it('no token or secret is written to disk or reaches the renderer, across connec
   await readSecrets(); // a refresh may have rotated the tokens: look for the old and the new ones
 
   await bridge('disconnect', { hideEventTypes: true });
-  await vi.waitFor(async () => expect((await state()).connection.status).toBe('disconnected'), { timeout: 10_000, interval: 100 });
+  await vi.waitFor(async () => expect((await state()).connection.status).toBe('disconnected'), {
+    timeout: 10_000,
+    interval: 100,
+  });
   const leftInKeychain: string[] = [];
   for (const account of Object.values(keychainAccounts)) if (await keychain.get(account)) leftInKeychain.push(account);
   expect(leftInKeychain, 'disconnect removes the keychain entries').toEqual([]);
@@ -159,8 +212,13 @@ it('no token or secret is written to disk or reaches the renderer, across connec
   expect(scanned.some((w) => /bookings\.db/.test(w))).toBe(true);
   expect(scanned.some((w) => /relay\.sqlite/.test(w))).toBe(true);
   expect(scanned.some((w) => /\.log$/.test(w))).toBe(true);
-  expect(scanned.some((w) => /mail-outbox\/.*\.eml/.test(w)), 'the booking emails (.eml outbox) are scanned too').toBe(true);
+  expect(
+    scanned.some((w) => /mail-outbox\/.*\.eml/.test(w)),
+    'the booking emails (.eml outbox) are scanned too',
+  ).toBe(true);
   expect(sseText.join('')).toContain('"type":"state"');
   expect(findSecrets(named, places)).toEqual([]);
-  console.info(`[secrets-at-rest] ${named.length} secrets × ${places.length} places (${live.length} files while running, ${scanned.filter((w) => w.endsWith('.eml')).length} emails): no hits`);
+  console.info(
+    `[secrets-at-rest] ${named.length} secrets × ${places.length} places (${live.length} files while running, ${scanned.filter((w) => w.endsWith('.eml')).length} emails): no hits`,
+  );
 }, 90_000);

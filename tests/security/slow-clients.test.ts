@@ -88,16 +88,25 @@ it('slowloris headers (one byte every 100 ms, never finished) are cut near the h
 it('a body trickled slower than the request deadline is cut, and nothing is stored', async () => {
   const s = await open();
   const closed = closedAfter(s, 8_000);
-  s.write(`POST /hooks/${channel.id} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`);
+  s.write(
+    `POST /hooks/${channel.id} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`,
+  );
   trickle(s, `{"triggerEvent":"PING","payload":"${'x'.repeat(900)}"}`, 100);
   const { ms } = await closed;
   expect(ms).toBeLessThan(REQUEST_MS + 2_000);
-  const pulled = await fetch(`${relay.url}/api/channels/${channel.id}/events?after=0`, { headers: { authorization: `Bearer ${channel.token}` } });
+  const pulled = await fetch(`${relay.url}/api/channels/${channel.id}/events?after=0`, {
+    headers: { authorization: `Bearer ${channel.token}` },
+  });
   expect(((await pulled.json()) as { lastSeq: number }).lastSeq).toBe(0);
 });
 
 it('an SSE subscriber is not cut by the request deadline (its request is complete)', async () => {
-  const { status, text } = await readSse(channel.streamUrl, { authorization: `Bearer ${channel.token}` }, /(?:\n:[^\n]*\n[\s\S]*){6}/, REQUEST_MS * 3);
+  const { status, text } = await readSse(
+    channel.streamUrl,
+    { authorization: `Bearer ${channel.token}` },
+    /(?:\n:[^\n]*\n[\s\S]*){6}/,
+    REQUEST_MS * 3,
+  );
   expect(status).toBe(200);
   expect(text).toContain('event: ready');
   expect(text.match(/\n:/g)?.length ?? 0).toBeGreaterThanOrEqual(6); // heartbeats kept coming for > the request deadline

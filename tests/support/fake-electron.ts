@@ -1,5 +1,10 @@
 import { EventEmitter } from 'node:events';
-import type { GlueApp, GlueEvent as ElectronEvent, GlueWindow, RenderProcessGoneDetails } from '../../main/electron/main-process';
+import type {
+  GlueApp,
+  GlueEvent as ElectronEvent,
+  GlueWindow,
+  RenderProcessGoneDetails,
+} from '../../main/electron/main-process';
 
 /**
  * Fakes of Electron's `app`, BrowserWindow and webContents for unit tests of the glue. They are assigned to the
@@ -133,7 +138,13 @@ export class FakeWebContents extends EventEmitter {
 
   /** A main-frame navigation starting (a reload) or a same-document one (a hash route change). */
   startNavigation(details: { isMainFrame: boolean; isSameDocument: boolean; url?: string }): void {
-    const event = Object.assign(electronEvent(), { url: details.url ?? 'app://renderer/index.html', isSameDocument: details.isSameDocument, isMainFrame: details.isMainFrame, frame: null, initiator: undefined });
+    const event = Object.assign(electronEvent(), {
+      url: details.url ?? 'app://renderer/index.html',
+      isSameDocument: details.isSameDocument,
+      isMainFrame: details.isMainFrame,
+      frame: null,
+      initiator: undefined,
+    });
     this.emit('did-start-navigation', event, event.url, details.isSameDocument, details.isMainFrame, 1, 1);
   }
 

@@ -3,7 +3,8 @@ import { AppFailure } from '../../../common/errors';
 import { CalcomApiError } from '../calcom/calcom-http';
 import { classifyActionFailure } from './action-errors';
 
-const refused = (status: number, apiMessage?: string) => new CalcomApiError('calcom_error', 'refused', status, apiMessage);
+const refused = (status: number, apiMessage?: string) =>
+  new CalcomApiError('calcom_error', 'refused', status, apiMessage);
 
 describe('classifyActionFailure', () => {
   it.each([
@@ -12,7 +13,11 @@ describe('classifyActionFailure', () => {
     [refused(400, 'Booking with uid=x is not pending confirmation.'), 'decline', 'booking_not_pending'],
     [refused(400, 'Cannot cancel a booking that has already ended.'), 'cancel', 'booking_in_past'],
     [refused(400, 'Cannot mark absence of a booking that has not started yet.'), 'no-show', 'booking_in_past'],
-    [refused(403, 'insufficient_scope: token does not have the required scopes. Required: BOOKING_WRITE.'), 'accept', 'permission_needed'],
+    [
+      refused(403, 'insufficient_scope: token does not have the required scopes. Required: BOOKING_WRITE.'),
+      'accept',
+      'permission_needed',
+    ],
     [refused(403, 'User with id=1 is not the owner of booking with uid=x'), 'cancel', 'booking_not_owner'],
     [refused(404, 'Booking with uid=x was not found in the database'), 'cancel', 'not_found'],
     [refused(400, 'something else'), 'cancel', 'calcom_error'],
@@ -27,7 +32,10 @@ describe('classifyActionFailure', () => {
   });
 
   it('names the action and never leaks Cal.com internals beyond its message', () => {
-    const out = classifyActionFailure(refused(400, 'This booking has already been cancelled.'), 'request-reschedule') as AppFailure;
+    const out = classifyActionFailure(
+      refused(400, 'This booking has already been cancelled.'),
+      'request-reschedule',
+    ) as AppFailure;
     expect(out.message).toMatch(/ask for a reschedule/);
     expect(classifyActionFailure(new Error('boom'), 'cancel')).toBeInstanceOf(Error);
   });

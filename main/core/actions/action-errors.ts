@@ -22,15 +22,28 @@ export function classifyActionFailure(err: unknown, action: BookingActionName): 
   if (err.status === 404) return new AppFailure('not_found', `${cannot}: the booking no longer exists on Cal.com.`);
   if (err.status === 403) {
     if (/insufficient_scope/i.test(message)) {
-      return new AppFailure('permission_needed', 'LifeScore needs one more Cal.com permission (manage bookings) to act on bookings. Grant it once from the dashboard.');
+      return new AppFailure(
+        'permission_needed',
+        'LifeScore needs one more Cal.com permission (manage bookings) to act on bookings. Grant it once from the dashboard.',
+      );
     }
     return new AppFailure('booking_not_owner', `${cannot}: this booking belongs to another Cal.com account.`);
   }
   if (err.status === 400 || err.status === 409) {
-    if (/already (been )?(cancel|reject)/i.test(message)) return new AppFailure('booking_already_cancelled', `${cannot}: it was already cancelled or declined (perhaps by the client).`);
-    if (/not pending|already (been )?(confirm|accept)/i.test(message)) return new AppFailure('booking_not_pending', `${cannot}: the request was already answered.`);
+    if (/already (been )?(cancel|reject)/i.test(message))
+      return new AppFailure(
+        'booking_already_cancelled',
+        `${cannot}: it was already cancelled or declined (perhaps by the client).`,
+      );
+    if (/not pending|already (been )?(confirm|accept)/i.test(message))
+      return new AppFailure('booking_not_pending', `${cannot}: the request was already answered.`);
     if (/ended|in the past|not started|past booking/i.test(message)) {
-      return new AppFailure('booking_in_past', action === 'no-show' ? `${cannot}: the session has not started yet.` : `${cannot}: the session is already over.`);
+      return new AppFailure(
+        'booking_in_past',
+        action === 'no-show'
+          ? `${cannot}: the session has not started yet.`
+          : `${cannot}: the session is already over.`,
+      );
     }
   }
   return err;

@@ -41,7 +41,12 @@ async function book(days: number, opts: { requiresConfirmation?: boolean } = {})
   stack.sandbox.setRequiresConfirmation(et.id, opts.requiresConfirmation === true);
   const start = new Date(Date.now() + days * DAY);
   start.setUTCHours(8 + (hour++ % 10), 0, 0, 0);
-  const { booking } = await stack.sandbox.createBooking({ username: USER, eventTypeSlug: et.slug, start: start.toISOString(), attendee });
+  const { booking } = await stack.sandbox.createBooking({
+    username: USER,
+    eventTypeSlug: et.slug,
+    start: start.toISOString(),
+    attendee,
+  });
   await waitForLocal(booking.uid, () => true);
   return booking.uid;
 }
@@ -57,7 +62,11 @@ async function waitForLocal(uid: string, pred: (status: string) => boolean, ms =
 }
 
 const remote = (uid: string) => stack.sandbox.listBookings(USER).find((b) => b.uid === uid);
-const codeOf = async (p: Promise<unknown>) => p.then(() => 'ok', (err: unknown) => (err instanceof AppFailure ? err.code : String(err)));
+const codeOf = async (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (err: unknown) => (err instanceof AppFailure ? err.code : String(err)),
+  );
 
 describe('booking actions against the sandbox', () => {
   it('the connection has BOOKING_WRITE and asks for nothing', async () => {
@@ -85,11 +94,15 @@ describe('booking actions against the sandbox', () => {
 
   it('cancel with a reason, and request a reschedule that the client then uses (linked new booking)', async () => {
     const a = await book(4);
-    expect((await t.core.handlers.bookingAction({ uid: a, action: 'cancel', reason: 'I am unwell' })).status).toBe('cancelled');
+    expect((await t.core.handlers.bookingAction({ uid: a, action: 'cancel', reason: 'I am unwell' })).status).toBe(
+      'cancelled',
+    );
     expect(remote(a)).toMatchObject({ status: 'cancelled', cancellationReason: 'I am unwell' });
 
     const b = await book(5);
-    expect((await t.core.handlers.bookingAction({ uid: b, action: 'request-reschedule', reason: 'Travelling' })).status).toBe('cancelled');
+    expect(
+      (await t.core.handlers.bookingAction({ uid: b, action: 'request-reschedule', reason: 'Travelling' })).status,
+    ).toBe('cancelled');
     const start = new Date(Date.now() + 9 * DAY);
     start.setUTCHours(15, 0, 0, 0);
     const moved = await stack.sandbox.rescheduleBooking(b, start.toISOString());
@@ -102,9 +115,13 @@ describe('booking actions against the sandbox', () => {
     const past = await book(-2);
     expect((await t.core.handlers.markNoShow({ uid: past, noShow: true })).status).toBe('no-show');
     expect(remote(past)?.attendees[0]?.absent).toBe(true);
-    expect((await t.core.handlers.bookingAction({ uid: past, action: 'no-show', noShow: false })).status).toBe('completed');
+    expect((await t.core.handlers.bookingAction({ uid: past, action: 'no-show', noShow: false })).status).toBe(
+      'completed',
+    );
     const future = await book(6);
-    expect(await codeOf(t.core.handlers.bookingAction({ uid: future, action: 'no-show', noShow: true }))).toBe('booking_in_past');
+    expect(await codeOf(t.core.handlers.bookingAction({ uid: future, action: 'no-show', noShow: true }))).toBe(
+      'booking_in_past',
+    );
     expect((await t.core.handlers.getBooking({ uid: future }))?.status).toBe('scheduled');
   });
 });
@@ -133,8 +150,13 @@ describe('failures: nothing changes locally when Cal.com refused', () => {
     expect((await t.core.handlers.bookingAction({ uid, action: 'accept' })).status).toBe('scheduled');
     // On record: the 401, the refresh exchange, and the replay after it (audit log, issue 19).
     const calls = await t.core.handlers.listAudit({ path: `/v2/bookings/${uid}/confirm`, limit: 10 });
-    expect(calls.map((c) => [c.status, c.afterRefresh])).toEqual([[200, true], [401, false]]);
-    expect(await t.core.handlers.listAudit({ kind: 'oauth', limit: 10 })).toContainEqual(expect.objectContaining({ grant: 'refresh_token', status: 200 }));
+    expect(calls.map((c) => [c.status, c.afterRefresh])).toEqual([
+      [200, true],
+      [401, false],
+    ]);
+    expect(await t.core.handlers.listAudit({ kind: 'oauth', limit: 10 })).toContainEqual(
+      expect.objectContaining({ grant: 'refresh_token', status: 200 }),
+    );
   });
 
   it('the client cancelled first: "already cancelled", and the booking shows Cal.com’s state', async () => {
@@ -160,7 +182,10 @@ describe('a connection made before BOOKING_WRITE existed', () => {
     void _drop;
     t.settings.writeRecord(recordKeys.integration, old);
     const state = await t.state();
-    expect(state.connection.missingPermission).toMatchObject({ scope: 'BOOKING_WRITE', why: expect.stringMatching(/accept or decline/) });
+    expect(state.connection.missingPermission).toMatchObject({
+      scope: 'BOOKING_WRITE',
+      why: expect.stringMatching(/accept or decline/),
+    });
     const { authorizeUrl } = await t.core.handlers.connect({});
     expect(new URL(authorizeUrl).searchParams.get('scope')).toContain('BOOKING_WRITE');
     await followRedirect(await consent(authorizeUrl, 'allow', USER), t.core);

@@ -47,8 +47,10 @@ export function createBookingActions(deps: BookingActionsDeps): { run(action: Bo
     async run(a) {
       const booking = deps.store().get(a.uid);
       if (!booking) throw new AppFailure('not_found', 'This booking is not in the app’s records.');
-      if (a.action === 'no-show' && !booking.attendee.email) throw new AppFailure('bad_input', 'This booking has no attendee email, so Cal.com cannot record a no-show.');
-      if (inFlight.has(a.uid)) throw new AppFailure('bad_input', 'This booking is being updated already. Wait a moment.');
+      if (a.action === 'no-show' && !booking.attendee.email)
+        throw new AppFailure('bad_input', 'This booking has no attendee email, so Cal.com cannot record a no-show.');
+      if (inFlight.has(a.uid))
+        throw new AppFailure('bad_input', 'This booking is being updated already. Wait a moment.');
       inFlight.add(a.uid);
       try {
         apply(await call(a, booking));
@@ -60,7 +62,8 @@ export function createBookingActions(deps: BookingActionsDeps): { run(action: Bo
         deps.logger.warn('booking action refused', { action: a.action, uid: a.uid, code });
         if (code === 'permission_needed') deps.onPermissionMissing();
         // The booking changed on Cal.com (e.g. the client cancelled first): show its real state, best effort.
-        if (code === 'booking_already_cancelled' || code === 'booking_not_pending') await deps.api.get(a.uid).then(apply, () => undefined);
+        if (code === 'booking_already_cancelled' || code === 'booking_not_pending')
+          await deps.api.get(a.uid).then(apply, () => undefined);
         throw failure;
       } finally {
         inFlight.delete(a.uid);

@@ -5,16 +5,32 @@
 
 /** Query parameters whose values are never personal data (paging, sorting, times, statuses, numeric ids). */
 const SAFE_QUERY = new Set([
-  'take', 'skip', 'status', 'eventTypeId', 'eventTypeIds', 'teamId', 'teamsIds',
-  'afterStart', 'beforeEnd', 'afterCreatedAt', 'beforeCreatedAt', 'afterUpdatedAt', 'beforeUpdatedAt',
-  'sortStart', 'sortEnd', 'sortCreated', 'sortUpdatedAt', 'sortCreatedAt',
+  'take',
+  'skip',
+  'status',
+  'eventTypeId',
+  'eventTypeIds',
+  'teamId',
+  'teamsIds',
+  'afterStart',
+  'beforeEnd',
+  'afterCreatedAt',
+  'beforeCreatedAt',
+  'afterUpdatedAt',
+  'beforeUpdatedAt',
+  'sortStart',
+  'sortEnd',
+  'sortCreated',
+  'sortUpdatedAt',
+  'sortCreatedAt',
 ]);
 
 /** The path of `url` plus its query with unsafe values replaced by `…` (attendeeEmail, attendeeName, codes, …). */
 export function auditPath(url: URL | string): string {
   const u = typeof url === 'string' ? new URL(url) : url;
   const parts: string[] = [];
-  for (const [k, v] of u.searchParams) parts.push(`${encodeURIComponent(k)}=${SAFE_QUERY.has(k) ? encodeURIComponent(v) : '…'}`);
+  for (const [k, v] of u.searchParams)
+    parts.push(`${encodeURIComponent(k)}=${SAFE_QUERY.has(k) ? encodeURIComponent(v) : '…'}`);
   return parts.length > 0 ? `${u.pathname}?${parts.join('&')}` : u.pathname;
 }
 
@@ -24,7 +40,8 @@ export function rateLimitOf(headers: Headers | undefined): string | null {
   const pairs: string[] = [];
   headers.forEach((value, name) => {
     const n = name.toLowerCase();
-    if (n.startsWith('x-ratelimit-') && /^[\d.]+$/.test(value.trim())) pairs.push(`${n.slice('x-ratelimit-'.length)}=${value.trim()}`);
+    if (n.startsWith('x-ratelimit-') && /^[\d.]+$/.test(value.trim()))
+      pairs.push(`${n.slice('x-ratelimit-'.length)}=${value.trim()}`);
   });
   return pairs.length > 0 ? pairs.sort().join(' ') : null;
 }

@@ -55,8 +55,17 @@ export function openAuditStore(file: string, now: () => number): AuditStore {
   return {
     record(r) {
       insert.run({
-        at_ms: r.atMs, kind: r.kind, method: r.method, path: r.path.slice(0, 500), status: r.status, outcome: r.outcome,
-        duration_ms: r.durationMs, attempt: r.attempt, after_refresh: r.afterRefresh ? 1 : 0, grant_type: r.grant, rate_limit: r.rateLimit,
+        at_ms: r.atMs,
+        kind: r.kind,
+        method: r.method,
+        path: r.path.slice(0, 500),
+        status: r.status,
+        outcome: r.outcome,
+        duration_ms: r.durationMs,
+        attempt: r.attempt,
+        after_refresh: r.afterRefresh ? 1 : 0,
+        grant_type: r.grant,
+        rate_limit: r.rateLimit,
       });
       if (++writes % PRUNE_EVERY === 0) prune();
     },
@@ -99,7 +108,19 @@ function toEntry(r: Row): AuditEntry {
 
 /** The entries as CSV (RFC 4180, a header row), for the export button. */
 export function auditCsv(entries: readonly AuditEntry[]): string {
-  const cols = ['at', 'kind', 'method', 'path', 'status', 'outcome', 'durationMs', 'attempt', 'afterRefresh', 'grant', 'rateLimit'] as const;
+  const cols = [
+    'at',
+    'kind',
+    'method',
+    'path',
+    'status',
+    'outcome',
+    'durationMs',
+    'attempt',
+    'afterRefresh',
+    'grant',
+    'rateLimit',
+  ] as const;
   const cell = (v: unknown) => {
     const s = v === null || v === undefined ? '' : String(v);
     // A leading = + - @ would be a formula in a spreadsheet: quote it with a leading apostrophe.

@@ -18,15 +18,36 @@ export function failureOutcome(err: unknown): 'timeout' | 'network' {
 export function auditedTokenFetch(inner: FetchFn, sink: AuditSink, now: () => number): FetchFn {
   return async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
-    const base = { kind: 'oauth' as const, method: init?.method ?? 'GET', path: auditPath(url), attempt: 0, afterRefresh: false, grant: grantOf(init?.body) };
+    const base = {
+      kind: 'oauth' as const,
+      method: init?.method ?? 'GET',
+      path: auditPath(url),
+      attempt: 0,
+      afterRefresh: false,
+      grant: grantOf(init?.body),
+    };
     const atMs = now();
     const t0 = performance.now();
     try {
       const res = await inner(input, init);
-      sink({ ...base, atMs, status: res.status, outcome: res.ok ? 'ok' : 'http-error', durationMs: Math.round(performance.now() - t0), rateLimit: rateLimitOf(res.headers) });
+      sink({
+        ...base,
+        atMs,
+        status: res.status,
+        outcome: res.ok ? 'ok' : 'http-error',
+        durationMs: Math.round(performance.now() - t0),
+        rateLimit: rateLimitOf(res.headers),
+      });
       return res;
     } catch (err) {
-      sink({ ...base, atMs, status: null, outcome: failureOutcome(err), durationMs: Math.round(performance.now() - t0), rateLimit: null });
+      sink({
+        ...base,
+        atMs,
+        status: null,
+        outcome: failureOutcome(err),
+        durationMs: Math.round(performance.now() - t0),
+        rateLimit: null,
+      });
       throw err;
     }
   };

@@ -45,7 +45,11 @@ function seed(s: SyncBookingStore, count: number): void {
   s.transaction(() => {
     for (let i = 0; i < count; i += 1) {
       const start = T0 + (Math.floor(i / 5) - Math.floor(count / 10)) * HOUR;
-      const p = payload(`b${i}`, { startTime: iso(start), endTime: iso(start + (i % 3 === 0 ? 2 : 1) * HOUR), attendees: [{ name: `Person ${i % 4}`, email: `p${i}@example.com`, timeZone: 'UTC' }] });
+      const p = payload(`b${i}`, {
+        startTime: iso(start),
+        endTime: iso(start + (i % 3 === 0 ? 2 : 1) * HOUR),
+        attendees: [{ name: `Person ${i % 4}`, email: `p${i}@example.com`, timeZone: 'UTC' }],
+      });
       s.applyEvent(envelope(i % 7 === 0 ? 'BOOKING_REQUESTED' : 'BOOKING_CREATED', '2026-02-01T10:00:00Z', p));
       if (i % 6 === 1) s.applyEvent(envelope('BOOKING_CANCELLED', '2026-02-02T10:00:00Z', p));
     }
@@ -68,7 +72,10 @@ function expected(q: BookingQuery): string[] {
     params.push(q.search.trim().toLowerCase());
   }
   const order = q.tab === 'upcoming' ? 'start_ms ASC, rowid ASC' : 'start_ms DESC, rowid DESC';
-  return reader.prepare(`SELECT uid FROM bookings WHERE ${where.join(' AND ')} ORDER BY ${order}`).pluck().all(...params) as string[];
+  return reader
+    .prepare(`SELECT uid FROM bookings WHERE ${where.join(' AND ')} ORDER BY ${order}`)
+    .pluck()
+    .all(...params) as string[];
 }
 
 /** Pages through `q` as the screen does (offset = rows loaded so far), checking the total on every page. */
@@ -102,7 +109,8 @@ describe('paging', () => {
     expect(all.length).toBeGreaterThan(0);
     for (const limit of [1, 4, 7, 500]) expect(paged(q, limit)).toEqual(all);
     // Jumping straight to deep pages (no remembered position) and back gives the same rows.
-    for (const offset of [33, 11, 60, 5, 200]) expect(store.list({ ...q, offset, limit: 6 }).items.map((b) => b.uid)).toEqual(all.slice(offset, offset + 6));
+    for (const offset of [33, 11, 60, 5, 200])
+      expect(store.list({ ...q, offset, limit: 6 }).items.map((b) => b.uid)).toEqual(all.slice(offset, offset + 6));
   });
 
   it('a common search term walks the index and a rare one starts from its candidates, both in display order', () => {
@@ -119,7 +127,13 @@ describe('cached totals and positions', () => {
   it('follow writes on this connection', () => {
     const before = paged({ tab: 'upcoming' }, 7);
     // Same start as others: lands inside a run of ties, shifting every position after it.
-    store.applyEvent(envelope('BOOKING_CREATED', '2026-02-03T10:00:00Z', payload('late', { startTime: iso(T0 + 2 * HOUR), endTime: iso(T0 + 3 * HOUR) })));
+    store.applyEvent(
+      envelope(
+        'BOOKING_CREATED',
+        '2026-02-03T10:00:00Z',
+        payload('late', { startTime: iso(T0 + 2 * HOUR), endTime: iso(T0 + 3 * HOUR) }),
+      ),
+    );
     const after = paged({ tab: 'upcoming' }, 7);
     expect(after).toEqual(expected({ tab: 'upcoming' }));
     expect(after).toHaveLength(before.length + 1);
@@ -134,7 +148,9 @@ describe('cached totals and positions', () => {
     const writer = new Database(file);
     writer.prepare("UPDATE bookings SET status = 'cancelled' WHERE uid = 'b2'").run();
     writer.close();
-    expect(store.list({ tab: 'cancelled', limit: 500 }).items.map((b) => b.uid)).toEqual(expected({ tab: 'cancelled' }));
+    expect(store.list({ tab: 'cancelled', limit: 500 }).items.map((b) => b.uid)).toEqual(
+      expected({ tab: 'cancelled' }),
+    );
     expect(store.counts().cancelled).toBe(counts.cancelled + 1);
   });
 
@@ -153,7 +169,9 @@ describe('cached totals and positions', () => {
 
   it('per-status counts are the rows per status', () => {
     store.applyEvent(noShowEnvelope('b3', '2026-02-05T10:00:00Z', [{ email: 'p3@example.com', noShow: true }]));
-    const rows = reader.prepare('SELECT status, count(*) AS n FROM bookings WHERE has_data = 1 GROUP BY status').all() as { status: BookingStatus; n: number }[];
+    const rows = reader
+      .prepare('SELECT status, count(*) AS n FROM bookings WHERE has_data = 1 GROUP BY status')
+      .all() as { status: BookingStatus; n: number }[];
     expect(store.counts()).toMatchObject(Object.fromEntries(rows.map((r) => [r.status, r.n])));
   });
 });
@@ -161,20 +179,29 @@ describe('cached totals and positions', () => {
 describe('migration 5 (search index, spans) on an existing database', () => {
   it('indexes the rows a version-4 database already holds', () => {
     seed(store, 40);
-    store.applyEvent(envelope('BOOKING_CREATED', '2026-02-03T10:00:00Z', payload('long', { startTime: iso(T0 - 48 * HOUR), endTime: iso(T0 + 24 * HOUR) })));
+    store.applyEvent(
+      envelope(
+        'BOOKING_CREATED',
+        '2026-02-03T10:00:00Z',
+        payload('long', { startTime: iso(T0 - 48 * HOUR), endTime: iso(T0 + 24 * HOUR) }),
+      ),
+    );
     store.close();
     // A version-4 database holding the same rows (the columns are what a version-4 store wrote).
     const old = join(dir, 'v4.sqlite');
     const v4 = new Database(old);
     migrate(v4, 4);
-    v4.exec(`ATTACH '${file}' AS cur; INSERT INTO bookings SELECT uid, calcom_booking_id, has_data, status, start_ms, end_ms, search, record, updated_ms FROM cur.bookings; DETACH cur;`);
+    v4.exec(
+      `ATTACH '${file}' AS cur; INSERT INTO bookings SELECT uid, calcom_booking_id, has_data, status, start_ms, end_ms, search, record, updated_ms FROM cur.bookings; DETACH cur;`,
+    );
     v4.close();
     store = openBookingStore(old, { clock });
     reader.close();
     reader = new Database(old, { readonly: true });
     expect(reader.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(reader.prepare('SELECT longest_ms FROM booking_spans').pluck().get()).toBe(72 * HOUR);
-    for (const q of [...queries, { tab: 'upcoming' as const, search: 'long' }]) expect(paged(q, 8)).toEqual(expected(q));
+    for (const q of [...queries, { tab: 'upcoming' as const, search: 'long' }])
+      expect(paged(q, 8)).toEqual(expected(q));
     expect(store.list({ tab: 'upcoming', limit: 1 }).items[0]?.uid).toBe('long'); // started two days ago, still on
     const check = new Database(old);
     check.prepare("INSERT INTO bookings_fts (bookings_fts, rank) VALUES ('integrity-check', 1)").run();
@@ -183,7 +210,13 @@ describe('migration 5 (search index, spans) on an existing database', () => {
 
   it('keeps the search index in step with the rows through updates', () => {
     seed(store, 30);
-    store.applyEvent(envelope('BOOKING_CREATED', '2026-02-09T10:00:00Z', payload('b4', { attendees: [{ name: 'Renamed Rita', email: 'rita@example.com', timeZone: 'UTC' }] })));
+    store.applyEvent(
+      envelope(
+        'BOOKING_CREATED',
+        '2026-02-09T10:00:00Z',
+        payload('b4', { attendees: [{ name: 'Renamed Rita', email: 'rita@example.com', timeZone: 'UTC' }] }),
+      ),
+    );
     expect(store.list({ search: 'rita' }).items.map((b) => b.uid)).toEqual(['b4']);
     expect(store.list({ search: 'p4@example' }).total).toBe(0);
     store.close();

@@ -62,7 +62,9 @@ export function createBookingLister(db: Database.Database): BookingLister {
   // in progress plus any due, instead of every scheduled booking.
   const due = `has_data = 1 AND status = 'scheduled' AND start_ms <= @now + (SELECT backwards_ms FROM booking_spans) AND end_ms < @now`;
   const sweepDue = db.prepare(`SELECT 1 FROM bookings INDEXED BY bookings_status_start WHERE ${due} LIMIT 1`).pluck();
-  const sweepRun = db.prepare(`UPDATE bookings INDEXED BY bookings_status_start SET status = 'completed' WHERE ${due} RETURNING uid`).pluck();
+  const sweepRun = db
+    .prepare(`UPDATE bookings INDEXED BY bookings_status_start SET status = 'completed' WHERE ${due} RETURNING uid`)
+    .pluck();
   const sweep = (now: number): string[] => {
     if (!sweepDue.get({ now })) return [];
     const uids = sweepRun.all({ now }) as string[];
@@ -70,14 +72,18 @@ export function createBookingLister(db: Database.Database): BookingLister {
     return uids;
   };
 
-  const countRows = db.prepare('SELECT status, count(*) AS n FROM bookings INDEXED BY bookings_status_start WHERE has_data = 1 GROUP BY status');
+  const countRows = db.prepare(
+    'SELECT status, count(*) AS n FROM bookings INDEXED BY bookings_status_start WHERE has_data = 1 GROUP BY status',
+  );
   const statusCounts = (now: number): BookingCounts =>
     cache.get('counts', false, now, () => {
       const counts = Object.fromEntries(bookingStatuses.map((s) => [s, 0])) as Record<BookingStatus, number>;
       for (const row of countRows.all() as { status: BookingStatus; n: number }[]) counts[row.status] = row.n;
       return counts;
     });
-  const candidates = db.prepare(`SELECT rowid FROM bookings_fts WHERE bookings_fts MATCH ? LIMIT ${FEW_ROWS + 1}`).pluck();
+  const candidates = db
+    .prepare(`SELECT rowid FROM bookings_fts WHERE bookings_fts MATCH ? LIMIT ${FEW_ROWS + 1}`)
+    .pluck();
 
   /**
    * Where the rows come from. Walking the covering index in display order reads about (offset + limit) / share of
@@ -87,20 +93,30 @@ export function createBookingLister(db: Database.Database): BookingLister {
    */
   const source = (sql: BookingSql, now: number): Source => {
     const match = sql.match;
-    const byStatus = sql.statuses ? sql.statuses.reduce((n, s) => n + statusCounts(now)[s], 0) : Number.POSITIVE_INFINITY;
-    const ids = match === null ? null : cache.get(`candidates ${match}`, false, now, () => candidates.all(match) as number[]);
+    const byStatus = sql.statuses
+      ? sql.statuses.reduce((n, s) => n + statusCounts(now)[s], 0)
+      : Number.POSITIVE_INFINITY;
+    const ids =
+      match === null ? null : cache.get(`candidates ${match}`, false, now, () => candidates.all(match) as number[]);
     const bySearch = ids ? ids.length : Number.POSITIVE_INFINITY;
-    if (Math.min(byStatus, bySearch) > FEW_ROWS) return { from: 'bookings INDEXED BY bookings_list WHERE', params: sql.params, walk: true };
+    if (Math.min(byStatus, bySearch) > FEW_ROWS)
+      return { from: 'bookings INDEXED BY bookings_list WHERE', params: sql.params, walk: true };
     if (ids && bySearch <= byStatus) {
       // The LIKE in the filter stays: it re-checks each candidate, so the trigram index can only narrow.
-      return { from: 'bookings WHERE rowid IN (SELECT value FROM json_each(@ids)) AND', params: { ...sql.params, ids: JSON.stringify(ids) }, walk: false };
+      return {
+        from: 'bookings WHERE rowid IN (SELECT value FROM json_each(@ids)) AND',
+        params: { ...sql.params, ids: JSON.stringify(ids) },
+        walk: false,
+      };
     }
     return { from: 'bookings INDEXED BY bookings_status_start WHERE', params: sql.params, walk: false };
   };
 
   /** Counting a filter on status (and start time) alone: the status index holds every column it needs. */
   const countFrom = (sql: BookingSql, src: Source): string =>
-    src.walk && sql.statuses && !sql.timed && sql.params.like === undefined ? 'bookings INDEXED BY bookings_status_start WHERE' : src.from;
+    src.walk && sql.statuses && !sql.timed && sql.params.like === undefined
+      ? 'bookings INDEXED BY bookings_status_start WHERE'
+      : src.from;
 
   /**
    * Finds where the page at sql.offset starts, on the covering index, without OFFSET: the index is in start order,
@@ -110,7 +126,9 @@ export function createBookingLister(db: Database.Database): BookingLister {
    */
   const position = (sql: BookingSql, src: Source): Mark | null => {
     const from = Math.max(0, sql.offset - SEEK_WINDOW);
-    const starts = statement(`SELECT start_ms FROM ${src.from} ${whereClause(sql)} ORDER BY start_ms ${sql.ascending ? 'ASC' : 'DESC'} LIMIT @n OFFSET @from`)
+    const starts = statement(
+      `SELECT start_ms FROM ${src.from} ${whereClause(sql)} ORDER BY start_ms ${sql.ascending ? 'ASC' : 'DESC'} LIMIT @n OFFSET @from`,
+    )
       .pluck()
       .all({ ...src.params, n: sql.offset - from + 1, from }) as number[];
     const edge = starts[sql.offset - from];
@@ -119,7 +137,9 @@ export function createBookingLister(db: Database.Database): BookingLister {
     while (same < starts.length && starts[starts.length - 1 - same] === edge) same += 1;
     if (same < starts.length || from === 0) return { edge, before: sql.offset - same + 1 };
     // A run of equal start times longer than the window: count the rows before it.
-    const before = statement(`SELECT count(*) FROM ${src.from} ${whereClause(sql)} AND start_ms ${sql.ascending ? '<' : '>'} @edge`)
+    const before = statement(
+      `SELECT count(*) FROM ${src.from} ${whereClause(sql)} AND start_ms ${sql.ascending ? '<' : '>'} @edge`,
+    )
       .pluck()
       .get({ ...src.params, edge }) as number;
     return { edge, before };
@@ -156,14 +176,26 @@ export function createBookingLister(db: Database.Database): BookingLister {
     let same = 0;
     while (same < sql.limit && rows[sql.limit - 1 - same]?.[1] === edge) same += 1;
     // If the whole page shares the next row's start time, rows before the page may too: leave it to position().
-    if (same < sql.limit) cache.put(`mark ${sql.key} ${sql.offset + sql.limit}`, sql.timed, now, { edge, before: sql.offset + sql.limit - same });
+    if (same < sql.limit)
+      cache.put(`mark ${sql.key} ${sql.offset + sql.limit}`, sql.timed, now, {
+        edge,
+        before: sql.offset + sql.limit - same,
+      });
   };
 
   return {
     list(query, now) {
       const sql = buildBookingSql(query, now);
       const src = source(sql, now);
-      const total = cache.get(`total ${sql.key}`, sql.timed, now, () => statement(`SELECT count(*) FROM ${countFrom(sql, src)} ${whereClause(sql)}`).pluck().get(src.params) as number);
+      const total = cache.get(
+        `total ${sql.key}`,
+        sql.timed,
+        now,
+        () =>
+          statement(`SELECT count(*) FROM ${countFrom(sql, src)} ${whereClause(sql)}`)
+            .pluck()
+            .get(src.params) as number,
+      );
       const rows = pageRows(sql, src, now);
       if (!rows) return { records: [], total };
       if (src.walk) markNext(sql, rows, now);

@@ -113,7 +113,9 @@ export const SCHEMA_VERSION = migrations.length;
 export function migrate(db: Database.Database, target: number = SCHEMA_VERSION): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION) {
-    throw new Error(`The bookings database is schema version ${current}, newer than this app (${SCHEMA_VERSION}). Update the app.`);
+    throw new Error(
+      `The bookings database is schema version ${current}, newer than this app (${SCHEMA_VERSION}). Update the app.`,
+    );
   }
   for (let version = current + 1; version <= target; version += 1) {
     const sql = migrations[version - 1] as string;

@@ -35,7 +35,11 @@ export function whereClause(sql: BookingSql, seek?: string): string {
   const low = sql.ascending && seek ? [...sql.low, seek] : sql.low;
   const high = !sql.ascending && seek ? [...sql.high, seek] : sql.high;
   const one = (fn: string, xs: readonly string[]) => (xs.length === 1 ? (xs[0] as string) : `${fn}(${xs.join(', ')})`);
-  return [sql.filter, ...(low.length ? [`start_ms >= ${one('max', low)}`] : []), ...(high.length ? [`start_ms <= ${one('min', high)}`] : [])].join(' AND ');
+  return [
+    sql.filter,
+    ...(low.length ? [`start_ms >= ${one('max', low)}`] : []),
+    ...(high.length ? [`start_ms <= ${one('min', high)}`] : []),
+  ].join(' AND ');
 }
 
 /** Statuses that are over without having taken place: they live in the Cancelled tab. */
@@ -51,7 +55,10 @@ export function escapeLike(text: string): string {
 
 /** The text searched for a booking: attendee and guest names and emails, lower-cased. */
 export function searchText(people: readonly { readonly name: string; readonly email: string }[]): string {
-  return people.map((p) => `${p.name}\u0001${p.email}`).join('\u0002').toLowerCase();
+  return people
+    .map((p) => `${p.name}\u0001${p.email}`)
+    .join('\u0002')
+    .toLowerCase();
 }
 
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -124,7 +131,8 @@ export function buildBookingSql(input: BookingQuery, now: number): BookingSql {
     filter.push("search LIKE @like ESCAPE '\\'");
     params.like = `%${escapeLike(search)}%`;
   }
-  const tabAdmits = (s: BookingStatus): boolean => (q.tab === 'cancelled' ? closedStatuses.includes(s) : q.tab === 'all' || !closedStatuses.includes(s));
+  const tabAdmits = (s: BookingStatus): boolean =>
+    q.tab === 'cancelled' ? closedStatuses.includes(s) : q.tab === 'all' || !closedStatuses.includes(s);
   const named = q.status && q.status.length > 0 ? q.status : q.tab === 'cancelled' ? closedStatuses : null;
   return {
     filter: filter.join(' AND '),

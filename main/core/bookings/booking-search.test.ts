@@ -39,13 +39,27 @@ const person = fc.record({ name: text(8), email: text(8) });
 let run = 0;
 function storeWith(people: readonly Person[][]) {
   const store = openBookingStore(join(dir, `s${(run += 1)}.sqlite`), { clock });
-  store.transaction(() => people.forEach((attendees, i) => store.applyEvent(envelope('BOOKING_CREATED', '2026-02-01T10:00:00Z', payload(`b${i}`, { attendees: attendees.map((a) => ({ ...a, timeZone: 'UTC' })) })))));
+  store.transaction(() =>
+    people.forEach((attendees, i) =>
+      store.applyEvent(
+        envelope(
+          'BOOKING_CREATED',
+          '2026-02-01T10:00:00Z',
+          payload(`b${i}`, { attendees: attendees.map((a) => ({ ...a, timeZone: 'UTC' })) }),
+        ),
+      ),
+    ),
+  );
   return store;
 }
 /** Every booking the search finds, paging through as the screen does. */
 function found(store: ReturnType<typeof storeWith>, search: string): number[] {
   const uids: string[] = [];
-  for (let page = store.list({ search, limit: 500 }); page.items.length > 0; page = store.list({ search, offset: uids.length, limit: 500 })) {
+  for (
+    let page = store.list({ search, limit: 500 });
+    page.items.length > 0;
+    page = store.list({ search, offset: uids.length, limit: 500 })
+  ) {
     uids.push(...page.items.map((b) => b.uid));
   }
   return uids.map((u) => Number(u.slice(1))).sort((a, b) => a - b);
@@ -56,7 +70,10 @@ describe('search semantics', () => {
     fc.assert(
       fc.property(
         fc.array(fc.array(person, { minLength: 1, maxLength: 2 }), { minLength: 1, maxLength: 12 }),
-        fc.array(fc.oneof(text(5), fc.tuple(fc.nat(), fc.nat(), fc.nat({ max: 6 }), fc.boolean())), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.oneof(text(5), fc.tuple(fc.nat(), fc.nat(), fc.nat({ max: 6 }), fc.boolean())), {
+          minLength: 1,
+          maxLength: 6,
+        }),
         (people, searches) => {
           const store = storeWith(people);
           try {
@@ -66,7 +83,12 @@ describe('search semantics', () => {
               if (typeof s === 'string') search = s;
               else {
                 // By code point: a lone surrogate is no text a person types (LIKE and JS disagree on it anyway).
-                const whole = [...(people.flat().map((p) => `${p.name}\u0001${p.email}`).join('') || 'x')];
+                const whole = [
+                  ...(people
+                    .flat()
+                    .map((p) => `${p.name}\u0001${p.email}`)
+                    .join('') || 'x'),
+                ];
                 const from = s[0] % whole.length;
                 search = whole.slice(from, from + s[2]).join('');
                 if (s[3]) search = ` ${search.toUpperCase()} `;
@@ -93,7 +115,24 @@ describe('search semantics', () => {
     ];
     const store = storeWith(people);
     try {
-      for (const search of ['50%_off', '%_o', '"the"', '"', "o'brien", "'", 'k\\s', '\\', 'AND NOT', 'near', 'star*', '*pre', '(', 'x@', '%', '_']) {
+      for (const search of [
+        '50%_off',
+        '%_o',
+        '"the"',
+        '"',
+        "o'brien",
+        "'",
+        'k\\s',
+        '\\',
+        'AND NOT',
+        'near',
+        'star*',
+        '*pre',
+        '(',
+        'x@',
+        '%',
+        '_',
+      ]) {
         expect(found(store, search)).toEqual(reference(people, search));
       }
     } finally {
@@ -103,7 +142,9 @@ describe('search semantics', () => {
 
   it('walks the covering index when a term is too common for the trigram index to drive, with the same answer', () => {
     const many = FEW_ROWS + 50;
-    const people: Person[][] = Array.from({ length: many + 3 }, (_, i) => [{ name: i < many ? `Common Name ${i % 7}` : `Rare Person ${i}`, email: `p${i}@example.com` }]);
+    const people: Person[][] = Array.from({ length: many + 3 }, (_, i) => [
+      { name: i < many ? `Common Name ${i % 7}` : `Rare Person ${i}`, email: `p${i}@example.com` },
+    ]);
     const store = storeWith(people);
     try {
       for (const search of ['common', 'name 3', 'rare', 'p10', 'zz-nobody']) {

@@ -23,17 +23,52 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const at = (day: number, hour = 10) => `2026-02-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00Z`;
+const at = (day: number, hour = 10) =>
+  `2026-02-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00Z`;
 const person = (name: string, email: string) => ({ name, email, timeZone: 'UTC' });
 
 /** Seeds: past (10th), upcoming (20th, 25th), cancelled (22nd), pending (18th), rescheduled chain. */
 function seed(): void {
-  store.applyEvent(envelope('BOOKING_CREATED', at(1), payload('past', { startTime: at(10), endTime: at(10, 11), attendees: [person('Zoë Ärger', 'zoe@example.com')] })));
-  store.applyEvent(envelope('BOOKING_CREATED', at(1), payload('up1', { startTime: at(20), endTime: at(20, 11), attendees: [person('Al 50%_off', 'al@example.com')] })));
-  store.applyEvent(envelope('BOOKING_CREATED', at(1), payload('up2', { startTime: at(25), endTime: at(25, 11), attendees: [person('Bea', 'bea@example.com'), person('Guest Gus', 'gus@example.com')] })));
+  store.applyEvent(
+    envelope(
+      'BOOKING_CREATED',
+      at(1),
+      payload('past', { startTime: at(10), endTime: at(10, 11), attendees: [person('Zoë Ärger', 'zoe@example.com')] }),
+    ),
+  );
+  store.applyEvent(
+    envelope(
+      'BOOKING_CREATED',
+      at(1),
+      payload('up1', { startTime: at(20), endTime: at(20, 11), attendees: [person('Al 50%_off', 'al@example.com')] }),
+    ),
+  );
+  store.applyEvent(
+    envelope(
+      'BOOKING_CREATED',
+      at(1),
+      payload('up2', {
+        startTime: at(25),
+        endTime: at(25, 11),
+        attendees: [person('Bea', 'bea@example.com'), person('Guest Gus', 'gus@example.com')],
+      }),
+    ),
+  );
   store.applyEvent(envelope('BOOKING_CANCELLED', at(2), payload('can', { startTime: at(22), endTime: at(22, 11) })));
   store.applyEvent(envelope('BOOKING_REQUESTED', at(2), payload('pen', { startTime: at(18), endTime: at(18, 11) })));
-  store.applyEvent(envelope('BOOKING_RESCHEDULED', at(3), payload('new', { rescheduleUid: 'old', rescheduleStartTime: at(12), rescheduleEndTime: at(12, 11), startTime: at(27), endTime: at(27, 11) })));
+  store.applyEvent(
+    envelope(
+      'BOOKING_RESCHEDULED',
+      at(3),
+      payload('new', {
+        rescheduleUid: 'old',
+        rescheduleStartTime: at(12),
+        rescheduleEndTime: at(12, 11),
+        startTime: at(27),
+        endTime: at(27, 11),
+      }),
+    ),
+  );
 }
 
 describe('queries', () => {
@@ -63,7 +98,15 @@ describe('queries', () => {
   });
 
   it('counts per status, completing past bookings at read time', () => {
-    expect(store.counts()).toEqual({ pending: 1, scheduled: 3, completed: 1, cancelled: 1, rescheduled: 1, rejected: 0, 'no-show': 0 });
+    expect(store.counts()).toEqual({
+      pending: 1,
+      scheduled: 3,
+      completed: 1,
+      cancelled: 1,
+      rescheduled: 1,
+      rejected: 0,
+      'no-show': 0,
+    });
     now = Date.parse('2026-02-21T00:00:00Z');
     expect(store.counts()).toMatchObject({ scheduled: 2, completed: 2 });
     expect(store.get('up1')?.status).toBe('completed');
@@ -81,7 +124,10 @@ describe('changes', () => {
     const e = envelope('BOOKING_CREATED', at(1), payload('a'));
     expect(store.applyEvent(e)).toEqual({ uids: ['a'], reason: 'created' });
     expect(store.applyEvent(e)).toBeNull();
-    expect(store.applyEvent(envelope('BOOKING_RESCHEDULED', at(2), payload('b', { rescheduleUid: 'a' })))).toEqual({ uids: ['b', 'a'], reason: 'rescheduled' });
+    expect(store.applyEvent(envelope('BOOKING_RESCHEDULED', at(2), payload('b', { rescheduleUid: 'a' })))).toEqual({
+      uids: ['b', 'a'],
+      reason: 'rescheduled',
+    });
   });
 
   it('marks and clears a no-show; a newer Cal.com update wins', () => {
@@ -90,7 +136,9 @@ describe('changes', () => {
     expect(store.list({ status: ['no-show'] }).total).toBe(1);
     expect(store.markNoShow('a', false).status).toBe('scheduled');
     now += 1000;
-    store.applyEvent(noShowEnvelope('a', new Date(now + 1000).toISOString(), [{ email: 'sam.lee@example.net', noShow: true }]));
+    store.applyEvent(
+      noShowEnvelope('a', new Date(now + 1000).toISOString(), [{ email: 'sam.lee@example.net', noShow: true }]),
+    );
     expect(store.get('a')?.status).toBe('no-show');
     expect(() => store.markNoShow('missing', true)).toThrow(expect.objectContaining({ code: 'not_found' }));
   });
@@ -98,19 +146,38 @@ describe('changes', () => {
   it('upserts v2 bookings', () => {
     expect(store.upsertFromCalcom(v2Booking('v'))).toEqual({ uids: ['v'], reason: 'updated' });
     expect(store.upsertFromCalcom(v2Booking('v'))).toBeNull();
-    expect(store.get('v')).toMatchObject({ status: 'scheduled', attendee: { email: 'ada@example.org', locale: 'en', noShow: false } });
+    expect(store.get('v')).toMatchObject({
+      status: 'scheduled',
+      attendee: { email: 'ada@example.org', locale: 'en', noShow: false },
+    });
   });
 });
 
 describe('relay inbox and cursor', () => {
   const body = (n: number) => Buffer.from(`{"n":${n}}`);
-  const apply = (seq: number) => store.recordRelayEvent({ channel: 'ch', seq, body: body(seq), kind: 'apply', envelope: envelope('BOOKING_CREATED', at(1), payload(`b${seq}`)) });
+  const apply = (seq: number) =>
+    store.recordRelayEvent({
+      channel: 'ch',
+      seq,
+      body: body(seq),
+      kind: 'apply',
+      envelope: envelope('BOOKING_CREATED', at(1), payload(`b${seq}`)),
+    });
 
   it('dedupes by sequence and advances the cursor over contiguous events only', () => {
     expect(apply(1)).toMatchObject({ duplicate: false, cursor: 1, change: { uids: ['b1'] } });
     expect(apply(3)).toMatchObject({ duplicate: false, cursor: 1 });
     expect(apply(1)).toEqual({ duplicate: true, change: null, cursor: 1 });
-    expect(store.recordRelayEvent({ channel: 'ch', seq: 2, body: body(2), kind: 'quarantine', reason: 'bad signature', trigger: 'BOOKING_CREATED' })).toMatchObject({ cursor: 3, change: null });
+    expect(
+      store.recordRelayEvent({
+        channel: 'ch',
+        seq: 2,
+        body: body(2),
+        kind: 'quarantine',
+        reason: 'bad signature',
+        trigger: 'BOOKING_CREATED',
+      }),
+    ).toMatchObject({ cursor: 3, change: null });
     expect(store.quarantinedCount('ch')).toBe(1);
     expect(store.quarantined('ch')[0]).toMatchObject({ seq: 2, reason: 'bad signature', body: body(2) });
     expect(store.get('b2')).toBeNull();
@@ -149,10 +216,14 @@ describe('relay inbox and cursor', () => {
 });
 
 describe('transaction', () => {
-  const created = (uid: string, name: string) => envelope('BOOKING_CREATED', at(1), payload(uid, { attendees: [person(name, `${uid}@example.com`)] }));
+  const created = (uid: string, name: string) =>
+    envelope('BOOKING_CREATED', at(1), payload(uid, { attendees: [person(name, `${uid}@example.com`)] }));
 
   it('commits the calls inside it together', () => {
-    const changes = store.transaction(() => [store.applyEvent(created('t1', 'Tia')), store.applyEvent(created('t2', 'Tom'))]);
+    const changes = store.transaction(() => [
+      store.applyEvent(created('t1', 'Tia')),
+      store.applyEvent(created('t2', 'Tom')),
+    ]);
     expect(changes.map((c) => c?.uids)).toEqual([['t1'], ['t2']]);
     expect(store.list({ search: 'example.com' }).total).toBe(2);
   });
@@ -186,7 +257,9 @@ describe('migrations', () => {
       const db = new Database(file);
       migrate(db, from);
       if (from >= 1) {
-        db.prepare("INSERT INTO bookings (uid, has_data, status, start_ms, end_ms, record, updated_ms) VALUES ('x', 0, 'scheduled', 0, 0, ?, 0)").run(JSON.stringify({ uid: 'x', data: null }));
+        db.prepare(
+          "INSERT INTO bookings (uid, has_data, status, start_ms, end_ms, record, updated_ms) VALUES ('x', 0, 'scheduled', 0, 0, ?, 0)",
+        ).run(JSON.stringify({ uid: 'x', data: null }));
       }
       db.close();
       const s = openBookingStore(file, { clock });
@@ -209,7 +282,11 @@ describe('migrations', () => {
 
   it('uses the indexes for the list queries', () => {
     const db = new Database(join(dir, 'bookings.sqlite'), { readonly: true });
-    const plan = db.prepare("EXPLAIN QUERY PLAN SELECT record FROM bookings WHERE has_data = 1 AND status IN ('pending') ORDER BY start_ms DESC").all();
+    const plan = db
+      .prepare(
+        "EXPLAIN QUERY PLAN SELECT record FROM bookings WHERE has_data = 1 AND status IN ('pending') ORDER BY start_ms DESC",
+      )
+      .all();
     db.close();
     expect(JSON.stringify(plan)).toMatch(/USING INDEX bookings_/);
   });

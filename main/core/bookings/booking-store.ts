@@ -52,7 +52,9 @@ export function openBookingStore(file: string, options: { clock?: Clock } = {}):
        AND seq <= coalesce((SELECT c.seq FROM relay_cursor c WHERE c.channel = relay_inbox.channel), 0)`,
   );
   const metaGet = db.prepare('SELECT value FROM sync_meta WHERE key = ?').pluck();
-  const metaSet = db.prepare('INSERT INTO sync_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+  const metaSet = db.prepare(
+    'INSERT INTO sync_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  );
 
   const readRecord = (uid: string): BookingRecord | null => rows.read(uid)?.record ?? null;
 
@@ -94,7 +96,11 @@ export function openBookingStore(file: string, options: { clock?: Clock } = {}):
     if (input.seq <= cursor || !inbox.insert(entry)) return { duplicate: true, change: null, cursor };
     const change = input.kind === 'apply' ? applyEventFacts(factsFromEnvelope(input.envelope)) : null;
     // Only the event just inserted can extend the run after the cursor (the cursor is read in this transaction).
-    return { duplicate: false, change, cursor: input.seq === cursor + 1 ? inbox.advanceFrom(input.channel, cursor) : cursor };
+    return {
+      duplicate: false,
+      change,
+      cursor: input.seq === cursor + 1 ? inbox.advanceFrom(input.channel, cursor) : cursor,
+    };
   });
 
   const get = (uid: string): Booking | null => {

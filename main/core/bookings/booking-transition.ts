@@ -38,7 +38,10 @@ export function applyFact(current: BookingRecord | null, fact: BookingFact): Boo
   const noShow = { ...base.noShow };
   for (const flag of fact.noShow ?? []) {
     const key = flag.email.toLowerCase();
-    noShow[key] = later(noShow[key] ?? null, { value: flag.noShow, stamp: fact.stamp }) ?? { value: flag.noShow, stamp: fact.stamp };
+    noShow[key] = later(noShow[key] ?? null, { value: flag.noShow, stamp: fact.stamp }) ?? {
+      value: flag.noShow,
+      stamp: fact.stamp,
+    };
   }
   const first = Math.min(fact.createdAt ?? fact.stamp.at, fact.stamp.at);
   return {

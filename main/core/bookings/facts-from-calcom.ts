@@ -47,7 +47,11 @@ export function cancelledByLabel(
 function v2HostEmails(b: V2Booking): string[] {
   const hosts: unknown = (b as Record<string, unknown>).hosts;
   if (!Array.isArray(hosts)) return [];
-  return hosts.flatMap((h: unknown) => (h && typeof h === 'object' && typeof (h as { email?: unknown }).email === 'string' ? [(h as { email: string }).email] : []));
+  return hosts.flatMap((h: unknown) =>
+    h && typeof h === 'object' && typeof (h as { email?: unknown }).email === 'string'
+      ? [(h as { email: string }).email]
+      : [],
+  );
 }
 
 function attendeesOf(payload: BookingPayload): Attendee[] {
@@ -58,7 +62,10 @@ function attendeesOf(payload: BookingPayload): Attendee[] {
 }
 
 /** The booking data a webhook payload carries; `times` overrides start/end (the old slot of a reschedule). */
-export function dataFromPayload(p: BookingPayload, times?: { start: string; end: string; bookingId: number }): BookingData {
+export function dataFromPayload(
+  p: BookingPayload,
+  times?: { start: string; end: string; bookingId: number },
+): BookingData {
   const startTime = normalizeTime(times?.start ?? p.startTime);
   const endTime = normalizeTime(times?.end ?? p.endTime);
   return {
@@ -85,29 +92,50 @@ export function factsFromEnvelope(envelope: WebhookEnvelope): EventFacts {
       return { facts: [], reason: 'updated' };
     case 'BOOKING_NO_SHOW_UPDATED': {
       const p = envelope.payload;
-      return { facts: [{ uid: p.bookingUid, stamp, noShow: p.attendees.map((a) => ({ email: a.email, noShow: a.noShow })) }], reason: 'updated' };
+      return {
+        facts: [{ uid: p.bookingUid, stamp, noShow: p.attendees.map((a) => ({ email: a.email, noShow: a.noShow })) }],
+        reason: 'updated',
+      };
     }
     case 'BOOKING_CREATED':
     case 'BOOKING_REQUESTED': {
       const p = envelope.payload;
       const lifecycle: Lifecycle = envelope.triggerEvent === 'BOOKING_CREATED' ? 'scheduled' : 'pending';
       const from = p.rescheduleUid ? { rescheduledFrom: p.rescheduleUid } : {};
-      return { facts: [{ uid: p.uid, stamp, data: { value: dataFromPayload(p), stamp }, lifecycle, ...from }], reason: 'created' };
+      return {
+        facts: [{ uid: p.uid, stamp, data: { value: dataFromPayload(p), stamp }, lifecycle, ...from }],
+        reason: 'created',
+      };
     }
     case 'BOOKING_REJECTED': {
       const p = envelope.payload;
-      const fact: BookingFact = { uid: p.uid, stamp, data: { value: dataFromPayload(p), stamp }, lifecycle: 'rejected', rejectionReason: p.rejectionReason ?? null };
+      const fact: BookingFact = {
+        uid: p.uid,
+        stamp,
+        data: { value: dataFromPayload(p), stamp },
+        lifecycle: 'rejected',
+        rejectionReason: p.rejectionReason ?? null,
+      };
       return { facts: [fact], reason: 'cancelled' };
     }
     case 'BOOKING_CANCELLED': {
       const p = envelope.payload;
       const cancellation = {
         reason: p.cancellationReason ?? null,
-        by: cancelledByLabel(p.cancelledBy, [p.organizer.email], p.attendees.map((a) => a.email)),
+        by: cancelledByLabel(
+          p.cancelledBy,
+          [p.organizer.email],
+          p.attendees.map((a) => a.email),
+        ),
         at: normalizeTime(envelope.createdAt),
         requestReschedule: p.requestReschedule === true,
       };
-      return { facts: [{ uid: p.uid, stamp, data: { value: dataFromPayload(p), stamp }, lifecycle: 'cancelled', cancellation }], reason: 'cancelled' };
+      return {
+        facts: [
+          { uid: p.uid, stamp, data: { value: dataFromPayload(p), stamp }, lifecycle: 'cancelled', cancellation },
+        ],
+        reason: 'cancelled',
+      };
     }
     case 'BOOKING_RESCHEDULED':
       return { facts: rescheduleFacts(envelope.payload, stamp), reason: 'rescheduled' };
@@ -141,7 +169,10 @@ function rescheduleFacts(p: BookingPayload, stamp: Stamp): BookingFact[] {
  * AWAITING_HOST, for instant meetings) falls back to `pending`: the booking exists but is not a confirmed
  * appointment, so it is shown and never counted as one; the reconciler records the raw status for Diagnostics.
  */
-export function v2Lifecycle(status: string, rescheduledToUid: string | null | undefined): { lifecycle: Lifecycle; known: boolean } {
+export function v2Lifecycle(
+  status: string,
+  rescheduledToUid: string | null | undefined,
+): { lifecycle: Lifecycle; known: boolean } {
   switch (status.toLowerCase()) {
     case 'accepted':
       return { lifecycle: 'scheduled', known: true };
@@ -169,7 +200,12 @@ export function factFromV2(b: V2Booking): BookingFact {
   const data: BookingData = {
     calcomBookingId: b.id,
     // A seated booking's seats are its attendees (each with a seatUid); a recurring occurrence is a booking of its own.
-    attendees: b.attendees.map((a) => ({ name: a.name, email: attendeeEmail(a), timeZone: a.timeZone, ...(a.language ? { locale: a.language } : {}) })),
+    attendees: b.attendees.map((a) => ({
+      name: a.name,
+      email: attendeeEmail(a),
+      timeZone: a.timeZone,
+      ...(a.language ? { locale: a.language } : {}),
+    })),
     title: b.title,
     description: b.description ?? null,
     startTime,
@@ -195,7 +231,14 @@ export function factFromV2(b: V2Booking): BookingFact {
     data: { value: data, stamp },
     lifecycle,
     ...(lifecycle === 'cancelled'
-      ? { cancellation: { reason: b.cancellationReason ?? null, by: cancelledByLabel(b.cancelledByEmail, v2HostEmails(b), b.attendees.map(attendeeEmail)), at: new Date(at).toISOString(), requestReschedule: false } }
+      ? {
+          cancellation: {
+            reason: b.cancellationReason ?? null,
+            by: cancelledByLabel(b.cancelledByEmail, v2HostEmails(b), b.attendees.map(attendeeEmail)),
+            at: new Date(at).toISOString(),
+            requestReschedule: false,
+          },
+        }
       : {}),
     ...(lifecycle === 'rejected' ? { rejectionReason: b.rejectionReason ?? null } : {}),
     ...(b.rescheduledFromUid ? { rescheduledFrom: b.rescheduledFromUid } : {}),

@@ -25,8 +25,12 @@ export function readIssues(db: Database.Database): ReadIssues {
     `INSERT INTO calcom_read_issues (account, key, kind, uid, reason, raw, seen_at) VALUES (@account, @key, @kind, @uid, @reason, @raw, @seenAt)
        ON CONFLICT (account, key, kind) DO UPDATE SET reason = excluded.reason, raw = excluded.raw, seen_at = excluded.seen_at`,
   );
-  const clear = db.prepare("DELETE FROM calcom_read_issues WHERE account = ? AND kind = 'unreadable' AND (uid = ? OR key = ?)");
-  const all = db.prepare('SELECT key, kind, uid, reason, raw, seen_at AS seenAt FROM calcom_read_issues WHERE account = ? ORDER BY seen_at DESC, key');
+  const clear = db.prepare(
+    "DELETE FROM calcom_read_issues WHERE account = ? AND kind = 'unreadable' AND (uid = ? OR key = ?)",
+  );
+  const all = db.prepare(
+    'SELECT key, kind, uid, reason, raw, seen_at AS seenAt FROM calcom_read_issues WHERE account = ? ORDER BY seen_at DESC, key',
+  );
   return {
     record: (account, issue, seenAt) => void upsert.run({ account, ...issue, seenAt }),
     resolved: (account, uid) => void clear.run(account, uid, uid),

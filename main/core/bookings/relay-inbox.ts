@@ -25,20 +25,26 @@ export function inboxStatements(db: Database.Database) {
   );
   const exists = db.prepare('SELECT 1 FROM relay_inbox WHERE channel = ? AND seq = ?').pluck();
   const taken = db
-    .prepare('SELECT EXISTS (SELECT 1 FROM relay_cursor WHERE channel = ? AND seq >= ?) OR EXISTS (SELECT 1 FROM relay_inbox WHERE channel = ? AND seq = ?)')
+    .prepare(
+      'SELECT EXISTS (SELECT 1 FROM relay_cursor WHERE channel = ? AND seq >= ?) OR EXISTS (SELECT 1 FROM relay_inbox WHERE channel = ? AND seq = ?)',
+    )
     .pluck();
   const cursorGet = db.prepare('SELECT seq FROM relay_cursor WHERE channel = ?').pluck();
   const cursorSet = db.prepare(
     'INSERT INTO relay_cursor (channel, seq) VALUES (?, ?) ON CONFLICT (channel) DO UPDATE SET seq = excluded.seq',
   );
-  const nextMissing = db.prepare(
-    // The first sequence after `seq` that is not in the inbox: walk the primary key from the cursor.
-    `SELECT a.seq + 1 FROM relay_inbox a
+  const nextMissing = db
+    .prepare(
+      // The first sequence after `seq` that is not in the inbox: walk the primary key from the cursor.
+      `SELECT a.seq + 1 FROM relay_inbox a
      WHERE a.channel = ? AND a.seq >= ?
        AND NOT EXISTS (SELECT 1 FROM relay_inbox b WHERE b.channel = a.channel AND b.seq = a.seq + 1)
      ORDER BY a.seq LIMIT 1`,
-  ).pluck();
-  const quarantined = db.prepare("SELECT count(*) FROM relay_inbox WHERE channel = ? AND status = 'quarantined'").pluck();
+    )
+    .pluck();
+  const quarantined = db
+    .prepare("SELECT count(*) FROM relay_inbox WHERE channel = ? AND status = 'quarantined'")
+    .pluck();
   const removeAfter = db.prepare('DELETE FROM relay_inbox WHERE channel = ? AND seq > ?');
   const maxSeq = db.prepare('SELECT max(seq) FROM relay_inbox WHERE channel = ?').pluck();
   const entries = db.prepare(

@@ -45,7 +45,8 @@ export function createStoreTransactions(db: Database.Database, hooks: Transactio
         failedInside = false;
         hooks.begin();
         const result = fn();
-        if (failedInside) throw new Error('A bookings store call failed inside the transaction; nothing was committed.');
+        if (failedInside)
+          throw new Error('A bookings store call failed inside the transaction; nothing was committed.');
         hooks.beforeCommit();
         return result;
       })();

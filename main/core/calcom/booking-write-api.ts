@@ -24,17 +24,29 @@ const version = apiVersions.bookings;
 
 /** Creates the calls over a request function; the caller decides retries (actions use one attempt: calcom-http.ts). */
 export function createBookingWriteApi(http: CalcomHttp): BookingWriteApi {
-  const post = (p: string, body: Record<string, unknown>) => http({ method: 'POST', path: p, version, body, schema: booking }).then((r) => r.data);
+  const post = (p: string, body: Record<string, unknown>) =>
+    http({ method: 'POST', path: p, version, body, schema: booking }).then((r) => r.data);
   return {
     confirm: (uid) => post(path(uid, 'confirm'), {}),
     decline: (uid, reason) => post(path(uid, 'decline'), reason ? { reason } : {}),
     cancel: (uid, reason) => post(path(uid, 'cancel'), reason ? { cancellationReason: reason } : {}),
     async requestReschedule(uid, reason) {
       // The answer is in the 2026-02-25 booking shape, which this app does not parse: read the booking back in 2024-08-13.
-      await http({ method: 'POST', path: path(uid, 'request-reschedule'), version: apiVersions.bookingsRequestReschedule, body: reason ? { rescheduleReason: reason } : {}, schema: z.unknown() });
-      return http({ method: 'GET', path: `/v2/bookings/${encodeURIComponent(uid)}`, version, schema: booking }).then((r) => r.data);
+      await http({
+        method: 'POST',
+        path: path(uid, 'request-reschedule'),
+        version: apiVersions.bookingsRequestReschedule,
+        body: reason ? { rescheduleReason: reason } : {},
+        schema: z.unknown(),
+      });
+      return http({ method: 'GET', path: `/v2/bookings/${encodeURIComponent(uid)}`, version, schema: booking }).then(
+        (r) => r.data,
+      );
     },
     markAbsent: (uid, email, absent) => post(path(uid, 'mark-absent'), { attendees: [{ email, absent }] }),
-    get: (uid) => http({ method: 'GET', path: `/v2/bookings/${encodeURIComponent(uid)}`, version, schema: booking }).then((r) => r.data),
+    get: (uid) =>
+      http({ method: 'GET', path: `/v2/bookings/${encodeURIComponent(uid)}`, version, schema: booking }).then(
+        (r) => r.data,
+      ),
   };
 }

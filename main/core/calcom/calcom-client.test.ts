@@ -46,7 +46,10 @@ const header = (r: { init: RequestInit }, name: string) => new Headers(r.init.he
 describe('createCalcomClient', () => {
   it('sends Bearer and the per-family cal-api-version, and validates the envelope', async () => {
     const et = { id: 1, title: '30 Min Consultation', slug: 'consultation-30min', lengthInMinutes: 30, hidden: false };
-    const h = harness([() => json(200, { status: 'success', data: me }), () => json(200, { status: 'success', data: [et] })]);
+    const h = harness([
+      () => json(200, { status: 'success', data: me }),
+      () => json(200, { status: 'success', data: [et] }),
+    ]);
     expect(await h.client.me()).toMatchObject({ username: 'dana-reyes' });
     expect(await h.client.listEventTypes()).toEqual([et]);
     expect(h.seen[0]?.url.toString()).toBe('https://api.cal.test/v2/me');
@@ -55,7 +58,10 @@ describe('createCalcomClient', () => {
   });
 
   it('401 → refreshes once and replays; a second 401 is reconnect_needed', async () => {
-    const h = harness([() => json(401, {}), (r) => (header(r, 'authorization') === 'Bearer t2' ? json(200, { status: 'success', data: me }) : json(401, {}))]);
+    const h = harness([
+      () => json(401, {}),
+      (r) => (header(r, 'authorization') === 'Bearer t2' ? json(200, { status: 'success', data: me }) : json(401, {})),
+    ]);
     expect((await h.client.me()).id).toBe(7);
     expect(h.refreshes()).toBe(1);
     const h2 = harness([() => json(401, {}), () => json(401, {})]);
@@ -64,7 +70,11 @@ describe('createCalcomClient', () => {
   });
 
   it('retries 5xx and network errors with backoff, then gives up as calcom_unavailable', async () => {
-    const h = harness([() => json(500, {}), () => Promise.reject(new TypeError('fetch failed')), () => json(200, { status: 'success', data: me })]);
+    const h = harness([
+      () => json(500, {}),
+      () => Promise.reject(new TypeError('fetch failed')),
+      () => json(200, { status: 'success', data: me }),
+    ]);
     expect((await h.client.me()).id).toBe(7);
     expect(h.sleeps).toEqual([150, 300]);
     const h2 = harness([() => json(503, {}), () => json(502, {}), () => json(500, {}), () => json(500, {})]);
@@ -74,14 +84,19 @@ describe('createCalcomClient', () => {
 
   it('times out a request that never answers, retries, then reports Cal.com unavailable', async () => {
     const hang: Handler = ({ init }) =>
-      new Promise((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(init.signal?.reason as Error)));
+      new Promise((_resolve, reject) =>
+        init.signal?.addEventListener('abort', () => reject(init.signal?.reason as Error)),
+      );
     const h = harness([hang, hang, hang, hang], { timeoutMs: 30 });
     await expect(h.client.me()).rejects.toMatchObject({ code: 'calcom_unavailable' });
     expect(h.seen).toHaveLength(4);
   });
 
   it('honours 429 reset headers; too long a wait surfaces as calcom_rate_limited', async () => {
-    const h = harness([() => json(429, {}, { 'x-ratelimit-reset-default': '2' }), () => json(200, { status: 'success', data: me })]);
+    const h = harness([
+      () => json(429, {}, { 'x-ratelimit-reset-default': '2' }),
+      () => json(200, { status: 'success', data: me }),
+    ]);
     await h.client.me();
     expect(h.sleeps).toEqual([2125]);
     const h2 = harness([() => json(429, {}, { 'x-ratelimit-reset-default': '3600' })]);
@@ -89,10 +104,24 @@ describe('createCalcomClient', () => {
   });
 
   it('does not retry other 4xx and keeps the status and message', async () => {
-    const h = harness([() => json(409, { status: 'error', error: { code: 'ConflictException', message: 'Webhook with this subscriber url already exists' } })]);
+    const h = harness([
+      () =>
+        json(409, {
+          status: 'error',
+          error: { code: 'ConflictException', message: 'Webhook with this subscriber url already exists' },
+        }),
+    ]);
     await expect(
-      h.client.createWebhook({ subscriberUrl: 'https://relay.test/hooks/abc', triggers: ['BOOKING_CREATED'], active: true }),
-    ).rejects.toMatchObject({ code: 'calcom_error', status: 409, apiMessage: 'Webhook with this subscriber url already exists' });
+      h.client.createWebhook({
+        subscriberUrl: 'https://relay.test/hooks/abc',
+        triggers: ['BOOKING_CREATED'],
+        active: true,
+      }),
+    ).rejects.toMatchObject({
+      code: 'calcom_error',
+      status: 409,
+      apiMessage: 'Webhook with this subscriber url already exists',
+    });
     expect(h.seen).toHaveLength(1);
   });
 
@@ -109,11 +138,32 @@ describe('createCalcomClient', () => {
 
   it('reads a bookings page by updatedAt or createdAt, each booking left unparsed (one bad booking does not fail the page)', async () => {
     const page = (items: unknown[], hasNextPage: boolean) =>
-      json(200, { status: 'success', data: items, pagination: { totalItems: 3, itemsPerPage: 100, currentPage: 1, totalPages: 2, hasNextPage, hasPreviousPage: false } });
+      json(200, {
+        status: 'success',
+        data: items,
+        pagination: {
+          totalItems: 3,
+          itemsPerPage: 100,
+          currentPage: 1,
+          totalPages: 2,
+          hasNextPage,
+          hasPreviousPage: false,
+        },
+      });
     const h = harness([() => page([{ uid: 'a' }, 'not even an object'], true), () => page([], false)]);
-    const first = await h.client.readBookingsPage({ field: 'updatedAt', after: '2026-01-01T00:00:00.000Z', take: 250, skip: 0 });
+    const first = await h.client.readBookingsPage({
+      field: 'updatedAt',
+      after: '2026-01-01T00:00:00.000Z',
+      take: 250,
+      skip: 0,
+    });
     expect(first).toEqual({ items: [{ uid: 'a' }, 'not even an object'], hasNextPage: true, totalItems: 3 });
-    expect(Object.fromEntries(h.seen[0]!.url.searchParams)).toEqual({ afterUpdatedAt: '2026-01-01T00:00:00.000Z', sortUpdatedAt: 'asc', take: '250', skip: '0' });
+    expect(Object.fromEntries(h.seen[0]!.url.searchParams)).toEqual({
+      afterUpdatedAt: '2026-01-01T00:00:00.000Z',
+      sortUpdatedAt: 'asc',
+      take: '250',
+      skip: '0',
+    });
     await h.client.readBookingsPage({ field: 'createdAt', after: undefined, take: 10, skip: 20 });
     expect(Object.fromEntries(h.seen[1]!.url.searchParams)).toEqual({ sortCreated: 'asc', take: '10', skip: '20' });
     expect(header(h.seen[0]!, 'cal-api-version')).toBe('2024-08-13');

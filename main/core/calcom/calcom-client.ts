@@ -39,9 +39,18 @@ export function createCalcomClient(http: CalcomHttp): CalcomClient {
   const et = { version: apiVersions.eventTypes };
   return {
     me: () => http({ method: 'GET', path: '/v2/me', schema: v2Envelope(meSchema) }).then((r) => r.data),
-    listEventTypes: () => http({ method: 'GET', path: '/v2/event-types', ...et, schema: v2Envelope(z.array(eventTypeSchema)) }).then((r) => r.data),
+    listEventTypes: () =>
+      http({ method: 'GET', path: '/v2/event-types', ...et, schema: v2Envelope(z.array(eventTypeSchema)) }).then(
+        (r) => r.data,
+      ),
     createEventType: (input) =>
-      http({ method: 'POST', path: '/v2/event-types', ...et, body: createEventTypeSchema.parse(input), schema: v2Envelope(eventTypeSchema) }).then((r) => r.data),
+      http({
+        method: 'POST',
+        path: '/v2/event-types',
+        ...et,
+        body: createEventTypeSchema.parse(input),
+        schema: v2Envelope(eventTypeSchema),
+      }).then((r) => r.data),
     updateEventType: (id, patch) =>
       http({
         method: 'PATCH',
@@ -53,13 +62,23 @@ export function createCalcomClient(http: CalcomHttp): CalcomClient {
     async listWebhooks() {
       const all: CalcomWebhook[] = [];
       for (let skip = 0; ; skip += WEBHOOK_PAGE) {
-        const page = await http({ method: 'GET', path: '/v2/webhooks', query: { take: WEBHOOK_PAGE, skip }, schema: v2Envelope(z.array(webhookSchema)) });
+        const page = await http({
+          method: 'GET',
+          path: '/v2/webhooks',
+          query: { take: WEBHOOK_PAGE, skip },
+          schema: v2Envelope(z.array(webhookSchema)),
+        });
         all.push(...page.data);
         if (page.data.length < WEBHOOK_PAGE) return all;
       }
     },
     createWebhook: (input) =>
-      http({ method: 'POST', path: '/v2/webhooks', body: createWebhookSchema.parse(input), schema: v2Envelope(webhookSchema) }).then((r) => r.data),
+      http({
+        method: 'POST',
+        path: '/v2/webhooks',
+        body: createWebhookSchema.parse(input),
+        schema: v2Envelope(webhookSchema),
+      }).then((r) => r.data),
     updateWebhook: (id, patch) =>
       http({
         method: 'PATCH',

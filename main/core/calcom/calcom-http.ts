@@ -67,7 +67,15 @@ export function createCalcomHttp(deps: CalcomHttpDeps): CalcomHttp {
     let tries = 0;
     for (let attempt = 0; ; attempt++) {
       const atMs = deps.clock.now();
-      const base = { kind: 'api' as const, method: req.method, path, attempt: tries++, afterRefresh: refreshed, grant: null, atMs };
+      const base = {
+        kind: 'api' as const,
+        method: req.method,
+        path,
+        attempt: tries++,
+        afterRefresh: refreshed,
+        grant: null,
+        atMs,
+      };
       const res = await httpRequest(doFetch, {
         method: req.method,
         url,
@@ -85,14 +93,29 @@ export function createCalcomHttp(deps: CalcomHttpDeps): CalcomHttp {
         const outcome = res.timedOut ? 'timeout' : 'network';
         deps.audit?.({ ...base, status: null, outcome, durationMs: res.durationMs, rateLimit: null });
         const d = decideRetry({ attempt, maxAttempts, status: undefined, random: random(), nowMs: deps.clock.now() });
-        deps.logger.warn('calcom request failed', { method: req.method, path: req.path, attempt, err: String(res.error) });
+        deps.logger.warn('calcom request failed', {
+          method: req.method,
+          path: req.path,
+          attempt,
+          err: String(res.error),
+        });
         if (d.retry) {
           await sleep(d.delayMs);
           continue;
         }
-        throw new CalcomApiError('calcom_unavailable', 'Cal.com could not be reached. Check your connection and try again.', undefined);
+        throw new CalcomApiError(
+          'calcom_unavailable',
+          'Cal.com could not be reached. Check your connection and try again.',
+          undefined,
+        );
       }
-      deps.audit?.({ ...base, status: res.status, outcome: res.ok ? 'ok' : 'http-error', durationMs: res.durationMs, rateLimit: rateLimitOf(res.headers) });
+      deps.audit?.({
+        ...base,
+        status: res.status,
+        outcome: res.ok ? 'ok' : 'http-error',
+        durationMs: res.durationMs,
+        rateLimit: rateLimitOf(res.headers),
+      });
       if (res.status === 401 && !refreshed) {
         // The token may have expired early or been rotated elsewhere: refresh once, then replay.
         refreshed = true;
@@ -104,12 +127,31 @@ export function createCalcomHttp(deps: CalcomHttpDeps): CalcomHttp {
       if (res.ok) {
         const parsed = req.schema.safeParse(json);
         if (parsed.success) return parsed.data;
-        deps.logger.error('calcom response did not match the schema', { path: req.path, issues: parsed.error.issues.slice(0, 5) });
-        throw new CalcomApiError('calcom_error', 'Cal.com answered with something this app does not understand.', res.status);
+        deps.logger.error('calcom response did not match the schema', {
+          path: req.path,
+          issues: parsed.error.issues.slice(0, 5),
+        });
+        throw new CalcomApiError(
+          'calcom_error',
+          'Cal.com answered with something this app does not understand.',
+          res.status,
+        );
       }
-      const d = decideRetry({ attempt, maxAttempts, status: res.status, headers: res.headers, random: random(), nowMs: deps.clock.now() });
+      const d = decideRetry({
+        attempt,
+        maxAttempts,
+        status: res.status,
+        headers: res.headers,
+        random: random(),
+        nowMs: deps.clock.now(),
+      });
       if (d.retry) {
-        deps.logger.warn('calcom request will be retried', { method: req.method, path: req.path, status: res.status, delayMs: d.delayMs });
+        deps.logger.warn('calcom request will be retried', {
+          method: req.method,
+          path: req.path,
+          status: res.status,
+          delayMs: d.delayMs,
+        });
         await sleep(d.delayMs);
         continue;
       }
@@ -121,10 +163,38 @@ export function createCalcomHttp(deps: CalcomHttpDeps): CalcomHttp {
 function failureFor(status: number, json: unknown): CalcomApiError {
   const env = v2ErrorSchema.safeParse(json);
   const apiMessage = env.success ? env.data.error.message.slice(0, 300) : undefined;
-  if (status === 429) return new CalcomApiError('calcom_rate_limited', 'Cal.com is limiting requests right now. Try again in a minute.', status, apiMessage);
-  if (status >= 500) return new CalcomApiError('calcom_unavailable', `Cal.com is having trouble (HTTP ${status}). Try again in a moment.`, status, apiMessage);
-  if (status === 401) return new CalcomApiError('reconnect_needed', 'Cal.com no longer accepts this connection. Please reconnect Cal.com.', status, apiMessage);
+  if (status === 429)
+    return new CalcomApiError(
+      'calcom_rate_limited',
+      'Cal.com is limiting requests right now. Try again in a minute.',
+      status,
+      apiMessage,
+    );
+  if (status >= 500)
+    return new CalcomApiError(
+      'calcom_unavailable',
+      `Cal.com is having trouble (HTTP ${status}). Try again in a moment.`,
+      status,
+      apiMessage,
+    );
+  if (status === 401)
+    return new CalcomApiError(
+      'reconnect_needed',
+      'Cal.com no longer accepts this connection. Please reconnect Cal.com.',
+      status,
+      apiMessage,
+    );
   if (status === 403)
-    return new CalcomApiError('calcom_error', 'Cal.com refused: the connection lacks a permission. Reconnect and approve every permission.', status, apiMessage);
-  return new CalcomApiError('calcom_error', `Cal.com refused the request (HTTP ${status}${apiMessage ? `: ${apiMessage}` : ''}).`, status, apiMessage);
+    return new CalcomApiError(
+      'calcom_error',
+      'Cal.com refused: the connection lacks a permission. Reconnect and approve every permission.',
+      status,
+      apiMessage,
+    );
+  return new CalcomApiError(
+    'calcom_error',
+    `Cal.com refused the request (HTTP ${status}${apiMessage ? `: ${apiMessage}` : ''}).`,
+    status,
+    apiMessage,
+  );
 }

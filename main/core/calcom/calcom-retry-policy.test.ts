@@ -17,9 +17,21 @@ describe('decideRetry', () => {
     ['403', { attempt: 0, status: 403, random: 0.5 }, { retry: false }],
     ['404', { attempt: 0, status: 404, random: 0.5 }, { retry: false }],
     ['409', { attempt: 0, status: 409, random: 0.5 }, { retry: false }],
-    ['429 with reset seconds', { attempt: 0, status: 429, random: 0, headers: h({ 'x-ratelimit-reset-default': '3' }) }, { retry: true, delayMs: 3000 }],
-    ['429 with a unix reset', { attempt: 0, status: 429, random: 0, headers: h({ 'X-RateLimit-Reset-Default': String(now / 1000 + 5) }) }, { retry: true, delayMs: 5000 }],
-    ['429 too long to wait', { attempt: 0, status: 429, random: 0, headers: h({ 'x-ratelimit-reset-default': '600' }) }, { retry: false }],
+    [
+      '429 with reset seconds',
+      { attempt: 0, status: 429, random: 0, headers: h({ 'x-ratelimit-reset-default': '3' }) },
+      { retry: true, delayMs: 3000 },
+    ],
+    [
+      '429 with a unix reset',
+      { attempt: 0, status: 429, random: 0, headers: h({ 'X-RateLimit-Reset-Default': String(now / 1000 + 5) }) },
+      { retry: true, delayMs: 5000 },
+    ],
+    [
+      '429 too long to wait',
+      { attempt: 0, status: 429, random: 0, headers: h({ 'x-ratelimit-reset-default': '600' }) },
+      { retry: false },
+    ],
     ['429 without headers', { attempt: 0, status: 429, random: 0 }, { retry: true, delayMs: 1000 }],
   ] as const)('%s', (_n, input, want) => {
     expect(decideRetry({ maxAttempts: 4, nowMs: now, ...input })).toEqual(want);

@@ -5,13 +5,24 @@ import { createMemoryKeychain } from '../keychain/memory-keychain';
 import { createTokenManager } from './token-manager';
 
 const logger = { info: () => {}, warn: () => {}, error: () => {} };
-const pair = (n: number, expiresIn = 1800): TokenResponse => ({ access_token: `a${n}`, refresh_token: `r${n}`, token_type: 'bearer', expires_in: expiresIn });
+const pair = (n: number, expiresIn = 1800): TokenResponse => ({
+  access_token: `a${n}`,
+  refresh_token: `r${n}`,
+  token_type: 'bearer',
+  expires_in: expiresIn,
+});
 
 function setup(refresh: (rt: string) => Promise<TokenResponse>) {
   let now = 0;
   const keychain = createMemoryKeychain();
   const onReconnectNeeded = vi.fn();
-  const tm = createTokenManager({ keychain, clock: { now: () => now }, logger, refresh: vi.fn(refresh), onReconnectNeeded });
+  const tm = createTokenManager({
+    keychain,
+    clock: { now: () => now },
+    logger,
+    refresh: vi.fn(refresh),
+    onReconnectNeeded,
+  });
   return { tm, keychain, onReconnectNeeded, advance: (ms: number) => (now += ms), refresh: tm };
 }
 
@@ -19,7 +30,11 @@ describe('createTokenManager', () => {
   it('stores tokens only in the keychain and hands out the access token while fresh', async () => {
     const { tm, keychain } = setup(async () => pair(2));
     await tm.store(pair(1));
-    expect(Object.fromEntries(keychain.entries)).toEqual({ 'calcom:access': 'a1', 'calcom:refresh': 'r1', 'calcom:expires': '1800000' });
+    expect(Object.fromEntries(keychain.entries)).toEqual({
+      'calcom:access': 'a1',
+      'calcom:refresh': 'r1',
+      'calcom:expires': '1800000',
+    });
     expect(await tm.accessToken()).toBe('a1');
   });
 
@@ -39,7 +54,12 @@ describe('createTokenManager', () => {
       return origSet(account, secret);
     };
     advance(1800_000 - 120_000);
-    const tokens = await Promise.all([tm.accessToken(), tm.accessToken(), tm.refreshAfterUnauthorized('a1'), tm.accessToken()]);
+    const tokens = await Promise.all([
+      tm.accessToken(),
+      tm.accessToken(),
+      tm.refreshAfterUnauthorized('a1'),
+      tm.accessToken(),
+    ]);
     expect(tokens).toEqual(['a2', 'a2', 'a2', 'a2']);
     expect(calls).toBe(1);
     expect(order).toEqual(['refresh(r1)', 'set calcom:refresh', 'set calcom:access', 'set calcom:expires']);
@@ -63,7 +83,9 @@ describe('createTokenManager', () => {
     await tm.store(pair(1));
     advance(1800_000);
     const results = await Promise.allSettled([tm.accessToken(), tm.accessToken(), tm.accessToken()]);
-    expect(results.every((r) => r.status === 'rejected' && (r.reason as AppFailure).code === 'reconnect_needed')).toBe(true);
+    expect(results.every((r) => r.status === 'rejected' && (r.reason as AppFailure).code === 'reconnect_needed')).toBe(
+      true,
+    );
     await expect(tm.accessToken()).rejects.toMatchObject({ code: 'reconnect_needed' });
     await expect(tm.refreshAfterUnauthorized('a1')).rejects.toMatchObject({ code: 'reconnect_needed' });
     expect(calls).toBe(1);

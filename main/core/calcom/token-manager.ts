@@ -81,7 +81,10 @@ export function createTokenManager(deps: TokenManagerDeps): TokenManager {
     async accessToken() {
       if (reconnectNeeded) throw reconnectFailure();
       if (inflight) return inflight;
-      const [access, expires] = await Promise.all([keychain.get(keychainAccounts.calcomAccess), keychain.get(keychainAccounts.calcomExpires)]);
+      const [access, expires] = await Promise.all([
+        keychain.get(keychainAccounts.calcomAccess),
+        keychain.get(keychainAccounts.calcomExpires),
+      ]);
       if (!access) throw new AppFailure('not_connected', 'Cal.com is not connected.');
       const expiresAt = Number(expires);
       if (!Number.isFinite(expiresAt) || clock.now() >= expiresAt - margin) return refreshOnce();

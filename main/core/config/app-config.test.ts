@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { hasRealCalcomConfig, loadAppConfig } from './app-config';
 
-const defaults = { sandboxUrl: 'http://127.0.0.1:5555', relayUrl: 'http://127.0.0.1:5001', version: '0.1.0', production: false };
+const defaults = {
+  sandboxUrl: 'http://127.0.0.1:5555',
+  relayUrl: 'http://127.0.0.1:5001',
+  version: '0.1.0',
+  production: false,
+};
 
 describe('loadAppConfig', () => {
   it('defaults to the sandbox and the loopback redirect when no Cal.com client is configured', () => {
@@ -18,7 +23,11 @@ describe('loadAppConfig', () => {
   });
 
   it('uses real Cal.com hosts when a client id is set', () => {
-    const env = { CALCOM_CLIENT_ID: 'abc', RELAY_URL: 'https://relay.example.com/', CALCOM_REDIRECT_URI: 'https://relay.example.com/oauth/calcom/callback' };
+    const env = {
+      CALCOM_CLIENT_ID: 'abc',
+      RELAY_URL: 'https://relay.example.com/',
+      CALCOM_REDIRECT_URI: 'https://relay.example.com/oauth/calcom/callback',
+    };
     const config = loadAppConfig(env, { ...defaults, sandboxUrl: undefined, production: true });
     expect(config).toMatchObject({
       calcomAppUrl: 'https://app.cal.com',
@@ -32,7 +41,9 @@ describe('loadAppConfig', () => {
   });
 
   it('names every invalid variable in one error', () => {
-    expect(() => loadAppConfig({ CALCOM_API_URL: 'not a url', RELAY_URL: 'also bad' }, defaults)).toThrow(/CALCOM_API_URL[\s\S]*RELAY_URL/);
+    expect(() => loadAppConfig({ CALCOM_API_URL: 'not a url', RELAY_URL: 'also bad' }, defaults)).toThrow(
+      /CALCOM_API_URL[\s\S]*RELAY_URL/,
+    );
   });
 
   it('refuses to run without either real Cal.com or the sandbox', () => {

@@ -34,7 +34,9 @@ export function loadAppConfig(env: NodeJS.ProcessEnv, defaults: AppConfigDefault
   const e = parsed.data;
   const real = Boolean(e.CALCOM_CLIENT_ID);
   if (!real && !defaults.sandboxUrl) {
-    throw new Error('CALCOM_CLIENT_ID is not set and no Cal.com sandbox is running: set the variables for real Cal.com or use `npm start`.');
+    throw new Error(
+      'CALCOM_CLIENT_ID is not set and no Cal.com sandbox is running: set the variables for real Cal.com or use `npm start`.',
+    );
   }
   const stripSlash = (url: string) => url.replace(/\/+$/, '');
   return {

@@ -15,7 +15,11 @@ export function readBakedConfig(file: string): BakedConfig {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'none' };
-    return { kind: 'baked', ok: false, problems: [`the baked configuration could not be read (${(err as Error).message})`] };
+    return {
+      kind: 'baked',
+      ok: false,
+      problems: [`the baked configuration could not be read (${(err as Error).message})`],
+    };
   }
   let json: unknown;
   try {
@@ -23,6 +27,7 @@ export function readBakedConfig(file: string): BakedConfig {
   } catch {
     return { kind: 'baked', ok: false, problems: ['the baked configuration is not valid JSON'] };
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return { kind: 'baked', ok: false, problems: ['the baked configuration is not an object'] };
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    return { kind: 'baked', ok: false, problems: ['the baked configuration is not an object'] };
   return { kind: 'baked', ...checkReleaseConfig(json as Record<string, unknown>) };
 }

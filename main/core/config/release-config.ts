@@ -6,7 +6,13 @@ import { APP_SCHEME } from '../../../common/deep-link';
  * are, and how the OAuth redirect comes back. Read at build time from `.env.release` / CI variables by
  * electron.vite.config.ts and written to out/main/release-config.json, which electron-builder packs.
  */
-export const RELEASE_CONFIG_KEYS = ['CALCOM_CLIENT_ID', 'CALCOM_APP_URL', 'CALCOM_API_URL', 'CALCOM_REDIRECT_URI', 'RELAY_URL'] as const;
+export const RELEASE_CONFIG_KEYS = [
+  'CALCOM_CLIENT_ID',
+  'CALCOM_APP_URL',
+  'CALCOM_API_URL',
+  'CALCOM_REDIRECT_URI',
+  'RELAY_URL',
+] as const;
 export type ReleaseConfigKey = (typeof RELEASE_CONFIG_KEYS)[number];
 
 /** The file next to the main bundle that holds the baked values. */
@@ -30,7 +36,10 @@ const secureUrl = (what: string) =>
     .string({ error: `${what} is missing` })
     .min(1, `${what} is missing`)
     .refine((v) => URL.canParse(v), `${what} is not a URL`)
-    .refine(isSecureOrLoopback, `${what} must be an https URL (plain http is allowed only for 127.0.0.1, [::1] or localhost)`);
+    .refine(
+      isSecureOrLoopback,
+      `${what} must be an https URL (plain http is allowed only for 127.0.0.1, [::1] or localhost)`,
+    );
 
 /** The three redirect forms of DESIGN.md §3: relay bounce (https), lifescore://, or loopback http. */
 const redirectUri = z
@@ -55,7 +64,8 @@ export const releaseConfigSchema = z.object({
 });
 export type ReleaseConfig = z.infer<typeof releaseConfigSchema>;
 
-export type ReleaseConfigCheck = { readonly ok: true; readonly config: ReleaseConfig } | { readonly ok: false; readonly problems: readonly string[] };
+export type ReleaseConfigCheck =
+  { readonly ok: true; readonly config: ReleaseConfig } | { readonly ok: false; readonly problems: readonly string[] };
 
 /** Picks the release keys out of an environment (empty values count as missing) and validates them. */
 export function checkReleaseConfig(source: Readonly<Record<string, unknown>>): ReleaseConfigCheck {

@@ -47,7 +47,19 @@ export function resolveAppConfig(input: ResolveConfigInput): ResolvedConfig {
 
   if (!merged.CALCOM_CLIENT_ID && input.sandboxUrl && baked.kind === 'none') {
     try {
-      return { kind: 'ready', source: 'sandbox', config: loadAppConfig({ ...input.env }, { sandboxUrl: input.sandboxUrl, relayUrl: input.env.RELAY_URL ?? input.sandboxRelayUrl, version: input.version, production: input.production }) };
+      return {
+        kind: 'ready',
+        source: 'sandbox',
+        config: loadAppConfig(
+          { ...input.env },
+          {
+            sandboxUrl: input.sandboxUrl,
+            relayUrl: input.env.RELAY_URL ?? input.sandboxRelayUrl,
+            version: input.version,
+            production: input.production,
+          },
+        ),
+      };
     } catch (err) {
       return { kind: 'setup', problems: [(err as Error).message] };
     }
@@ -55,7 +67,14 @@ export function resolveAppConfig(input: ResolveConfigInput): ResolvedConfig {
   if (baked.kind === 'none' && merged.CALCOM_CLIENT_ID && input.sandboxUrl) {
     // Development against real Cal.com with variables in the environment (.env): Cal.com's hosts are the default.
     try {
-      return { kind: 'ready', source: 'environment', config: loadAppConfig({ ...input.env }, { relayUrl: input.sandboxRelayUrl, version: input.version, production: input.production }) };
+      return {
+        kind: 'ready',
+        source: 'environment',
+        config: loadAppConfig(
+          { ...input.env },
+          { relayUrl: input.sandboxRelayUrl, version: input.version, production: input.production },
+        ),
+      };
     } catch (err) {
       return { kind: 'setup', problems: [(err as Error).message] };
     }

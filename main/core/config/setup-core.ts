@@ -10,7 +10,10 @@ import type { AppCore, Logger } from '../ports';
  */
 export function createSetupCore(problems: readonly string[], logger: Logger): AppCore {
   const refuse = async () => {
-    throw new AppFailure('not_supported', 'This copy of LifeScore Consultant is not set up yet: it does not know its Cal.com and relay addresses.');
+    throw new AppFailure(
+      'not_supported',
+      'This copy of LifeScore Consultant is not set up yet: it does not know its Cal.com and relay addresses.',
+    );
   };
   const handlers = Object.fromEntries(apiMethods.map((method) => [method, refuse])) as unknown as ApiHandlers;
   handlers.getSetupStatus = async () => ({ configured: false, problems: [...problems] });

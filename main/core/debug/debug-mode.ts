@@ -18,7 +18,11 @@ export interface CapturedWebhook {
  * Debug mode: on from the Settings toggle (until `debugUntil`) or for the whole run with LIFESCORE_DEBUG=1. While on,
  * the core logs verbosely and keeps the last webhook bodies it received, redacted, for Diagnostics.
  */
-export function createDebugMode(opts: { readonly env: boolean; readonly until: () => string | undefined; readonly now: () => number }) {
+export function createDebugMode(opts: {
+  readonly env: boolean;
+  readonly until: () => string | undefined;
+  readonly now: () => number;
+}) {
   const bodies: CapturedWebhook[] = [];
   const state = (): DebugState => {
     if (opts.env) return { active: true, source: 'env' };
@@ -50,11 +54,19 @@ export function withDebug(settings: Settings, on: boolean, now: number): Setting
 }
 
 /** The store, with every relay event shown to `seen` first (debug mode's view of received webhooks; closures, no `this`). */
-export function tapRelayEvents(store: SyncBookingStore, seen: (body: Buffer, trigger: string | null, seq: number, kind: string) => void): SyncBookingStore {
+export function tapRelayEvents(
+  store: SyncBookingStore,
+  seen: (body: Buffer, trigger: string | null, seq: number, kind: string) => void,
+): SyncBookingStore {
   return {
     ...store,
     recordRelayEvent: (input) => {
-      seen(input.body, input.kind === 'apply' ? input.envelope.triggerEvent : (input.trigger ?? null), input.seq, input.kind);
+      seen(
+        input.body,
+        input.kind === 'apply' ? input.envelope.triggerEvent : (input.trigger ?? null),
+        input.seq,
+        input.kind,
+      );
       return store.recordRelayEvent(input);
     },
   };

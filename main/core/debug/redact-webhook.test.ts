@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { contractCancelledExample, contractCreatedExample, contractRescheduledExample } from '../../../tests/support/sandbox/contract-examples';
+import {
+  contractCancelledExample,
+  contractCreatedExample,
+  contractRescheduledExample,
+} from '../../../tests/support/sandbox/contract-examples';
 import type { Sandbox } from '../../../server/calcom-sandbox/index';
-import { ALL_SCOPES, api, connect, futureWeekdayAt, Receiver, startSandbox } from '../../../tests/support/sandbox/sandbox-test-kit';
+import {
+  ALL_SCOPES,
+  api,
+  connect,
+  futureWeekdayAt,
+  Receiver,
+  startSandbox,
+} from '../../../tests/support/sandbox/sandbox-test-kit';
 import { REDACTED, redactWebhookBody } from './redact-webhook';
 import { createDebugMode } from './debug-mode';
 
@@ -10,10 +21,22 @@ function personal(body: { payload: Record<string, unknown> }): string[] {
   const p = body.payload as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test reads arbitrary JSON
   const people = [...(p.attendees ?? []), p.organizer].filter(Boolean);
   return [
-    ...people.flatMap((x: Record<string, string>) => [x.name, x.email, x.firstName, x.lastName, x.username].filter(Boolean)),
-    p.description, p.additionalNotes, p.cancellationReason, p.rejectionReason, p.cancelledBy, p.rescheduledBy,
-    p.videoCallData?.url, p.videoCallData?.password, p.metadata?.videoCallUrl, p.title,
-    ...Object.values(p.responses ?? {}).map((r) => (r as { value?: unknown }).value).filter((v): v is string => typeof v === 'string'),
+    ...people.flatMap((x: Record<string, string>) =>
+      [x.name, x.email, x.firstName, x.lastName, x.username].filter(Boolean),
+    ),
+    p.description,
+    p.additionalNotes,
+    p.cancellationReason,
+    p.rejectionReason,
+    p.cancelledBy,
+    p.rescheduledBy,
+    p.videoCallData?.url,
+    p.videoCallData?.password,
+    p.metadata?.videoCallUrl,
+    p.title,
+    ...Object.values(p.responses ?? {})
+      .map((r) => (r as { value?: unknown }).value)
+      .filter((v): v is string => typeof v === 'string'),
   ].filter((s): s is string => typeof s === 'string' && s.length > 2);
 }
 
@@ -41,15 +64,31 @@ describe('webhook body redaction on real payloads', () => {
     const receiver = await Receiver.start();
     try {
       const token = (await connect(url, { scope: ALL_SCOPES })).access_token;
-      await api(url, token, 'POST', '/v2/event-types', { title: 'Intro', slug: 'intro', lengthInMinutes: 30, confirmationPolicy: { type: 'always' } });
-      await api(url, token, 'POST', '/v2/webhooks', { subscriberUrl: `${receiver.url}/h`, triggers: ['BOOKING_REQUESTED', 'BOOKING_NO_SHOW_UPDATED'], active: true });
+      await api(url, token, 'POST', '/v2/event-types', {
+        title: 'Intro',
+        slug: 'intro',
+        lengthInMinutes: 30,
+        confirmationPolicy: { type: 'always' },
+      });
+      await api(url, token, 'POST', '/v2/webhooks', {
+        subscriberUrl: `${receiver.url}/h`,
+        triggers: ['BOOKING_REQUESTED', 'BOOKING_NO_SHOW_UPDATED'],
+        active: true,
+      });
       const attendee = { name: 'Zoë Quintana-Ibarra', email: 'zoe.q@example.org', timeZone: 'Europe/Madrid' };
-      const { booking } = await sandbox.createBooking({ username: 'dana-reyes', eventTypeSlug: 'intro', start: futureWeekdayAt(15), attendee, notes: 'Knee injury, private' });
+      const { booking } = await sandbox.createBooking({
+        username: 'dana-reyes',
+        eventTypeSlug: 'intro',
+        start: futureWeekdayAt(15),
+        attendee,
+        notes: 'Knee injury, private',
+      });
       await sandbox.markNoShow(booking.uid, attendee.email, true);
       expect(receiver.requests).toHaveLength(2);
       for (const r of receiver.requests) {
         const out = redactWebhookBody(r.raw);
-        for (const s of ['Zoë', 'zoe.q@example.org', 'Knee injury', 'dana@example.com', 'Dana Reyes']) expect(out).not.toContain(s);
+        for (const s of ['Zoë', 'zoe.q@example.org', 'Knee injury', 'dana@example.com', 'Dana Reyes'])
+          expect(out).not.toContain(s);
         expect(out).toContain(booking.uid);
       }
     } finally {
@@ -76,6 +115,9 @@ describe('debug mode', () => {
     expect(d.state()).toEqual({ active: false });
     expect(d.bodies()).toEqual([]);
     until = undefined;
-    expect(createDebugMode({ env: true, until: () => undefined, now: () => now }).state()).toEqual({ active: true, source: 'env' });
+    expect(createDebugMode({ env: true, until: () => undefined, now: () => now }).state()).toEqual({
+      active: true,
+      source: 'env',
+    });
   });
 });

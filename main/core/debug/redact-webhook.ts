@@ -4,9 +4,30 @@
  * Numbers and booleans stay (ids, lengths, flags). So a field Cal.com adds tomorrow is redacted until listed here.
  */
 const SAFE_STRING_KEYS = new Set([
-  'triggerEvent', 'createdAt', 'type', 'uid', 'bookingUid', 'rescheduleUid', 'fromReschedule', 'startTime', 'endTime',
-  'rescheduleStartTime', 'rescheduleEndTime', 'status', 'timeZone', 'locale', 'timeFormat', 'currency', 'bookerUrl',
-  'schedulingType', 'version', 'iCalUID', 'label', 'eventTitle', 'appName', 'recurringEventId',
+  'triggerEvent',
+  'createdAt',
+  'type',
+  'uid',
+  'bookingUid',
+  'rescheduleUid',
+  'fromReschedule',
+  'startTime',
+  'endTime',
+  'rescheduleStartTime',
+  'rescheduleEndTime',
+  'status',
+  'timeZone',
+  'locale',
+  'timeFormat',
+  'currency',
+  'bookerUrl',
+  'schedulingType',
+  'version',
+  'iCalUID',
+  'label',
+  'eventTitle',
+  'appName',
+  'recurringEventId',
 ]);
 
 export const REDACTED = '[redacted]';

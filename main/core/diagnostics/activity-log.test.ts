@@ -4,7 +4,12 @@ import { createActivityLog } from './activity-log';
 
 const sink = (): Logger & { lines: string[] } => {
   const lines: string[] = [];
-  return { lines, info: (m) => lines.push(`info ${m}`), warn: (m) => lines.push(`warn ${m}`), error: (m) => lines.push(`error ${m}`) };
+  return {
+    lines,
+    info: (m) => lines.push(`info ${m}`),
+    warn: (m) => lines.push(`warn ${m}`),
+    error: (m) => lines.push(`error ${m}`),
+  };
 };
 
 it('keeps the newest lines first, up to its capacity, and still writes every line to the inner logger', () => {
@@ -18,7 +23,12 @@ it('keeps the newest lines first, up to its capacity, and still writes every lin
   logger.info('four');
   expect(inner.lines).toEqual(['info one', 'warn two', 'error three', 'info four']);
   expect(log.entries().map((e) => `${e.level} ${e.message}`)).toEqual(['info four', 'error three', 'warn two']);
-  expect(log.entries()[2]).toEqual({ at: '2026-11-26T09:00:02.000Z', level: 'warn', message: 'two', details: { code: 'relay_unreachable', attempt: 2, retrying: true } });
+  expect(log.entries()[2]).toEqual({
+    at: '2026-11-26T09:00:02.000Z',
+    level: 'warn',
+    message: 'two',
+    details: { code: 'relay_unreachable', attempt: 2, retrying: true },
+  });
 });
 
 it('redacts secrets before keeping a line, and flattens nested values to short strings', () => {

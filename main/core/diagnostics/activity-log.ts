@@ -28,7 +28,12 @@ function flatten(fields: Record<string, unknown> | undefined): Record<string, st
 export function createActivityLog(capacity = 200, now: () => number = Date.now): ActivityLog {
   const ring: ActivityEntry[] = [];
   const keep = (level: LogLevel, message: string, fields?: Record<string, unknown>) => {
-    ring.push({ at: new Date(now()).toISOString(), level, message: String(redact(message)).slice(0, MAX_VALUE_CHARS), details: flatten(fields) });
+    ring.push({
+      at: new Date(now()).toISOString(),
+      level,
+      message: String(redact(message)).slice(0, MAX_VALUE_CHARS),
+      details: flatten(fields),
+    });
     if (ring.length > capacity) ring.splice(0, ring.length - capacity);
   };
   return {

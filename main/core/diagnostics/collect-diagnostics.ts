@@ -1,5 +1,11 @@
 import fs from 'node:fs';
-import type { CalcomReadIssue, DebugState, Diagnostics, QuarantinedEvent, RuntimeVersions } from '../../../common/diagnostics';
+import type {
+  CalcomReadIssue,
+  DebugState,
+  Diagnostics,
+  QuarantinedEvent,
+  RuntimeVersions,
+} from '../../../common/diagnostics';
 import type { ActivityLog } from './activity-log';
 import type { AuditEntry } from '../../../common/audit';
 
@@ -12,7 +18,12 @@ export interface DiagnosticsSources {
   readonly databaseFile: string;
   readonly activity: ActivityLog;
   /** The connected channel's quarantined inbox entries ([] when not connected or the store is closed). */
-  readonly quarantined: () => ReadonlyArray<{ seq: number; receivedAt: string; reason: string | null; trigger: string | null }>;
+  readonly quarantined: () => ReadonlyArray<{
+    seq: number;
+    receivedAt: string;
+    reason: string | null;
+    trigger: string | null;
+  }>;
   /** Bookings from Cal.com the connected account's sync could not read, and unknown statuses (issue 22). */
   readonly calcomReadIssues?: () => readonly CalcomReadIssue[];
   /** The newest audit log entries (issue 19). */

@@ -37,7 +37,13 @@ afterAll(async () => {
 describe('request', () => {
   it('sends JSON with its content type and the given headers, and parses the JSON answer', async () => {
     const headers = { authorization: 'Bearer t' };
-    const res = await request(fetch, { method: 'POST', url: `${base}/echo`, headers, json: { a: 1 }, timeoutMs: 5_000 });
+    const res = await request(fetch, {
+      method: 'POST',
+      url: `${base}/echo`,
+      headers,
+      json: { a: 1 },
+      timeoutMs: 5_000,
+    });
     expect(res).toMatchObject({ kind: 'answer', ok: true, status: 200 });
     if (res.kind !== 'answer') throw new Error('no answer');
     expect(res.body).toEqual({ method: 'POST', type: 'application/json', auth: 'Bearer t', body: '{"a":1}' });

@@ -16,7 +16,8 @@ export function parseAppDeepLink(raw: string): AppDeepLink {
   }
   const scheme = url.protocol.slice(0, -1);
   if (scheme !== APP_SCHEME && scheme !== DEV_APP_SCHEME) return { kind: 'other' };
-  if (url.username || url.password || url.port || url.host !== 'bookings' || url.search || url.hash) return { kind: 'other' };
+  if (url.username || url.password || url.port || url.host !== 'bookings' || url.search || url.hash)
+    return { kind: 'other' };
   const uid = url.pathname.replace(/^\//, '');
   return UID_PATTERN.test(uid) ? { kind: 'open-booking', uid } : { kind: 'other' };
 }

@@ -31,8 +31,19 @@ export async function healChannel(deps: ChannelHealDeps, record: IntegrationReco
   const relay = deps.relayFor(record.channel.relayUrl);
   const created = await relay.createChannel();
   await keychain.set(keychainAccounts.relayToken, created.token);
-  const channel: ChannelRef = { relayUrl: record.channel.relayUrl, channelId: created.id, ingestUrl: created.ingestUrl, streamUrl: created.streamUrl };
-  const verified = await presentIdentityTo(relay, channel.channelId, created.token, { accessToken: await deps.accessToken(), deviceId: deps.deviceId }, logger);
+  const channel: ChannelRef = {
+    relayUrl: record.channel.relayUrl,
+    channelId: created.id,
+    ingestUrl: created.ingestUrl,
+    streamUrl: created.streamUrl,
+  };
+  const verified = await presentIdentityTo(
+    relay,
+    channel.channelId,
+    created.token,
+    { accessToken: await deps.accessToken(), deviceId: deps.deviceId },
+    logger,
+  );
 
   const secret = (await keychain.get(keychainAccounts.webhookSecret)) ?? deps.newSecret();
   await keychain.set(keychainAccounts.webhookSecret, secret);
@@ -40,9 +51,13 @@ export async function healChannel(deps: ChannelHealDeps, record: IntegrationReco
   await relay.setSecret(channel.channelId, created.token, secret);
 
   const webhooks = await deps.calcom.listWebhooks();
-  const ours = webhooks.find((w) => w.id === record.webhookId) ?? webhooks.find((w) => w.subscriberUrl === record.channel.ingestUrl);
+  const ours =
+    webhooks.find((w) => w.id === record.webhookId) ??
+    webhooks.find((w) => w.subscriberUrl === record.channel.ingestUrl);
   const wanted = { subscriberUrl: channel.ingestUrl, triggers: [...bookingTriggers], active: true, secret };
-  const webhook = ours ? await deps.calcom.updateWebhook(ours.id, wanted) : await deps.calcom.createWebhook({ ...wanted, payloadTemplate: null });
+  const webhook = ours
+    ? await deps.calcom.updateWebhook(ours.id, wanted)
+    : await deps.calcom.createWebhook({ ...wanted, payloadTemplate: null });
 
   const latest = deps.settings.readRecord<IntegrationRecord>(recordKeys.integration) ?? record;
   const healed: IntegrationRecord = {
@@ -53,6 +68,10 @@ export async function healChannel(deps: ChannelHealDeps, record: IntegrationReco
     healedAt: new Date(deps.clock.now()).toISOString(),
   };
   deps.settings.writeRecord(recordKeys.integration, healed);
-  logger.warn('relay channel was lost; re-created it', { oldChannelId: record.channel.channelId, channelId: channel.channelId, webhookId: webhook.id });
+  logger.warn('relay channel was lost; re-created it', {
+    oldChannelId: record.channel.channelId,
+    channelId: channel.channelId,
+    webhookId: webhook.id,
+  });
   return healed;
 }

@@ -7,7 +7,12 @@ describe('createChannelWatch', () => {
   it('checks on its interval, sooner while sync is offline, and never after stop()', async () => {
     let checks = 0;
     let offline = false;
-    const watch = createChannelWatch({ check: async () => void checks++, isOffline: () => offline, intervalMs: 10_000, offlineProbeMs: 20 });
+    const watch = createChannelWatch({
+      check: async () => void checks++,
+      isOffline: () => offline,
+      intervalMs: 10_000,
+      offlineProbeMs: 20,
+    });
     watch.start();
     await sleep(80);
     expect(checks).toBe(0); // online: the next check is 10 s away

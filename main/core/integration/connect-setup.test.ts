@@ -19,11 +19,20 @@ function fakeCalcom(opts: { userId?: number; hideFromFirstList?: boolean } = {})
   const webhooks: CalcomWebhook[] = [];
   let lists = 0;
   const client = {
-    me: async () => (log.push('me'), { id: opts.userId ?? 7, username: 'dana-reyes', email: 'd@x.test', name: 'Dana', timeZone: 'UTC' }),
+    me: async () => (
+      log.push('me'),
+      { id: opts.userId ?? 7, username: 'dana-reyes', email: 'd@x.test', name: 'Dana', timeZone: 'UTC' }
+    ),
     listEventTypes: async () => (log.push('list event types'), [...eventTypes]),
     createEventType: async (i: { title: string; slug: string; lengthInMinutes: number }) => {
       log.push(`create ${i.slug}`);
-      const et = { id: eventTypes.length + 1, title: i.title, slug: i.slug, lengthInMinutes: i.lengthInMinutes, hidden: false };
+      const et = {
+        id: eventTypes.length + 1,
+        title: i.title,
+        slug: i.slug,
+        lengthInMinutes: i.lengthInMinutes,
+        hidden: false,
+      };
       eventTypes.push(et);
       return et;
     },
@@ -37,8 +46,15 @@ function fakeCalcom(opts: { userId?: number; hideFromFirstList?: boolean } = {})
     },
     createWebhook: async (i: { subscriberUrl: string; triggers: string[]; active: boolean; secret?: string }) => {
       log.push('create webhook');
-      if (webhooks.some((w) => w.subscriberUrl === i.subscriberUrl)) throw new CalcomApiError('calcom_error', 'exists', 409);
-      const w = { id: `w${webhooks.length + 1}`, subscriberUrl: i.subscriberUrl, triggers: i.triggers, active: i.active, secret: i.secret ?? null };
+      if (webhooks.some((w) => w.subscriberUrl === i.subscriberUrl))
+        throw new CalcomApiError('calcom_error', 'exists', 409);
+      const w = {
+        id: `w${webhooks.length + 1}`,
+        subscriberUrl: i.subscriberUrl,
+        triggers: i.triggers,
+        active: i.active,
+        secret: i.secret ?? null,
+      };
       webhooks.push(w);
       return w;
     },
@@ -54,16 +70,26 @@ function fakeCalcom(opts: { userId?: number; hideFromFirstList?: boolean } = {})
 
 function fakeRelay(log: string[]) {
   return {
-    createChannel: async () => (log.push('create channel'), { id: 'C'.repeat(24), token: 't'.repeat(40), ingestUrl, streamUrl: ingestUrl }),
+    createChannel: async () => (
+      log.push('create channel'),
+      { id: 'C'.repeat(24), token: 't'.repeat(40), ingestUrl, streamUrl: ingestUrl }
+    ),
     presentIdentity: async (_id: string, _t: string, body: { accessToken: string; deviceId: string }) => {
       log.push(`identity ${body.accessToken} ${body.deviceId}`);
-      return { identity: { userId: 7, username: 'dana-reyes', email: 'd@x.test', timeZone: 'UTC', verifiedAt: 'now' }, approval: 'approved', replacedChannels: 0 };
+      return {
+        identity: { userId: 7, username: 'dana-reyes', email: 'd@x.test', timeZone: 'UTC', verifiedAt: 'now' },
+        approval: 'approved',
+        replacedChannels: 0,
+      };
     },
     setSecret: async (_id: string, _t: string, secret: string) => void log.push(`relay secret ${secret}`),
   } as unknown as RelayClient;
 }
 
-function deps(calcom: ReturnType<typeof fakeCalcom>, services: { 30: boolean; 60: boolean; 90: boolean } = { 30: true, 60: false, 90: true }) {
+function deps(
+  calcom: ReturnType<typeof fakeCalcom>,
+  services: { 30: boolean; 60: boolean; 90: boolean } = { 30: true, 60: false, 90: true },
+) {
   const settings = createMemorySettingsStore();
   const keychain = createMemoryKeychain();
   let secrets = 0;
@@ -71,9 +97,19 @@ function deps(calcom: ReturnType<typeof fakeCalcom>, services: { 30: boolean; 60
     settings,
     keychain,
     d: {
-      calcom: calcom.client, relay: fakeRelay(calcom.log), relayUrl: 'https://relay.test', calcomAppUrl: 'https://cal.test', keychain, settings,
-      clock: { now: () => 0 }, logger, services, newSecret: () => `secret-${++secrets}`,
-      relayFor: () => fakeRelay(calcom.log), accessToken: async () => 'access-1', deviceId: 'device-0123456789ab',
+      calcom: calcom.client,
+      relay: fakeRelay(calcom.log),
+      relayUrl: 'https://relay.test',
+      calcomAppUrl: 'https://cal.test',
+      keychain,
+      settings,
+      clock: { now: () => 0 },
+      logger,
+      services,
+      newSecret: () => `secret-${++secrets}`,
+      relayFor: () => fakeRelay(calcom.log),
+      accessToken: async () => 'access-1',
+      deviceId: 'device-0123456789ab',
     },
   };
 }
@@ -91,10 +127,25 @@ describe('runConnectSetup', () => {
     const { d, settings, keychain } = deps(cal);
     const rec = await runConnectSetup(d);
     expect(cal.log).toEqual([
-      'me', 'list event types', 'create consultation-30min', 'create consultation-90min', 'create channel',
-      'identity access-1 device-0123456789ab', 'list webhooks', 'relay secret secret-1', 'create webhook',
+      'me',
+      'list event types',
+      'create consultation-30min',
+      'create consultation-90min',
+      'create channel',
+      'identity access-1 device-0123456789ab',
+      'list webhooks',
+      'relay secret secret-1',
+      'create webhook',
     ]);
-    expect(rec).toMatchObject({ isConnected: true, approval: 'approved', identity: { userId: 7 }, username: 'dana-reyes', name: 'Dana', webhookId: 'w1', eventTypes: [{ duration: 30, link: 'https://cal.test/dana-reyes/consultation-30min' }, { duration: 90 }] });
+    expect(rec).toMatchObject({
+      isConnected: true,
+      approval: 'approved',
+      identity: { userId: 7 },
+      username: 'dana-reyes',
+      name: 'Dana',
+      webhookId: 'w1',
+      eventTypes: [{ duration: 30, link: 'https://cal.test/dana-reyes/consultation-30min' }, { duration: 90 }],
+    });
     expect(cal.webhooks[0]).toMatchObject({ subscriberUrl: ingestUrl, secret: 'secret-1', active: true });
     expect(keychain.entries.get('webhook:secret')).toBe('secret-1');
     expect(settings.readRecord(recordKeys.progress)).toBeUndefined();
@@ -114,7 +165,12 @@ describe('runConnectSetup', () => {
   it('a resumed run for another account does not reuse the first account’s progress', async () => {
     const cal = fakeCalcom({ userId: 8 });
     const { d, settings } = deps(cal);
-    settings.writeRecord<ConnectProgress>(recordKeys.progress, { startedAt: 's', completed: ['me', 'event-types', 'webhook'], userId: 7, webhookId: 'w-of-7' });
+    settings.writeRecord<ConnectProgress>(recordKeys.progress, {
+      startedAt: 's',
+      completed: ['me', 'event-types', 'webhook'],
+      userId: 7,
+      webhookId: 'w-of-7',
+    });
     const rec = await runConnectSetup(d);
     expect(rec.userId).toBe(8);
     expect(rec.webhookId).toBe('w1');

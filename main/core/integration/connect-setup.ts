@@ -12,7 +12,13 @@ import type { PresentIdentityResponse } from '../../../common/relay';
 import type { EnabledServices } from './event-type-plan';
 import { anyServiceEnabled } from './event-type-plan';
 import { applyEventTypePlan } from './apply-event-types';
-import type { ChannelRef, ConnectProgress, ConnectStepName, IntegrationRecord, PendingCleanup } from './integration-records';
+import type {
+  ChannelRef,
+  ConnectProgress,
+  ConnectStepName,
+  IntegrationRecord,
+  PendingCleanup,
+} from './integration-records';
 import { recordKeys } from './integration-records';
 
 export interface ConnectSetupDeps {
@@ -45,11 +51,17 @@ export interface ConnectSetupDeps {
  */
 export async function runConnectSetup(deps: ConnectSetupDeps): Promise<IntegrationRecord> {
   if (!anyServiceEnabled(deps.services)) {
-    throw new AppFailure('no_services_enabled', 'Turn on at least one service (30, 60 or 90 minutes) before connecting Cal.com.');
+    throw new AppFailure(
+      'no_services_enabled',
+      'Turn on at least one service (30, 60 or 90 minutes) before connecting Cal.com.',
+    );
   }
   const { settings, keychain, clock } = deps;
   const previous = settings.readRecord<IntegrationRecord>(recordKeys.integration);
-  let progress: ConnectProgress = settings.readRecord<ConnectProgress>(recordKeys.progress) ?? { startedAt: new Date(clock.now()).toISOString(), completed: [] };
+  let progress: ConnectProgress = settings.readRecord<ConnectProgress>(recordKeys.progress) ?? {
+    startedAt: new Date(clock.now()).toISOString(),
+    completed: [],
+  };
   const record = async (step: ConnectStepName, patch: Partial<ConnectProgress>) => {
     progress = { ...progress, ...patch, completed: [...new Set([...progress.completed, step])] };
     settings.writeRecord(recordKeys.progress, progress);
@@ -59,18 +71,36 @@ export async function runConnectSetup(deps: ConnectSetupDeps): Promise<Integrati
   const me: CalcomMe = await deps.calcom.me();
   if (progress.userId !== undefined && progress.userId !== me.id) {
     // Another Cal.com account than the interrupted attempt: its event types and webhook are not ours to reuse.
-    progress = { startedAt: progress.startedAt, completed: [], ...(progress.channel ? { channel: progress.channel } : {}) };
+    progress = {
+      startedAt: progress.startedAt,
+      completed: [],
+      ...(progress.channel ? { channel: progress.channel } : {}),
+    };
   }
   await record('me', { userId: me.id, username: me.username });
 
-  const eventTypes: EventTypeLink[] = await applyEventTypePlan(deps.calcom, deps.calcomAppUrl, me.username, deps.services, deps.settings.read().serviceDetails ?? {});
+  const eventTypes: EventTypeLink[] = await applyEventTypePlan(
+    deps.calcom,
+    deps.calcomAppUrl,
+    me.username,
+    deps.services,
+    deps.settings.read().serviceDetails ?? {},
+  );
   await record('event-types', { eventTypes });
 
   const candidate = progress.channel ?? (previous?.userId === me.id ? previous.channel : undefined);
-  const reuse = candidate && candidate.relayUrl === deps.relayUrl && (await keychain.get(keychainAccounts.relayToken)) ? candidate : undefined;
+  const reuse =
+    candidate && candidate.relayUrl === deps.relayUrl && (await keychain.get(keychainAccounts.relayToken))
+      ? candidate
+      : undefined;
   // Another account or another relay: the old channel, its webhook and (with the channel) its profile go first.
   if (previous && previous.channel.channelId !== reuse?.channelId) {
-    await retirePrevious(deps, previous, me.id, !progress.channel || progress.channel.channelId === previous.channel.channelId);
+    await retirePrevious(
+      deps,
+      previous,
+      me.id,
+      !progress.channel || progress.channel.channelId === previous.channel.channelId,
+    );
   }
   let channel = reuse ?? (await createChannel(deps));
   await record('channel', { channel });
@@ -132,8 +162,15 @@ async function createChannel(deps: ConnectSetupDeps): Promise<ChannelRef> {
 
 /** Null from a relay without the trust model (no identity route: 404); the channel then stays anonymous. */
 async function presentIdentity(deps: ConnectSetupDeps, channel: ChannelRef): Promise<PresentIdentityResponse | null> {
-  const result = await presentIdentityTo(deps.relay, channel.channelId, await relayToken(deps.keychain), { accessToken: await deps.accessToken(), deviceId: deps.deviceId }, deps.logger);
-  if (result && result.replacedChannels > 0) deps.logger.info('relay replaced older channels of this account and device', { replaced: result.replacedChannels });
+  const result = await presentIdentityTo(
+    deps.relay,
+    channel.channelId,
+    await relayToken(deps.keychain),
+    { accessToken: await deps.accessToken(), deviceId: deps.deviceId },
+    deps.logger,
+  );
+  if (result && result.replacedChannels > 0)
+    deps.logger.info('relay replaced older channels of this account and device', { replaced: result.replacedChannels });
   return result;
 }
 
@@ -143,7 +180,12 @@ async function presentIdentity(deps: ConnectSetupDeps, channel: ChannelRef): Pro
  * channel (the relay drops the channel's profile with it) and its keychain entries. A relay that cannot be reached
  * now gets the channel as pending cleanup (retried by runPendingCleanup).
  */
-async function retirePrevious(deps: ConnectSetupDeps, previous: IntegrationRecord, meId: number, tokenIsPrevious: boolean): Promise<void> {
+async function retirePrevious(
+  deps: ConnectSetupDeps,
+  previous: IntegrationRecord,
+  meId: number,
+  tokenIsPrevious: boolean,
+): Promise<void> {
   const { keychain, settings, logger } = deps;
   if (previous.userId === meId && previous.webhookId) await deps.calcom.deleteWebhook(previous.webhookId);
   const token = tokenIsPrevious ? await keychain.get(keychainAccounts.relayToken) : null;
@@ -151,7 +193,9 @@ async function retirePrevious(deps: ConnectSetupDeps, previous: IntegrationRecor
     try {
       await deps.relayFor(previous.channel.relayUrl).deleteChannel(previous.channel.channelId, token);
     } catch (err) {
-      logger.warn('previous relay channel not deleted now; retried later', { code: err instanceof AppFailure ? err.code : 'internal' });
+      logger.warn('previous relay channel not deleted now; retried later', {
+        code: err instanceof AppFailure ? err.code : 'internal',
+      });
       await keychain.set(keychainAccounts.relayCleanupToken, token);
       const earlier = settings.readRecord<PendingCleanup>(recordKeys.cleanup);
       settings.writeRecord<PendingCleanup>(recordKeys.cleanup, {
@@ -169,13 +213,21 @@ async function retirePrevious(deps: ConnectSetupDeps, previous: IntegrationRecor
 
 async function deleteQuietly(deps: ConnectSetupDeps, channel: ChannelRef): Promise<void> {
   const token = await deps.keychain.get(keychainAccounts.relayToken);
-  if (token) await deps.relayFor(channel.relayUrl).deleteChannel(channel.channelId, token).catch(() => false);
+  if (token)
+    await deps
+      .relayFor(channel.relayUrl)
+      .deleteChannel(channel.channelId, token)
+      .catch(() => false);
   await deps.keychain.delete(keychainAccounts.relayToken);
 }
 
 async function relayToken(keychain: Keychain): Promise<string> {
   const token = await keychain.get(keychainAccounts.relayToken);
-  if (!token) throw new AppFailure('internal', 'The relay channel token is missing from the keychain. Disconnect and connect again.');
+  if (!token)
+    throw new AppFailure(
+      'internal',
+      'The relay channel token is missing from the keychain. Disconnect and connect again.',
+    );
   return token;
 }
 
@@ -184,7 +236,12 @@ async function findWebhook(calcom: CalcomClient, subscriberUrl: string): Promise
 }
 
 /** Creates the webhook, or patches the one already registered for this subscriber URL (409 → find and patch). */
-async function upsertWebhook(calcom: CalcomClient, subscriberUrl: string, secret: string, existing: CalcomWebhook | undefined): Promise<CalcomWebhook> {
+async function upsertWebhook(
+  calcom: CalcomClient,
+  subscriberUrl: string,
+  secret: string,
+  existing: CalcomWebhook | undefined,
+): Promise<CalcomWebhook> {
   const wanted = { triggers: [...bookingTriggers], active: true, secret };
   if (existing) return calcom.updateWebhook(existing.id, wanted);
   try {
@@ -202,5 +259,8 @@ function forgetCleanupOf(settings: SettingsStore, integration: IntegrationRecord
   const cleanup = settings.readRecord<PendingCleanup>(recordKeys.cleanup);
   if (!cleanup?.hideEventTypeIds) return;
   const mine = new Set(integration.eventTypes.map((e) => e.id));
-  settings.writeRecord<PendingCleanup>(recordKeys.cleanup, { ...cleanup, hideEventTypeIds: cleanup.hideEventTypeIds.filter((id) => !mine.has(id)) });
+  settings.writeRecord<PendingCleanup>(recordKeys.cleanup, {
+    ...cleanup,
+    hideEventTypeIds: cleanup.hideEventTypeIds.filter((id) => !mine.has(id)),
+  });
 }

@@ -206,7 +206,8 @@ export function createConnectionControl(deps: ConnectionControlDeps): Connection
       feed.push();
       if (left) {
         const message =
-          'Disconnected. Some clean-up on Cal.com or the relay could not be done now; ' + 'it will be retried automatically.';
+          'Disconnected. Some clean-up on Cal.com or the relay could not be done now; ' +
+          'it will be retried automatically.';
         feed.toast('info', message);
       }
       return null;

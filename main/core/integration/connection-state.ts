@@ -24,7 +24,11 @@ export const OTHER_COMPUTER_MESSAGE =
   'Connected on another computer: your Cal.com account is now connected to LifeScore on another computer. Reconnect here to use this computer instead.';
 
 /** Derives the UI's ConnectionState from the stored record and the current activity. Pure. */
-export function toConnectionState(record: IntegrationRecord | undefined, activity: ConnectActivity, extras: ConnectionExtras = {}): ConnectionState {
+export function toConnectionState(
+  record: IntegrationRecord | undefined,
+  activity: ConnectActivity,
+  extras: ConnectionExtras = {},
+): ConnectionState {
   const error = activity.error ? { error: activity.error } : {};
   if (activity.step && activity.step !== 'done') {
     return {
@@ -51,12 +55,17 @@ export function toConnectionState(record: IntegrationRecord | undefined, activit
       ...(record.otherDeviceSince ? { otherDeviceSince: record.otherDeviceSince } : {}),
       ...(extras.profileAnswer ? { profileAnswer: extras.profileAnswer } : {}),
       ...(extras.notice ? { notice: extras.notice } : {}),
-      ...(lacksBookingWrite(record) ? { missingPermission: { scope: BOOKING_WRITE_SCOPE, why: BOOKING_WRITE_WHY } } : {}),
+      ...(lacksBookingWrite(record)
+        ? { missingPermission: { scope: BOOKING_WRITE_SCOPE, why: BOOKING_WRITE_WHY } }
+        : {}),
       ...(record.reconnectNeeded && !activity.error
         ? {
             error: record.otherDeviceSince
               ? { code: 'other_computer', message: OTHER_COMPUTER_MESSAGE }
-              : { code: 'reconnect_needed', message: 'Cal.com needs you to reconnect: the connection was revoked or expired.' },
+              : {
+                  code: 'reconnect_needed',
+                  message: 'Cal.com needs you to reconnect: the connection was revoked or expired.',
+                },
           }
         : error),
     };

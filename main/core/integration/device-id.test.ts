@@ -22,6 +22,8 @@ describe('deviceIdOf', () => {
   });
 
   it('differs between installations', () => {
-    expect(deviceIdOf(createMemorySettingsStore(), randomBytes)).not.toBe(deviceIdOf(createMemorySettingsStore(), randomBytes));
+    expect(deviceIdOf(createMemorySettingsStore(), randomBytes)).not.toBe(
+      deviceIdOf(createMemorySettingsStore(), randomBytes),
+    );
   });
 });

@@ -12,7 +12,13 @@ import type { IntegrationRecord, PendingCleanup } from './integration-records';
 import { recordKeys } from './integration-records';
 
 const record: IntegrationRecord = {
-  isConnected: true, username: 'dana-reyes', userId: 1, email: 'd@x', timeZone: 'UTC', webhookId: 'wh-1', connectedAt: 'c',
+  isConnected: true,
+  username: 'dana-reyes',
+  userId: 1,
+  email: 'd@x',
+  timeZone: 'UTC',
+  webhookId: 'wh-1',
+  connectedAt: 'c',
   eventTypes: [
     { duration: 30, id: 11, slug: 'consultation-30min', title: 't', hidden: false, link: 'l' },
     { duration: 60, id: 12, slug: 'consultation-60min', title: 't', hidden: true, link: 'l' },
@@ -20,7 +26,9 @@ const record: IntegrationRecord = {
   channel: { relayUrl: 'http://relay.test', channelId: 'ch-1', ingestUrl: 'i', streamUrl: 's' },
 };
 
-function setup(opts: { calcomDown?: boolean; relayDown?: boolean; keychainBroken?: boolean; calcomRevoked?: boolean } = {}) {
+function setup(
+  opts: { calcomDown?: boolean; relayDown?: boolean; keychainBroken?: boolean; calcomRevoked?: boolean } = {},
+) {
   const calls: string[] = [];
   const fail = () => {
     if (opts.calcomRevoked) throw new AppFailure('reconnect_needed', 'revoked');
@@ -28,7 +36,11 @@ function setup(opts: { calcomDown?: boolean; relayDown?: boolean; keychainBroken
   };
   const calcom = {
     deleteWebhook: async (id: string) => (fail(), calls.push(`delete webhook ${id}`), true),
-    updateEventType: async (id: number, p: { hidden?: boolean }) => (fail(), calls.push(`hide ${id} ${p.hidden}`), {} as never),
+    updateEventType: async (id: number, p: { hidden?: boolean }) => (
+      fail(),
+      calls.push(`hide ${id} ${p.hidden}`),
+      {} as never
+    ),
   } as unknown as CalcomClient;
   const relay = {
     deleteChannel: async (id: string, token: string) => {
@@ -37,7 +49,13 @@ function setup(opts: { calcomDown?: boolean; relayDown?: boolean; keychainBroken
       return true;
     },
   } as unknown as RelayClient;
-  const keychain = createMemoryKeychain({ 'calcom:access': 'a', 'calcom:refresh': 'r', 'calcom:expires': '1', 'relay:token': 'rt', 'webhook:secret': 'ws' });
+  const keychain = createMemoryKeychain({
+    'calcom:access': 'a',
+    'calcom:refresh': 'r',
+    'calcom:expires': '1',
+    'relay:token': 'rt',
+    'webhook:secret': 'ws',
+  });
   if (opts.keychainBroken) {
     keychain.get = async () => Promise.reject(new AppFailure('keychain_unavailable', 'no keyring'));
     keychain.delete = async () => Promise.reject(new AppFailure('keychain_unavailable', 'no keyring'));
@@ -45,7 +63,12 @@ function setup(opts: { calcomDown?: boolean; relayDown?: boolean; keychainBroken
   const settings = createMemorySettingsStore();
   settings.writeRecord(recordKeys.integration, record);
   const deps = {
-    calcom, relayFor: () => relay, keychain, settings, clock: { now: () => 0 }, logger: silentLogger,
+    calcom,
+    relayFor: () => relay,
+    keychain,
+    settings,
+    clock: { now: () => 0 },
+    logger: silentLogger,
     clearTokens: async () => {
       for (const k of ['calcom:access', 'calcom:refresh', 'calcom:expires']) await keychain.delete(k);
     },
@@ -71,9 +94,19 @@ describe('disconnect', () => {
   it('Cal.com and relay down: disconnected anyway, the rest recorded, tokens kept only for the retry', async () => {
     const s = setup({ calcomDown: true, relayDown: true });
     const left = await disconnect(s.deps, { hideEventTypes: true });
-    expect(left).toEqual({ since: '1970-01-01T00:00:00.000Z', webhookId: 'wh-1', hideEventTypeIds: [11], channel: { relayUrl: 'http://relay.test', channelId: 'ch-1' } });
+    expect(left).toEqual({
+      since: '1970-01-01T00:00:00.000Z',
+      webhookId: 'wh-1',
+      hideEventTypeIds: [11],
+      channel: { relayUrl: 'http://relay.test', channelId: 'ch-1' },
+    });
     expect(s.settings.readRecord(recordKeys.integration)).toBeUndefined();
-    expect([...s.keychain.entries.keys()].sort()).toEqual(['calcom:access', 'calcom:expires', 'calcom:refresh', 'relay:cleanup-token']);
+    expect([...s.keychain.entries.keys()].sort()).toEqual([
+      'calcom:access',
+      'calcom:expires',
+      'calcom:refresh',
+      'relay:cleanup-token',
+    ]);
 
     // Later, with the network back, the same record finishes the job.
     const back = setup();

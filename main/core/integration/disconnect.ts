@@ -24,7 +24,10 @@ export interface DisconnectDeps {
  * types (hidden if asked), relay channel and keychain entries go. What cannot be done now (Cal.com or the relay
  * unreachable) is recorded as PendingCleanup and retried by runPendingCleanup. Bookings are never touched.
  */
-export async function disconnect(deps: DisconnectDeps, opts: { hideEventTypes: boolean }): Promise<PendingCleanup | undefined> {
+export async function disconnect(
+  deps: DisconnectDeps,
+  opts: { hideEventTypes: boolean },
+): Promise<PendingCleanup | undefined> {
   const { settings } = deps;
   const integration = settings.readRecord<IntegrationRecord>(recordKeys.integration);
   const progress = settings.readRecord<ConnectProgress>(recordKeys.progress);
@@ -36,12 +39,24 @@ export async function disconnect(deps: DisconnectDeps, opts: { hideEventTypes: b
   // Move the relay token aside before anything can fail, so the channel can still be deleted later. A keychain that
   // cannot be read must not keep the app "connected": the channel is then left to the relay's retention.
   const relayToken = await deps.keychain.get(keychainAccounts.relayToken).catch(() => null);
-  const tokenKept = channel && relayToken ? await quietly(deps, () => deps.keychain.set(keychainAccounts.relayCleanupToken, relayToken)) : false;
+  const tokenKept =
+    channel && relayToken
+      ? await quietly(deps, () => deps.keychain.set(keychainAccounts.relayCleanupToken, relayToken))
+      : false;
   const todo: PendingCleanup = {
     since: earlier?.since ?? new Date(deps.clock.now()).toISOString(),
     ...(webhookId ? { webhookId } : earlier?.webhookId ? { webhookId: earlier.webhookId } : {}),
-    hideEventTypeIds: [...new Set([...(earlier?.hideEventTypeIds ?? []), ...(opts.hideEventTypes ? eventTypes.filter((e) => !e.hidden).map((e) => e.id) : [])])],
-    ...(channel && tokenKept ? { channel: { relayUrl: channel.relayUrl, channelId: channel.channelId } } : earlier?.channel ? { channel: earlier.channel } : {}),
+    hideEventTypeIds: [
+      ...new Set([
+        ...(earlier?.hideEventTypeIds ?? []),
+        ...(opts.hideEventTypes ? eventTypes.filter((e) => !e.hidden).map((e) => e.id) : []),
+      ]),
+    ],
+    ...(channel && tokenKept
+      ? { channel: { relayUrl: channel.relayUrl, channelId: channel.channelId } }
+      : earlier?.channel
+        ? { channel: earlier.channel }
+        : {}),
   };
   // From here on the app is disconnected, whatever the network or the keychain does.
   settings.writeRecord(recordKeys.cleanup, todo);
@@ -65,13 +80,16 @@ export async function runPendingCleanup(deps: DisconnectDeps): Promise<PendingCl
   }
   const stillHidden: number[] = [];
   for (const id of left.hideEventTypeIds ?? []) {
-    if (!(await attempt(deps, 'hide event type', () => deps.calcom.updateEventType(id, { hidden: true })))) stillHidden.push(id);
+    if (!(await attempt(deps, 'hide event type', () => deps.calcom.updateEventType(id, { hidden: true }))))
+      stillHidden.push(id);
   }
   left = { ...left, hideEventTypeIds: stillHidden };
   if (left.channel) {
     const { relayUrl, channelId } = left.channel;
     const token = await deps.keychain.get(keychainAccounts.relayCleanupToken).catch(() => null);
-    const done = !token || (await attempt(deps, 'delete relay channel', () => deps.relayFor(relayUrl).deleteChannel(channelId, token)));
+    const done =
+      !token ||
+      (await attempt(deps, 'delete relay channel', () => deps.relayFor(relayUrl).deleteChannel(channelId, token)));
     if (done) {
       left = omit(left, 'channel');
       await quietly(deps, () => deps.keychain.delete(keychainAccounts.relayCleanupToken));
@@ -86,7 +104,11 @@ export async function runPendingCleanup(deps: DisconnectDeps): Promise<PendingCl
     return undefined;
   }
   deps.settings.writeRecord(recordKeys.cleanup, left);
-  deps.logger.warn('disconnect left work for later', { webhook: Boolean(left.webhookId), eventTypes: left.hideEventTypeIds?.length ?? 0, channel: Boolean(left.channel) });
+  deps.logger.warn('disconnect left work for later', {
+    webhook: Boolean(left.webhookId),
+    eventTypes: left.hideEventTypeIds?.length ?? 0,
+    channel: Boolean(left.channel),
+  });
   return left;
 }
 
@@ -114,7 +136,9 @@ async function quietly(deps: DisconnectDeps, fn: () => Promise<unknown>): Promis
     await fn();
     return true;
   } catch (err) {
-    deps.logger.error('keychain step of disconnect failed', { code: err instanceof AppFailure ? err.code : 'internal' });
+    deps.logger.error('keychain step of disconnect failed', {
+      code: err instanceof AppFailure ? err.code : 'internal',
+    });
     return false;
   }
 }

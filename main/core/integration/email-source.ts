@@ -27,7 +27,11 @@ export async function applyEmailSource(
 ): Promise<EmailSourceOutcome> {
   if (wanted === 'calcom') {
     for (const et of eventTypes) {
-      await calcom.updateEventType(et.id, { emailSettings: { disableStandardEmailsToAttendees: false } }).catch((err: unknown) => logger.warn('could not turn Cal.com emails back on', { eventTypeId: et.id, err: String(err) }));
+      await calcom
+        .updateEventType(et.id, { emailSettings: { disableStandardEmailsToAttendees: false } })
+        .catch((err: unknown) =>
+          logger.warn('could not turn Cal.com emails back on', { eventTypeId: et.id, err: String(err) }),
+        );
     }
     return { kind: 'calcom' };
   }

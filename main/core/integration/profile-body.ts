@@ -11,7 +11,8 @@ import type { IntegrationRecord } from './integration-records';
  * through Cal.com's own booking pages). Null when no valid profile can be built (nothing is published then).
  */
 export function buildProfileBody(settings: Settings, record: IntegrationRecord): ProfileBody | null {
-  const slug = settings.profile.slug ?? (profileSlugSchema.safeParse(record.username).success ? record.username : undefined);
+  const slug =
+    settings.profile.slug ?? (profileSlugSchema.safeParse(record.username).success ? record.username : undefined);
   if (!slug) return null;
   const body = {
     slug,

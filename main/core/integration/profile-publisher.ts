@@ -30,7 +30,11 @@ export async function publishProfile(deps: ProfilePublisherDeps): Promise<Profil
     const answer = await deps.relayFor(record.channel.relayUrl).setProfile(record.channel.channelId, token, body);
     const latest = deps.settings.readRecord<IntegrationRecord>(recordKeys.integration);
     if (latest?.isConnected) {
-      deps.settings.writeRecord(recordKeys.integration, { ...latest, profileSlug: body.slug, ...(answer ? { profileVisible: answer.visible } : {}) });
+      deps.settings.writeRecord(recordKeys.integration, {
+        ...latest,
+        profileSlug: body.slug,
+        ...(answer ? { profileVisible: answer.visible } : {}),
+      });
     }
     const url = answer?.url ?? profileUrlOf(record.channel.relayUrl, body.slug);
     const hidden = answer && !answer.visible ? ' It shows once LifeScore has approved your account.' : '';
@@ -46,10 +50,20 @@ function answerFor(err: unknown, slug: string): ProfileAnswer {
     return { status: 'taken', slug, message: `The profile address "${slug}" is already taken. Choose another one.` };
   }
   if (err instanceof RelayApiError && err.status === 403) {
-    return { status: 'not-verified', slug, message: 'The relay has not verified your Cal.com account yet, so the profile cannot be published. Reconnect Cal.com.' };
+    return {
+      status: 'not-verified',
+      slug,
+      message:
+        'The relay has not verified your Cal.com account yet, so the profile cannot be published. Reconnect Cal.com.',
+    };
   }
   if (err instanceof RelayApiError && err.status === 400) {
     return { status: 'invalid', slug, message: `The relay refused the profile: ${err.message}` };
   }
-  return { status: 'failed', slug, message: err instanceof AppFailure ? err.message : 'The profile could not be published; it is retried on the next change.' };
+  return {
+    status: 'failed',
+    slug,
+    message:
+      err instanceof AppFailure ? err.message : 'The profile could not be published; it is retried on the next change.',
+  };
 }

@@ -45,7 +45,16 @@ export async function saveServiceDetails(
 ): Promise<Settings> {
   const current = deps.integration();
   if (current?.isConnected && !current.reconnectNeeded) {
-    deps.updateIntegration({ eventTypes: await writeServiceDetails(deps.calcom, current.eventTypes, duration, details, deps.calcomAppUrl, current.username) });
+    deps.updateIntegration({
+      eventTypes: await writeServiceDetails(
+        deps.calcom,
+        current.eventTypes,
+        duration,
+        details,
+        deps.calcomAppUrl,
+        current.username,
+      ),
+    });
   }
   const s = deps.settings.read();
   const next = { ...s, serviceDetails: { ...(s.serviceDetails ?? {}), [duration]: details } };

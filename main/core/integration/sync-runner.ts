@@ -46,7 +46,12 @@ export class SyncRunner {
     }
     const engine = deps.createSyncEngine({
       store,
-      channel: { relayUrl: record.channel.relayUrl, channelId: record.channel.channelId, token, streamUrl: record.channel.streamUrl },
+      channel: {
+        relayUrl: record.channel.relayUrl,
+        channelId: record.channel.channelId,
+        token,
+        streamUrl: record.channel.streamUrl,
+      },
       webhookSecret: () => deps.keychain.get(keychainAccounts.webhookSecret),
       bookingsSource: deps.bookingsSource,
       // issue 22: watermarks and bookings belong to this account; the engine supervises its own parts.

@@ -3,7 +3,13 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { runAdminCli } from '../../../server/relay/admin-cli';
 import type { AppCoreOverrides } from '../app-core';
 import type { Stack, TestCore } from '../../../tests/support/app/connect-harness';
-import { consent, FakeSyncEngine, followRedirect, makeCore, startStack } from '../../../tests/support/app/connect-harness';
+import {
+  consent,
+  FakeSyncEngine,
+  followRedirect,
+  makeCore,
+  startStack,
+} from '../../../tests/support/app/connect-harness';
 import type { IntegrationRecord } from './integration-records';
 import { recordKeys } from './integration-records';
 
@@ -11,7 +17,11 @@ import { recordKeys } from './integration-records';
  * The app side of the relay's trust model (issue 16), against the real relay and Cal.com sandbox over loopback:
  * identity at connect, approval shown and polled, no orphans on reconnect, a lost channel re-created, another computer.
  */
-const fast: AppCoreOverrides = { channelPollMs: 150, offlineProbeMs: 100, healGuard: { baseDelayMs: 50, maxPerHour: 5 } };
+const fast: AppCoreOverrides = {
+  channelPollMs: 150,
+  offlineProbeMs: 100,
+  healGuard: { baseDelayMs: 50, maxPerHour: 5 },
+};
 const integration = (c: TestCore) => c.settings.readRecord<IntegrationRecord>(recordKeys.integration);
 const cores: TestCore[] = [];
 
@@ -27,7 +37,8 @@ async function connectAs(c: TestCore, username: string, switchAccount = false): 
   await c.waitFor((s) => s.connection.status === 'connected' && s.connection.username === username);
 }
 
-const pageStatus = async (stack: Stack, slug: string) => (await fetch(`${stack.relayUrl}/consultations/${slug}`)).status;
+const pageStatus = async (stack: Stack, slug: string) =>
+  (await fetch(`${stack.relayUrl}/consultations/${slug}`)).status;
 
 afterEach(async () => {
   while (cores.length) await cores.pop()?.dispose();
@@ -50,12 +61,25 @@ describe('relay in auto approval (development default)', () => {
     const t = await core(stack);
     await connectAs(t, 'dana-reyes');
     const rec = integration(t);
-    expect(rec).toMatchObject({ approval: 'approved', identity: { username: 'dana-reyes', email: 'dana@example.com' } });
+    expect(rec).toMatchObject({
+      approval: 'approved',
+      identity: { username: 'dana-reyes', email: 'dana@example.com' },
+    });
     const token = t.keychain.entries.get('relay:token') as string;
-    const status = await fetch(`${stack.relayUrl}/api/channels/${rec?.channel.channelId}`, { headers: { authorization: `Bearer ${token}` } });
-    expect(await status.json()).toMatchObject({ secretSet: true, approval: 'approved', identity: { username: 'dana-reyes' }, profile: { slug: 'dana-reyes', visible: true } });
+    const status = await fetch(`${stack.relayUrl}/api/channels/${rec?.channel.channelId}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(await status.json()).toMatchObject({
+      secretSet: true,
+      approval: 'approved',
+      identity: { username: 'dana-reyes' },
+      profile: { slug: 'dana-reyes', visible: true },
+    });
     const state = await t.waitFor((s) => s.connection.profileVisible === true);
-    expect(state.connection).toMatchObject({ approval: 'approved', profileAnswer: { status: 'saved', slug: 'dana-reyes' } });
+    expect(state.connection).toMatchObject({
+      approval: 'approved',
+      profileAnswer: { status: 'saved', slug: 'dana-reyes' },
+    });
     expect(await pageStatus(stack, 'dana-reyes')).toBe(200);
   });
 
@@ -71,7 +95,9 @@ describe('relay in auto approval (development default)', () => {
     const second = integration(t) as IntegrationRecord;
     expect(second.channel.channelId).not.toBe(first.channel.channelId);
     expect(stack.sandbox.listWebhooks('dana-reyes')).toEqual([]);
-    const oldChannel = await fetch(`${stack.relayUrl}/api/channels/${first.channel.channelId}`, { headers: { authorization: `Bearer ${firstToken}` } });
+    const oldChannel = await fetch(`${stack.relayUrl}/api/channels/${first.channel.channelId}`, {
+      headers: { authorization: `Bearer ${firstToken}` },
+    });
     expect(oldChannel.status).toBe(401);
     expect(await pageStatus(stack, 'dana-reyes')).toBe(404);
     expect(stack.sandbox.listWebhooks('omar-haddad').map((w) => w.subscriberUrl)).toEqual([second.channel.ingestUrl]);
@@ -91,7 +117,9 @@ describe('relay in auto approval (development default)', () => {
     expect(after.channel.channelId).not.toBe(before.channel.channelId);
     expect(after.channel.relayUrl).toBe(before.channel.relayUrl);
     // The same Cal.com webhook, pointed at the new channel (no second webhook).
-    expect(stack.sandbox.listWebhooks('dana-reyes').map((w) => [w.id, w.subscriberUrl])).toEqual([[hookId, after.channel.ingestUrl]]);
+    expect(stack.sandbox.listWebhooks('dana-reyes').map((w) => [w.id, w.subscriberUrl])).toEqual([
+      [hookId, after.channel.ingestUrl],
+    ]);
     await expect.poll(() => pageStatus(stack, 'dana-reyes'), { timeout: 5_000 }).toBe(200);
     // Sync restarted on the new channel (its start reconciles with Cal.com).
     expect(FakeSyncEngine.instances.at(-1)?.deps.channel.channelId).toBe(after.channel.channelId);
@@ -111,7 +139,9 @@ describe('relay in auto approval (development default)', () => {
     expect(taken?.message).toMatch(/already taken/);
     expect(dana.events.some((e) => e.type === 'toast' && /already taken/.test(e.message))).toBe(true);
 
-    await dana.core.handlers.updateSettings({ profile: { slug: 'dana-wellness', photoUrl: 'https://images.example.com/dana.jpg' } });
+    await dana.core.handlers.updateSettings({
+      profile: { slug: 'dana-wellness', photoUrl: 'https://images.example.com/dana.jpg' },
+    });
     expect((await dana.state()).connection).toMatchObject({
       profileAnswer: { status: 'saved', slug: 'dana-wellness', url: `${stack.relayUrl}/consultations/dana-wellness` },
       profileUrl: `${stack.relayUrl}/consultations/dana-wellness`,
@@ -151,7 +181,9 @@ describe('relay in manual approval', () => {
   it('"waiting for approval" until the operator approves with the CLI; the app updates without a restart', async () => {
     const t = await core(stack);
     await connectAs(t, 'dana-reyes');
-    const pending = await t.waitFor((s) => s.connection.approval === 'pending' && s.connection.profileVisible === false);
+    const pending = await t.waitFor(
+      (s) => s.connection.approval === 'pending' && s.connection.profileVisible === false,
+    );
     expect(pending.connection.profileAnswer?.message).toMatch(/once LifeScore has approved/);
     expect(await pageStatus(stack, 'dana-reyes')).toBe(404);
 
@@ -160,7 +192,10 @@ describe('relay in manual approval', () => {
     expect(await runAdminCli(['approve', 'dana-reyes'], env, (l) => out.push(l))).toBe(0);
     expect(out).toEqual(['dana-reyes is now approved.']);
 
-    const approved = await t.waitFor((s) => s.connection.approval === 'approved' && s.connection.profileVisible === true, 5_000);
+    const approved = await t.waitFor(
+      (s) => s.connection.approval === 'approved' && s.connection.profileVisible === true,
+      5_000,
+    );
     expect(approved.connection.emailsActive).toBe(true);
     expect(await pageStatus(stack, 'dana-reyes')).toBe(200);
 

@@ -30,7 +30,9 @@ function which(cmd: string): Promise<boolean> {
 async function requireTools(): Promise<void> {
   for (const tool of ['dbus-run-session', 'gnome-keyring-daemon']) {
     if (!(await which(tool))) {
-      throw new Error(`${tool} is not installed: the keychain tests need a real Secret Service (apt-get install dbus gnome-keyring).`);
+      throw new Error(
+        `${tool} is not installed: the keychain tests need a real Secret Service (apt-get install dbus gnome-keyring).`,
+      );
     }
   }
 }
@@ -40,7 +42,17 @@ function runSession(args: string[], script: string, home: string): Promise<Step[
     execFile(
       'dbus-run-session',
       [...args, '--', 'bash', '-c', script],
-      { cwd: root, timeout: 60_000, env: { PATH: process.env.PATH ?? '', HOME: home, XDG_DATA_HOME: join(home, 'data'), XDG_RUNTIME_DIR: home, XDG_CONFIG_HOME: join(home, 'config') } },
+      {
+        cwd: root,
+        timeout: 60_000,
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: home,
+          XDG_DATA_HOME: join(home, 'data'),
+          XDG_RUNTIME_DIR: home,
+          XDG_CONFIG_HOME: join(home, 'config'),
+        },
+      },
       (err, stdout, stderr) => {
         const steps = stdout
           .split('\n')

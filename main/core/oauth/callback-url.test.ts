@@ -9,18 +9,42 @@ describe('parseCallbackUrl', () => {
   const accepted: Array<[string, string, ReturnType<typeof parseCallbackUrl>]> = [
     ['custom scheme', `lifescore://calcom/callback?code=abc&state=${S}`, { kind: 'success', code: 'abc', state: S }],
     ['dev scheme', `lifescore-dev://calcom/callback?code=abc&state=${S}`, { kind: 'success', code: 'abc', state: S }],
-    ['loopback', `http://127.0.0.1:53682/calcom/callback?code=abc&state=${S}`, { kind: 'success', code: 'abc', state: S }],
-    ['param order, unknown params ignored', `lifescore://calcom/callback?foo=1&state=${S}&code=a.b-c~`, { kind: 'success', code: 'a.b-c~', state: S }],
-    ['percent-encoded code decoded', `lifescore://calcom/callback?code=a%2Bb&state=${S}`, { kind: 'success', code: 'a+b', state: S }],
+    [
+      'loopback',
+      `http://127.0.0.1:53682/calcom/callback?code=abc&state=${S}`,
+      { kind: 'success', code: 'abc', state: S },
+    ],
+    [
+      'param order, unknown params ignored',
+      `lifescore://calcom/callback?foo=1&state=${S}&code=a.b-c~`,
+      { kind: 'success', code: 'a.b-c~', state: S },
+    ],
+    [
+      'percent-encoded code decoded',
+      `lifescore://calcom/callback?code=a%2Bb&state=${S}`,
+      { kind: 'success', code: 'a+b', state: S },
+    ],
     ['denied', `lifescore://calcom/callback?error=access_denied&state=${S}`, { kind: 'denied', state: S }],
     [
       'error with description',
       `lifescore://calcom/callback?error=invalid_scope&error_description=Requested%20scope%20exceeds&state=${S}`,
       { kind: 'error', state: S, error: 'invalid_scope', description: 'Requested scope exceeds' },
     ],
-    ['error without state', 'lifescore://calcom/callback?error=invalid_request', { kind: 'error', error: 'invalid_request', description: '' }],
-    ['denied without state is a stateless error', 'lifescore://calcom/callback?error=access_denied', { kind: 'error', error: 'access_denied', description: '' }],
-    ['missing code', `lifescore://calcom/callback?state=${S}`, { kind: 'error', state: S, error: 'invalid_request', description: 'The callback carried no authorization code.' }],
+    [
+      'error without state',
+      'lifescore://calcom/callback?error=invalid_request',
+      { kind: 'error', error: 'invalid_request', description: '' },
+    ],
+    [
+      'denied without state is a stateless error',
+      'lifescore://calcom/callback?error=access_denied',
+      { kind: 'error', error: 'access_denied', description: '' },
+    ],
+    [
+      'missing code',
+      `lifescore://calcom/callback?state=${S}`,
+      { kind: 'error', state: S, error: 'invalid_request', description: 'The callback carried no authorization code.' },
+    ],
     [
       'control characters in description neutralised',
       `lifescore://calcom/callback?error=server_error&error_description=a%0Ab&state=${S}`,

@@ -25,7 +25,9 @@ const KNOWN_PARAMS = new Set(['code', 'state', 'error', 'error_description', 'er
 /** The callback URLs the configured redirect URI can produce (custom schemes always; loopback port when configured). */
 export function callbackExpectationFor(redirectUri: string): CallbackExpectation {
   const port = loopbackPortOf(redirectUri);
-  return port === undefined ? { schemes: [APP_SCHEME, DEV_APP_SCHEME] } : { schemes: [APP_SCHEME, DEV_APP_SCHEME], loopbackPort: port };
+  return port === undefined
+    ? { schemes: [APP_SCHEME, DEV_APP_SCHEME] }
+    : { schemes: [APP_SCHEME, DEV_APP_SCHEME], loopbackPort: port };
 }
 
 /** The fixed port of a loopback redirect URI `http://127.0.0.1:<port>/calcom/callback`, else undefined. */
@@ -37,7 +39,13 @@ export function loopbackPortOf(redirectUri: string): number | undefined {
     return undefined;
   }
   // The path matters: a relay on loopback (dev, tests) serves its bounce page at http://127.0.0.1:<port>/oauth/calcom/callback.
-  if (url.protocol !== 'http:' || url.hostname !== '127.0.0.1' || url.port === '' || url.pathname !== OAUTH_CALLBACK_PATH) return undefined;
+  if (
+    url.protocol !== 'http:' ||
+    url.hostname !== '127.0.0.1' ||
+    url.port === '' ||
+    url.pathname !== OAUTH_CALLBACK_PATH
+  )
+    return undefined;
   return Number(url.port);
 }
 
@@ -77,7 +85,13 @@ export function parseCallbackUrl(raw: string, expected: CallbackExpectation): Ca
   }
   if (state === undefined) return notOurs('no state');
   const code = params.get('code');
-  if (code === undefined || code === '') return { kind: 'error', state, error: 'invalid_request', description: 'The callback carried no authorization code.' };
+  if (code === undefined || code === '')
+    return {
+      kind: 'error',
+      state,
+      error: 'invalid_request',
+      description: 'The callback carried no authorization code.',
+    };
   if (code.length > MAX_CODE_LENGTH || !CODE_PATTERN.test(code)) return notOurs('malformed code');
   return { kind: 'success', code, state };
 }

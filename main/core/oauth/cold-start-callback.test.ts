@@ -11,7 +11,12 @@ import type { FetchFn } from '../ports';
  * callback link. The pending attempt (state + PKCE verifier, a secret: kept in the keychain) must still be found,
  * and an expired one must say so instead of being silently "unknown".
  */
-const config = { calcomAppUrl: 'https://app.cal.com', calcomApiUrl: 'https://api.cal.com', clientId: 'client-1', redirectUri: 'https://relay.example.com/oauth/calcom/callback' };
+const config = {
+  calcomAppUrl: 'https://app.cal.com',
+  calcomApiUrl: 'https://api.cal.com',
+  clientId: 'client-1',
+  redirectUri: 'https://relay.example.com/oauth/calcom/callback',
+};
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 function flowWith(keychain: ReturnType<typeof createMemoryKeychain>, now: () => number, fetch?: FetchFn) {
@@ -35,12 +40,21 @@ describe('cold-start OAuth callback', () => {
     const keychain = createMemoryKeychain();
     const first = flowWith(keychain, () => 1_000);
     const state = new URL(await first.flow.begin()).searchParams.get('state')!;
-    expect(JSON.parse((await keychain.get(PENDING_ATTEMPT_ACCOUNT))!)).toMatchObject({ state, expiresAt: 1_000 + 10 * 60_000 });
+    expect(JSON.parse((await keychain.get(PENDING_ATTEMPT_ACCOUNT))!)).toMatchObject({
+      state,
+      expiresAt: 1_000 + 10 * 60_000,
+    });
 
     let sentVerifier: string | null = null;
     const fetch: FetchFn = async (_input, init) => {
-      sentVerifier = new URLSearchParams(String(init?.body)).get('code_verifier') ?? (JSON.parse(String(init?.body)) as { code_verifier?: string }).code_verifier ?? null;
-      return new Response(JSON.stringify({ access_token: 'a', refresh_token: 'r', expires_in: 1800, token_type: 'Bearer' }), { status: 200, headers: { 'content-type': 'application/json' } });
+      sentVerifier =
+        new URLSearchParams(String(init?.body)).get('code_verifier') ??
+        (JSON.parse(String(init?.body)) as { code_verifier?: string }).code_verifier ??
+        null;
+      return new Response(
+        JSON.stringify({ access_token: 'a', refresh_token: 'r', expires_in: 1800, token_type: 'Bearer' }),
+        { status: 200, headers: { 'content-type': 'application/json' } },
+      );
     };
     const second = flowWith(keychain, () => 60_000, fetch); // a new process: nothing in memory
     const handled = await second.flow.handleCallbackUrl(`lifescore://calcom/callback?code=abc&state=${state}`);
@@ -57,7 +71,9 @@ describe('cold-start OAuth callback', () => {
     const state = new URL(await flowWith(keychain, () => 0).flow.begin()).searchParams.get('state')!;
     const later = flowWith(keychain, () => 11 * 60_000);
     await later.flow.handleCallbackUrl(`lifescore://calcom/callback?code=abc&state=${state}`);
-    expect(later.seen.failures.map((f) => [f.code, f.message])).toEqual([['oauth_expired', expect.stringContaining('longer than 10 minutes')]]);
+    expect(later.seen.failures.map((f) => [f.code, f.message])).toEqual([
+      ['oauth_expired', expect.stringContaining('longer than 10 minutes')],
+    ]);
   });
 
   it('a cancelled attempt is gone from the keychain', async () => {

@@ -5,7 +5,11 @@ import type { LoopbackOutcome } from './loopback-server';
 
 const logger = { info: () => {}, warn: () => {}, error: () => {} };
 
-function get(port: number, path: string, host = `127.0.0.1:${port}`): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function get(
+  port: number,
+  path: string,
+  host = `127.0.0.1:${port}`,
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, method: 'GET', headers: { host } }, (res) => {
       let body = '';
@@ -45,7 +49,9 @@ describe('startLoopbackServer', () => {
   it('rejects a foreign Host (DNS rebinding) without calling the handler', async () => {
     const { server, seen } = await start([]);
     try {
-      expect((await get(server.port, '/calcom/callback?code=a&state=b', `evil.example:${server.port}`)).status).toBe(421);
+      expect((await get(server.port, '/calcom/callback?code=a&state=b', `evil.example:${server.port}`)).status).toBe(
+        421,
+      );
       expect((await get(server.port, '/calcom/callback?code=a&state=b', `localhost:${server.port}`)).status).toBe(421);
       expect(seen).toEqual([]);
     } finally {
@@ -85,7 +91,9 @@ describe('startLoopbackServer', () => {
   it('reports a busy port clearly', async () => {
     const { server } = await start([]);
     try {
-      await expect(startLoopbackServer({ port: server.port, logger, onCallback: async () => 'accepted' })).rejects.toThrow(/in use/);
+      await expect(
+        startLoopbackServer({ port: server.port, logger, onCallback: async () => 'accepted' }),
+      ).rejects.toThrow(/in use/);
     } finally {
       await server.close();
     }

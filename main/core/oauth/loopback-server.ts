@@ -35,19 +35,25 @@ export async function startLoopbackServer(opts: LoopbackServerOptions): Promise<
   const server: Server = createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => {
       opts.logger.error('loopback callback failed', { err: String(err) });
-      if (!res.headersSent) reply(res, 500, PAGE('Something went wrong', 'Return to LifeScore Consultant and try again.'));
+      if (!res.headersSent)
+        reply(res, 500, PAGE('Something went wrong', 'Return to LifeScore Consultant and try again.'));
     });
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const host = req.headers.host ?? '';
-    if (host !== `127.0.0.1:${actualPort()}`) return reply(res, 421, PAGE('Wrong address', 'This page only answers on 127.0.0.1.'));
+    if (host !== `127.0.0.1:${actualPort()}`)
+      return reply(res, 421, PAGE('Wrong address', 'This page only answers on 127.0.0.1.'));
     if (req.method !== 'GET') return reply(res, 405, PAGE('Not allowed', ''));
     const url = `http://${host}${req.url ?? '/'}`;
     if (new URL(url).pathname !== OAUTH_CALLBACK_PATH) return reply(res, 404, PAGE('Not found', ''));
     const outcome = await opts.onCallback(url);
     if (outcome === 'ignored') {
-      return reply(res, 400, PAGE('This sign-in link is no longer valid', 'Return to LifeScore Consultant and click Connect again.'));
+      return reply(
+        res,
+        400,
+        PAGE('This sign-in link is no longer valid', 'Return to LifeScore Consultant and click Connect again.'),
+      );
     }
     reply(res, 200, PAGE('You can close this tab', 'You can close this tab and return to LifeScore Consultant.'));
     // The flow is over: stop listening once this answer is out.
@@ -72,8 +78,13 @@ export async function startLoopbackServer(opts: LoopbackServerOptions): Promise<
     server.once('error', (err: NodeJS.ErrnoException) => {
       reject(
         err.code === 'EADDRINUSE'
-          ? new AppFailure('internal', `Port ${opts.port} on 127.0.0.1 is in use by another program, so the Cal.com sign-in cannot come back. Close that program and try again.`)
-          : new AppFailure('internal', `Could not listen on 127.0.0.1:${opts.port} for the Cal.com sign-in.`, { cause: err }),
+          ? new AppFailure(
+              'internal',
+              `Port ${opts.port} on 127.0.0.1 is in use by another program, so the Cal.com sign-in cannot come back. Close that program and try again.`,
+            )
+          : new AppFailure('internal', `Could not listen on 127.0.0.1:${opts.port} for the Cal.com sign-in.`, {
+              cause: err,
+            }),
       );
     });
     server.listen(opts.port, '127.0.0.1', () => resolve());

@@ -29,7 +29,8 @@ export interface OAuthFlowDeps {
 }
 
 /** What became of a callback URL: `done` settles when exchange and setup are over (never rejects). */
-export type CallbackHandling = { readonly outcome: 'accepted'; readonly done: Promise<void> } | { readonly outcome: 'ignored' | 'not-ours' };
+export type CallbackHandling =
+  { readonly outcome: 'accepted'; readonly done: Promise<void> } | { readonly outcome: 'ignored' | 'not-ours' };
 
 /** The OAuth half of connect: one pending attempt, its loopback listener (form c), expiry, and the code exchange. */
 export class OAuthFlow {
@@ -40,7 +41,12 @@ export class OAuthFlow {
   private expiryTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: OAuthFlowDeps) {
-    this.attempts = new PendingAttempts({ ...deps.config, clock: deps.clock, random: deps.random, ...(deps.ttlMs ? { ttlMs: deps.ttlMs } : {}) });
+    this.attempts = new PendingAttempts({
+      ...deps.config,
+      clock: deps.clock,
+      random: deps.random,
+      ...(deps.ttlMs ? { ttlMs: deps.ttlMs } : {}),
+    });
     this.expectation = callbackExpectationFor(deps.config.redirectUri);
     this.loopbackPort = loopbackPortOf(deps.config.redirectUri);
   }
@@ -107,12 +113,22 @@ export class OAuthFlow {
     }
     this.clearExpiry();
     void this.closeServerSoon();
-    if (taken.kind === 'expired') return this.fail(new AppFailure('oauth_expired', 'The Cal.com sign-in took longer than 10 minutes. Please connect again.'));
+    if (taken.kind === 'expired')
+      return this.fail(
+        new AppFailure('oauth_expired', 'The Cal.com sign-in took longer than 10 minutes. Please connect again.'),
+      );
     switch (parsed.kind) {
       case 'denied':
-        return this.fail(new AppFailure('oauth_denied', 'Access was declined in Cal.com, so nothing was connected. Connect again to retry.'));
+        return this.fail(
+          new AppFailure(
+            'oauth_denied',
+            'Access was declined in Cal.com, so nothing was connected. Connect again to retry.',
+          ),
+        );
       case 'error':
-        return this.fail(new AppFailure('calcom_error', `Cal.com could not authorize the app: ${parsed.description || parsed.error}.`));
+        return this.fail(
+          new AppFailure('calcom_error', `Cal.com could not authorize the app: ${parsed.description || parsed.error}.`),
+        );
       case 'success': {
         const { verifier } = taken.attempt;
         const done = (async () => {
@@ -120,15 +136,25 @@ export class OAuthFlow {
           let tokens: TokenResponse;
           try {
             tokens = await exchangeCode(
-              { calcomApiUrl: this.deps.config.calcomApiUrl, clientId: this.deps.config.clientId, fetch: this.deps.fetch },
+              {
+                calcomApiUrl: this.deps.config.calcomApiUrl,
+                clientId: this.deps.config.clientId,
+                fetch: this.deps.fetch,
+              },
               { code: parsed.code, redirectUri: this.deps.config.redirectUri, verifier },
             );
           } catch (err) {
-            this.deps.onFailed(err instanceof AppFailure ? err : new AppFailure('internal', 'The Cal.com sign-in failed.', { cause: err }));
+            this.deps.onFailed(
+              err instanceof AppFailure
+                ? err
+                : new AppFailure('internal', 'The Cal.com sign-in failed.', { cause: err }),
+            );
             return;
           }
           await this.deps.onAuthorized(tokens);
-        })().catch((err: unknown) => this.deps.logger.error('connect after authorization failed', { err: String(err) }));
+        })().catch((err: unknown) =>
+          this.deps.logger.error('connect after authorization failed', { err: String(err) }),
+        );
         return { outcome: 'accepted', done };
       }
     }
@@ -140,7 +166,9 @@ export class OAuthFlow {
   }
 
   private async persist(attempt: Parameters<PendingAttemptStore['save']>[0]): Promise<void> {
-    await this.deps.pendingStore?.save(attempt).catch((err: unknown) => this.deps.logger.warn('could not keep the pending sign-in', { err: String(err) }));
+    await this.deps.pendingStore
+      ?.save(attempt)
+      .catch((err: unknown) => this.deps.logger.warn('could not keep the pending sign-in', { err: String(err) }));
   }
 
   private fail(err: AppFailure): CallbackHandling {
@@ -153,7 +181,9 @@ export class OAuthFlow {
     this.expiryTimer = setTimeout(() => {
       if (this.attempts.take(state).kind === 'unknown') return;
       void this.cancel();
-      this.deps.onFailed(new AppFailure('oauth_expired', 'The Cal.com sign-in took longer than 10 minutes. Please connect again.'));
+      this.deps.onFailed(
+        new AppFailure('oauth_expired', 'The Cal.com sign-in took longer than 10 minutes. Please connect again.'),
+      );
     }, this.deps.ttlMs ?? STATE_TTL_MS);
     this.expiryTimer.unref();
   }

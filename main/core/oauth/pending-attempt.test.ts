@@ -18,7 +18,9 @@ function setup() {
 
 describe('pkce', () => {
   it('matches the RFC 7636 appendix B example', () => {
-    expect(codeChallengeS256('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+    expect(codeChallengeS256('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe(
+      'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    );
   });
   it('makes 43-char verifiers and ≥128-bit states that differ each time', () => {
     const a = createPkcePair(randomBytes);

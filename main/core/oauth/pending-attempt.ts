@@ -96,7 +96,14 @@ export interface PendingAttemptStore {
 
 export const PENDING_ATTEMPT_ACCOUNT = 'oauth:pending-attempt';
 
-const storedAttemptSchema = z.object({ state: z.string().min(16).max(200), verifier: z.string().min(43).max(128), authorizeUrl: z.string().max(4096), expiresAt: z.number().int() }).strict();
+const storedAttemptSchema = z
+  .object({
+    state: z.string().min(16).max(200),
+    verifier: z.string().min(43).max(128),
+    authorizeUrl: z.string().max(4096),
+    expiresAt: z.number().int(),
+  })
+  .strict();
 
 export function keychainPendingStore(keychain: Keychain): PendingAttemptStore {
   return {

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { FetchFn } from '../ports';
 import { channelEventsOf, createRelayClient, isChannelGone, RelayApiError } from './relay-client';
 
-const channel = { id: 'AAAAAAAAAAAAAAAAAAAAAAAA', token: 't'.repeat(40), ingestUrl: 'https://relay.test/hooks/A', streamUrl: 'https://relay.test/hooks/A' };
+const channel = {
+  id: 'AAAAAAAAAAAAAAAAAAAAAAAA',
+  token: 't'.repeat(40),
+  ingestUrl: 'https://relay.test/hooks/A',
+  streamUrl: 'https://relay.test/hooks/A',
+};
 
 function client(respond: (url: string, init: RequestInit) => Response | Promise<Response>, registrationKey?: string) {
   const seen: Array<{ url: string; init: RequestInit }> = [];
@@ -10,9 +15,17 @@ function client(respond: (url: string, init: RequestInit) => Response | Promise<
     seen.push({ url: String(input), init: init ?? {} });
     return respond(String(input), init ?? {});
   };
-  return { relay: createRelayClient({ relayUrl: 'https://relay.test/', fetch: f, ...(registrationKey ? { registrationKey } : {}) }), seen };
+  return {
+    relay: createRelayClient({
+      relayUrl: 'https://relay.test/',
+      fetch: f,
+      ...(registrationKey ? { registrationKey } : {}),
+    }),
+    seen,
+  };
 }
-const json = (status: number, body?: unknown) => new Response(body === undefined ? null : JSON.stringify(body), { status });
+const json = (status: number, body?: unknown) =>
+  new Response(body === undefined ? null : JSON.stringify(body), { status });
 const auth = (init: RequestInit) => new Headers(init.headers).get('authorization');
 
 describe('createRelayClient', () => {
@@ -28,32 +41,55 @@ describe('createRelayClient', () => {
   it('sets the secret with the channel token', async () => {
     const { relay, seen } = client(() => json(204));
     await relay.setSecret('ch', 'tok', 's'.repeat(20));
-    expect(seen[0]).toMatchObject({ url: 'https://relay.test/api/channels/ch/secret', init: { method: 'PUT', body: JSON.stringify({ secret: 's'.repeat(20) }) } });
+    expect(seen[0]).toMatchObject({
+      url: 'https://relay.test/api/channels/ch/secret',
+      init: { method: 'PUT', body: JSON.stringify({ secret: 's'.repeat(20) }) },
+    });
     expect(auth(seen[0]!.init)).toBe('Bearer tok');
   });
 
   it('maps failures: network and 5xx/429 → relay_unavailable, other 4xx → relay_error with the message', async () => {
-    await expect(client(() => Promise.reject(new TypeError('fetch failed'))).relay.setSecret('c', 't', 's')).rejects.toMatchObject({ code: 'relay_unavailable' });
-    await expect(client(() => json(503)).relay.setSecret('c', 't', 's')).rejects.toMatchObject({ code: 'relay_unavailable', status: 503 });
+    await expect(
+      client(() => Promise.reject(new TypeError('fetch failed'))).relay.setSecret('c', 't', 's'),
+    ).rejects.toMatchObject({ code: 'relay_unavailable' });
+    await expect(client(() => json(503)).relay.setSecret('c', 't', 's')).rejects.toMatchObject({
+      code: 'relay_unavailable',
+      status: 503,
+    });
     await expect(client(() => json(429)).relay.createChannel()).rejects.toMatchObject({ code: 'relay_unavailable' });
-    await expect(client(() => json(400, { error: { code: 'bad_request', message: 'secret too short' } })).relay.setSecret('c', 't', 's')).rejects.toThrow(/secret too short/);
+    await expect(
+      client(() => json(400, { error: { code: 'bad_request', message: 'secret too short' } })).relay.setSecret(
+        'c',
+        't',
+        's',
+      ),
+    ).rejects.toThrow(/secret too short/);
   });
 
   it('delete is idempotent: gone (401 from the relay, 404, 410) resolves false', async () => {
     expect(await client(() => json(204)).relay.deleteChannel('c', 't')).toBe(true);
-    for (const status of [401, 404, 410]) expect(await client(() => json(status)).relay.deleteChannel('c', 't')).toBe(false);
-    await expect(client(() => json(500)).relay.deleteChannel('c', 't')).rejects.toMatchObject({ code: 'relay_unavailable' });
+    for (const status of [401, 404, 410])
+      expect(await client(() => json(status)).relay.deleteChannel('c', 't')).toBe(false);
+    await expect(client(() => json(500)).relay.deleteChannel('c', 't')).rejects.toMatchObject({
+      code: 'relay_unavailable',
+    });
   });
 
   it('keeps the relay’s own error code, and the cause of an unreachable relay', async () => {
     const refused = json(409, { error: { code: 'account_mismatch', message: 'another account' } });
-    const err = await client(() => refused).relay.setSecret('c', 't', 's').catch((e: unknown) => e);
+    const err = await client(() => refused)
+      .relay.setSecret('c', 't', 's')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RelayApiError);
     expect(err).toMatchObject({ code: 'relay_error', status: 409, relayCode: 'account_mismatch' });
     const cause = new TypeError('fetch failed');
-    const down = await client(() => Promise.reject(cause)).relay.setSecret('c', 't', 's').catch((e: unknown) => e);
+    const down = await client(() => Promise.reject(cause))
+      .relay.setSecret('c', 't', 's')
+      .catch((e: unknown) => e);
     expect(down).toMatchObject({ code: 'relay_unavailable', status: undefined, cause });
-    const gone = await client(() => json(401)).relay.channelStatus('c', 't').catch((e: unknown) => e);
+    const gone = await client(() => json(401))
+      .relay.channelStatus('c', 't')
+      .catch((e: unknown) => e);
     expect(isChannelGone(gone)).toBe(true);
     expect(isChannelGone(down)).toBe(false);
   });
@@ -74,9 +110,12 @@ describe('channel events (pull and ack, the sync path)', () => {
   });
 
   it('aborts a pull on the caller’s signal', async () => {
-    const hanging = client((_url, init) => new Promise<Response>((_resolve, reject) => {
-      init.signal?.addEventListener('abort', () => reject(init.signal?.reason));
-    }));
+    const hanging = client(
+      (_url, init) =>
+        new Promise<Response>((_resolve, reject) => {
+          init.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+        }),
+    );
     const stop = new AbortController();
     const pending = channelEventsOf(hanging.relay, { channelId: 'c', token: 't' }).pull(0, 10, stop.signal);
     stop.abort();

@@ -43,7 +43,12 @@ export function createConfSettingsStore(opts: ConfSettingsOptions): SettingsStor
     read() {
       // Merged over the defaults so a file from an older version (missing a newer field) keeps its values.
       const stored = (conf.get('settings') ?? {}) as Partial<Settings>;
-      const merged = { ...defaults, ...stored, profile: { ...defaults.profile, ...stored.profile }, services: { ...defaults.services, ...stored.services } };
+      const merged = {
+        ...defaults,
+        ...stored,
+        profile: { ...defaults.profile, ...stored.profile },
+        services: { ...defaults.services, ...stored.services },
+      };
       const parsed = settingsSchema.safeParse(merged);
       if (parsed.success) return parsed.data;
       opts.logger?.warn('settings file invalid; using defaults', { issues: parsed.error.issues.length });

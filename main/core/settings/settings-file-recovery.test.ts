@@ -13,7 +13,10 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const good = { settings: { relayUrl: 'https://relay.example.com' }, records: { 'calcom.integration': { isConnected: true } } };
+const good = {
+  settings: { relayUrl: 'https://relay.example.com' },
+  records: { 'calcom.integration': { isConnected: true } },
+};
 
 describe('recoverSettingsFile', () => {
   it('does nothing without a file, and backs a good file up', () => {
@@ -28,7 +31,10 @@ describe('recoverSettingsFile', () => {
     recoverSettingsFile(file);
     writeFileSync(file, '{"settings": {"relayUrl": "https://rel'); // a write cut short
     const result = recoverSettingsFile(file, () => new Date('2026-12-02T10:00:00Z'));
-    expect(result).toMatchObject({ outcome: 'restored', message: expect.stringContaining('restored the last good copy') });
+    expect(result).toMatchObject({
+      outcome: 'restored',
+      message: expect.stringContaining('restored the last good copy'),
+    });
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(good);
     expect(readdirSync(dir)).toContain('config.json.damaged-2026-12-02T10-00-00-000Z');
   });

@@ -43,12 +43,14 @@ export function recoverSettingsFile(file: string, now: () => Date = () => new Da
     return {
       outcome: 'restored',
       damagedCopy,
-      message: 'The settings file was damaged, so LifeScore Consultant restored the last good copy. Check Settings; recent changes may be missing.',
+      message:
+        'The settings file was damaged, so LifeScore Consultant restored the last good copy. Check Settings; recent changes may be missing.',
     };
   }
   return {
     outcome: 'reset',
     damagedCopy,
-    message: 'The settings file was damaged and no good copy was found, so LifeScore Consultant started with default settings. If Cal.com was connected, connect it again.',
+    message:
+      'The settings file was damaged and no good copy was found, so LifeScore Consultant started with default settings. If Cal.com was connected, connect it again.',
   };
 }

@@ -12,7 +12,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const stores: Array<[string, () => SettingsStore]> = [
   ['memory', () => createMemorySettingsStore(undefined, 'http://127.0.0.1:5001')],
-  ['conf', () => createConfSettingsStore({ cwd: mkdtempSync(join(dir, 'c-')), defaultRelayUrl: 'http://127.0.0.1:5001' })],
+  [
+    'conf',
+    () => createConfSettingsStore({ cwd: mkdtempSync(join(dir, 'c-')), defaultRelayUrl: 'http://127.0.0.1:5001' }),
+  ],
 ];
 
 describe.each(stores)('%s settings store', (_name, make) => {
@@ -44,7 +47,10 @@ describe('createConfSettingsStore', () => {
     const b = createConfSettingsStore({ cwd, defaultRelayUrl: 'http://127.0.0.1:5001' });
     expect(b.read().relayEmails).toBe(false);
     expect(b.readRecord('calcom.integration')).toEqual({ username: 'dana-reyes' });
-    expect(JSON.parse(readFileSync(join(cwd, 'config.json'), 'utf8'))).toHaveProperty(['records', 'calcom.integration']);
+    expect(JSON.parse(readFileSync(join(cwd, 'config.json'), 'utf8'))).toHaveProperty([
+      'records',
+      'calcom.integration',
+    ]);
   });
 });
 
@@ -52,10 +58,19 @@ describe('createConfSettingsStore forgiveness', () => {
   it('merges an older file over the defaults and falls back on invalid values', async () => {
     const { writeFileSync } = await import('node:fs');
     const cwd = mkdtempSync(join(dir, 'f-'));
-    writeFileSync(join(cwd, 'config.json'), JSON.stringify({ settings: { relayUrl: 'https://relay.example.com', notifications: false }, records: {} }));
+    writeFileSync(
+      join(cwd, 'config.json'),
+      JSON.stringify({ settings: { relayUrl: 'https://relay.example.com', notifications: false }, records: {} }),
+    );
     const s = createConfSettingsStore({ cwd, defaultRelayUrl: 'http://127.0.0.1:5001' });
-    expect(s.read()).toMatchObject({ relayUrl: 'https://relay.example.com', notifications: false, services: { 30: true, 60: true, 90: true } });
+    expect(s.read()).toMatchObject({
+      relayUrl: 'https://relay.example.com',
+      notifications: false,
+      services: { 30: true, 60: true, 90: true },
+    });
     writeFileSync(join(cwd, 'config.json'), JSON.stringify({ settings: { relayUrl: 'not a url' }, records: {} }));
-    expect(createConfSettingsStore({ cwd, defaultRelayUrl: 'http://127.0.0.1:5001' }).read().relayUrl).toBe('http://127.0.0.1:5001');
+    expect(createConfSettingsStore({ cwd, defaultRelayUrl: 'http://127.0.0.1:5001' }).read().relayUrl).toBe(
+      'http://127.0.0.1:5001',
+    );
   });
 });

@@ -41,10 +41,13 @@ export function createAckBatcher(deps: AckBatcherDeps): AckBatcher {
 
   const retryLater = () => {
     if (stopped || retryTimer) return;
-    retryTimer = setTimeout(() => {
-      retryTimer = undefined;
-      void flush();
-    }, backoffDelay(failures - 1, deps.retryBackoff ?? { baseMs: 1_000, maxMs: 60_000 }, deps.random));
+    retryTimer = setTimeout(
+      () => {
+        retryTimer = undefined;
+        void flush();
+      },
+      backoffDelay(failures - 1, deps.retryBackoff ?? { baseMs: 1_000, maxMs: 60_000 }, deps.random),
+    );
     retryTimer.unref();
   };
 

@@ -28,7 +28,11 @@ export function readBooking(item: unknown): ReadBooking {
   const parsed = v2BookingSchema.safeParse(item);
   if (parsed.success) {
     const status = parsed.data.status.toLowerCase();
-    return { ok: true, booking: parsed.data, unknownStatus: (knownV2Statuses as readonly string[]).includes(status) ? null : parsed.data.status };
+    return {
+      ok: true,
+      booking: parsed.data,
+      unknownStatus: (knownV2Statuses as readonly string[]).includes(status) ? null : parsed.data.status,
+    };
   }
   const raw = JSON.stringify(item) ?? 'undefined';
   const obj = item && typeof item === 'object' ? (item as Record<string, unknown>) : {};

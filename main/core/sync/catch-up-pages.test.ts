@@ -31,7 +31,8 @@ beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'catch-up-pages-'));
   file = join(dir, 'bookings.sqlite');
   relay = await startRelayStub(CHANNEL);
-  for (let i = 1; i <= EVENTS; i += 1) relay.add(JSON.stringify(envelope('BOOKING_CREATED', '2026-02-10T14:00:00.000Z', payload(`e${i}`))), SECRET);
+  for (let i = 1; i <= EVENTS; i += 1)
+    relay.add(JSON.stringify(envelope('BOOKING_CREATED', '2026-02-10T14:00:00.000Z', payload(`e${i}`))), SECRET);
 });
 afterEach(async () => {
   await relay.close();
@@ -59,8 +60,11 @@ function intakeFor(store: SyncBookingStore, changes: BookingChange[]): Intake {
 function persisted(): { cursor: number; inbox: number; distinct: number; bookings: string[] } {
   const db = new Database(file, { readonly: true });
   try {
-    const cursor = (db.prepare('SELECT seq FROM relay_cursor WHERE channel = ?').pluck().get(CHANNEL) as number | undefined) ?? 0;
-    const inbox = db.prepare('SELECT count(*) AS n, count(DISTINCT seq) AS d FROM relay_inbox WHERE channel = ?').get(CHANNEL) as { n: number; d: number };
+    const cursor =
+      (db.prepare('SELECT seq FROM relay_cursor WHERE channel = ?').pluck().get(CHANNEL) as number | undefined) ?? 0;
+    const inbox = db
+      .prepare('SELECT count(*) AS n, count(DISTINCT seq) AS d FROM relay_inbox WHERE channel = ?')
+      .get(CHANNEL) as { n: number; d: number };
     const bookings = db.prepare('SELECT uid FROM bookings ORDER BY rowid').pluck().all() as string[];
     return { cursor, inbox: inbox.n, distinct: inbox.d, bookings };
   } finally {
@@ -77,7 +81,9 @@ describe('page-batched catch-up', () => {
     const intake = intakeFor(store, changes);
     // A real SQLite failure inside the page's transaction: the inbox refuses sequence 17.
     const admin = new Database(file);
-    admin.exec("CREATE TRIGGER refuse_17 BEFORE INSERT ON relay_inbox WHEN new.seq = 17 BEGIN SELECT RAISE(ABORT, 'simulated failure'); END");
+    admin.exec(
+      "CREATE TRIGGER refuse_17 BEFORE INSERT ON relay_inbox WHEN new.seq = 17 BEGIN SELECT RAISE(ABORT, 'simulated failure'); END",
+    );
     try {
       await expect(intake.catchUp()).rejects.toThrow(/simulated failure/);
       expect(persisted()).toEqual({ cursor: 16, inbox: 16, distinct: 16, bookings: uids(16) });
@@ -97,7 +103,11 @@ describe('page-batched catch-up', () => {
   it('a process killed mid-page commits none of that page; the next start takes it once', async () => {
     const log = join(dir, 'changes.log');
     // Each event reads the store clock twice (inbox row, booking): the 31st read is inside the second page.
-    const child = startChild('tests/support/app/catch-up-child.ts', [file, log, relay.url, CHANNEL, relay.token, SECRET, '31'], {});
+    const child = startChild(
+      'tests/support/app/catch-up-child.ts',
+      [file, log, relay.url, CHANNEL, relay.token, SECRET, '31'],
+      {},
+    );
     const proc = child.process;
     if (proc.exitCode === null && proc.signalCode === null) await new Promise((resolve) => proc.once('exit', resolve));
     expect(proc.signalCode).toBe('SIGKILL'); // by its own hand, mid-page (not a crash of the test)

@@ -60,7 +60,10 @@ afterEach(async () => {
 });
 
 /** POSTs like smee-client does: the parsed body re-serialized, the relay's safe headers as HTTP headers. */
-function forward(event: PulledEvent, opts: { headers?: Record<string, string>; host?: string } = {}): Promise<{ status: number; body: string }> {
+function forward(
+  event: PulledEvent,
+  opts: { headers?: Record<string, string>; host?: string } = {},
+): Promise<{ status: number; body: string }> {
   const raw = Buffer.from(event.bodyBase64, 'base64').toString('utf8');
   const body = JSON.stringify(JSON.parse(raw));
   const url = new URL(receiver.url);
@@ -135,7 +138,10 @@ describe('receiver + intake', () => {
   });
 
   it('quarantines a signed body that is not a webhook envelope, and takes unsupported triggers without quarantine', async () => {
-    const bad = relay.add(JSON.stringify({ triggerEvent: 'BOOKING_CREATED', createdAt: 'x', payload: { uid: 'n' } }), SECRET);
+    const bad = relay.add(
+      JSON.stringify({ triggerEvent: 'BOOKING_CREATED', createdAt: 'x', payload: { uid: 'n' } }),
+      SECRET,
+    );
     const other = relay.add(JSON.stringify({ triggerEvent: 'MEETING_ENDED', createdAt: 'x', uid: 'm' }), SECRET);
     expect((await forward(bad)).body).toBe('{"outcome":"quarantined"}');
     expect((await forward(other)).body).toBe('{"outcome":"applied"}');
@@ -144,7 +150,11 @@ describe('receiver + intake', () => {
   });
 
   it('fills a dropped forward from the pull endpoint and acks the contiguous cursor', async () => {
-    const [e1, , e3] = [relay.add(created('g1'), SECRET), relay.add(created('g2'), SECRET), relay.add(created('g3'), SECRET)];
+    const [e1, , e3] = [
+      relay.add(created('g1'), SECRET),
+      relay.add(created('g2'), SECRET),
+      relay.add(created('g3'), SECRET),
+    ];
     await forward(e3 as PulledEvent);
     await forward(e1 as PulledEvent);
     expect(store.relayCursor(CHANNEL)).toBe(1);
@@ -162,7 +172,13 @@ describe('receiver + intake', () => {
   });
 
   it('ignores a forward whose sequence the relay does not have, leaving the slot free', async () => {
-    const fake: PulledEvent = { seq: 9, receivedAt: '', contentType: 'application/json', headers: { 'x-cal-signature-256': signCalBody('x', created('z')) }, bodyBase64: Buffer.from(created('z')).toString('base64') };
+    const fake: PulledEvent = {
+      seq: 9,
+      receivedAt: '',
+      contentType: 'application/json',
+      headers: { 'x-cal-signature-256': signCalBody('x', created('z')) },
+      bodyBase64: Buffer.from(created('z')).toString('base64'),
+    };
     expect(await forward(fake)).toMatchObject({ status: 404 });
     expect(store.hasRelayEvent(CHANNEL, 9)).toBe(false);
   });

@@ -97,7 +97,8 @@ export function createIntake(deps: IntakeDeps): Intake {
   /** The webhook secret, cached briefly; `fresh` re-reads it (before quarantining, in case it was rotated). */
   const secret = async (fresh = false): Promise<string | null> => {
     const now = performance.now();
-    if (fresh || !secretCache || now - secretCache.at > SECRET_TTL_MS) secretCache = { value: await deps.webhookSecret(), at: now };
+    if (fresh || !secretCache || now - secretCache.at > SECRET_TTL_MS)
+      secretCache = { value: await deps.webhookSecret(), at: now };
     return secretCache.value;
   };
 
@@ -145,18 +146,41 @@ export function createIntake(deps: IntakeDeps): Intake {
     } catch {
       return quarantine(seq, body, 'body is not JSON');
     }
-    const trigger = typeof (json as { triggerEvent?: unknown })?.triggerEvent === 'string' ? (json as { triggerEvent: string }).triggerEvent : undefined;
+    const trigger =
+      typeof (json as { triggerEvent?: unknown })?.triggerEvent === 'string'
+        ? (json as { triggerEvent: string }).triggerEvent
+        : undefined;
     const parsed = webhookEnvelopeSchema.safeParse(json);
     if (!parsed.success) {
       const known = webhookEnvelopeSchema.options.some((o) => o.shape.triggerEvent.value === trigger);
       if (trigger && !known) {
         // Signed by Cal.com but a trigger the app doesn't act on (e.g. MEETING_ENDED): taken, not quarantined.
-        return { seq, trigger, result: store.recordRelayEvent({ channel, seq, body, kind: 'ignore', reason: `unsupported trigger ${trigger}`, trigger }) };
+        return {
+          seq,
+          trigger,
+          result: store.recordRelayEvent({
+            channel,
+            seq,
+            body,
+            kind: 'ignore',
+            reason: `unsupported trigger ${trigger}`,
+            trigger,
+          }),
+        };
       }
       const issue = parsed.error.issues[0];
-      return quarantine(seq, body, `invalid envelope: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unknown'}`, trigger);
+      return quarantine(
+        seq,
+        body,
+        `invalid envelope: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unknown'}`,
+        trigger,
+      );
     }
-    return { seq, ...(trigger ? { trigger } : {}), result: store.recordRelayEvent({ channel, seq, body, kind: 'apply', envelope: parsed.data }) };
+    return {
+      seq,
+      ...(trigger ? { trigger } : {}),
+      result: store.recordRelayEvent({ channel, seq, body, kind: 'apply', envelope: parsed.data }),
+    };
   };
 
   /** Records an event with its raw bytes, from the pull endpoint (the authoritative copy); null if already taken. */
@@ -238,20 +262,29 @@ export function createIntake(deps: IntakeDeps): Intake {
     /** The next page, asked for while this one is applied (the relay answers on its own core meanwhile). */
     let prefetched: { readonly after: number; readonly page: Promise<PullResponse> } | undefined;
     for (;;) {
-      const page = await (prefetched?.after === cursor ? prefetched.page : api.pull(cursor, deps.pageSize, halt.signal));
+      const page = await (prefetched?.after === cursor
+        ? prefetched.page
+        : api.pull(cursor, deps.pageSize, halt.signal));
       prefetched = undefined;
       if (page.lastSeq < cursor) {
         // The relay's log restarted below our cursor: its new events would otherwise all look like duplicates.
         // Take everything it still has again (re-applying a known event changes nothing).
         const to = Math.max(0, page.oldestSeq - 1);
-        logger.error('relay sequence went backwards; rewinding the cursor (reconciliation covers any gap)', { cursor, lastSeq: page.lastSeq, to });
+        logger.error('relay sequence went backwards; rewinding the cursor (reconciliation covers any gap)', {
+          cursor,
+          lastSeq: page.lastSeq,
+          to,
+        });
         store.rewindRelayCursor(channel, to);
         highestSeen = to;
         cursor = to;
         continue;
       }
       if (page.oldestSeq > cursor + 1) {
-        logger.warn('relay no longer retains some events; reconciliation covers them', { from: cursor + 1, to: page.oldestSeq - 1 });
+        logger.warn('relay no longer retains some events; reconciliation covers them', {
+          from: cursor + 1,
+          to: page.oldestSeq - 1,
+        });
         cursor = store.raiseRelayCursor(channel, page.oldestSeq - 1);
       }
       const last = page.events.at(-1)?.seq ?? cursor;

@@ -29,10 +29,13 @@ export function createFailureTracker(t: FailureThresholds = {}): FailureTracker 
   const runs = t.visibleAfterRuns ?? 3;
   const visibleMs = t.visibleAfterMs ?? 15 * 60_000;
   const notifyMs = t.notifyAfterMs ?? 60 * 60_000;
-  let current: { kind: SyncProblemKind; message: string; since: number; failures: number; notified: boolean } | undefined;
+  let current:
+    { kind: SyncProblemKind; message: string; since: number; failures: number; notified: boolean } | undefined;
   return {
     failed(kind, message, now) {
-      current = current ? { ...current, kind, message, failures: current.failures + 1 } : { kind, message, since: now, failures: 1, notified: false };
+      current = current
+        ? { ...current, kind, message, failures: current.failures + 1 }
+        : { kind, message, since: now, failures: 1, notified: false };
       if (!current.notified && now - current.since >= notifyMs) {
         current.notified = true;
         return true;
@@ -45,7 +48,12 @@ export function createFailureTracker(t: FailureThresholds = {}): FailureTracker 
     failures: () => current?.failures ?? 0,
     visible(now) {
       if (!current || (current.failures < runs && now - current.since < visibleMs)) return undefined;
-      return { kind: current.kind, message: current.message, since: new Date(current.since).toISOString(), failures: current.failures };
+      return {
+        kind: current.kind,
+        message: current.message,
+        since: new Date(current.since).toISOString(),
+        failures: current.failures,
+      };
     },
   };
 }
@@ -55,12 +63,18 @@ export function classifySyncError(err: unknown): { kind: SyncProblemKind; messag
   const code = err instanceof AppFailure ? err.code : undefined;
   switch (code) {
     case 'reconnect_needed':
-      return { kind: 'reconnect', message: 'Cal.com no longer accepts this connection, so changes made there stop reaching the app.' };
+      return {
+        kind: 'reconnect',
+        message: 'Cal.com no longer accepts this connection, so changes made there stop reaching the app.',
+      };
     case 'calcom_unavailable':
     case 'calcom_rate_limited':
       return { kind: 'calcom-down', message: `Cal.com is down or not answering: ${(err as Error).message}` };
     case undefined:
-      return { kind: 'local', message: `Sync stopped on this computer: ${String(err instanceof Error ? err.message : err)}` };
+      return {
+        kind: 'local',
+        message: `Sync stopped on this computer: ${String(err instanceof Error ? err.message : err)}`,
+      };
     default:
       return { kind: 'calcom-refused', message: (err as Error).message };
   }

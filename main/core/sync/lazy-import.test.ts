@@ -66,7 +66,10 @@ describe('stream supervisor (smee-client) and stream fetch (undici)', () => {
     await supervisor.stop();
     expect(supervisor.builds).toBe(0);
     expect(statuses).toContain('offline');
-    expect(warnings[0]).toEqual(['relay stream connect failed', { attempt: 0, error: 'AppFailure: Could not load smee-client.' }]);
+    expect(warnings[0]).toEqual([
+      'relay stream connect failed',
+      { attempt: 0, error: 'AppFailure: Could not load smee-client.' },
+    ]);
   });
 
   it('the stream fetch loads undici on its first request, and fails typed if it cannot', async () => {
@@ -78,7 +81,10 @@ describe('stream supervisor (smee-client) and stream fetch (undici)', () => {
     expect(isStreamRequest({ headers: { accept: 'text/event-stream' } })).toBe(true);
     const fetchImpl = vi.fn();
     const streamFetch = createStreamFetch({ token: 't', cursor: () => 0, onActivity: () => undefined, fetchImpl });
-    await expect(streamFetch('http://127.0.0.1:9/', { method: 'POST' })).rejects.toMatchObject({ code: 'internal', message: 'Could not load undici.' });
+    await expect(streamFetch('http://127.0.0.1:9/', { method: 'POST' })).rejects.toMatchObject({
+      code: 'internal',
+      message: 'Could not load undici.',
+    });
     expect(fetchImpl).not.toHaveBeenCalled();
   });
 });

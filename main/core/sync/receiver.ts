@@ -40,11 +40,17 @@ export function parseForward(
     return Array.isArray(v) ? v[0] : v;
   };
   const seqText = one(RELAY_SEQ_HEADER);
-  if (!seqText || !/^[1-9]\d{0,14}$/.test(seqText)) return { ok: false, status: 400, reason: 'missing or bad relay sequence' };
+  if (!seqText || !/^[1-9]\d{0,14}$/.test(seqText))
+    return { ok: false, status: 400, reason: 'missing or bad relay sequence' };
   if (one(RELAY_CHANNEL_HEADER) !== channelId) return { ok: false, status: 403, reason: 'not this channel' };
   return {
     ok: true,
-    event: { seq: Number(seqText), reencoded: one(RELAY_REENCODED_HEADER) === 'true', signature: one(CALCOM_SIGNATURE_HEADER), body },
+    event: {
+      seq: Number(seqText),
+      reencoded: one(RELAY_REENCODED_HEADER) === 'true',
+      signature: one(CALCOM_SIGNATURE_HEADER),
+      body,
+    },
   };
 }
 

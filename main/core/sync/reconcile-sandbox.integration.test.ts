@@ -40,15 +40,42 @@ afterEach(async () => {
 /** Connects `username` (OAuth with PKCE against the sandbox) and creates its 60-minute event type. */
 async function consultant(username: string): Promise<{ client: CalcomClient; userId: number }> {
   const token = (await connect(calUrl, { username })).access_token;
-  expect((await api(calUrl, token, 'POST', '/v2/event-types', { title: '60 Min Consultation', slug: SLUG, lengthInMinutes: 60, hidden: false })).status).toBe(201);
-  const http = createCalcomHttp({ apiUrl: calUrl, tokens: { accessToken: async () => token, refreshAfterUnauthorized: async () => token }, clock: { now: Date.now }, logger: quiet, fetch, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), random: Math.random });
+  expect(
+    (
+      await api(calUrl, token, 'POST', '/v2/event-types', {
+        title: '60 Min Consultation',
+        slug: SLUG,
+        lengthInMinutes: 60,
+        hidden: false,
+      })
+    ).status,
+  ).toBe(201);
+  const http = createCalcomHttp({
+    apiUrl: calUrl,
+    tokens: { accessToken: async () => token, refreshAfterUnauthorized: async () => token },
+    clock: { now: Date.now },
+    logger: quiet,
+    fetch,
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    random: Math.random,
+  });
   const client = createCalcomClient(http);
   return { client, userId: (await client.me()).id };
 }
 
 function reconcilerFor(client: CalcomClient, userId: number, pageSize = 250) {
   store.useAccount(userId);
-  return createReconciler({ store, source: client, clock: { now: Date.now }, logger: quiet, onChange: () => undefined, onLastSynced: () => undefined, account: userId, channelId: 'ch', pageSize });
+  return createReconciler({
+    store,
+    source: client,
+    clock: { now: Date.now },
+    logger: quiet,
+    onChange: () => undefined,
+    onLastSynced: () => undefined,
+    account: userId,
+    channelId: 'ch',
+    pageSize,
+  });
 }
 
 /** Every booking the sandbox holds for `username` is in the store as the sandbox says it is. */
@@ -63,7 +90,14 @@ function expectStoreMatches(username: string): void {
 describe('shapes from a real account', () => {
   it('imports recurring occurrences, seats as attendees, an AWAITING_HOST booking and an attendee without an email', async () => {
     const { client, userId } = await consultant('dana-reyes');
-    const series = sandbox.addSpecialBookings({ kind: 'recurring', username: 'dana-reyes', eventTypeSlug: SLUG, start: futureWeekdayAt(9, 1), occurrences: 4, attendee: ada });
+    const series = sandbox.addSpecialBookings({
+      kind: 'recurring',
+      username: 'dana-reyes',
+      eventTypeSlug: SLUG,
+      start: futureWeekdayAt(9, 1),
+      occurrences: 4,
+      attendee: ada,
+    });
     const [seated] = sandbox.addSpecialBookings({
       kind: 'seated',
       username: 'dana-reyes',
@@ -71,7 +105,14 @@ describe('shapes from a real account', () => {
       start: futureWeekdayAt(11, 1),
       seats: [ada, { name: 'Ben Seat', email: 'ben@example.org', timeZone: 'UTC', hideEmail: true }],
     });
-    const [awaiting] = sandbox.addSpecialBookings({ kind: 'plain', username: 'dana-reyes', eventTypeSlug: SLUG, start: futureWeekdayAt(13, 1), status: 'AWAITING_HOST', attendee: ada });
+    const [awaiting] = sandbox.addSpecialBookings({
+      kind: 'plain',
+      username: 'dana-reyes',
+      eventTypeSlug: SLUG,
+      start: futureWeekdayAt(13, 1),
+      status: 'AWAITING_HOST',
+      attendee: ada,
+    });
     await reconcilerFor(client, userId).run();
     expect(series.map((u) => store.get(u)?.status)).toEqual(['scheduled', 'scheduled', 'scheduled', 'scheduled']);
     expect(new Set(series.map((u) => store.get(u)?.metadata.recurringBookingUid)).size).toBe(1);
@@ -81,17 +122,37 @@ describe('shapes from a real account', () => {
       ['Ben Seat', ''],
     ]);
     expect(store.get(awaiting!)).toMatchObject({ status: 'pending', metadata: { calcomStatus: 'awaiting_host' } });
-    expect(store.readIssues(userId)).toEqual([expect.objectContaining({ kind: 'unknown-status', uid: awaiting, reason: expect.stringContaining('awaiting_host') })]);
+    expect(store.readIssues(userId)).toEqual([
+      expect.objectContaining({
+        kind: 'unknown-status',
+        uid: awaiting,
+        reason: expect.stringContaining('awaiting_host'),
+      }),
+    ]);
   });
 });
 
 describe('no skipped rows', () => {
   it('imports everything while bookings change between the pages it reads (paging-while-changing mode)', async () => {
     const { client, userId } = await consultant('dana-reyes');
-    for (let i = 0; i < 6; i++) sandbox.addSpecialBookings({ kind: 'plain', username: 'dana-reyes', eventTypeSlug: SLUG, start: futureWeekdayAt(9 + i, 1), attendee: ada });
+    for (let i = 0; i < 6; i++)
+      sandbox.addSpecialBookings({
+        kind: 'plain',
+        username: 'dana-reyes',
+        eventTypeSlug: SLUG,
+        start: futureWeekdayAt(9 + i, 1),
+        attendee: ada,
+      });
     const reconciler = reconcilerFor(client, userId, 3);
     await reconciler.run();
-    for (let i = 0; i < 6; i++) sandbox.addSpecialBookings({ kind: 'plain', username: 'dana-reyes', eventTypeSlug: SLUG, start: futureWeekdayAt(9 + i, 2), attendee: ada });
+    for (let i = 0; i < 6; i++)
+      sandbox.addSpecialBookings({
+        kind: 'plain',
+        username: 'dana-reyes',
+        eventTypeSlug: SLUG,
+        start: futureWeekdayAt(9 + i, 2),
+        attendee: ada,
+      });
     sandbox.setFaults({ bookingsChurn: { perRequest: 1 } });
     await reconciler.run();
     sandbox.setFaults({});
@@ -104,10 +165,20 @@ describe('no skipped rows', () => {
       const { client, userId } = await consultant('dana-reyes');
       sandbox.setClockOffset(skewMinutes * 60_000);
       const reconciler = reconcilerFor(client, userId);
-      const first = await sandbox.createBooking({ username: 'dana-reyes', eventTypeSlug: SLUG, start: futureWeekdayAt(9, 1), attendee: ada });
+      const first = await sandbox.createBooking({
+        username: 'dana-reyes',
+        eventTypeSlug: SLUG,
+        start: futureWeekdayAt(9, 1),
+        attendee: ada,
+      });
       await reconciler.run();
       // Changes after the first run: Cal.com stamps them by its own clock, minutes away from ours.
-      const second = await sandbox.createBooking({ username: 'dana-reyes', eventTypeSlug: SLUG, start: futureWeekdayAt(10, 1), attendee: ada });
+      const second = await sandbox.createBooking({
+        username: 'dana-reyes',
+        eventTypeSlug: SLUG,
+        start: futureWeekdayAt(10, 1),
+        attendee: ada,
+      });
       await sandbox.cancelBooking(first.booking.uid, { reason: 'skewed' });
       await reconciler.run();
       expect(store.get(second.booking.uid)?.status).toBe('scheduled');
@@ -134,7 +205,12 @@ describe('account switch', () => {
       store,
       fetch,
       random: Math.random,
-      channel: { relayUrl: relay.url, channelId: channel.id, token: channel.token, streamUrl: `${relay.url}/hooks/${channel.id}` },
+      channel: {
+        relayUrl: relay.url,
+        channelId: channel.id,
+        token: channel.token,
+        streamUrl: `${relay.url}/hooks/${channel.id}`,
+      },
       webhookSecret: async () => 'secret-for-account-switch-0001',
       bookingsSource: client,
       account: { userId },
@@ -153,16 +229,35 @@ describe('account switch', () => {
     const a = await consultant('dana-reyes');
     const b = await consultant('omar-haddad');
     // B's bookings are older than anything A's sync will have seen.
-    const bUids = sandbox.addSpecialBookings({ kind: 'recurring', username: 'omar-haddad', eventTypeSlug: SLUG, start: futureWeekdayAt(9, 1), occurrences: 3, attendee: ada });
+    const bUids = sandbox.addSpecialBookings({
+      kind: 'recurring',
+      username: 'omar-haddad',
+      eventTypeSlug: SLUG,
+      start: futureWeekdayAt(9, 1),
+      occurrences: 3,
+      attendee: ada,
+    });
     await new Promise((r) => setTimeout(r, 5));
-    const aUid = (await sandbox.createBooking({ username: 'dana-reyes', eventTypeSlug: SLUG, start: futureWeekdayAt(15, 1), attendee: ada })).booking.uid;
+    const aUid = (
+      await sandbox.createBooking({
+        username: 'dana-reyes',
+        eventTypeSlug: SLUG,
+        start: futureWeekdayAt(15, 1),
+        attendee: ada,
+      })
+    ).booking.uid;
 
     const engineA = await engineFor(a.client, a.userId);
     expect(store.list({}).items.map((x) => x.uid)).toEqual([aUid]);
     await engineA.engine.stop();
 
     await engineFor(b.client, b.userId);
-    expect(store.list({}).items.map((x) => x.uid).sort()).toEqual([...bUids].sort());
+    expect(
+      store
+        .list({})
+        .items.map((x) => x.uid)
+        .sort(),
+    ).toEqual([...bUids].sort());
     expect(store.counts().scheduled).toBe(3);
     expect(store.list({ search: 'ada' }).total).toBe(3);
     await engines.at(-1)!.stop();

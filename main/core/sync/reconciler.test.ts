@@ -27,7 +27,10 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function reconcilerFor(source: BookingsSource, options: { pageSize?: number; clock?: () => number; channelId?: string } = {}) {
+function reconcilerFor(
+  source: BookingsSource,
+  options: { pageSize?: number; clock?: () => number; channelId?: string } = {},
+) {
   const changes: BookingChange[] = [];
   const synced: string[] = [];
   const reconciler = createReconciler({
@@ -61,7 +64,9 @@ it('upserts what changed; the next run asks from Cal.com’s own newest updatedA
   now += 3_600_000;
   cal.asked.length = 0;
   expect(await reconciler.run()).toBe(0);
-  expect(cal.asked.find((q) => q.field === 'updatedAt')?.after).toBe(new Date(Date.parse('2026-02-02T00:01:00Z') - WATERMARK_OVERLAP_MS).toISOString());
+  expect(cal.asked.find((q) => q.field === 'updatedAt')?.after).toBe(
+    new Date(Date.parse('2026-02-02T00:01:00Z') - WATERMARK_OVERLAP_MS).toISOString(),
+  );
   expect(changes.flatMap((c) => c.uids)).toEqual(['lost', 'known']);
 });
 
@@ -103,7 +108,11 @@ it('a booking it cannot read is kept raw and counted, and blocks neither the oth
 it('maps recurring occurrences as bookings of their own, seats as attendees, and a missing attendee email as empty', async () => {
   const cal = new FakeCalcomBookings(() => Date.parse('2026-02-02T00:00:00Z'));
   for (const [i, uid] of ['r1', 'r2', 'r3'].entries()) {
-    cal.put(uid, { recurringBookingUid: 'series-1', start: `2030-03-0${i + 1}T10:00:00.000Z`, end: `2030-03-0${i + 1}T10:30:00.000Z` });
+    cal.put(uid, {
+      recurringBookingUid: 'series-1',
+      start: `2030-03-0${i + 1}T10:00:00.000Z`,
+      end: `2030-03-0${i + 1}T10:30:00.000Z`,
+    });
   }
   cal.put('seated', {
     attendees: [
@@ -114,7 +123,11 @@ it('maps recurring occurrences as bookings of their own, seats as attendees, and
   });
   const { reconciler } = reconcilerFor(cal);
   await reconciler.run();
-  expect(['r1', 'r2', 'r3'].map((u) => store.get(u)?.metadata.recurringBookingUid)).toEqual(['series-1', 'series-1', 'series-1']);
+  expect(['r1', 'r2', 'r3'].map((u) => store.get(u)?.metadata.recurringBookingUid)).toEqual([
+    'series-1',
+    'series-1',
+    'series-1',
+  ]);
   expect(store.get('r2')?.startTime).toBe('2030-03-02T10:00:00.000Z');
   const seated = store.get('seated')!;
   expect([seated.attendee, ...seated.guests].map((a) => [a.name, a.email])).toEqual([
@@ -167,8 +180,12 @@ it('property: bookings created, updated and cancelled while the reconciler pages
         // (the ones an offset-paging client has already read, so everything after them shifts).
         const target = (pick: number): string => {
           if (pick % 2 === 1) return uidsAt()[pick % cal.items.size]!;
-          const walked = [...cal.items.values()].filter((b) => Date.parse(String(b.updatedAt)) >= editsFrom).sort((a, b) => Date.parse(String(a.updatedAt)) - Date.parse(String(b.updatedAt)));
-          return String((walked[Math.floor(pick / 2) % Math.max(1, Math.min(3, walked.length))] ?? [...cal.items.values()][0]!).uid);
+          const walked = [...cal.items.values()]
+            .filter((b) => Date.parse(String(b.updatedAt)) >= editsFrom)
+            .sort((a, b) => Date.parse(String(a.updatedAt)) - Date.parse(String(b.updatedAt)));
+          return String(
+            (walked[Math.floor(pick / 2) % Math.max(1, Math.min(3, walked.length))] ?? [...cal.items.values()][0]!).uid,
+          );
         };
         let created = 0;
         const firstCall = cal.asked.length;

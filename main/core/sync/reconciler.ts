@@ -70,11 +70,22 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
   let running: Promise<number> | undefined;
 
   /** Takes one booking as Cal.com sent it; returns its time on `field` (null when it has none). */
-  const take1 = (item: unknown, field: WatermarkField, changed: Set<string>, counts: { unreadable: number }): number | null => {
+  const take1 = (
+    item: unknown,
+    field: WatermarkField,
+    changed: Set<string>,
+    counts: { unreadable: number },
+  ): number | null => {
     const read = readBooking(item);
     if (!read.ok) {
       counts.unreadable += 1;
-      store.recordReadIssue(issueAccount, { key: read.key, kind: 'unreadable', uid: read.uid, reason: read.reason, raw: read.raw });
+      store.recordReadIssue(issueAccount, {
+        key: read.key,
+        kind: 'unreadable',
+        uid: read.uid,
+        reason: read.reason,
+        raw: read.raw,
+      });
       return timeOf(read[field]);
     }
     const { booking } = read;
@@ -82,7 +93,13 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     store.readIssueResolved(issueAccount, booking.uid);
     if (read.unknownStatus) {
       const reason = `status "${read.unknownStatus}" is not one this app knows; shown as pending`;
-      store.recordReadIssue(issueAccount, { key: booking.uid, kind: 'unknown-status', uid: booking.uid, reason, raw: JSON.stringify(item) });
+      store.recordReadIssue(issueAccount, {
+        key: booking.uid,
+        kind: 'unknown-status',
+        uid: booking.uid,
+        reason,
+        raw: JSON.stringify(item),
+      });
     }
     if (change) {
       change.uids.forEach((u) => changed.add(u));
@@ -96,7 +113,8 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     const stored = timeOf(store.getMeta(key));
     let cursor = stored === null ? undefined : iso(stored - WATERMARK_OVERLAP_MS);
     let newest = stored ?? -Infinity;
-    const read = (items: readonly unknown[]) => items.map((item) => take1(item, field, changed, counts)).filter((t): t is number => t !== null);
+    const read = (items: readonly unknown[]) =>
+      items.map((item) => take1(item, field, changed, counts)).filter((t): t is number => t !== null);
     for (let pages = 1; ; pages += 1) {
       const page = await source.readBookingsPage({ field, after: cursor, take, skip: 0 });
       const times = read(page.items);
@@ -125,7 +143,11 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
    * stamps it later, so the main walk meets it again) and shifts the rest forward: the offset goes back by as many
    * as the instant's total shrank, so none is skipped. Rows are only ever re-read, which is harmless.
    */
-  const walkInstant = async (field: WatermarkField, instant: string, read: (items: readonly unknown[]) => number[]): Promise<void> => {
+  const walkInstant = async (
+    field: WatermarkField,
+    instant: string,
+    read: (items: readonly unknown[]) => number[],
+  ): Promise<void> => {
     let skip = 0;
     let total: number | undefined;
     for (let pages = 1; pages <= MAX_PAGES; pages += 1) {
@@ -151,7 +173,10 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     const at = iso(deps.clock.now());
     store.setMeta(LAST_SYNCED_KEY, at);
     deps.onLastSynced(at);
-    if (counts.unreadable > 0) logger.warn('some bookings from Cal.com could not be read; kept for Diagnostics', { unreadable: counts.unreadable });
+    if (counts.unreadable > 0)
+      logger.warn('some bookings from Cal.com could not be read; kept for Diagnostics', {
+        unreadable: counts.unreadable,
+      });
     logger.info('reconciled with Cal.com', { changed: changed.size });
     return changed.size;
   };

@@ -67,6 +67,14 @@ export function createStreamFetch(options: StreamFetchOptions) {
       }),
     );
     // eventsource reads only these fields; a plain object keeps the wrapped body without rebuilding a Response.
-    return { status: res.status, statusText: res.statusText, ok: res.ok, headers: res.headers, redirected: res.redirected, url: res.url, body };
+    return {
+      status: res.status,
+      statusText: res.statusText,
+      ok: res.ok,
+      headers: res.headers,
+      redirected: res.redirected,
+      url: res.url,
+      body,
+    };
   };
 }

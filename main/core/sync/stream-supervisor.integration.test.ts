@@ -52,28 +52,57 @@ it.each([
   ['last, with nothing after it', '3'],
 ])('a forward that fails once (%s) is filled from the pull endpoint', async (_name, lostSeq) => {
   const channel = await createChannel(relay.url, SECRET);
-  const api = channelEventsOf(createRelayClient({ relayUrl: relay.url, fetch }), { channelId: channel.id, token: channel.token });
+  const api = channelEventsOf(createRelayClient({ relayUrl: relay.url, fetch }), {
+    channelId: channel.id,
+    token: channel.token,
+  });
   const intake = createIntake({
     random: Math.random,
-    store, channelId: channel.id, api, webhookSecret: async () => SECRET, logger: quiet, clock,
-    onChange: () => undefined, onActivity: () => undefined, gapDelayMs: 100, ackDelayMs: 50, pageSize: 100,
+    store,
+    channelId: channel.id,
+    api,
+    webhookSecret: async () => SECRET,
+    logger: quiet,
+    clock,
+    onChange: () => undefined,
+    onActivity: () => undefined,
+    gapDelayMs: 100,
+    ackDelayMs: 50,
+    pageSize: 100,
   });
   stopIntake = () => intake.stop();
   receiver = await startReceiver({ channelId: channel.id, accept: intake.acceptForwarded, logger: quiet });
   let dropped = 0;
   // smee-client never retries a failed forward: seq 2's only delivery attempt dies here.
-  front = await startFront(receiver.url, (req) => (req.headers[RELAY_SEQ_HEADER] === lostSeq && dropped++ === 0 ? { status: 502 } : 'pass'));
+  front = await startFront(receiver.url, (req) =>
+    req.headers[RELAY_SEQ_HEADER] === lostSeq && dropped++ === 0 ? { status: 502 } : 'pass',
+  );
   supervisor = createSupervisor({
     random: Math.random,
-    streamUrl: channel.streamUrl, token: channel.token, targetUrl: `${front.url}/`, cursor: () => store.relayCursor(channel.id),
-    catchUp: intake.catchUp, onStreamSeq: intake.noteStreamSeq, onStatus: () => undefined, onReconnected: () => undefined, logger: quiet, clock,
-    silenceBudgetMs: 2_000, backoff: { baseMs: 50, maxMs: 400 },
+    streamUrl: channel.streamUrl,
+    token: channel.token,
+    targetUrl: `${front.url}/`,
+    cursor: () => store.relayCursor(channel.id),
+    catchUp: intake.catchUp,
+    onStreamSeq: intake.noteStreamSeq,
+    onStatus: () => undefined,
+    onReconnected: () => undefined,
+    logger: quiet,
+    clock,
+    silenceBudgetMs: 2_000,
+    backoff: { baseMs: 50, maxMs: 400 },
   });
   supervisor.start();
   await vi.waitFor(() => expect(supervisor.builds).toBe(1), { timeout: 5_000 });
   await new Promise((r) => setTimeout(r, 200));
   for (const uid of ['f1', 'f2', 'f3']) {
-    expect(await ingest(channel.ingestUrl, JSON.stringify(envelope('BOOKING_CREATED', '2026-02-10T14:00:00.000Z', payload(uid))), SECRET)).toBe(200);
+    expect(
+      await ingest(
+        channel.ingestUrl,
+        JSON.stringify(envelope('BOOKING_CREATED', '2026-02-10T14:00:00.000Z', payload(uid))),
+        SECRET,
+      ),
+    ).toBe(200);
   }
   await vi.waitFor(() => expect(store.relayCursor(channel.id)).toBe(3), { timeout: 10_000 });
   expect(dropped).toBe(1);

@@ -65,7 +65,12 @@ export function createSupervisor(deps: SupervisorDeps): Supervisor {
 
   /** Waits for `p`, or gives up when stop() is called (a hung relay must not hold the app's shutdown). */
   const unlessStopped = <T>(p: Promise<T>): Promise<T> =>
-    Promise.race([p, stopRequested.then((): never => { throw new Error('stopped'); })]);
+    Promise.race([
+      p,
+      stopRequested.then((): never => {
+        throw new Error('stopped');
+      }),
+    ]);
 
   const smeeLogger = {
     info: () => undefined, // one line per forward; the receiver logs what matters
@@ -85,10 +90,13 @@ export function createSupervisor(deps: SupervisorDeps): Supervisor {
   /** Resolves when the open stream fails: closed, errored, or silent past the budget. */
   const whileHealthy = (events: EventTarget & { readyState: number }) =>
     new Promise<string>((resolve) => {
-      const check = setInterval(() => {
-        if (events.readyState === CLOSED) done('closed');
-        else if (monotonic() - lastActivity > silenceBudgetMs) done('silent');
-      }, Math.max(50, Math.min(5_000, silenceBudgetMs / 4)));
+      const check = setInterval(
+        () => {
+          if (events.readyState === CLOSED) done('closed');
+          else if (monotonic() - lastActivity > silenceBudgetMs) done('silent');
+        },
+        Math.max(50, Math.min(5_000, silenceBudgetMs / 4)),
+      );
       const onError = () => done('error'); // eventsource would retry on its own; we rebuild with a catch-up instead
       const done = (why: string) => {
         clearInterval(check);
@@ -121,7 +129,11 @@ export function createSupervisor(deps: SupervisorDeps): Supervisor {
           source: deps.streamUrl,
           target: deps.targetUrl,
           logger: smeeLogger,
-          fetch: createStreamFetch({ token: deps.token, cursor: deps.cursor, onActivity: () => (lastActivity = monotonic()) }),
+          fetch: createStreamFetch({
+            token: deps.token,
+            cursor: deps.cursor,
+            onActivity: () => (lastActivity = monotonic()),
+          }),
           maxConnectionTimeout: deps.connectTimeoutMs ?? 15_000,
         });
         builds += 1;

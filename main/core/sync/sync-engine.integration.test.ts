@@ -48,14 +48,26 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const body = (uid: string) => JSON.stringify(envelope('BOOKING_CREATED', '2026-02-10T14:00:00.000Z', payload(uid, { startTime: '2030-01-01T10:00:00Z', endTime: '2030-01-01T11:00:00Z' })));
+const body = (uid: string) =>
+  JSON.stringify(
+    envelope(
+      'BOOKING_CREATED',
+      '2026-02-10T14:00:00.000Z',
+      payload(uid, { startTime: '2030-01-01T10:00:00Z', endTime: '2030-01-01T11:00:00Z' }),
+    ),
+  );
 
 function engine(overrides: Partial<SyncEngineInput> = {}, relayBase = relay.url): SyncEngine {
   const e = createSyncEngine({
     store,
     fetch,
     random: Math.random,
-    channel: { relayUrl: relayBase, channelId: channel.id, token: channel.token, streamUrl: `${relayBase}/hooks/${channel.id}` },
+    channel: {
+      relayUrl: relayBase,
+      channelId: channel.id,
+      token: channel.token,
+      streamUrl: `${relayBase}/hooks/${channel.id}`,
+    },
     webhookSecret: async () => SECRET,
     bookingsSource: { readBookingsPage: async () => ({ items: [], hasNextPage: false, totalItems: 0 }) },
     logger: quiet,
@@ -75,7 +87,9 @@ function engine(overrides: Partial<SyncEngineInput> = {}, relayBase = relay.url)
 
 async function ingestAll(uids: readonly string[], parallel = 1): Promise<void> {
   for (let i = 0; i < uids.length; i += parallel) {
-    const statuses = await Promise.all(uids.slice(i, i + parallel).map((u) => ingest(channel.ingestUrl, body(u), SECRET)));
+    const statuses = await Promise.all(
+      uids.slice(i, i + parallel).map((u) => ingest(channel.ingestUrl, body(u), SECRET)),
+    );
     expect(statuses.every((s) => s >= 200 && s < 300)).toBe(true);
   }
 }
@@ -167,7 +181,9 @@ describe('sync engine against the real relay', () => {
     await new Promise((r) => setTimeout(r, 3_500));
     const streams = front.seen.filter((s) => s.method === 'GET' && s.path.startsWith('/hooks/'));
     expect(streams.length).toBe(3);
-    expect(streams.every((s) => s.headers.authorization === `Bearer ${channel.token}` && /[?&]since=\d+/.test(s.path))).toBe(true);
+    expect(
+      streams.every((s) => s.headers.authorization === `Bearer ${channel.token}` && /[?&]since=\d+/.test(s.path)),
+    ).toBe(true);
   });
 
   it('rebuilds a stream that goes silent', async () => {
@@ -218,7 +234,16 @@ describe('sync engine against the real relay', () => {
       reconcileIntervalMs: 150,
       completionIntervalMs: 100,
     });
-    store.applyEvent(envelope('BOOKING_CREATED', '2026-02-10T14:00:00.000Z', payload('ended', { startTime: new Date(Date.now() - 60_000).toISOString(), endTime: new Date(Date.now() + 300).toISOString() })));
+    store.applyEvent(
+      envelope(
+        'BOOKING_CREATED',
+        '2026-02-10T14:00:00.000Z',
+        payload('ended', {
+          startTime: new Date(Date.now() - 60_000).toISOString(),
+          endTime: new Date(Date.now() + 300).toISOString(),
+        }),
+      ),
+    );
     expect(store.get('ended')?.status).toBe('scheduled');
     await e.start();
     await vi.waitFor(() => expect(calls).toBeGreaterThanOrEqual(3), { timeout: 5_000 });

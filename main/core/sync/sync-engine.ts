@@ -73,7 +73,8 @@ export function createSyncEngine(deps: SyncEngineInput): SyncEngine {
   if (account !== null) {
     // Bookings and watermarks belong to this account: another account's bookings are parked, not mixed in.
     const moved = store.useAccount(account);
-    if (moved.parked + moved.restored > 0) logger.info('switched the bookings shown to this Cal.com account', { ...moved });
+    if (moved.parked + moved.restored > 0)
+      logger.info('switched the bookings shown to this Cal.com account', { ...moved });
   }
 
   const setState = (patch: Partial<SyncState>) => {
@@ -91,7 +92,8 @@ export function createSyncEngine(deps: SyncEngineInput): SyncEngine {
   };
   const noteFailure = (tracker: typeof reconcileFailures, err: unknown) => {
     const { kind, message } = classifySyncError(err);
-    if (tracker.failed(kind, message, clock.now())) deps.notify?.(NOTIFY_TITLE, `${message} Open LifeScore Consultant to see what to do.`);
+    if (tracker.failed(kind, message, clock.now()))
+      deps.notify?.(NOTIFY_TITLE, `${message} Open LifeScore Consultant to see what to do.`);
     showProblems();
   };
   const changed = (change: BookingChange) => deps.onBookingsChanged(change.uids, change.reason);
@@ -113,7 +115,13 @@ export function createSyncEngine(deps: SyncEngineInput): SyncEngine {
     if (!running) return;
     const failures = reconcileFailures.failures();
     const delay =
-      failures === 0 ? reconcileIntervalMs : backoffDelay(failures - 1, { baseMs: deps.reconcileRetryBaseMs ?? 30_000, maxMs: reconcileIntervalMs }, deps.random);
+      failures === 0
+        ? reconcileIntervalMs
+        : backoffDelay(
+            failures - 1,
+            { baseMs: deps.reconcileRetryBaseMs ?? 30_000, maxMs: reconcileIntervalMs },
+            deps.random,
+          );
     reconcileTimer = setTimeout(() => void reconcile(), delay);
     reconcileTimer.unref();
   };
@@ -124,7 +132,10 @@ export function createSyncEngine(deps: SyncEngineInput): SyncEngine {
       reconcileFailures.succeeded();
       showProblems();
     } catch (err) {
-      logger.warn('reconciliation failed; will retry', { error: String(err), failures: reconcileFailures.failures() + 1 });
+      logger.warn('reconciliation failed; will retry', {
+        error: String(err),
+        failures: reconcileFailures.failures() + 1,
+      });
       noteFailure(reconcileFailures, err);
     } finally {
       scheduleReconcile();
@@ -195,7 +206,10 @@ export function createSyncEngine(deps: SyncEngineInput): SyncEngine {
           return;
         } catch (err) {
           logger.error('the local receiver did not start; retrying', { attempt, error: String(err) });
-          noteFailure(receiverFailures, new Error(`the local receiver did not start (${String(err instanceof Error ? err.message : err)})`));
+          noteFailure(
+            receiverFailures,
+            new Error(`the local receiver did not start (${String(err instanceof Error ? err.message : err)})`),
+          );
           setState({ status: 'offline', offlineSince: state.offlineSince ?? new Date(clock.now()).toISOString() });
         } finally {
           firstTry();
@@ -259,7 +273,9 @@ export function createSyncEngine(deps: SyncEngineInput): SyncEngine {
       setState({ status: 'idle', offlineSince: undefined });
     },
     async syncNow() {
-      const relay = intake?.catchUp().catch((err: unknown) => logger.warn('relay catch-up failed', { error: String(err) }));
+      const relay = intake
+        ?.catchUp()
+        .catch((err: unknown) => logger.warn('relay catch-up failed', { error: String(err) }));
       try {
         await Promise.all([reconciler.run(), relay]);
         reconcileFailures.succeeded();

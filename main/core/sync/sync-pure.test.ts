@@ -37,12 +37,27 @@ describe('backoffDelay', () => {
 describe('parseForward', () => {
   const body = Buffer.from('{}');
   it.each([
-    [{ 'x-relay-seq': '12', 'x-relay-channel': CH, 'x-cal-signature-256': 'ab' }, { ok: true, event: { seq: 12, reencoded: false, signature: 'ab', body } }],
-    [{ 'x-relay-seq': '3', 'x-relay-channel': CH, 'x-relay-body-reencoded': 'true' }, { ok: true, event: { seq: 3, reencoded: true, signature: undefined, body } }],
-    [{ 'x-relay-seq': '0', 'x-relay-channel': CH }, { ok: false, status: 400 }],
-    [{ 'x-relay-seq': '1e3', 'x-relay-channel': CH }, { ok: false, status: 400 }],
+    [
+      { 'x-relay-seq': '12', 'x-relay-channel': CH, 'x-cal-signature-256': 'ab' },
+      { ok: true, event: { seq: 12, reencoded: false, signature: 'ab', body } },
+    ],
+    [
+      { 'x-relay-seq': '3', 'x-relay-channel': CH, 'x-relay-body-reencoded': 'true' },
+      { ok: true, event: { seq: 3, reencoded: true, signature: undefined, body } },
+    ],
+    [
+      { 'x-relay-seq': '0', 'x-relay-channel': CH },
+      { ok: false, status: 400 },
+    ],
+    [
+      { 'x-relay-seq': '1e3', 'x-relay-channel': CH },
+      { ok: false, status: 400 },
+    ],
     [{ 'x-relay-channel': CH }, { ok: false, status: 400 }],
-    [{ 'x-relay-seq': '1', 'x-relay-channel': 'other' }, { ok: false, status: 403 }],
+    [
+      { 'x-relay-seq': '1', 'x-relay-channel': 'other' },
+      { ok: false, status: 403 },
+    ],
   ])('%j', (headers, expected) => {
     expect(parseForward(headers, body, CH)).toMatchObject(expected);
   });
@@ -70,6 +85,8 @@ describe('stream fetch helpers', () => {
 
   it('sets since on the stream URL, replacing an old one', () => {
     expect(withSince('http://r.example/hooks/abc', 7)).toBe('http://r.example/hooks/abc?since=7');
-    expect(withSince(new URL('http://r.example/hooks/abc?since=1&x=y'), 9)).toBe('http://r.example/hooks/abc?since=9&x=y');
+    expect(withSince(new URL('http://r.example/hooks/abc?since=1&x=y'), 9)).toBe(
+      'http://r.example/hooks/abc?since=9&x=y',
+    );
   });
 });

@@ -71,9 +71,23 @@ function expectedStatus(b: V2Booking, now: number): BookingStatus {
 
 it('webhooks through the relay plus reconciliation leave the store equal to Cal.com, a dropped webhook included', async () => {
   const token = (await connect(calUrl)).access_token;
-  expect((await api(calUrl, token, 'POST', '/v2/event-types', { title: '60 Min Consultation', slug: 'consultation-60', lengthInMinutes: 60, hidden: false })).status).toBe(201);
+  expect(
+    (
+      await api(calUrl, token, 'POST', '/v2/event-types', {
+        title: '60 Min Consultation',
+        slug: 'consultation-60',
+        lengthInMinutes: 60,
+        hidden: false,
+      })
+    ).status,
+  ).toBe(201);
   const channel = await createChannel(relay.url, SECRET);
-  const hook = await api(calUrl, token, 'POST', '/v2/webhooks', { subscriberUrl: channel.ingestUrl, triggers: [...bookingTriggers], active: true, secret: SECRET });
+  const hook = await api(calUrl, token, 'POST', '/v2/webhooks', {
+    subscriberUrl: channel.ingestUrl,
+    triggers: [...bookingTriggers],
+    active: true,
+    secret: SECRET,
+  });
   expect(hook.status).toBe(201);
 
   const synced: string[] = [];
@@ -95,10 +109,23 @@ it('webhooks through the relay plus reconciliation leave the store equal to Cal.
   await engine.start();
   await vi.waitFor(() => expect(engine?.state().status).toBe('live'), { timeout: 10_000 });
 
-  const book = (weeks: number, hour: number) => sandbox.createBooking({ username: 'dana-reyes', eventTypeSlug: 'consultation-60', start: futureWeekdayAt(hour, weeks), attendee });
+  const book = (weeks: number, hour: number) =>
+    sandbox.createBooking({
+      username: 'dana-reyes',
+      eventTypeSlug: 'consultation-60',
+      start: futureWeekdayAt(hour, weeks),
+      attendee,
+    });
   const a = (await book(1, 15)).booking;
   const b = (await book(1, 17)).booking;
-  const c = (await sandbox.createBooking({ username: 'dana-reyes', eventTypeSlug: 'consultation-60', start: new Date(Date.now() - 3 * 86_400_000).toISOString(), attendee })).booking;
+  const c = (
+    await sandbox.createBooking({
+      username: 'dana-reyes',
+      eventTypeSlug: 'consultation-60',
+      start: new Date(Date.now() - 3 * 86_400_000).toISOString(),
+      attendee,
+    })
+  ).booking;
   const a2 = (await sandbox.rescheduleBooking(a.uid, futureWeekdayAt(16, 2))).booking;
   await sandbox.cancelBooking(b.uid, { reason: 'Clash' });
   await sandbox.markNoShow(c.uid, attendee.email, true);

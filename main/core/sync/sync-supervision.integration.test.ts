@@ -51,7 +51,12 @@ function engine(overrides: Partial<SyncEngineInput> = {}): SyncEngine {
     store,
     fetch,
     random: Math.random,
-    channel: { relayUrl: relay.url, channelId: channel.id, token: channel.token, streamUrl: `${relay.url}/hooks/${channel.id}` },
+    channel: {
+      relayUrl: relay.url,
+      channelId: channel.id,
+      token: channel.token,
+      streamUrl: `${relay.url}/hooks/${channel.id}`,
+    },
     webhookSecret: async () => SECRET,
     bookingsSource: empty,
     account: { userId: 48213 },
@@ -84,11 +89,23 @@ it('a receiver that fails to start is restarted with backoff; the engine is neve
   });
   await e.start(); // resolves after the first try: the runner is not blocked, and nothing claims "live"
   expect(e.state().status).toBe('offline');
-  await vi.waitFor(() => expect(states.some((s) => s.problem?.kind === 'local' && /receiver did not start/.test(s.problem.message))).toBe(true), { timeout: 5_000 });
+  await vi.waitFor(
+    () =>
+      expect(states.some((s) => s.problem?.kind === 'local' && /receiver did not start/.test(s.problem.message))).toBe(
+        true,
+      ),
+    { timeout: 5_000 },
+  );
   await vi.waitFor(() => expect(e.state().status).toBe('live'), { timeout: 10_000 });
   expect(attempts).toBe(4);
   expect(e.state().problem).toBeUndefined();
-  const body = JSON.stringify(envelope('BOOKING_CREATED', '2026-02-10T14:00:00.000Z', payload('after-restart', { startTime: '2030-01-01T10:00:00Z', endTime: '2030-01-01T11:00:00Z' })));
+  const body = JSON.stringify(
+    envelope(
+      'BOOKING_CREATED',
+      '2026-02-10T14:00:00.000Z',
+      payload('after-restart', { startTime: '2030-01-01T10:00:00Z', endTime: '2030-01-01T11:00:00Z' }),
+    ),
+  );
   expect(await ingest(channel.ingestUrl, body, SECRET)).toBeLessThan(300);
   await vi.waitFor(() => expect(store.get('after-restart')).not.toBeNull(), { timeout: 10_000 });
 });
@@ -102,7 +119,10 @@ it('a receiver that stops after it started is restarted, with its stream, and ev
       let die!: (why: Error) => void;
       const ended = new Promise<Error>((resolve) => (die = resolve));
       // The real server really goes away; `ended` reports it the way a server 'close' or 'error' would.
-      started.push({ close: () => real.close(), die: () => void real.close().then(() => die(new Error('EPIPE (simulated)'))) });
+      started.push({
+        close: () => real.close(),
+        die: () => void real.close().then(() => die(new Error('EPIPE (simulated)'))),
+      });
       return { url: real.url, ended, close: () => real.close() };
     },
   });
@@ -111,7 +131,13 @@ it('a receiver that stops after it started is restarted, with its stream, and ev
   started[0]?.die();
   await vi.waitFor(() => expect(started).toHaveLength(2), { timeout: 10_000 });
   await vi.waitFor(() => expect(e.state().status).toBe('live'), { timeout: 10_000 });
-  const body = JSON.stringify(envelope('BOOKING_CREATED', '2026-02-10T14:00:00.000Z', payload('after-receiver-died', { startTime: '2030-01-01T10:00:00Z', endTime: '2030-01-01T11:00:00Z' })));
+  const body = JSON.stringify(
+    envelope(
+      'BOOKING_CREATED',
+      '2026-02-10T14:00:00.000Z',
+      payload('after-receiver-died', { startTime: '2030-01-01T10:00:00Z', endTime: '2030-01-01T11:00:00Z' }),
+    ),
+  );
   expect(await ingest(channel.ingestUrl, body, SECRET)).toBeLessThan(300);
   await vi.waitFor(() => expect(store.get('after-receiver-died')).not.toBeNull(), { timeout: 10_000 });
 });
@@ -123,7 +149,12 @@ it('a reconciliation failure that persists shows after 3 runs with what it is, n
     bookingsSource: {
       async readBookingsPage() {
         calls += 1;
-        if (failing) throw new CalcomApiError('calcom_unavailable', 'Cal.com is having trouble (HTTP 500). Try again in a moment.', 500);
+        if (failing)
+          throw new CalcomApiError(
+            'calcom_unavailable',
+            'Cal.com is having trouble (HTTP 500). Try again in a moment.',
+            500,
+          );
         return { items: [], hasNextPage: false, totalItems: 0 };
       },
     },
@@ -135,7 +166,10 @@ it('a reconciliation failure that persists shows after 3 runs with what it is, n
   await vi.waitFor(() => expect(calls).toBeGreaterThanOrEqual(1), { timeout: 5_000 });
   // Before the third failed run nothing is shown (a blip is not a problem)…
   expect(states.filter((s) => s.problem).every((s) => (s.problem?.failures ?? 0) >= 3)).toBe(true);
-  await vi.waitFor(() => expect(e.state().problem).toMatchObject({ kind: 'calcom-down', failures: expect.any(Number) }), { timeout: 5_000 });
+  await vi.waitFor(
+    () => expect(e.state().problem).toMatchObject({ kind: 'calcom-down', failures: expect.any(Number) }),
+    { timeout: 5_000 },
+  );
   expect(e.state().problem?.message).toMatch(/Cal.com is down or not answering.*HTTP 500/);
   await vi.waitFor(() => expect(notified).toHaveLength(1), { timeout: 5_000 });
   expect(notified[0]).toMatch(/^Bookings are not syncing: Cal.com is down/);
@@ -149,7 +183,12 @@ it('says "reconnect" when Cal.com no longer accepts the connection, and Sync now
   const e = engine({
     bookingsSource: {
       async readBookingsPage() {
-        if (failing) throw new CalcomApiError('reconnect_needed', 'Cal.com no longer accepts this connection. Please reconnect Cal.com.', 401);
+        if (failing)
+          throw new CalcomApiError(
+            'reconnect_needed',
+            'Cal.com no longer accepts this connection. Please reconnect Cal.com.',
+            401,
+          );
         return { items: [], hasNextPage: false, totalItems: 0 };
       },
     },

@@ -70,7 +70,10 @@ export interface SyncEngineDeps {
   readonly fetch: FetchFn;
   /** Backoff jitter, 0 ≤ n < 1 (the random port's fraction). */
   readonly random: () => number;
-  readonly onBookingsChanged: (uids: readonly string[], reason: 'created' | 'rescheduled' | 'cancelled' | 'updated') => void;
+  readonly onBookingsChanged: (
+    uids: readonly string[],
+    reason: 'created' | 'rescheduled' | 'cancelled' | 'updated',
+  ) => void;
   readonly onState: (state: SyncState) => void;
   readonly onLastSynced: (at: string) => void;
 }

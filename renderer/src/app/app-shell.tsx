@@ -9,11 +9,15 @@ export function AppShell() {
   const status = state.data?.connection.status;
   return (
     <div className="shell">
-      <a className="skip-link" href="#main" onClick={(e) => {
-        // Hash routing owns the fragment, so move focus instead of following the link.
-        e.preventDefault();
-        document.getElementById('main')?.focus();
-      }}>
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(e) => {
+          // Hash routing owns the fragment, so move focus instead of following the link.
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
         Skip to content
       </a>
       <nav className="sidebar" aria-label="Main">
@@ -38,7 +42,13 @@ export function AppShell() {
           </li>
         </ul>
         <p className={`sidebar-status sidebar-status-${status ?? 'unknown'}`} aria-hidden="true">
-          {status === 'connected' ? 'Cal.com linked' : status === 'connecting' ? 'Linking Cal.com…' : status ? 'Cal.com not linked' : ''}
+          {status === 'connected'
+            ? 'Cal.com linked'
+            : status === 'connecting'
+              ? 'Linking Cal.com…'
+              : status
+                ? 'Cal.com not linked'
+                : ''}
         </p>
       </nav>
       <main id="main" className="content" tabIndex={-1}>

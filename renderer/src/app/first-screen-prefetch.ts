@@ -12,7 +12,10 @@ export interface RouteHandle {
  * Starts the first screen's data as the app loads, in parallel with React's first render (queries otherwise start
  * once that render is committed): the app state every screen's frame shows, and whatever the opening route asks for.
  */
-export function prefetchFirstScreen(queryClient: QueryClient, matches: readonly { readonly route: { readonly handle?: unknown }; readonly params: Params }[]): void {
+export function prefetchFirstScreen(
+  queryClient: QueryClient,
+  matches: readonly { readonly route: { readonly handle?: unknown }; readonly params: Params }[],
+): void {
   void queryClient.prefetchQuery({ queryKey: queryKeys.state, queryFn: () => callApi('getState', {}) });
   for (const match of matches) (match.route.handle as RouteHandle | undefined)?.prefetch?.(queryClient, match.params);
 }

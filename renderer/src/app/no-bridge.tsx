@@ -3,7 +3,9 @@ export function NoBridge() {
   return (
     <main className="no-bridge">
       <h1>LifeScore Consultant</h1>
-      <p>This page needs the LifeScore app. Start it with <code>npm start</code> and open the link it prints.</p>
+      <p>
+        This page needs the LifeScore app. Start it with <code>npm start</code> and open the link it prints.
+      </p>
     </main>
   );
 }

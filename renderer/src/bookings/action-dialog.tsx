@@ -19,7 +19,14 @@ export function ActionDialog({ action, clientName, undo, onConfirm, onCancel }: 
   const id = useId();
   const title = undo ? 'Remove the no-show mark?' : text.title;
   return (
-    <ConfirmDialog open title={title} confirmLabel={undo ? 'Remove no-show' : text.confirm} danger={text.danger ?? false} onConfirm={() => onConfirm(reason.trim())} onCancel={onCancel}>
+    <ConfirmDialog
+      open
+      title={title}
+      confirmLabel={undo ? 'Remove no-show' : text.confirm}
+      danger={text.danger ?? false}
+      onConfirm={() => onConfirm(reason.trim())}
+      onCancel={onCancel}
+    >
       <p>
         <strong>{clientName}</strong>
       </p>

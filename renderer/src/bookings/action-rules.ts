@@ -8,12 +8,18 @@ export function availableActions(booking: Booking, now: number): readonly Bookin
   const out: BookingActionName[] = [];
   if (booking.status === 'pending' && !ended) out.push('accept', 'decline');
   if (booking.status === 'scheduled' && !ended) out.push('cancel', 'request-reschedule');
-  if (started && (booking.status === 'scheduled' || booking.status === 'completed' || booking.status === 'no-show')) out.push('no-show');
+  if (started && (booking.status === 'scheduled' || booking.status === 'completed' || booking.status === 'no-show'))
+    out.push('no-show');
   return out;
 }
 
 /** Words of each action: the button, the dialog, the pending line and whether a reason can go with it. */
-export const actionText: Readonly<Record<BookingActionName, { button: string; title: string; confirm: string; pending: string; body: string; reason?: string; danger?: boolean }>> = {
+export const actionText: Readonly<
+  Record<
+    BookingActionName,
+    { button: string; title: string; confirm: string; pending: string; body: string; reason?: string; danger?: boolean }
+  >
+> = {
   accept: {
     button: 'Accept',
     title: 'Accept this request?',

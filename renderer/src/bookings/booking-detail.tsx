@@ -29,7 +29,11 @@ export function BookingDetail({ uid, timeZone }: { readonly uid: string; readonl
     );
   }
   if (!booking.data) {
-    return <EmptyState title="Booking not found">It is not in this computer’s records. It may belong to another Cal.com account.</EmptyState>;
+    return (
+      <EmptyState title="Booking not found">
+        It is not in this computer’s records. It may belong to another Cal.com account.
+      </EmptyState>
+    );
   }
   return <BookingDetailBody booking={booking.data} timeZone={timeZone} />;
 }
@@ -41,7 +45,8 @@ function BookingDetailBody({ booking, timeZone }: { readonly booking: Booking; r
   const showAttendeeZone = attendeeZone && attendeeZone !== timeZone && isKnownZone(attendeeZone);
   const meetingUrl = openableUrl(booking.meetingUrl);
   // Only a session still ahead (or running) can be joined; a moved, cancelled or finished one cannot.
-  const canJoin = (booking.status === 'scheduled' || booking.status === 'pending') && new Date(booking.endTime).getTime() > now;
+  const canJoin =
+    (booking.status === 'scheduled' || booking.status === 'pending') && new Date(booking.endTime).getTime() > now;
   // Named as the emails name it (common/meeting-place.ts): nothing when the location is the link itself.
   const place = meetingPlace(booking.location, booking.meetingUrl);
 
@@ -59,8 +64,8 @@ function BookingDetailBody({ booking, timeZone }: { readonly booking: Booking; r
         <p className="detail-when">{formatRange(booking.startTime, booking.endTime, timeZone)}</p>
         {showAttendeeZone ? (
           <p className="muted small">
-            {booking.attendee.name.split(' ')[0]}’s time: {formatTime(booking.startTime, attendeeZone)} – {formatTime(booking.endTime, attendeeZone)}{' '}
-            {zoneName(booking.startTime, attendeeZone)} ({attendeeZone})
+            {booking.attendee.name.split(' ')[0]}’s time: {formatTime(booking.startTime, attendeeZone)} –{' '}
+            {formatTime(booking.endTime, attendeeZone)} {zoneName(booking.startTime, attendeeZone)} ({attendeeZone})
           </p>
         ) : null}
         <p className="muted small">{booking.duration} minutes</p>
@@ -92,7 +97,7 @@ function BookingDetailBody({ booking, timeZone }: { readonly booking: Booking; r
         {place ? (
           <>
             <dt>Location</dt>
-            <dd title={place === booking.location ? undefined : booking.location ?? undefined}>{place}</dd>
+            <dd title={place === booking.location ? undefined : (booking.location ?? undefined)}>{place}</dd>
           </>
         ) : null}
         {booking.meetingUrl && !meetingUrl ? (
@@ -114,7 +119,9 @@ function BookingDetailBody({ booking, timeZone }: { readonly booking: Booking; r
               {booking.cancelledAt ? formatStamp(booking.cancelledAt, timeZone) : 'Yes'}
               {booking.cancelledBy ? ` by ${whoCancelled(booking)}` : ''}
               <br />
-              <span className="muted">{booking.cancellationReason ? `“${booking.cancellationReason}”` : 'No reason given.'}</span>
+              <span className="muted">
+                {booking.cancellationReason ? `“${booking.cancellationReason}”` : 'No reason given.'}
+              </span>
             </dd>
           </>
         ) : null}
@@ -159,6 +166,10 @@ function whoCancelled(booking: Booking): string {
 /** One link of a reschedule chain: the other booking's time, linking to it. */
 function ChainLink({ uid, timeZone }: { readonly uid: string; readonly timeZone: string }) {
   const other = useQuery({ queryKey: queryKeys.booking(uid), queryFn: () => callApi('getBooking', { uid }) });
-  const label = other.data ? formatStamp(other.data.startTime, timeZone) : other.isPending ? 'Loading…' : 'A booking not in this app';
+  const label = other.data
+    ? formatStamp(other.data.startTime, timeZone)
+    : other.isPending
+      ? 'Loading…'
+      : 'A booking not in this app';
   return <Link to={`/bookings/${encodeURIComponent(uid)}`}>{label}</Link>;
 }

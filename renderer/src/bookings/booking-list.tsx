@@ -35,11 +35,25 @@ interface BookingListProps {
  * `.booking-list-sizer` is a layout boundary (`contain: strict`: adding or removing a row never lays out the rest
  * of the page), and each row is fixed-height and contained.
  */
-export function BookingList({ items, total, selectedUid, timeZone, hasMore, loadingMore, onLoadMore, onSelect }: BookingListProps) {
+export function BookingList({
+  items,
+  total,
+  selectedUid,
+  timeZone,
+  hasMore,
+  loadingMore,
+  onLoadMore,
+  onSelect,
+}: BookingListProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const count = hasMore ? Math.max(total, items.length) : items.length;
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is meant to be used this way
-  const virtualizer = useVirtualizer({ count, getScrollElement: () => scrollRef.current, estimateSize, overscan: OVERSCAN });
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize,
+    overscan: OVERSCAN,
+  });
   const rows = virtualizer.getVirtualItems();
   const lastIndex = rows.at(-1)?.index ?? 0;
 
@@ -49,7 +63,10 @@ export function BookingList({ items, total, selectedUid, timeZone, hasMore, load
 
   // Keep the selected booking in view when it changes from elsewhere (a deep link, the keyboard).
   // Memoized: the list renders on every scrolled frame, and a search through 10,000 loaded rows adds up.
-  const selectedIndex = useMemo(() => (selectedUid ? items.findIndex((b) => b.uid === selectedUid) : -1), [items, selectedUid]);
+  const selectedIndex = useMemo(
+    () => (selectedUid ? items.findIndex((b) => b.uid === selectedUid) : -1),
+    [items, selectedUid],
+  );
   useEffect(() => {
     if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
   }, [selectedIndex, virtualizer]);
@@ -62,7 +79,9 @@ export function BookingList({ items, total, selectedUid, timeZone, hasMore, load
     if (next) {
       onSelect(next.uid);
       // Focus follows the selection once the row is rendered.
-      window.requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLButtonElement>(`[data-uid="${CSS.escape(next.uid)}"]`)?.focus());
+      window.requestAnimationFrame(() =>
+        scrollRef.current?.querySelector<HTMLButtonElement>(`[data-uid="${CSS.escape(next.uid)}"]`)?.focus(),
+      );
     }
   };
 
@@ -73,9 +92,20 @@ export function BookingList({ items, total, selectedUid, timeZone, hasMore, load
           {rows.map((row) => {
             const booking = items[row.index];
             return booking ? (
-              <BookingRow key={booking.uid} start={row.start} booking={booking} selected={booking.uid === selectedUid} timeZone={timeZone} onSelect={onSelect} />
+              <BookingRow
+                key={booking.uid}
+                start={row.start}
+                booking={booking}
+                selected={booking.uid === selectedUid}
+                timeZone={timeZone}
+                onSelect={onSelect}
+              />
             ) : (
-              <li key={`placeholder-${row.index}`} className="booking-row-slot" style={{ transform: `translateY(${row.start}px)` }}>
+              <li
+                key={`placeholder-${row.index}`}
+                className="booking-row-slot"
+                style={{ transform: `translateY(${row.start}px)` }}
+              >
                 <div className="booking-row booking-row-placeholder" aria-hidden="true" />
               </li>
             );
@@ -122,7 +152,13 @@ const BookingRow = memo(function BookingRow({ start, booking, selected, timeZone
   const { date, time } = rowText(booking, timeZone);
   return (
     <li className="booking-row-slot" style={{ transform: `translateY(${start}px)` }}>
-      <button type="button" className="booking-row" data-uid={booking.uid} aria-current={selected ? 'true' : undefined} onClick={() => onSelect(booking.uid)}>
+      <button
+        type="button"
+        className="booking-row"
+        data-uid={booking.uid}
+        aria-current={selected ? 'true' : undefined}
+        onClick={() => onSelect(booking.uid)}
+      >
         <span className="booking-date">{date}</span>
         <span className="booking-time">{time}</span>
         <span className="booking-name" title={booking.attendee.name}>

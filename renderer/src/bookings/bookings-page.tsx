@@ -15,7 +15,12 @@ import { FilterBar } from './filter-bar';
 import { useBookingList } from './use-booking-list';
 import { useDebounced } from './use-debounced';
 
-const emptyTitles = { upcoming: 'No upcoming sessions', past: 'No past sessions yet', cancelled: 'No cancellations', all: 'No bookings yet' } as const;
+const emptyTitles = {
+  upcoming: 'No upcoming sessions',
+  past: 'No past sessions yet',
+  cancelled: 'No cancellations',
+  all: 'No bookings yet',
+} as const;
 
 /** Bookings: tabs and filters, a virtualized list, and the selected booking's details. */
 export function BookingsPage() {
@@ -59,7 +64,10 @@ export function BookingsPage() {
         Try another status, a wider date range or a shorter search.
       </EmptyState>
     ) : connected ? (
-      <EmptyState title={noneAtAll ? 'No bookings yet' : emptyTitles[filters.tab]} action={<Link to="/">Copy a booking link from the Dashboard</Link>}>
+      <EmptyState
+        title={noneAtAll ? 'No bookings yet' : emptyTitles[filters.tab]}
+        action={<Link to="/">Copy a booking link from the Dashboard</Link>}
+      >
         When a client books one of your sessions it appears here within seconds.
       </EmptyState>
     ) : (
@@ -88,7 +96,11 @@ export function BookingsPage() {
         <h1>Bookings</h1>
         <p className="muted small" aria-live="polite">
           {/* Not for the next page while scrolling: the count stays put, and screen readers are not told "Updating…" per page. */}
-          {list.isFetching && !list.isPending && !isFetchingNextPage ? 'Updating…' : list.items.length > 0 ? `${list.total} ${list.total === 1 ? 'booking' : 'bookings'}` : ''}
+          {list.isFetching && !list.isPending && !isFetchingNextPage
+            ? 'Updating…'
+            : list.items.length > 0
+              ? `${list.total} ${list.total === 1 ? 'booking' : 'bookings'}`
+              : ''}
         </p>
       </header>
       <FilterBar filters={filters} onChange={setFilters} />

@@ -12,5 +12,6 @@ import { bookingListOptions } from './use-booking-list';
 export function prefetchBookingsScreen(queryClient: QueryClient, uid: string | undefined): void {
   void queryClient.prefetchInfiniteQuery(bookingListOptions(toBookingQuery(defaultFilters)));
   void queryClient.prefetchQuery({ queryKey: queryKeys.bookingCounts, queryFn: () => callApi('countBookings', {}) });
-  if (uid) void queryClient.prefetchQuery({ queryKey: queryKeys.booking(uid), queryFn: () => callApi('getBooking', { uid }) });
+  if (uid)
+    void queryClient.prefetchQuery({ queryKey: queryKeys.booking(uid), queryFn: () => callApi('getBooking', { uid }) });
 }

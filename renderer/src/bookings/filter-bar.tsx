@@ -13,9 +13,16 @@ const tabs: readonly { tab: BookingTab; label: string }[] = [
 ];
 
 /** Tabs, status, date range and attendee search for the Bookings screen (memoized: the list's pages loading re-render the page). */
-export const FilterBar = memo(function FilterBar({ filters, onChange }: { readonly filters: BookingFilters; readonly onChange: (next: BookingFilters) => void }) {
+export const FilterBar = memo(function FilterBar({
+  filters,
+  onChange,
+}: {
+  readonly filters: BookingFilters;
+  readonly onChange: (next: BookingFilters) => void;
+}) {
   const counts = useQuery({ queryKey: queryKeys.bookingCounts, queryFn: () => callApi('countBookings', {}) });
-  const set = <K extends keyof BookingFilters>(key: K, value: BookingFilters[K]) => onChange({ ...filters, [key]: value });
+  const set = <K extends keyof BookingFilters>(key: K, value: BookingFilters[K]) =>
+    onChange({ ...filters, [key]: value });
 
   return (
     <div className="filter-bar">
@@ -49,7 +56,13 @@ export const FilterBar = memo(function FilterBar({ filters, onChange }: { readon
       <div className="filters">
         <label className="field field-grow">
           <span>Search attendees</span>
-          <input type="search" placeholder="Name or email" value={filters.search} onChange={(e) => set('search', e.target.value)} maxLength={200} />
+          <input
+            type="search"
+            placeholder="Name or email"
+            value={filters.search}
+            onChange={(e) => set('search', e.target.value)}
+            maxLength={200}
+          />
         </label>
         <label className="field">
           <span>Status</span>
@@ -65,11 +78,21 @@ export const FilterBar = memo(function FilterBar({ filters, onChange }: { readon
         </label>
         <label className="field">
           <span>From</span>
-          <input type="date" value={filters.from} max={filters.to || undefined} onChange={(e) => set('from', e.target.value)} />
+          <input
+            type="date"
+            value={filters.from}
+            max={filters.to || undefined}
+            onChange={(e) => set('from', e.target.value)}
+          />
         </label>
         <label className="field">
           <span>To</span>
-          <input type="date" value={filters.to} min={filters.from || undefined} onChange={(e) => set('to', e.target.value)} />
+          <input
+            type="date"
+            value={filters.to}
+            min={filters.from || undefined}
+            onChange={(e) => set('to', e.target.value)}
+          />
         </label>
       </div>
     </div>

@@ -13,7 +13,16 @@ interface ConfirmDialogProps {
 }
 
 /** A modal confirmation on the native <dialog> (focus trap, Escape and inert background for free). */
-export function ConfirmDialog({ open, title, confirmLabel, danger, busy, onConfirm, onCancel, children }: ConfirmDialogProps) {
+export function ConfirmDialog({
+  open,
+  title,
+  confirmLabel,
+  danger,
+  busy,
+  onConfirm,
+  onCancel,
+  children,
+}: ConfirmDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;
@@ -37,7 +46,12 @@ export function ConfirmDialog({ open, title, confirmLabel, danger, busy, onConfi
         <button type="button" className="button" onClick={onCancel} disabled={busy}>
           Cancel
         </button>
-        <button type="button" className={danger ? 'button button-danger' : 'button button-primary'} onClick={onConfirm} disabled={busy}>
+        <button
+          type="button"
+          className={danger ? 'button button-danger' : 'button button-primary'}
+          onClick={onConfirm}
+          disabled={busy}
+        >
           {busy ? 'Working…' : confirmLabel}
         </button>
       </div>

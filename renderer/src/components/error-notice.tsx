@@ -4,7 +4,15 @@ import { isApiError } from '../api/api-client';
 import { explainError, errorMessage } from './error-text';
 
 /** An inline, recoverable error: what happened, what it means, and an action (usually Retry). */
-export function ErrorNotice({ error, title, children }: { readonly error: unknown; readonly title?: string; readonly children?: ReactNode }) {
+export function ErrorNotice({
+  error,
+  title,
+  children,
+}: {
+  readonly error: unknown;
+  readonly title?: string;
+  readonly children?: ReactNode;
+}) {
   const appError: AppError | null = isApiError(error)
     ? { code: error.code, message: error.message }
     : isAppError(error)

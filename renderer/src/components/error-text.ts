@@ -9,19 +9,25 @@ const explanations: Readonly<Record<ErrorCode, string>> = {
   already_connecting: 'A connection is already being set up. Finish it in your browser or cancel it.',
   no_services_enabled: 'Turn on at least one service (30, 60 or 90 minutes), then connect again.',
   oauth_denied: 'Nothing was changed in your Cal.com account. Retry when you are ready to choose Allow.',
-  oauth_state_mismatch: 'The answer from Cal.com belonged to an older attempt (perhaps another browser tab). Start again from here.',
+  oauth_state_mismatch:
+    'The answer from Cal.com belonged to an older attempt (perhaps another browser tab). Start again from here.',
   oauth_expired: 'The sign-in page was open too long and expired. Start again; it only takes a moment.',
-  reconnect_needed: 'Cal.com asked for a fresh sign-in (access was revoked or expired). Reconnect to keep bookings in sync.',
-  other_computer: 'Only one computer at a time keeps your bookings in sync. Reconnect here if you want to use this computer.',
-  calcom_unavailable: 'Cal.com did not answer properly (it may be busy, down or out of reach). Check your internet connection, wait a moment, then retry.',
+  reconnect_needed:
+    'Cal.com asked for a fresh sign-in (access was revoked or expired). Reconnect to keep bookings in sync.',
+  other_computer:
+    'Only one computer at a time keeps your bookings in sync. Reconnect here if you want to use this computer.',
+  calcom_unavailable:
+    'Cal.com did not answer properly (it may be busy, down or out of reach). Check your internet connection, wait a moment, then retry.',
   calcom_rate_limited: 'Cal.com asked us to slow down. Wait a minute, then retry.',
   calcom_error: 'Cal.com answered with an error. Retry; if it keeps happening, check your Cal.com account.',
   booking_already_cancelled: 'Nothing was changed. The booking below now shows its state on Cal.com.',
   booking_not_pending: 'Nothing was changed. The booking below now shows its state on Cal.com.',
   booking_in_past: 'Nothing was changed. Cal.com does not allow this for that time.',
   booking_not_owner: 'Nothing was changed. Connect the Cal.com account that owns this booking to act on it.',
-  permission_needed: 'Nothing was changed. Grant the permission from the Dashboard (Cal.com asks once), then try again.',
-  relay_unavailable: 'The LifeScore relay cannot be reached, so new bookings cannot arrive live. Check the relay URL in Settings and your connection.',
+  permission_needed:
+    'Nothing was changed. Grant the permission from the Dashboard (Cal.com asks once), then try again.',
+  relay_unavailable:
+    'The LifeScore relay cannot be reached, so new bookings cannot arrive live. Check the relay URL in Settings and your connection.',
   relay_error: 'The LifeScore relay answered with an error. Retry in a moment.',
   keychain_unavailable:
     'The system keychain is not available, so your Cal.com sign-in cannot be stored safely. On Linux, make sure a keyring (such as GNOME Keyring) is running, then retry.',

@@ -9,7 +9,13 @@ describe('formatDate', () => {
     expect(formatDate(midYear, 'UTC')).not.toContain(year);
     expect(formatDate('2001-06-15T12:00:00Z', 'UTC')).toContain('2001');
     expect(formatDate('2001-06-15T12:00:00Z', 'UTC')).toBe(
-      new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date('2001-06-15T12:00:00Z')),
+      new Intl.DateTimeFormat(undefined, {
+        weekday: 'short',
+        day: 'numeric',
+        month: 'short',
+        year: 'numeric',
+        timeZone: 'UTC',
+      }).format(new Date('2001-06-15T12:00:00Z')),
     );
   });
 
@@ -27,6 +33,10 @@ describe('formatDate', () => {
 describe('formatTime', () => {
   it('formats the time of day in the zone', () => {
     const iso = '2001-06-15T12:05:00Z';
-    expect(formatTime(iso, 'America/New_York')).toBe(new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit', timeZone: 'America/New_York' }).format(new Date(iso)));
+    expect(formatTime(iso, 'America/New_York')).toBe(
+      new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit', timeZone: 'America/New_York' }).format(
+        new Date(iso),
+      ),
+    );
   });
 });

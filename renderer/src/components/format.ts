@@ -30,7 +30,13 @@ function zoneFormats(timeZone: string): ZoneFormats {
     f = {
       year: dateTimeFormat('en', { year: 'numeric', timeZone }),
       date: dateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', timeZone }),
-      dateWithYear: dateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone }),
+      dateWithYear: dateTimeFormat(locale, {
+        weekday: 'short',
+        day: 'numeric',
+        month: 'short',
+        year: 'numeric',
+        timeZone,
+      }),
       time: dateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone }),
       thisYear: '',
       thisYearUntil: 0,
@@ -66,7 +72,9 @@ export function formatRange(startIso: string, endIso: string, timeZone: string):
 /** The short name of a zone at an instant ("CET", "GMT+2"); falls back to the IANA name. */
 export function zoneName(iso: string, timeZone: string): string {
   try {
-    const part = dateTimeFormat(locale, { timeZone, timeZoneName: 'short' }).formatToParts(new Date(iso)).find((p) => p.type === 'timeZoneName');
+    const part = dateTimeFormat(locale, { timeZone, timeZoneName: 'short' })
+      .formatToParts(new Date(iso))
+      .find((p) => p.type === 'timeZoneName');
     return part?.value ?? timeZone;
   } catch {
     return timeZone;

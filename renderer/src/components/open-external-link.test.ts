@@ -8,21 +8,27 @@ function deps(inBrowserHost: boolean, system: (url: string) => Promise<unknown> 
 }
 
 describe('openExternalLink', () => {
-  it.each([true, false])('opens an allowed link (browser host: %s), normalized, with no error shown', async (inBrowserHost) => {
-    const d = deps(inBrowserHost);
-    await openExternalLink('https://Meet.Example.org/room-42', d);
-    const opened = inBrowserHost ? d.openTab : d.openInSystemBrowser;
-    expect(opened).toHaveBeenCalledWith('https://meet.example.org/room-42');
-    expect(d.showError).not.toHaveBeenCalled();
-  });
+  it.each([true, false])(
+    'opens an allowed link (browser host: %s), normalized, with no error shown',
+    async (inBrowserHost) => {
+      const d = deps(inBrowserHost);
+      await openExternalLink('https://Meet.Example.org/room-42', d);
+      const opened = inBrowserHost ? d.openTab : d.openInSystemBrowser;
+      expect(opened).toHaveBeenCalledWith('https://meet.example.org/room-42');
+      expect(d.showError).not.toHaveBeenCalled();
+    },
+  );
 
-  it.each([true, false])('shows the refusal of a link the policy refuses (browser host: %s), opening nothing', async (inBrowserHost) => {
-    const d = deps(inBrowserHost);
-    await openExternalLink('http://example.com/room', d);
-    expect(d.showError).toHaveBeenCalledWith(`Could not open the link: ${EXTERNAL_URL_REFUSED}`);
-    expect(d.openTab).not.toHaveBeenCalled();
-    expect(d.openInSystemBrowser).not.toHaveBeenCalled();
-  });
+  it.each([true, false])(
+    'shows the refusal of a link the policy refuses (browser host: %s), opening nothing',
+    async (inBrowserHost) => {
+      const d = deps(inBrowserHost);
+      await openExternalLink('http://example.com/room', d);
+      expect(d.showError).toHaveBeenCalledWith(`Could not open the link: ${EXTERNAL_URL_REFUSED}`);
+      expect(d.openTab).not.toHaveBeenCalled();
+      expect(d.openInSystemBrowser).not.toHaveBeenCalled();
+    },
+  );
 
   it("shows main's typed refusal (the openExternal API's `forbidden`) instead of doing nothing", async () => {
     const d = deps(false, async () => {

@@ -4,9 +4,17 @@ import { useOpenExternal } from '../components/use-open-external';
 import { useConnectionActions } from './use-connection-actions';
 
 const steps: readonly { step: Exclude<ConnectStep, 'done'>; label: string; active: string }[] = [
-  { step: 'waiting-for-browser', label: 'Allow access in your browser', active: 'Waiting for you to allow access in your browser…' },
+  {
+    step: 'waiting-for-browser',
+    label: 'Allow access in your browser',
+    active: 'Waiting for you to allow access in your browser…',
+  },
   { step: 'exchanging', label: 'Confirm the sign-in with Cal.com', active: 'Confirming the sign-in with Cal.com…' },
-  { step: 'setting-up', label: 'Set up your services and booking links', active: 'Setting up your services and booking links…' },
+  {
+    step: 'setting-up',
+    label: 'Set up your services and booking links',
+    active: 'Setting up your services and booking links…',
+  },
 ];
 
 /** The callback page of the original integration, as a live checklist while a connect attempt runs. */
@@ -32,7 +40,9 @@ export function ConnectProgress({ connection }: { readonly connection: Connectio
               </span>
               <span>
                 {s.label}
-                <span className="visually-hidden">{state === 'done' ? ' (done)' : state === 'active' ? ' (in progress)' : ''}</span>
+                <span className="visually-hidden">
+                  {state === 'done' ? ' (done)' : state === 'active' ? ' (in progress)' : ''}
+                </span>
               </span>
             </li>
           );
@@ -41,7 +51,8 @@ export function ConnectProgress({ connection }: { readonly connection: Connectio
       {current === 'waiting-for-browser' ? (
         <>
           <p className="muted">
-            A Cal.com page opened in your browser. Sign in there and choose <strong>Allow</strong>; this window updates by itself.
+            A Cal.com page opened in your browser. Sign in there and choose <strong>Allow</strong>; this window updates
+            by itself.
           </p>
           <div className="actions">
             {connection.authorizeUrl ? (
@@ -49,7 +60,12 @@ export function ConnectProgress({ connection }: { readonly connection: Connectio
                 Open the page again
               </button>
             ) : null}
-            <button type="button" className="button button-quiet" onClick={() => cancel.mutate()} disabled={cancel.isPending}>
+            <button
+              type="button"
+              className="button button-quiet"
+              onClick={() => cancel.mutate()}
+              disabled={cancel.isPending}
+            >
               Cancel
             </button>
           </div>

@@ -14,7 +14,13 @@ export function ConnectionCard({ state, timeZone }: { readonly state: AppState; 
   const [hideEventTypes, setHideEventTypes] = useState(true);
 
   const connectButton = (label: string) => (
-    <button type="button" className="button button-primary" onClick={() => connect.mutate()} disabled={connect.isPending} aria-busy={connect.isPending}>
+    <button
+      type="button"
+      className="button button-primary"
+      onClick={() => connect.mutate()}
+      disabled={connect.isPending}
+      aria-busy={connect.isPending}
+    >
       {label}
     </button>
   );
@@ -51,8 +57,9 @@ export function ConnectionCard({ state, timeZone }: { readonly state: AppState; 
             <div className="notice notice-warning" role="status">
               <p className="notice-title">Connected on another computer</p>
               <p>
-                Your Cal.com account was also connected to LifeScore on another computer on {formatStamp(connection.otherDeviceSince, timeZone)}.
-                Bookings keep arriving on both while Cal.com allows it.
+                Your Cal.com account was also connected to LifeScore on another computer on{' '}
+                {formatStamp(connection.otherDeviceSince, timeZone)}. Bookings keep arriving on both while Cal.com
+                allows it.
               </p>
             </div>
           ) : null}
@@ -77,7 +84,11 @@ export function ConnectionCard({ state, timeZone }: { readonly state: AppState; 
               ? `Connected on another computer${connection.username ? ` (${connection.username})` : ''}`
               : `Reconnect needed${connection.username ? ` for ${connection.username}` : ''}`}
           </p>
-          <ErrorNotice error={connection.error ?? { code: 'reconnect_needed', message: 'Cal.com no longer accepts the app’s sign-in.' }} />
+          <ErrorNotice
+            error={
+              connection.error ?? { code: 'reconnect_needed', message: 'Cal.com no longer accepts the app’s sign-in.' }
+            }
+          />
           <div className="actions">
             {connectButton('Reconnect Cal.com')}
             <button type="button" className="button button-quiet-danger" onClick={() => setConfirming(true)}>
@@ -97,8 +108,8 @@ export function ConnectionCard({ state, timeZone }: { readonly state: AppState; 
             </ErrorNotice>
           ) : (
             <p className="muted">
-              Connect your Cal.com account to offer 30, 60 and 90-minute sessions. The app creates your booking pages and brings every
-              booking here, live.
+              Connect your Cal.com account to offer 30, 60 and 90-minute sessions. The app creates your booking pages
+              and brings every booking here, live.
             </p>
           )}
           {connect.isError ? <ErrorNotice error={connect.error} title="Could not start connecting" /> : null}
@@ -116,8 +127,8 @@ export function ConnectionCard({ state, timeZone }: { readonly state: AppState; 
         onConfirm={() => disconnect.mutate(hideEventTypes, { onSettled: () => setConfirming(false) })}
       >
         <p>
-          New bookings will stop arriving in the app and your booking links stop being shared. Your booking history stays on this
-          computer.
+          New bookings will stop arriving in the app and your booking links stop being shared. Your booking history
+          stays on this computer.
         </p>
         <label className="checkbox">
           <input type="checkbox" checked={hideEventTypes} onChange={(e) => setHideEventTypes(e.target.checked)} />

@@ -50,7 +50,9 @@ export function DashboardPage() {
               <PermissionPrompt why={state.data.connection.missingPermission.why} />
             </section>
           ) : null}
-          {state.data.connection.status === 'connected' ? <RequestsCard timeZone={timeZone} disabled={Boolean(state.data.connection.missingPermission)} /> : null}
+          {state.data.connection.status === 'connected' ? (
+            <RequestsCard timeZone={timeZone} disabled={Boolean(state.data.connection.missingPermission)} />
+          ) : null}
           {state.data.connection.status === 'connected' ? <UpcomingCard timeZone={timeZone} /> : null}
           <ServicesCard state={state.data} />
           {state.data.connection.status === 'connected' || state.data.connection.status === 'reconnect-needed' ? (

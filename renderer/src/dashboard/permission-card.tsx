@@ -10,7 +10,12 @@ export function PermissionPrompt({ why, compact }: { readonly why: string; reado
       <p className="notice-title">Allow LifeScore to manage your bookings</p>
       <p>{why}</p>
       <div className="actions">
-        <button type="button" className="button button-primary" onClick={() => grant.mutate()} disabled={grant.isPending}>
+        <button
+          type="button"
+          className="button button-primary"
+          onClick={() => grant.mutate()}
+          disabled={grant.isPending}
+        >
           {grant.isPending ? 'Opening Cal.com…' : 'Grant permission on Cal.com'}
         </button>
       </div>

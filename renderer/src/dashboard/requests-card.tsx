@@ -12,7 +12,10 @@ import { formatDate, formatTime } from '../components/format';
 
 /** "Needs your answer": booking requests waiting for the consultant, each with Accept / Decline (issue 19). Hidden when none. */
 export function RequestsCard({ timeZone, disabled }: { readonly timeZone: string; readonly disabled: boolean }) {
-  const requests = useQuery({ queryKey: queryKeys.requests, queryFn: () => callApi('listBookings', { tab: 'upcoming', status: ['pending'], limit: 20 }) });
+  const requests = useQuery({
+    queryKey: queryKeys.requests,
+    queryFn: () => callApi('listBookings', { tab: 'upcoming', status: ['pending'], limit: 20 }),
+  });
   const run = useBookingAction();
   const [open, setOpen] = useState<{ booking: Booking; action: 'accept' | 'decline' } | null>(null);
   if (!requests.data || requests.data.items.length === 0) return null;
@@ -20,7 +23,9 @@ export function RequestsCard({ timeZone, disabled }: { readonly timeZone: string
     <section className="card" aria-labelledby="requests-heading">
       <div className="card-header">
         <h2 id="requests-heading">Needs your answer</h2>
-        <span className="muted small">{requests.data.total === 1 ? '1 request' : `${requests.data.total} requests`}</span>
+        <span className="muted small">
+          {requests.data.total === 1 ? '1 request' : `${requests.data.total} requests`}
+        </span>
       </div>
       <ul className="requests-list">
         {requests.data.items.map((b) => {
@@ -41,10 +46,22 @@ export function RequestsCard({ timeZone, disabled }: { readonly timeZone: string
                   </span>
                 ) : (
                   <>
-                    <button type="button" className="button button-primary" disabled={disabled || run.isPending} onClick={() => setOpen({ booking: b, action: 'accept' })} aria-label={`Accept ${b.attendee.name}`}>
+                    <button
+                      type="button"
+                      className="button button-primary"
+                      disabled={disabled || run.isPending}
+                      onClick={() => setOpen({ booking: b, action: 'accept' })}
+                      aria-label={`Accept ${b.attendee.name}`}
+                    >
                       Accept
                     </button>
-                    <button type="button" className="button" disabled={disabled || run.isPending} onClick={() => setOpen({ booking: b, action: 'decline' })} aria-label={`Decline ${b.attendee.name}`}>
+                    <button
+                      type="button"
+                      className="button"
+                      disabled={disabled || run.isPending}
+                      onClick={() => setOpen({ booking: b, action: 'decline' })}
+                      aria-label={`Decline ${b.attendee.name}`}
+                    >
                       Decline
                     </button>
                   </>
@@ -63,7 +80,11 @@ export function RequestsCard({ timeZone, disabled }: { readonly timeZone: string
           onConfirm={(reason) => {
             const { booking, action } = open;
             setOpen(null);
-            run.mutate(action === 'accept' ? { uid: booking.uid, action } : { uid: booking.uid, action, ...(reason ? { reason } : {}) });
+            run.mutate(
+              action === 'accept'
+                ? { uid: booking.uid, action }
+                : { uid: booking.uid, action, ...(reason ? { reason } : {}) },
+            );
           }}
         />
       ) : null}

@@ -51,20 +51,36 @@ export function ServicesCard({ state }: { readonly state: AppState }) {
                 <p className="muted small">Link hidden until LifeScore has approved your account.</p>
               ) : on && eventType ? (
                 <div className="link-row">
-                  <a className="link-text" href={eventType.link} target="_blank" rel="noopener noreferrer" title={eventType.link} onClick={(e) => {
-                    e.preventDefault();
-                    openExternal(eventType.link);
-                  }}>
+                  <a
+                    className="link-text"
+                    href={eventType.link}
+                    target="_blank"
+                    rel="noopener noreferrer"
+                    title={eventType.link}
+                    onClick={(e) => {
+                      e.preventDefault();
+                      openExternal(eventType.link);
+                    }}
+                  >
                     {eventType.link.replace(/^https?:\/\//, '')}
                   </a>
                   <CopyButton text={eventType.link} label={`${duration}-minute booking link`} />
-                  <button type="button" className="button button-small" onClick={() => openExternal(eventType.link)} aria-label={`Open ${duration}-minute booking page`}>
+                  <button
+                    type="button"
+                    className="button button-small"
+                    onClick={() => openExternal(eventType.link)}
+                    aria-label={`Open ${duration}-minute booking page`}
+                  >
                     Open
                   </button>
                 </div>
               ) : (
                 <p className="muted small">
-                  {!on ? 'Not offered.' : connected ? 'The booking page appears here once Cal.com has it.' : 'Its booking link appears once you connect Cal.com.'}
+                  {!on
+                    ? 'Not offered.'
+                    : connected
+                      ? 'The booking page appears here once Cal.com has it.'
+                      : 'Its booking link appears once you connect Cal.com.'}
                 </p>
               )}
             </li>
@@ -80,7 +96,12 @@ export function ServicesCard({ state }: { readonly state: AppState }) {
               {connection.profileUrl.replace(/^https?:\/\//, '')}
             </span>
             <CopyButton text={connection.profileUrl} label="profile link" />
-            <button type="button" className="button button-small" onClick={() => openExternal(connection.profileUrl ?? '')} aria-label="Open public profile">
+            <button
+              type="button"
+              className="button button-small"
+              onClick={() => openExternal(connection.profileUrl ?? '')}
+              aria-label="Open public profile"
+            >
               Open
             </button>
           </div>

@@ -33,7 +33,10 @@ export function SyncCard({ state, timeZone }: { readonly state: AppState; readon
   // The connection card already explains a needed reconnect; the same notice twice would only add noise.
   // A later successful sync (a scheduled run after Cal.com recovered) makes an earlier Sync now failure old news.
   const overtaken = connection.lastSyncedAt !== undefined && Date.parse(connection.lastSyncedAt) > syncNow.submittedAt;
-  const syncError = syncNow.isError && !overtaken && !(isApiError(syncNow.error) && syncNow.error.code === 'reconnect_needed') ? syncNow.error : null;
+  const syncError =
+    syncNow.isError && !overtaken && !(isApiError(syncNow.error) && syncNow.error.code === 'reconnect_needed')
+      ? syncNow.error
+      : null;
   return (
     <section className="card" aria-labelledby="sync-heading">
       <div className="card-header">
@@ -43,7 +46,9 @@ export function SyncCard({ state, timeZone }: { readonly state: AppState; readon
         ) : sync.problem ? (
           <span className="pill pill-offline">Not syncing</span>
         ) : (
-          <span className={`pill pill-${sync.status}`}>{sync.status === 'catching-up' ? 'Catching up' : sync.status[0]?.toUpperCase() + sync.status.slice(1)}</span>
+          <span className={`pill pill-${sync.status}`}>
+            {sync.status === 'catching-up' ? 'Catching up' : sync.status[0]?.toUpperCase() + sync.status.slice(1)}
+          </span>
         )}
       </div>
       <p>
@@ -91,11 +96,18 @@ export function SyncCard({ state, timeZone }: { readonly state: AppState; readon
       {connect.isError ? <ErrorNotice error={connect.error} title="Reconnect did not start" /> : null}
       {sync.quarantined > 0 ? (
         <p className="notice notice-warning">
-          {sync.quarantined} incoming {sync.quarantined === 1 ? 'event' : 'events'} could not be verified and were set aside.
+          {sync.quarantined} incoming {sync.quarantined === 1 ? 'event' : 'events'} could not be verified and were set
+          aside.
         </p>
       ) : null}
       <div className="actions">
-        <button type="button" className="button" onClick={() => syncNow.mutate()} disabled={syncNow.isPending} aria-busy={syncNow.isPending}>
+        <button
+          type="button"
+          className="button"
+          onClick={() => syncNow.mutate()}
+          disabled={syncNow.isPending}
+          aria-busy={syncNow.isPending}
+        >
           {syncNow.isPending ? 'Syncing…' : 'Sync now'}
         </button>
       </div>

@@ -6,13 +6,25 @@ import { formatStamp } from '../components/format';
 function advice(kind: SyncProblem['kind']): { title: string; hint: string } {
   switch (kind) {
     case 'reconnect':
-      return { title: 'Reconnect Cal.com', hint: 'Reconnect to let bookings sync again. Nothing already synced is lost.' };
+      return {
+        title: 'Reconnect Cal.com',
+        hint: 'Reconnect to let bookings sync again. Nothing already synced is lost.',
+      };
     case 'calcom-down':
-      return { title: 'Cal.com is down', hint: 'The app keeps trying on its own and catches up as soon as Cal.com answers again.' };
+      return {
+        title: 'Cal.com is down',
+        hint: 'The app keeps trying on its own and catches up as soon as Cal.com answers again.',
+      };
     case 'calcom-refused':
-      return { title: 'Cal.com refused to sync', hint: 'Try again; if it keeps happening, reconnecting Cal.com may help.' };
+      return {
+        title: 'Cal.com refused to sync',
+        hint: 'Try again; if it keeps happening, reconnecting Cal.com may help.',
+      };
     case 'local':
-      return { title: 'Sync stopped on this computer', hint: 'The app keeps restarting it. Try again, or restart the app if it lasts.' };
+      return {
+        title: 'Sync stopped on this computer',
+        hint: 'The app keeps restarting it. Try again, or restart the app if it lasts.',
+      };
     default:
       return assertNever(kind);
   }
@@ -41,11 +53,18 @@ export function SyncProblemNotice({
         {title}
       </p>
       <p>
-        {problem.message} Failing since {formatStamp(problem.since, timeZone)} ({problem.failures} {problem.failures === 1 ? 'attempt' : 'attempts'}). {hint}
+        {problem.message} Failing since {formatStamp(problem.since, timeZone)} ({problem.failures}{' '}
+        {problem.failures === 1 ? 'attempt' : 'attempts'}). {hint}
       </p>
       <div className="actions">
         {problem.kind === 'reconnect' ? (
-          <button type="button" className="button button-primary" onClick={onReconnect} disabled={reconnecting} aria-busy={reconnecting}>
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={onReconnect}
+            disabled={reconnecting}
+            aria-busy={reconnecting}
+          >
             Reconnect
           </button>
         ) : null}

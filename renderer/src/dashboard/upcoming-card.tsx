@@ -9,7 +9,10 @@ import { Spinner } from '../components/spinner';
 
 /** Today's and the next sessions at a glance. */
 export function UpcomingCard({ timeZone }: { readonly timeZone: string }) {
-  const upcoming = useQuery({ queryKey: queryKeys.upcoming, queryFn: () => callApi('listBookings', { tab: 'upcoming', limit: 5 }) });
+  const upcoming = useQuery({
+    queryKey: queryKeys.upcoming,
+    queryFn: () => callApi('listBookings', { tab: 'upcoming', limit: 5 }),
+  });
   const today = formatDate(new Date().toISOString(), timeZone);
   return (
     <section className="card" aria-labelledby="upcoming-heading">
@@ -29,7 +32,9 @@ export function UpcomingCard({ timeZone }: { readonly timeZone: string }) {
           </button>
         </ErrorNotice>
       ) : upcoming.data.items.length === 0 ? (
-        <EmptyState title="No upcoming sessions">Share a booking link with a client; their booking shows up here the moment they book.</EmptyState>
+        <EmptyState title="No upcoming sessions">
+          Share a booking link with a client; their booking shows up here the moment they book.
+        </EmptyState>
       ) : (
         <ul className="upcoming-list">
           {upcoming.data.items.map((b) => {

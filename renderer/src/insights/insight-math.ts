@@ -29,7 +29,8 @@ export function weekStart(date: Date): Date {
   return d;
 }
 
-const isoDay = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+const isoDay = (d: Date) =>
+  `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 
 /** Bookings per week and service length over `weeks` weeks ending with the current one (cancelled ones left out). */
 export function bookingsPerWeek(bookings: readonly Booking[], weeks: number, now: Date): WeekRow[] {
@@ -49,7 +50,14 @@ export function bookingsPerWeek(bookings: readonly Booking[], weeks: number, now
     else row.other += 1;
   }
   const fmt = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
-  return [...rows.entries()].map(([week, r]) => ({ week, label: fmt.format(r.start), 30: r[30], 60: r[60], 90: r[90], other: r.other }));
+  return [...rows.entries()].map(([week, r]) => ({
+    week,
+    label: fmt.format(r.start),
+    30: r[30],
+    60: r[60],
+    90: r[90],
+    other: r.other,
+  }));
 }
 
 /** No-show and cancellation rates over the bookings given (those in the chosen period). */

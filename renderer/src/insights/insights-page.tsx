@@ -28,9 +28,21 @@ export function InsightsPage() {
     return { from: start, to: end };
   }, [now]);
   const period = usePeriodBookings(from, to);
-  const weeks = useMemo(() => (period.data ? bookingsPerWeek(period.data.items, WEEKS, new Date(now)) : []), [period.data, now]);
-  const rates = useMemo(() => (period.data ? bookingRates(period.data.items, new Date(now)) : null), [period.data, now]);
-  const colors = { 30: cssColor('--chart-1', '#7cc7b5'), 60: cssColor('--chart-2', '#1f7a6a'), 90: cssColor('--chart-3', '#1d5f7a'), grid: cssColor('--border', '#e1e6e4'), text: cssColor('--muted', '#5f6f6b') };
+  const weeks = useMemo(
+    () => (period.data ? bookingsPerWeek(period.data.items, WEEKS, new Date(now)) : []),
+    [period.data, now],
+  );
+  const rates = useMemo(
+    () => (period.data ? bookingRates(period.data.items, new Date(now)) : null),
+    [period.data, now],
+  );
+  const colors = {
+    30: cssColor('--chart-1', '#7cc7b5'),
+    60: cssColor('--chart-2', '#1f7a6a'),
+    90: cssColor('--chart-3', '#1d5f7a'),
+    grid: cssColor('--border', '#e1e6e4'),
+    text: cssColor('--muted', '#5f6f6b'),
+  };
 
   return (
     <>
@@ -48,15 +60,25 @@ export function InsightsPage() {
         </ErrorNotice>
       ) : period.data.items.length === 0 ? (
         <section className="card">
-          <EmptyState title="Nothing to chart yet">Once clients book sessions, this page shows your weekly rhythm and how often plans change.</EmptyState>
+          <EmptyState title="Nothing to chart yet">
+            Once clients book sessions, this page shows your weekly rhythm and how often plans change.
+          </EmptyState>
         </section>
       ) : (
         <>
           <div className="stats">
             <Stat label="Bookings" value={String(rates?.total ?? 0)} />
             <Stat label="Sessions held" value={String(rates?.held ?? 0)} />
-            <Stat label="No-show rate" value={percent(rates?.noShowRate ?? null)} hint={`${rates?.noShows ?? 0} of ${(rates?.held ?? 0) + (rates?.noShows ?? 0)} past sessions`} />
-            <Stat label="Cancellation rate" value={percent(rates?.cancellationRate ?? null)} hint={`${rates?.cancelled ?? 0} cancelled`} />
+            <Stat
+              label="No-show rate"
+              value={percent(rates?.noShowRate ?? null)}
+              hint={`${rates?.noShows ?? 0} of ${(rates?.held ?? 0) + (rates?.noShows ?? 0)} past sessions`}
+            />
+            <Stat
+              label="Cancellation rate"
+              value={percent(rates?.cancellationRate ?? null)}
+              hint={`${rates?.cancelled ?? 0} cancelled`}
+            />
           </div>
           <section className="card" aria-labelledby="weekly-heading">
             <h2 id="weekly-heading">Sessions per week</h2>
@@ -68,7 +90,12 @@ export function InsightsPage() {
                 <BarChart accessibilityLayer={false} data={weeks} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
                   <CartesianGrid vertical={false} stroke={colors.grid} />
                   <XAxis dataKey="label" tick={{ fill: colors.text, fontSize: 12 }} axisLine={false} tickLine={false} />
-                  <YAxis allowDecimals={false} tick={{ fill: colors.text, fontSize: 12 }} axisLine={false} tickLine={false} />
+                  <YAxis
+                    allowDecimals={false}
+                    tick={{ fill: colors.text, fontSize: 12 }}
+                    axisLine={false}
+                    tickLine={false}
+                  />
                   <Tooltip cursor={{ fill: colors.grid, opacity: 0.4 }} />
                   <Legend formatter={(value: string) => <span style={{ color: colors.text }}>{value}</span>} />
                   <Bar dataKey="30" name="30 min" stackId="s" fill={colors[30]} />
@@ -77,7 +104,9 @@ export function InsightsPage() {
                 </BarChart>
               </ResponsiveContainer>
             </div>
-            {period.data.partial ? <p className="muted small">Showing the first 20,000 bookings of this period.</p> : null}
+            {period.data.partial ? (
+              <p className="muted small">Showing the first 20,000 bookings of this period.</p>
+            ) : null}
           </section>
         </>
       )}

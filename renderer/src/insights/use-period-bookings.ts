@@ -16,7 +16,13 @@ export function usePeriodBookings(from: Date, to: Date) {
       const items: Booking[] = [];
       let total = 0;
       do {
-        const page = await callApi('listBookings', { tab: 'all', startDate, endDate, offset: items.length, limit: PAGE });
+        const page = await callApi('listBookings', {
+          tab: 'all',
+          startDate,
+          endDate,
+          offset: items.length,
+          limit: PAGE,
+        });
         total = page.total;
         items.push(...page.items);
         if (page.items.length === 0) break;

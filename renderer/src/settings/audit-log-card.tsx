@@ -18,7 +18,12 @@ export function AuditLogCard() {
   const [kind, setKind] = useState<'' | 'api' | 'oauth'>('');
   const [failuresOnly, setFailuresOnly] = useState(false);
   const [path, setPath] = useState('');
-  const query: AuditQuery = { ...(kind ? { kind } : {}), ...(failuresOnly ? { failuresOnly } : {}), ...(path.trim() ? { path: path.trim() } : {}), limit: 200 };
+  const query: AuditQuery = {
+    ...(kind ? { kind } : {}),
+    ...(failuresOnly ? { failuresOnly } : {}),
+    ...(path.trim() ? { path: path.trim() } : {}),
+    limit: 200,
+  };
   const entries = useQuery({ queryKey: queryKeys.audit(query), queryFn: () => callApi('listAudit', query) });
   const exportCsv = useMutation({
     mutationFn: () => callApi('exportAuditCsv', { ...query, limit: 5000 }),
@@ -28,7 +33,10 @@ export function AuditLogCard() {
   return (
     <section className="card" aria-labelledby="audit-heading">
       <h2 id="audit-heading">Cal.com calls</h2>
-      <p className="muted small">Every request this app made to Cal.com in the last 30 days, newest first. Tokens, codes and client details are never recorded.</p>
+      <p className="muted small">
+        Every request this app made to Cal.com in the last 30 days, newest first. Tokens, codes and client details are
+        never recorded.
+      </p>
       <div className="filters">
         <div className="field">
           <label htmlFor={ids.kind}>Kind</label>
@@ -43,7 +51,13 @@ export function AuditLogCard() {
           <input id={ids.path} value={path} placeholder="/v2/bookings" onChange={(e) => setPath(e.target.value)} />
         </div>
         <label className="checkbox" htmlFor={ids.failures}>
-          <input id={ids.failures} type="checkbox" checked={failuresOnly} onChange={(e) => setFailuresOnly(e.target.checked)} /> Failures only
+          <input
+            id={ids.failures}
+            type="checkbox"
+            checked={failuresOnly}
+            onChange={(e) => setFailuresOnly(e.target.checked)}
+          />{' '}
+          Failures only
         </label>
       </div>
       {entries.isPending ? (
@@ -76,7 +90,13 @@ export function AuditLogCard() {
                   <td>{e.status ?? e.outcome}</td>
                   <td>{e.durationMs} ms</td>
                   <td className="muted small">
-                    {[e.attempt > 0 ? `retry ${e.attempt}` : '', e.afterRefresh ? 'after token refresh' : '', e.rateLimit ?? ''].filter(Boolean).join(' · ')}
+                    {[
+                      e.attempt > 0 ? `retry ${e.attempt}` : '',
+                      e.afterRefresh ? 'after token refresh' : '',
+                      e.rateLimit ?? '',
+                    ]
+                      .filter(Boolean)
+                      .join(' · ')}
                   </td>
                 </tr>
               ))}

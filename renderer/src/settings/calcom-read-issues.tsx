@@ -21,17 +21,19 @@ export function CalcomReadIssues({ issues }: { readonly issues: readonly CalcomR
       {issues.length === 0 ? <p className="muted small">Every booking Cal.com sent could be read.</p> : null}
       {unreadable.length > 0 ? (
         <details className="read-issues">
-          <summary>
-            {unreadableSummary(unreadable.length)} — details
-          </summary>
-          <p className="muted small">The other bookings synced normally. These are kept exactly as Cal.com sent them and are read again on every sync.</p>
+          <summary>{unreadableSummary(unreadable.length)} — details</summary>
+          <p className="muted small">
+            The other bookings synced normally. These are kept exactly as Cal.com sent them and are read again on every
+            sync.
+          </p>
           <IssueList issues={unreadable} />
         </details>
       ) : null}
       {unknown.length > 0 ? (
         <details className="read-issues">
           <summary>
-            {unknown.length} {unknown.length === 1 ? 'booking has' : 'bookings have'} a status this app does not know — details
+            {unknown.length} {unknown.length === 1 ? 'booking has' : 'bookings have'} a status this app does not know —
+            details
           </summary>
           <p className="muted small">They are shown as pending until Cal.com gives them a status the app knows.</p>
           <IssueList issues={unknown} />

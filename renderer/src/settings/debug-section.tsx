@@ -31,7 +31,12 @@ export function DebugSection({ d }: { readonly d: Diagnostics }) {
       </p>
       {state.active && state.source === 'env' ? null : (
         <div className="actions">
-          <button type="button" className="button" onClick={() => toggle.mutate(!state.active)} disabled={toggle.isPending}>
+          <button
+            type="button"
+            className="button"
+            onClick={() => toggle.mutate(!state.active)}
+            disabled={toggle.isPending}
+          >
             {state.active ? 'Turn debug mode off' : 'Turn debug mode on for one day'}
           </button>
         </div>

@@ -30,9 +30,15 @@ export function diagnosticsReport(d: Diagnostics): string {
     `Bookings from Cal.com not read or with an unknown status: ${d.calcomReadIssues?.length ?? 0}`,
     ...(d.calcomReadIssues ?? []).map((i) => `  ${i.kind} ${i.uid ?? i.key} ${i.seenAt}: ${i.reason}`),
     'Cal.com calls (newest first):',
-    ...(d.calcomCalls ?? []).map((c) => `  ${c.at} ${c.kind === 'oauth' ? `OAuth ${c.grant ?? ''}` : c.method} ${c.path} → ${c.status ?? c.outcome} ${c.durationMs} ms${c.attempt ? ` retry ${c.attempt}` : ''}${c.afterRefresh ? ' after refresh' : ''}${c.rateLimit ? ` [${c.rateLimit}]` : ''}`),
+    ...(d.calcomCalls ?? []).map(
+      (c) =>
+        `  ${c.at} ${c.kind === 'oauth' ? `OAuth ${c.grant ?? ''}` : c.method} ${c.path} → ${c.status ?? c.outcome} ${c.durationMs} ms${c.attempt ? ` retry ${c.attempt}` : ''}${c.afterRefresh ? ' after refresh' : ''}${c.rateLimit ? ` [${c.rateLimit}]` : ''}`,
+    ),
     'Recent activity:',
-    ...d.activity.map((a) => `  ${a.at} ${a.level.toUpperCase()} ${a.message}${Object.keys(a.details).length ? ` ${JSON.stringify(a.details)}` : ''}`),
+    ...d.activity.map(
+      (a) =>
+        `  ${a.at} ${a.level.toUpperCase()} ${a.message}${Object.keys(a.details).length ? ` ${JSON.stringify(a.details)}` : ''}`,
+    ),
   ];
   return lines.join('\n');
 }
@@ -53,7 +59,12 @@ export function DiagnosticsCard() {
           </button>
         </ErrorNotice>
       ) : (
-        <DiagnosticsBody d={diagnostics.data} onRefresh={() => void diagnostics.refetch()} refreshing={diagnostics.isFetching} openFolder={openFolder} />
+        <DiagnosticsBody
+          d={diagnostics.data}
+          onRefresh={() => void diagnostics.refetch()}
+          refreshing={diagnostics.isFetching}
+          openFolder={openFolder}
+        />
       )}
     </section>
   );
@@ -78,7 +89,12 @@ function DiagnosticsBody({
         <dd>
           <code className="path">{d.dataFolder}</code> <CopyButton text={d.dataFolder} label="data folder path" />{' '}
           {v.host === 'electron' ? (
-            <button type="button" className="button button-small" onClick={() => openFolder.mutate()} disabled={openFolder.isPending}>
+            <button
+              type="button"
+              className="button button-small"
+              onClick={() => openFolder.mutate()}
+              disabled={openFolder.isPending}
+            >
               Show in folder
             </button>
           ) : null}
@@ -88,11 +104,13 @@ function DiagnosticsBody({
         <dt>Versions</dt>
         <dd>
           App {v.app}
-          {v.host === 'electron' ? ` · Electron ${v.electron ?? '?'} · Chrome ${v.chrome ?? '?'}` : ' · browser host'} · Node {v.node} · {v.platform}
+          {v.host === 'electron' ? ` · Electron ${v.electron ?? '?'} · Chrome ${v.chrome ?? '?'}` : ' · browser host'} ·
+          Node {v.node} · {v.platform}
         </dd>
       </dl>
       <p className="muted small">
-        Your bookings and settings live in the data folder. Your Cal.com sign-in is kept in the system keychain, not there.
+        Your bookings and settings live in the data folder. Your Cal.com sign-in is kept in the system keychain, not
+        there.
       </p>
       {openFolder.isError ? <ErrorNotice error={openFolder.error} title="The folder could not be opened" /> : null}
 
@@ -134,7 +152,8 @@ function DiagnosticsBody({
         <ol className="activity-log" aria-labelledby="activity-heading" tabIndex={0}>
           {d.activity.map((a, i) => (
             <li key={`${a.at}-${i}`} className={`activity-${a.level}`}>
-              <time dateTime={a.at}>{formatStamp(a.at, localZone)}</time> <span className="activity-level">{a.level}</span> {a.message}
+              <time dateTime={a.at}>{formatStamp(a.at, localZone)}</time>{' '}
+              <span className="activity-level">{a.level}</span> {a.message}
               {Object.keys(a.details).length > 0 ? (
                 <span className="muted small">
                   {' '}

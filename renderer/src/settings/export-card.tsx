@@ -31,14 +31,23 @@ export function download(name: string, text: string): void {
 export function ExportCard() {
   const exportCsv = useMutation({
     mutationFn: allBookings,
-    onSuccess: (bookings) => download(`lifescore-bookings-${new Date().toISOString().slice(0, 10)}.csv`, bookingsToCsv(bookings)),
+    onSuccess: (bookings) =>
+      download(`lifescore-bookings-${new Date().toISOString().slice(0, 10)}.csv`, bookingsToCsv(bookings)),
   });
   return (
     <section className="card" aria-labelledby="export-heading">
       <h2 id="export-heading">Your data</h2>
-      <p className="muted small">Bookings are stored on this computer. Export them for your records or a spreadsheet.</p>
+      <p className="muted small">
+        Bookings are stored on this computer. Export them for your records or a spreadsheet.
+      </p>
       <div className="actions">
-        <button type="button" className="button" onClick={() => exportCsv.mutate()} disabled={exportCsv.isPending} aria-busy={exportCsv.isPending}>
+        <button
+          type="button"
+          className="button"
+          onClick={() => exportCsv.mutate()}
+          disabled={exportCsv.isPending}
+          aria-busy={exportCsv.isPending}
+        >
           {exportCsv.isPending ? 'Preparing…' : 'Export bookings (CSV)'}
         </button>
         {exportCsv.isSuccess ? (

@@ -16,7 +16,10 @@ export function profileFieldErrors(value: ProfileAddress): { slug: string | null
   const slugCheck = slug === '' ? null : profileSlugSchema.safeParse(slug);
   const photoCheck = photo === '' ? null : photoUrlSchema.safeParse(photo);
   return {
-    slug: slugCheck && !slugCheck.success ? 'Use 3 to 40 lowercase letters, digits and single hyphens (for example dana-reyes).' : null,
+    slug:
+      slugCheck && !slugCheck.success
+        ? 'Use 3 to 40 lowercase letters, digits and single hyphens (for example dana-reyes).'
+        : null,
     photoUrl: photoCheck && !photoCheck.success ? 'Enter a web address starting with https:// (or http://).' : null,
   };
 }
@@ -34,12 +37,21 @@ export function profileFieldsPatch(value: ProfileAddress): NonNullable<SettingsP
 }
 
 /** "Profile address" and "Photo URL", with the relay's answer to the last publish shown next to the address. */
-export function ProfileAddressFields({ value, onChange, relayUrl }: { readonly value: ProfileAddress; readonly onChange: (v: ProfileAddress) => void; readonly relayUrl: string }) {
+export function ProfileAddressFields({
+  value,
+  onChange,
+  relayUrl,
+}: {
+  readonly value: ProfileAddress;
+  readonly onChange: (v: ProfileAddress) => void;
+  readonly relayUrl: string;
+}) {
   const { data } = useAppState();
   const connection = data?.connection;
   const errors = profileFieldErrors(value);
   const effectiveSlug = value.slug.trim() || connection?.username || '';
-  const answer = connection?.profileAnswer && connection.profileAnswer.slug === effectiveSlug ? connection.profileAnswer : undefined;
+  const answer =
+    connection?.profileAnswer && connection.profileAnswer.slug === effectiveSlug ? connection.profileAnswer : undefined;
   const refused = answer && answer.status !== 'saved';
   const base = `${relayUrl.replace(/\/+$/, '')}/consultations/`;
   return (

@@ -16,25 +16,64 @@ export function ServicesEditor({ settings }: { readonly settings: Settings }) {
   return (
     <section className="card" aria-labelledby="services-editor-heading">
       <h2 id="services-editor-heading">Your services</h2>
-      <p className="muted small">What clients see on Cal.com’s booking pages and your public profile. Saving writes it to Cal.com at once.</p>
+      <p className="muted small">
+        What clients see on Cal.com’s booking pages and your public profile. Saving writes it to Cal.com at once.
+      </p>
       {durations.map((d) => (
-        <ServiceForm key={d} duration={d} saved={settings.serviceDetails?.[d] ?? defaultServiceDetails(d)} enabled={settings.services[d]} />
+        <ServiceForm
+          key={d}
+          duration={d}
+          saved={settings.serviceDetails?.[d] ?? defaultServiceDetails(d)}
+          enabled={settings.services[d]}
+        />
       ))}
     </section>
   );
 }
 
-function ServiceForm({ duration, saved, enabled }: { readonly duration: 30 | 60 | 90; readonly saved: ServiceDetails; readonly enabled: boolean }) {
+function ServiceForm({
+  duration,
+  saved,
+  enabled,
+}: {
+  readonly duration: 30 | 60 | 90;
+  readonly saved: ServiceDetails;
+  readonly enabled: boolean;
+}) {
   const queryClient = useQueryClient();
   const [title, setTitle] = useState(saved.title);
   const [description, setDescription] = useState(saved.description);
   const [type, setType] = useState<LocationType>(saved.location.type);
-  const [place, setPlace] = useState(saved.location.type === 'phone' ? saved.location.phone : saved.location.type === 'in-person' ? saved.location.address : saved.location.type === 'link' ? saved.location.link : '');
+  const [place, setPlace] = useState(
+    saved.location.type === 'phone'
+      ? saved.location.phone
+      : saved.location.type === 'in-person'
+        ? saved.location.address
+        : saved.location.type === 'link'
+          ? saved.location.link
+          : '',
+  );
   const [confirm, setConfirm] = useState(saved.requiresConfirmation);
   const id = useId();
-  const location = (): ServiceLocation => (type === 'phone' ? { type, phone: place } : type === 'in-person' ? { type, address: place } : type === 'link' ? { type, link: place.trim() } : { type: 'cal-video' });
-  const candidate = serviceDetailsSchema.safeParse({ title, description, location: location(), requiresConfirmation: confirm });
-  const problem = candidate.success ? null : (candidate.error.issues[0]?.path.join('.') === 'location.link' ? 'The link must start with https://' : candidate.error.issues[0]?.message ?? 'Check the fields');
+  const location = (): ServiceLocation =>
+    type === 'phone'
+      ? { type, phone: place }
+      : type === 'in-person'
+        ? { type, address: place }
+        : type === 'link'
+          ? { type, link: place.trim() }
+          : { type: 'cal-video' };
+  const candidate = serviceDetailsSchema.safeParse({
+    title,
+    description,
+    location: location(),
+    requiresConfirmation: confirm,
+  });
+  const problem = candidate.success
+    ? null
+    : candidate.error.issues[0]?.path.join('.') === 'location.link'
+      ? 'The link must start with https://'
+      : (candidate.error.issues[0]?.message ?? 'Check the fields');
   const save = useMutation({
     mutationFn: (details: ServiceDetails) => callApi('updateService', { duration, details }),
     onSuccess: (next) => {
@@ -58,7 +97,13 @@ function ServiceForm({ duration, saved, enabled }: { readonly duration: 30 | 60 
       </div>
       <div className="field">
         <label htmlFor={`${id}-desc`}>Description</label>
-        <textarea id={`${id}-desc`} value={description} maxLength={2000} rows={3} onChange={(e) => setDescription(e.target.value)} />
+        <textarea
+          id={`${id}-desc`}
+          value={description}
+          maxLength={2000}
+          rows={3}
+          onChange={(e) => setDescription(e.target.value)}
+        />
       </div>
       <div className="filters">
         <div className="field">
@@ -82,7 +127,12 @@ function ServiceForm({ duration, saved, enabled }: { readonly duration: 30 | 60 
         <span>Requires confirmation: bookings arrive as requests you accept or decline</span>
       </label>
       <div className="actions">
-        <button type="submit" className="button button-primary" disabled={!candidate.success || save.isPending} aria-busy={save.isPending}>
+        <button
+          type="submit"
+          className="button button-primary"
+          disabled={!candidate.success || save.isPending}
+          aria-busy={save.isPending}
+        >
           {save.isPending ? 'Saving to Cal.com…' : `Save ${duration}-minute service`}
         </button>
         {problem && (title || place) ? <span className="field-error">{problem}</span> : null}

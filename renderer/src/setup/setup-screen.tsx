@@ -16,7 +16,8 @@ export function SetupScreen({ problems }: { readonly problems: readonly string[]
           ))}
         </ul>
         <p>
-          Set the values in <code>.env.release</code> (or as CI variables) and build with <code>npm run build:release</code>.
+          Set the values in <code>.env.release</code> (or as CI variables) and build with{' '}
+          <code>npm run build:release</code>.
         </p>
       </details>
     </main>

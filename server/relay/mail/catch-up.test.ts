@@ -19,7 +19,8 @@ describe('catchUp', () => {
     };
     const log = {
       backlog: async () => Object.keys(logs).map((channelId) => ({ channelId })),
-      listEvents: async (channelId: string, after: number, limit: number) => (logs[channelId] ?? []).filter((e) => e.seq > after).slice(0, limit),
+      listEvents: async (channelId: string, after: number, limit: number) =>
+        (logs[channelId] ?? []).filter((e) => e.seq > after).slice(0, limit),
     };
     const enqueue = vi.fn(async (channelId: string, e: LoggedEvent, skip: boolean) => {
       await store.enqueue([], { channelId, seq: e.seq });

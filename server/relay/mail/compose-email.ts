@@ -18,8 +18,17 @@ const names = (people: readonly Person[]): string => {
 };
 
 /** "When" rows: the recipient's own time first, then each other party's zone that differs from it. */
-function timeRows(label: string, f: BookingFacts, r: Person, others: readonly Person[], span = { startMs: f.startMs, endMs: f.endMs }, struck = false): EmailDetail[] {
-  const rows: EmailDetail[] = [{ label: `${label} (your time)`, value: formatRange(span.startMs, span.endMs, r), struck }];
+function timeRows(
+  label: string,
+  f: BookingFacts,
+  r: Person,
+  others: readonly Person[],
+  span = { startMs: f.startMs, endMs: f.endMs },
+  struck = false,
+): EmailDetail[] {
+  const rows: EmailDetail[] = [
+    { label: `${label} (your time)`, value: formatRange(span.startMs, span.endMs, r), struck },
+  ];
   const seen = new Set([r.timeZone]);
   for (const o of others) {
     if (seen.has(o.timeZone)) continue;
@@ -34,7 +43,10 @@ function details(f: BookingFacts, r: Person, toOrganizer: boolean, withNew = fal
   const rows: EmailDetail[] = [
     { label: 'Session', value: f.eventTitle },
     toOrganizer
-      ? { label: f.attendees.length > 1 ? 'Clients' : 'Client', value: f.attendees.map((a) => `${a.name} <${a.email}>`).join(', ') }
+      ? {
+          label: f.attendees.length > 1 ? 'Clients' : 'Client',
+          value: f.attendees.map((a) => `${a.name} <${a.email}>`).join(', '),
+        }
       : { label: 'Consultant', value: f.organizer.name },
     ...timeRows(withNew ? 'New time' : 'When', f, r, others),
   ];

@@ -4,7 +4,8 @@ import { safeHttpUrl } from '../profile/html-escape';
 import { safeTimeZone } from './format-time';
 
 /** The booking triggers that send email (PING and NO_SHOW_UPDATED send none). */
-export type MailTrigger = 'BOOKING_CREATED' | 'BOOKING_RESCHEDULED' | 'BOOKING_CANCELLED' | 'BOOKING_REQUESTED' | 'BOOKING_REJECTED';
+export type MailTrigger =
+  'BOOKING_CREATED' | 'BOOKING_RESCHEDULED' | 'BOOKING_CANCELLED' | 'BOOKING_REQUESTED' | 'BOOKING_REJECTED';
 
 export interface Person {
   readonly name: string;
@@ -60,7 +61,12 @@ export function bookingFacts(trigger: MailTrigger, createdAt: string, p: Booking
   const prevStart = p.rescheduleStartTime ? Date.parse(p.rescheduleStartTime) : NaN;
   const prevEnd = p.rescheduleEndTime ? Date.parse(p.rescheduleEndTime) : NaN;
   const sentAt = Date.parse(createdAt);
-  const reason = trigger === 'BOOKING_CANCELLED' ? str(p.cancellationReason) : trigger === 'BOOKING_REJECTED' ? str(p.rejectionReason) : undefined;
+  const reason =
+    trigger === 'BOOKING_CANCELLED'
+      ? str(p.cancellationReason)
+      : trigger === 'BOOKING_REJECTED'
+        ? str(p.rejectionReason)
+        : undefined;
   return {
     trigger,
     uid: p.uid,
@@ -73,11 +79,16 @@ export function bookingFacts(trigger: MailTrigger, createdAt: string, p: Booking
     ...(meetingUrl ? { meetingUrl } : {}),
     ...(place ? { location: place } : {}),
     ...(str(p.description ?? p.additionalNotes) ? { notes: str(p.description ?? p.additionalNotes) } : {}),
-    ...(Number.isFinite(prevStart) ? { previous: { startMs: prevStart, endMs: Number.isFinite(prevEnd) ? prevEnd : prevStart + (endMs - startMs) } } : {}),
+    ...(Number.isFinite(prevStart)
+      ? { previous: { startMs: prevStart, endMs: Number.isFinite(prevEnd) ? prevEnd : prevStart + (endMs - startMs) } }
+      : {}),
     ...(reason ? { reason } : {}),
-    ...(safeHttpUrl(str((p as Record<string, unknown>).bookerUrl)) ? { calcomUrl: str((p as Record<string, unknown>).bookerUrl)?.replace(/\/+$/, '') } : {}),
+    ...(safeHttpUrl(str((p as Record<string, unknown>).bookerUrl))
+      ? { calcomUrl: str((p as Record<string, unknown>).bookerUrl)?.replace(/\/+$/, '') }
+      : {}),
     ...(p.organizer.username ? { organizerUsername: p.organizer.username } : {}),
     icalUid: p.iCalUID ?? `${p.rescheduleUid ?? p.uid}@lifescore-relay`,
-    icalSequence: p.iCalSequence ?? Math.max(0, Math.floor(((Number.isFinite(sentAt) ? sentAt : Date.now()) - EPOCH_2020) / 1000)),
+    icalSequence:
+      p.iCalSequence ?? Math.max(0, Math.floor(((Number.isFinite(sentAt) ? sentAt : Date.now()) - EPOCH_2020) / 1000)),
   };
 }

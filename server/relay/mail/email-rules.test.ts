@@ -7,7 +7,12 @@ import { dedupeKey, DEFAULT_TIPS, planEmails, tipsFrom } from './email-rules';
 const parse = (x: unknown): WebhookEnvelope => webhookEnvelopeSchema.parse(JSON.parse(JSON.stringify(x)));
 type CreatedEnv = Extract<WebhookEnvelope, { triggerEvent: 'BOOKING_CREATED' }>;
 const created = (): CreatedEnv => parse(sandboxEnvelopes.created) as CreatedEnv;
-const ctx = { channelId: 'chanA', profile: danaProfile, publicUrl: 'https://relay.example', now: Date.parse('2026-02-10T15:00:00Z') };
+const ctx = {
+  channelId: 'chanA',
+  profile: danaProfile,
+  publicUrl: 'https://relay.example',
+  now: Date.parse('2026-02-10T15:00:00Z'),
+};
 
 describe('planEmails', () => {
   it('plans one row per recipient and kind, with content-derived keys', () => {
@@ -18,29 +23,61 @@ describe('planEmails', () => {
       ['created:attendee', 'alex@example.org'],
     ]);
     expect(new Set(items.map((i) => i.key)).size).toBe(3);
-    expect(planEmails(parse(sandboxEnvelopes.created), { ...ctx, now: ctx.now + 60_000 }).map((i) => i.key)).toEqual(items.map((i) => i.key));
+    expect(planEmails(parse(sandboxEnvelopes.created), { ...ctx, now: ctx.now + 60_000 }).map((i) => i.key)).toEqual(
+      items.map((i) => i.key),
+    );
   });
 
   it('keys differ by trigger, start time, iCalSequence, recipient and channel; not by createdAt or formatting', () => {
     const env = created();
     const base = dedupeKey('c', env, 'created:attendee', 'sam.lee@example.net');
-    expect(dedupeKey('c', { ...env, createdAt: 'later' } as typeof env, 'created:attendee', ' Sam.Lee@Example.net ')).toBe(base);
-    expect(dedupeKey('c', { ...env, payload: { ...env.payload, startTime: '2026-02-17T17:00:00.000Z' } }, 'created:attendee', 'sam.lee@example.net')).toBe(base);
+    expect(
+      dedupeKey('c', { ...env, createdAt: 'later' } as typeof env, 'created:attendee', ' Sam.Lee@Example.net '),
+    ).toBe(base);
+    expect(
+      dedupeKey(
+        'c',
+        { ...env, payload: { ...env.payload, startTime: '2026-02-17T17:00:00.000Z' } },
+        'created:attendee',
+        'sam.lee@example.net',
+      ),
+    ).toBe(base);
     for (const other of [
       dedupeKey('d', env, 'created:attendee', 'sam.lee@example.net'),
       dedupeKey('c', { ...env, triggerEvent: 'BOOKING_REQUESTED' }, 'created:attendee', 'sam.lee@example.net'),
-      dedupeKey('c', { ...env, payload: { ...env.payload, startTime: '2026-02-18T17:00:00Z' } }, 'created:attendee', 'sam.lee@example.net'),
-      dedupeKey('c', { ...env, payload: { ...env.payload, iCalSequence: 3 } }, 'created:attendee', 'sam.lee@example.net'),
+      dedupeKey(
+        'c',
+        { ...env, payload: { ...env.payload, startTime: '2026-02-18T17:00:00Z' } },
+        'created:attendee',
+        'sam.lee@example.net',
+      ),
+      dedupeKey(
+        'c',
+        { ...env, payload: { ...env.payload, iCalSequence: 3 } },
+        'created:attendee',
+        'sam.lee@example.net',
+      ),
       dedupeKey('c', env, 'created:attendee', 'alex@example.org'),
-    ]) expect(other).not.toBe(base);
+    ])
+      expect(other).not.toBe(base);
   });
 
-  it('uses the profile\'s address and name for the consultant, and mails a person once even if listed twice', () => {
+  it("uses the profile's address and name for the consultant, and mails a person once even if listed twice", () => {
     const env = parse(sandboxEnvelopes.created);
     if (env.triggerEvent !== 'BOOKING_CREATED') throw new Error('fixture');
-    env.payload.attendees.push({ ...env.payload.attendees[0]!, email: 'SAM.LEE@example.net' }, { ...env.payload.attendees[0]!, email: 'bookings@dana.example' });
-    const items = planEmails(env, { ...ctx, profile: { ...danaProfile, email: 'bookings@dana.example', name: 'Dr. Dana Reyes' } });
-    expect(items.map((i) => i.message.to.address)).toEqual(['bookings@dana.example', 'sam.lee@example.net', 'alex@example.org']);
+    env.payload.attendees.push(
+      { ...env.payload.attendees[0]!, email: 'SAM.LEE@example.net' },
+      { ...env.payload.attendees[0]!, email: 'bookings@dana.example' },
+    );
+    const items = planEmails(env, {
+      ...ctx,
+      profile: { ...danaProfile, email: 'bookings@dana.example', name: 'Dr. Dana Reyes' },
+    });
+    expect(items.map((i) => i.message.to.address)).toEqual([
+      'bookings@dana.example',
+      'sam.lee@example.net',
+      'alex@example.org',
+    ]);
     expect(items[1]?.message.subject).toContain('with Dr. Dana Reyes');
     expect(items[1]?.message.replyTo?.address).toBe('bookings@dana.example');
   });

@@ -45,9 +45,23 @@ export function tipsFrom(text: string | undefined): readonly string[] {
  * Content-derived idempotency key: a duplicate delivery of the same Cal.com event (same trigger, uid, start and
  * iCalSequence; Cal.com sends no event id) maps to the same row for each recipient and kind, whatever its relay sequence.
  */
-export function dedupeKey(channelId: string, env: { triggerEvent: string; payload: { uid: string; startTime: string; iCalSequence?: number } }, kind: MailKind, address: string): string {
+export function dedupeKey(
+  channelId: string,
+  env: { triggerEvent: string; payload: { uid: string; startTime: string; iCalSequence?: number } },
+  kind: MailKind,
+  address: string,
+): string {
   const p = env.payload;
-  const parts = ['v1', channelId, env.triggerEvent, p.uid, String(Date.parse(p.startTime)), String(p.iCalSequence ?? ''), kind, address.trim().toLowerCase()];
+  const parts = [
+    'v1',
+    channelId,
+    env.triggerEvent,
+    p.uid,
+    String(Date.parse(p.startTime)),
+    String(p.iCalSequence ?? ''),
+    kind,
+    address.trim().toLowerCase(),
+  ];
   return createHash('sha256').update(parts.join('\u0000')).digest('hex');
 }
 
@@ -76,10 +90,22 @@ function viewOf(env: WebhookEnvelope, profile: MailProfile | undefined, publicUr
   if (!f) return undefined;
   const p = profile;
   // An empty name or slug (a verified consultant who published no profile yet) falls back like no profile.
-  const consultant: Person = { ...f.organizer, name: p?.name || f.organizer.name, email: p?.email || f.organizer.email };
+  const consultant: Person = {
+    ...f.organizer,
+    name: p?.name || f.organizer.name,
+    email: p?.email || f.organizer.email,
+  };
   const facts: BookingFacts = { ...f, organizer: consultant };
-  const rebookUrl = p?.slug ? `${publicUrl}/consultations/${p.slug}` : f.calcomUrl && f.organizerUsername ? `${f.calcomUrl}/${encodeURIComponent(f.organizerUsername)}` : undefined;
-  const cc: ConsultantContext = { name: consultant.name, tips: tipsFrom(p?.preparationTips), ...(rebookUrl ? { rebookUrl } : {}) };
+  const rebookUrl = p?.slug
+    ? `${publicUrl}/consultations/${p.slug}`
+    : f.calcomUrl && f.organizerUsername
+      ? `${f.calcomUrl}/${encodeURIComponent(f.organizerUsername)}`
+      : undefined;
+  const cc: ConsultantContext = {
+    name: consultant.name,
+    tips: tipsFrom(p?.preparationTips),
+    ...(rebookUrl ? { rebookUrl } : {}),
+  };
   return { spec: KINDS[env.triggerEvent], facts, consultant, cc };
 }
 
@@ -93,7 +119,13 @@ export function planJobs(env: WebhookEnvelope, ctx: PlanContext): NewOutboxItem[
   const view = viewOf(env, ctx.profile, ctx.publicUrl);
   if (!view) return [];
   const { spec, facts, consultant } = view;
-  const profile = ctx.profile && { slug: ctx.profile.slug, name: ctx.profile.name, email: ctx.profile.email, preparationTips: ctx.profile.preparationTips, emailsEnabled: ctx.profile.emailsEnabled };
+  const profile = ctx.profile && {
+    slug: ctx.profile.slug,
+    name: ctx.profile.name,
+    email: ctx.profile.email,
+    preparationTips: ctx.profile.preparationTips,
+    emailsEnabled: ctx.profile.emailsEnabled,
+  };
   const seen = new Set<string>();
   const items: NewOutboxItem[] = [];
   const add = (kind: MailKind, to: Person) => {
@@ -116,17 +148,30 @@ export function planJobs(env: WebhookEnvelope, ctx: PlanContext): NewOutboxItem[
 }
 
 /** Renders one job's email from its event: HTML, text and (for invites) the iCalendar attachment. */
-export function renderJob(env: WebhookEnvelope, job: Pick<NewOutboxItem, 'kind' | 'to' | 'profile' | 'createdAt'>, publicUrl: string, cache?: Map<string, unknown>): OutboxMessage | undefined {
+export function renderJob(
+  env: WebhookEnvelope,
+  job: Pick<NewOutboxItem, 'kind' | 'to' | 'profile' | 'createdAt'>,
+  publicUrl: string,
+  cache?: Map<string, unknown>,
+): OutboxMessage | undefined {
   const view = viewOf(env, job.profile, publicUrl);
   if (!view) return undefined;
   const { spec, facts, consultant, cc } = view;
   const toOrganizer = job.kind.endsWith(':organizer');
   const address = job.to.address.trim().toLowerCase();
-  const to: Person = toOrganizer ? consultant : (facts.attendees.find((a) => a.email.trim().toLowerCase() === address) ?? { ...consultant, name: job.to.name, email: job.to.address });
+  const to: Person = toOrganizer
+    ? consultant
+    : (facts.attendees.find((a) => a.email.trim().toLowerCase() === address) ?? {
+        ...consultant,
+        name: job.to.name,
+        email: job.to.address,
+      });
   const replyTo: Person | undefined = toOrganizer ? facts.attendees[0] : consultant;
   const content = composeEmail(job.kind, facts, to, toOrganizer ? { ...cc, tips: [] } : cc);
   // The invite is the same for every recipient of an event: rendered once per batch when a cache is given.
-  const icsKey = spec.ics && `${facts.icalUid}\u0000${facts.icalSequence}\u0000${spec.ics}\u0000${job.createdAt}\u0000${facts.startMs}`;
+  const icsKey =
+    spec.ics &&
+    `${facts.icalUid}\u0000${facts.icalSequence}\u0000${spec.ics}\u0000${job.createdAt}\u0000${facts.startMs}`;
   let ics: string | undefined;
   if (spec.ics && icsKey) {
     ics = cache?.get(icsKey) as string | undefined;

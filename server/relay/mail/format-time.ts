@@ -15,7 +15,8 @@ export interface TimeStyle {
 const fmt = (style: TimeStyle, options: Intl.DateTimeFormatOptions) =>
   dateTimeFormat('en-US', { timeZone: safeTimeZone(style.timeZone), hour12: style.hour12, ...options });
 
-const dayOf = (ms: number, style: TimeStyle) => fmt(style, { year: 'numeric', month: 'long', day: 'numeric', weekday: 'long' }).format(ms);
+const dayOf = (ms: number, style: TimeStyle) =>
+  fmt(style, { year: 'numeric', month: 'long', day: 'numeric', weekday: 'long' }).format(ms);
 const clock = (ms: number, style: TimeStyle) => fmt(style, { hour: 'numeric', minute: '2-digit' }).format(ms);
 const zoneName = (ms: number, style: TimeStyle) =>
   fmt(style, { timeZoneName: 'short' })
@@ -33,7 +34,14 @@ export function formatRange(startMs: number, endMs: number, style: TimeStyle): s
 
 /** "Tue, Feb 17, 12:00 PM EST": short enough for a subject line. */
 export function formatShort(ms: number, style: TimeStyle): string {
-  return fmt(style, { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }).format(ms);
+  return fmt(style, {
+    weekday: 'short',
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  }).format(ms);
 }
 
 /** "30 minutes", "1 hour", "1 hour 30 minutes". */

@@ -8,7 +8,10 @@ import { sandboxEnvelopes } from '../../../tests/support/relay/mail/mail-fixture
 
 /** The invite as ical-generator 10 wrote it before issue 18: the reference our hand-written output must match. */
 function referenceIcs(f: BookingFacts, method: 'REQUEST' | 'CANCEL', stampMs: number): string {
-  const cal = ical({ prodId: { company: 'LifeScore', product: 'Relay', language: 'EN' }, method: method === 'REQUEST' ? ICalCalendarMethod.REQUEST : ICalCalendarMethod.CANCEL });
+  const cal = ical({
+    prodId: { company: 'LifeScore', product: 'Relay', language: 'EN' },
+    method: method === 'REQUEST' ? ICalCalendarMethod.REQUEST : ICalCalendarMethod.CANCEL,
+  });
   const description = [f.meetingUrl ? `Join: ${f.meetingUrl}` : undefined, f.notes].filter(Boolean).join('\n\n');
   cal.createEvent({
     id: f.icalUid,
@@ -46,8 +49,17 @@ function parsed(ics: string) {
   if (!event) throw new Error('no VEVENT');
   const props = (c: ICAL.Component) =>
     c.getAllProperties().map((p) => {
-      const params = Object.fromEntries(Object.entries(p.toJSON()[1] as Record<string, unknown>).map(([k, v]) => [k.toLowerCase(), String(v).toLowerCase()]));
-      return [p.name, params, p.getValues().map((v: unknown) => (v && typeof v === 'object' ? v.toString() : String(v)))];
+      const params = Object.fromEntries(
+        Object.entries(p.toJSON()[1] as Record<string, unknown>).map(([k, v]) => [
+          k.toLowerCase(),
+          String(v).toLowerCase(),
+        ]),
+      );
+      return [
+        p.name,
+        params,
+        p.getValues().map((v: unknown) => (v && typeof v === 'object' ? v.toString() : String(v))),
+      ];
     });
   return { calendar: props(cal), event: props(event) };
 }
@@ -66,13 +78,24 @@ describe('buildIcs (hand-written iCalendar)', () => {
   it.each([
     ['created', facts(), 'REQUEST'],
     ['cancelled', facts({ trigger: 'BOOKING_CANCELLED' }), 'CANCEL'],
-    ['tricky text, names and non-ASCII', { ...tricky, organizer: { ...tricky.organizer, name: 'Dana DJ Reyes' } }, 'REQUEST'],
-    ['no meeting link, a location', facts({ meetingUrl: undefined, location: 'Room 4, 2nd floor', notes: undefined }), 'REQUEST'],
-  ] as const)('%s: ical.js reads the same properties, parameters and values as from ical-generator', (_name, f, method) => {
-    const ours = buildIcs(f, method, Date.parse('2026-02-10T15:00:00Z'));
-    const reference = referenceIcs(f, method, Date.parse('2026-02-10T15:00:00Z'));
-    expect(parsed(ours)).toEqual(parsed(reference));
-  });
+    [
+      'tricky text, names and non-ASCII',
+      { ...tricky, organizer: { ...tricky.organizer, name: 'Dana DJ Reyes' } },
+      'REQUEST',
+    ],
+    [
+      'no meeting link, a location',
+      facts({ meetingUrl: undefined, location: 'Room 4, 2nd floor', notes: undefined }),
+      'REQUEST',
+    ],
+  ] as const)(
+    '%s: ical.js reads the same properties, parameters and values as from ical-generator',
+    (_name, f, method) => {
+      const ours = buildIcs(f, method, Date.parse('2026-02-10T15:00:00Z'));
+      const reference = referenceIcs(f, method, Date.parse('2026-02-10T15:00:00Z'));
+      expect(parsed(ours)).toEqual(parsed(reference));
+    },
+  );
 
   it('is RFC 5545 content lines: CRLF, at most 75 octets each, folded without splitting UTF-8, unfolding to the text', () => {
     const ics = buildIcs(tricky, 'REQUEST', 0);
@@ -84,12 +107,16 @@ describe('buildIcs (hand-written iCalendar)', () => {
       expect(line).not.toMatch(/[\r\n]/);
     }
     expect(physical.some((l) => l.startsWith(' '))).toBe(true);
-    const description = new ICAL.Component(ICAL.parse(ics)).getFirstSubcomponent('vevent')?.getFirstPropertyValue('description');
+    const description = new ICAL.Component(ICAL.parse(ics))
+      .getFirstSubcomponent('vevent')
+      ?.getFirstPropertyValue('description');
     expect(description).toBe(`Join: ${tricky.meetingUrl}\n\n${tricky.notes?.replace(/\r\n/g, '\n')}`);
   });
 
   it('keeps a DQUOTE in a name from breaking the CN parameter (ical-generator wrote an invalid \\" there)', () => {
-    const organizer = new ICAL.Component(ICAL.parse(buildIcs(tricky, 'REQUEST', 0))).getFirstSubcomponent('vevent')?.getFirstProperty('organizer');
+    const organizer = new ICAL.Component(ICAL.parse(buildIcs(tricky, 'REQUEST', 0)))
+      .getFirstSubcomponent('vevent')
+      ?.getFirstProperty('organizer');
     expect(organizer?.getParameter('cn')).toBe("Dana 'DJ' Reyes");
   });
 

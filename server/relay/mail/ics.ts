@@ -28,7 +28,10 @@ export function buildIcs(f: BookingFacts, method: 'REQUEST' | 'CANCEL', stampMs:
     ...(location ? [`LOCATION:${text(location)}`] : []),
     ...(description ? [`DESCRIPTION:${text(description)}`] : []),
     `ORGANIZER;CN=${param(f.organizer.name)}:mailto:${uriText(f.organizer.email)}`,
-    ...f.attendees.map((a) => `ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=${cancel ? 'DECLINED' : 'ACCEPTED'};CN=${param(a.name)}:MAILTO:${uriText(a.email)}`),
+    ...f.attendees.map(
+      (a) =>
+        `ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=${cancel ? 'DECLINED' : 'ACCEPTED'};CN=${param(a.name)}:MAILTO:${uriText(a.email)}`,
+    ),
     ...(f.meetingUrl ? [`URL;VALUE=URI:${uriText(f.meetingUrl)}`] : []),
     `STATUS:${cancel ? 'CANCELLED' : 'CONFIRMED'}`,
     'END:VEVENT',
@@ -39,7 +42,10 @@ export function buildIcs(f: BookingFacts, method: 'REQUEST' | 'CANCEL', stampMs:
 
 /** 20260217T170000Z */
 function utc(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /** Control characters other than newline have no place in a content line (RFC 5545 §3.1). */
@@ -62,7 +68,10 @@ function uriText(value: string): string {
 
 /** A parameter value (CN): always a quoted-string, which may not contain DQUOTE or controls (RFC 5545 §3.1). */
 function param(value: string): string {
-  return `"${value.replace(/[\r\n]/g, ' ').replace(CONTROL, '').replace(/"/g, "'")}"`;
+  return `"${value
+    .replace(/[\r\n]/g, ' ')
+    .replace(CONTROL, '')
+    .replace(/"/g, "'")}"`;
 }
 
 /**
@@ -75,7 +84,7 @@ export function fold(line: string): string {
   let start = 0;
   let octets = 0;
   let limit = 75;
-  for (let i = 0; i < line.length; ) {
+  for (let i = 0; i < line.length;) {
     const cp = line.codePointAt(i) ?? 0;
     const units = cp > 0xffff ? 2 : 1;
     const width = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;

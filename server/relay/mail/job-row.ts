@@ -33,5 +33,11 @@ export const toOutboxRow = (r: JobRecord): OutboxRow => ({
 export const recipientJson = (i: NewOutboxItem): string => JSON.stringify({ name: i.to.name, address: i.to.address });
 export const profileJson = (i: NewOutboxItem): string | null =>
   i.profile
-    ? JSON.stringify({ slug: i.profile.slug, name: i.profile.name, email: i.profile.email, preparationTips: i.profile.preparationTips, emailsEnabled: i.profile.emailsEnabled })
+    ? JSON.stringify({
+        slug: i.profile.slug,
+        name: i.profile.name,
+        email: i.profile.email,
+        preparationTips: i.profile.preparationTips,
+        emailsEnabled: i.profile.emailsEnabled,
+      })
     : null;

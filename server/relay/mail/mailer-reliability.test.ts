@@ -6,7 +6,15 @@ import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventOf, sandboxEnvelopes } from '../../../tests/support/relay/mail/mail-fixtures';
 import { createMailer, type Mailer, type MailerOptions } from './mailer';
-import { danaProfile, fast, fixedProfiles, memoryEventLog, quietLogger, sleep, waitFor } from '../../../tests/support/relay/mail/mail-test-kit';
+import {
+  danaProfile,
+  fast,
+  fixedProfiles,
+  memoryEventLog,
+  quietLogger,
+  sleep,
+  waitFor,
+} from '../../../tests/support/relay/mail/mail-test-kit';
 import { startTestSmtp, type TestSmtp } from '../../../tests/support/relay/mail/smtp-test-server';
 
 const CHANNEL = 'chanAAAAAAAAAAAAAAAAAAAAAA';
@@ -34,7 +42,16 @@ function newMailer(patch: Partial<MailerOptions> = {}): Mailer {
   const db = new Database(path.join(dir, 'relay.sqlite'));
   db.pragma('journal_mode = WAL');
   const mailer = createMailer({
-    db, dataDir: dir, smtpUrl: smtp.url, mailFrom: 'mail@relay.example', publicUrl: 'https://relay.example', profiles: fixedProfiles(danaProfile), logger: quietLogger(), eventReader: events, ...fast, ...patch,
+    db,
+    dataDir: dir,
+    smtpUrl: smtp.url,
+    mailFrom: 'mail@relay.example',
+    publicUrl: 'https://relay.example',
+    profiles: fixedProfiles(danaProfile),
+    logger: quietLogger(),
+    eventReader: events,
+    ...fast,
+    ...patch,
   });
   open.push({ mailer, db });
   return events.recording(mailer);
@@ -43,7 +60,11 @@ function newMailer(patch: Partial<MailerOptions> = {}): Mailer {
 const attemptsOf = (file: string) => {
   const db = new Database(file, { readonly: true });
   try {
-    return db.prepare<[], { kind: string; status: string; attempts: number }>('SELECT kind, status, attempts FROM mail_job ORDER BY id').all();
+    return db
+      .prepare<[], { kind: string; status: string; attempts: number }>(
+        'SELECT kind, status, attempts FROM mail_job ORDER BY id',
+      )
+      .all();
   } finally {
     db.close();
   }
@@ -62,7 +83,11 @@ describe('mail outbox reliability (real SMTP on loopback)', () => {
     await smtp.up();
     await waitFor(sentCount(mailer, 3), 8000, 'delivery after the outage');
     await sleep(400); // nothing more arrives later
-    expect(smtp.received.map((r) => r.rcptTo.join()).sort()).toEqual(['alex@example.org', 'dana@example.com', 'sam.lee@example.net']);
+    expect(smtp.received.map((r) => r.rcptTo.join()).sort()).toEqual([
+      'alex@example.org',
+      'dana@example.com',
+      'sam.lee@example.net',
+    ]);
     expect(attemptsOf(path.join(dir, 'relay.sqlite')).every((r) => r.status === 'sent' && r.attempts > 1)).toBe(true);
   });
 
@@ -83,7 +108,11 @@ describe('mail outbox reliability (real SMTP on loopback)', () => {
     const mailer = newMailer();
     mailer.start();
     await mailer.enqueueEvent(CHANNEL, eventOf(1, sandboxEnvelopes.created));
-    await waitFor(async () => (await mailer.stats()).failed === 1 && (await mailer.stats()).sent === 2, 8000, '550 recorded');
+    await waitFor(
+      async () => (await mailer.stats()).failed === 1 && (await mailer.stats()).sent === 2,
+      8000,
+      '550 recorded',
+    );
     await sleep(500);
     expect(await mailer.stats()).toEqual({ pending: 0, sent: 2, failed: 1 });
     expect(smtp.rcptAttempts.filter((a) => a === 'sam.lee@example.net')).toHaveLength(1);
@@ -127,8 +156,13 @@ describe('mail outbox reliability (real SMTP on loopback)', () => {
   it('ignores PING, NO_SHOW, non-JSON and unknown bodies; sends nothing when the consultant turned emails off', async () => {
     const mailer = newMailer({ profiles: fixedProfiles({ ...danaProfile, emailsEnabled: false }) });
     mailer.start();
-    const noShow = { triggerEvent: 'BOOKING_NO_SHOW_UPDATED', createdAt: '2026-02-17T18:30:00Z', payload: { attendees: [{ email: 'sam.lee@example.net', noShow: true }], bookingUid: 'x' } };
-    for (const body of [sandboxEnvelopes.ping, noShow, { hello: 'world' }, sandboxEnvelopes.created]) expect(await mailer.enqueueEvent(CHANNEL, eventOf(1, body))).toBe(0);
+    const noShow = {
+      triggerEvent: 'BOOKING_NO_SHOW_UPDATED',
+      createdAt: '2026-02-17T18:30:00Z',
+      payload: { attendees: [{ email: 'sam.lee@example.net', noShow: true }], bookingUid: 'x' },
+    };
+    for (const body of [sandboxEnvelopes.ping, noShow, { hello: 'world' }, sandboxEnvelopes.created])
+      expect(await mailer.enqueueEvent(CHANNEL, eventOf(1, body))).toBe(0);
     expect(await mailer.enqueueEvent(CHANNEL, { seq: 9, body: Buffer.from('not json') })).toBe(0);
     expect(await mailer.stats()).toEqual({ pending: 0, sent: 0, failed: 0 });
   });
@@ -144,7 +178,9 @@ describe('mail outbox reliability (real SMTP on loopback)', () => {
     await waitFor(sentCount(mailer, 3));
     const files = fs.readdirSync(mailer.destination).filter((f) => f.endsWith('.eml'));
     expect(files).toHaveLength(3);
-    const parsed = await Promise.all(files.map(async (f) => simpleParser(fs.readFileSync(path.join(mailer.destination, f)))));
+    const parsed = await Promise.all(
+      files.map(async (f) => simpleParser(fs.readFileSync(path.join(mailer.destination, f)))),
+    );
     expect(parsed.map((p) => p.subject).sort()[0]).toMatch(/^Confirmed: 60 Min Consultation with Dana Reyes/);
     expect(parsed.every((p) => p.attachments.some((a) => a.contentType.startsWith('text/calendar')))).toBe(true);
   });

@@ -1,8 +1,21 @@
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { contractEnvelopes, eventOf, SANDBOX_URL, sandboxEnvelopes, booking } from '../../../tests/support/relay/mail/mail-fixtures';
+import {
+  contractEnvelopes,
+  eventOf,
+  SANDBOX_URL,
+  sandboxEnvelopes,
+  booking,
+} from '../../../tests/support/relay/mail/mail-fixtures';
 import { createMailer, type Mailer } from './mailer';
-import { danaProfile, fast, fixedProfiles, icsOf, quietLogger, waitFor } from '../../../tests/support/relay/mail/mail-test-kit';
+import {
+  danaProfile,
+  fast,
+  fixedProfiles,
+  icsOf,
+  quietLogger,
+  waitFor,
+} from '../../../tests/support/relay/mail/mail-test-kit';
 import type { MailProfile } from './email-rules';
 import { startTestSmtp, type ReceivedMail, type TestSmtp } from '../../../tests/support/relay/mail/smtp-test-server';
 
@@ -26,8 +39,21 @@ afterEach(async () => {
 });
 
 /** Delivers one webhook body through a fresh mailer and returns what the SMTP server received, by recipient. */
-async function deliver(body: unknown, expected: number, profile: MailProfile | undefined): Promise<Map<string, ReceivedMail>> {
-  mailer = createMailer({ db, dataDir: '/nonexistent', smtpUrl: smtp.url, mailFrom: 'LifeScore <mail@relay.example>', publicUrl: 'https://relay.example', profiles: fixedProfiles(profile), logger: quietLogger(), ...fast });
+async function deliver(
+  body: unknown,
+  expected: number,
+  profile: MailProfile | undefined,
+): Promise<Map<string, ReceivedMail>> {
+  mailer = createMailer({
+    db,
+    dataDir: '/nonexistent',
+    smtpUrl: smtp.url,
+    mailFrom: 'LifeScore <mail@relay.example>',
+    publicUrl: 'https://relay.example',
+    profiles: fixedProfiles(profile),
+    logger: quietLogger(),
+    ...fast,
+  });
   mailer.start();
   expect(await mailer.enqueueEvent(CHANNEL, eventOf(1, body))).toBe(expected);
   const m = mailer;
@@ -91,7 +117,9 @@ describe('booking emails over real SMTP (sandbox payloads)', () => {
     expect(text(sam)).toContain('Tuesday, February 17, 2026, 12:00 PM – 1:00 PM EST (America/New_York) (no longer)');
     expect(html(sam)).toContain('<s style');
     expect(text(sam)).toContain(videoUrl('Lr7cN2wQ5dF8hJ3kP6sV9x'));
-    expect(got.get('dana@example.com')?.mail.subject).toBe('Rescheduled: Sam Lee, Alex Kim, 60 Min Consultation, now Thu, Feb 19, 9:00 AM CST');
+    expect(got.get('dana@example.com')?.mail.subject).toBe(
+      'Rescheduled: Sam Lee, Alex Kim, 60 Min Consultation, now Thu, Feb 19, 9:00 AM CST',
+    );
     const ics = icsOf(sam!.mail) ?? '';
     expect(ics).toContain('METHOD:REQUEST');
     expect(ics).toContain('UID:pX3mQ8vT2nR6kW9yB4cZ1a@Cal.com');
@@ -108,7 +136,9 @@ describe('booking emails over real SMTP (sandbox payloads)', () => {
     expect(html(sam)).toContain('href="https://relay.example/consultations/dana-reyes"');
     expect(text(sam)).toContain('(America/New_York)');
     expect(text(sam)).toContain('(America/Chicago)');
-    expect(got.get('dana@example.com')?.mail.subject).toBe('Cancelled: Sam Lee, Alex Kim, 60 Min Consultation, Thu, Feb 19, 9:00 AM CST');
+    expect(got.get('dana@example.com')?.mail.subject).toBe(
+      'Cancelled: Sam Lee, Alex Kim, 60 Min Consultation, Thu, Feb 19, 9:00 AM CST',
+    );
     expect(text(got.get('dana@example.com'))).toContain('Reason given: Feeling unwell, will rebook');
     const ics = icsOf(sam!.mail) ?? '';
     expect(ics).toContain('METHOD:CANCEL');
@@ -124,7 +154,9 @@ describe('booking emails over real SMTP (sandbox payloads)', () => {
     expect(sam?.mail.subject).toBe('Request received: 60 Min Consultation with Dana Reyes, Tue, Feb 17, 12:00 PM EST');
     expect(text(sam)).toContain('Awaiting confirmation');
     const dana = got.get('dana@example.com');
-    expect(dana?.mail.subject).toBe('Please confirm: Sam Lee, Alex Kim requested 60 Min Consultation, Tue, Feb 17, 11:00 AM CST');
+    expect(dana?.mail.subject).toBe(
+      'Please confirm: Sam Lee, Alex Kim requested 60 Min Consultation, Tue, Feb 17, 11:00 AM CST',
+    );
     expect(text(dana)).toContain(`Review in Cal.com: ${SANDBOX_URL}/bookings/unconfirmed`);
     for (const r of got.values()) expect(icsOf(r.mail)).toBeUndefined();
   });
@@ -150,9 +182,11 @@ describe('contract examples without a published profile (payload organizer, defa
     expect(text(sam)).toContain('11:00 AM – 12:00 PM CST (America/Chicago)');
   });
 
-  it('cancelled → the rebooking link falls back to the consultant\'s Cal.com page', async () => {
+  it("cancelled → the rebooking link falls back to the consultant's Cal.com page", async () => {
     const got = await deliver(contractEnvelopes.cancelled, 2, undefined);
-    expect(text(got.get('sam.lee@example.net'))).toContain('Book a new time with Dana Reyes: https://cal.com/dana-reyes');
+    expect(text(got.get('sam.lee@example.net'))).toContain(
+      'Book a new time with Dana Reyes: https://cal.com/dana-reyes',
+    );
     expect(icsOf(got.get('sam.lee@example.net')!.mail)).toContain('SEQUENCE:2');
   });
 });

@@ -61,7 +61,11 @@ export interface MailGate {
 
 /** Reads one stored event (RelayStore.listEvents fits through eventReaderOf). */
 export interface MailEventReader {
-  listEvents(channelId: string, afterSeq: number, limit: number): Promise<ReadonlyArray<{ readonly seq: number; readonly body: Buffer }>>;
+  listEvents(
+    channelId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<ReadonlyArray<{ readonly seq: number; readonly body: Buffer }>>;
 }
 
 /** The part of a stored relay event the mailer reads (store/types.ts StoredEvent fits). */
@@ -139,7 +143,11 @@ export function createMailer(o: MailerOptions): Mailer {
   const now = o.now ?? Date.now;
   const store = o.outbox ?? (o.db ? createSqliteOutboxStore(o.db) : undefined);
   if (!store) throw new Error('createMailer needs db or outbox');
-  const transport = createMailTransport({ smtpUrl: o.smtpUrl, dataDir: o.dataDir, ...(o.smtpTimeoutsMs ? { timeoutsMs: o.smtpTimeoutsMs } : {}) });
+  const transport = createMailTransport({
+    smtpUrl: o.smtpUrl,
+    dataDir: o.dataDir,
+    ...(o.smtpTimeoutsMs ? { timeoutsMs: o.smtpTimeoutsMs } : {}),
+  });
   const publicUrl = () => (typeof o.publicUrl === 'function' ? o.publicUrl() : o.publicUrl).replace(/\/+$/, '');
   const from = o.mailFrom ?? '"LifeScore" <no-reply@localhost>';
   const bodies = createBodyCache(o.bodyCacheBytes ?? 16 * 2 ** 20);
@@ -168,7 +176,13 @@ export function createMailer(o: MailerOptions): Mailer {
       }
       jobs.push({ row, event: at });
     }
-    return planner.render({ publicUrl: publicUrl(), from, events, jobs, ...(transport.kind === 'eml' ? { writeTo: transport.destination } : {}) });
+    return planner.render({
+      publicUrl: publicUrl(),
+      from,
+      events,
+      jobs,
+      ...(transport.kind === 'eml' ? { writeTo: transport.destination } : {}),
+    });
   };
 
   const worker = createOutboxWorker({
@@ -191,18 +205,33 @@ export function createMailer(o: MailerOptions): Mailer {
   const planner = o.planner ?? inlinePlanner;
 
   /** Asks the gate whether the event may cause email and the mail thread which jobs it makes; [] when none. */
-  const planOf = async (channelId: string, event: MailSourceEvent, skip: boolean): Promise<{ items: NewOutboxItem[]; trigger?: string }> => {
+  const planOf = async (
+    channelId: string,
+    event: MailSourceEvent,
+    skip: boolean,
+  ): Promise<{ items: NewOutboxItem[]; trigger?: string }> => {
     const gated = !skip && o.gate ? await o.gate.admit(channelId, event.body) : undefined;
     const refused = !skip && o.gate !== undefined && gated === undefined;
     const plan =
       skip || refused
         ? undefined
-        : await planner.plan({ channelId, seq: event.seq, body: event.body, profile: gated ?? (await o.profiles.getProfileForChannel(channelId)), publicUrl: publicUrl(), now: now() });
+        : await planner.plan({
+            channelId,
+            seq: event.seq,
+            body: event.body,
+            profile: gated ?? (await o.profiles.getProfileForChannel(channelId)),
+            publicUrl: publicUrl(),
+            now: now(),
+          });
     return plan?.kind === 'planned' ? { items: plan.items, trigger: plan.trigger } : { items: [] };
   };
 
   /** The gate's caps on planned jobs (nothing durable yet); keeps the body in memory for the jobs it lets through. */
-  const limitOf = async (channelId: string, event: MailSourceEvent, planned: { items: NewOutboxItem[]; trigger?: string }) => {
+  const limitOf = async (
+    channelId: string,
+    event: MailSourceEvent,
+    planned: { items: NewOutboxItem[]; trigger?: string },
+  ) => {
     if (planned.items.length === 0) return planned;
     const items = o.gate ? await o.gate.limit(channelId, planned.items) : planned.items;
     // Kept in memory before the jobs are durable, so a worker woken by another enqueue finds it.
@@ -210,7 +239,8 @@ export function createMailer(o: MailerOptions): Mailer {
     return { items, trigger: planned.trigger };
   };
 
-  const jobsOf = async (channelId: string, event: MailSourceEvent, skip: boolean) => limitOf(channelId, event, await planOf(channelId, event, skip));
+  const jobsOf = async (channelId: string, event: MailSourceEvent, skip: boolean) =>
+    limitOf(channelId, event, await planOf(channelId, event, skip));
 
   /** Plans and enqueues; every event (mailed or not) moves the channel's cursor in the same transaction. */
   const enqueueEvent = async (channelId: string, event: MailSourceEvent, skip = false): Promise<number> => {
@@ -236,13 +266,17 @@ export function createMailer(o: MailerOptions): Mailer {
         o.logger.error({ err, seq }, 'mail enqueue failed');
         return undefined;
       };
-      const plans = await Promise.all(batch.map(({ channelId, event }) => planOf(channelId, event, false).catch(failed(event.seq))));
+      const plans = await Promise.all(
+        batch.map(({ channelId, event }) => planOf(channelId, event, false).catch(failed(event.seq))),
+      );
       // Capped together once all are planned (issue 18): the gate's daily-cap reservations of the batch are then
       // asked in one turn and share one transaction (SQLite), in the batch's order.
-      const planned = await Promise.all(batch.map(({ channelId, event }, i) => {
-        const p = plans[i];
-        return p && limitOf(channelId, event, p).catch(failed(event.seq));
-      }));
+      const planned = await Promise.all(
+        batch.map(({ channelId, event }, i) => {
+          const p = plans[i];
+          return p && limitOf(channelId, event, p).catch(failed(event.seq));
+        }),
+      );
       const byChannel = new Map<string, { items: NewOutboxItem[]; seq: number }>();
       batch.forEach(({ channelId, event }, i) => {
         const p = planned[i];
@@ -288,13 +322,28 @@ export function createMailer(o: MailerOptions): Mailer {
       scheduleDrain();
     },
     start() {
-      if (o.smtpUrl && !o.mailFrom) o.logger.warn({}, 'MAIL_FROM is not set; sending as no-reply@localhost, which most servers refuse');
-      o.logger.info({ transport: transport.kind, destination: transport.destination }, transport.kind === 'eml' ? `mail: no SMTP_URL; writing .eml files to ${transport.destination}` : 'mail: sending through SMTP');
-      void store.prune(now() - (o.keepDoneMs ?? 30 * DAY)).catch((err: unknown) => o.logger.error({ err }, 'mail outbox prune failed'));
+      if (o.smtpUrl && !o.mailFrom)
+        o.logger.warn({}, 'MAIL_FROM is not set; sending as no-reply@localhost, which most servers refuse');
+      o.logger.info(
+        { transport: transport.kind, destination: transport.destination },
+        transport.kind === 'eml'
+          ? `mail: no SMTP_URL; writing .eml files to ${transport.destination}`
+          : 'mail: sending through SMTP',
+      );
+      void store
+        .prune(now() - (o.keepDoneMs ?? 30 * DAY))
+        .catch((err: unknown) => o.logger.error({ err }, 'mail outbox prune failed'));
       worker.start();
       if (o.eventLog) {
         const log = o.eventLog;
-        const p = catchUp({ log, store, enqueue: enqueueEvent, now: now(), maxAgeMs: o.catchUpMaxAgeMs ?? DAY, logger: o.logger })
+        const p = catchUp({
+          log,
+          store,
+          enqueue: enqueueEvent,
+          now: now(),
+          maxAgeMs: o.catchUpMaxAgeMs ?? DAY,
+          logger: o.logger,
+        })
           .then((added) => added > 0 && worker.wake())
           .catch((err: unknown) => o.logger.error({ err }, 'mail catch-up failed'));
         inFlight.add(p);

@@ -72,7 +72,12 @@ export function rfc5322Date(ms: number): string {
 }
 
 /** The complete message of one job: headers, text and HTML alternatives, and the invite when there is one. */
-export function composeMime(row: Pick<OutboxRow, 'key' | 'kind'>, m: OutboxMessage, from: string, dateMs: number): ComposedMessage {
+export function composeMime(
+  row: Pick<OutboxRow, 'key' | 'kind'>,
+  m: OutboxMessage,
+  from: string,
+  dateMs: number,
+): ComposedMessage {
   const messageId = `<${row.key.slice(0, 40)}@lifescore-relay>`;
   const boundary = `=_ls_${row.key.slice(0, 24)}`;
   const alt = `${boundary}_alt`;

@@ -74,7 +74,10 @@ export interface OutboxStore {
    * Inserts the items whose key is new and, in the same transaction, moves the channel's cursor to `cursor.seq`;
    * returns how many rows were inserted (duplicates are ignored).
    */
-  enqueue(items: readonly NewOutboxItem[], cursor?: { readonly channelId: string; readonly seq: number }): Promise<number>;
+  enqueue(
+    items: readonly NewOutboxItem[],
+    cursor?: { readonly channelId: string; readonly seq: number },
+  ): Promise<number>;
   /**
    * Claims up to `limit` rows that are due, oldest due first, walking one index in order (its cost does not grow with
    * the backlog; issue 18) (pending with nextAttemptAt ≤ now, or sending with an expired lease

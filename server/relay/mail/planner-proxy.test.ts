@@ -23,7 +23,12 @@ const input = (body: unknown, seq = 1): PlanInput => ({
 it('renders on the worker thread exactly what the inline planner renders', async () => {
   const errors: Error[] = [];
   const planner = track(createThreadedPlanner((e) => errors.push(e)));
-  for (const env of [sandboxEnvelopes.created, sandboxEnvelopes.rescheduled, sandboxEnvelopes.cancelled, sandboxEnvelopes.ping]) {
+  for (const env of [
+    sandboxEnvelopes.created,
+    sandboxEnvelopes.rescheduled,
+    sandboxEnvelopes.cancelled,
+    sandboxEnvelopes.ping,
+  ]) {
     expect(await planner.plan(input(env))).toEqual(planFromBody(input(env)));
   }
   const created = await planner.plan(input(sandboxEnvelopes.created));
@@ -51,7 +56,11 @@ it('fails the requests a dying worker held, then starts a new one for the next r
       () => {},
       () =>
         ++starts === 1
-          ? { url: new URL("data:text/javascript,import { parentPort } from 'node:worker_threads'; parentPort.on('message', () => process.exit(3));") }
+          ? {
+              url: new URL(
+                "data:text/javascript,import { parentPort } from 'node:worker_threads'; parentPort.on('message', () => process.exit(3));",
+              ),
+            }
           : { url: new URL('./ts-worker-bootstrap.mjs', import.meta.url), workerData: { entry: real } },
     ),
   );

@@ -14,7 +14,11 @@ interface Pending {
  */
 function workerEntry(): { url: URL; workerData?: unknown } {
   const here = import.meta.url;
-  if (here.endsWith('.ts')) return { url: new URL('./ts-worker-bootstrap.mjs', here), workerData: { entry: new URL('./planner-worker.ts', here).href } };
+  if (here.endsWith('.ts'))
+    return {
+      url: new URL('./ts-worker-bootstrap.mjs', here),
+      workerData: { entry: new URL('./planner-worker.ts', here).href },
+    };
   return { url: new URL('./planner-thread.mjs', here) };
 }
 
@@ -23,7 +27,10 @@ function workerEntry(): { url: URL; workerData?: unknown } {
  * while parsing each booking and, at send time, rendering each email (HTML, text, invite, MIME) runs on another core. The worker starts on the first request and again after it dies; requests it had not answered fail (the
  * mailer's catch-up plans those events again from the event log).
  */
-export function createThreadedPlanner(onWorkerError: (err: Error) => void, entry: () => { url: URL; workerData?: unknown } = workerEntry): EmailPlanner {
+export function createThreadedPlanner(
+  onWorkerError: (err: Error) => void,
+  entry: () => { url: URL; workerData?: unknown } = workerEntry,
+): EmailPlanner {
   let worker: Worker | undefined;
   let nextId = 1;
   const pending = new Map<number, Pending>();
@@ -69,7 +76,11 @@ export function createThreadedPlanner(onWorkerError: (err: Error) => void, entry
   // Plans asked in one turn of the microtask queue go to the thread as ONE message and come back as one (issue 18):
   // the mailer plans a whole batch of stored bookings at once, and two postMessage per booking were a visible share
   // of the main thread's time. Each plan still resolves, or fails, on its own.
-  let batch: Array<{ readonly input: PlanInput; readonly resolve: (output: PlanOutput) => void; readonly reject: (err: Error) => void }> = [];
+  let batch: Array<{
+    readonly input: PlanInput;
+    readonly resolve: (output: PlanOutput) => void;
+    readonly reject: (err: Error) => void;
+  }> = [];
   const sendBatch = () => {
     const sent = batch;
     batch = [];

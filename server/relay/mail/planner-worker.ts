@@ -5,7 +5,9 @@ import { renderBatch, type RenderRequest } from './render-batch';
 /** Worker-thread entry of the threaded planner: plans (small jobs) and renders (complete messages) on request. */
 
 /** Plans come in batches (planner-proxy.ts sends those asked together as one message); renders one batch each. */
-type Request = { readonly id: number; readonly inputs: readonly PlanInput[] } | { readonly id: number; readonly render: RenderRequest };
+type Request =
+  | { readonly id: number; readonly inputs: readonly PlanInput[] }
+  | { readonly id: number; readonly render: RenderRequest };
 
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 

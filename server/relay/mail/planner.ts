@@ -16,7 +16,9 @@ export interface PlanInput {
 }
 
 /** `ignored`: not a booking email trigger, or a body the contract doesn't accept (the cursor still moves past it). */
-export type PlanOutput = { readonly kind: 'ignored' } | { readonly kind: 'planned'; readonly trigger: string; readonly items: NewOutboxItem[] };
+export type PlanOutput =
+  | { readonly kind: 'ignored' }
+  | { readonly kind: 'planned'; readonly trigger: string; readonly items: NewOutboxItem[] };
 
 /** One plan of a batch sent to the mail thread: its output, or why it failed (the others are unaffected). */
 export type PlanResult = { readonly output: PlanOutput } | { readonly error: string };
@@ -43,8 +45,15 @@ export function planFromBody(input: PlanInput): PlanOutput {
     return { kind: 'ignored' };
   }
   const env = webhookEnvelopeSchema.safeParse(json);
-  if (!env.success || env.data.triggerEvent === 'PING' || env.data.triggerEvent === 'BOOKING_NO_SHOW_UPDATED') return { kind: 'ignored' };
-  const items = planJobs(env.data, { channelId: input.channelId, seq: input.seq ?? 0, profile: input.profile, publicUrl: input.publicUrl, now: input.now });
+  if (!env.success || env.data.triggerEvent === 'PING' || env.data.triggerEvent === 'BOOKING_NO_SHOW_UPDATED')
+    return { kind: 'ignored' };
+  const items = planJobs(env.data, {
+    channelId: input.channelId,
+    seq: input.seq ?? 0,
+    profile: input.profile,
+    publicUrl: input.publicUrl,
+    now: input.now,
+  });
   return { kind: 'planned', trigger: env.data.triggerEvent, items };
 }
 

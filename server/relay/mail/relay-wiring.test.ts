@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { profileBody, putProfile, startTestSandbox, trustedConfig, verifiedChannel } from '../../../tests/support/relay/verified-channel';
+import {
+  profileBody,
+  putProfile,
+  startTestSandbox,
+  trustedConfig,
+  verifiedChannel,
+} from '../../../tests/support/relay/verified-channel';
 import type { Sandbox } from '../../calcom-sandbox';
 import { openSqliteStore } from '../store/sqlite/sqlite-store';
 import { postWebhook, startRelay, tempDir, type TestRelay } from '../../../tests/support/relay/relay-test-kit';
@@ -33,7 +39,13 @@ describe('mail and profiles inside the running relay', () => {
   it('a signed Cal.com webhook becomes emails, once, even when Cal.com sends it twice; closing the channel unpublishes', async () => {
     dir = tempDir();
     smtp = await startTestSmtp();
-    relay = await startRelay(trustedConfig(dir, sandboxUrl, { RELAY_LOG_LEVEL: 'silent', SMTP_URL: smtp.url, MAIL_FROM: 'mail@relay.example' }));
+    relay = await startRelay(
+      trustedConfig(dir, sandboxUrl, {
+        RELAY_LOG_LEVEL: 'silent',
+        SMTP_URL: smtp.url,
+        MAIL_FROM: 'mail@relay.example',
+      }),
+    );
     expect(relay.relay.mailDestination).toContain('127.0.0.1');
 
     const { ch } = await verifiedChannel(relay.url, sandboxUrl, { secret: SECRET });
@@ -44,7 +56,9 @@ describe('mail and profiles inside the running relay', () => {
 
     const body = JSON.stringify(sandboxEnvelopes.cancelled);
     for (let i = 0; i < 2; i++) expect((await postWebhook(ch.ingestUrl, body, { secret: SECRET })).status).toBe(200);
-    expect((await postWebhook(ch.ingestUrl, JSON.stringify(sandboxEnvelopes.ping), { secret: SECRET })).status).toBe(200);
+    expect((await postWebhook(ch.ingestUrl, JSON.stringify(sandboxEnvelopes.ping), { secret: SECRET })).status).toBe(
+      200,
+    );
 
     await waitFor(() => smtp!.received.length >= 3, 15_000, 'emails');
     await new Promise((r) => setTimeout(r, 500));
@@ -52,25 +66,41 @@ describe('mail and profiles inside the running relay', () => {
     const sam = smtp.received.find((r) => r.rcptTo.includes('sam.lee@example.net'));
     expect(sam?.mail.text).toContain(`${relay.url}/consultations/dana-reyes`);
 
-    const closed = await fetch(`${relay.url}/api/channels/${ch.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${ch.token}` } });
+    const closed = await fetch(`${relay.url}/api/channels/${ch.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${ch.token}` },
+    });
     expect(closed.status).toBe(204);
     expect((await fetch(`${relay.url}/consultations/dana-reyes`)).status).toBe(404);
   });
 
-  it("mails an event committed just before a crash, before the mailer saw it, when the relay starts again", async () => {
+  it('mails an event committed just before a crash, before the mailer saw it, when the relay starts again', async () => {
     dir = tempDir();
     smtp = await startTestSmtp();
-    const config = trustedConfig(dir, sandboxUrl, { RELAY_LOG_LEVEL: 'silent', SMTP_URL: smtp.url, MAIL_FROM: 'mail@relay.example' });
+    const config = trustedConfig(dir, sandboxUrl, {
+      RELAY_LOG_LEVEL: 'silent',
+      SMTP_URL: smtp.url,
+      MAIL_FROM: 'mail@relay.example',
+    });
     relay = await startRelay(config);
     const { ch } = await verifiedChannel(relay.url, sandboxUrl, { secret: SECRET });
-    expect((await postWebhook(ch.ingestUrl, JSON.stringify(sandboxEnvelopes.created), { secret: SECRET })).status).toBe(200);
+    expect((await postWebhook(ch.ingestUrl, JSON.stringify(sandboxEnvelopes.created), { secret: SECRET })).status).toBe(
+      200,
+    );
     await waitFor(() => smtp!.received.length >= 3, 15_000, 'first emails');
     await relay.relay.stop();
 
     // The crash window: the event is in the log, but no mailer ever saw it.
     const store = openSqliteStore(path.join(dir, 'relay.sqlite'));
     const [outcome] = await store.appendEvents([
-      { channelId: ch.id, receivedAt: Date.now(), contentType: 'application/json', headers: {}, query: {}, body: Buffer.from(JSON.stringify(sandboxEnvelopes.cancelled)) },
+      {
+        channelId: ch.id,
+        receivedAt: Date.now(),
+        contentType: 'application/json',
+        headers: {},
+        query: {},
+        body: Buffer.from(JSON.stringify(sandboxEnvelopes.cancelled)),
+      },
     ]);
     expect(outcome?.ok).toBe(true);
     await store.close();
@@ -78,6 +108,13 @@ describe('mail and profiles inside the running relay', () => {
     relay = await startRelay(config);
     await waitFor(() => smtp!.received.length >= 6, 15_000, 'caught-up emails');
     await new Promise((r) => setTimeout(r, 500));
-    expect(smtp.received.map((r) => r.mail.subject?.split(':')[0]).sort()).toEqual(['Cancelled', 'Cancelled', 'Cancelled', 'Confirmed', 'Confirmed', 'New booking']);
+    expect(smtp.received.map((r) => r.mail.subject?.split(':')[0]).sort()).toEqual([
+      'Cancelled',
+      'Cancelled',
+      'Cancelled',
+      'Confirmed',
+      'Confirmed',
+      'New booking',
+    ]);
   });
 });

@@ -22,7 +22,13 @@ export interface RenderRequest {
 
 /** A job ready to hand to the transport (the complete RFC 5322 message), or why it can't be. */
 export type Rendered =
-  | { readonly ok: true; readonly raw: Uint8Array; readonly envelope: { readonly from: string; readonly to: string[] }; readonly messageId: string; readonly written?: string }
+  | {
+      readonly ok: true;
+      readonly raw: Uint8Array;
+      readonly envelope: { readonly from: string; readonly to: string[] };
+      readonly messageId: string;
+      readonly written?: string;
+    }
   /** permanent: the event is gone or no longer asks for this email; else (a crashed renderer) it is retried. */
   | { readonly ok: false; readonly permanent: boolean; readonly error: string };
 
@@ -38,7 +44,15 @@ export function toMailOptions(row: Pick<OutboxRow, 'key' | 'kind'>, m: OutboxMes
     messageId: `<${row.key.slice(0, 40)}@lifescore-relay>`,
     headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All', 'X-LifeScore-Kind': row.kind },
     ...(m.ics
-      ? { attachments: [{ filename: m.ics.method === 'CANCEL' ? 'cancel.ics' : 'invite.ics', content: m.ics.content, contentType: `text/calendar; charset=utf-8; method=${m.ics.method}` }] }
+      ? {
+          attachments: [
+            {
+              filename: m.ics.method === 'CANCEL' ? 'cancel.ics' : 'invite.ics',
+              content: m.ics.content,
+              contentType: `text/calendar; charset=utf-8; method=${m.ics.method}`,
+            },
+          ],
+        }
       : {}),
   };
 }
@@ -75,14 +89,27 @@ export function renderBatch(req: RenderRequest): Promise<Rendered[]> {
       try {
         composed = composeMime(row, message, req.from, date);
       } catch (err) {
-        return { ok: false, permanent: true, error: `could not build the message: ${(err as Error).message}`.slice(0, 300) };
+        return {
+          ok: false,
+          permanent: true,
+          error: `could not build the message: ${(err as Error).message}`.slice(0, 300),
+        };
       }
       if (!req.writeTo) return { ok: true, ...composed };
       try {
-        return { ok: true, ...composed, raw: new Uint8Array(0), written: writeEmlSync(req.writeTo, composed.messageId, composed.raw) };
+        return {
+          ok: true,
+          ...composed,
+          raw: new Uint8Array(0),
+          written: writeEmlSync(req.writeTo, composed.messageId, composed.raw),
+        };
       } catch (err) {
         // A full disk or a removed folder: transient, retried with backoff like a refused SMTP connection.
-        return { ok: false, permanent: false, error: `could not write the .eml file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+        return {
+          ok: false,
+          permanent: false,
+          error: `could not write the .eml file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        };
       }
     }),
   );

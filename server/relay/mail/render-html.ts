@@ -7,7 +7,9 @@ const esc = (s: string) => escapeHtml(s).replace(/\n/g, '<br>');
 
 function detailRow(d: EmailDetail): string {
   const href = d.href ? safeHttpUrl(d.href) : undefined;
-  let value = href ? `<a href="${escapeHtml(href)}" style="color:#2f6149;word-break:break-all">${esc(d.value)}</a>` : esc(d.value);
+  let value = href
+    ? `<a href="${escapeHtml(href)}" style="color:#2f6149;word-break:break-all">${esc(d.value)}</a>`
+    : esc(d.value);
   if (d.struck) value = `<s style="color:#8a9a92">${value}</s>`;
   return `<tr><td valign="top" style="padding:6px 12px 6px 0;color:#5e7268;font-size:14px;width:170px">${esc(d.label)}</td><td valign="top" style="padding:6px 0;font-size:15px;color:#23302a">${value}</td></tr>`;
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { describeError, isPermanent, retryDelay } from './retry-policy';
 
-const smtpErr = (responseCode: number | undefined, code = 'EENVELOPE') => Object.assign(new Error('x'), { responseCode, code });
+const smtpErr = (responseCode: number | undefined, code = 'EENVELOPE') =>
+  Object.assign(new Error('x'), { responseCode, code });
 
 describe('isPermanent', () => {
   it.each([
@@ -31,7 +32,15 @@ describe('retryDelay', () => {
 
 describe('describeError', () => {
   it('keeps code, status and server response on one line', () => {
-    expect(describeError(Object.assign(new Error('Can\'t send'), { code: 'EENVELOPE', responseCode: 550, response: '550 No such\r\n user' }))).toBe('EENVELOPE 550 550 No such user');
+    expect(
+      describeError(
+        Object.assign(new Error("Can't send"), {
+          code: 'EENVELOPE',
+          responseCode: 550,
+          response: '550 No such\r\n user',
+        }),
+      ),
+    ).toBe('EENVELOPE 550 550 No such user');
     expect(describeError(undefined)).toBe('unknown error');
   });
 });

@@ -32,6 +32,8 @@ export function retryDelay(attempt: number, opts: RetryOptions, random: () => nu
 /** A short, single-line description of a send error for the outbox row (no message content). */
 export function describeError(err: unknown): string {
   const e = err as { code?: unknown; responseCode?: unknown; response?: unknown; message?: unknown };
-  const parts = [e?.code, e?.responseCode, typeof e?.response === 'string' ? e.response : e?.message].filter((x) => x !== undefined && x !== '');
+  const parts = [e?.code, e?.responseCode, typeof e?.response === 'string' ? e.response : e?.message].filter(
+    (x) => x !== undefined && x !== '',
+  );
   return parts.map(String).join(' ').replace(/\s+/g, ' ').slice(0, 500) || 'unknown error';
 }

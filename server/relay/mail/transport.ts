@@ -50,7 +50,9 @@ async function writeEml(dir: string, name: string, data: Uint8Array, made: { don
   const file = path.join(dir, name);
   const tmp = `${file}.tmp`;
   // Callback APIs: fs/promises builds a FileHandle per file, which cost more main-thread time than the write.
-  await new Promise<void>((resolve, reject) => fs.writeFile(tmp, data, { mode: 0o600 }, (err) => (err ? reject(err) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    fs.writeFile(tmp, data, { mode: 0o600 }, (err) => (err ? reject(err) : resolve())),
+  );
   await new Promise<void>((resolve, reject) => fs.rename(tmp, file, (err) => (err ? reject(err) : resolve())));
   return file;
 }
@@ -81,7 +83,11 @@ export function createMailTransport(opts: TransportOptions): MailTransport {
         // messageId: the one already in `raw`; without it nodemailer generates one per message (crypto.randomBytes,
         // ~0.06 ms each in the drain's profile) that a raw message never shows.
         const envelope = { from: message.envelope.from, to: message.envelope.to };
-        const info = await smtp.sendMail({ envelope, raw, ...(message.messageId ? { messageId: message.messageId } : {}) });
+        const info = await smtp.sendMail({
+          envelope,
+          raw,
+          ...(message.messageId ? { messageId: message.messageId } : {}),
+        });
         return { messageId: message.messageId || info.messageId };
       },
       close: () => smtp.close(),

@@ -70,7 +70,11 @@ export function createOutboxWorker(o: WorkerOptions): OutboxWorker {
   };
 
   /** Sends one job; a sent one is pushed to `sent`, recorded with the rest of its batch (recordSent). */
-  const sendOne = async (row: OutboxRow, r: Rendered, sent: Array<{ row: OutboxRow; file?: string }>): Promise<void> => {
+  const sendOne = async (
+    row: OutboxRow,
+    r: Rendered,
+    sent: Array<{ row: OutboxRow; file?: string }>,
+  ): Promise<void> => {
     if (!r.ok) return failed(row, r.error, r.permanent);
     try {
       // Written already by the mail thread (.eml transport), or handed to the transport now.
@@ -89,14 +93,23 @@ export function createOutboxWorker(o: WorkerOptions): OutboxWorker {
   const recordSent = async (sent: ReadonlyArray<{ row: OutboxRow; file?: string }>) => {
     if (sent.length === 0) return;
     try {
-      await o.store.markSentAll(sent.map((s) => s.row.id), o.now());
+      await o.store.markSentAll(
+        sent.map((s) => s.row.id),
+        o.now(),
+      );
     } catch (err) {
-      o.logger.error({ err, emails: sent.length }, 'mail outbox: could not record sent emails; they are resent after their lease');
+      o.logger.error(
+        { err, emails: sent.length },
+        'mail outbox: could not record sent emails; they are resent after their lease',
+      );
       return;
     }
     for (const { row, file } of sent) {
       o.onFinished?.(row);
-      o.logger.debug({ outboxId: row.id, kind: row.kind, attempt: row.attempts + 1, ...(file ? { file } : {}) }, 'mail sent');
+      o.logger.debug(
+        { outboxId: row.id, kind: row.kind, attempt: row.attempts + 1, ...(file ? { file } : {}) },
+        'mail sent',
+      );
     }
   };
 
@@ -140,7 +153,13 @@ export function createOutboxWorker(o: WorkerOptions): OutboxWorker {
         return { requested, rows, rendered: rows.map(() => ({ ok: false, permanent: false, error })) };
       }
     });
-    return { full: claimed.then((rows) => rows.length === requested, () => false), prepared };
+    return {
+      full: claimed.then(
+        (rows) => rows.length === requested,
+        () => false,
+      ),
+      prepared,
+    };
   };
 
   const sendBatch = async ({ rows, rendered }: Prepared) => {
@@ -197,7 +216,11 @@ export function createOutboxWorker(o: WorkerOptions): OutboxWorker {
         for (const row of left?.rows ?? []) await o.store.release(row.id);
       }
     }
-    if (sent > 0) o.logger.info({ sent, ms: Math.round(performance.now() - firstAt), batch }, 'mail outbox drained a run of emails');
+    if (sent > 0)
+      o.logger.info(
+        { sent, ms: Math.round(performance.now() - firstAt), batch },
+        'mail outbox drained a run of emails',
+      );
   };
 
   function kick(): void {
@@ -221,7 +244,10 @@ export function createOutboxWorker(o: WorkerOptions): OutboxWorker {
       // Rows a killed run left "sending" go out now where the engine can tell they are orphaned (see releaseOrphans).
       void o.store
         .releaseOrphans()
-        .then((n) => n > 0 && o.logger.info({ released: n }, 'mail outbox: resending emails a previous run left unfinished'))
+        .then(
+          (n) =>
+            n > 0 && o.logger.info({ released: n }, 'mail outbox: resending emails a previous run left unfinished'),
+        )
         .catch((err: unknown) => o.logger.error({ err }, 'mail outbox: could not release unfinished emails'))
         .finally(kick);
     },

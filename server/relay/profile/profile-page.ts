@@ -23,7 +23,10 @@ const paragraphs = (text: string): string =>
 
 function serviceItem(s: Service, consultant: string): string {
   const url = safeHttpUrl(s.bookingUrl);
-  const meta = [formatDuration(s.durationMinutes), s.location, s.price].filter((x): x is string => Boolean(x)).map(escapeHtml).join(' · ');
+  const meta = [formatDuration(s.durationMinutes), s.location, s.price]
+    .filter((x): x is string => Boolean(x))
+    .map(escapeHtml)
+    .join(' · ');
   const button = url
     ? `<a class="book" href="${escapeHtml(url)}" target="_blank" rel="noopener noreferrer" aria-label="${escapeHtml(`Book ${s.title} with ${consultant} (opens Cal.com in a new tab)`)}">Book Now</a>`
     : '';

@@ -42,7 +42,14 @@ const body = (patch: Partial<ProfileBody> = {}): ProfileBody => ({
   email: 'dana@example.com',
   services: [
     { durationMinutes: 30, title: 'Intro call', bookingUrl: 'https://cal.example/dana/consultation-30' },
-    { durationMinutes: 90, title: 'Deep dive', price: '$120', description: 'A long session', location: 'In person: 12 Elm Street <Suite 2>', bookingUrl: 'https://cal.example/dana/consultation-90' },
+    {
+      durationMinutes: 90,
+      title: 'Deep dive',
+      price: '$120',
+      description: 'A long session',
+      location: 'In person: 12 Elm Street <Suite 2>',
+      bookingUrl: 'https://cal.example/dana/consultation-90',
+    },
   ],
   ...patch,
 });
@@ -78,7 +85,12 @@ describe('PUT /api/channels/:id/profile', () => {
     expect((await put(A, body())).status).toBe(200);
     expect((await put(A, body({ preparationTips: 'Bring your sleep diary', emailsEnabled: false }))).status).toBe(200);
     expect(await profiles.getProfileForChannel(A)).toEqual({
-      slug: 'dana-reyes', name: 'Dana Reyes', email: 'dana@example.com', timeZone: 'America/Chicago', preparationTips: 'Bring your sleep diary', emailsEnabled: false,
+      slug: 'dana-reyes',
+      name: 'Dana Reyes',
+      email: 'dana@example.com',
+      timeZone: 'America/Chicago',
+      preparationTips: 'Bring your sleep diary',
+      emailsEnabled: false,
     });
     expect(await profiles.getProfileForChannel(B)).toBeUndefined();
   });
@@ -132,7 +144,9 @@ describe('GET /consultations/:slug', () => {
     expect(html).toContain('Intro call');
     expect(html).toContain('30 min');
     expect(html).toContain('1 h 30 min · In person: 12 Elm Street &#60;Suite 2&#62; · $120');
-    expect(html).toContain('<a class="book" href="https://cal.example/dana/consultation-30" target="_blank" rel="noopener noreferrer"');
+    expect(html).toContain(
+      '<a class="book" href="https://cal.example/dana/consultation-30" target="_blank" rel="noopener noreferrer"',
+    );
     expect(html).toContain('<meta property="og:title" content="Dana Reyes · Wellness consultations">');
     expect(html).toContain('<meta property="og:url" content="https://relay.example/consultations/dana-reyes">');
     expect(html).toContain('<meta property="og:image" content="https://img.example/dana.jpg">');
@@ -143,7 +157,14 @@ describe('GET /consultations/:slug', () => {
 
   it('escapes a hostile name and bio (rendered inert)', async () => {
     const evil = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'';
-    await put(A, body({ name: `Dana ${evil}`, bio: evil, services: [{ durationMinutes: 30, title: evil, price: evil.slice(0, 40), bookingUrl: 'https://cal.example/x' }] }));
+    await put(
+      A,
+      body({
+        name: `Dana ${evil}`,
+        bio: evil,
+        services: [{ durationMinutes: 30, title: evil, price: evil.slice(0, 40), bookingUrl: 'https://cal.example/x' }],
+      }),
+    );
     const html = await (await fetch(`${url}/consultations/dana-reyes`)).text();
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/<img src=x/i);
@@ -181,7 +202,7 @@ describe('GET /consultations/:slug', () => {
   });
 });
 
-describe('with the relay\'s own channel auth', () => {
+describe("with the relay's own channel auth", () => {
   it('accepts channelAuth(store, "id", …) as requireChannelToken', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'profile-auth-'));
     const store = openSqliteStore(path.join(dir, 'relay.sqlite'));
@@ -189,13 +210,24 @@ describe('with the relay\'s own channel auth', () => {
     const token = newToken();
     await store.createChannel({ id, tokenHash: hashToken(token), createdAt: 0 });
     const app = express();
-    app.use(createProfileRouter({ profiles, requireChannelToken: channelAuth(store, 'id', () => undefined), publicUrl: () => 'https://relay.example/', access }));
+    app.use(
+      createProfileRouter({
+        profiles,
+        requireChannelToken: channelAuth(store, 'id', () => undefined),
+        publicUrl: () => 'https://relay.example/',
+        access,
+      }),
+    );
     const srv = http.createServer(app);
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
     try {
       const send = (t: string) =>
-        fetch(`${base}/api/channels/${id}/profile`, { method: 'PUT', headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' }, body: JSON.stringify(body()) });
+        fetch(`${base}/api/channels/${id}/profile`, {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body()),
+        });
       expect((await send('wrong-token-wrong-token-wrong-token')).status).toBe(401);
       expect((await send(token)).status).toBe(200);
       const html = await (await fetch(`${base}/consultations/dana-reyes`)).text();

@@ -26,7 +26,9 @@ export interface ProfileAccess {
   authorizePublish(
     channelId: string,
     slug: string,
-  ): Promise<{ ok: true; userId: number; takeOver: boolean } | { ok: false; status: number; code: string; message: string }>;
+  ): Promise<
+    { ok: true; userId: number; takeOver: boolean } | { ok: false; status: number; code: string; message: string }
+  >;
   /** Whether the page shows: its account is verified and approved. */
   isVisible(userId: number | null): Promise<boolean>;
 }
@@ -58,31 +60,42 @@ export function createProfileRouter(deps: ProfileRouterDeps): Router {
   const router = Router();
 
   const requireJson: RequestHandler = (req, res, next) => {
-    if (!req.is('application/json')) return sendError(res, 415, 'unsupported_media_type', 'Send the profile as application/json.');
+    if (!req.is('application/json'))
+      return sendError(res, 415, 'unsupported_media_type', 'Send the profile as application/json.');
     next();
   };
   const jsonBody = express.json({ limit: '128kb', strict: true });
 
-  router.put('/api/channels/:id/profile', ...(deps.apiMiddleware ?? []), deps.requireChannelToken, requireJson, jsonBody, async (req, res) => {
-    const parsed = profileBodySchema.safeParse(req.body);
-    if (!parsed.success) {
-      const message = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
-      return sendError(res, 400, 'bad_request', message);
-    }
-    const channelId = String(req.params.id);
-    const allowed = await deps.access.authorizePublish(channelId, parsed.data.slug);
-    if (!allowed.ok) return sendError(res, allowed.status, allowed.code, allowed.message);
-    const outcome = await profiles.publish(channelId, parsed.data, { userId: allowed.userId, takeOver: allowed.takeOver });
-    if (outcome === 'slug_taken') {
-      return sendError(res, 409, 'slug_taken', `The profile address "${parsed.data.slug}" is taken; choose another.`);
-    }
-    const answer: PublishProfileResponse = {
-      slug: parsed.data.slug,
-      url: `${base()}/consultations/${parsed.data.slug}`,
-      visible: await deps.access.isVisible(allowed.userId),
-    };
-    res.status(200).set('Cache-Control', 'no-store').json(answer);
-  });
+  router.put(
+    '/api/channels/:id/profile',
+    ...(deps.apiMiddleware ?? []),
+    deps.requireChannelToken,
+    requireJson,
+    jsonBody,
+    async (req, res) => {
+      const parsed = profileBodySchema.safeParse(req.body);
+      if (!parsed.success) {
+        const message = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+        return sendError(res, 400, 'bad_request', message);
+      }
+      const channelId = String(req.params.id);
+      const allowed = await deps.access.authorizePublish(channelId, parsed.data.slug);
+      if (!allowed.ok) return sendError(res, allowed.status, allowed.code, allowed.message);
+      const outcome = await profiles.publish(channelId, parsed.data, {
+        userId: allowed.userId,
+        takeOver: allowed.takeOver,
+      });
+      if (outcome === 'slug_taken') {
+        return sendError(res, 409, 'slug_taken', `The profile address "${parsed.data.slug}" is taken; choose another.`);
+      }
+      const answer: PublishProfileResponse = {
+        slug: parsed.data.slug,
+        url: `${base()}/consultations/${parsed.data.slug}`,
+        visible: await deps.access.isVisible(allowed.userId),
+      };
+      res.status(200).set('Cache-Control', 'no-store').json(answer);
+    },
+  );
 
   router.get('/consultations/:slug', async (req, res) => {
     const slug = profileSlugSchema.safeParse(req.params.slug);
@@ -96,9 +109,11 @@ export function createProfileRouter(deps: ProfileRouterDeps): Router {
   // Self-contained errors: a malformed body or a storage failure answers in the relay's error shape.
   const errors: ErrorRequestHandler = (err, _req, res, _next) => {
     const e = err as { type?: string; status?: number };
-    if (e.type === 'entity.too.large') return sendError(res, 413, 'payload_too_large', 'The profile is larger than 128 KiB.');
+    if (e.type === 'entity.too.large')
+      return sendError(res, 413, 'payload_too_large', 'The profile is larger than 128 KiB.');
     if (e.type === 'entity.parse.failed') return sendError(res, 400, 'invalid_json', 'The body is not valid JSON.');
-    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return sendError(res, e.status, 'bad_request', 'The request could not be read.');
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500)
+      return sendError(res, e.status, 'bad_request', 'The request could not be read.');
     onError(err);
     sendError(res, 503, 'storage_unavailable', 'The relay could not reach its storage.');
   };

@@ -15,7 +15,11 @@ export interface ConsultantMailProfile {
 /** The profile service the router and the mailer share. */
 export interface Profiles {
   /** `owner`: the verified account publishing, and whether the slug is its own username (takes it from anyone). */
-  publish(channelId: string, profile: PublishedProfile, owner?: { userId: number | null; takeOver: boolean }): Promise<'ok' | 'slug_taken'>;
+  publish(
+    channelId: string,
+    profile: PublishedProfile,
+    owner?: { userId: number | null; takeOver: boolean },
+  ): Promise<'ok' | 'slug_taken'>;
   getBySlug(slug: string): Promise<StoredProfile | undefined>;
   getByChannel(channelId: string): Promise<StoredProfile | undefined>;
   /** The consultant's mail settings, or undefined before the app has published a profile. */
@@ -24,7 +28,8 @@ export interface Profiles {
   remove(channelId: string): Promise<boolean>;
 }
 
-const isStore = (x: Database.Database | ProfileStore): x is ProfileStore => typeof (x as ProfileStore).getBySlug === 'function';
+const isStore = (x: Database.Database | ProfileStore): x is ProfileStore =>
+  typeof (x as ProfileStore).getBySlug === 'function';
 
 /** Creates the profile service on a better-sqlite3 handle (tables created here) or on another ProfileStore. */
 export function createProfiles(source: Database.Database | ProfileStore, now: () => number = Date.now): Profiles {
@@ -37,7 +42,14 @@ export function createProfiles(source: Database.Database | ProfileStore, now: ()
     async getProfileForChannel(channelId) {
       const p = (await store.getByChannel(channelId))?.profile;
       return (
-        p && { slug: p.slug, name: p.name, email: p.email, timeZone: p.timeZone, preparationTips: p.preparationTips, emailsEnabled: p.emailsEnabled }
+        p && {
+          slug: p.slug,
+          name: p.name,
+          email: p.email,
+          timeZone: p.timeZone,
+          preparationTips: p.preparationTips,
+          emailsEnabled: p.emailsEnabled,
+        }
       );
     },
     remove: (channelId) => store.remove(channelId),

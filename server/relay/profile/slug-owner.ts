@@ -5,7 +5,11 @@ import type { PutOptions } from './profile-store';
  * account moving its page between its channels, a holder from before verification existed (no account), or the
  * publisher taking back its own Cal.com username.
  */
-export function yields(holderUserId: number | string | null, publisherUserId: number | null, options: PutOptions): boolean {
+export function yields(
+  holderUserId: number | string | null,
+  publisherUserId: number | null,
+  options: PutOptions,
+): boolean {
   if (options.takeOver || holderUserId === null) return true;
   return publisherUserId !== null && Number(holderUserId) === publisherUserId;
 }

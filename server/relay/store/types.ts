@@ -26,7 +26,8 @@ export interface StoredEvent extends NewEvent {
 }
 
 /** Per-channel outcome of one append inside a batch: a sequence, or the channel vanished meanwhile. */
-export type AppendOutcome = { readonly ok: true; readonly event: StoredEvent } | { readonly ok: false; readonly reason: 'channel_not_found' };
+export type AppendOutcome =
+  { readonly ok: true; readonly event: StoredEvent } | { readonly ok: false; readonly reason: 'channel_not_found' };
 
 /** Sequence bounds of one channel's retained log. */
 export interface ChannelBounds {

@@ -56,10 +56,19 @@ export function adminRouter(deps: AdminRouteDeps): Router {
     res.set('Cache-Control', 'no-store').json({ consultants: rows });
   });
 
-  for (const [action, approval] of [['approve', 'approved'], ['suspend', 'suspended']] as const) {
+  for (const [action, approval] of [
+    ['approve', 'approved'],
+    ['suspend', 'suspended'],
+  ] as const) {
     router.post(`/consultants/:username/${action}`, async (req, res) => {
       const account = await trust.getAccountByUsername(String(req.params.username));
-      if (!account) return sendError(res, 404, 'not_found', `No verified consultant with the Cal.com username "${String(req.params.username)}".`);
+      if (!account)
+        return sendError(
+          res,
+          404,
+          'not_found',
+          `No verified consultant with the Cal.com username "${String(req.params.username)}".`,
+        );
       const updated = (await trust.setApproval(account.userId, approval, deps.now())) ?? account;
       res.set('Cache-Control', 'no-store').json({ consultant: await row(updated) });
     });

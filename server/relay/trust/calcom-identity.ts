@@ -46,7 +46,12 @@ export async function checkCalcomToken(apiUrl: string, accessToken: string, time
   }
   const me = meEnvelope.safeParse(json);
   const account = me.success
-    ? accountSchema.safeParse({ userId: me.data.data.id, username: me.data.data.username, email: me.data.data.email, timeZone: me.data.data.timeZone })
+    ? accountSchema.safeParse({
+        userId: me.data.data.id,
+        username: me.data.data.username,
+        email: me.data.data.email,
+        timeZone: me.data.data.timeZone,
+      })
     : undefined;
   if (!account?.success) return { kind: 'unavailable', detail: 'answered an unexpected /v2/me shape' };
   return { kind: 'verified', account: account.data };

@@ -7,11 +7,20 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The identity as the app sees it (common/relay.ts verifiedIdentitySchema). */
 export function identityOf(account: AccountRecord, binding: ChannelBinding): VerifiedIdentity {
-  return { userId: account.userId, username: account.username, email: account.email, timeZone: account.timeZone, verifiedAt: iso(binding.verifiedAt) };
+  return {
+    userId: account.userId,
+    username: account.username,
+    email: account.email,
+    timeZone: account.timeZone,
+    verifiedAt: iso(binding.verifiedAt),
+  };
 }
 
 /** `GET /api/channels/:id`: what the app shows on its dashboard and in Settings. */
-export async function channelStatus(channel: ChannelRecord, deps: { trust: TrustStore; profiles: Profiles; publicUrl: string }): Promise<ChannelStatus> {
+export async function channelStatus(
+  channel: ChannelRecord,
+  deps: { trust: TrustStore; profiles: Profiles; publicUrl: string },
+): Promise<ChannelStatus> {
   const binding = await deps.trust.getBinding(channel.id);
   const account = binding && (await deps.trust.getAccount(binding.userId));
   const approval = account?.approval ?? 'none';
@@ -23,7 +32,11 @@ export async function channelStatus(channel: ChannelRecord, deps: { trust: Trust
     identity: account && binding ? identityOf(account, binding) : null,
     approval,
     profile: stored
-      ? { slug: stored.profile.slug, url: `${deps.publicUrl}/consultations/${stored.profile.slug}`, visible: approved && stored.userId !== null }
+      ? {
+          slug: stored.profile.slug,
+          url: `${deps.publicUrl}/consultations/${stored.profile.slug}`,
+          visible: approved && stored.userId !== null,
+        }
       : null,
     otherDeviceSince: binding?.otherDeviceSince ? iso(binding.otherDeviceSince) : null,
     emailsActive: Boolean(account) && approved && (stored?.profile.emailsEnabled ?? true),

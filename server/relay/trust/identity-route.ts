@@ -37,7 +37,9 @@ export function identityRouter(deps: IdentityRouteDeps): Router {
 
   router.get('/:id', api, deps.requireChannelToken, async (_req, res) => {
     const channel = res.locals.channel as ChannelRecord;
-    res.set('Cache-Control', 'no-store').json(await channelStatus(channel, { trust, profiles: deps.profiles, publicUrl: deps.publicUrl() }));
+    res
+      .set('Cache-Control', 'no-store')
+      .json(await channelStatus(channel, { trust, profiles: deps.profiles, publicUrl: deps.publicUrl() }));
   });
 
   router.post('/:id/identity', attempts, deps.requireChannelToken, json, async (req, res) => {
@@ -45,7 +47,11 @@ export function identityRouter(deps: IdentityRouteDeps): Router {
     const parsed = presentIdentityBodySchema.safeParse(req.body);
     if (!parsed.success) {
       // Messages name fields only (never the values): a malformed body may still hold a real token.
-      throw new HttpError(400, 'bad_request', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+      throw new HttpError(
+        400,
+        'bad_request',
+        parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+      );
     }
     const { accessToken, deviceId } = parsed.data;
     const channel = res.locals.channel as ChannelRecord;
@@ -57,13 +63,23 @@ export function identityRouter(deps: IdentityRouteDeps): Router {
     }
     if (check.kind === 'unavailable') {
       logger.warn({ channel: label, detail: check.detail }, 'identity not verified: Cal.com unavailable');
-      return sendError(res, 502, 'calcom_unavailable', `The relay could not verify the token with Cal.com (${check.detail}); try again later.`);
+      return sendError(
+        res,
+        502,
+        'calcom_unavailable',
+        `The relay could not verify the token with Cal.com (${check.detail}); try again later.`,
+      );
     }
     const { account } = check;
     const existing = await trust.getBinding(channel.id);
     if (existing && existing.userId !== account.userId) {
       logger.warn({ channel: label }, 'identity refused: channel bound to another Cal.com account');
-      return sendError(res, 409, 'account_mismatch', 'This channel belongs to another Cal.com account; create a new channel.');
+      return sendError(
+        res,
+        409,
+        'account_mismatch',
+        'This channel belongs to another Cal.com account; create a new channel.',
+      );
     }
     const now = deps.now();
     const record = await trust.upsertAccount(account, now, deps.config.approval === 'auto' ? 'approved' : 'pending');
@@ -79,9 +95,18 @@ export function identityRouter(deps: IdentityRouteDeps): Router {
       }
     }
     await trust.bindChannel({ channelId: channel.id, userId: account.userId, deviceId, verifiedAt: now });
-    logger.info({ channel: label, userId: account.userId, approval: record.approval, replacedChannels }, 'channel verified');
+    logger.info(
+      { channel: label, userId: account.userId, approval: record.approval, replacedChannels },
+      'channel verified',
+    );
     const body: PresentIdentityResponse = {
-      identity: identityOf(record, { channelId: channel.id, userId: account.userId, deviceId, verifiedAt: now, otherDeviceSince: null }),
+      identity: identityOf(record, {
+        channelId: channel.id,
+        userId: account.userId,
+        deviceId,
+        verifiedAt: now,
+        otherDeviceSince: null,
+      }),
       approval: record.approval,
       replacedChannels,
     };

@@ -9,7 +9,13 @@ import type { TrustStore } from './trust-store';
 /** Why an event's emails were not enqueued. */
 export type MailRefusal = 'not_verified' | 'not_approved' | 'too_many_recipients' | 'daily_cap';
 
-const MAIL_TRIGGERS = new Set(['BOOKING_CREATED', 'BOOKING_RESCHEDULED', 'BOOKING_CANCELLED', 'BOOKING_REQUESTED', 'BOOKING_REJECTED']);
+const MAIL_TRIGGERS = new Set([
+  'BOOKING_CREATED',
+  'BOOKING_RESCHEDULED',
+  'BOOKING_CANCELLED',
+  'BOOKING_REQUESTED',
+  'BOOKING_REJECTED',
+]);
 
 /** Whether the stored body asks for email at all (so a PING to an anonymous channel is not counted as a refusal). */
 function asksForMail(body: Uint8Array): boolean {

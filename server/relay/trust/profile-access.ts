@@ -19,12 +19,22 @@ export function createProfileAccess(trust: TrustStore): ProfileAccess {
       const binding = await trust.getBinding(channelId);
       const account = binding && (await trust.getAccount(binding.userId));
       if (!account) {
-        return { ok: false, status: 403, code: 'not_verified', message: 'Only a channel verified with its Cal.com account may publish a profile.' };
+        return {
+          ok: false,
+          status: 403,
+          code: 'not_verified',
+          message: 'Only a channel verified with its Cal.com account may publish a profile.',
+        };
       }
       if (reservedSlugOf(account.username) === slug) return { ok: true, userId: account.userId, takeOver: true };
       const owner = await trust.getAccountByUsername(slug);
       if (owner && owner.userId !== account.userId) {
-        return { ok: false, status: 409, code: 'slug_taken', message: `The profile address "${slug}" is reserved for the Cal.com user of that name; choose another.` };
+        return {
+          ok: false,
+          status: 409,
+          code: 'slug_taken',
+          message: `The profile address "${slug}" is reserved for the Cal.com user of that name; choose another.`,
+        };
       }
       return { ok: true, userId: account.userId, takeOver: false };
     },

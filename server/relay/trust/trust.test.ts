@@ -1,6 +1,11 @@
 import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { channelStatusSchema, presentIdentityResponseSchema, publishProfileResponseSchema, type CreateChannelResponse } from '../../../common/relay';
+import {
+  channelStatusSchema,
+  presentIdentityResponseSchema,
+  publishProfileResponseSchema,
+  type CreateChannelResponse,
+} from '../../../common/relay';
 import type { Sandbox } from '../../calcom-sandbox';
 import { eventually, metricValue } from '../../../tests/support/relay/relay-probe';
 import {
@@ -17,7 +22,15 @@ import {
 import { runAdminCli } from '../admin-cli';
 import { sandboxEnvelopes } from '../../../tests/support/relay/mail/mail-fixtures';
 import { startTestSmtp } from '../../../tests/support/relay/mail/smtp-test-server';
-import { createChannel, postWebhook, readSse, startRelay, tempDir, TEST_SECRET, type TestRelay } from '../../../tests/support/relay/relay-test-kit';
+import {
+  createChannel,
+  postWebhook,
+  readSse,
+  startRelay,
+  tempDir,
+  TEST_SECRET,
+  type TestRelay,
+} from '../../../tests/support/relay/relay-test-kit';
 
 /** Identity, channel status, approval and the operator's tools (issue 16), over HTTP against the real sandbox. */
 let sandbox: Sandbox;
@@ -52,14 +65,30 @@ describe('POST /api/channels/:id/identity and GET /api/channels/:id', () => {
     const r = await start();
     const ch = await createChannel(r.url);
     expect(await status(r.url, ch)).toEqual({
-      id: ch.id, secretSet: false, identity: null, approval: 'none', profile: null, otherDeviceSince: null, emailsActive: false,
+      id: ch.id,
+      secretSet: false,
+      identity: null,
+      approval: 'none',
+      profile: null,
+      otherDeviceSince: null,
+      emailsActive: false,
     });
     const v = await verifiedChannel(r.url, sandboxUrl);
-    expect(v.identity).toMatchObject({ identity: { userId: 48213, username: 'dana-reyes', email: 'dana@example.com', timeZone: 'America/Chicago' }, approval: 'approved', replacedChannels: 0 });
-    const published = publishProfileResponseSchema.parse(await (await putProfile(r.url, v.ch, profileBody({ emailsEnabled: false }))).json());
+    expect(v.identity).toMatchObject({
+      identity: { userId: 48213, username: 'dana-reyes', email: 'dana@example.com', timeZone: 'America/Chicago' },
+      approval: 'approved',
+      replacedChannels: 0,
+    });
+    const published = publishProfileResponseSchema.parse(
+      await (await putProfile(r.url, v.ch, profileBody({ emailsEnabled: false }))).json(),
+    );
     expect(published).toEqual({ slug: 'dana-reyes', url: `${r.url}/consultations/dana-reyes`, visible: true });
     expect(await status(r.url, v.ch)).toMatchObject({
-      secretSet: true, approval: 'approved', identity: { username: 'dana-reyes' }, profile: { slug: 'dana-reyes', visible: true }, emailsActive: false,
+      secretSet: true,
+      approval: 'approved',
+      identity: { username: 'dana-reyes' },
+      profile: { slug: 'dana-reyes', visible: true },
+      emailsActive: false,
     });
     // The status of a channel needs its token, like everything else about it.
     expect((await fetch(`${r.url}/api/channels/${v.ch.id}`, { headers: auth(ch) })).status).toBe(401);
@@ -100,10 +129,20 @@ describe('POST /api/channels/:id/identity and GET /api/channels/:id', () => {
     const text = await bad.text();
     expect(text).toContain('deviceId');
     expect(text).not.toContain('secret-looking-token-value');
-    expect((await presentIdentity(r.url, ch, { accessToken: 'a'.repeat(20), deviceId: newDeviceId(), extra: 1 })).status).toBe(400);
-    const form = await fetch(`${r.url}/api/channels/${ch.id}/identity`, { method: 'POST', headers: { ...auth(ch), 'content-type': 'text/plain' }, body: 'x' });
+    expect(
+      (await presentIdentity(r.url, ch, { accessToken: 'a'.repeat(20), deviceId: newDeviceId(), extra: 1 })).status,
+    ).toBe(400);
+    const form = await fetch(`${r.url}/api/channels/${ch.id}/identity`, {
+      method: 'POST',
+      headers: { ...auth(ch), 'content-type': 'text/plain' },
+      body: 'x',
+    });
     expect(form.status).toBe(415);
-    const noAuth = await fetch(`${r.url}/api/channels/${ch.id}/identity`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const noAuth = await fetch(`${r.url}/api/channels/${ch.id}/identity`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(noAuth.status).toBe(401);
   });
 
@@ -111,7 +150,10 @@ describe('POST /api/channels/:id/identity and GET /api/channels/:id', () => {
     const r = await start({ RELAY_RATE_LIMIT_IDENTITY_PER_MIN: '2' });
     const ch = await createChannel(r.url);
     const codes = [];
-    for (let i = 0; i < 3; i++) codes.push((await presentIdentity(r.url, ch, { accessToken: `forged-token-${i}-abcdef`, deviceId: newDeviceId() })).status);
+    for (let i = 0; i < 3; i++)
+      codes.push(
+        (await presentIdentity(r.url, ch, { accessToken: `forged-token-${i}-abcdef`, deviceId: newDeviceId() })).status,
+      );
     expect(codes).toEqual([401, 401, 429]);
   });
 });
@@ -129,7 +171,11 @@ describe('approval (RELAY_APPROVAL=manual) with the admin API and the CLI', () =
     expect(hiddenHtml).toContain('Not available yet');
     expect(hiddenHtml).not.toContain('Dana Reyes');
     expect(hiddenHtml).not.toContain('cal.example');
-    expect(await status(r.url, ch)).toMatchObject({ approval: 'pending', profile: { visible: false }, emailsActive: false });
+    expect(await status(r.url, ch)).toMatchObject({
+      approval: 'pending',
+      profile: { visible: false },
+      emailsActive: false,
+    });
 
     const lines: string[] = [];
     const env = { RELAY_ADMIN_URL: r.url, RELAY_ADMIN_TOKEN: ADMIN_TOKEN };
@@ -138,7 +184,11 @@ describe('approval (RELAY_APPROVAL=manual) with the admin API and the CLI', () =
     expect(await runAdminCli(['approve', 'dana-reyes'], env, (l) => lines.push(l))).toBe(0);
     expect(lines.at(-1)).toBe('dana-reyes is now approved.');
     expect(await (await fetch(`${r.url}/consultations/dana-reyes`)).text()).toContain('<h1>Dana Reyes</h1>');
-    expect(await status(r.url, ch)).toMatchObject({ approval: 'approved', profile: { visible: true }, emailsActive: true });
+    expect(await status(r.url, ch)).toMatchObject({
+      approval: 'approved',
+      profile: { visible: true },
+      emailsActive: true,
+    });
 
     expect(await runAdminCli(['suspend', 'dana-reyes'], env, (l) => lines.push(l))).toBe(0);
     expect((await fetch(`${r.url}/consultations/dana-reyes`)).status).toBe(404);
@@ -161,7 +211,9 @@ describe('approval (RELAY_APPROVAL=manual) with the admin API and the CLI', () =
     await verifiedChannel(r.url, sandboxUrl);
     await verifiedChannel(r.url, sandboxUrl, { username: 'omar-haddad' });
     const res = await fetch(`${r.url}/api/admin/consultants`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
-    const { consultants } = (await res.json()) as { consultants: Array<{ username: string; approval: string; channels: number }> };
+    const { consultants } = (await res.json()) as {
+      consultants: Array<{ username: string; approval: string; channels: number }>;
+    };
     expect(consultants.map((c) => [c.username, c.approval, c.channels])).toEqual([
       ['dana-reyes', 'pending', 1],
       ['omar-haddad', 'pending', 1],
@@ -177,11 +229,15 @@ describe('mail switches', () => {
       const { ch } = await verifiedChannel(r.url, sandboxUrl, { secret: TEST_SECRET });
       expect((await putProfile(r.url, ch, profileBody({ emailsEnabled: false }))).status).toBe(200);
       expect((await status(r.url, ch)).emailsActive).toBe(false);
-      expect((await postWebhook(ch.ingestUrl, JSON.stringify(sandboxEnvelopes.created), { secret: TEST_SECRET })).status).toBe(200);
+      expect(
+        (await postWebhook(ch.ingestUrl, JSON.stringify(sandboxEnvelopes.created), { secret: TEST_SECRET })).status,
+      ).toBe(200);
       await new Promise((res) => setTimeout(res, 500));
       expect((await putProfile(r.url, ch, profileBody({ emailsEnabled: true }))).status).toBe(200);
       expect((await status(r.url, ch)).emailsActive).toBe(true);
-      expect((await postWebhook(ch.ingestUrl, JSON.stringify(sandboxEnvelopes.cancelled), { secret: TEST_SECRET })).status).toBe(200);
+      expect(
+        (await postWebhook(ch.ingestUrl, JSON.stringify(sandboxEnvelopes.cancelled), { secret: TEST_SECRET })).status,
+      ).toBe(200);
       await eventually(() => smtp.received.length >= 3, 15_000, 'cancellation emails');
       await new Promise((res) => setTimeout(res, 300));
       expect(smtp.received.map((m) => m.mail.subject?.split(':')[0])).toEqual(['Cancelled', 'Cancelled', 'Cancelled']);
@@ -197,12 +253,16 @@ describe('operational limits', () => {
   it('/metrics needs RELAY_METRICS_TOKEN (401 without or wrong), and does not exist without one configured (404)', async () => {
     const r = await start();
     expect((await fetch(`${r.url}/metrics`)).status).toBe(401);
-    expect((await fetch(`${r.url}/metrics`, { headers: { authorization: 'Bearer wrong-metrics-token-000' } })).status).toBe(401);
+    expect(
+      (await fetch(`${r.url}/metrics`, { headers: { authorization: 'Bearer wrong-metrics-token-000' } })).status,
+    ).toBe(401);
     const ok = await fetch(`${r.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain('relay_ingest_total');
     const closed = await start({ RELAY_METRICS_TOKEN: '' });
-    expect((await fetch(`${closed.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).status).toBe(404);
+    expect(
+      (await fetch(`${closed.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).status,
+    ).toBe(404);
   });
 
   it('limits channel creation per IP separately (429 after RELAY_RATE_LIMIT_CHANNEL_CREATE_PER_HOUR)', async () => {

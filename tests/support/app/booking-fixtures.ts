@@ -2,8 +2,19 @@ import type { BookingPayload, V2Booking, WebhookEnvelope } from '../../../common
 
 /** Test helpers: Cal.com-shaped webhook envelopes and v2 bookings (shapes from calcom-contract.md §3.9). */
 
-export const organizer = { id: 48213, name: 'Dana Reyes', email: 'dana@example.com', username: 'dana-reyes', timeZone: 'America/Chicago' };
-export const sam = { name: 'Sam Lee', email: 'sam.lee@example.net', timeZone: 'America/New_York', language: { locale: 'en' } };
+export const organizer = {
+  id: 48213,
+  name: 'Dana Reyes',
+  email: 'dana@example.com',
+  username: 'dana-reyes',
+  timeZone: 'America/Chicago',
+};
+export const sam = {
+  name: 'Sam Lee',
+  email: 'sam.lee@example.net',
+  timeZone: 'America/New_York',
+  language: { locale: 'en' },
+};
 
 /** A BOOKING_* payload for `uid`, with overrides. */
 export function payload(uid: string, overrides: Partial<BookingPayload> = {}): BookingPayload {
@@ -38,8 +49,16 @@ export function envelope(
   return { triggerEvent, createdAt, payload: p } as WebhookEnvelope;
 }
 
-export function noShowEnvelope(uid: string, createdAt: string, flags: readonly { email: string; noShow: boolean }[]): WebhookEnvelope {
-  return { triggerEvent: 'BOOKING_NO_SHOW_UPDATED', createdAt, payload: { message: 'x', attendees: [...flags], bookingUid: uid, bookingId: 1 } };
+export function noShowEnvelope(
+  uid: string,
+  createdAt: string,
+  flags: readonly { email: string; noShow: boolean }[],
+): WebhookEnvelope {
+  return {
+    triggerEvent: 'BOOKING_NO_SHOW_UPDATED',
+    createdAt,
+    payload: { message: 'x', attendees: [...flags], bookingUid: uid, bookingId: 1 },
+  };
 }
 
 export function pingEnvelope(createdAt: string): WebhookEnvelope {
@@ -61,7 +80,9 @@ export function v2Booking(uid: string, overrides: Partial<V2Booking> = {}): V2Bo
     eventType: { id: 7, slug: 'consultation-30' },
     meetingUrl: 'https://app.cal.com/video/' + uid,
     location: 'integrations:daily',
-    attendees: [{ name: 'Ada Client', email: 'ada@example.org', timeZone: 'Europe/London', language: 'en', absent: false }],
+    attendees: [
+      { name: 'Ada Client', email: 'ada@example.org', timeZone: 'Europe/London', language: 'en', absent: false },
+    ],
     hosts: [{ id: 1, name: 'Dana Reyes', email: 'dana@example.com' }],
     metadata: {},
     createdAt: '2026-02-01T09:00:00.000Z',

@@ -8,7 +8,15 @@ import { openBookingStore } from '../../../main/core/bookings/booking-store';
 import { createIntake } from '../../../main/core/sync/event-intake';
 import { channelEventsOf, createRelayClient } from '../../../main/core/relay-client/relay-client';
 
-const [file, changesLog, relayUrl, channelId, token, secret, killAt] = process.argv.slice(2) as [string, string, string, string, string, string, string];
+const [file, changesLog, relayUrl, channelId, token, secret, killAt] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+];
 let reads = 0;
 const store = openBookingStore(file, {
   clock: {

@@ -56,7 +56,10 @@ export interface Stack {
 }
 
 /** Test stacks create channels and verify identities far faster than any one real installation. */
-export const generousLimits = { RELAY_RATE_LIMIT_CHANNEL_CREATE_PER_HOUR: '100000', RELAY_RATE_LIMIT_IDENTITY_PER_MIN: '100000' } as const;
+export const generousLimits = {
+  RELAY_RATE_LIMIT_CHANNEL_CREATE_PER_HOUR: '100000',
+  RELAY_RATE_LIMIT_IDENTITY_PER_MIN: '100000',
+} as const;
 
 /** Starts a relay (temp data dir; `relayEnv` adds to its environment) and a sandbox that trusts its bounce page and a fixed loopback port. */
 export async function startStack(relayEnv: Record<string, string> = {}): Promise<Stack> {
@@ -65,7 +68,13 @@ export async function startStack(relayEnv: Record<string, string> = {}): Promise
   let current = '';
   const newRelay = (port: string) =>
     createRelay(
-      loadRelayConfig({ RELAY_PORT: port, RELAY_DATA_DIR: dir, RELAY_LOG_LEVEL: 'error', ...generousLimits, ...relayEnv }),
+      loadRelayConfig({
+        RELAY_PORT: port,
+        RELAY_DATA_DIR: dir,
+        RELAY_LOG_LEVEL: 'error',
+        ...generousLimits,
+        ...relayEnv,
+      }),
       { logDestination: new PassThrough().resume(), calcomApiUrl: () => current },
     );
   const relay = newRelay('0');
@@ -214,16 +223,25 @@ export async function makeCore(
 }
 
 /** The browser at Cal.com: loads the consent page, then submits its form (Allow or Deny) and returns the redirect. */
-export async function consent(authorizeUrl: string, decision: 'allow' | 'deny' = 'allow', username = 'dana-reyes'): Promise<URL> {
+export async function consent(
+  authorizeUrl: string,
+  decision: 'allow' | 'deny' = 'allow',
+  username = 'dana-reyes',
+): Promise<URL> {
   const url = new URL(authorizeUrl);
   const page = await fetch(url);
   if (page.status !== 200) throw new Error(`consent page answered ${page.status}`);
   const html = await page.text();
   const fields = new URLSearchParams();
-  for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields.set(m[1] as string, unescapeHtml(m[2] as string));
+  for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
+    fields.set(m[1] as string, unescapeHtml(m[2] as string));
   fields.set('username', username);
   fields.set('decision', decision);
-  const res = await fetch(new URL('/auth/oauth2/authorize', url.origin), { method: 'POST', body: fields, redirect: 'manual' });
+  const res = await fetch(new URL('/auth/oauth2/authorize', url.origin), {
+    method: 'POST',
+    body: fields,
+    redirect: 'manual',
+  });
   const location = res.headers.get('location');
   if (!location) throw new Error(`consent POST answered ${res.status} without a redirect`);
   return new URL(location);
@@ -239,5 +257,10 @@ export async function followRedirect(location: URL, core: AppCore): Promise<{ st
 }
 
 function unescapeHtml(s: string): string {
-  return s.replace(/&#(\d+);/g, (_m, n: string) => String.fromCharCode(Number(n))).replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+  return s
+    .replace(/&#(\d+);/g, (_m, n: string) => String.fromCharCode(Number(n)))
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>');
 }

@@ -13,7 +13,9 @@ async function step(name: string, fn: () => Promise<unknown>): Promise<void> {
     console.log(JSON.stringify({ step: name, ok: true, value: await fn() }));
   } catch (err) {
     const code = err instanceof AppFailure ? err.code : 'thrown';
-    console.log(JSON.stringify({ step: name, ok: false, code, message: err instanceof Error ? err.message : String(err) }));
+    console.log(
+      JSON.stringify({ step: name, ok: false, code, message: err instanceof Error ? err.message : String(err) }),
+    );
   }
 }
 

@@ -47,7 +47,11 @@ export async function startTestRelay(dataDir: string): Promise<TestRelay> {
 
 /** Creates a channel (and sets its secret when given). */
 export async function createChannel(relayUrl: string, secret: string | null): Promise<CreateChannelResponse> {
-  const res = await fetch(`${relayUrl}/api/channels`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  const res = await fetch(`${relayUrl}/api/channels`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
   if (res.status !== 201) throw new Error(`create channel: ${res.status} ${await res.text()}`);
   const channel = (await res.json()) as CreateChannelResponse;
   if (secret) {
@@ -72,7 +76,11 @@ export function ingest(ingestUrl: string, body: string, secret: string): Promise
         path: url.pathname,
         method: 'POST',
         agent: false,
-        headers: { 'content-type': 'application/json', 'x-cal-signature-256': signCalBody(secret, body), 'content-length': Buffer.byteLength(body) },
+        headers: {
+          'content-type': 'application/json',
+          'x-cal-signature-256': signCalBody(secret, body),
+          'content-length': Buffer.byteLength(body),
+        },
       },
       (res) => {
         res.resume();

@@ -65,10 +65,15 @@ export async function startPgTestCluster(): Promise<PgTestCluster> {
   if (asRoot) {
     let ids: [number, number];
     try {
-      ids = [Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), Number(execFileSync('id', ['-g', 'postgres']).toString().trim())];
+      ids = [
+        Number(execFileSync('id', ['-u', 'postgres']).toString().trim()),
+        Number(execFileSync('id', ['-g', 'postgres']).toString().trim()),
+      ];
     } catch {
       fs.rmSync(dir, { recursive: true, force: true });
-      throw new Error("PostgreSQL refuses to run as root and there is no `postgres` user to run it as: install Debian's `postgresql` package, which creates it.");
+      throw new Error(
+        "PostgreSQL refuses to run as root and there is no `postgres` user to run it as: install Debian's `postgresql` package, which creates it.",
+      );
     }
     fs.chownSync(dir, ...ids);
   }
@@ -82,7 +87,8 @@ export async function startPgTestCluster(): Promise<PgTestCluster> {
     if (!started) return;
     const args = ['-D', data, 'stop', '-m', 'immediate'];
     try {
-      if (asRoot) execFileSync('runuser', ['-u', 'postgres', '--', path.join(bin, 'pg_ctl'), ...args], { stdio: 'ignore' });
+      if (asRoot)
+        execFileSync('runuser', ['-u', 'postgres', '--', path.join(bin, 'pg_ctl'), ...args], { stdio: 'ignore' });
       else execFileSync(path.join(bin, 'pg_ctl'), args, { stdio: 'ignore' });
     } catch {
       /* already stopped */
@@ -99,7 +105,9 @@ export async function startPgTestCluster(): Promise<PgTestCluster> {
     } catch (err) {
       // The free port can be taken between probing and binding: try another a few times.
       if (attempt >= 2) {
-        const log = fs.existsSync(path.join(dir, 'server.log')) ? fs.readFileSync(path.join(dir, 'server.log'), 'utf8') : '';
+        const log = fs.existsSync(path.join(dir, 'server.log'))
+          ? fs.readFileSync(path.join(dir, 'server.log'), 'utf8')
+          : '';
         process.off('exit', stopSync);
         fs.rmSync(dir, { recursive: true, force: true });
         throw new Error(`PostgreSQL test cluster did not start: ${(err as Error).message}\n${log}`);

@@ -5,8 +5,14 @@ import { METRICS_TOKEN } from './verified-channel';
 /** Test support (issue 16): reads what the relay did, from the outside. */
 
 /** The value of one Prometheus sample (0 when absent), read over HTTP with the metrics token. */
-export async function metricValue(relayUrl: string, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const text = await (await fetch(`${relayUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+export async function metricValue(
+  relayUrl: string,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
+  const text = await (
+    await fetch(`${relayUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+  ).text();
   const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
   for (const line of text.split('\n')) {
     if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
@@ -30,7 +36,11 @@ export function dataFolderBytes(dir: string): Buffer {
 }
 
 /** Polls until cond holds. */
-export async function eventually(cond: () => boolean | Promise<boolean>, ms = 10_000, what = 'condition'): Promise<void> {
+export async function eventually(
+  cond: () => boolean | Promise<boolean>,
+  ms = 10_000,
+  what = 'condition',
+): Promise<void> {
   const end = Date.now() + ms;
   while (!(await cond())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

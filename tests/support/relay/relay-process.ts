@@ -59,7 +59,9 @@ export function killRelayProcess(p: RelayProcess): Promise<unknown> {
 export async function pullAllEvents(url: string, id: string, token: string): Promise<PulledEvent[]> {
   const all: PulledEvent[] = [];
   for (;;) {
-    const res = await fetch(`${url}/api/channels/${id}/events?after=${all.at(-1)?.seq ?? 0}&limit=1000`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${url}/api/channels/${id}/events?after=${all.at(-1)?.seq ?? 0}&limit=1000`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     const page = pullResponseSchema.parse(await res.json());
     all.push(...page.events);
     if (page.events.length === 0 || all.at(-1)!.seq >= page.lastSeq) return all;
@@ -67,4 +69,5 @@ export async function pullAllEvents(url: string, id: string, token: string): Pro
 }
 
 /** The `k` each test webhook body carries, decoded from a pulled event. */
-export const bodyKey = (e: PulledEvent): number => (JSON.parse(Buffer.from(e.bodyBase64, 'base64').toString()) as { k: number }).k;
+export const bodyKey = (e: PulledEvent): number =>
+  (JSON.parse(Buffer.from(e.bodyBase64, 'base64').toString()) as { k: number }).k;

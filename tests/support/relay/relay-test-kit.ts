@@ -20,8 +20,19 @@ export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'relay-test-'));
 }
 
-export function testConfig(dataDir: string, env: Record<string, string> = {}, patch: Partial<RelayConfig> = {}): RelayConfig {
-  const base = loadRelayConfig({ RELAY_PORT: '0', RELAY_DATA_DIR: dataDir, RELAY_LOG_LEVEL: 'info', RELAY_HEARTBEAT_MS: '200', RELAY_METRICS_TOKEN: TEST_METRICS_TOKEN, ...env });
+export function testConfig(
+  dataDir: string,
+  env: Record<string, string> = {},
+  patch: Partial<RelayConfig> = {},
+): RelayConfig {
+  const base = loadRelayConfig({
+    RELAY_PORT: '0',
+    RELAY_DATA_DIR: dataDir,
+    RELAY_LOG_LEVEL: 'info',
+    RELAY_HEARTBEAT_MS: '200',
+    RELAY_METRICS_TOKEN: TEST_METRICS_TOKEN,
+    ...env,
+  });
   return { ...base, ...patch };
 }
 
@@ -53,7 +64,10 @@ export const TEST_SECRET = 'test-webhook-secret-0123456789';
 export const TEST_METRICS_TOKEN = 'test-metrics-token-0123456789';
 
 /** A channel with TEST_SECRET set, ready to ingest signed webhooks. */
-export async function createReadyChannel(url: string, headers: Record<string, string> = {}): Promise<CreateChannelResponse> {
+export async function createReadyChannel(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<CreateChannelResponse> {
   const ch = await createChannel(url, headers);
   await setSecret(url, ch, TEST_SECRET);
   return ch;
@@ -87,7 +101,12 @@ export interface Received {
 }
 
 /** A local express target that records what smee-client forwards. */
-export async function startTarget(): Promise<{ url: string; received: Received[]; waitFor(n: number, ms?: number): Promise<void>; close(): Promise<void> }> {
+export async function startTarget(): Promise<{
+  url: string;
+  received: Received[];
+  waitFor(n: number, ms?: number): Promise<void>;
+  close(): Promise<void>;
+}> {
   const received: Received[] = [];
   const app = express();
   app.post('/hook', express.raw({ type: () => true, limit: '20mb' }), (req, res) => {
@@ -99,7 +118,8 @@ export async function startTarget(): Promise<{ url: string; received: Received[]
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
     received,
-    waitFor: (n, ms = 10_000) => waitUntil(() => received.length >= n, ms, `${n} forwarded events (got ${received.length})`),
+    waitFor: (n, ms = 10_000) =>
+      waitUntil(() => received.length >= n, ms, `${n} forwarded events (got ${received.length})`),
     close: () => {
       server.closeAllConnections();
       return new Promise((r) => server.close(() => r()));
@@ -138,7 +158,12 @@ export async function startSmee(source: string, target: string, token: string) {
 }
 
 /** Reads a raw SSE response for a while, returning the text (for exact wire-format checks). */
-export async function readSse(url: string, headers: Record<string, string>, untilText: string | RegExp, ms = 5000): Promise<{ status: number; text: string; headers: Headers }> {
+export async function readSse(
+  url: string,
+  headers: Record<string, string>,
+  untilText: string | RegExp,
+  ms = 5000,
+): Promise<{ status: number; text: string; headers: Headers }> {
   const ac = new AbortController();
   const timer = setTimeout(() => ac.abort(), ms);
   const res = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: ac.signal });

@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { presentIdentityResponseSchema, type CreateChannelResponse, type PresentIdentityResponse, type ProfileBody } from '../../../common/relay';
+import {
+  presentIdentityResponseSchema,
+  type CreateChannelResponse,
+  type PresentIdentityResponse,
+  type ProfileBody,
+} from '../../../common/relay';
 import { connect, startSandbox } from '../sandbox/sandbox-test-kit';
 import type { Sandbox } from '../../../server/calcom-sandbox';
 import type { RelayConfig } from '../../../server/relay/config';
@@ -19,8 +24,17 @@ export async function startTestSandbox(): Promise<{ sandbox: Sandbox; url: strin
 }
 
 /** A relay configuration that verifies identities against `sandboxUrl`, with admin and metrics tokens set. */
-export function trustedConfig(dataDir: string, sandboxUrl: string, env: Record<string, string> = {}, patch: Partial<RelayConfig> = {}): RelayConfig {
-  return testConfig(dataDir, { RELAY_CALCOM_API_URL: sandboxUrl, RELAY_ADMIN_TOKEN: ADMIN_TOKEN, RELAY_METRICS_TOKEN: METRICS_TOKEN, ...env }, patch);
+export function trustedConfig(
+  dataDir: string,
+  sandboxUrl: string,
+  env: Record<string, string> = {},
+  patch: Partial<RelayConfig> = {},
+): RelayConfig {
+  return testConfig(
+    dataDir,
+    { RELAY_CALCOM_API_URL: sandboxUrl, RELAY_ADMIN_TOKEN: ADMIN_TOKEN, RELAY_METRICS_TOKEN: METRICS_TOKEN, ...env },
+    patch,
+  );
 }
 
 /** A real Cal.com access token for a sandbox user, through the full OAuth round trip. */
@@ -53,8 +67,16 @@ export async function verifiedChannel(
 }
 
 /** `POST /api/admin/consultants/:username/approve|suspend`. */
-export function adminDecide(relayUrl: string, username: string, action: 'approve' | 'suspend', token = ADMIN_TOKEN): Promise<Response> {
-  return fetch(`${relayUrl}/api/admin/consultants/${username}/${action}`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+export function adminDecide(
+  relayUrl: string,
+  username: string,
+  action: 'approve' | 'suspend',
+  token = ADMIN_TOKEN,
+): Promise<Response> {
+  return fetch(`${relayUrl}/api/admin/consultants/${username}/${action}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+  });
 }
 
 /** A complete profile body for PUT /api/channels/:id/profile. */
@@ -66,7 +88,13 @@ export function profileBody(patch: Partial<ProfileBody> = {}): ProfileBody {
     preparationTips: 'Bring your sleep diary',
     timeZone: 'America/Chicago',
     email: 'dana@example.com',
-    services: [{ durationMinutes: 60, title: '60 Min Consultation', bookingUrl: 'https://cal.example/dana-reyes/consultation-60min' }],
+    services: [
+      {
+        durationMinutes: 60,
+        title: '60 Min Consultation',
+        bookingUrl: 'https://cal.example/dana-reyes/consultation-60min',
+      },
+    ],
     emailsEnabled: true,
     ...patch,
   };

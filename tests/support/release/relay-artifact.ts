@@ -24,7 +24,10 @@ export async function installRelayArtifact(options: { readonly withOptional: boo
 /** (Re)installs the artifact's packages, with or without optional ones (pg). */
 export function reinstall(dir: string, options: { readonly withOptional: boolean }): void {
   const omit = ['--omit=dev', ...(options.withOptional ? [] : ['--omit=optional'])];
-  execFileSync('npm', ['ci', ...omit, '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'pipe' });
+  execFileSync('npm', ['ci', ...omit, '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund'], {
+    cwd: dir,
+    stdio: 'pipe',
+  });
   const addon = join('node_modules', 'better-sqlite3', 'build', 'Release');
   mkdirSync(join(dir, addon), { recursive: true });
   copyFileSync(join(root, addon, 'better_sqlite3.node'), join(dir, addon, 'better_sqlite3.node'));
@@ -39,7 +42,11 @@ export interface RunningArtifact {
 /** Starts the artifact with RELAY_START_COMMAND and a minimal environment (no npm, no tsx, no inherited NODE_OPTIONS). */
 export function startArtifact(dir: string, env: Record<string, string>): Promise<RunningArtifact> {
   const [command, ...args] = RELAY_START_COMMAND;
-  const child: ChildProcess = spawn(command, args, { cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(command, args, {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   return new Promise((resolvePromise, reject) => {
@@ -69,9 +76,18 @@ export function startArtifact(dir: string, env: Record<string, string>): Promise
 }
 
 /** Runs `node <script> …args` in the artifact folder to its end (a refused start, the admin CLI). */
-export function runToExit(dir: string, env: Record<string, string>, args: readonly string[]): { status: number | null; output: string } {
+export function runToExit(
+  dir: string,
+  env: Record<string, string>,
+  args: readonly string[],
+): { status: number | null; output: string } {
   try {
-    const out = execFileSync(process.execPath, args, { cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: 'pipe', timeout: 15_000 });
+    const out = execFileSync(process.execPath, args, {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+      stdio: 'pipe',
+      timeout: 15_000,
+    });
     return { status: 0, output: out.toString() };
   } catch (err) {
     const e = err as { status: number | null; stdout?: Buffer; stderr?: Buffer };

@@ -31,11 +31,17 @@ export interface Captured {
 /** A real HTTP server that records every request; `respond` decides the answer (default 200). */
 export class Receiver {
   readonly requests: Captured[];
-  private constructor(private readonly server: Server, readonly url: string, requests: Captured[]) {
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+    requests: Captured[],
+  ) {
     this.requests = requests;
   }
 
-  static async start(respond: (c: Captured, res: ServerResponse) => void = (_c, res) => res.end('ok')): Promise<Receiver> {
+  static async start(
+    respond: (c: Captured, res: ServerResponse) => void = (_c, res) => res.end('ok'),
+  ): Promise<Receiver> {
     const requests: Captured[] = [];
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -62,10 +68,18 @@ export class Receiver {
 }
 
 /** Runs the browser side of the authorize flow (consent form POST) and returns the redirect Location. */
-export async function authorize(url: string, params: Record<string, string>, consent: { username?: string; decision?: 'allow' | 'deny' } = {}): Promise<URL> {
+export async function authorize(
+  url: string,
+  params: Record<string, string>,
+  consent: { username?: string; decision?: 'allow' | 'deny' } = {},
+): Promise<URL> {
   const page = await fetch(`${url}/auth/oauth2/authorize?${new URLSearchParams(params)}`);
   if (page.status !== 200) throw new Error(`authorize page answered ${page.status}: ${await page.text()}`);
-  const form = new URLSearchParams({ ...params, username: consent.username ?? 'dana-reyes', decision: consent.decision ?? 'allow' });
+  const form = new URLSearchParams({
+    ...params,
+    username: consent.username ?? 'dana-reyes',
+    decision: consent.decision ?? 'allow',
+  });
   const res = await fetch(`${url}/auth/oauth2/authorize`, { method: 'POST', body: form, redirect: 'manual' });
   const location = res.headers.get('location');
   if (res.status !== 303 || !location) throw new Error(`consent answered ${res.status}`);
@@ -74,30 +88,65 @@ export async function authorize(url: string, params: Record<string, string>, con
 
 /** POSTs to the token endpoint as JSON (or form) and returns status, headers and parsed body. */
 export async function tokenRequest(url: string, body: Record<string, string>, as: 'json' | 'form' = 'json') {
-  const res = await fetch(`${url}/v2/auth/oauth2/token`, as === 'json'
-    ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
-    : { method: 'POST', body: new URLSearchParams(body) });
+  const res = await fetch(
+    `${url}/v2/auth/oauth2/token`,
+    as === 'json'
+      ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
+      : { method: 'POST', body: new URLSearchParams(body) },
+  );
   return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };
 }
 
 /** The full OAuth round trip for a consultant; returns the token response. */
-export async function connect(url: string, opts: { username?: string; scope?: string } = {}): Promise<{ access_token: string; refresh_token: string; expires_in: number; scope: string }> {
+export async function connect(
+  url: string,
+  opts: { username?: string; scope?: string } = {},
+): Promise<{ access_token: string; refresh_token: string; expires_in: number; scope: string }> {
   const { verifier, challenge } = pkce();
-  const params = { client_id: 'lifescore-desktop', redirect_uri: LOOPBACK_REDIRECT, scope: opts.scope ?? ALL_SCOPES, state: 's1', code_challenge: challenge, code_challenge_method: 'S256' };
+  const params = {
+    client_id: 'lifescore-desktop',
+    redirect_uri: LOOPBACK_REDIRECT,
+    scope: opts.scope ?? ALL_SCOPES,
+    state: 's1',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  };
   const loc = await authorize(url, params, { username: opts.username ?? 'dana-reyes' });
   const code = loc.searchParams.get('code');
   if (!code) throw new Error(`no code in ${loc}`);
-  const t = await tokenRequest(url, { grant_type: 'authorization_code', client_id: 'lifescore-desktop', code, redirect_uri: LOOPBACK_REDIRECT, code_verifier: verifier });
+  const t = await tokenRequest(url, {
+    grant_type: 'authorization_code',
+    client_id: 'lifescore-desktop',
+    code,
+    redirect_uri: LOOPBACK_REDIRECT,
+    code_verifier: verifier,
+  });
   if (t.status !== 200) throw new Error(`token exchange failed: ${JSON.stringify(t.body)}`);
   return t.body as { access_token: string; refresh_token: string; expires_in: number; scope: string };
 }
 
 /** Calls the v2 API with a bearer token and the right cal-api-version for the path. */
-export async function api(url: string, token: string | undefined, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const version = path.startsWith('/v2/event-types') ? '2024-06-14' : path.startsWith('/v2/bookings') ? '2024-08-13' : undefined;
+export async function api(
+  url: string,
+  token: string | undefined,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
+  const version = path.startsWith('/v2/event-types')
+    ? '2024-06-14'
+    : path.startsWith('/v2/bookings')
+      ? '2024-08-13'
+      : undefined;
   const res = await fetch(`${url}${path}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(version ? { 'cal-api-version': version } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(version ? { 'cal-api-version': version } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const text = await res.text();

@@ -41,14 +41,27 @@ export async function appendBatch(pool: pg.Pool, batch: readonly NewEvent[]): Pr
       const chunk = stored.slice(i, i + ROWS_PER_INSERT);
       const values: unknown[] = [];
       const tuples = chunk.map((e, j) => {
-        values.push(e.channelId, e.seq, e.receivedAt, e.contentType, JSON.stringify(e.headers), JSON.stringify(e.query), e.body);
+        values.push(
+          e.channelId,
+          e.seq,
+          e.receivedAt,
+          e.contentType,
+          JSON.stringify(e.headers),
+          JSON.stringify(e.query),
+          e.body,
+        );
         const b = j * COLUMNS;
         return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7})`;
       });
-      await client.query(`INSERT INTO events (channel_id, seq, received_at, content_type, headers, query, body) VALUES ${tuples.join(', ')}`, values);
+      await client.query(
+        `INSERT INTO events (channel_id, seq, received_at, content_type, headers, query, body) VALUES ${tuples.join(', ')}`,
+        values,
+      );
     }
     if (rows.length > 0) {
-      await client.query(`SELECT pg_notify('${COMMIT_CHANNEL}', p) FROM unnest($1::text[]) AS p`, [rows.map((r) => `${r.id}:${r.last_seq}`)]);
+      await client.query(`SELECT pg_notify('${COMMIT_CHANNEL}', p) FROM unnest($1::text[]) AS p`, [
+        rows.map((r) => `${r.id}:${r.last_seq}`),
+      ]);
     }
     return outcomes;
   });

@@ -50,10 +50,15 @@ export async function migratePostgresModule(pool: pg.Pool, module: string, steps
       await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
         module text NOT NULL, version int NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (module, version))`);
-      const { rows } = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations WHERE module = $1', [module]);
+      const { rows } = await client.query<{ v: number | null }>(
+        'SELECT max(version) AS v FROM schema_migrations WHERE module = $1',
+        [module],
+      );
       const current = rows[0]?.v ?? 0;
       if (current > steps.length) {
-        throw new Error(`Relay database schema version ${current} (${module}) is newer than this relay (${steps.length}); refusing to start.`);
+        throw new Error(
+          `Relay database schema version ${current} (${module}) is newer than this relay (${steps.length}); refusing to start.`,
+        );
       }
       for (let v = current; v < steps.length; v++) {
         await client.query('BEGIN');

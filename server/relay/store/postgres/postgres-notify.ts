@@ -40,10 +40,13 @@ export function listenForCommits(
     if (stopped || retryTimer) return;
     const delay = Math.min(maxBackoff, minBackoff * 2 ** Math.min(failures, 16));
     failures++;
-    retryTimer = setTimeout(() => {
-      retryTimer = undefined;
-      void connect();
-    }, delay * (0.5 + Math.random() / 2));
+    retryTimer = setTimeout(
+      () => {
+        retryTimer = undefined;
+        void connect();
+      },
+      delay * (0.5 + Math.random() / 2),
+    );
     retryTimer.unref();
   };
 

@@ -92,29 +92,45 @@ export async function createPostgresOutboxStore(pool: pg.Pool): Promise<OutboxSt
         return rowCount ?? 0;
       }),
     claimDue: async (now, limit, leaseMs) =>
-      (await q<JobRecord & { id: string }>(PG_CLAIM_SQL, [now + leaseMs, now, limit])).rows.map(toOutboxRow).sort((a, b) => a.id - b.id),
+      (await q<JobRecord & { id: string }>(PG_CLAIM_SQL, [now + leaseMs, now, limit])).rows
+        .map(toOutboxRow)
+        .sort((a, b) => a.id - b.id),
     markSent: async (id, at) =>
-      void (await q(`UPDATE mail_job SET status = 'sent', done_at = $1, due_at = NULL, attempts = attempts + 1, last_error = NULL, legacy_message = NULL WHERE id = $2`, [at, id])),
+      void (await q(
+        `UPDATE mail_job SET status = 'sent', done_at = $1, due_at = NULL, attempts = attempts + 1, last_error = NULL, legacy_message = NULL WHERE id = $2`,
+        [at, id],
+      )),
     markSentAll: async (ids, at) =>
-      void (await q(`UPDATE mail_job SET status = 'sent', done_at = $1, due_at = NULL, attempts = attempts + 1, last_error = NULL,
-           legacy_message = NULL WHERE id = ANY($2::bigint[])`, [at, ids])),
+      void (await q(
+        `UPDATE mail_job SET status = 'sent', done_at = $1, due_at = NULL, attempts = attempts + 1, last_error = NULL,
+           legacy_message = NULL WHERE id = ANY($2::bigint[])`,
+        [at, ids],
+      )),
     markRetry: async (id, nextAttemptAt, error) =>
-      void (await q(`UPDATE mail_job SET status = 'pending', due_at = $1, attempts = attempts + 1, last_error = $2 WHERE id = $3`, [nextAttemptAt, error.slice(0, 1000), id])),
+      void (await q(
+        `UPDATE mail_job SET status = 'pending', due_at = $1, attempts = attempts + 1, last_error = $2 WHERE id = $3`,
+        [nextAttemptAt, error.slice(0, 1000), id],
+      )),
     // Several instances share this table: a "sending" row may be held by a live one, so only its lease frees it.
     releaseOrphans: () => Promise.resolve(0),
-    release: async (id) => void (await q(`UPDATE mail_job SET status = 'pending', due_at = created_at WHERE id = $1 AND status = 'sending'`, [id])),
+    release: async (id) =>
+      void (await q(
+        `UPDATE mail_job SET status = 'pending', due_at = created_at WHERE id = $1 AND status = 'sending'`,
+        [id],
+      )),
     markFailed: async (id, at, error) =>
-      void (await q(`UPDATE mail_job SET status = 'failed', done_at = $1, due_at = NULL, attempts = attempts + 1, last_error = $2, legacy_message = NULL WHERE id = $3`, [
-        at,
-        error.slice(0, 1000),
-        id,
-      ])),
+      void (await q(
+        `UPDATE mail_job SET status = 'failed', done_at = $1, due_at = NULL, attempts = attempts + 1, last_error = $2, legacy_message = NULL WHERE id = $3`,
+        [at, error.slice(0, 1000), id],
+      )),
     nextDueAt: async () => {
       const { rows } = await q<{ t: string | null }>(`SELECT min(due_at) AS t FROM mail_job WHERE due_at IS NOT NULL`);
       return rows[0]?.t == null ? undefined : Number(rows[0].t);
     },
     counts: async (): Promise<OutboxCounts> => {
-      const { rows } = await q<{ status: string; n: string }>('SELECT status, count(*) AS n FROM mail_job GROUP BY status');
+      const { rows } = await q<{ status: string; n: string }>(
+        'SELECT status, count(*) AS n FROM mail_job GROUP BY status',
+      );
       const by = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])) as Partial<Record<string, number>>;
       return { pending: (by.pending ?? 0) + (by.sending ?? 0), sent: by.sent ?? 0, failed: by.failed ?? 0 };
     },
@@ -122,12 +138,18 @@ export async function createPostgresOutboxStore(pool: pg.Pool): Promise<OutboxSt
       const { rows } = await q<{ seq: string }>('SELECT seq FROM mail_cursor WHERE channel_id = $1', [channelId]);
       return rows[0] && Number(rows[0].seq);
     },
-    installedAt: async () => Number((await q<{ value: string }>("SELECT value FROM mail_meta WHERE key = 'installed_at'")).rows[0]?.value ?? 0),
+    installedAt: async () =>
+      Number(
+        (await q<{ value: string }>("SELECT value FROM mail_meta WHERE key = 'installed_at'")).rows[0]?.value ?? 0,
+      ),
     forgetChannel: (channelId) =>
       inTransaction(pool, async (c) => {
         await c.query('DELETE FROM mail_cursor WHERE channel_id = $1', [channelId]);
-        return (await c.query(`DELETE FROM mail_job WHERE channel_id = $1 AND due_at IS NULL`, [channelId])).rowCount ?? 0;
+        return (
+          (await c.query(`DELETE FROM mail_job WHERE channel_id = $1 AND due_at IS NULL`, [channelId])).rowCount ?? 0
+        );
       }),
-    prune: async (before) => (await q(`DELETE FROM mail_job WHERE due_at IS NULL AND created_at < $1`, [before])).rowCount ?? 0,
+    prune: async (before) =>
+      (await q(`DELETE FROM mail_job WHERE due_at IS NULL AND created_at < $1`, [before])).rowCount ?? 0,
   };
 }

@@ -29,7 +29,14 @@ interface Row {
 function toRecord(r: Row | undefined): StoredProfile | undefined {
   if (!r) return undefined;
   const parsed = profileBodySchema.safeParse(JSON.parse(r.body));
-  return parsed.success ? { channelId: r.channel_id, profile: parsed.data, updatedAt: Number(r.updated_at), userId: r.user_id === null ? null : Number(r.user_id) } : undefined;
+  return parsed.success
+    ? {
+        channelId: r.channel_id,
+        profile: parsed.data,
+        updatedAt: Number(r.updated_at),
+        userId: r.user_id === null ? null : Number(r.user_id),
+      }
+    : undefined;
 }
 
 /** The PostgreSQL ProfileStore on the relay's pool; migrates its table first. */
@@ -62,8 +69,11 @@ export async function createPostgresProfileStore(pool: pg.Pool): Promise<Profile
         throw err;
       }
     },
-    getBySlug: async (slug) => toRecord((await pool.query<Row>('SELECT * FROM profile_profiles WHERE slug = $1', [slug])).rows[0]),
-    getByChannel: async (id) => toRecord((await pool.query<Row>('SELECT * FROM profile_profiles WHERE channel_id = $1', [id])).rows[0]),
-    remove: async (id) => ((await pool.query('DELETE FROM profile_profiles WHERE channel_id = $1', [id])).rowCount ?? 0) > 0,
+    getBySlug: async (slug) =>
+      toRecord((await pool.query<Row>('SELECT * FROM profile_profiles WHERE slug = $1', [slug])).rows[0]),
+    getByChannel: async (id) =>
+      toRecord((await pool.query<Row>('SELECT * FROM profile_profiles WHERE channel_id = $1', [id])).rows[0]),
+    remove: async (id) =>
+      ((await pool.query('DELETE FROM profile_profiles WHERE channel_id = $1', [id])).rowCount ?? 0) > 0,
   };
 }

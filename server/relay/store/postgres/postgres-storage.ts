@@ -8,7 +8,10 @@ import { createPostgresTrustStore } from './postgres-trust-store';
  * Everything in one PostgreSQL database shared by every relay instance: one profile for all of them; each email is
  * claimed by one worker and deduplicated by key, so event-log catch-up is safe on every instance.
  */
-export async function openPostgresStorage(config: { readonly url: string; readonly pollMs?: number }, hooks: StorageHooks = {}): Promise<RelayStorage> {
+export async function openPostgresStorage(
+  config: { readonly url: string; readonly pollMs?: number },
+  hooks: StorageHooks = {},
+): Promise<RelayStorage> {
   const events = await openPostgresStore(config.url, { onError: (err) => hooks.onConnectionError?.(err) });
   try {
     const [outbox, profiles, trust] = [

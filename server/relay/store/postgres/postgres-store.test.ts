@@ -60,7 +60,11 @@ function moduleOnFreshDatabase<S>(create: (pool: pg.Pool) => Promise<S>) {
       relays.push(r);
       return create(r.pool);
     };
-    return { store: await open(), sibling: open, close: async () => void (await Promise.all(relays.map((r) => r.close()))) };
+    return {
+      store: await open(),
+      sibling: open,
+      close: async () => void (await Promise.all(relays.map((r) => r.close()))),
+    };
   };
 }
 describeOutboxStore('PostgreSQL', moduleOnFreshDatabase(createPostgresOutboxStore));
@@ -71,7 +75,9 @@ describe('PostgreSQL relay store (engine specifics)', () => {
   it('records versioned migrations and migrates exactly once when instances start together', async () => {
     const url = await cluster.createDatabase();
     const stores = await Promise.all(Array.from({ length: 4 }, () => openOn(url)));
-    expect(await sql(url, 'SELECT module, version FROM schema_migrations')).toEqual([{ module: 'relay', version: POSTGRES_SCHEMA_VERSION }]);
+    expect(await sql(url, 'SELECT module, version FROM schema_migrations')).toEqual([
+      { module: 'relay', version: POSTGRES_SCHEMA_VERSION },
+    ]);
     await stores[0]!.createChannel({ id: 'a'.repeat(24), tokenHash: hashToken('t'), createdAt: 1 });
     expect((await stores[3]!.getChannel('a'.repeat(24)))?.tokenHash.equals(hashToken('t'))).toBe(true);
     // Reopening finds the schema current and keeps the data.
@@ -82,7 +88,12 @@ describe('PostgreSQL relay store (engine specifics)', () => {
   it('versions each module separately in schema_migrations', async () => {
     const url = await cluster.createDatabase();
     const store = await openOn(url);
-    await Promise.all([createPostgresOutboxStore(store.pool), createPostgresOutboxStore(store.pool), createPostgresProfileStore(store.pool), createPostgresTrustStore(store.pool)]);
+    await Promise.all([
+      createPostgresOutboxStore(store.pool),
+      createPostgresOutboxStore(store.pool),
+      createPostgresProfileStore(store.pool),
+      createPostgresTrustStore(store.pool),
+    ]);
     expect(await sql(url, 'SELECT module, version FROM schema_migrations ORDER BY module, version')).toEqual([
       { module: 'mail', version: 1 },
       { module: 'mail', version: 2 },
@@ -96,13 +107,31 @@ describe('PostgreSQL relay store (engine specifics)', () => {
   it('migrates profiles published before issue 16: kept, owned by no account (so hidden and free to take)', async () => {
     const url = await cluster.createDatabase();
     const store = await openOn(url);
-    await sql(url, `CREATE TABLE profile_profiles (channel_id text PRIMARY KEY, slug text NOT NULL UNIQUE, body text NOT NULL, updated_at int8 NOT NULL)`);
+    await sql(
+      url,
+      `CREATE TABLE profile_profiles (channel_id text PRIMARY KEY, slug text NOT NULL UNIQUE, body text NOT NULL, updated_at int8 NOT NULL)`,
+    );
     await sql(url, "INSERT INTO schema_migrations (module, version) VALUES ('profile', 1)");
-    const body = { slug: 'dana-reyes', name: 'Squatter', bio: '', preparationTips: '', timeZone: 'UTC', email: 'x@example.com', services: [], emailsEnabled: true };
-    await sql(url, 'INSERT INTO profile_profiles VALUES ($1, $2, $3, 1)', ['old-channel', 'dana-reyes', JSON.stringify(body)]);
+    const body = {
+      slug: 'dana-reyes',
+      name: 'Squatter',
+      bio: '',
+      preparationTips: '',
+      timeZone: 'UTC',
+      email: 'x@example.com',
+      services: [],
+      emailsEnabled: true,
+    };
+    await sql(url, 'INSERT INTO profile_profiles VALUES ($1, $2, $3, 1)', [
+      'old-channel',
+      'dana-reyes',
+      JSON.stringify(body),
+    ]);
     const profiles = await createPostgresProfileStore(store.pool);
     expect(await profiles.getBySlug('dana-reyes')).toMatchObject({ channelId: 'old-channel', userId: null });
-    expect(await profiles.put({ channelId: 'verified', profile: { ...body, name: 'Dana' }, updatedAt: 2, userId: 48213 })).toBe('ok');
+    expect(
+      await profiles.put({ channelId: 'verified', profile: { ...body, name: 'Dana' }, updatedAt: 2, userId: 48213 }),
+    ).toBe('ok');
     expect(await profiles.getByChannel('old-channel')).toBeUndefined();
   });
 
@@ -112,11 +141,20 @@ describe('PostgreSQL relay store (engine specifics)', () => {
     const outbox = await createPostgresOutboxStore(store.pool);
     for (let b = 0; b < 5; b++) {
       await outbox.enqueue(
-        Array.from({ length: 2000 }, (_, i) => ({ key: `k${b}-${i}`, channelId: 'c', seq: b * 2000 + i + 1, kind: 'created:attendee' as const, to: { name: 'S', address: 's@example.net' }, createdAt: i })),
+        Array.from({ length: 2000 }, (_, i) => ({
+          key: `k${b}-${i}`,
+          channelId: 'c',
+          seq: b * 2000 + i + 1,
+          kind: 'created:attendee' as const,
+          to: { name: 'S', address: 's@example.net' },
+          createdAt: i,
+        })),
       );
     }
     await sql(url, 'ANALYZE mail_job');
-    const plan = (await sql<{ 'QUERY PLAN': string }>(url, `EXPLAIN ${PG_CLAIM_SQL}`, [9_000_000, 1_000_000, 20])).map((r) => r['QUERY PLAN']).join('\n');
+    const plan = (await sql<{ 'QUERY PLAN': string }>(url, `EXPLAIN ${PG_CLAIM_SQL}`, [9_000_000, 1_000_000, 20]))
+      .map((r) => r['QUERY PLAN'])
+      .join('\n');
     expect(plan).toMatch(/Index Scan using mail_job_due on mail_job/);
     expect(plan).not.toMatch(/Sort|Seq Scan on mail_job/);
   });
@@ -125,21 +163,46 @@ describe('PostgreSQL relay store (engine specifics)', () => {
     const url = await cluster.createDatabase();
     const store = await openOn(url);
     const message = { to: { name: 'Sam', address: 'sam@example.net' }, subject: 'Confirmed', text: 't', html: 'h' };
-    await sql(url, `CREATE TABLE mail_outbox (id bigserial PRIMARY KEY, dedupe_key text NOT NULL UNIQUE, channel_id text NOT NULL, kind text NOT NULL,
+    await sql(
+      url,
+      `CREATE TABLE mail_outbox (id bigserial PRIMARY KEY, dedupe_key text NOT NULL UNIQUE, channel_id text NOT NULL, kind text NOT NULL,
       message text NOT NULL, status text NOT NULL, attempts int NOT NULL DEFAULT 0, next_attempt_at int8 NOT NULL, lease_until int8,
       last_error text, created_at int8 NOT NULL, done_at int8);
       CREATE TABLE mail_cursor (channel_id text PRIMARY KEY, seq int8 NOT NULL);
       CREATE TABLE mail_meta (key text PRIMARY KEY, value int8 NOT NULL); INSERT INTO mail_meta VALUES ('installed_at', 1);
-      INSERT INTO schema_migrations (module, version) VALUES ('mail', 1);`);
-    await sql(url, `INSERT INTO mail_outbox (dedupe_key, channel_id, kind, message, status, attempts, next_attempt_at, created_at, done_at) VALUES
-      ('old-pending', 'c', 'created:attendee', $1, 'pending', 1, 500, 100, NULL), ('old-sent', 'c', 'created:attendee', $1, 'sent', 1, 100, 100, 200)`, [JSON.stringify(message)]);
+      INSERT INTO schema_migrations (module, version) VALUES ('mail', 1);`,
+    );
+    await sql(
+      url,
+      `INSERT INTO mail_outbox (dedupe_key, channel_id, kind, message, status, attempts, next_attempt_at, created_at, done_at) VALUES
+      ('old-pending', 'c', 'created:attendee', $1, 'pending', 1, 500, 100, NULL), ('old-sent', 'c', 'created:attendee', $1, 'sent', 1, 100, 100, 200)`,
+      [JSON.stringify(message)],
+    );
     const outbox = await createPostgresOutboxStore(store.pool);
     expect(await outbox.counts()).toEqual({ pending: 1, sent: 1, failed: 0 });
     const [row] = await outbox.claimDue(1000, 10, 100);
-    expect(row).toMatchObject({ key: 'old-pending', seq: 0, to: { address: 'sam@example.net' }, legacyMessage: message });
-    expect(await sql(url, 'SELECT count(*)::int AS n FROM mail_job WHERE legacy_message IS NOT NULL')).toEqual([{ n: 1 }]);
+    expect(row).toMatchObject({
+      key: 'old-pending',
+      seq: 0,
+      to: { address: 'sam@example.net' },
+      legacyMessage: message,
+    });
+    expect(await sql(url, 'SELECT count(*)::int AS n FROM mail_job WHERE legacy_message IS NOT NULL')).toEqual([
+      { n: 1 },
+    ]);
     // New jobs get ids after the migrated ones.
-    expect(await outbox.enqueue([{ key: 'new', channelId: 'c', seq: 5, kind: 'created:attendee', to: { name: 'S', address: 's@example.net' }, createdAt: 2000 }])).toBe(1);
+    expect(
+      await outbox.enqueue([
+        {
+          key: 'new',
+          channelId: 'c',
+          seq: 5,
+          kind: 'created:attendee',
+          to: { name: 'S', address: 's@example.net' },
+          createdAt: 2000,
+        },
+      ]),
+    ).toBe(1);
   });
 
   it('refuses a database from a newer relay', async () => {
@@ -162,11 +225,17 @@ describe('PostgreSQL relay store (engine specifics)', () => {
     const { outbox, profiles } = storage;
     expect(await outbox.counts()).toEqual({ pending: 0, sent: 0, failed: 0 });
     expect(await profiles.getBySlug('nobody')).toBeUndefined();
-    expect((await sql<{ t: string }>(url, "SELECT tablename AS t FROM pg_tables WHERE tablename IN ('mail_job', 'profile_profiles') ORDER BY 1")).map((r) => r.t)).toEqual([
-      'mail_job',
-      'profile_profiles',
-    ]);
-    await expect(openRelayStorage({ kind: 'postgres', url: 'postgres://relay@127.0.0.1:1/none', pollMs: 2000 })).rejects.toThrow();
+    expect(
+      (
+        await sql<{ t: string }>(
+          url,
+          "SELECT tablename AS t FROM pg_tables WHERE tablename IN ('mail_job', 'profile_profiles') ORDER BY 1",
+        )
+      ).map((r) => r.t),
+    ).toEqual(['mail_job', 'profile_profiles']);
+    await expect(
+      openRelayStorage({ kind: 'postgres', url: 'postgres://relay@127.0.0.1:1/none', pollMs: 2000 }),
+    ).rejects.toThrow();
   });
 
   it('announces each commit id-only to every listener, and keeps listening after its connection is killed', async () => {
@@ -187,7 +256,10 @@ describe('PostgreSQL relay store (engine specifics)', () => {
     expect(seen).toEqual([`${a}:2`]);
 
     // The server drops the LISTEN connection: it reconnects (reporting a gap) and hears later commits again.
-    const killed = await sql<{ ok: boolean }>(url, "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE query = 'LISTEN relay_events'");
+    const killed = await sql<{ ok: boolean }>(
+      url,
+      "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE query = 'LISTEN relay_events'",
+    );
     expect(killed).toEqual([{ ok: true }]);
     await waitFor(() => gaps === 2, 'a reconnect');
     await writer.appendEvents([testEvent(a, 1)]);
@@ -197,7 +269,10 @@ describe('PostgreSQL relay store (engine specifics)', () => {
     stop();
 
     // Every connection dropped at once (a database restart): the pools replace them, nothing needs a restart.
-    await sql(url, 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+    await sql(
+      url,
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
     await new Promise((r) => setTimeout(r, 200)); // the server's FATAL reaches the idle connections
     const [next] = await writer.appendEvents([testEvent(a, 1)]);
     expect(next?.ok && next.event.seq).toBe(4);

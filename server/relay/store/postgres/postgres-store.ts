@@ -55,7 +55,10 @@ export interface PostgresStoreOptions {
 }
 
 /** Connects, migrates (under an advisory lock) and returns the store; rejects when the database is unusable. */
-export async function openPostgresStore(connectionString: string, options: PostgresStoreOptions = {}): Promise<PostgresRelayStore> {
+export async function openPostgresStore(
+  connectionString: string,
+  options: PostgresStoreOptions = {},
+): Promise<PostgresRelayStore> {
   const clientConfig: pg.ClientConfig = { connectionString, application_name: 'lifescore-relay' };
   const pool = new pg.Pool({
     ...clientConfig,
@@ -90,9 +93,15 @@ export async function openPostgresStore(connectionString: string, options: Postg
 
   return {
     pool,
-    createChannel: async (c) => void (await q('INSERT INTO channels (id, token_hash, created_at) VALUES ($1, $2, $3)', [c.id, c.tokenHash, c.createdAt])),
+    createChannel: async (c) =>
+      void (await q('INSERT INTO channels (id, token_hash, created_at) VALUES ($1, $2, $3)', [
+        c.id,
+        c.tokenHash,
+        c.createdAt,
+      ])),
     getChannel,
-    setSecret: async (id, secret) => ((await q('UPDATE channels SET secret = $1 WHERE id = $2', [secret, id])).rowCount ?? 0) > 0,
+    setSecret: async (id, secret) =>
+      ((await q('UPDATE channels SET secret = $1 WHERE id = $2', [secret, id])).rowCount ?? 0) > 0,
     // Events go with the channel (ON DELETE CASCADE), in the same statement.
     deleteChannel: async (id) => ((await q('DELETE FROM channels WHERE id = $1', [id])).rowCount ?? 0) > 0,
     appendEvents: async (batch) => {
@@ -100,7 +109,13 @@ export async function openPostgresStore(connectionString: string, options: Postg
       return appendBatch(pool, batch);
     },
     listEvents: async (channelId, afterSeq, limit) =>
-      (await q<EventRow>('SELECT * FROM events WHERE channel_id = $1 AND seq > $2 ORDER BY seq LIMIT $3', [channelId, afterSeq, limit])).rows.map(toEvent),
+      (
+        await q<EventRow>('SELECT * FROM events WHERE channel_id = $1 AND seq > $2 ORDER BY seq LIMIT $3', [
+          channelId,
+          afterSeq,
+          limit,
+        ])
+      ).rows.map(toEvent),
     bounds: async (channelId): Promise<ChannelBounds | undefined> => {
       const { rows } = await q<{ last_seq: string; acked_seq: string; oldest: string | null }>(
         'SELECT last_seq, acked_seq, (SELECT min(seq) FROM events WHERE channel_id = c.id) AS oldest FROM channels c WHERE id = $1',
@@ -157,7 +172,10 @@ export async function openPostgresStore(connectionString: string, options: Postg
         return unwatch;
       },
       lastSeqs: async (channelIds) => {
-        const { rows } = await q<{ id: string; last_seq: string }>('SELECT id, last_seq FROM channels WHERE id = ANY($1::text[])', [channelIds]);
+        const { rows } = await q<{ id: string; last_seq: string }>(
+          'SELECT id, last_seq FROM channels WHERE id = ANY($1::text[])',
+          [channelIds],
+        );
         return new Map(rows.map((r) => [r.id, Number(r.last_seq)]));
       },
     },

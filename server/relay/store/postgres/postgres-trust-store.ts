@@ -66,7 +66,8 @@ export async function createPostgresTrustStore(pool: pg.Pool): Promise<TrustStor
       const [r] = await rows('SELECT * FROM trust_channels WHERE channel_id = $1', [id]);
       return r && toBinding(r);
     },
-    bindingsOfAccount: async (id) => (await rows('SELECT * FROM trust_channels WHERE user_id = $1 ORDER BY verified_at', [id])).map(toBinding),
+    bindingsOfAccount: async (id) =>
+      (await rows('SELECT * FROM trust_channels WHERE user_id = $1 ORDER BY verified_at', [id])).map(toBinding),
     async markOtherDevice(id, since) {
       await pool.query('UPDATE trust_channels SET other_device_since = $1 WHERE channel_id = $2', [since, id]);
     },
@@ -74,7 +75,10 @@ export async function createPostgresTrustStore(pool: pg.Pool): Promise<TrustStor
       await pool.query('DELETE FROM trust_channels WHERE channel_id = $1', [id]);
     },
     async setApproval(id, approval, now) {
-      const [r] = await rows('UPDATE trust_accounts SET approval = $1, decided_at = $2 WHERE user_id = $3 RETURNING *', [approval, now, id]);
+      const [r] = await rows(
+        'UPDATE trust_accounts SET approval = $1, decided_at = $2 WHERE user_id = $3 RETURNING *',
+        [approval, now, id],
+      );
       return r && toAccount(r);
     },
     listAccounts: async () =>

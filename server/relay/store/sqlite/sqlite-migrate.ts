@@ -12,7 +12,9 @@ export function migrateModule(db: Database.Database, versionTable: string, migra
     if (!row) db.prepare(`INSERT INTO ${versionTable} (version) VALUES (0)`).run();
     const current = row?.version ?? 0;
     if (current > migrations.length) {
-      throw new Error(`${versionTable} is at version ${current}, newer than this relay (${migrations.length}); refusing to start.`);
+      throw new Error(
+        `${versionTable} is at version ${current}, newer than this relay (${migrations.length}); refusing to start.`,
+      );
     }
     for (let v = current; v < migrations.length; v++) db.exec(migrations[v] as string);
     db.prepare(`UPDATE ${versionTable} SET version = ?`).run(migrations.length);

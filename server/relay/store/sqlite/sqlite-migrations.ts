@@ -28,7 +28,9 @@ const migrations: readonly string[] = [
 export function migrate(db: Database.Database): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > migrations.length) {
-    throw new Error(`Relay database schema version ${current} is newer than this relay (${migrations.length}); refusing to start.`);
+    throw new Error(
+      `Relay database schema version ${current} is newer than this relay (${migrations.length}); refusing to start.`,
+    );
   }
   for (let v = current; v < migrations.length; v++) {
     db.transaction(() => {

@@ -43,13 +43,17 @@ describeOutboxStore('SQLite', onFreshFile(createSqliteOutboxStore));
 describeProfileStore('SQLite', onFreshFile(createSqliteProfileStore));
 describeTrustStore('SQLite', onFreshFile(createSqliteTrustStore));
 
-it('openSqliteStorage puts the outbox and profiles in the relay\'s own SQLite file', async () => {
+it("openSqliteStorage puts the outbox and profiles in the relay's own SQLite file", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'relay-modules-'));
   dirs.push(dir);
   const storage = openSqliteStorage(path.join(dir, 'relay.sqlite'));
   expect(storage.wake).toBeUndefined();
   expect(await storage.outbox.enqueue([])).toBe(0);
-  expect(storage.database.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name IN ('mail_job', 'profile_profiles')").get()).toEqual({ n: 2 });
+  expect(
+    storage.database
+      .prepare("SELECT count(*) AS n FROM sqlite_master WHERE name IN ('mail_job', 'profile_profiles')")
+      .get(),
+  ).toEqual({ n: 2 });
   await storage.close();
 });
 
@@ -59,11 +63,22 @@ it('migrates SQLite profiles published before issue 16: kept, owned by no accoun
   const db = new Database(path.join(dir, 'relay.sqlite'));
   db.exec(`CREATE TABLE profile_schema_version (version INTEGER NOT NULL) STRICT; INSERT INTO profile_schema_version VALUES (1);
     CREATE TABLE profile_profiles (channel_id TEXT PRIMARY KEY, slug TEXT NOT NULL UNIQUE, body TEXT NOT NULL, updated_at INTEGER NOT NULL) STRICT;`);
-  const body = { slug: 'dana-reyes', name: 'Squatter', bio: '', preparationTips: '', timeZone: 'UTC', email: 'x@example.com', services: [], emailsEnabled: true };
+  const body = {
+    slug: 'dana-reyes',
+    name: 'Squatter',
+    bio: '',
+    preparationTips: '',
+    timeZone: 'UTC',
+    email: 'x@example.com',
+    services: [],
+    emailsEnabled: true,
+  };
   db.prepare('INSERT INTO profile_profiles VALUES (?, ?, ?, 1)').run('old-channel', 'dana-reyes', JSON.stringify(body));
   const profiles = createSqliteProfileStore(db);
   expect(await profiles.getBySlug('dana-reyes')).toMatchObject({ channelId: 'old-channel', userId: null });
-  expect(await profiles.put({ channelId: 'verified', profile: { ...body, name: 'Dana' }, updatedAt: 2, userId: 48213 })).toBe('ok');
+  expect(
+    await profiles.put({ channelId: 'verified', profile: { ...body, name: 'Dana' }, updatedAt: 2, userId: 48213 }),
+  ).toBe('ok');
   expect(await profiles.getByChannel('old-channel')).toBeUndefined();
   db.close();
 });

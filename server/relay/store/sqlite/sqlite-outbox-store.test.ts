@@ -17,8 +17,20 @@ describe('SQLite outbox store', () => {
     createSqliteOutboxStore(db); // idempotent
     expect(db.pragma('user_version', { simple: true })).toBe(version);
     migrate(db); // and the relay still opens it
-    const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => r.name);
-    expect(tables).toEqual(expect.arrayContaining(['mail_job', 'mail_schema_version', 'profile_profiles', 'profile_schema_version', 'events', 'channels']));
+    const tables = db
+      .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .all()
+      .map((r) => r.name);
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        'mail_job',
+        'mail_schema_version',
+        'profile_profiles',
+        'profile_schema_version',
+        'events',
+        'channels',
+      ]),
+    );
   });
 
   it('refuses a newer schema than it knows', () => {
@@ -31,30 +43,60 @@ describe('SQLite outbox store', () => {
   it('claims by walking one index in (due_at, id) order: no scan of the backlog, no sort (issue 18)', () => {
     const db = new Database(':memory:');
     const store = createSqliteOutboxStore(db);
-    const job = (i: number): NewOutboxItem => ({ key: `k${i}`, channelId: 'c', seq: i + 1, kind: 'created:attendee', to: { name: 'S', address: 's@example.net' }, createdAt: i });
+    const job = (i: number): NewOutboxItem => ({
+      key: `k${i}`,
+      channelId: 'c',
+      seq: i + 1,
+      kind: 'created:attendee',
+      to: { name: 'S', address: 's@example.net' },
+      createdAt: i,
+    });
     void store.enqueue(Array.from({ length: 2000 }, (_, i) => job(i)));
     db.exec('ANALYZE');
-    const plan = db.prepare<[number, number], { detail: string }>(`EXPLAIN QUERY PLAN ${CLAIM_SQL}`).all(1_000_000, 20).map((r) => r.detail);
-    expect(plan).toEqual([expect.stringMatching(/^SEARCH mail_job USING INDEX mail_job_due \((due_at>\? AND )?due_at<\?\)$/)]);
+    const plan = db
+      .prepare<[number, number], { detail: string }>(`EXPLAIN QUERY PLAN ${CLAIM_SQL}`)
+      .all(1_000_000, 20)
+      .map((r) => r.detail);
+    expect(plan).toEqual([
+      expect.stringMatching(/^SEARCH mail_job USING INDEX mail_job_due \((due_at>\? AND )?due_at<\?\)$/),
+    ]);
     expect(plan.join()).not.toMatch(/TEMP B-TREE|SCAN/);
   });
 
   it('migrates rows queued before issue 18: pending ones keep their rendered message and are sent as is; done ones lose it', async () => {
     const db = new Database(':memory:');
-    const message = { to: { name: 'Sam', address: 'sam@example.net' }, subject: 'Confirmed', text: 't', html: '<p>h</p>' };
+    const message = {
+      to: { name: 'Sam', address: 'sam@example.net' },
+      subject: 'Confirmed',
+      text: 't',
+      html: '<p>h</p>',
+    };
     db.exec(`CREATE TABLE mail_schema_version (version INTEGER NOT NULL) STRICT; INSERT INTO mail_schema_version VALUES (2);
       CREATE TABLE mail_outbox (id INTEGER PRIMARY KEY, dedupe_key TEXT NOT NULL UNIQUE, channel_id TEXT NOT NULL, kind TEXT NOT NULL,
         message TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL,
         lease_until INTEGER, last_error TEXT, created_at INTEGER NOT NULL, done_at INTEGER) STRICT;
       CREATE TABLE mail_cursor (channel_id TEXT PRIMARY KEY, seq INTEGER NOT NULL) STRICT;
       CREATE TABLE mail_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT; INSERT INTO mail_meta VALUES ('installed_at', 1);`);
-    const insert = db.prepare('INSERT INTO mail_outbox (dedupe_key, channel_id, kind, message, status, attempts, next_attempt_at, lease_until, created_at, done_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const insert = db.prepare(
+      'INSERT INTO mail_outbox (dedupe_key, channel_id, kind, message, status, attempts, next_attempt_at, lease_until, created_at, done_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
     insert.run('old-pending', 'c', 'created:attendee', JSON.stringify(message), 'pending', 1, 500, null, 100, null);
-    insert.run('old-sending', 'c', 'created:organizer', JSON.stringify({ ...message, to: { name: 'Dana', address: 'dana@example.com' } }), 'sending', 0, 100, 9_999_999, 100, null);
+    insert.run(
+      'old-sending',
+      'c',
+      'created:organizer',
+      JSON.stringify({ ...message, to: { name: 'Dana', address: 'dana@example.com' } }),
+      'sending',
+      0,
+      100,
+      9_999_999,
+      100,
+      null,
+    );
     insert.run('old-sent', 'c', 'created:attendee', JSON.stringify(message), 'sent', 1, 100, null, 100, 200);
     const store = createSqliteOutboxStore(db);
     expect(await store.counts()).toEqual({ pending: 2, sent: 1, failed: 0 });
-    expect(db.prepare("SELECT count(*) AS n FROM mail_job WHERE legacy_message IS NOT NULL").get()).toEqual({ n: 2 });
+    expect(db.prepare('SELECT count(*) AS n FROM mail_job WHERE legacy_message IS NOT NULL').get()).toEqual({ n: 2 });
     expect(await store.releaseOrphans()).toBe(1);
     const claimed = await store.claimDue(1000, 10, 100);
     expect(claimed.map((r) => [r.key, r.seq, r.to.address, r.legacyMessage?.subject])).toEqual([
@@ -62,6 +104,6 @@ describe('SQLite outbox store', () => {
       ['old-pending', 0, 'sam@example.net', 'Confirmed'],
     ]);
     await store.markSent(claimed[0]!.id, 1000);
-    expect(db.prepare("SELECT count(*) AS n FROM mail_job WHERE legacy_message IS NOT NULL").get()).toEqual({ n: 1 });
+    expect(db.prepare('SELECT count(*) AS n FROM mail_job WHERE legacy_message IS NOT NULL').get()).toEqual({ n: 1 });
   });
 });

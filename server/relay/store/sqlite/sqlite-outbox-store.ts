@@ -74,15 +74,25 @@ export function createSqliteOutboxStore(db: Database.Database): OutboxStore {
     ),
     due: db.prepare<[number, number], JobRecord>(CLAIM_SQL),
     lease: db.prepare(`UPDATE mail_job SET status = 'sending', due_at = ? WHERE id = ?`),
-    sent: db.prepare(`UPDATE mail_job SET status = 'sent', done_at = ?, due_at = NULL, attempts = attempts + 1, last_error = NULL, legacy_message = NULL WHERE id = ?`),
-    retry: db.prepare(`UPDATE mail_job SET status = 'pending', due_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?`),
-    release: db.prepare(`UPDATE mail_job SET status = 'pending', due_at = created_at WHERE id = ? AND status = 'sending'`),
+    sent: db.prepare(
+      `UPDATE mail_job SET status = 'sent', done_at = ?, due_at = NULL, attempts = attempts + 1, last_error = NULL, legacy_message = NULL WHERE id = ?`,
+    ),
+    retry: db.prepare(
+      `UPDATE mail_job SET status = 'pending', due_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?`,
+    ),
+    release: db.prepare(
+      `UPDATE mail_job SET status = 'pending', due_at = created_at WHERE id = ? AND status = 'sending'`,
+    ),
     releaseAll: db.prepare(`UPDATE mail_job SET status = 'pending', due_at = created_at WHERE status = 'sending'`),
-    failed: db.prepare(`UPDATE mail_job SET status = 'failed', done_at = ?, due_at = NULL, attempts = attempts + 1, last_error = ?, legacy_message = NULL WHERE id = ?`),
+    failed: db.prepare(
+      `UPDATE mail_job SET status = 'failed', done_at = ?, due_at = NULL, attempts = attempts + 1, last_error = ?, legacy_message = NULL WHERE id = ?`,
+    ),
     nextDue: db.prepare<[], { t: number | null }>(`SELECT MIN(due_at) AS t FROM mail_job WHERE due_at IS NOT NULL`),
     counts: db.prepare<[], { status: string; n: number }>('SELECT status, COUNT(*) AS n FROM mail_job GROUP BY status'),
     getCursor: db.prepare<[string], { seq: number }>('SELECT seq FROM mail_cursor WHERE channel_id = ?'),
-    advance: db.prepare('INSERT INTO mail_cursor (channel_id, seq) VALUES (?, ?) ON CONFLICT(channel_id) DO UPDATE SET seq = MAX(seq, excluded.seq)'),
+    advance: db.prepare(
+      'INSERT INTO mail_cursor (channel_id, seq) VALUES (?, ?) ON CONFLICT(channel_id) DO UPDATE SET seq = MAX(seq, excluded.seq)',
+    ),
     installedAt: db.prepare<[], { value: number }>("SELECT value FROM mail_meta WHERE key = 'installed_at'"),
     forgetDone: db.prepare(`DELETE FROM mail_job WHERE channel_id = ? AND due_at IS NULL`),
     forgetCursor: db.prepare('DELETE FROM mail_cursor WHERE channel_id = ?'),
@@ -91,7 +101,17 @@ export function createSqliteOutboxStore(db: Database.Database): OutboxStore {
   const enqueue = db.transaction((items: readonly NewOutboxItem[], cursor?: { channelId: string; seq: number }) => {
     if (cursor) s.advance.run(cursor.channelId, cursor.seq);
     let n = 0;
-    for (const i of items) n += s.insert.run(i.key, i.channelId, i.seq, i.kind, recipientJson(i), profileJson(i), i.createdAt, i.createdAt).changes;
+    for (const i of items)
+      n += s.insert.run(
+        i.key,
+        i.channelId,
+        i.seq,
+        i.kind,
+        recipientJson(i),
+        profileJson(i),
+        i.createdAt,
+        i.createdAt,
+      ).changes;
     return n;
   });
   const claim = db.transaction((now: number, limit: number, leaseMs: number) => {

@@ -30,17 +30,24 @@ interface Row {
 function toRecord(r: Row | undefined): StoredProfile | undefined {
   if (!r) return undefined;
   const parsed = profileBodySchema.safeParse(JSON.parse(r.body));
-  return parsed.success ? { channelId: r.channel_id, profile: parsed.data, updatedAt: r.updated_at, userId: r.user_id } : undefined;
+  return parsed.success
+    ? { channelId: r.channel_id, profile: parsed.data, updatedAt: r.updated_at, userId: r.user_id }
+    : undefined;
 }
 
 /**
  * The SQLite ProfileStore on a database handle the caller owns (it may be the relay's own file); `durable` is that
  * handle's barrier when it commits without fsync (the relay's event-log connection), awaited after each write.
  */
-export function createSqliteProfileStore(db: Database.Database, durable: () => Promise<void> = () => Promise.resolve()): ProfileStore {
+export function createSqliteProfileStore(
+  db: Database.Database,
+  durable: () => Promise<void> = () => Promise.resolve(),
+): ProfileStore {
   migrateModule(db, 'profile_schema_version', migrations);
   const s = {
-    owner: db.prepare<[string], { channel_id: string; user_id: number | null }>('SELECT channel_id, user_id FROM profile_profiles WHERE slug = ?'),
+    owner: db.prepare<[string], { channel_id: string; user_id: number | null }>(
+      'SELECT channel_id, user_id FROM profile_profiles WHERE slug = ?',
+    ),
     upsert: db.prepare(
       `INSERT INTO profile_profiles (channel_id, slug, body, updated_at, user_id) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT(channel_id) DO UPDATE SET slug = excluded.slug, body = excluded.body, updated_at = excluded.updated_at,

@@ -74,7 +74,18 @@ describe('SQLite relay store (engine specifics)', () => {
     expect(fs.fstatSync(calls[0]!.fd).ino).toBe(fs.statSync(`${file}-wal`).ino);
 
     // Three appends while that fsync runs: they need one more fsync, after it, and only one.
-    const appends = [1, 2, 3].map((i) => store.appendEvents([{ channelId: id, receivedAt: i, contentType: 'application/json', headers: {}, query: {}, body: Buffer.from('{}') }]));
+    const appends = [1, 2, 3].map((i) =>
+      store.appendEvents([
+        {
+          channelId: id,
+          receivedAt: i,
+          contentType: 'application/json',
+          headers: {},
+          query: {},
+          body: Buffer.from('{}'),
+        },
+      ]),
+    );
     await new Promise((r) => setTimeout(r, 20));
     expect(calls).toHaveLength(1);
     calls[0]!.release();
@@ -96,11 +107,17 @@ describe('SQLite relay store (engine specifics)', () => {
 
   it('answers a failed fsync with a rejected write (the caller answers 503), and syncs again for the next one', async () => {
     let fail = true;
-    const store = openSqliteStore(newFile(), { fsync: () => (fail ? Promise.reject(new Error('EIO')) : Promise.resolve()) });
+    const store = openSqliteStore(newFile(), {
+      fsync: () => (fail ? Promise.reject(new Error('EIO')) : Promise.resolve()),
+    });
     stores.push(store);
-    await expect(store.createChannel({ id: 'c'.repeat(24), tokenHash: hashToken('t'), createdAt: 1 })).rejects.toThrow('EIO');
+    await expect(store.createChannel({ id: 'c'.repeat(24), tokenHash: hashToken('t'), createdAt: 1 })).rejects.toThrow(
+      'EIO',
+    );
     fail = false;
-    await expect(store.createChannel({ id: 'd'.repeat(24), tokenHash: hashToken('t'), createdAt: 1 })).resolves.toBeUndefined();
+    await expect(
+      store.createChannel({ id: 'd'.repeat(24), tokenHash: hashToken('t'), createdAt: 1 }),
+    ).resolves.toBeUndefined();
   });
 
   it('is private to its process: no cross-instance wake-up machinery', () => {

@@ -62,7 +62,10 @@ export function openSqliteDatabase(file: string, durability: 'full' | 'process' 
  * Opens (creating if needed) the SQLite event log. Every write resolves only once it is on disk, as with
  * synchronous=FULL, but the fsync runs off the event loop and is shared by all commits made meanwhile (wal-sync.ts).
  */
-export function openSqliteStore(file: string, options: { fsync?: (fd: number) => Promise<void> } = {}): SqliteRelayStore {
+export function openSqliteStore(
+  file: string,
+  options: { fsync?: (fd: number) => Promise<void> } = {},
+): SqliteRelayStore {
   const db = openSqliteDatabase(file, 'process');
   migrate(db);
   const wal = createWalSync(file, options.fsync);
@@ -73,11 +76,15 @@ export function openSqliteStore(file: string, options: { fsync?: (fd: number) =>
     setSecret: db.prepare('UPDATE channels SET secret = ? WHERE id = ?'),
     deleteEvents: db.prepare('DELETE FROM events WHERE channel_id = ?'),
     deleteChannel: db.prepare('DELETE FROM channels WHERE id = ?'),
-    nextSeq: db.prepare<[string], { last_seq: number }>('UPDATE channels SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq'),
+    nextSeq: db.prepare<[string], { last_seq: number }>(
+      'UPDATE channels SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq',
+    ),
     insertEvent: db.prepare(
       'INSERT INTO events (channel_id, seq, received_at, content_type, headers, query, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
-    listEvents: db.prepare<[string, number, number], EventRow>('SELECT * FROM events WHERE channel_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
+    listEvents: db.prepare<[string, number, number], EventRow>(
+      'SELECT * FROM events WHERE channel_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+    ),
     oldest: db.prepare<[string], { m: number | null }>('SELECT MIN(seq) AS m FROM events WHERE channel_id = ?'),
     ack: db.prepare('UPDATE channels SET acked_seq = MAX(acked_seq, MIN(?, last_seq)) WHERE id = ?'),
     prune: db.prepare(
@@ -95,7 +102,15 @@ export function openSqliteStore(file: string, options: { fsync?: (fd: number) =>
     batch.map((e) => {
       const row = s.nextSeq.get(e.channelId);
       if (!row) return { ok: false, reason: 'channel_not_found' } as const;
-      s.insertEvent.run(e.channelId, row.last_seq, e.receivedAt, e.contentType, JSON.stringify(e.headers), JSON.stringify(e.query), e.body);
+      s.insertEvent.run(
+        e.channelId,
+        row.last_seq,
+        e.receivedAt,
+        e.contentType,
+        JSON.stringify(e.headers),
+        JSON.stringify(e.query),
+        e.body,
+      );
       return { ok: true, event: { ...e, seq: row.last_seq } } as const;
     }),
   );
@@ -110,7 +125,11 @@ export function openSqliteStore(file: string, options: { fsync?: (fd: number) =>
    */
   const checkpointFully = async (): Promise<void> => {
     for (let attempt = 0; attempt < 80 && open; attempt++) {
-      const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number; log: number; checkpointed: number }>;
+      const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{
+        busy: number;
+        log: number;
+        checkpointed: number;
+      }>;
       if (result && result.busy === 0) return;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
@@ -135,7 +154,16 @@ export function openSqliteStore(file: string, options: { fsync?: (fd: number) =>
     getChannel: (id) =>
       guard((): ChannelRecord | undefined => {
         const r = s.getChannel.get(id);
-        return r && { id: r.id, tokenHash: r.token_hash, secret: r.secret, createdAt: r.created_at, lastSeq: r.last_seq, ackedSeq: r.acked_seq };
+        return (
+          r && {
+            id: r.id,
+            tokenHash: r.token_hash,
+            secret: r.secret,
+            createdAt: r.created_at,
+            lastSeq: r.last_seq,
+            ackedSeq: r.acked_seq,
+          }
+        );
       }),
     setSecret: (id, secret) => guardWrite(() => s.setSecret.run(secret, id).changes > 0),
     deleteChannel: async (id) => {

@@ -39,7 +39,10 @@ interface Reservation {
 }
 
 /** The SQLite TrustStore on a handle the caller owns; `durable` is awaited after each write (see sqlite-profile-store). */
-export function createSqliteTrustStore(db: Database.Database, durable: () => Promise<void> = () => Promise.resolve()): TrustStore {
+export function createSqliteTrustStore(
+  db: Database.Database,
+  durable: () => Promise<void> = () => Promise.resolve(),
+): TrustStore {
   migrateModule(db, 'trust_schema_version', migrations);
   const s = {
     upsert: db.prepare<[number, string, string, string, string, number], AccountRow>(
@@ -58,7 +61,9 @@ export function createSqliteTrustStore(db: Database.Database, durable: () => Pro
     bindings: db.prepare<[number], BindingRow>('SELECT * FROM trust_channels WHERE user_id = ? ORDER BY verified_at'),
     other: db.prepare('UPDATE trust_channels SET other_device_since = ? WHERE channel_id = ?'),
     unbind: db.prepare('DELETE FROM trust_channels WHERE channel_id = ?'),
-    approve: db.prepare<[string, number, number], AccountRow>('UPDATE trust_accounts SET approval = ?, decided_at = ? WHERE user_id = ? RETURNING *'),
+    approve: db.prepare<[string, number, number], AccountRow>(
+      'UPDATE trust_accounts SET approval = ?, decided_at = ? WHERE user_id = ? RETURNING *',
+    ),
     list: db.prepare<[], AccountRow & { channels: number }>(
       `SELECT a.*, (SELECT COUNT(*) FROM trust_channels c WHERE c.user_id = a.user_id) AS channels
          FROM trust_accounts a ORDER BY a.first_verified_at, a.user_id`,
@@ -80,10 +85,16 @@ export function createSqliteTrustStore(db: Database.Database, durable: () => Pro
     }
     return s.reserve.get({ user: userId, day, n, cap }) !== undefined;
   };
-  const reserveAll = db.transaction((calls: ReadonlyArray<Reservation>) => calls.map((c) => reserveOne(c.userId, c.day, c.n, c.cap)));
+  const reserveAll = db.transaction((calls: ReadonlyArray<Reservation>) =>
+    calls.map((c) => reserveOne(c.userId, c.day, c.n, c.cap)),
+  );
   // Reservations asked in one turn of the microtask queue (the mailer limits a batch of bookings together) share
   // one transaction instead of one commit each (issue 18); each is still decided on its own, in call order.
-  let reservations: Array<{ readonly call: Reservation; readonly resolve: (ok: boolean) => void; readonly reject: (err: unknown) => void }> = [];
+  let reservations: Array<{
+    readonly call: Reservation;
+    readonly resolve: (ok: boolean) => void;
+    readonly reject: (err: unknown) => void;
+  }> = [];
   const flushReservations = () => {
     const pending = reservations;
     reservations = [];
@@ -99,27 +110,32 @@ export function createSqliteTrustStore(db: Database.Database, durable: () => Pro
   const write = <T>(fn: () => T): Promise<T> => wrap(fn).then(async (r) => (await durable(), r));
   let prunedFor: string | undefined;
   return {
-    upsertAccount: (a, now, initial) => write(() => toAccount(s.upsert.get(a.userId, a.username, a.email, a.timeZone, initial, now) as AccountRow)),
-    getAccount: (id) => wrap(() => {
-      const r = s.account.get(id);
-      return r && toAccount(r);
-    }),
-    getAccountByUsername: (u) => wrap(() => {
-      const r = s.byUsername.get(u);
-      return r && toAccount(r);
-    }),
+    upsertAccount: (a, now, initial) =>
+      write(() => toAccount(s.upsert.get(a.userId, a.username, a.email, a.timeZone, initial, now) as AccountRow)),
+    getAccount: (id) =>
+      wrap(() => {
+        const r = s.account.get(id);
+        return r && toAccount(r);
+      }),
+    getAccountByUsername: (u) =>
+      wrap(() => {
+        const r = s.byUsername.get(u);
+        return r && toAccount(r);
+      }),
     bindChannel: (b) => write(() => void s.bind.run(b.channelId, b.userId, b.deviceId, b.verifiedAt)),
-    getBinding: (id) => wrap(() => {
-      const r = s.binding.get(id);
-      return r && toBinding(r);
-    }),
+    getBinding: (id) =>
+      wrap(() => {
+        const r = s.binding.get(id);
+        return r && toBinding(r);
+      }),
     bindingsOfAccount: (id) => wrap(() => s.bindings.all(id).map(toBinding)),
     markOtherDevice: (id, since) => write(() => void s.other.run(since, id)),
     unbindChannel: (id) => write(() => void s.unbind.run(id)),
-    setApproval: (id, approval, now) => write(() => {
-      const r = s.approve.get(approval, now, id);
-      return r && toAccount(r);
-    }),
+    setApproval: (id, approval, now) =>
+      write(() => {
+        const r = s.approve.get(approval, now, id);
+        return r && toAccount(r);
+      }),
     listAccounts: () => wrap(() => s.list.all().map((r) => ({ ...toAccount(r), channels: Number(r.channels) }))),
     // Not fsynced on its own (issue 18: this ran once per booking): a counter lost with a power cut is lost with the
     // mail jobs it counted (outbox writes aren't fsynced either), and catch-up plans and counts those again.

@@ -36,7 +36,16 @@ it('takes checkpoints off the relay connection and still empties the WAL into th
   await store.createChannel({ id: 'a'.repeat(24), tokenHash: hashToken('t'), createdAt: 1 });
   // ~1,500 pages of events: far past the 1,000 at which the relay's own connection used to checkpoint.
   for (let i = 0; i < 30; i++) {
-    await store.appendEvents(Array.from({ length: 50 }, () => ({ channelId: 'a'.repeat(24), receivedAt: i, contentType: 'application/json', headers: {}, query: {}, body })));
+    await store.appendEvents(
+      Array.from({ length: 50 }, () => ({
+        channelId: 'a'.repeat(24),
+        receivedAt: i,
+        contentType: 'application/json',
+        headers: {},
+        query: {},
+        body,
+      })),
+    );
   }
   // The worker's PASSIVE checkpoints copy the WAL into the database file while the relay keeps its connection.
   const dbFile = store.database.name;
@@ -51,7 +60,9 @@ it('hands checkpointing back to the relay connection when its thread dies', asyn
   const store = fresh();
   const errors: Error[] = [];
   // A thread that says it is ready, then dies: the relay must not be left with nobody checkpointing.
-  const dying = new URL("data:text/javascript,import { parentPort } from 'node:worker_threads'; parentPort.postMessage({ type: 'ready' }); setTimeout(() => process.exit(7), 200);");
+  const dying = new URL(
+    "data:text/javascript,import { parentPort } from 'node:worker_threads'; parentPort.postMessage({ type: 'ready' }); setTimeout(() => process.exit(7), 200);",
+  );
   const ckpt = startWalCheckpointer(store.database, { onError: (e) => errors.push(e), entry: dying });
   await until(() => errors.length > 0);
   expect(errors[0]?.message).toMatch(/exited \(7\)/);

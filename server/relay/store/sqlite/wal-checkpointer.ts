@@ -20,7 +20,9 @@ export function startWalCheckpointer(
   db: Database.Database,
   opts: { intervalMs?: number; onError: (err: Error) => void; entry?: URL },
 ): WalCheckpointer {
-  const worker = new Worker(opts.entry ?? new URL('./checkpoint-thread.mjs', import.meta.url), { workerData: { file: db.name, intervalMs: opts.intervalMs ?? 500 } });
+  const worker = new Worker(opts.entry ?? new URL('./checkpoint-thread.mjs', import.meta.url), {
+    workerData: { file: db.name, intervalMs: opts.intervalMs ?? 500 },
+  });
   worker.unref();
   let stopping = false;
   const fallBack = (err: Error) => {

@@ -19,10 +19,16 @@ export const quietLogger = (): MailLogger & { lines: string[] } => {
   return { lines, info: rec, warn: rec, error: rec, debug: rec };
 };
 
-export const fixedProfiles = (profile: MailProfile | undefined) => ({ getProfileForChannel: vi.fn(async () => profile) });
+export const fixedProfiles = (profile: MailProfile | undefined) => ({
+  getProfileForChannel: vi.fn(async () => profile),
+});
 
 /** Polls until the condition holds (real timers: the worker, sockets and SMTP are all real). */
-export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 8000, what = 'condition'): Promise<void> {
+export async function waitFor(
+  cond: () => boolean | Promise<boolean>,
+  timeoutMs = 8000,
+  what = 'condition',
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!(await cond())) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
@@ -38,7 +44,11 @@ export function icsOf(mail: ParsedMail): string | undefined {
   return a?.content.toString('utf8').replace(/\r?\n[ \t]/g, '');
 }
 
-export const fast = { retry: { baseMs: 40, maxMs: 200 }, pollMs: 100, smtpTimeoutsMs: { connection: 2000, greeting: 2000, socket: 5000 } };
+export const fast = {
+  retry: { baseMs: 40, maxMs: 200 },
+  pollMs: 100,
+  smtpTimeoutsMs: { connection: 2000, greeting: 2000, socket: 5000 },
+};
 
 /**
  * The relay's event log as the mailer sees it, in memory: jobs point at stored events and are rendered from them
@@ -65,7 +75,12 @@ export function memoryEventLog() {
     async backlog() {
       return [...events.keys()].map((channelId) => ({ channelId }));
     },
-    recording<M extends { enqueueEvent(c: string, e: { seq: number; body: Buffer }): Promise<number>; onEventStored(c: string, e: { seq: number; body: Buffer }): void }>(mailer: M): M {
+    recording<
+      M extends {
+        enqueueEvent(c: string, e: { seq: number; body: Buffer }): Promise<number>;
+        onEventStored(c: string, e: { seq: number; body: Buffer }): void;
+      },
+    >(mailer: M): M {
       const enqueueEvent = mailer.enqueueEvent.bind(mailer);
       const onEventStored = mailer.onEventStored.bind(mailer);
       mailer.enqueueEvent = (c, e) => (add(c, e), enqueueEvent(c, e));

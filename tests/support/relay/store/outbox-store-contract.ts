@@ -4,7 +4,11 @@ import type { NewOutboxItem, OutboxStore } from '../../../../server/relay/mail/o
 /** Test support (not a test file): the behaviour every OutboxStore adapter must show, run once per engine. */
 
 /** A fresh, empty outbox, and a way to open more handles on the SAME storage (other instances). */
-export type OpenEmptyOutbox = () => Promise<{ store: OutboxStore; sibling: () => Promise<OutboxStore>; close: () => Promise<void> }>;
+export type OpenEmptyOutbox = () => Promise<{
+  store: OutboxStore;
+  sibling: () => Promise<OutboxStore>;
+  close: () => Promise<void>;
+}>;
 
 const item = (key: string, createdAt = 1000): NewOutboxItem => ({
   key,
@@ -13,7 +17,13 @@ const item = (key: string, createdAt = 1000): NewOutboxItem => ({
   kind: 'created:attendee',
   createdAt,
   to: { name: 'Sam', address: 'sam@example.net' },
-  profile: { slug: 'dana', name: 'Dana', email: 'dana@example.com', preparationTips: 'Sleep well', emailsEnabled: true },
+  profile: {
+    slug: 'dana',
+    name: 'Dana',
+    email: 'dana@example.com',
+    preparationTips: 'Sleep well',
+    emailsEnabled: true,
+  },
 });
 
 /** Defines the shared outbox contract suite for one adapter. */
@@ -43,7 +53,17 @@ export function describeOutboxStore(name: string, openEmpty: OpenEmptyOutbox): v
       expect(await s.nextDueAt()).toBe(5000);
       expect(await s.claimDue(4999, 10, 500)).toEqual([]);
       const again = await s.claimDue(5000, 10, 500);
-      expect(again[0]).toEqual({ id: again[0]!.id, key: 'b', channelId: 'c', seq: 3, kind: 'created:attendee', attempts: 1, createdAt: 1000, to: item('b').to, profile: item('b').profile });
+      expect(again[0]).toEqual({
+        id: again[0]!.id,
+        key: 'b',
+        channelId: 'c',
+        seq: 3,
+        kind: 'created:attendee',
+        attempts: 1,
+        createdAt: 1000,
+        to: item('b').to,
+        profile: item('b').profile,
+      });
       await s.release(again[0]!.id);
       expect(await s.counts()).toEqual({ pending: 1, sent: 1, failed: 0 });
       await s.markFailed(again[0]!.id, 6000, '550');
@@ -86,7 +106,9 @@ export function describeOutboxStore(name: string, openEmpty: OpenEmptyOutbox): v
       const { store, sibling } = await open();
       const workers = [store, await sibling(), await sibling()];
       await store.enqueue(Array.from({ length: 60 }, (_, i) => item(`k${i}`)));
-      const rounds = await Promise.all(workers.flatMap((w) => Array.from({ length: 4 }, () => w.claimDue(2000, 10, 60_000))));
+      const rounds = await Promise.all(
+        workers.flatMap((w) => Array.from({ length: 4 }, () => w.claimDue(2000, 10, 60_000))),
+      );
       const keys = rounds.flat().map((r) => r.key);
       expect(keys.length).toBe(60);
       expect(new Set(keys).size).toBe(60);

@@ -3,7 +3,11 @@ import type { ProfileStore, PublishedProfile } from '../../../../server/relay/pr
 
 /** Test support (not a test file): the behaviour every ProfileStore adapter must show, run once per engine. */
 
-export type OpenEmptyProfiles = () => Promise<{ store: ProfileStore; sibling: () => Promise<ProfileStore>; close: () => Promise<void> }>;
+export type OpenEmptyProfiles = () => Promise<{
+  store: ProfileStore;
+  sibling: () => Promise<ProfileStore>;
+  close: () => Promise<void>;
+}>;
 
 const profile = (slug: string, name = 'Dana Reyes'): PublishedProfile => ({
   slug,
@@ -32,7 +36,12 @@ export function describeProfileStore(name: string, openEmpty: OpenEmptyProfiles)
     it('creates, replaces, finds by slug and channel, and removes a profile', async () => {
       const { store: s } = await open();
       expect(await s.put({ channelId: 'c1', profile: profile('dana-reyes'), updatedAt: 1, userId: 7 })).toBe('ok');
-      expect(await s.getBySlug('dana-reyes')).toEqual({ channelId: 'c1', profile: profile('dana-reyes'), updatedAt: 1, userId: 7 });
+      expect(await s.getBySlug('dana-reyes')).toEqual({
+        channelId: 'c1',
+        profile: profile('dana-reyes'),
+        updatedAt: 1,
+        userId: 7,
+      });
       expect(await s.put({ channelId: 'c1', profile: profile('dana', 'Dana R.'), updatedAt: 2, userId: 8 })).toBe('ok');
       expect(await s.getBySlug('dana-reyes')).toBeUndefined();
       expect((await s.getByChannel('c1'))?.profile.name).toBe('Dana R.');
@@ -44,7 +53,9 @@ export function describeProfileStore(name: string, openEmpty: OpenEmptyProfiles)
     it('refuses a slug another channel holds, also when two instances publish it at once', async () => {
       const { store, sibling } = await open();
       await store.put({ channelId: 'c1', profile: profile('taken'), updatedAt: 1, userId: 7 });
-      expect(await store.put({ channelId: 'c2', profile: profile('taken'), updatedAt: 2, userId: 8 })).toBe('slug_taken');
+      expect(await store.put({ channelId: 'c2', profile: profile('taken'), updatedAt: 2, userId: 8 })).toBe(
+        'slug_taken',
+      );
       const other = await sibling();
       const results = await Promise.all([
         store.put({ channelId: 'c3', profile: profile('race'), updatedAt: 3, userId: 9 }),
@@ -61,7 +72,9 @@ export function describeProfileStore(name: string, openEmpty: OpenEmptyProfiles)
       expect(await s.put({ channelId: 'v1b', profile: profile('anon'), updatedAt: 3, userId: 1 })).toBe('ok');
       expect((await s.getBySlug('anon'))?.channelId).toBe('v1b');
       expect(await s.put({ channelId: 'v2', profile: profile('anon'), updatedAt: 4, userId: 2 })).toBe('slug_taken');
-      expect(await s.put({ channelId: 'v2', profile: profile('anon'), updatedAt: 5, userId: 2 }, { takeOver: true })).toBe('ok');
+      expect(
+        await s.put({ channelId: 'v2', profile: profile('anon'), updatedAt: 5, userId: 2 }, { takeOver: true }),
+      ).toBe('ok');
       expect(await s.getBySlug('anon')).toMatchObject({ channelId: 'v2', userId: 2 });
       expect(await s.getByChannel('v1b')).toBeUndefined();
     });

@@ -54,7 +54,13 @@ export function describeRelayStore(name: string, openEmpty: OpenEmptyStore): voi
       await store.createChannel({ id: a, tokenHash: hashToken('1'), createdAt: 1 });
       await store.createChannel({ id: b, tokenHash: hashToken('2'), createdAt: 1 });
       const out = await store.appendEvents([ev(a, 1), ev(b, 1), ev(a, 1), ev('z'.repeat(24), 1), ev(a, 1, '{"x":1}')]);
-      expect(out.map((o) => (o.ok ? `${o.event.channelId[0]}${o.event.seq}` : o.reason))).toEqual(['a1', 'b1', 'a2', 'channel_not_found', 'a3']);
+      expect(out.map((o) => (o.ok ? `${o.event.channelId[0]}${o.event.seq}` : o.reason))).toEqual([
+        'a1',
+        'b1',
+        'a2',
+        'channel_not_found',
+        'a3',
+      ]);
       const listed = await store.listEvents(a, 1, 10);
       expect(listed.map((e) => e.seq)).toEqual([2, 3]);
       expect(listed[1]?.body.toString()).toBe('{"x":1}');
@@ -68,7 +74,10 @@ export function describeRelayStore(name: string, openEmpty: OpenEmptyStore): voi
       const { store } = await open();
       await store.createChannel({ id: a, tokenHash: hashToken('1'), createdAt: 1 });
       const raw = Buffer.from([0, 0xff, 0xfe, 0x5c, 0x78, 0x0a, 0xc3, 0xa9]);
-      await store.appendEvents([{ ...ev(a, 1), body: raw, query: { q: 'é' } }, ...Array.from({ length: 9 }, () => ev(a, 2))]);
+      await store.appendEvents([
+        { ...ev(a, 1), body: raw, query: { q: 'é' } },
+        ...Array.from({ length: 9 }, () => ev(a, 2)),
+      ]);
       const [first] = await store.listEvents(a, 0, 1);
       expect(first?.body.equals(raw)).toBe(true);
       expect(first?.query).toEqual({ q: 'é' });
@@ -126,7 +135,11 @@ export function describeRelayStore(name: string, openEmpty: OpenEmptyStore): voi
       // Every handle appends batches touching both channels in different orders (a deadlock trap for naive locking).
       const results = await Promise.all(
         writers.flatMap((w, i) =>
-          Array.from({ length: 10 }, (_, k) => w.appendEvents(k % 2 ? [ev(a, 1, `{"w":${i},"k":${k}}`), ev(b, 1)] : [ev(b, 1), ev(a, 1, `{"w":${i},"k":${k}}`)])),
+          Array.from({ length: 10 }, (_, k) =>
+            w.appendEvents(
+              k % 2 ? [ev(a, 1, `{"w":${i},"k":${k}}`), ev(b, 1)] : [ev(b, 1), ev(a, 1, `{"w":${i},"k":${k}}`)],
+            ),
+          ),
         ),
       );
       const seqsA = results.flat().flatMap((o) => (o.ok && o.event.channelId === a ? [o.event.seq] : []));

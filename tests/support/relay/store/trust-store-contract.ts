@@ -3,7 +3,11 @@ import type { TrustStore } from '../../../../server/relay/trust/trust-store';
 
 /** Test support (not a test file): the behaviour every TrustStore adapter must show, run once per engine. */
 
-export type OpenEmptyTrust = () => Promise<{ store: TrustStore; sibling: () => Promise<TrustStore>; close: () => Promise<void> }>;
+export type OpenEmptyTrust = () => Promise<{
+  store: TrustStore;
+  sibling: () => Promise<TrustStore>;
+  close: () => Promise<void>;
+}>;
 
 const dana = { userId: 48213, username: 'Dana-Reyes', email: 'dana@example.com', timeZone: 'America/Chicago' };
 
@@ -22,9 +26,18 @@ export function describeTrustStore(name: string, openEmpty: OpenEmptyTrust): voi
 
     it('creates an account with its first approval, refreshes details but keeps the decision, finds it by username', async () => {
       const { store: s } = await open();
-      expect(await s.upsertAccount(dana, 10, 'pending')).toEqual({ ...dana, approval: 'pending', firstVerifiedAt: 10, decidedAt: null });
+      expect(await s.upsertAccount(dana, 10, 'pending')).toEqual({
+        ...dana,
+        approval: 'pending',
+        firstVerifiedAt: 10,
+        decidedAt: null,
+      });
       expect(await s.setApproval(dana.userId, 'suspended', 20)).toMatchObject({ approval: 'suspended', decidedAt: 20 });
-      expect(await s.upsertAccount({ ...dana, email: 'new@example.com' }, 30, 'approved')).toMatchObject({ email: 'new@example.com', approval: 'suspended', firstVerifiedAt: 10 });
+      expect(await s.upsertAccount({ ...dana, email: 'new@example.com' }, 30, 'approved')).toMatchObject({
+        email: 'new@example.com',
+        approval: 'suspended',
+        firstVerifiedAt: 10,
+      });
       expect((await s.getAccountByUsername('dana-reyes'))?.userId).toBe(dana.userId);
       expect(await s.getAccountByUsername('omar')).toBeUndefined();
       expect(await s.setApproval(1, 'approved', 1)).toBeUndefined();
@@ -36,7 +49,13 @@ export function describeTrustStore(name: string, openEmpty: OpenEmptyTrust): voi
       await s.bindChannel({ channelId: 'c1', userId: dana.userId, deviceId: 'dev-a', verifiedAt: 1 });
       await s.bindChannel({ channelId: 'c2', userId: dana.userId, deviceId: 'dev-b', verifiedAt: 2 });
       await s.markOtherDevice('c1', 2);
-      expect(await s.getBinding('c1')).toEqual({ channelId: 'c1', userId: dana.userId, deviceId: 'dev-a', verifiedAt: 1, otherDeviceSince: 2 });
+      expect(await s.getBinding('c1')).toEqual({
+        channelId: 'c1',
+        userId: dana.userId,
+        deviceId: 'dev-a',
+        verifiedAt: 1,
+        otherDeviceSince: 2,
+      });
       // Re-binding clears the mark.
       await s.bindChannel({ channelId: 'c1', userId: dana.userId, deviceId: 'dev-a', verifiedAt: 3 });
       expect((await s.getBinding('c1'))?.otherDeviceSince).toBeNull();
@@ -55,7 +74,9 @@ export function describeTrustStore(name: string, openEmpty: OpenEmptyTrust): voi
       expect(await store.reserveMail(1, '2026-12-03', 6, 5)).toBe(false);
       expect(await store.reserveMail(2, '2026-12-02', 5, 5)).toBe(true);
       const other = await sibling();
-      const results = await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? store : other).reserveMail(3, '2026-12-02', 1, 4)));
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => (i % 2 ? store : other).reserveMail(3, '2026-12-02', 1, 4)),
+      );
       expect(results.filter(Boolean)).toHaveLength(4);
     });
   });
