@@ -24,16 +24,14 @@ export function buildApp(ctx: SandboxContext, api: SandboxApi): Express {
     const users = ctx.store.state.users.map(
       (u) => html`<li><a href="${`/${u.username}`}">${u.name}</a> (${u.username})</li>`,
     );
-    res.type('html').send(
-      page(
-        'Home',
-        html`<h1>Cal.com sandbox</h1>
-          <ul>
-            ${users}
-          </ul>
-          <p><a href="/_sandbox">Consultant / admin page</a></p>`,
-      ),
-    );
+    res
+      .type('html')
+      .send(
+        page(
+          'Home',
+          html`<h1>Cal.com sandbox</h1><ul>${users}</ul><p><a href="/_sandbox">Consultant / admin page</a></p>`,
+        ),
+      );
   });
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
   app.use(authorizeRoutes(ctx));
@@ -61,13 +59,7 @@ export function buildApp(ctx: SandboxContext, api: SandboxApi): Express {
       void res
         .status(404)
         .type('html')
-        .send(
-          page(
-            'Not found',
-            html`<h1>Not found</h1>
-              <p><a href="/">Sandbox home</a></p>`,
-          ),
-        ),
+        .send(page('Not found', html`<h1>Not found</h1><p><a href="/">Sandbox home</a></p>`)),
   );
   const lastResort: ErrorRequestHandler = (err, _req, res, _next) => {
     ctx.options.logger.error({ err }, 'unhandled sandbox error');

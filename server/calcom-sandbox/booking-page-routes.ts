@@ -37,13 +37,14 @@ export function bookingPageRoutes(ctx: SandboxContext): Router {
 
   r.get('/video/:uid', (req, res) => {
     const b = ctx.bookings.booking(req.params.uid);
-    res.type('html').send(
-      page(
-        'Video call',
-        html`<h1>Cal Video (sandbox)</h1>
-          <p>Meeting room for ${b.title}. Nothing to join here: this is a stand-in.</p>`,
-      ),
-    );
+    res
+      .type('html')
+      .send(
+        page(
+          'Video call',
+          html`<h1>Cal Video (sandbox)</h1><p>Meeting room for ${b.title}. Nothing to join here: this is a stand-in.</p>`,
+        ),
+      );
   });
 
   r.get('/booking/:uid', (req, res) => {
@@ -80,19 +81,14 @@ export function bookingPageRoutes(ctx: SandboxContext): Router {
   r.get('/:username', (req, res) => {
     const user = findUser(req.params.username);
     const list = s().eventTypes.filter((e) => e.userId === user.id && !e.hidden);
-    res.type('html').send(
-      page(
-        user.name,
-        html`<h1>${user.name}</h1>
-          ${
-            list.length
-              ? html`<ul>
-                  ${list.map((e) => html`<li><a href="${`/${user.username}/${e.slug}`}">${e.title}</a> (${e.lengthInMinutes} min)</li>`)}
-                </ul>`
-              : html`<p>No event types yet.</p>`
-          }`,
-      ),
-    );
+    res
+      .type('html')
+      .send(
+        page(
+          user.name,
+          html`<h1>${user.name}</h1>${list.length ? html`<ul>${list.map((e) => html`<li><a href="${`/${user.username}/${e.slug}`}">${e.title}</a> (${e.lengthInMinutes} min)</li>`)}</ul>` : html`<p>No event types yet.</p>`}`,
+        ),
+      );
   });
 
   r.get('/:username/:slug', (req, res) => {
@@ -168,9 +164,7 @@ export function bookingPageRoutes(ctx: SandboxContext): Router {
       .send(
         page(
           'Error',
-          html`<h1>${status === 404 ? 'Not found' : 'Sorry'}</h1>
-            <p class="error" role="alert">${message}</p>
-            <p><a href="/">Back to the sandbox home</a></p>`,
+          html`<h1>${status === 404 ? 'Not found' : 'Sorry'}</h1><p class="error" role="alert">${message}</p><p><a href="/">Back to the sandbox home</a></p>`,
         ),
       );
   };

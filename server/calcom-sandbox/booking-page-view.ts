@@ -31,30 +31,18 @@ export function slotPicker(
   }
   const extra = rescheduleUid ? `&rescheduleUid=${encodeURIComponent(rescheduleUid)}` : '';
   const days = [...byDay.entries()].map(
-    ([, daySlots]) =>
-      html`<section>
-        <h2>${formatInZone(daySlots[0] as Date, tz, { weekday: 'long', month: 'long', day: 'numeric' })}</h2>
-        <div class="slots">
-          ${daySlots.map((s) => html`<a href="${`/${user.username}/${et.slug}/book?slot=${encodeURIComponent(s.toISOString())}&tz=${encodeURIComponent(tz)}${extra}`}">${formatInZone(s, tz, { hour: 'numeric', minute: '2-digit' })}</a>`)}
-        </div>
-      </section>`,
+    ([
+      ,
+      daySlots,
+    ]) => html`<section><h2>${formatInZone(daySlots[0] as Date, tz, { weekday: 'long', month: 'long', day: 'numeric' })}</h2>
+<div class="slots">${daySlots.map((s) => html`<a href="${`/${user.username}/${et.slug}/book?slot=${encodeURIComponent(s.toISOString())}&tz=${encodeURIComponent(tz)}${extra}`}">${formatInZone(s, tz, { hour: 'numeric', minute: '2-digit' })}</a>`)}</div></section>`,
   );
-  return html`<h1>${et.title}</h1>
-    <p>with ${user.name} · ${et.lengthInMinutes} minutes${rescheduleUid ? ' · choose a new time' : ''}</p>
-    ${et.description ? html`<p>${et.description}</p>` : ''}
-    <p>Where: ${whereOf(et.locations)}${et.requiresConfirmation ? ' · the host confirms each booking' : ''}</p>
-    <form method="get">
-      <label for="tz">Your time zone</label
-      ><select id="tz" name="tz">
-        ${timeZoneOptions(tz)}
-      </select>
-      ${rescheduleUid ? html`<input type="hidden" name="rescheduleUid" value="${rescheduleUid}" />` : ''}<button
-        type="submit"
-      >
-        Show times
-      </button>
-    </form>
-    ${days.length ? days : html`<p>No free times in the next two weeks.</p>`}`;
+  return html`<h1>${et.title}</h1><p>with ${user.name} · ${et.lengthInMinutes} minutes${rescheduleUid ? ' · choose a new time' : ''}</p>
+${et.description ? html`<p>${et.description}</p>` : ''}
+<p>Where: ${whereOf(et.locations)}${et.requiresConfirmation ? ' · the host confirms each booking' : ''}</p>
+<form method="get"><label for="tz">Your time zone</label><select id="tz" name="tz">${timeZoneOptions(tz)}</select>
+${rescheduleUid ? html`<input type="hidden" name="rescheduleUid" value="${rescheduleUid}">` : ''}<button type="submit">Show times</button></form>
+${days.length ? days : html`<p>No free times in the next two weeks.</p>`}`;
 }
 
 /** The booking form for one slot (name, email, notes), or the reschedule form (reason only). */
@@ -65,23 +53,17 @@ export function bookingForm(
   tz: string,
   reschedule: SandboxBooking | undefined,
 ): Html {
-  return html`<h1>${reschedule ? 'Reschedule' : 'Book'}: ${et.title}</h1>
-    <p>with ${user.name} · <strong>${when(slot, tz)}</strong> (${tz})</p>
-    <form method="post" action="${`/${user.username}/${et.slug}/book`}">
-      <input type="hidden" name="slot" value="${slot}" /><input type="hidden" name="tz" value="${tz}" />
-      ${
-        reschedule
-          ? html`<input type="hidden" name="rescheduleUid" value="${reschedule.uid}" /><label for="reason"
-                >Reason for reschedule</label
-              ><textarea id="reason" name="reason" rows="3" cols="50"></textarea>`
-          : html`<label for="name">Your name</label><input id="name" name="name" required autocomplete="name" />
-              <label for="email">Email address</label
-              ><input id="email" name="email" type="email" required autocomplete="email" />
-              <label for="notes">Additional notes</label
-              ><textarea id="notes" name="notes" rows="3" cols="50"></textarea>`
-      }
-      <p><button type="submit">${reschedule ? 'Confirm new time' : 'Confirm booking'}</button></p>
-    </form>`;
+  return html`<h1>${reschedule ? 'Reschedule' : 'Book'}: ${et.title}</h1><p>with ${user.name} · <strong>${when(slot, tz)}</strong> (${tz})</p>
+<form method="post" action="${`/${user.username}/${et.slug}/book`}">
+<input type="hidden" name="slot" value="${slot}"><input type="hidden" name="tz" value="${tz}">
+${
+  reschedule
+    ? html`<input type="hidden" name="rescheduleUid" value="${reschedule.uid}"><label for="reason">Reason for reschedule</label><textarea id="reason" name="reason" rows="3" cols="50"></textarea>`
+    : html`<label for="name">Your name</label><input id="name" name="name" required autocomplete="name">
+<label for="email">Email address</label><input id="email" name="email" type="email" required autocomplete="email">
+<label for="notes">Additional notes</label><textarea id="notes" name="notes" rows="3" cols="50"></textarea>`
+}
+<p><button type="submit">${reschedule ? 'Confirm new time' : 'Confirm booking'}</button></p></form>`;
 }
 
 /** The attendee's booking page: details, status, and reschedule / cancel links (or the cancel form). */
@@ -96,57 +78,19 @@ export function bookingDetails(b: SandboxBooking, et: SandboxEventType, user: Sa
     AWAITING_HOST: 'Waiting for the host to join',
   }[b.status];
   return html`<h1>${heading}</h1>
-    <table>
-      <tbody>
-        <tr>
-          <th scope="row">What</th>
-          <td>${b.title}</td>
-        </tr>
-        <tr>
-          <th scope="row">When</th>
-          <td>${when(b.start, tz)} (${tz}), ${et.lengthInMinutes} minutes</td>
-        </tr>
-        <tr>
-          <th scope="row">Who</th>
-          <td>${user.name} (host), ${b.attendees.map((a) => `${a.name || a.email} <${a.email}>`).join(', ')}</td>
-        </tr>
-        <tr>
-          <th scope="row">Where</th>
-          <td>Cal Video</td>
-        </tr>
-        ${
-          b.description
-            ? html`<tr>
-                <th scope="row">Notes</th>
-                <td>${b.description}</td>
-              </tr>`
-            : ''
-        }
-        ${
-          b.cancellationReason
-            ? html`<tr>
-                <th scope="row">Reason</th>
-                <td>${b.cancellationReason}</td>
-              </tr>`
-            : ''
-        }
-        <tr>
-          <th scope="row">Booking id</th>
-          <td>${b.uid}</td>
-        </tr>
-      </tbody>
-    </table>
-    ${b.rescheduledToUid ? html`<p><a href="${`/booking/${b.rescheduledToUid}`}">See the new booking</a></p>` : ''}
-    ${active && !showCancel ? html`<p>Need to make a change? <a href="${`/reschedule/${b.uid}`}">Reschedule</a> or <a href="${`/booking/${b.uid}?cancel=true`}">Cancel</a></p>` : ''}
-    ${
-      active && showCancel
-        ? html`<form method="post" action="${`/booking/${b.uid}/cancel`}">
-            <label for="cancellationReason">Reason for cancellation</label>
-            <textarea id="cancellationReason" name="cancellationReason" rows="3" cols="50"></textarea>
-            <p><button type="submit">Cancel event</button> <a href="${`/booking/${b.uid}`}">Nevermind</a></p>
-          </form>`
-        : ''
-    }`;
+<table><tbody><tr><th scope="row">What</th><td>${b.title}</td></tr><tr><th scope="row">When</th><td>${when(b.start, tz)} (${tz}), ${et.lengthInMinutes} minutes</td></tr>
+<tr><th scope="row">Who</th><td>${user.name} (host), ${b.attendees.map((a) => `${a.name || a.email} <${a.email}>`).join(', ')}</td></tr>
+<tr><th scope="row">Where</th><td>Cal Video</td></tr>${b.description ? html`<tr><th scope="row">Notes</th><td>${b.description}</td></tr>` : ''}
+${b.cancellationReason ? html`<tr><th scope="row">Reason</th><td>${b.cancellationReason}</td></tr>` : ''}
+<tr><th scope="row">Booking id</th><td>${b.uid}</td></tr></tbody></table>
+${b.rescheduledToUid ? html`<p><a href="${`/booking/${b.rescheduledToUid}`}">See the new booking</a></p>` : ''}
+${active && !showCancel ? html`<p>Need to make a change? <a href="${`/reschedule/${b.uid}`}">Reschedule</a> or <a href="${`/booking/${b.uid}?cancel=true`}">Cancel</a></p>` : ''}
+${
+  active && showCancel
+    ? html`<form method="post" action="${`/booking/${b.uid}/cancel`}"><label for="cancellationReason">Reason for cancellation</label>
+<textarea id="cancellationReason" name="cancellationReason" rows="3" cols="50"></textarea><p><button type="submit">Cancel event</button> <a href="${`/booking/${b.uid}`}">Nevermind</a></p></form>`
+    : ''
+}`;
 }
 
 /** The event type's first location as Cal.com's booking page words it (Cal Video, a phone number, an address, a link). */

@@ -82,13 +82,7 @@ export function authorizeRoutes(ctx: SandboxContext): Router {
       res
         .status(400)
         .type('html')
-        .send(
-          page(
-            checked.title,
-            html`<h1>${checked.title}</h1>
-              <p class="error" role="alert">${checked.message}</p>`,
-          ),
-        );
+        .send(page(checked.title, html`<h1>${checked.title}</h1><p class="error" role="alert">${checked.message}</p>`));
       return;
     }
     if (checked.kind === 'redirect-error')
@@ -100,26 +94,17 @@ export function authorizeRoutes(ctx: SandboxContext): Router {
     const p = parsed.data as AuthorizeParams;
     const hidden = (['client_id', 'redirect_uri', 'state', 'scope', 'code_challenge', 'code_challenge_method'] as const)
       .filter((k) => p[k] !== undefined)
-      .map((k) => html`<input type="hidden" name="${k}" value="${p[k]}" />`);
+      .map((k) => html`<input type="hidden" name="${k}" value="${p[k]}">`);
     const users = ctx.store.state.users.map((u) => html`<option value="${u.username}">${u.name} (${u.email})</option>`);
     res.type('html').send(
       page(
         'Authorize',
         html`<h1>${checked.client.name} wants to access your Cal.com account</h1>
-          <form method="post" action="/auth/oauth2/authorize">
-            ${hidden} <label for="username">Sign in as</label
-            ><select id="username" name="username">
-              ${users}
-            </select>
-            <fieldset>
-              <legend>Requested permissions</legend>
-              <ul>
-                ${checked.scopes.map((s) => html`<li>${s}</li>`)}
-              </ul>
-            </fieldset>
-            <button type="submit" name="decision" value="allow">Allow</button
-            ><button type="submit" name="decision" value="deny">Deny</button>
-          </form>`,
+<form method="post" action="/auth/oauth2/authorize">${hidden}
+<label for="username">Sign in as</label><select id="username" name="username">${users}</select>
+<fieldset><legend>Requested permissions</legend><ul>${checked.scopes.map((s) => html`<li>${s}</li>`)}</ul></fieldset>
+<button type="submit" name="decision" value="allow">Allow</button><button type="submit" name="decision" value="deny">Deny</button>
+</form>`,
       ),
     );
   });
@@ -138,13 +123,7 @@ export function authorizeRoutes(ctx: SandboxContext): Router {
       res
         .status(400)
         .type('html')
-        .send(
-          page(
-            c.title,
-            html`<h1>${c.title}</h1>
-              <p class="error" role="alert">${c.message}</p>`,
-          ),
-        );
+        .send(page(c.title, html`<h1>${c.title}</h1><p class="error" role="alert">${c.message}</p>`));
       return;
     }
     if (checked.kind === 'redirect-error')
@@ -163,8 +142,7 @@ export function authorizeRoutes(ctx: SandboxContext): Router {
         .send(
           page(
             'Unknown user',
-            html`<h1>Unknown user</h1>
-              <p class="error" role="alert">No sandbox user ${parsed.data.username}.</p>`,
+            html`<h1>Unknown user</h1><p class="error" role="alert">No sandbox user ${parsed.data.username}.</p>`,
           ),
         );
       return;
