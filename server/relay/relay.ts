@@ -7,6 +7,7 @@ import { createLogger } from './logger';
 import { wakeAcrossInstances } from './cross-instance-wake';
 import { startHttpServer, type RunningServer } from './http-server';
 import { createMailer, createThreadedPlanner, registerMailMetrics } from './mail';
+import { createMailPacer } from './mail/mail-pacer';
 import type { Mailer } from './mail';
 import { createMetrics } from './metrics';
 import { createProfiles } from './profile';
@@ -58,6 +59,8 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
   const logger = createLogger(config.logLevel, options.logDestination);
   const listeners = new Set<EventStoredListener>();
   const hub = new StreamHub();
+  // During a burst of webhooks their emails wait their turn, so Cal.com is answered at ingest speed (issue 18).
+  const pacer = createMailPacer();
   // What start() opened, closed in reverse by stop() (or by a start that fails half way).
   const closers = new Closers((name, err) => logger.error({ err, step: name }, 'relay shutdown step failed'));
   let storage: RelayStorage | undefined;
@@ -94,6 +97,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
   /** Calls every onEventStored listener for each committed event, then wakes the streams of the channels written. */
   const onCommitted = (outcomes: readonly AppendOutcome[]) => {
     const woken = new Set<string>();
+    pacer.noteIngest(outcomes.length);
     for (const o of outcomes) {
       if (!o.ok) continue;
       woken.add(o.event.channelId);
@@ -140,6 +144,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
       // Planning (parse + recipients) and rendering (at send time) run on a worker thread, off the ingest loop.
       planner: createThreadedPlanner((err) => logger.error({ err }, 'email planner thread failed')),
       gate,
+      pacer,
       // Jobs point at stored events and are rendered when sent: the event log is where a job's body is read back,
       // and where catch-up finds events whose emails were not planned before a restart.
       eventReader: s.events,

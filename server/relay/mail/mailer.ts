@@ -4,6 +4,7 @@ import type { MailLogger } from './mail-logger';
 import type { NewOutboxItem, OutboxCounts, OutboxRow, OutboxStore } from './outbox-store';
 import type { RenderRequest } from './render-batch';
 import { inlinePlanner, type EmailPlanner } from './planner';
+import { unpacedMail, type MailPacer } from './mail-pacer';
 import type { MailProfile } from './email-rules';
 import { defaultRetry, type RetryOptions } from './retry-policy';
 import { createSqliteOutboxStore } from '../store/sqlite/sqlite-outbox-store';
@@ -49,6 +50,13 @@ export interface MailerOptions {
   readonly planner?: EmailPlanner;
   /** Who may cause email at all, and how much (issue 16, trust/mail-gate.ts); without it every channel may. */
   readonly gate?: MailGate;
+  /** Steps mail work aside while ingest is busy (mail-pacer.ts); default: never paced. */
+  readonly pacer?: MailPacer;
+  /**
+   * Webhook bodies kept in memory for events waiting to be planned (default 4 MiB); past it, a waiting event keeps
+   * only its sequence and its body is read back from the event log when planned, so a burst does not grow memory.
+   */
+  readonly planQueueBytes?: number;
 }
 
 /** The relay's say on an event's emails, asked before planning and again on the planned rows. */
@@ -198,6 +206,7 @@ export function createMailer(o: MailerOptions): Mailer {
     retry: { ...defaultRetry, ...o.retry },
     leaseMs: o.leaseMs ?? 5 * 60_000,
     pollMs: o.pollMs ?? 60_000,
+    ...(o.pacer ? { pacer: o.pacer } : {}),
     ...(o.random ? { random: o.random } : {}),
   });
   const inFlight = new Set<Promise<unknown>>();
@@ -256,34 +265,80 @@ export function createMailer(o: MailerOptions): Mailer {
    * Events stored while the previous ones were being planned, handled together (issue 18): planned in parallel, then
    * one outbox transaction per channel for all their jobs and the channel's cursor, instead of one per event.
    */
-  let queued: Array<{ channelId: string; event: MailSourceEvent }> = [];
+  interface Waiting {
+    readonly channelId: string;
+    readonly seq: number;
+    /** Dropped past planQueueBytes: read back from the event log when planned. */
+    readonly body: Buffer | undefined;
+    readonly queuedAt: number;
+  }
+  const pacer = o.pacer ?? unpacedMail;
+  const planQueueBytes = reader ? (o.planQueueBytes ?? 4 * 2 ** 20) : Number.POSITIVE_INFINITY;
+  let queued: Waiting[] = [];
+  let queuedBytes = 0;
   let draining: Promise<void> | undefined;
+
+  /** The events of a batch with their bodies: the ones kept in memory, the rest read from the log in runs. */
+  const withBodies = async (batch: readonly Waiting[]): Promise<Array<MailSourceEvent | undefined>> => {
+    const read = new Map<string, Buffer>();
+    const missing = new Map<string, number[]>();
+    for (const w of batch) if (!w.body) missing.set(w.channelId, [...(missing.get(w.channelId) ?? []), w.seq]);
+    for (const [channelId, seqs] of missing) {
+      seqs.sort((a, b) => a - b);
+      for (let i = 0; i < seqs.length;) {
+        let j = i + 1;
+        while (j < seqs.length && seqs[j] === (seqs[j - 1] as number) + 1) j++;
+        const first = seqs[i] as number;
+        for (const e of (await reader?.listEvents(channelId, first - 1, j - i)) ?? [])
+          read.set(`${channelId}\u0000${e.seq}`, e.body);
+        i = j;
+      }
+    }
+    return batch.map((w) => {
+      const body = w.body ?? read.get(`${w.channelId}\u0000${w.seq}`);
+      return body ? { seq: w.seq, body } : undefined;
+    });
+  };
+
   const drainQueued = async () => {
     while (queued.length > 0) {
-      const batch = queued.slice(0, 256);
+      const batch = queued.slice(0, pacer.batchSize(256));
       queued = queued.slice(batch.length);
+      for (const w of batch) queuedBytes -= w.body?.byteLength ?? 0;
+      await pacer.turn(performance.now() - (batch[0] as Waiting).queuedAt);
+      const t = performance.now();
       const failed = (seq: number) => (err: unknown) => {
         o.logger.error({ err, seq }, 'mail enqueue failed');
         return undefined;
       };
+      const events = await withBodies(batch).catch((err: unknown) => {
+        o.logger.error({ err }, 'mail: could not read waiting events back from the event log');
+        return batch.map(() => undefined);
+      });
       const plans = await Promise.all(
-        batch.map(({ channelId, event }) => planOf(channelId, event, false).catch(failed(event.seq))),
+        batch.map(({ channelId, seq }, i) => {
+          const event = events[i];
+          // Pruned before it was planned (or unreadable): its cursor still moves past it, like an ignored event.
+          if (!event) return { items: [] };
+          return planOf(channelId, event, false).catch(failed(seq));
+        }),
       );
       // Capped together once all are planned (issue 18): the gate's daily-cap reservations of the batch are then
       // asked in one turn and share one transaction (SQLite), in the batch's order.
       const planned = await Promise.all(
-        batch.map(({ channelId, event }, i) => {
+        batch.map(({ channelId, seq }, i) => {
           const p = plans[i];
-          return p && limitOf(channelId, event, p).catch(failed(event.seq));
+          const event = events[i];
+          return p && event ? limitOf(channelId, event, p).catch(failed(seq)) : p;
         }),
       );
       const byChannel = new Map<string, { items: NewOutboxItem[]; seq: number }>();
-      batch.forEach(({ channelId, event }, i) => {
+      batch.forEach(({ channelId, seq }, i) => {
         const p = planned[i];
         if (!p) return;
         const g = byChannel.get(channelId) ?? { items: [], seq: 0 };
         g.items.push(...p.items);
-        g.seq = Math.max(g.seq, event.seq);
+        g.seq = Math.max(g.seq, seq);
         byChannel.set(channelId, g);
       });
       let added = 0;
@@ -294,6 +349,7 @@ export function createMailer(o: MailerOptions): Mailer {
           o.logger.error({ err, channel: channelId.slice(0, 6) }, 'mail enqueue failed');
         }
       }
+      pacer.spent(performance.now() - t);
       if (added > 0) worker.wake();
     }
   };
@@ -318,7 +374,9 @@ export function createMailer(o: MailerOptions): Mailer {
     transportKind: transport.kind,
     enqueueEvent: (channelId, event) => enqueueEvent(channelId, event),
     onEventStored(channelId, event) {
-      queued.push({ channelId, event });
+      const keep = queuedBytes + event.body.byteLength <= planQueueBytes;
+      if (keep) queuedBytes += event.body.byteLength;
+      queued.push({ channelId, seq: event.seq, body: keep ? event.body : undefined, queuedAt: performance.now() });
       scheduleDrain();
     },
     start() {
@@ -351,6 +409,8 @@ export function createMailer(o: MailerOptions): Mailer {
       }
     },
     async stop() {
+      // What is in hand is finished now, not paced behind a burst that has ended with the stop.
+      pacer.close();
       while (inFlight.size > 0) await Promise.all(inFlight);
       await worker.stop();
       await planner.close();

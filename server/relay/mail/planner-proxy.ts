@@ -41,7 +41,12 @@ export function createThreadedPlanner(
   };
   const start = (): Worker => {
     const e = entry();
-    const w = new Worker(e.url, e.workerData ? { workerData: e.workerData } : {});
+    const w = new Worker(e.url, {
+      ...(e.workerData ? { workerData: e.workerData } : {}),
+      // Rendering makes many short-lived strings: with V8's default young generation the thread added ~40 MB of RSS
+      // during a burst (issue 18, measured on a one-channel burst); 4 MB keeps it small for more, cheap scavenges.
+      resourceLimits: { maxYoungGenerationSizeMb: 4 },
+    });
     // An idle planner must not keep the process alive; pending requests ref it again (see plan()).
     w.unref();
     w.on('message', (msg: { id: number; output?: never; error?: string }) => {

@@ -1,4 +1,5 @@
 import type { MailLogger } from './mail-logger';
+import { unpacedMail, type MailPacer } from './mail-pacer';
 import type { OutboxRow, OutboxStore } from './outbox-store';
 import type { Rendered } from './render-batch';
 import { describeError, isPermanent, retryDelay, type RetryOptions } from './retry-policy';
@@ -25,6 +26,8 @@ export interface WorkerOptions {
   readonly random?: () => number;
   /** A job reached its end (sent or failed for good): the mailer drops what it kept in memory for it. */
   readonly onFinished?: (row: OutboxRow) => void;
+  /** Spaces batches out while ingest is busy (default: never). */
+  readonly pacer?: MailPacer;
 }
 
 export interface OutboxWorker {
@@ -44,6 +47,7 @@ export function createOutboxWorker(o: WorkerOptions): OutboxWorker {
   const batchMs = o.batchMs ?? 250;
   const minBatch = o.minBatch ?? 20;
   const maxBatch = Math.max(minBatch, o.maxBatch ?? 1000);
+  const pacer = o.pacer ?? unpacedMail;
   let batch = minBatch;
   let started = false;
   let stopped = false;
@@ -192,22 +196,28 @@ export function createOutboxWorker(o: WorkerOptions): OutboxWorker {
   const loop = async () => {
     let sent = 0;
     const firstAt = performance.now();
-    const ahead: Ahead[] = [prepare(batch)];
+    const ahead: Ahead[] = [prepare(pacer.batchSize(batch))];
+    // How late the last batch's oldest email was: mail that is late enough is no longer paced.
+    let lagMs = 0;
     try {
       while (ahead.length > 0 && !stopped) {
         again = false;
+        await pacer.turn(lagMs);
+        if (stopped) break;
         const t = performance.now();
         const head = ahead[0] as Ahead;
-        if (ahead.length === 1 && (await head.full)) ahead.push(prepare(batch));
+        if (ahead.length === 1 && (await head.full)) ahead.push(prepare(pacer.batchSize(batch)));
         const current = await head.prepared;
         ahead.shift();
         if (current.rows.length === 0) break;
         await sendBatch(current);
         sent += current.rows.length;
+        pacer.spent(performance.now() - t);
+        lagMs = o.now() - Math.min(...current.rows.map((r) => r.createdAt));
         const perRow = (performance.now() - t) / current.rows.length;
         if (current.rows.length === current.requested) {
           batch = Math.max(minBatch, Math.min(maxBatch, Math.round(batchMs / Math.max(perRow, 0.01))));
-        } else if (again && ahead.length === 0) ahead.push(prepare(batch));
+        } else if (again && ahead.length === 0) ahead.push(prepare(pacer.batchSize(batch)));
       }
     } finally {
       // Stopped with batches claimed ahead: hand them back untouched.
