@@ -42,6 +42,8 @@ export interface BenchContext {
   /** A scratch folder of this run (deleted at the end). */
   readonly workDir: string;
   readonly log: (msg: string) => void;
+  /** What the benches before this one in the same run reported (a figure may be another's baseline). */
+  readonly earlier: readonly BenchResult[];
 }
 
 /** value/baseline, or null when there is no usable baseline. */

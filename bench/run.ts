@@ -51,8 +51,8 @@ const workDir = mkdtempSync(join(tmpdir(), 'lifescore-bench-'));
 const t0 = performance.now();
 const log = (msg: string) =>
   console.log(`[bench ${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${msg}`);
-const ctx: BenchContext = { quick, workDir, log };
 const results: BenchResult[] = [];
+const ctx: BenchContext = { quick, workDir, log, earlier: results };
 
 log(`${quick ? 'quick' : 'full'} run, ${JSON.stringify(machineInfo(quick))}`);
 try {
