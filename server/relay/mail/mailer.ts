@@ -275,7 +275,19 @@ export function createMailer(o: MailerOptions): Mailer {
   const pacer = o.pacer ?? unpacedMail;
   const planQueueBytes = reader ? (o.planQueueBytes ?? 4 * 2 ** 20) : Number.POSITIVE_INFINITY;
   let queued: Waiting[] = [];
+  // Batches are taken from `next` on: slicing the rest off after every batch copied a burst's whole queue each time.
+  let next = 0;
   let queuedBytes = 0;
+  const waiting = () => queued.length - next;
+  const take = (n: number): Waiting[] => {
+    const batch = queued.slice(next, next + n);
+    next += batch.length;
+    if (next === queued.length || (next > 1024 && next * 2 > queued.length)) {
+      queued = queued.slice(next);
+      next = 0;
+    }
+    return batch;
+  };
   let draining: Promise<void> | undefined;
 
   /** The events of a batch with their bodies: the ones kept in memory, the rest read from the log in runs. */
@@ -301,9 +313,8 @@ export function createMailer(o: MailerOptions): Mailer {
   };
 
   const drainQueued = async () => {
-    while (queued.length > 0) {
-      const batch = queued.slice(0, pacer.batchSize(256));
-      queued = queued.slice(batch.length);
+    while (waiting() > 0) {
+      const batch = take(pacer.batchSize(256));
       for (const w of batch) queuedBytes -= w.body?.byteLength ?? 0;
       await pacer.turn(performance.now() - (batch[0] as Waiting).queuedAt);
       const t = performance.now();
@@ -363,7 +374,7 @@ export function createMailer(o: MailerOptions): Mailer {
       .finally(() => {
         draining = undefined;
         inFlight.delete(p);
-        if (queued.length > 0) scheduleDrain();
+        if (waiting() > 0) scheduleDrain();
       });
     draining = p;
     inFlight.add(p);
