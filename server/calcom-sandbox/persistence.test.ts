@@ -73,9 +73,14 @@ describe('cli', () => {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';
+      let signalled = false;
       const onData = (d: Buffer) => {
         out += d.toString();
-        if (/Cal\.com sandbox: http:\/\/127\.0\.0\.1:\d+/.test(out)) child.kill('SIGTERM');
+        // Once: a second SIGTERM, sent on the log line the shutdown itself prints, would kill it mid-stop (code null).
+        if (!signalled && /Cal\.com sandbox: http:\/\/127\.0\.0\.1:\d+/.test(out)) {
+          signalled = true;
+          child.kill('SIGTERM');
+        }
       };
       child.stdout.on('data', onData);
       child.stderr.on('data', onData);
