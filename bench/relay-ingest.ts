@@ -7,7 +7,7 @@ import { CALCOM_SIGNATURE_HEADER, CALCOM_WEBHOOK_VERSION } from '../common/calco
 import type { PullResponse } from '../common/relay';
 import type { BenchContext, BenchResult, Figure } from './report';
 import { startPgTestCluster } from '../tests/support/relay/pg-test-cluster';
-import { pacedLoad, type PacedRequest } from './paced-load';
+import { pacedLoad, type PacedRequest, type PacedRun } from './paced-load';
 import { benchRelayEnv, createChannel, request, startServerProcess } from './server-process';
 import type { ServerProcess } from './server-process';
 import { signedCreatedBodies } from './webhook-bodies';
@@ -99,15 +99,8 @@ function folderBytes(dir: string): { bytes: number; files: number } {
 
 type Requests = NonNullable<autocannon.Options['requests']>;
 
-interface Run {
-  readonly rps: number;
-  readonly ok: number;
-  readonly non2xx: number;
-  readonly errors: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly max: number;
-}
+/** One run's figures: the same shape as the paced load's, so throughput and rated runs sit side by side. */
+type Run = PacedRun;
 
 async function cannon(url: string, requests: Requests, seconds: number): Promise<Run> {
   const r = await autocannon({ url, connections: CONNECTIONS, duration: seconds, requests, timeout: 10 });

@@ -7,3 +7,4 @@ export { DEFAULT_TIPS, planEmails, type MailProfile } from './email-rules';
 export type { MailKind, OutboxCounts, OutboxStore } from './outbox-store';
 export { inlinePlanner, planFromBody, type EmailPlanner, type PlanInput, type PlanOutput } from './planner';
 export { createThreadedPlanner } from './planner-proxy';
+export { createMailPacer, type MailPacer } from './mail-pacer';

@@ -5,6 +5,7 @@ import type { NewOutboxItem, OutboxCounts, OutboxRow, OutboxStore } from './outb
 import type { RenderRequest } from './render-batch';
 import { inlinePlanner, type EmailPlanner } from './planner';
 import { unpacedMail, type MailPacer } from './mail-pacer';
+import { createPlanQueue, type WaitingEvent } from './plan-queue';
 import type { MailProfile } from './email-rules';
 import { defaultRetry, type RetryOptions } from './retry-policy';
 import { createSqliteOutboxStore } from '../store/sqlite/sqlite-outbox-store';
@@ -261,68 +262,24 @@ export function createMailer(o: MailerOptions): Mailer {
     return added;
   };
 
+  const pacer = o.pacer ?? unpacedMail;
   /**
    * Events stored while the previous ones were being planned, handled together (issue 18): planned in parallel, then
    * one outbox transaction per channel for all their jobs and the channel's cursor, instead of one per event.
    */
-  interface Waiting {
-    readonly channelId: string;
-    readonly seq: number;
-    /** Dropped past planQueueBytes: read back from the event log when planned. */
-    readonly body: Buffer | undefined;
-    readonly queuedAt: number;
-  }
-  const pacer = o.pacer ?? unpacedMail;
-  const planQueueBytes = reader ? (o.planQueueBytes ?? 4 * 2 ** 20) : Number.POSITIVE_INFINITY;
-  let queued: Waiting[] = [];
-  // Batches are taken from `next` on: slicing the rest off after every batch copied a burst's whole queue each time.
-  let next = 0;
-  let queuedBytes = 0;
-  const waiting = () => queued.length - next;
-  const take = (n: number): Waiting[] => {
-    const batch = queued.slice(next, next + n);
-    next += batch.length;
-    if (next === queued.length || (next > 1024 && next * 2 > queued.length)) {
-      queued = queued.slice(next);
-      next = 0;
-    }
-    return batch;
-  };
+  const queue = createPlanQueue(reader, o.planQueueBytes);
   let draining: Promise<void> | undefined;
 
-  /** The events of a batch with their bodies: the ones kept in memory, the rest read from the log in runs. */
-  const withBodies = async (batch: readonly Waiting[]): Promise<Array<MailSourceEvent | undefined>> => {
-    const read = new Map<string, Buffer>();
-    const missing = new Map<string, number[]>();
-    for (const w of batch) if (!w.body) missing.set(w.channelId, [...(missing.get(w.channelId) ?? []), w.seq]);
-    for (const [channelId, seqs] of missing) {
-      seqs.sort((a, b) => a - b);
-      for (let i = 0; i < seqs.length;) {
-        let j = i + 1;
-        while (j < seqs.length && seqs[j] === (seqs[j - 1] as number) + 1) j++;
-        const first = seqs[i] as number;
-        for (const e of (await reader?.listEvents(channelId, first - 1, j - i)) ?? [])
-          read.set(`${channelId}\u0000${e.seq}`, e.body);
-        i = j;
-      }
-    }
-    return batch.map((w) => {
-      const body = w.body ?? read.get(`${w.channelId}\u0000${w.seq}`);
-      return body ? { seq: w.seq, body } : undefined;
-    });
-  };
-
   const drainQueued = async () => {
-    while (waiting() > 0) {
-      const batch = take(pacer.batchSize(256));
-      for (const w of batch) queuedBytes -= w.body?.byteLength ?? 0;
-      await pacer.turn(performance.now() - (batch[0] as Waiting).queuedAt);
+    while (queue.size() > 0) {
+      const batch = queue.take(pacer.batchSize(256));
+      await pacer.turn(performance.now() - (batch[0] as WaitingEvent).queuedAt);
       const t = performance.now();
       const failed = (seq: number) => (err: unknown) => {
         o.logger.error({ err, seq }, 'mail enqueue failed');
         return undefined;
       };
-      const events = await withBodies(batch).catch((err: unknown) => {
+      const events = await queue.withBodies(batch).catch((err: unknown) => {
         o.logger.error({ err }, 'mail: could not read waiting events back from the event log');
         return batch.map(() => undefined);
       });
@@ -374,7 +331,7 @@ export function createMailer(o: MailerOptions): Mailer {
       .finally(() => {
         draining = undefined;
         inFlight.delete(p);
-        if (waiting() > 0) scheduleDrain();
+        if (queue.size() > 0) scheduleDrain();
       });
     draining = p;
     inFlight.add(p);
@@ -385,9 +342,7 @@ export function createMailer(o: MailerOptions): Mailer {
     transportKind: transport.kind,
     enqueueEvent: (channelId, event) => enqueueEvent(channelId, event),
     onEventStored(channelId, event) {
-      const keep = queuedBytes + event.body.byteLength <= planQueueBytes;
-      if (keep) queuedBytes += event.body.byteLength;
-      queued.push({ channelId, seq: event.seq, body: keep ? event.body : undefined, queuedAt: performance.now() });
+      queue.push(channelId, event);
       scheduleDrain();
     },
     start() {

@@ -212,9 +212,10 @@ export function createOutboxWorker(o: WorkerOptions): OutboxWorker {
         if (current.rows.length === 0) break;
         await sendBatch(current);
         sent += current.rows.length;
-        pacer.spent(performance.now() - t);
+        const elapsed = performance.now() - t;
+        pacer.spent(elapsed);
         lagMs = o.now() - Math.min(...current.rows.map((r) => r.createdAt));
-        const perRow = (performance.now() - t) / current.rows.length;
+        const perRow = elapsed / current.rows.length;
         if (current.rows.length === current.requested) {
           batch = Math.max(minBatch, Math.min(maxBatch, Math.round(batchMs / Math.max(perRow, 0.01))));
         } else if (again && ahead.length === 0) ahead.push(prepare(pacer.batchSize(batch)));
