@@ -1,28 +1,24 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
-import { openBookingStore } from '../main/core/bookings/booking-store';
-import { createSyncEngine } from '../main/core/sync/sync-engine';
 import { bundleChild } from './bundle';
 import type { BenchContext, BenchResult, Figure } from './report';
 import { benchRelayEnv, createChannel, repoRoot, startServerProcess } from './server-process';
 import { sleep, summarize, waitUntil } from './stats';
 import { signedCreatedBodies } from './webhook-bodies';
+import type { AppChildStart } from './e2e-app-child';
 import type { PosterOutcome, PosterRun } from './webhook-poster-child';
 
 /**
  * 2. End to end: a signed Cal.com webhook POSTed to the relay (as the sandbox's sender does: one fresh connection per
  * delivery) → durable commit → SSE → the app's real smee-client → its loopback receiver → verify → booking committed
- * in the app's SQLite, timed until the sync engine's onBookingsChanged names the booking. The relay runs in its own
- * process (it is a remote service), and so does the sender (webhook-poster-child.ts: Cal.com is another machine, and
- * in this process its HTTP work was 40–60% of the event loop the app side is timed on); the app side runs here.
- * Baseline: the ingest POST round trip of the same events.
+ * in the app's SQLite, timed until the sync engine's onBookingsChanged names the booking. Three processes, as in
+ * production: the relay (a remote service), the sender (webhook-poster-child.ts, Cal.com) and the app side
+ * (e2e-app-child.ts). Here, the sender's HTTP work took 40–60% of the event loop the app side was timed on, and the
+ * heap the earlier benches left in this process put their major GCs into its timings. Times cross processes as
+ * wall-clock epoch milliseconds. Baseline: the ingest POST round trip of the same events.
  */
 
 const SECRET = 'bench-e2e-webhook-secret-0123456789';
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
-/** Wall-clock epoch milliseconds, comparable with the poster child's. */
-const epochNow = () => performance.timeOrigin + performance.now();
 
 /** The poster child (bench/webhook-poster-child.ts): Cal.com's side, on its own event loop. */
 async function startPoster(): Promise<{
@@ -62,6 +58,52 @@ interface PhaseResult {
   readonly ingest: ReturnType<typeof summarize>;
 }
 
+/** The app child (bench/e2e-app-child.ts): fills `appliedAt` with each booking's epoch time of application. */
+async function startApp(appliedAt: Map<string, number>): Promise<{
+  start: (s: AppChildStart) => Promise<void>;
+  stop: () => Promise<void>;
+}> {
+  const child = fork(await bundleChild('e2e-app-child'), [], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let live = () => undefined as void;
+  let failed = (_err: Error) => undefined as void;
+  child.on('message', (msg: { type: string; applied?: Array<[string, number]>; error?: string }) => {
+    if (msg.type === 'applied') {
+      for (const [u, t] of msg.applied ?? []) if (!appliedAt.has(u)) appliedAt.set(u, t);
+    } else if (msg.type === 'live') live();
+    else if (msg.type === 'failed') failed(new Error(`app child: ${msg.error}`));
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`app child exited (${code}) before it was ready`)));
+  });
+  return {
+    start: (s) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('sync engine not live after 15 s')), 15_000);
+        live = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        failed = (err) => {
+          clearTimeout(timer);
+          reject(err);
+        };
+        child.send(s);
+      }),
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      child.send({ type: 'stop' });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
 /** Runs the end-to-end bench. */
 export async function benchEndToEnd(ctx: BenchContext): Promise<BenchResult> {
   const started = performance.now();
@@ -85,32 +127,19 @@ export async function benchEndToEnd(ctx: BenchContext): Promise<BenchResult> {
     RELAY_PORT: '0',
     RELAY_DATA_DIR: join(ctx.workDir, 'e2e-relay'),
   });
-  const store = openBookingStore(join(ctx.workDir, 'e2e-bookings.db'));
   const appliedAt = new Map<string, number>();
-  let status = 'idle';
   const channel = await createChannel(relay.url, SECRET);
-  const engine = createSyncEngine({
-    store,
-    fetch,
-    random: Math.random,
-    channel: { relayUrl: relay.url, channelId: channel.id, token: channel.token, streamUrl: channel.streamUrl },
-    webhookSecret: async () => SECRET,
-    bookingsSource: { readBookingsPage: async () => ({ items: [], hasNextPage: false, totalItems: 0 }) },
-    logger: quiet,
-    onBookingsChanged: (uids) => {
-      const t = epochNow();
-      for (const u of uids) if (!appliedAt.has(u)) appliedAt.set(u, t);
-    },
-    onState: (s) => (status = s.status),
-    onLastSynced: () => undefined,
-  });
+  const app = await startApp(appliedAt);
   const results: PhaseResult[] = [];
   const poster = await startPoster();
   let error: string | undefined;
   try {
-    await engine.start();
-    if (!(await waitUntil(() => status === 'live', 15_000)))
-      throw new Error(`sync engine not live after 15 s (status ${status})`);
+    await app.start({
+      type: 'start',
+      dbFile: join(ctx.workDir, 'e2e-bookings.db'),
+      secret: SECRET,
+      channel: { relayUrl: relay.url, channelId: channel.id, token: channel.token, streamUrl: channel.streamUrl },
+    });
     let offset = 0;
     for (const { rate, seconds, warmUp } of phases) {
       ctx.log(`end to end: ${rate}/s for ${seconds} s${warmUp ? ' (warm-up, not in the figures)' : ''}`);
@@ -146,8 +175,7 @@ export async function benchEndToEnd(ctx: BenchContext): Promise<BenchResult> {
   } catch (err) {
     error = String(err);
   } finally {
-    await engine.stop().catch(() => undefined);
-    store.close();
+    await app.stop();
     await relay.stop();
     poster.stop();
   }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,8 +59,13 @@ log(`${quick ? 'quick' : 'full'} run, ${JSON.stringify(machineInfo(quick))}`);
 try {
   for (const [id, title, bench] of benches) {
     if (only ? !only.includes(id) : quick && id === 'relay-ingest-pg') continue;
+    // The previous bench's files (the ingest relay's database and tens of thousands of .eml files) may still be on
+    // their way to disk: that write-back stalls this bench's fsyncs (a following end-to-end run measured p99 223 ms
+    // instead of 20–30 ms). Flush first, so each bench times its own work, not the last one's disk.
+    const flushStart = performance.now();
+    execFileSync('sync');
     const started = performance.now();
-    log(`── ${title}`);
+    log(`── ${title} (after a sync of ${Math.round(started - flushStart)} ms)`);
     try {
       results.push(await bench(ctx));
     } catch (err) {
