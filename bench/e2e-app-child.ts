@@ -1,5 +1,6 @@
 import { openBookingStore } from '../main/core/bookings/booking-store';
 import { createSyncEngine } from '../main/core/sync/sync-engine';
+import { epochNow } from './stats';
 
 /**
  * The end-to-end bench's app side, in a process of its own as the desktop app is: the real sync engine (smee-client
@@ -16,17 +17,14 @@ export interface AppChildStart {
 }
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
-const epochNow = () => performance.timeOrigin + performance.now();
 const send = (msg: unknown) => process.send?.(msg);
 
 let stop: (() => Promise<void>) | undefined;
 
 process.on('message', (msg: AppChildStart | { type: 'stop' }) => {
   if (msg.type === 'stop') {
-    void (stop?.() ?? Promise.resolve()).finally(() => {
-      send({ type: 'stopped' });
-      process.disconnect?.();
-    });
+    // The parent waits for the exit, which disconnecting brings (below).
+    void (stop?.() ?? Promise.resolve()).finally(() => process.disconnect?.());
     return;
   }
   const store = openBookingStore(msg.dbFile);

@@ -1,8 +1,6 @@
-import { fork } from 'node:child_process';
 import { join } from 'node:path';
-import { bundleChild } from './bundle';
 import type { BenchContext, BenchResult, Figure } from './report';
-import { benchRelayEnv, createChannel, repoRoot, startServerProcess } from './server-process';
+import { benchRelayEnv, createChannel, forkBenchChild, startServerProcess, stopBenchChild } from './server-process';
 import { sleep, summarize, waitUntil } from './stats';
 import { signedCreatedBodies } from './webhook-bodies';
 import type { AppChildStart } from './e2e-app-child';
@@ -25,14 +23,7 @@ async function startPoster(): Promise<{
   run: (r: Omit<PosterRun, 'type'>) => Promise<PosterOutcome[]>;
   stop: () => void;
 }> {
-  const child = fork(await bundleChild('webhook-poster-child'), [], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.once('message', () => resolve());
-    child.once('exit', (code) => reject(new Error(`poster child exited (${code}) before it was ready`)));
-  });
+  const { child } = await forkBenchChild('webhook-poster-child');
   return {
     run: (r) =>
       new Promise((resolve) => {
@@ -63,10 +54,7 @@ async function startApp(appliedAt: Map<string, number>): Promise<{
   start: (s: AppChildStart) => Promise<void>;
   stop: () => Promise<void>;
 }> {
-  const child = fork(await bundleChild('e2e-app-child'), [], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const { child } = await forkBenchChild('e2e-app-child');
   let live = () => undefined as void;
   let failed = (_err: Error) => undefined as void;
   child.on('message', (msg: { type: string; applied?: Array<[string, number]>; error?: string }) => {
@@ -74,10 +62,6 @@ async function startApp(appliedAt: Map<string, number>): Promise<{
       for (const [u, t] of msg.applied ?? []) if (!appliedAt.has(u)) appliedAt.set(u, t);
     } else if (msg.type === 'live') live();
     else if (msg.type === 'failed') failed(new Error(`app child: ${msg.error}`));
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.once('message', () => resolve());
-    child.once('exit', (code) => reject(new Error(`app child exited (${code}) before it was ready`)));
   });
   return {
     start: (s) =>
@@ -93,14 +77,7 @@ async function startApp(appliedAt: Map<string, number>): Promise<{
         };
         child.send(s);
       }),
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise<void>((r) => child.once('exit', () => r()));
-      child.send({ type: 'stop' });
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: () => stopBenchChild(child, 10_000),
   };
 }
 
@@ -147,11 +124,11 @@ export async function benchEndToEnd(ctx: BenchContext): Promise<BenchResult> {
       const bodies = signedCreatedBodies(n, SECRET, Date.UTC(2031, 0, 6, 9) + offset * 3_600_000);
       offset += n;
       const outcomes = await poster.run({ ingestUrl: channel.ingestUrl, bodies, rate, drainMs });
-      // Every answer is in; give the app side the rest of the phase's drain time to apply what it has not yet.
+      // Every answer is in (or given up on); the app side then gets drainMs more to apply what it has not yet.
       await waitUntil(() => bodies.every((b) => appliedAt.has(b.uid)), drainMs, 10);
       const dueAt = new Map(outcomes.map((o) => [o.uid, o.dueAt]));
       const acks = outcomes.flatMap((o) => (o.ackMs === null ? [] : [o.ackMs]));
-      const failed = outcomes.length - acks.length + (n - outcomes.length);
+      const failed = n - acks.length;
       // An event never applied (or never answered) within the phase counts as infinitely late, not as missing:
       // dropping it would flatter the percentiles exactly when the system is overloaded.
       const e2e = bodies.map((b) => {

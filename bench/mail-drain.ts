@@ -1,10 +1,9 @@
-import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleChild } from './bundle';
 import { createMailer, createSqliteOutboxStore, createThreadedPlanner, planFromBody } from '../server/relay/mail';
 import { openSqliteStore } from '../server/relay/store/sqlite/sqlite-store';
 import type { BenchContext, BenchResult, Figure } from './report';
+import { forkBenchChild } from './server-process';
 import { createdBody } from './webhook-bodies';
 
 /**
@@ -21,13 +20,9 @@ const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 
 /** The SMTP peer (bench/smtp-sink-child.ts) in its own process. */
 async function startSinkSmtp(): Promise<{ url: string; close: () => Promise<void> }> {
-  const child = fork(await bundleChild('smtp-sink-child'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('message', (m: { port: number }) => resolve(m.port));
-    child.once('exit', (code) => reject(new Error(`SMTP peer exited (${code})`)));
-  });
+  const { child, ready } = await forkBenchChild<{ port: number }>('smtp-sink-child');
   return {
-    url: `smtp://127.0.0.1:${port}`,
+    url: `smtp://127.0.0.1:${ready.port}`,
     close: async () => {
       const exited = new Promise<void>((r) => child.once('exit', () => r()));
       child.disconnect();

@@ -27,6 +27,25 @@ export interface PacedRun {
   readonly max: number;
 }
 
+/**
+ * Calls `fire(i, dueAt)` for i = 0 … total-1 at start + i/rate on `clock`, whatever happened to earlier calls (open
+ * loop); everything already due goes out at once, so a late timer never thins the rate out. Resolves after the last.
+ */
+export async function openLoop(
+  total: number,
+  rate: number,
+  fire: (i: number, dueAt: number) => void,
+  clock: () => number = () => performance.now(),
+): Promise<void> {
+  const start = clock();
+  let sent = 0;
+  while (sent < total) {
+    const now = clock();
+    for (; sent < total && start + (sent * 1000) / rate <= now; sent++) fire(sent, start + (sent * 1000) / rate);
+    await new Promise((r) => setTimeout(r, 1));
+  }
+}
+
 export async function pacedLoad(
   baseUrl: string,
   next: () => PacedRequest,
@@ -38,7 +57,6 @@ export async function pacedLoad(
   const latencies: number[] = [];
   let non2xx = 0;
   let errors = 0;
-  let sent = 0;
   const inFlight = new Set<Promise<void>>();
   const start = performance.now();
 
@@ -74,12 +92,7 @@ export async function pacedLoad(
     void p.finally(() => inFlight.delete(p));
   };
 
-  while (sent < total) {
-    const now = performance.now();
-    // Everything due by now goes out now: a late timer must not thin the rate out.
-    while (sent < total && start + (sent * 1000) / o.rate <= now) fire(start + (sent++ * 1000) / o.rate);
-    await new Promise((r) => setTimeout(r, 1));
-  }
+  await openLoop(total, o.rate, (_i, dueAt) => fire(dueAt));
   while (inFlight.size > 0) await Promise.all(inFlight);
   const seconds = (performance.now() - start) / 1000;
   agent.destroy();

@@ -47,13 +47,13 @@ export function childNodeArgs(): string[] {
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(dir)}`] : [];
 }
 
-function waitFor<T>(child: ChildProcess, type: string, timeoutMs: number): Promise<T> {
+function waitFor<T>(child: ChildProcess, type: string, timeoutMs: number, name = 'server child'): Promise<T> {
   return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => done(new Error(`server child: no '${type}' within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(() => done(new Error(`${name}: no '${type}' within ${timeoutMs} ms`)), timeoutMs);
     const onMessage = (msg: { type?: string }) => {
       if (msg?.type === type) done(undefined, msg as T);
     };
-    const onExit = (code: number | null) => done(new Error(`server child exited (${code}) before '${type}'`));
+    const onExit = (code: number | null) => done(new Error(`${name} exited (${code}) before '${type}'`));
     const done = (err?: Error, value?: T) => {
       clearTimeout(timer);
       child.off('message', onMessage);
@@ -66,45 +66,62 @@ function waitFor<T>(child: ChildProcess, type: string, timeoutMs: number): Promi
   });
 }
 
+/**
+ * Forks the bundled bench/<name>.ts (cwd: the repository, output inherited) and waits for its `{ type: 'ready' }`
+ * message; a child that exits or stays silent for 30 s is killed and rejected.
+ */
+export async function forkBenchChild<Ready = unknown>(
+  name: string,
+  args: readonly string[] = [],
+  options: { env?: NodeJS.ProcessEnv; execArgv?: string[] } = {},
+): Promise<{ child: ChildProcess; ready: Ready }> {
+  const child = fork(await bundleChild(name), args, {
+    cwd: repoRoot,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    ...options,
+  });
+  try {
+    return { child, ready: await waitFor<Ready>(child, 'ready', 30_000, name) };
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+}
+
 /** Starts server-child.ts in `mode` with `env` added to this process's environment. */
 export async function startServerProcess(
   mode: 'relay' | 'bare',
   env: Record<string, string> = {},
 ): Promise<ServerProcess> {
-  const child = fork(await bundleChild('server-child'), [mode], {
-    cwd: repoRoot,
+  const { child, ready } = await forkBenchChild<{ url: string }>('server-child', [mode], {
     env: { ...process.env, ...env },
     execArgv: ['--expose-gc', ...childNodeArgs()],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  try {
-    const ready = await waitFor<{ url: string }>(child, 'ready', 30_000);
-    return {
-      url: ready.url,
-      pid: child.pid ?? 0,
-      async memory() {
-        const reply = waitFor<ProcessMemory>(child, 'memory', 30_000);
-        child.send({ type: 'memory' });
-        return reply;
-      },
-      async usage() {
-        const reply = waitFor<{ cpuMicros: number; rss: number }>(child, 'usage', 30_000);
-        child.send({ type: 'usage' });
-        return reply;
-      },
-      async stop() {
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        const exited = new Promise<void>((r) => child.once('exit', () => r()));
-        child.send({ type: 'stop' });
-        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        await exited;
-        clearTimeout(timer);
-      },
-    };
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw err;
-  }
+  return {
+    url: ready.url,
+    pid: child.pid ?? 0,
+    async memory() {
+      const reply = waitFor<ProcessMemory>(child, 'memory', 30_000);
+      child.send({ type: 'memory' });
+      return reply;
+    },
+    async usage() {
+      const reply = waitFor<{ cpuMicros: number; rss: number }>(child, 'usage', 30_000);
+      child.send({ type: 'usage' });
+      return reply;
+    },
+    stop: () => stopBenchChild(child, 15_000),
+  };
+}
+
+/** Asks a bench child to stop (`{ type: 'stop' }`) and waits for its exit; SIGKILL after `timeoutMs`. */
+export async function stopBenchChild(child: ChildProcess, timeoutMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.send({ type: 'stop' });
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  await exited;
+  clearTimeout(timer);
 }
 
 /** A keep-alive agent for the benches' own API calls. */

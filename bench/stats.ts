@@ -31,6 +31,11 @@ export function summarize(values: readonly number[]): {
   };
 }
 
+/** Wall-clock epoch milliseconds at sub-millisecond resolution: comparable between the bench's processes. */
+export function epochNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
 /** Resolves after `ms`. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,6 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import { CALCOM_SIGNATURE_HEADER, CALCOM_WEBHOOK_VERSION } from '../common/calcom';
+import { openLoop } from './paced-load';
+import { epochNow } from './stats';
 import type { SignedBody } from './webhook-bodies';
 
 /**
@@ -25,8 +27,6 @@ export interface PosterOutcome {
   /** Milliseconds from dueAt to the relay's 200, or null when it never answered 200. */
   readonly ackMs: number | null;
 }
-
-const epochNow = () => performance.timeOrigin + performance.now();
 
 /** POSTs one webhook on a fresh connection, as Cal.com's sender does; resolves with the status code. */
 function post(url: URL, b: SignedBody, signal: AbortSignal): Promise<number> {
@@ -64,23 +64,20 @@ async function run(r: PosterRun): Promise<PosterOutcome[]> {
   setMaxListeners(0, abort.signal);
   const outcomes: PosterOutcome[] = [];
   const pending = new Set<Promise<void>>();
-  const start = epochNow();
-  let sent = 0;
-  // Open loop: each webhook goes out at its due time whatever happened to earlier ones.
-  while (sent < r.bodies.length) {
-    const now = epochNow();
-    for (; sent < r.bodies.length && start + (sent * 1000) / r.rate <= now; sent++) {
-      const b = r.bodies[sent] as SignedBody;
-      const dueAt = start + (sent * 1000) / r.rate;
+  await openLoop(
+    r.bodies.length,
+    r.rate,
+    (i, dueAt) => {
+      const b = r.bodies[i] as SignedBody;
       const p = post(url, b, abort.signal).then(
         (code) => void outcomes.push({ uid: b.uid, dueAt, ackMs: code === 200 ? epochNow() - dueAt : null }),
         () => void outcomes.push({ uid: b.uid, dueAt, ackMs: null }),
       );
       pending.add(p);
       void p.finally(() => pending.delete(p));
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
+    },
+    epochNow,
+  );
   const timer = setTimeout(() => abort.abort(), r.drainMs);
   while (pending.size > 0) await Promise.all(pending);
   clearTimeout(timer);
