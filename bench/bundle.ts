@@ -34,6 +34,8 @@ export function bundleChild(name: string): Promise<string> {
       outdir: benchCacheDir,
       outExtension: { '.js': '.mjs' },
       bundle: true,
+      splitting: true,
+      chunkNames: 'chunk-[name]-[hash]',
       platform: 'node',
       format: 'esm',
       target: 'node20',

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { createRelay, loadRelayConfig } from '../server/relay/index';
+import { traceMemory } from './memory-trace';
 
 /**
  * The server under test, in a process of its own so the load generator and the clients never share its event
@@ -55,12 +55,15 @@ function startBare(): Promise<{ url: string; close: () => Promise<void> }> {
 }
 
 async function startRelay(): Promise<{ url: string; close: () => Promise<void> }> {
+  // Loaded only in relay mode: the bare baseline is a node:http server and nothing else (its RSS is a baseline too).
+  const { createRelay, loadRelayConfig } = await import('../server/relay/index');
   const relay = createRelay(loadRelayConfig(process.env), { logDestination: discard });
   const url = await relay.start();
   return { url, close: () => relay.stop() };
 }
 
 const server = mode === 'relay' ? await startRelay() : await startBare();
+traceMemory(process.env.BENCH_MEMORY_TRACE, mode ?? 'bare');
 
 process.on('message', (msg: Command) => {
   if (msg.type === 'memory') {

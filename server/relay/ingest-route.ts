@@ -10,6 +10,7 @@ import { sendError } from './errors';
 import type { GroupCommitter } from './committer';
 import type { RelayMetrics } from './metrics';
 import { limiter } from './rate-limits';
+import { ownedCopy } from './owned-bytes';
 import type { ChannelCache, IngestChannel } from './channel-cache';
 
 /** Headers kept with each event (the pull endpoint returns them); values are capped. */
@@ -229,7 +230,7 @@ export function ingestRoute(deps: IngestDeps, app: Express): IngestRoute {
         contentType: contentType as string,
         headers,
         query: flatQuery(req.query),
-        body: raw,
+        body: ownedCopy(raw),
       });
       if (!outcome.ok) return finish(req, res, started, 'not_found', 404, 'not_found', 'No such channel.');
       finish(req, res, started, 'stored', 200);

@@ -1,6 +1,6 @@
 import { TransformStream } from 'node:stream/web';
 import type { fetch as undiciFetch } from 'undici';
-import { lazyImport } from './lazy-import';
+import { lazyImport } from '../../../common/lazy-import';
 
 /**
  * The `fetch` handed to smee-client. smee-client uses one fetch for two different calls (relay-notes §1):

@@ -2,7 +2,7 @@ import type { SmeeClient } from 'smee-client';
 import type { Clock, Logger } from '../ports';
 import type { BackoffOptions } from './backoff';
 import { backoffDelay, defaultBackoff } from './backoff';
-import { lazyImport } from './lazy-import';
+import { lazyImport } from '../../../common/lazy-import';
 import { createStreamFetch } from './stream-fetch';
 
 /**

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createTransport } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+import { lazyImport } from '../../../common/lazy-import';
 
 /** Where mail goes: an SMTP server, or .eml files in the data folder when none is configured. */
 export interface MailTransport {
@@ -33,6 +34,9 @@ export interface RawMessage {
   readonly messageId: string;
 }
 
+/** nodemailer costs ~3 MB of heap: a relay loads it with its first message, not at start (issue 18, RSS idle). */
+const loadNodemailer = lazyImport('nodemailer', () => import('nodemailer'));
+
 /** The SMTP URL as it can be logged: no user or password. */
 export function redactSmtpUrl(url: string): string {
   const u = new URL(url);
@@ -62,18 +66,26 @@ export function createMailTransport(opts: TransportOptions): MailTransport {
   if (opts.smtpUrl) {
     const t = opts.timeoutsMs ?? { connection: 15_000, greeting: 15_000, socket: 60_000 };
     const maxConnections = opts.maxConnections ?? 4;
-    // Pooled: a few connections reused for many messages (a connection per message costs a TLS/EHLO round each).
-    const smtp = createTransport({
-      url: opts.smtpUrl,
-      pool: true,
-      maxConnections,
-      maxMessages: 1000,
-      // Idle connections close soon after a burst: a quiet relay holds none open (and the peer may restart freely).
-      idleTimeout: 1000,
-      connectionTimeout: t.connection,
-      greetingTimeout: t.greeting,
-      socketTimeout: t.socket,
-    });
+    const url = opts.smtpUrl;
+    let pool: Transporter | undefined;
+    let closed = false;
+    const smtp = async (): Promise<Transporter> => {
+      const { createTransport } = await loadNodemailer();
+      if (closed) throw new Error('mail transport is closed');
+      // Pooled: a few connections reused for many messages (a connection per message costs a TLS/EHLO round each).
+      pool ??= createTransport({
+        url,
+        pool: true,
+        maxConnections,
+        maxMessages: 1000,
+        // Idle connections close soon after a burst: a quiet relay holds none open (and the peer may restart freely).
+        idleTimeout: 1000,
+        connectionTimeout: t.connection,
+        greetingTimeout: t.greeting,
+        socketTimeout: t.socket,
+      });
+      return pool;
+    };
     return {
       destination: redactSmtpUrl(opts.smtpUrl),
       kind: 'smtp',
@@ -83,14 +95,18 @@ export function createMailTransport(opts: TransportOptions): MailTransport {
         // messageId: the one already in `raw`; without it nodemailer generates one per message (crypto.randomBytes,
         // ~0.06 ms each in the drain's profile) that a raw message never shows.
         const envelope = { from: message.envelope.from, to: message.envelope.to };
-        const info = await smtp.sendMail({
+        const transporter = await smtp();
+        const info = await transporter.sendMail({
           envelope,
           raw,
           ...(message.messageId ? { messageId: message.messageId } : {}),
         });
         return { messageId: message.messageId || info.messageId };
       },
-      close: () => smtp.close(),
+      close() {
+        closed = true;
+        pool?.close();
+      },
     };
   }
   const dir = path.join(opts.dataDir, 'mail-outbox');

@@ -1,7 +1,7 @@
-import { fetch } from 'undici';
 import { meSchema, v2Envelope } from '../../../common/calcom';
 import { verifiedIdentitySchema } from '../../../common/relay';
 import type { VerifiedAccount } from './trust-store';
+import { httpsGet } from './https-get';
 
 /** Outcome of checking a presented Cal.com access token. */
 export type IdentityCheck =
@@ -12,6 +12,8 @@ export type IdentityCheck =
   | { readonly kind: 'unavailable'; readonly detail: string };
 
 const meEnvelope = v2Envelope(meSchema);
+/** A /v2/me answer is about 1 KB; anything far larger is not one. */
+const ME_MAX_BYTES = 256 * 1024;
 const accountSchema = verifiedIdentitySchema.pick({ userId: true, username: true, email: true, timeZone: true });
 
 /**
@@ -19,28 +21,20 @@ const accountSchema = verifiedIdentitySchema.pick({ userId: true, username: true
  * Authorization header: it is never stored, logged or put into an error (callers log `detail`, which never holds it).
  */
 export async function checkCalcomToken(apiUrl: string, accessToken: string, timeoutMs: number): Promise<IdentityCheck> {
-  let res;
-  try {
-    // /v2/me takes no cal-api-version (Cal.com's own clients send none for it; the sandbox requires none).
-    res = await fetch(`${apiUrl}/v2/me`, {
-      headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
-      signal: AbortSignal.timeout(timeoutMs),
-      redirect: 'error',
-    });
-  } catch (err) {
-    return { kind: 'unavailable', detail: (err as Error).name === 'TimeoutError' ? 'timed out' : 'not reachable' };
+  // /v2/me takes no cal-api-version (Cal.com's own clients send none for it; the sandbox requires none).
+  const res = await httpsGet(
+    `${apiUrl}/v2/me`,
+    { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+    { timeoutMs, maxBytes: ME_MAX_BYTES },
+  );
+  if (res.kind === 'failed') {
+    return { kind: 'unavailable', detail: res.reason === 'too large' ? 'answered more than a profile' : res.reason };
   }
-  if (res.status === 401 || res.status === 403) {
-    await res.body?.cancel();
-    return { kind: 'invalid' };
-  }
-  if (res.status !== 200) {
-    await res.body?.cancel();
-    return { kind: 'unavailable', detail: `answered ${res.status}` };
-  }
+  if (res.status === 401 || res.status === 403) return { kind: 'invalid' };
+  if (res.status !== 200) return { kind: 'unavailable', detail: `answered ${res.status}` };
   let json: unknown;
   try {
-    json = await res.json();
+    json = JSON.parse(res.body);
   } catch {
     return { kind: 'unavailable', detail: 'answered something that is not JSON' };
   }

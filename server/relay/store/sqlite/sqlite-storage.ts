@@ -9,9 +9,10 @@ import { startWalCheckpointer } from './wal-checkpointer';
 /** The SQLite bundle; `database` is the file's handle, for tests that fault the file itself (tests/reliability). */
 export type SqliteStorage = RelayStorage & { readonly engine: 'sqlite'; readonly database: Database.Database };
 
-/** Everything in one SQLite file, checkpointed by a worker thread so commits never wait for a checkpoint. */
+/** Everything in one SQLite file; while webhooks arrive fast, a worker thread checkpoints it so commits never wait. */
 export function openSqliteStorage(file: string, hooks: StorageHooks = {}): SqliteStorage {
-  const events = openSqliteStore(file);
+  // Opening writes nothing durably, so the checkpointer exists before the first call.
+  const events = openSqliteStore(file, { onDurableWrite: (rows) => checkpointer.wake(rows) });
   const { database, durable } = events;
   const checkpointer = startWalCheckpointer(database, { onError: (err) => hooks.onCheckpointError?.(err) });
   // Profiles are answered to their author, so their writes wait for the fsync like events do. Outbox writes don't:

@@ -64,11 +64,19 @@ export function openSqliteDatabase(file: string, durability: 'full' | 'process' 
  */
 export function openSqliteStore(
   file: string,
-  options: { fsync?: (fd: number) => Promise<void> } = {},
+  options: {
+    fsync?: (fd: number) => Promise<void>;
+    /** Called as each durable write (or `durable()` call) begins its fsync, with its row count: how busy the file is. */
+    onDurableWrite?: (rows: number) => void;
+  } = {},
 ): SqliteRelayStore {
   const db = openSqliteDatabase(file, 'process');
   migrate(db);
   const wal = createWalSync(file, options.fsync);
+  const sync = (rows = 1) => {
+    options.onDurableWrite?.(rows);
+    return wal.sync();
+  };
 
   const s = {
     insertChannel: db.prepare('INSERT INTO channels (id, token_hash, created_at) VALUES (?, ?, ?)'),
@@ -145,11 +153,12 @@ export function openSqliteStore(
     }
   };
 
-  const guardWrite = <T>(fn: () => T): Promise<T> => guard(fn).then(async (result) => (await wal.sync(), result));
+  const guardWrite = <T>(fn: () => T, rows = 1): Promise<T> =>
+    guard(fn).then(async (result) => (await sync(rows), result));
 
   return {
     database: db,
-    durable: () => wal.sync(),
+    durable: () => sync(),
     createChannel: (c) => guardWrite(() => void s.insertChannel.run(c.id, c.tokenHash, c.createdAt)),
     getChannel: (id) =>
       guard((): ChannelRecord | undefined => {
@@ -172,7 +181,7 @@ export function openSqliteStore(
       if (removed) await checkpointFully();
       return removed;
     },
-    appendEvents: (batch) => guardWrite(() => append(batch)),
+    appendEvents: (batch) => guardWrite(() => append(batch), batch.length),
     listEvents: (channelId, afterSeq, limit) => guard(() => s.listEvents.all(channelId, afterSeq, limit).map(toEvent)),
     bounds: (channelId) =>
       guard((): ChannelBounds | undefined => {

@@ -28,11 +28,15 @@ const until = async (cond: () => boolean, ms = 5000) => {
 };
 const body = Buffer.from(JSON.stringify({ pad: 'x'.repeat(3000) }));
 
+const autoPages = (store: SqliteRelayStore) => store.database.pragma('wal_autocheckpoint', { simple: true });
+const settle = () => new Promise((r) => setTimeout(r, 150));
+
 it('takes checkpoints off the relay connection and still empties the WAL into the database', async () => {
   const store = fresh();
   const errors: Error[] = [];
   const ckpt = startWalCheckpointer(store.database, { intervalMs: 50, onError: (e) => errors.push(e) });
-  await until(() => store.database.pragma('wal_autocheckpoint', { simple: true }) === 0);
+  ckpt.wake(50);
+  await until(() => autoPages(store) === 0);
   await store.createChannel({ id: 'a'.repeat(24), tokenHash: hashToken('t'), createdAt: 1 });
   // ~1,500 pages of events: far past the 1,000 at which the relay's own connection used to checkpoint.
   for (let i = 0; i < 30; i++) {
@@ -52,8 +56,65 @@ it('takes checkpoints off the relay connection and still empties the WAL into th
   await until(() => fs.statSync(dbFile).size > 4 * 1024 * 1024);
   expect((await store.bounds('a'.repeat(24)))?.lastSeq).toBe(1500);
   await ckpt.stop();
-  expect(store.database.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+  expect(autoPages(store)).toBe(1000);
   expect(errors).toEqual([]);
+});
+
+it('starts no thread for a quiet relay or a trickle, and one as soon as a second is busy', async () => {
+  const store = fresh();
+  let clock = 0;
+  const ckpt = startWalCheckpointer(store.database, { onError: () => undefined, now: () => clock });
+  // 49 rows a second for five seconds: the relay's own connection keeps checkpointing every 1,000 pages.
+  for (let s = 0; s < 5; s++) {
+    clock = s * 1000;
+    for (let i = 0; i < 49; i++) ckpt.wake();
+  }
+  await settle();
+  expect(autoPages(store)).toBe(1000);
+  ckpt.wake(2); // the 50th and 51st rows of this second
+  await until(() => autoPages(store) === 0);
+  await ckpt.stop();
+  expect(autoPages(store)).toBe(1000);
+});
+
+it('stops the thread once the relay has been quiet for idleMs, and starts it again for the next busy second', async () => {
+  const store = fresh();
+  let clock = 0;
+  const ckpt = startWalCheckpointer(store.database, { onError: () => undefined, now: () => clock, idleMs: 40 });
+  ckpt.wake(500);
+  await until(() => autoPages(store) === 0);
+  clock += 30; // still within idleMs of the busy second
+  await settle();
+  expect(autoPages(store)).toBe(0);
+  clock += 1000;
+  await until(() => autoPages(store) === 1000);
+  ckpt.wake(1); // a trickle does not bring it back
+  await settle();
+  expect(autoPages(store)).toBe(1000);
+  ckpt.wake(100);
+  await until(() => autoPages(store) === 0);
+  await ckpt.stop();
+  expect(autoPages(store)).toBe(1000);
+});
+
+it('tells the checkpointer of every durable write, a batch counting its rows', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'relay-ckpt-'));
+  dirs.push(dir);
+  const woken: number[] = [];
+  const store = openSqliteStore(path.join(dir, 'relay.sqlite'), { onDurableWrite: (rows) => woken.push(rows) });
+  stores.push(store);
+  await store.createChannel({ id: 'b'.repeat(24), tokenHash: hashToken('t'), createdAt: 1 });
+  const event = {
+    channelId: 'b'.repeat(24),
+    receivedAt: 1,
+    contentType: 'application/json',
+    headers: {},
+    query: {},
+    body,
+  };
+  await store.appendEvents([event, event, event]);
+  await store.durable();
+  expect(woken).toEqual([1, 3, 1]);
 });
 
 it('hands checkpointing back to the relay connection when its thread dies', async () => {
@@ -64,8 +125,14 @@ it('hands checkpointing back to the relay connection when its thread dies', asyn
     "data:text/javascript,import { parentPort } from 'node:worker_threads'; parentPort.postMessage({ type: 'ready' }); setTimeout(() => process.exit(7), 200);",
   );
   const ckpt = startWalCheckpointer(store.database, { onError: (e) => errors.push(e), entry: dying });
+  ckpt.wake(50);
   await until(() => errors.length > 0);
   expect(errors[0]?.message).toMatch(/exited \(7\)/);
-  expect(store.database.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+  expect(autoPages(store)).toBe(1000);
+  // A thread that cannot run is not started again for every busy second.
+  ckpt.wake(50);
+  await settle();
+  expect(errors).toHaveLength(1);
+  expect(autoPages(store)).toBe(1000);
   await ckpt.stop();
 });

@@ -1,4 +1,4 @@
-import { AppFailure } from '../../../common/errors';
+import { AppFailure } from './errors';
 
 /**
  * A package loaded the first time it is needed, not at app start. smee-client and undici cost more to load

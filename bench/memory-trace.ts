@@ -1,0 +1,31 @@
+import { appendFileSync } from 'node:fs';
+import v8 from 'node:v8';
+
+/**
+ * BENCH_MEMORY_TRACE=<file>: a server child appends one JSON line every 200 ms with its label, pid, RSS, process.memoryUsage()
+ * and the main isolate's heap spaces (MB), for notes on where a memory target is missed. What is left of RSS after
+ * the main heap and `external` is native: the node binary, SQLite, glibc's arenas and the worker threads' isolates.
+ */
+export function traceMemory(file: string | undefined, label: string): void {
+  if (!file) return;
+  const started = performance.now();
+  const mb = (n: number) => Math.round((n / 2 ** 20) * 10) / 10;
+  setInterval(() => {
+    const m = process.memoryUsage();
+    const spaces = Object.fromEntries(
+      v8.getHeapSpaceStatistics().map((s) => [s.space_name.replace(/_space$/, ''), mb(s.space_size)]),
+    );
+    const line = {
+      label,
+      pid: process.pid,
+      t: Math.round(performance.now() - started),
+      rss: mb(m.rss),
+      heapTotal: mb(m.heapTotal),
+      heapUsed: mb(m.heapUsed),
+      external: mb(m.external),
+      arrayBuffers: mb(m.arrayBuffers),
+      spaces: { new: spaces.new, old: spaces.old, code: spaces.code, large: spaces.large_object },
+    };
+    appendFileSync(file, `${JSON.stringify(line)}\n`);
+  }, 200).unref();
+}
