@@ -57,6 +57,9 @@ function startBare(): Promise<{ url: string; close: () => Promise<void> }> {
 async function startRelay(): Promise<{ url: string; close: () => Promise<void> }> {
   // Loaded only in relay mode: the bare baseline is a node:http server and nothing else (its RSS is a baseline too).
   const { createRelay, loadRelayConfig } = await import('../server/relay/index');
+  // As server/relay/cli.ts starts the relay in production.
+  const { tuneRelayHeap } = await import('../server/relay/heap-tuning');
+  tuneRelayHeap();
   const relay = createRelay(loadRelayConfig(process.env), { logDestination: discard });
   const url = await relay.start();
   return { url, close: () => relay.stop() };

@@ -1,4 +1,7 @@
+import { tuneRelayHeap } from './heap-tuning';
 import { createRelay, loadRelayConfig, type RelayConfig } from './index';
+
+tuneRelayHeap();
 
 // Entry point for `npm run relay`: configuration from the environment alone.
 let config: RelayConfig;
