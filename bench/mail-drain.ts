@@ -1,3 +1,4 @@
+import { profiled } from './in-process-profile';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMailer, createSqliteOutboxStore, createThreadedPlanner, planFromBody } from '../server/relay/mail';
@@ -122,11 +123,14 @@ async function drain(ctx: BenchContext, backlog: number, measured: number, smtpU
       },
     });
     const started = performance.now();
-    mailer.start();
-    const timeout = setTimeout(done, 120_000);
-    await reached;
-    const ms = performance.now() - started;
-    clearTimeout(timeout);
+    // BENCH_PROFILE_DIR: a profile of this drain alone (the mail thread's own profile needs --cpu-prof on the bench).
+    const ms = await profiled(`mail-drain-${smtpUrl ? 'smtp' : 'eml'}-${backlog}`, async () => {
+      mailer.start();
+      const timeout = setTimeout(done, 120_000);
+      await reached;
+      clearTimeout(timeout);
+      return performance.now() - started;
+    });
     await mailer.stop();
     return {
       backlog,
