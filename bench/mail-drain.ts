@@ -1,4 +1,3 @@
-import { profiled } from './in-process-profile';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMailer, createSqliteOutboxStore, createThreadedPlanner, planFromBody } from '../server/relay/mail';
@@ -6,6 +5,7 @@ import { openSqliteStore } from '../server/relay/store/sqlite/sqlite-store';
 import type { BenchContext, BenchResult, Figure } from './report';
 import { forkBenchChild } from './server-process';
 import { createdBody } from './webhook-bodies';
+import { profiled } from './in-process-profile';
 
 /**
  * Mail drain (issue 18): how fast the outbox empties, to the .eml folder and to a local SMTP peer, and whether the

@@ -70,6 +70,7 @@ export function createMailTransport(opts: TransportOptions): MailTransport {
     let pool: Transporter | undefined;
     let closed = false;
     const smtp = async (): Promise<Transporter> => {
+      if (pool) return pool; // every message after the first: no wait on the loaded module
       const { createTransport } = await loadNodemailer();
       if (closed) throw new Error('mail transport is closed');
       // Pooled: a few connections reused for many messages (a connection per message costs a TLS/EHLO round each).
