@@ -34,6 +34,7 @@ describe('loadRelayConfig', () => {
       RELAY_APP_SCHEME: 'lifescore-dev',
       SMTP_URL: 'smtp://localhost:2525',
       MAIL_FROM: 'LifeScore <no-reply@example.com>',
+      SMTP_MAX_CONNECTIONS: '3',
     });
     expect(c.host).toBe('0.0.0.0');
     expect(c.port).toBe(0);
@@ -45,6 +46,8 @@ describe('loadRelayConfig', () => {
     expect(c.trustProxy).toBe('loopback');
     expect(c.appScheme).toBe('lifescore-dev');
     expect(c.smtpUrl).toBe('smtp://localhost:2525');
+    expect(c.smtpMaxConnections).toBe(3);
+    expect(loadRelayConfig({}).smtpMaxConnections).toBe(4);
   });
 
   it.each([
@@ -62,6 +65,7 @@ describe('loadRelayConfig', () => {
     [{ RELAY_HEARTBEAT_MS: '60000' }, /RELAY_HEARTBEAT_MS/],
     [{ RELAY_APP_SCHEME: 'javascript:' }, /RELAY_APP_SCHEME/],
     [{ RELAY_RETENTION_ACKED_DAYS: '-1' }, /RELAY_RETENTION_ACKED_DAYS/],
+    [{ SMTP_MAX_CONNECTIONS: '0' }, /SMTP_MAX_CONNECTIONS must be at least 1/],
   ])('rejects %o with a clear message', (env, message) => {
     expect(() => loadRelayConfig(env)).toThrow(message);
     expect(() => loadRelayConfig(env)).toThrow(/^Invalid relay configuration/);

@@ -38,9 +38,11 @@ export interface RelayConfig {
   };
   readonly appScheme: string;
   readonly logLevel: string;
-  /** Parsed for the mail outbox (a later issue); not used yet. */
+  /** Where booking emails go (unset: .eml files in the data folder) and who they are from. */
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string | undefined;
+  /** SMTP sessions the relay keeps open at once (mail/smtp-pool.ts). */
+  readonly smtpMaxConnections: number;
   /** Trust model (DESIGN.md §4a, issue 16). */
   readonly trust: TrustConfig;
 }
@@ -177,6 +179,7 @@ const envSchema = z.object({
     'SMTP_URL must be a URL (smtp://, smtps://)',
   ),
   MAIL_FROM: optionalString,
+  SMTP_MAX_CONNECTIONS: intFrom('SMTP_MAX_CONNECTIONS', 4, 1, 100),
   RELAY_MAIL: optionalString.refine(
     (v) => v === undefined || v === 'smtp' || v === 'files',
     'RELAY_MAIL must be smtp or files',
@@ -261,6 +264,7 @@ export function loadRelayConfig(env: NodeJS.ProcessEnv): RelayConfig {
     logLevel: e.RELAY_LOG_LEVEL,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    smtpMaxConnections: e.SMTP_MAX_CONNECTIONS,
     trust: {
       calcomApiUrl: e.RELAY_CALCOM_API_URL ?? (e.NODE_ENV === 'production' ? CLOUD_CALCOM_API_URL : DEV_CALCOM_API_URL),
       calcomTimeoutMs: e.RELAY_CALCOM_TIMEOUT_MS,

@@ -136,6 +136,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
       dataDir: config.dataDir,
       smtpUrl: config.smtpUrl,
       mailFrom: config.mailFrom,
+      smtpMaxConnections: config.smtpMaxConnections,
       publicUrl,
       profiles,
       logger: logger.child({ component: 'mail' }),

@@ -31,6 +31,8 @@ export interface MailerOptions {
   /** Sent and failed rows are deleted this long after enqueue (they hold personal data). Default 30 days. */
   readonly keepDoneMs?: number;
   readonly smtpTimeoutsMs?: TransportOptions['timeoutsMs'];
+  /** SMTP sessions open at once (default 4; Microsoft 365 takes 3 per mailbox). */
+  readonly smtpMaxConnections?: number;
   /**
    * The relay's event log (its RelayStore fits). When given, start() first mails events committed after the
    * mailer's cursor, e.g. just before a crash; events older than catchUpMaxAgeMs (default 1 day) are skipped.
@@ -156,6 +158,7 @@ export function createMailer(o: MailerOptions): Mailer {
     smtpUrl: o.smtpUrl,
     dataDir: o.dataDir,
     ...(o.smtpTimeoutsMs ? { timeoutsMs: o.smtpTimeoutsMs } : {}),
+    ...(o.smtpMaxConnections ? { maxConnections: o.smtpMaxConnections } : {}),
   });
   const publicUrl = () => (typeof o.publicUrl === 'function' ? o.publicUrl() : o.publicUrl).replace(/\/+$/, '');
   const from = o.mailFrom ?? '"LifeScore" <no-reply@localhost>';

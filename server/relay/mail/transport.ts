@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Transporter } from 'nodemailer';
-import { lazyImport } from '../../../common/lazy-import';
+import { createSmtpPool } from './smtp-pool';
 
 /** Where mail goes: an SMTP server, or .eml files in the data folder when none is configured. */
 export interface MailTransport {
@@ -10,7 +9,7 @@ export interface MailTransport {
   readonly kind: 'smtp' | 'eml';
   /**
    * Sends a complete message (rendered and MIME-encoded on the mail thread, render-batch.ts); resolves when the server
-   * accepted it (or the file is written), rejects with nodemailer's error.
+   * accepted it (or the file is written), rejects with nodemailer's error (smtp-pool.ts).
    */
   send(message: RawMessage): Promise<{ readonly messageId: string; readonly file?: string }>;
   /** How many sends may run at once (SMTP: pooled connections; .eml: file writes). */
@@ -33,9 +32,6 @@ export interface RawMessage {
   readonly envelope: { readonly from: string; readonly to: string[] };
   readonly messageId: string;
 }
-
-/** nodemailer costs ~3 MB of heap: a relay loads it with its first message, not at start (issue 18, RSS idle). */
-const loadNodemailer = lazyImport('nodemailer', () => import('nodemailer'));
 
 /** The SMTP URL as it can be logged: no user or password. */
 export function redactSmtpUrl(url: string): string {
@@ -66,48 +62,19 @@ export function createMailTransport(opts: TransportOptions): MailTransport {
   if (opts.smtpUrl) {
     const t = opts.timeoutsMs ?? { connection: 15_000, greeting: 15_000, socket: 60_000 };
     const maxConnections = opts.maxConnections ?? 4;
-    const url = opts.smtpUrl;
-    let pool: Transporter | undefined;
-    let closed = false;
-    const smtp = async (): Promise<Transporter> => {
-      if (pool) return pool; // every message after the first: no wait on the loaded module
-      const { createTransport } = await loadNodemailer();
-      if (closed) throw new Error('mail transport is closed');
-      // Pooled: a few connections reused for many messages (a connection per message costs a TLS/EHLO round each).
-      pool ??= createTransport({
-        url,
-        pool: true,
-        maxConnections,
-        maxMessages: 1000,
-        // Idle connections close soon after a burst: a quiet relay holds none open (and the peer may restart freely).
-        idleTimeout: 1000,
-        connectionTimeout: t.connection,
-        greetingTimeout: t.greeting,
-        socketTimeout: t.socket,
-      });
-      return pool;
-    };
+    // A few reused sessions (one per message would cost a TLS/EHLO round each), closed soon after a burst: a quiet
+    // relay holds none open and the server may restart freely.
+    const pool = createSmtpPool({ url: opts.smtpUrl, maxConnections, maxMessages: 1000, idleMs: 1000, timeoutsMs: t });
     return {
       destination: redactSmtpUrl(opts.smtpUrl),
       kind: 'smtp',
       concurrency: maxConnections,
       async send(message) {
         const raw = Buffer.from(message.raw.buffer, message.raw.byteOffset, message.raw.byteLength);
-        // messageId: the one already in `raw`; without it nodemailer generates one per message (crypto.randomBytes,
-        // ~0.06 ms each in the drain's profile) that a raw message never shows.
-        const envelope = { from: message.envelope.from, to: message.envelope.to };
-        const transporter = await smtp();
-        const info = await transporter.sendMail({
-          envelope,
-          raw,
-          ...(message.messageId ? { messageId: message.messageId } : {}),
-        });
-        return { messageId: message.messageId || info.messageId };
+        await pool.send({ from: message.envelope.from, to: message.envelope.to }, raw);
+        return { messageId: message.messageId };
       },
-      close() {
-        closed = true;
-        pool?.close();
-      },
+      close: () => pool.close(),
     };
   }
   const dir = path.join(opts.dataDir, 'mail-outbox');

@@ -15,6 +15,10 @@ export interface TestSmtp {
   readonly received: ReceivedMail[];
   /** Every RCPT TO the server saw, accepted or not. */
   readonly rcptAttempts: string[];
+  /** SMTP sessions accepted so far, and those still open. */
+  readonly sessions: { opened: number; open: number };
+  /** Ends every open session from the server's side (as a server does with idle clients). */
+  dropSessions(): void;
   /** Answer the next n connections with `421 try again later`. */
   refuseNext(n: number): void;
   /** Answer RCPT TO for this address with 550. */
@@ -27,17 +31,32 @@ export interface TestSmtp {
 
 const smtpError = (code: number, message: string) => Object.assign(new Error(message), { responseCode: code });
 
+export interface TestSmtpOptions {
+  /** Require AUTH (PLAIN/LOGIN, offered without TLS on loopback) with these credentials. */
+  readonly auth?: { readonly user: string; readonly pass: string };
+}
+
 /** Starts the server on 127.0.0.1 (port 0 = any free port). */
-export async function startTestSmtp(port = 0): Promise<TestSmtp> {
+export async function startTestSmtp(port = 0, opts: TestSmtpOptions = {}): Promise<TestSmtp> {
   const received: ReceivedMail[] = [];
   const rcptAttempts: string[] = [];
   const rejected = new Set<string>();
   let refuse = 0;
+  const sessions = { opened: 0, open: 0 };
+  const credentials = opts.auth;
   const options: SMTPServerOptions = {
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
+    authOptional: !credentials,
+    disabledCommands: credentials ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+    allowInsecureAuth: true,
     logger: false,
+    onAuth(auth, _session, cb) {
+      if (auth.username === credentials?.user && auth.password === credentials?.pass)
+        return cb(null, { user: auth.username });
+      cb(smtpError(535, 'Authentication credentials invalid'));
+    },
     onConnect(_session, cb) {
+      sessions.opened++;
+      sessions.open++;
       if (refuse > 0) {
         refuse--;
         return cb(smtpError(421, 'Service not available, try again later'));
@@ -58,7 +77,8 @@ export async function startTestSmtp(port = 0): Promise<TestSmtp> {
         .catch((err: Error) => cb(err));
     },
   };
-  let server = new SMTPServer(options);
+  const onClose = () => void sessions.open--;
+  let server = new SMTPServer({ ...options, onClose });
   const listen = (p: number) =>
     new Promise<number>((resolve, reject) => {
       server.once('error', reject);
@@ -76,12 +96,16 @@ export async function startTestSmtp(port = 0): Promise<TestSmtp> {
     url: `smtp://127.0.0.1:${actualPort}`,
     received,
     rcptAttempts,
+    sessions,
+    dropSessions() {
+      for (const c of (server as unknown as { connections: Set<{ close(): void }> }).connections) c.close();
+    },
     refuseNext: (n) => void (refuse = n),
     reject: (a) => void rejected.add(a.toLowerCase()),
     down,
     async up() {
       if (isUp) return;
-      server = new SMTPServer(options);
+      server = new SMTPServer({ ...options, onClose });
       await listen(actualPort);
       isUp = true;
     },
