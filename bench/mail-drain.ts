@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createMailer, createSqliteOutboxStore, createThreadedPlanner, planFromBody } from '../server/relay/mail';
 import { openSqliteStore } from '../server/relay/store/sqlite/sqlite-store';
 import type { BenchContext, BenchResult, Figure } from './report';
-import { forkBenchChild } from './server-process';
+import { forkBenchChild, waitFor } from './server-process';
 import { createdBody } from './webhook-bodies';
 import { profiled } from './in-process-profile';
 
@@ -15,15 +15,27 @@ import { profiled } from './in-process-profile';
  * The same run with a small backlog is the baseline: per-email cost at 100k pending within 1.3× of it is the target.
  */
 
-const MEASURED = 4_000;
+const MEASURED = 10_000;
 const CHANNEL = 'benchDrainChannel0000000000';
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 
+interface SinkSmtp {
+  readonly url: string;
+  /** CPU time the peer process has used so far (µs). */
+  cpuMicros(): Promise<number>;
+  close(): Promise<void>;
+}
+
 /** The SMTP peer (bench/smtp-sink-child.ts) in its own process. */
-async function startSinkSmtp(): Promise<{ url: string; close: () => Promise<void> }> {
+async function startSinkSmtp(): Promise<SinkSmtp> {
   const { child, ready } = await forkBenchChild<{ port: number }>('smtp-sink-child');
   return {
     url: `smtp://127.0.0.1:${ready.port}`,
+    async cpuMicros() {
+      const reply = waitFor<{ cpuMicros: number }>(child, 'count', 10_000, 'smtp-sink-child');
+      child.send({ type: 'count' });
+      return (await reply).cpuMicros;
+    },
     close: async () => {
       const exited = new Promise<void>((r) => child.once('exit', () => r()));
       child.disconnect();
@@ -40,10 +52,17 @@ interface Drain {
   readonly perEmailMs: number;
   readonly rate: number;
   readonly setupSeconds: number;
+  /** CPU of the bench process (main thread and mail thread) per email while draining. */
+  readonly cpuMsPerEmail: number;
+  /** Of which the main thread's event loop was busy (claims, SMTP, records). */
+  readonly mainBusyMsPerEmail: number;
+  /** The SMTP peer's CPU per email (SMTP runs only). */
+  readonly peerCpuMsPerEmail?: number;
 }
 
 /** Fills a fresh relay database with `backlog` pending jobs, then times the mailer sending the first `measured`. */
-async function drain(ctx: BenchContext, backlog: number, measured: number, smtpUrl?: string): Promise<Drain> {
+async function drain(ctx: BenchContext, backlog: number, measured: number, sink?: SinkSmtp): Promise<Drain> {
+  const smtpUrl = sink?.url;
   const dir = mkdtempSync(join(ctx.workDir, 'drain-'));
   const t0 = performance.now();
   const store = openSqliteStore(join(dir, 'relay.sqlite'));
@@ -122,6 +141,9 @@ async function drain(ctx: BenchContext, backlog: number, measured: number, smtpU
         if (++sent === measured) done();
       },
     });
+    const peer0 = await sink?.cpuMicros();
+    const cpu0 = process.cpuUsage();
+    const loop0 = performance.eventLoopUtilization();
     const started = performance.now();
     // BENCH_PROFILE_DIR: a profile of this drain alone (the mail thread's own profile needs --cpu-prof on the bench).
     const ms = await profiled(`mail-drain-${smtpUrl ? 'smtp' : 'eml'}-${backlog}`, async () => {
@@ -131,7 +153,16 @@ async function drain(ctx: BenchContext, backlog: number, measured: number, smtpU
       clearTimeout(timeout);
       return performance.now() - started;
     });
+    const cpu = process.cpuUsage(cpu0);
+    const loop = performance.eventLoopUtilization(loop0);
+    const peer = sink && peer0 !== undefined ? (await sink.cpuMicros()) - peer0 : undefined;
     await mailer.stop();
+    const per = (micros: number) => `${(micros / 1000 / sent).toFixed(3)} ms`;
+    ctx.log(
+      `drain: ${Math.round((sent / ms) * 1000)} emails/s; CPU per email ${per(cpu.user + cpu.system)} ` +
+        `(main thread busy ${per(loop.active * 1000)}, the rest the mail thread)` +
+        (peer !== undefined ? `, SMTP peer ${per(peer)}` : ''),
+    );
     return {
       backlog,
       transport: smtpUrl ? 'smtp' : 'eml',
@@ -140,6 +171,9 @@ async function drain(ctx: BenchContext, backlog: number, measured: number, smtpU
       perEmailMs: ms / sent,
       rate: (sent / ms) * 1000,
       setupSeconds,
+      cpuMsPerEmail: (cpu.user + cpu.system) / 1000 / sent,
+      mainBusyMsPerEmail: loop.active / sent,
+      ...(peer !== undefined ? { peerCpuMsPerEmail: peer / 1000 / sent } : {}),
     };
   } finally {
     await store.close();
@@ -157,7 +191,7 @@ export async function benchMailDrain(ctx: BenchContext): Promise<BenchResult> {
   const sink = await startSinkSmtp();
   let smtpSmall: Drain;
   try {
-    smtpSmall = await drain(ctx, small, measured, sink.url);
+    smtpSmall = await drain(ctx, small, measured, sink);
   } finally {
     await sink.close();
   }

@@ -47,7 +47,8 @@ export function childNodeArgs(): string[] {
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(dir)}`] : [];
 }
 
-function waitFor<T>(child: ChildProcess, type: string, timeoutMs: number, name = 'server child'): Promise<T> {
+/** The next IPC message of `type` from a bench child (its payload), or an error after `timeoutMs` or at its exit. */
+export function waitFor<T>(child: ChildProcess, type: string, timeoutMs: number, name = 'server child'): Promise<T> {
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => done(new Error(`${name}: no '${type}' within ${timeoutMs} ms`)), timeoutMs);
     const onMessage = (msg: { type?: string }) => {

@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { planFromBody, type PlanInput, type PlanResult } from './planner';
-import { renderBatch, type RenderRequest } from './render-batch';
+import { renderBatch, type RenderRequest, type Rendered } from './render-batch';
 
 /** Worker-thread entry of the threaded planner: plans (small jobs) and renders (complete messages) on request. */
 
@@ -11,12 +11,28 @@ type Request =
 
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
+/**
+ * The messages' memory moves to the main thread instead of being copied by postMessage (issue 18: the clone was the
+ * mail thread's largest item after rendering, and the main thread's copy of each 6–9 KB message was garbage soon
+ * after). Only a buffer a message has to itself moves: a small one shares Node's pool slab with other data.
+ */
+function ownBuffers(output: readonly Rendered[]): ArrayBuffer[] {
+  const list: ArrayBuffer[] = [];
+  for (const r of output) {
+    if (!r.ok || r.raw.byteLength === 0) continue;
+    const buffer = r.raw.buffer;
+    if (buffer instanceof ArrayBuffer && r.raw.byteOffset === 0 && r.raw.byteLength === buffer.byteLength)
+      list.push(buffer);
+  }
+  return list;
+}
+
 const port = parentPort;
 if (!port) throw new Error('planner-worker.ts runs as a worker thread');
 port.on('message', (msg: Request) => {
   if ('render' in msg) {
     renderBatch(msg.render).then(
-      (output) => port.postMessage({ id: msg.id, output }),
+      (output) => port.postMessage({ id: msg.id, output }, ownBuffers(output)),
       (err: unknown) => port.postMessage({ id: msg.id, error: messageOf(err) }),
     );
     return;
