@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dateTimeFormat, isKnownTimeZone } from './date-format';
+import { boundedMemo, dateTimeFormat, isKnownTimeZone } from './date-format';
 
 describe('dateTimeFormat', () => {
   it('returns the same formatter for the same arguments, and formats like a fresh one', () => {
@@ -25,5 +25,34 @@ describe('isKnownTimeZone', () => {
     ['', false],
   ])('%s → %s', (zone, known) => {
     expect(isKnownTimeZone(zone)).toBe(known);
+  });
+});
+
+describe('boundedMemo', () => {
+  it('builds each key once, and starts over when it holds max entries (payload keys cannot grow it without end)', () => {
+    const built: string[] = [];
+    const memo = boundedMemo((key) => {
+      built.push(key);
+      return { key };
+    }, 2);
+    const a = memo('a');
+    expect(memo('a')).toBe(a);
+    memo('b');
+    expect(built).toEqual(['a', 'b']);
+    memo('c'); // full: emptied, then c kept
+    expect(memo('c')).toEqual({ key: 'c' });
+    expect(memo('a')).not.toBe(a);
+    expect(built).toEqual(['a', 'b', 'c', 'a']);
+  });
+
+  it('keeps nothing for a key whose build threw', () => {
+    let calls = 0;
+    const memo = boundedMemo(() => {
+      calls++;
+      throw new RangeError('no such zone');
+    });
+    expect(() => memo('Mars/Olympus')).toThrow(RangeError);
+    expect(() => memo('Mars/Olympus')).toThrow(RangeError);
+    expect(calls).toBe(2);
   });
 });

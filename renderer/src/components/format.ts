@@ -1,5 +1,5 @@
 /** Date and time formatting with the platform's Intl (no hand-rolled calendars), always in an explicit zone. */
-import { dateTimeFormat, isKnownTimeZone } from '../../../common/date-format';
+import { boundedMemo, dateTimeFormat, isKnownTimeZone } from '../../../common/date-format';
 
 const locale = undefined; // the consultant's own locale
 
@@ -19,34 +19,29 @@ interface ZoneFormats {
   readonly date: Intl.DateTimeFormat;
   readonly dateWithYear: Intl.DateTimeFormat;
   readonly time: Intl.DateTimeFormat;
+  readonly zone: Intl.DateTimeFormat;
   thisYear: string;
   thisYearUntil: number;
 }
-const zoneFormatCache = new Map<string, ZoneFormats>();
-
-function zoneFormats(timeZone: string): ZoneFormats {
-  let f = zoneFormatCache.get(timeZone);
-  if (!f) {
-    f = {
-      year: dateTimeFormat('en', { year: 'numeric', timeZone }),
-      date: dateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', timeZone }),
-      dateWithYear: dateTimeFormat(locale, {
-        weekday: 'short',
-        day: 'numeric',
-        month: 'short',
-        year: 'numeric',
-        timeZone,
-      }),
-      time: dateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone }),
-      thisYear: '',
-      thisYearUntil: 0,
-    };
-    // Zones come from the consultant's settings and bookings: a handful, but bound it like common/date-format.
-    if (zoneFormatCache.size >= 100) zoneFormatCache.clear();
-    zoneFormatCache.set(timeZone, f);
-  }
-  return f;
-}
+// Zones come from the consultant's settings and bookings: a handful, but bounded like common/date-format's.
+const zoneFormats = boundedMemo(
+  (timeZone): ZoneFormats => ({
+    year: dateTimeFormat('en', { year: 'numeric', timeZone }),
+    date: dateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', timeZone }),
+    dateWithYear: dateTimeFormat(locale, {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      timeZone,
+    }),
+    time: dateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone }),
+    zone: dateTimeFormat(locale, { timeZone, timeZoneName: 'short' }),
+    thisYear: '',
+    thisYearUntil: 0,
+  }),
+  100,
+);
 
 /** This year in the zone, worked out at most once a minute (the list formats a date per row). */
 function thisYear(f: ZoneFormats): string {
@@ -72,8 +67,8 @@ export function formatRange(startIso: string, endIso: string, timeZone: string):
 /** The short name of a zone at an instant ("CET", "GMT+2"); falls back to the IANA name. */
 export function zoneName(iso: string, timeZone: string): string {
   try {
-    const part = dateTimeFormat(locale, { timeZone, timeZoneName: 'short' })
-      .formatToParts(new Date(iso))
+    const part = zoneFormats(timeZone)
+      .zone.formatToParts(new Date(iso))
       .find((p) => p.type === 'timeZoneName');
     return part?.value ?? timeZone;
   } catch {
