@@ -60,8 +60,8 @@ export function createApp(deps: AppDeps): RequestListener {
   app.set('etag', false);
   app.use(createHttpLogger(logger));
   // One instance for both paths, so the warning is still logged once per process.
-  const inspectForwarded = warnForwardedWithoutTrust(config.trustProxy, logger);
-  app.use(inspectForwarded);
+  const forwardedWarning = warnForwardedWithoutTrust(config.trustProxy, logger);
+  app.use(forwardedWarning.middleware);
   const requireChannelToken = channelAuth(store, 'id', onStorageError);
   const profileAccess = createProfileAccess(deps.trust);
   // Exact within this process; other instances' changes are seen within 2 s (PostgreSQL, several relays).
@@ -82,11 +82,11 @@ export function createApp(deps: AppDeps): RequestListener {
       logger,
       now: deps.now,
       onStorageError,
-      inspect: inspectForwarded,
+      inspect: forwardedWarning.inspect,
     },
     app,
   );
-  app.post('/hooks/:channel', ingest.route);
+  // No express route for POST /hooks/:channel: ingest.fastPath answers every request express would have routed there.
   app.get(
     '/hooks/:channel',
     requireEventStream(),

@@ -1,4 +1,6 @@
+import type { ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, Response } from 'express';
+import { writeJson } from './json-response';
 
 /** An HTTP error with the relay's `{ error: { code, message } }` body. */
 export class HttpError extends Error {
@@ -12,13 +14,21 @@ export class HttpError extends Error {
   }
 }
 
-/** Writes the relay error shape. */
-export function sendError(res: Response, status: number, code: string, message: string): void {
+/**
+ * Writes the relay error shape on any node:http response: the one place it is defined, for express routes (through
+ * sendError) and the ingest fast path alike. Once a response has started, all that is left is to end it.
+ */
+export function writeError(res: ServerResponse, status: number, code: string, message: string): void {
   if (res.headersSent) {
     res.end();
     return;
   }
-  res.status(status).set('Cache-Control', 'no-store').json({ error: { code, message } });
+  writeJson(res, status, { error: { code, message } });
+}
+
+/** Writes the relay error shape from an express handler. */
+export function sendError(res: Response, status: number, code: string, message: string): void {
+  writeError(res, status, code, message);
 }
 
 /** Same 401 for a wrong token and an unknown channel, so a probe learns nothing. */
