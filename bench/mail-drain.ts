@@ -16,6 +16,8 @@ import { profiled } from './in-process-profile';
  */
 
 const MEASURED = 10_000;
+/** .eml drains per backlog size; the figures use the cheapest of them. */
+const ROUNDS = 2;
 const CHANNEL = 'benchDrainChannel0000000000';
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 
@@ -186,8 +188,16 @@ export async function benchMailDrain(ctx: BenchContext): Promise<BenchResult> {
   const measured = ctx.quick ? 1_000 : MEASURED;
   const large = ctx.quick ? 20_000 : 100_000;
   const small = measured;
-  const emlSmall = await drain(ctx, small, measured);
-  const emlLarge = await drain(ctx, large, measured);
+  // Each .eml drain twice, small and large interleaved, keeping the cheaper of each pair: on this shared machine one
+  // drain of a few seconds swung 0.8–1.8× against the other from neighbours' load alone.
+  const emlRuns: Drain[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    emlRuns.push(await drain(ctx, small, measured), await drain(ctx, large, measured));
+  }
+  const cheapest = (backlog: number) =>
+    emlRuns.filter((d) => d.backlog === backlog).reduce((a, b) => (b.perEmailMs < a.perEmailMs ? b : a));
+  const emlSmall = cheapest(small);
+  const emlLarge = cheapest(large);
   const sink = await startSinkSmtp();
   let smtpSmall: Drain;
   try {
@@ -217,7 +227,7 @@ export async function benchMailDrain(ctx: BenchContext): Promise<BenchResult> {
       value: emlLarge.perEmailMs,
       unit: 'ms',
       baseline: emlSmall.perEmailMs,
-      baselineLabel: `the same drain with ${small.toLocaleString('en-US')} pending (first ${measured.toLocaleString('en-US')} emails timed in both)`,
+      baselineLabel: `the same drain with ${small.toLocaleString('en-US')} pending (first ${measured.toLocaleString('en-US')} emails timed in both; cheaper of ${ROUNDS} drains each)`,
       target: { op: '<=', value: 1.3, on: 'ratio' },
     },
   ];
@@ -227,7 +237,8 @@ export async function benchMailDrain(ctx: BenchContext): Promise<BenchResult> {
     figures,
     details: {
       measured,
-      runs: [emlSmall, emlLarge, smtpSmall],
+      runs: [...emlRuns, smtpSmall],
+      rule: `each .eml figure is the cheaper of ${ROUNDS} drains`,
       process:
         'mailer and its mail thread in the bench process (no HTTP load meanwhile); the SMTP peer in a child process',
     },
