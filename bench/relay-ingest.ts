@@ -31,8 +31,9 @@ const BODIES = 30_000;
 /**
  * How long the relay is left without traffic before its idle RSS is read. V8's memory reducer runs ~8 s after the
  * allocation rate drops, collects and shrinks the young generation; a relay in service spends most hours like that.
+ * At 12 s some runs still read the state before it (81–86 MB: a traced run saw it act at 12.2 s), so 20 s.
  */
-const QUIET_MS = 12_000;
+const QUIET_MS = 20_000;
 
 /** Cal.com's GET /v2/me as the relay asks it when a channel presents an access token: token `bench-access-token-<i>` is user i. */
 function startFakeCalcom(): Promise<{ url: string; close: () => Promise<void> }> {
