@@ -47,7 +47,7 @@ describe('loadRelayConfig', () => {
     expect(c.appScheme).toBe('lifescore-dev');
     expect(c.smtpUrl).toBe('smtp://localhost:2525');
     expect(c.smtpMaxConnections).toBe(3);
-    expect(loadRelayConfig({}).smtpMaxConnections).toBe(4);
+    expect(loadRelayConfig({}).smtpMaxConnections).toBe(5);
   });
 
   it.each([

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { productionProblems } from './production-checks';
+import { DEFAULT_SMTP_CONNECTIONS } from './mail/transport';
 
 const MIB = 1024 * 1024;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -179,7 +180,7 @@ const envSchema = z.object({
     'SMTP_URL must be a URL (smtp://, smtps://)',
   ),
   MAIL_FROM: optionalString,
-  SMTP_MAX_CONNECTIONS: intFrom('SMTP_MAX_CONNECTIONS', 4, 1, 100),
+  SMTP_MAX_CONNECTIONS: intFrom('SMTP_MAX_CONNECTIONS', DEFAULT_SMTP_CONNECTIONS, 1, 100),
   RELAY_MAIL: optionalString.refine(
     (v) => v === undefined || v === 'smtp' || v === 'files',
     'RELAY_MAIL must be smtp or files',

@@ -31,7 +31,7 @@ export interface MailerOptions {
   /** Sent and failed rows are deleted this long after enqueue (they hold personal data). Default 30 days. */
   readonly keepDoneMs?: number;
   readonly smtpTimeoutsMs?: TransportOptions['timeoutsMs'];
-  /** SMTP sessions open at once (default 4; Microsoft 365 takes 3 per mailbox). */
+  /** SMTP sessions open at once (default DEFAULT_SMTP_CONNECTIONS; Microsoft 365 takes 3 per mailbox). */
   readonly smtpMaxConnections?: number;
   /**
    * The relay's event log (its RelayStore fits). When given, start() first mails events committed after the
