@@ -150,8 +150,11 @@ export async function openPostgresStore(
     backlog: async () =>
       (
         await q<{ channel_id: string; count: string }>(
-          `SELECT c.id AS channel_id, count(e.seq) AS count FROM channels c
-             LEFT JOIN events e ON e.channel_id = c.id AND e.seq > c.acked_seq GROUP BY c.id ORDER BY c.id`,
+          `SELECT c.id AS channel_id,
+                  CASE WHEN o.oldest IS NULL THEN 0 ELSE c.last_seq - GREATEST(c.acked_seq, o.oldest - 1) END AS count
+             FROM channels c
+             LEFT JOIN LATERAL (SELECT min(e.seq) AS oldest FROM events e WHERE e.channel_id = c.id) o ON true
+            ORDER BY c.id`,
         )
       ).rows.map((r) => ({ channelId: r.channel_id, count: Number(r.count) })),
     ping: async () => void (await q('SELECT 1')),

@@ -99,9 +99,14 @@ export function openSqliteStore(
       `DELETE FROM events WHERE received_at < @unackedBefore
          OR (received_at < @ackedBefore AND seq <= (SELECT acked_seq FROM channels c WHERE c.id = events.channel_id))`,
     ),
+    // From the cursors and each channel's oldest event (one index seek each), not a count over the events: see
+    // RelayStore.backlog.
     backlog: db.prepare<[], { channelId: string; count: number }>(
-      `SELECT c.id AS channelId, COUNT(e.seq) AS count FROM channels c
-         LEFT JOIN events e ON e.channel_id = c.id AND e.seq > c.acked_seq GROUP BY c.id`,
+      `SELECT id AS channelId, CASE WHEN oldest IS NULL THEN 0 ELSE last_seq - MAX(acked_seq, oldest - 1) END AS count
+         FROM (SELECT c.id, c.last_seq, c.acked_seq,
+                      (SELECT MIN(e.seq) FROM events e WHERE e.channel_id = c.id) AS oldest
+                 FROM channels c)
+        ORDER BY id`,
     ),
     ping: db.prepare('SELECT 1'),
   };

@@ -126,6 +126,35 @@ export function describeRelayStore(name: string, openEmpty: OpenEmptyStore): voi
       expect(await store.backlog()).toEqual([]);
     });
 
+    it('counts the backlog from the cursors and the oldest kept event: right after acks, prunes and for empty channels', async () => {
+      const { store } = await open();
+      await store.createChannel({ id: a, tokenHash: hashToken('1'), createdAt: 1 });
+      await store.createChannel({ id: b, tokenHash: hashToken('2'), createdAt: 1 });
+      await store.appendEvents([ev(a, 100), ev(a, 100), ev(a, 200), ev(a, 300), ev(a, 400)]);
+      const sorted = (rows: Array<{ channelId: string; count: number }>) =>
+        [...rows].sort((x, y) => x.channelId.localeCompare(y.channelId));
+      const expected = (countA: number) =>
+        sorted([
+          { channelId: a, count: countA },
+          { channelId: b, count: 0 },
+        ]);
+      expect(sorted(await store.backlog())).toEqual(expected(5));
+      await store.ack(a, 2);
+      expect(sorted(await store.backlog())).toEqual(expected(3));
+      // Acked events pruned: the unacked count is unchanged.
+      await store.prune({ unackedBefore: 0, ackedBefore: 1_000 });
+      expect(sorted(await store.backlog())).toEqual(expected(3));
+      // Unacked events past retention (seq 3, received at 200) leave the count.
+      await store.prune({ unackedBefore: 250, ackedBefore: 0 });
+      expect(sorted(await store.backlog())).toEqual(expected(2));
+      await store.ack(a, 5);
+      expect(sorted(await store.backlog())).toEqual(expected(0));
+      await store.prune({ unackedBefore: 0, ackedBefore: 1_000 });
+      expect(sorted(await store.backlog())).toEqual(expected(0));
+      await store.appendEvents([ev(a, 500)]);
+      expect(sorted(await store.backlog())).toEqual(expected(1));
+    });
+
     it('keeps sequences gap-free and unique when several handles append to one channel at once', async () => {
       const { store, sibling } = await open();
       const others = [await sibling(), await sibling()];
