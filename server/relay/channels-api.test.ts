@@ -1,29 +1,9 @@
-import fs from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pullResponseSchema } from '../../common/relay';
-import {
-  createReadyChannel,
-  TEST_SECRET,
-  postWebhook,
-  startRelay,
-  tempDir,
-  testConfig,
-  type TestRelay,
-} from '../../tests/support/relay/relay-test-kit';
+import { createReadyChannel, TEST_SECRET, postWebhook, relaysPerTest } from '../../tests/support/relay/relay-test-kit';
 
-const running: TestRelay[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const r of running.splice(0)) await r.relay.stop();
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-async function relay(env: Record<string, string> = {}) {
-  const dir = tempDir();
-  dirs.push(dir);
-  const r = await startRelay(testConfig(dir, env));
-  running.push(r);
-  return r;
-}
+const relays = relaysPerTest();
+const relay = relays.start;
 const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
 const jsonHeaders = (t: string) => ({ ...bearer(t), 'content-type': 'application/json' });
 

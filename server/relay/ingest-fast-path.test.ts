@@ -1,6 +1,5 @@
-import fs from 'node:fs';
 import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { calSignature } from './crypto';
 import {
   createChannel,
@@ -8,10 +7,7 @@ import {
   TEST_METRICS_TOKEN,
   TEST_SECRET,
   postWebhook,
-  startRelay,
-  tempDir,
-  testConfig,
-  type TestRelay,
+  relaysPerTest,
 } from '../../tests/support/relay/relay-test-kit';
 
 /**
@@ -19,19 +15,8 @@ import {
  * req.ip under `trust proxy`, express-rate-limit's headers, the router's matching and decoding, req.query — is
  * pinned here, over real HTTP on loopback.
  */
-const running: TestRelay[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const r of running.splice(0)) await r.relay.stop();
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-async function relay(env: Record<string, string> = {}) {
-  const dir = tempDir();
-  dirs.push(dir);
-  const r = await startRelay(testConfig(dir, env));
-  running.push(r);
-  return r;
-}
+const relays = relaysPerTest();
+const relay = relays.start;
 const signed = (headers: Record<string, string> = {}) => ({ secret: TEST_SECRET, headers });
 const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; message: string } }).error;
 

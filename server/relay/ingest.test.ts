@@ -1,5 +1,4 @@
-import fs from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pullResponseSchema } from '../../common/relay';
 import { calSignature } from './crypto';
 import {
@@ -9,24 +8,12 @@ import {
   postWebhook,
   setSecret,
   startRelay,
-  tempDir,
   testConfig,
-  type TestRelay,
+  relaysPerTest,
 } from '../../tests/support/relay/relay-test-kit';
 
-const running: TestRelay[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const r of running.splice(0)) await r.relay.stop();
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-async function relay(env: Record<string, string> = {}) {
-  const dir = tempDir();
-  dirs.push(dir);
-  const r = await startRelay(testConfig(dir, env));
-  running.push(r);
-  return r;
-}
+const relays = relaysPerTest();
+const relay = relays.start;
 async function lastSeq(url: string, id: string, token: string): Promise<number> {
   const res = await fetch(`${url}/api/channels/${id}/events?limit=1000`, {
     headers: { authorization: `Bearer ${token}` },
@@ -232,8 +219,7 @@ describe('POST /hooks/:channel', () => {
   });
 
   it('finishes in-flight commits on graceful stop: every 2xx survives a restart', async () => {
-    const dir = tempDir();
-    dirs.push(dir);
+    const dir = relays.dir();
     const first = await startRelay(testConfig(dir));
     const ch = await createReadyChannel(first.url);
     const posts = Array.from({ length: 60 }, (_, i) =>
@@ -245,8 +231,7 @@ describe('POST /hooks/:channel', () => {
     await new Promise((r) => setTimeout(r, 5));
     await first.relay.stop();
     const ok = (await Promise.all(posts)).filter((i) => i >= 0);
-    const second = await startRelay(testConfig(dir));
-    running.push(second);
+    const second = await relay({}, dir);
     const res = await fetch(`${second.url}/api/channels/${ch.id}/events?limit=1000`, {
       headers: { authorization: `Bearer ${ch.token}` },
     });

@@ -1,5 +1,4 @@
-import fs from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   channelStatusSchema,
   presentIdentityResponseSchema,
@@ -26,33 +25,18 @@ import {
   createChannel,
   postWebhook,
   readSse,
-  startRelay,
-  tempDir,
   TEST_SECRET,
-  type TestRelay,
+  relaysPerTest,
 } from '../../../tests/support/relay/relay-test-kit';
 
 /** Identity, channel status, approval and the operator's tools (issue 16), over HTTP against the real sandbox. */
 let sandbox: Sandbox;
 let sandboxUrl = '';
-const running: TestRelay[] = [];
-const dirs: string[] = [];
 beforeAll(async () => {
   ({ sandbox, url: sandboxUrl } = await startTestSandbox());
 });
 afterAll(() => sandbox.stop());
-afterEach(async () => {
-  for (const r of running.splice(0)) await r.relay.stop();
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-
-async function start(env: Record<string, string> = {}) {
-  const dir = tempDir();
-  dirs.push(dir);
-  const r = await startRelay(trustedConfig(dir, sandboxUrl, env));
-  running.push(r);
-  return r;
-}
+const start = relaysPerTest((dir, env) => trustedConfig(dir, sandboxUrl, env)).start;
 const auth = (ch: CreateChannelResponse) => ({ authorization: `Bearer ${ch.token}` });
 const status = async (url: string, ch: CreateChannelResponse) => {
   const res = await fetch(`${url}/api/channels/${ch.id}`, { headers: auth(ch) });

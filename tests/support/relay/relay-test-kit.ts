@@ -6,6 +6,7 @@ import { PassThrough } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { SmeeClient } from 'smee-client';
+import { afterEach } from 'vitest';
 // smee-client's own fetch (undici 7, hoisted as its dependency): Node 20's built-in fetch cannot drive undici 7's
 // dispatcher, which smee-client installs globally, so the wrapper must call the same fetch smee-client would.
 import { fetch as undiciFetch } from 'undici';
@@ -50,6 +51,35 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   const relay = createRelay(config, { logDestination: sink, ...options });
   const url = await relay.start();
   return { relay, url, logs: () => logs };
+}
+
+/**
+ * The relays and data folders of one test file, stopped and removed after each test: `start` runs a relay (in a fresh
+ * data folder unless given one), `dir` makes a folder for a relay the test starts and stops itself.
+ */
+export function relaysPerTest(config: (dataDir: string, env: Record<string, string>) => RelayConfig = testConfig): {
+  dir: () => string;
+  start: (env?: Record<string, string>, dataDir?: string) => Promise<TestRelay>;
+} {
+  const running: TestRelay[] = [];
+  const dirs: string[] = [];
+  afterEach(async () => {
+    for (const r of running.splice(0)) await r.relay.stop();
+    for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+  });
+  const dir = () => {
+    const d = tempDir();
+    dirs.push(d);
+    return d;
+  };
+  return {
+    dir,
+    async start(env = {}, dataDir = dir()) {
+      const r = await startRelay(config(dataDir, env));
+      running.push(r);
+      return r;
+    },
+  };
 }
 
 export async function createChannel(url: string, headers: Record<string, string> = {}): Promise<CreateChannelResponse> {
