@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchAppStart } from './app-start';
 import { benchBookingsQueries } from './bookings-queries';
 import { benchCatchUp } from './catch-up';
+import { flushDisk } from './disk-flush';
 import { benchEndToEnd } from './end-to-end';
 import { benchFanOut } from './fan-out';
 import { benchMailDrain } from './mail-drain';
@@ -59,13 +59,10 @@ log(`${quick ? 'quick' : 'full'} run, ${JSON.stringify(machineInfo(quick))}`);
 try {
   for (const [id, title, bench] of benches) {
     if (only ? !only.includes(id) : quick && id === 'relay-ingest-pg') continue;
-    // The previous bench's files (the ingest relay's database and tens of thousands of .eml files) may still be on
-    // their way to disk: that write-back stalls this bench's fsyncs (a following end-to-end run measured p99 223 ms
-    // instead of 20–30 ms). Flush first, so each bench times its own work, not the last one's disk.
-    const flushStart = performance.now();
-    execFileSync('sync');
+    // The previous bench's files may still be on their way to disk (see flushDisk).
+    const flushMs = flushDisk();
     const started = performance.now();
-    log(`── ${title} (after a sync of ${Math.round(started - flushStart)} ms)`);
+    log(`── ${title} (after a sync of ${Math.round(flushMs)} ms)`);
     try {
       results.push(await bench(ctx));
     } catch (err) {

@@ -7,7 +7,8 @@ import { traceMemory } from './memory-trace';
  * The server under test, in a process of its own so the load generator and the clients never share its event
  * loop (on a 2-core machine they would otherwise measure each other). Driven over IPC by server-process.ts:
  * `relay` is the real relay; `bare` is the baseline: a plain node:http server that reads the body and answers 200,
- * and a minimal in-memory SSE fan-out with no auth, storage or framing beyond `data:`.
+ * and a minimal in-memory SSE fan-out with no auth, storage or framing beyond `data:`; `floor` is the durable floor
+ * (durable-floor-server.ts; BENCH_FLOOR_FILE, BENCH_FLOOR_SECRET, BENCH_FLOOR_CHANNELS comma-separated).
  */
 
 type Command = { type: 'memory' } | { type: 'usage' } | { type: 'stop' };
@@ -65,7 +66,17 @@ async function startRelay(): Promise<{ url: string; close: () => Promise<void> }
   return { url, close: () => relay.stop() };
 }
 
-const server = mode === 'relay' ? await startRelay() : await startBare();
+async function startFloor(): Promise<{ url: string; close: () => Promise<void> }> {
+  const { startDurableFloor } = await import('./durable-floor-server');
+  const env = (name: string) => {
+    const v = process.env[name];
+    if (!v) throw new Error(`${name} is required in floor mode`);
+    return v;
+  };
+  return startDurableFloor(env('BENCH_FLOOR_FILE'), env('BENCH_FLOOR_SECRET'), env('BENCH_FLOOR_CHANNELS').split(','));
+}
+
+const server = mode === 'relay' ? await startRelay() : mode === 'floor' ? await startFloor() : await startBare();
 traceMemory(process.env.BENCH_MEMORY_TRACE, mode ?? 'bare');
 
 process.on('message', (msg: Command) => {

@@ -1,0 +1,69 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CALCOM_SIGNATURE_HEADER } from '../common/calcom';
+import { GroupCommitter } from '../server/relay/committer';
+import { signatureMatches } from '../server/relay/crypto';
+import { openSqliteStore } from '../server/relay/store/sqlite/sqlite-store';
+
+/**
+ * The ingest bench's second baseline: what any relay that keeps the relay's promise must do for each webhook, and
+ * nothing more. It reads the body, checks its HMAC, parses the JSON, appends it through the relay's own group
+ * commit (SQLite WAL fsynced before the answer) and answers 200. No rate limits, channel lookup, log line, metrics,
+ * stream wake-up or email: the gap between this and the bare server is the cost of durability and verification
+ * alone, and the gap between the relay and this is the cost of its features.
+ */
+export async function startDurableFloor(
+  dataFile: string,
+  secret: string,
+  channels: readonly string[],
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const store = openSqliteStore(dataFile);
+  for (const id of channels) await store.createChannel({ id, tokenHash: Buffer.alloc(32), createdAt: Date.now() });
+  const committer = new GroupCommitter(store, () => undefined);
+  const server = http.createServer((req, res) => {
+    const id = (req.url ?? '/').split('?')[0]?.split('/')[2] ?? '';
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const signature = req.headers[CALCOM_SIGNATURE_HEADER];
+      if (!signatureMatches(secret, body, typeof signature === 'string' ? signature : undefined)) {
+        return void res.writeHead(401).end();
+      }
+      try {
+        JSON.parse(body.toString('utf8'));
+      } catch {
+        return void res.writeHead(400).end();
+      }
+      committer
+        .append({
+          channelId: id,
+          receivedAt: Date.now(),
+          contentType: 'application/json',
+          headers: {},
+          query: {},
+          body,
+        })
+        .then(
+          (o) =>
+            o.ok
+              ? res.writeHead(200, { 'content-type': 'application/json' }).end(`{"received":true,"seq":${o.event.seq}}`)
+              : res.writeHead(404).end(),
+          () => res.writeHead(503).end(),
+        );
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      });
+      await committer.drain();
+      await store.close();
+    },
+  };
+}
