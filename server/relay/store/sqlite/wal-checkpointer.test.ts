@@ -136,3 +136,44 @@ it('hands checkpointing back to the relay connection when its thread dies', asyn
   expect(autoPages(store)).toBe(1000);
   await ckpt.stop();
 });
+
+it('empties the WAL file when the thread retires, so a burst does not keep its size on disk', async () => {
+  const store = fresh();
+  let clock = 0;
+  const errors: Error[] = [];
+  const ckpt = startWalCheckpointer(store.database, {
+    intervalMs: 50,
+    idleMs: 40,
+    now: () => clock,
+    onError: (e) => errors.push(e),
+  });
+  ckpt.wake(500);
+  await until(() => autoPages(store) === 0);
+  await store.createChannel({ id: 'c'.repeat(24), tokenHash: hashToken('t'), createdAt: 1 });
+  for (let i = 0; i < 30; i++) {
+    await store.appendEvents(
+      Array.from({ length: 50 }, () => ({
+        channelId: 'c'.repeat(24),
+        receivedAt: i,
+        contentType: 'application/json',
+        headers: {},
+        query: {},
+        body,
+      })),
+    );
+  }
+  const walFile = `${store.database.name}-wal`;
+  // The WAL holds the burst (~1,500 pages): PASSIVE checkpoints copy it out but leave the file as it is.
+  expect(fs.statSync(walFile).size).toBeGreaterThan(4 * 1024 * 1024);
+  clock += 1000;
+  await until(() => fs.statSync(walFile).size === 0);
+  expect(autoPages(store)).toBe(1000);
+  // Nothing was lost on the way, and the relay's connection writes on into the emptied file.
+  expect((await store.bounds('c'.repeat(24)))?.lastSeq).toBe(1500);
+  await store.appendEvents([
+    { channelId: 'c'.repeat(24), receivedAt: 99, contentType: 'application/json', headers: {}, query: {}, body },
+  ]);
+  expect((await store.bounds('c'.repeat(24)))?.lastSeq).toBe(1501);
+  await ckpt.stop();
+  expect(errors).toEqual([]);
+});
