@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrate } from './sqlite-migrations';
 import { createSqliteProfileStore } from './sqlite-profile-store';
-import { CLAIM_SQL, createSqliteOutboxStore } from './sqlite-outbox-store';
+import { CLAIM_SQL, COUNTS_SQL, createSqliteOutboxStore } from './sqlite-outbox-store';
 import type { NewOutboxItem } from '../../mail/outbox-store';
 
 // Claiming, leases, retries and forgetting are the shared contract (store/outbox-store-contract.ts), run on SQLite by
@@ -61,6 +61,37 @@ describe('SQLite outbox store', () => {
       expect.stringMatching(/^SEARCH mail_job USING INDEX mail_job_due \((due_at>\? AND )?due_at<\?\)$/),
     ]);
     expect(plan.join()).not.toMatch(/TEMP B-TREE|SCAN/);
+  });
+
+  it('counts for /metrics without reading the done rows: waiting rows through their index, done ones from counters', async () => {
+    const db = new Database(':memory:');
+    const store = createSqliteOutboxStore(db);
+    const job = (i: number): NewOutboxItem => ({
+      key: `k${i}`,
+      channelId: 'c',
+      seq: i + 1,
+      kind: 'created:attendee',
+      to: { name: 'S', address: 's@example.net' },
+      createdAt: i,
+    });
+    await store.enqueue(Array.from({ length: 2000 }, (_, i) => job(i)));
+    const claimed = await store.claimDue(1_000_000, 1990, 100);
+    await store.markSentAll(
+      claimed.slice(0, 1900).map((r) => r.id),
+      2000,
+    );
+    for (const r of claimed.slice(1900)) await store.markFailed(r.id, 2000, '550');
+    db.exec('ANALYZE');
+    const plan = db
+      .prepare<[], { detail: string }>(`EXPLAIN QUERY PLAN ${COUNTS_SQL}`)
+      .all()
+      .map((r) => r.detail)
+      .join('; ');
+    expect(plan).toMatch(/mail_job USING (COVERING )?INDEX mail_job_due/);
+    expect(plan).not.toMatch(/SCAN mail_job( |;|$)/);
+    expect(await store.counts()).toEqual({ pending: 10, sent: 1900, failed: 90 });
+    // What the counters hold is what a full count finds.
+    expect(db.prepare("SELECT COUNT(*) AS n FROM mail_job WHERE status = 'sent'").get()).toEqual({ n: 1900 });
   });
 
   it('migrates rows queued before issue 18: pending ones keep their rendered message and are sent as is; done ones lose it', async () => {

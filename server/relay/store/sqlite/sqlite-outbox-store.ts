@@ -58,11 +58,39 @@ const migrations: readonly string[] = [
    DROP TABLE mail_outbox;
    CREATE INDEX mail_job_due ON mail_job(due_at, id) WHERE due_at IS NOT NULL;
    CREATE INDEX mail_job_done ON mail_job(created_at) WHERE due_at IS NULL;`,
+  // 4: sent and failed rows counted as they come and go, for counts(). Done rows are kept 30 days, and counting them
+  // scanned the table on the relay's loop at every /metrics scrape: 26-39 ms at 120,000 rows, 134-198 ms at 600,000.
+  // The triggers fire only when a row becomes done or a done row goes, so a claim or a retry costs nothing more.
+  `CREATE TABLE mail_done_count (
+     status TEXT PRIMARY KEY CHECK (status IN ('sent', 'failed')),
+     n      INTEGER NOT NULL
+   ) STRICT;
+   INSERT INTO mail_done_count (status, n)
+     SELECT s.status, (SELECT COUNT(*) FROM mail_job j WHERE j.due_at IS NULL AND j.status = s.status)
+       FROM (SELECT 'sent' AS status UNION ALL SELECT 'failed') s;
+   CREATE TRIGGER mail_job_done_insert AFTER INSERT ON mail_job WHEN NEW.due_at IS NULL BEGIN
+     UPDATE mail_done_count SET n = n + 1 WHERE status = NEW.status;
+   END;
+   CREATE TRIGGER mail_job_done_update AFTER UPDATE OF status, due_at ON mail_job
+     WHEN (OLD.due_at IS NULL) <> (NEW.due_at IS NULL) OR (NEW.due_at IS NULL AND OLD.status <> NEW.status) BEGIN
+     UPDATE mail_done_count SET n = n - 1 WHERE OLD.due_at IS NULL AND status = OLD.status;
+     UPDATE mail_done_count SET n = n + 1 WHERE NEW.due_at IS NULL AND status = NEW.status;
+   END;
+   CREATE TRIGGER mail_job_done_delete AFTER DELETE ON mail_job WHEN OLD.due_at IS NULL BEGIN
+     UPDATE mail_done_count SET n = n - 1 WHERE status = OLD.status;
+   END;`,
 ];
 
 /** The claim: one range scan of mail_job_due in (due_at, id) order, no sort (sqlite-outbox-store.test.ts asserts the plan). */
 export const CLAIM_SQL = `SELECT id, dedupe_key, channel_id, seq, kind, recipient, profile, legacy_message, attempts, created_at
   FROM mail_job WHERE due_at IS NOT NULL AND due_at <= ? ORDER BY due_at, id LIMIT ?`;
+
+/**
+ * The /metrics counts: pending and sending rows through mail_job_due (as many entries as are waiting), sent and failed
+ * from mail_done_count (migration 4), so a scrape never reads the 30 days of done rows.
+ */
+export const COUNTS_SQL = `SELECT 'pending' AS status, COUNT(*) AS n FROM mail_job WHERE due_at IS NOT NULL
+  UNION ALL SELECT status, n FROM mail_done_count`;
 
 /** The SQLite OutboxStore on a database handle the caller owns (it may be the relay's own file). */
 export function createSqliteOutboxStore(db: Database.Database): OutboxStore {
@@ -88,7 +116,7 @@ export function createSqliteOutboxStore(db: Database.Database): OutboxStore {
       `UPDATE mail_job SET status = 'failed', done_at = ?, due_at = NULL, attempts = attempts + 1, last_error = ?, legacy_message = NULL WHERE id = ?`,
     ),
     nextDue: db.prepare<[], { t: number | null }>(`SELECT MIN(due_at) AS t FROM mail_job WHERE due_at IS NOT NULL`),
-    counts: db.prepare<[], { status: string; n: number }>('SELECT status, COUNT(*) AS n FROM mail_job GROUP BY status'),
+    counts: db.prepare<[], { status: string; n: number }>(COUNTS_SQL),
     getCursor: db.prepare<[string], { seq: number }>('SELECT seq FROM mail_cursor WHERE channel_id = ?'),
     advance: db.prepare(
       'INSERT INTO mail_cursor (channel_id, seq) VALUES (?, ?) ON CONFLICT(channel_id) DO UPDATE SET seq = MAX(seq, excluded.seq)',
@@ -143,7 +171,7 @@ export function createSqliteOutboxStore(db: Database.Database): OutboxStore {
     counts: () =>
       wrap((): OutboxCounts => {
         const by = Object.fromEntries(s.counts.all().map((r) => [r.status, r.n])) as Partial<Record<string, number>>;
-        return { pending: (by.pending ?? 0) + (by.sending ?? 0), sent: by.sent ?? 0, failed: by.failed ?? 0 };
+        return { pending: by.pending ?? 0, sent: by.sent ?? 0, failed: by.failed ?? 0 };
       }),
     getCursor: (channelId) => wrap(() => s.getCursor.get(channelId)?.seq),
     installedAt: () => wrap(() => s.installedAt.get()?.value ?? 0),

@@ -102,6 +102,26 @@ export function describeOutboxStore(name: string, openEmpty: OpenEmptyOutbox): v
       expect(await s.counts()).toEqual({ pending: 2, sent: 0, failed: 0 });
     });
 
+    it("keeps its counts exact: a row marked sent twice counts once, and pruned, forgotten and siblings' rows count", async () => {
+      const { store: s, sibling } = await open();
+      const other = await sibling();
+      await s.enqueue([item('a'), item('b'), item('c'), { ...item('d'), channelId: 'gone' }]);
+      const [a, b, c, d] = await s.claimDue(1000, 10, 500);
+      await s.markSent(a!.id, 1100);
+      // The lease ran out, another worker sent it again and recorded it too (the same email: at least once).
+      await other.markSentAll([a!.id], 1600);
+      await other.markFailed(b!.id, 1100, '550');
+      await s.markSent(d!.id, 1100);
+      expect(await s.counts()).toEqual({ pending: 1, sent: 2, failed: 1 });
+      expect(await other.counts()).toEqual({ pending: 1, sent: 2, failed: 1 });
+      expect(await other.forgetChannel('gone')).toBe(1);
+      expect(await s.counts()).toEqual({ pending: 1, sent: 1, failed: 1 });
+      await s.markRetry(c!.id, 3000, 'ESOCKET');
+      expect(await s.counts()).toEqual({ pending: 1, sent: 1, failed: 1 });
+      expect(await s.prune(1001)).toBe(2);
+      expect(await s.counts()).toEqual({ pending: 1, sent: 0, failed: 0 });
+    });
+
     it('hands each due row to exactly one of several workers claiming at once (each email sent once)', async () => {
       const { store, sibling } = await open();
       const workers = [store, await sibling(), await sibling()];
