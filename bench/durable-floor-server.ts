@@ -1,9 +1,9 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { CALCOM_SIGNATURE_HEADER } from '../common/calcom';
 import { GroupCommitter } from '../server/relay/committer';
 import { signatureMatches } from '../server/relay/crypto';
 import { openSqliteStore } from '../server/relay/store/sqlite/sqlite-store';
+import { listenOnLoopback } from './loopback-server';
 
 /**
  * The ingest bench's second baseline: what any relay that keeps the relay's promise must do for each webhook, and
@@ -53,15 +53,11 @@ export async function startDurableFloor(
         );
     });
   });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const served = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: served.url,
     close: async () => {
-      await new Promise<void>((r) => {
-        server.close(() => r());
-        server.closeAllConnections();
-      });
+      await served.close();
       await committer.drain();
       await store.close();
     },

@@ -189,29 +189,30 @@ export async function benchRelayIngestPostgres(ctx: BenchContext): Promise<Bench
   }
 }
 
+/** Both baselines' load: the same signed bodies over these channel paths, cycled by each run. */
+const BASELINE_CHANNELS = Array.from({ length: CHANNELS }, (_, i) => `baseline${i}`);
+
+/** measure() with the paced run cycling through the same requests as the throughput run. */
+function measureCycling(server: ServerProcess, requests: PacedRequest[], seconds: number, log: (m: string) => void) {
+  let next = 0;
+  const all: Requests = requests.map((r) => ({ method: 'POST', ...r }));
+  return measure(server, all, () => requests[next++ % requests.length] as PacedRequest, seconds, log);
+}
+
 /** The durable floor (bench/durable-floor-server.ts) under the bare server's load: throughput and paced p99. */
 async function measureFloor(
   ctx: BenchContext,
-  bodies: ReturnType<typeof signedCreatedBodies>,
-  headers: (signature: string) => Record<string, string>,
+  requests: PacedRequest[],
   seconds: number,
 ): Promise<Awaited<ReturnType<typeof measure>>> {
   ctx.log('ingest: durable floor (HMAC, JSON.parse, SQLite group commit, nothing else)');
-  const channels = Array.from({ length: CHANNELS }, (_, i) => `floor${i}`);
   const floor = await startServerProcess('floor', {
     BENCH_FLOOR_FILE: join(ctx.workDir, 'durable-floor', 'events.db'),
     BENCH_FLOOR_SECRET: SECRET,
-    BENCH_FLOOR_CHANNELS: channels.join(','),
+    BENCH_FLOOR_CHANNELS: BASELINE_CHANNELS.join(','),
   });
   try {
-    const requests = bodies.map((b, i) => ({
-      method: 'POST' as const,
-      path: `/hooks/${channels[i % CHANNELS]}`,
-      headers: headers(b.signature),
-      body: b.body,
-    }));
-    let next = 0;
-    return await measure(floor, requests, () => requests[next++ % requests.length] as PacedRequest, seconds, ctx.log);
+    return await measureCycling(floor, requests, seconds, ctx.log);
   } finally {
     await floor.stop();
   }
@@ -231,30 +232,22 @@ async function ingestBench(ctx: BenchContext, databaseUrl: string | undefined): 
     'x-cal-webhook-version': CALCOM_WEBHOOK_VERSION,
   });
 
+  const baselineRequests = bodies.map((b, i) => ({
+    path: `/hooks/${BASELINE_CHANNELS[i % CHANNELS]}`,
+    headers: headers(b.signature),
+    body: b.body,
+  }));
   ctx.log('ingest: bare node:http baseline');
   const bare = await startServerProcess('bare');
   let bareRuns;
   const bareIdleRss = (await bare.usage()).rss;
   try {
-    const bareRequests = bodies.map((b, i) => ({
-      method: 'POST' as const,
-      path: `/hooks/bare${i % CHANNELS}`,
-      headers: headers(b.signature),
-      body: b.body,
-    }));
-    let bareNext = 0;
-    bareRuns = await measure(
-      bare,
-      bareRequests,
-      () => bareRequests[bareNext++ % bareRequests.length] as PacedRequest,
-      seconds,
-      ctx.log,
-    );
+    bareRuns = await measureCycling(bare, baselineRequests, seconds, ctx.log);
   } finally {
     await bare.stop();
   }
   // The durable floor (SQLite only: it is the relay's own SQLite group commit with nothing else around it).
-  const floorRuns = databaseUrl ? undefined : await measureFloor(ctx, bodies, headers, seconds);
+  const floorRuns = databaseUrl ? undefined : await measureFloor(ctx, baselineRequests, seconds);
 
   ctx.log(`ingest: generating ${BODIES.toLocaleString('en-US')} distinct signed bookings`);
   const unique = signedCreatedBodies(ctx.quick ? 5_000 : BODIES, SECRET, Date.UTC(2031, 0, 6, 9));

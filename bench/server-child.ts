@@ -1,6 +1,6 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import { listenOnLoopback } from './loopback-server';
 import { traceMemory } from './memory-trace';
 
 /**
@@ -40,19 +40,7 @@ function startBare(): Promise<{ url: string; close: () => Promise<void> }> {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"received":true}');
     });
   });
-  server.keepAliveTimeout = 60_000;
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () =>
-      resolve({
-        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        close: () =>
-          new Promise<void>((r) => {
-            server.close(() => r());
-            server.closeAllConnections();
-          }),
-      }),
-    );
-  });
+  return listenOnLoopback(server);
 }
 
 async function startRelay(): Promise<{ url: string; close: () => Promise<void> }> {

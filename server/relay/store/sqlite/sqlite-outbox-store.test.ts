@@ -5,6 +5,15 @@ import { createSqliteProfileStore } from './sqlite-profile-store';
 import { CLAIM_SQL, COUNTS_SQL, createSqliteOutboxStore } from './sqlite-outbox-store';
 import type { NewOutboxItem } from '../../mail/outbox-store';
 
+const job = (i: number): NewOutboxItem => ({
+  key: `k${i}`,
+  channelId: 'c',
+  seq: i + 1,
+  kind: 'created:attendee',
+  to: { name: 'S', address: 's@example.net' },
+  createdAt: i,
+});
+
 // Claiming, leases, retries and forgetting are the shared contract (store/outbox-store-contract.ts), run on SQLite by
 // store/sqlite-module-stores.test.ts; this file keeps what is SQLite-only: living beside the relay's schema.
 describe('SQLite outbox store', () => {
@@ -43,14 +52,6 @@ describe('SQLite outbox store', () => {
   it('claims by walking one index in (due_at, id) order: no scan of the backlog, no sort (issue 18)', () => {
     const db = new Database(':memory:');
     const store = createSqliteOutboxStore(db);
-    const job = (i: number): NewOutboxItem => ({
-      key: `k${i}`,
-      channelId: 'c',
-      seq: i + 1,
-      kind: 'created:attendee',
-      to: { name: 'S', address: 's@example.net' },
-      createdAt: i,
-    });
     void store.enqueue(Array.from({ length: 2000 }, (_, i) => job(i)));
     db.exec('ANALYZE');
     const plan = db
@@ -66,14 +67,6 @@ describe('SQLite outbox store', () => {
   it('counts for /metrics without reading the done rows: waiting rows through their index, done ones from counters', async () => {
     const db = new Database(':memory:');
     const store = createSqliteOutboxStore(db);
-    const job = (i: number): NewOutboxItem => ({
-      key: `k${i}`,
-      channelId: 'c',
-      seq: i + 1,
-      kind: 'created:attendee',
-      to: { name: 'S', address: 's@example.net' },
-      createdAt: i,
-    });
     await store.enqueue(Array.from({ length: 2000 }, (_, i) => job(i)));
     const claimed = await store.claimDue(1_000_000, 1990, 100);
     await store.markSentAll(

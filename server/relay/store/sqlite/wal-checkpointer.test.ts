@@ -28,6 +28,19 @@ const until = async (cond: () => boolean, ms = 5000) => {
 };
 const body = Buffer.from(JSON.stringify({ pad: 'x'.repeat(3000) }));
 
+const event = (channelId: string, receivedAt: number) => ({
+  channelId,
+  receivedAt,
+  contentType: 'application/json',
+  headers: {},
+  query: {},
+  body,
+});
+/** 1,500 events in 30 commits: ~1,500 WAL pages, far past the 1,000 at which SQLite checkpoints on its own. */
+const burst = async (store: SqliteRelayStore, channelId: string) => {
+  for (let i = 0; i < 30; i++) await store.appendEvents(Array.from({ length: 50 }, () => event(channelId, i)));
+};
+
 const autoPages = (store: SqliteRelayStore) => store.database.pragma('wal_autocheckpoint', { simple: true });
 const settle = () => new Promise((r) => setTimeout(r, 150));
 
@@ -38,19 +51,7 @@ it('takes checkpoints off the relay connection and still empties the WAL into th
   ckpt.wake(50);
   await until(() => autoPages(store) === 0);
   await store.createChannel({ id: 'a'.repeat(24), tokenHash: hashToken('t'), createdAt: 1 });
-  // ~1,500 pages of events: far past the 1,000 at which the relay's own connection used to checkpoint.
-  for (let i = 0; i < 30; i++) {
-    await store.appendEvents(
-      Array.from({ length: 50 }, () => ({
-        channelId: 'a'.repeat(24),
-        receivedAt: i,
-        contentType: 'application/json',
-        headers: {},
-        query: {},
-        body,
-      })),
-    );
-  }
+  await burst(store, 'a'.repeat(24));
   // The worker's PASSIVE checkpoints copy the WAL into the database file while the relay keeps its connection.
   const dbFile = store.database.name;
   await until(() => fs.statSync(dbFile).size > 4 * 1024 * 1024);
@@ -104,15 +105,8 @@ it('tells the checkpointer of every durable write, a batch counting its rows', a
   const store = openSqliteStore(path.join(dir, 'relay.sqlite'), { onDurableWrite: (rows) => woken.push(rows) });
   stores.push(store);
   await store.createChannel({ id: 'b'.repeat(24), tokenHash: hashToken('t'), createdAt: 1 });
-  const event = {
-    channelId: 'b'.repeat(24),
-    receivedAt: 1,
-    contentType: 'application/json',
-    headers: {},
-    query: {},
-    body,
-  };
-  await store.appendEvents([event, event, event]);
+  const one = event('b'.repeat(24), 1);
+  await store.appendEvents([one, one, one]);
   await store.durable();
   expect(woken).toEqual([1, 3, 1]);
 });
@@ -150,18 +144,7 @@ it('empties the WAL file when the thread retires, so a burst does not keep its s
   ckpt.wake(500);
   await until(() => autoPages(store) === 0);
   await store.createChannel({ id: 'c'.repeat(24), tokenHash: hashToken('t'), createdAt: 1 });
-  for (let i = 0; i < 30; i++) {
-    await store.appendEvents(
-      Array.from({ length: 50 }, () => ({
-        channelId: 'c'.repeat(24),
-        receivedAt: i,
-        contentType: 'application/json',
-        headers: {},
-        query: {},
-        body,
-      })),
-    );
-  }
+  await burst(store, 'c'.repeat(24));
   const walFile = `${store.database.name}-wal`;
   // The WAL holds the burst (~1,500 pages): PASSIVE checkpoints copy it out but leave the file as it is.
   expect(fs.statSync(walFile).size).toBeGreaterThan(4 * 1024 * 1024);
@@ -170,9 +153,7 @@ it('empties the WAL file when the thread retires, so a burst does not keep its s
   expect(autoPages(store)).toBe(1000);
   // Nothing was lost on the way, and the relay's connection writes on into the emptied file.
   expect((await store.bounds('c'.repeat(24)))?.lastSeq).toBe(1500);
-  await store.appendEvents([
-    { channelId: 'c'.repeat(24), receivedAt: 99, contentType: 'application/json', headers: {}, query: {}, body },
-  ]);
+  await store.appendEvents([event('c'.repeat(24), 99)]);
   expect((await store.bounds('c'.repeat(24)))?.lastSeq).toBe(1501);
   await ckpt.stop();
   expect(errors).toEqual([]);
