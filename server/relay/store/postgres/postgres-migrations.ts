@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { COMMIT_CHANNEL } from './postgres-notify';
 
 /** Advisory lock key held while migrating, so instances starting together apply each migration exactly once. */
 const MIGRATION_LOCK = 0x4c53_5201; // "LSR\x01"
@@ -26,6 +27,43 @@ const migrations: readonly string[] = [
      PRIMARY KEY (channel_id, seq)
    );
    CREATE INDEX events_received_at ON events(received_at);`,
+  // 2: a group commit as one call (issue 18): lock the batch's channels in id order, reserve each channel's
+  // sequence range, insert the events numbered in arrival order, NOTIFY each channel's new last sequence, and
+  // return those last sequences. Called alone in autocommit, a batch is one round trip instead of six (BEGIN,
+  // lock, reserve, insert, NOTIFY, COMMIT), so the channel rows stay locked for the server's work and its WAL
+  // flush only, never for round trips through a busy relay's event loop. Arrays are parallel, one entry per
+  // event; a vanished channel gets no row back. (Renaming COMMIT_CHANNEL needs a migration that replaces this.)
+  `CREATE FUNCTION relay_append(
+     p_channel text[], p_received_at int8[], p_content_type text[], p_headers text[], p_query text[], p_body bytea[]
+   ) RETURNS TABLE (channel text, last_seq int8)
+   LANGUAGE plpgsql AS $fn$
+   DECLARE
+     r record;
+   BEGIN
+     PERFORM 1 FROM channels c WHERE c.id = ANY (p_channel) ORDER BY c.id FOR UPDATE;
+     FOR r IN
+       WITH counts AS (
+         SELECT b.id, count(*) AS n FROM unnest(p_channel) AS b(id) GROUP BY b.id
+       ), reserved AS (
+         UPDATE channels c SET last_seq = c.last_seq + counts.n FROM counts WHERE c.id = counts.id
+         RETURNING c.id, c.last_seq, counts.n
+       ), inserted AS (
+         INSERT INTO events (channel_id, seq, received_at, content_type, headers, query, body)
+         SELECT e.id, reserved.last_seq - reserved.n + row_number() OVER (PARTITION BY e.id ORDER BY e.ord),
+                e.received_at, e.content_type, e.headers, e.query, e.body
+           FROM unnest(p_channel, p_received_at, p_content_type, p_headers, p_query, p_body)
+                WITH ORDINALITY AS e(id, received_at, content_type, headers, query, body, ord)
+           JOIN reserved ON reserved.id = e.id
+       )
+       SELECT reserved.id, reserved.last_seq FROM reserved
+     LOOP
+       PERFORM pg_notify('${COMMIT_CHANNEL}', r.id || ':' || r.last_seq);
+       channel := r.id;
+       last_seq := r.last_seq;
+       RETURN NEXT;
+     END LOOP;
+   END
+   $fn$;`,
 ];
 
 /** Latest schema version of the relay's own tables. */

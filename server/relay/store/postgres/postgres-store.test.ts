@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hashToken } from '../../crypto';
 import { startPgTestCluster, type PgTestCluster } from '../../../../tests/support/relay/pg-test-cluster';
 import { openRelayStorage } from '../open-relay-storage';
@@ -72,17 +72,43 @@ describeProfileStore('PostgreSQL', moduleOnFreshDatabase(createPostgresProfileSt
 describeTrustStore('PostgreSQL', moduleOnFreshDatabase(createPostgresTrustStore));
 
 describe('PostgreSQL relay store (engine specifics)', () => {
+  const relayVersions = Array.from({ length: POSTGRES_SCHEMA_VERSION }, (_, i) => ({
+    module: 'relay',
+    version: i + 1,
+  }));
+
   it('records versioned migrations and migrates exactly once when instances start together', async () => {
     const url = await cluster.createDatabase();
     const stores = await Promise.all(Array.from({ length: 4 }, () => openOn(url)));
-    expect(await sql(url, 'SELECT module, version FROM schema_migrations')).toEqual([
-      { module: 'relay', version: POSTGRES_SCHEMA_VERSION },
-    ]);
+    expect(await sql(url, 'SELECT module, version FROM schema_migrations ORDER BY version')).toEqual(relayVersions);
     await stores[0]!.createChannel({ id: 'a'.repeat(24), tokenHash: hashToken('t'), createdAt: 1 });
     expect((await stores[3]!.getChannel('a'.repeat(24)))?.tokenHash.equals(hashToken('t'))).toBe(true);
     // Reopening finds the schema current and keeps the data.
     const again = await openOn(url);
     expect(await again.getChannel('a'.repeat(24))).toBeDefined();
+  });
+
+  it('appends a batch in one round trip: a single statement in its own transaction, no BEGIN/COMMIT (issue 18)', async () => {
+    const store = await openOn(await cluster.createDatabase());
+    const ids = ['c'.repeat(24), 'd'.repeat(24)];
+    for (const id of ids) await store.createChannel({ id, tokenHash: hashToken(id), createdAt: 1 });
+    // Every statement any connection of this process sends to the server goes through Client#query.
+    const sent = vi.spyOn(pg.Client.prototype, 'query');
+    const batch = Array.from({ length: 50 }, (_, i) => testEvent(ids[i % 2] as string, i, `{"n":${i}}`));
+    const outcomes = await store.appendEvents([...batch, testEvent('e'.repeat(24), 1)]);
+    const statements = sent.mock.calls.map((c) => String(c[0]));
+    sent.mockRestore();
+
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toMatch(/^SELECT channel, last_seq FROM relay_append\(/);
+    expect(outcomes.at(-1)).toEqual({ ok: false, reason: 'channel_not_found' });
+    // Numbered in arrival order within each channel, and stored byte for byte.
+    for (const id of ids) {
+      const mine = batch.filter((e) => e.channelId === id).map((e) => e.body.toString());
+      expect((await store.listEvents(id, 0, 100)).map((e) => [e.seq, e.body.toString()])).toEqual(
+        mine.map((body, i) => [i + 1, body]),
+      );
+    }
   });
 
   it('versions each module separately in schema_migrations', async () => {
@@ -99,7 +125,7 @@ describe('PostgreSQL relay store (engine specifics)', () => {
       { module: 'mail', version: 2 },
       { module: 'profile', version: 1 },
       { module: 'profile', version: 2 },
-      { module: 'relay', version: POSTGRES_SCHEMA_VERSION },
+      ...relayVersions,
       { module: 'trust', version: 1 },
     ]);
   });

@@ -60,9 +60,8 @@ export async function openPostgresStore(
   options: PostgresStoreOptions = {},
 ): Promise<PostgresRelayStore> {
   const clientConfig: pg.ClientConfig = { connectionString, application_name: 'lifescore-relay' };
-  const pool = new pg.Pool({
+  const poolConfig: pg.PoolConfig = {
     ...clientConfig,
-    max: options.poolSize ?? 10,
     keepAlive: true,
     connectionTimeoutMillis: 10_000,
     // An instance that dies mid-append without closing its socket (host crash) would otherwise hold its channels'
@@ -70,13 +69,19 @@ export async function openPostgresStore(
     idle_in_transaction_session_timeout: 15_000,
     // Webhooks are answered within seconds or not at all: a statement stuck longer is an outage, surface it.
     statement_timeout: 30_000,
-  });
+  };
+  const pool = new pg.Pool({ ...poolConfig, max: options.poolSize ?? 10 });
+  // Group commits get a connection of their own: on the shared pool a batch queued behind the mail worker's and
+  // the mail gate's queries (hundreds waiting at 1,000 webhooks/s with emails on), so a webhook's 200 waited on
+  // email work. The committer has one batch in flight at a time; the connection is kept while idle, so the first
+  // webhook after a quiet spell doesn't pay for a new one.
+  const appendPool = new pg.Pool({ ...poolConfig, max: 1, idleTimeoutMillis: 0 });
   // Without a listener an idle connection dropped by the server (restart, failover) would crash the process.
-  pool.on('error', (err) => options.onError?.(err));
+  for (const p of [pool, appendPool]) p.on('error', (err) => options.onError?.(err));
   try {
     await migratePostgres(pool);
   } catch (err) {
-    await pool.end().catch(() => {});
+    await Promise.all([pool.end(), appendPool.end()]).catch(() => {});
     throw err;
   }
 
@@ -106,7 +111,7 @@ export async function openPostgresStore(
     deleteChannel: async (id) => ((await q('DELETE FROM channels WHERE id = $1', [id])).rowCount ?? 0) > 0,
     appendEvents: async (batch) => {
       if (!open) throw new Error('relay store is closed');
-      return appendBatch(pool, batch);
+      return appendBatch(appendPool, batch);
     },
     listEvents: async (channelId, afterSeq, limit) =>
       (
@@ -162,7 +167,7 @@ export async function openPostgresStore(
       if (!open) return;
       open = false;
       for (const stop of [...watchers]) stop();
-      await pool.end();
+      await Promise.all([pool.end(), appendPool.end()]);
     },
     shared: {
       watch(onCommit, onGap) {
