@@ -69,23 +69,28 @@ function startFakeCalcom(): Promise<{ url: string; close: () => Promise<void> }>
   );
 }
 
-/** relay_mail_outbox{state=…} from /metrics. */
-async function outbox(relayUrl: string): Promise<{ pending: number; sent: number; failed: number }> {
+/** relay_mail_outbox{state=…} and relay_mail_unplanned_events from /metrics. */
+async function outbox(relayUrl: string): Promise<{ pending: number; sent: number; failed: number; unplanned: number }> {
   const text = (await request('GET', `${relayUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }))
     .body;
   const get = (state: string) =>
     Number(new RegExp(`relay_mail_outbox\\{state="${state}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
-  return { pending: get('pending'), sent: get('sent'), failed: get('failed') };
+  const unplanned = /relay_mail_unplanned_events (\d+)/.exec(text);
+  if (!unplanned) throw new Error('the relay does not report relay_mail_unplanned_events');
+  return { pending: get('pending'), sent: get('sent'), failed: get('failed'), unplanned: Number(unplanned[1]) };
 }
 
-/** Waits until the relay's outbox is empty (every email written); resolves with the time it took. */
+/**
+ * Waits until every email is written: nothing left to plan (events whose jobs are not in the outbox yet) and the
+ * outbox empty; resolves with the time it took.
+ */
 async function drained(relayUrl: string, timeoutMs: number): Promise<number> {
   const t0 = performance.now();
   for (;;) {
     const o = await outbox(relayUrl);
-    if (o.pending === 0) return performance.now() - t0;
+    if (o.pending === 0 && o.unplanned === 0) return performance.now() - t0;
     if (performance.now() - t0 > timeoutMs)
-      throw new Error(`outbox still holds ${o.pending} emails after ${timeoutMs} ms`);
+      throw new Error(`outbox still holds ${o.pending} emails and ${o.unplanned} events to plan after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }

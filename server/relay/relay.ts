@@ -78,7 +78,10 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
   );
   registerMailMetrics(
     metrics.registry,
-    { stats: () => mailer?.stats() ?? Promise.resolve({ pending: 0, sent: 0, failed: 0 }) },
+    {
+      stats: () => mailer?.stats() ?? Promise.resolve({ pending: 0, sent: 0, failed: 0 }),
+      unplanned: () => mailer?.unplanned() ?? 0,
+    },
     (err) => logger.error({ err }, 'mail metrics failed'),
   );
 

@@ -81,13 +81,17 @@ describe('mail during a burst of webhooks (issue 18)', () => {
     expect(smtp.received.filter((r) => r.rcptTo.includes('sam.lee@example.net'))).toHaveLength(3);
   });
 
-  it('a long queue of waiting events (a burst) is planned in order to its end: every booking once, the cursor at the last', async () => {
+  it('a long queue of waiting events (a burst) is planned in order to its end: every booking once, the cursor at the last, counted as unplanned until then', async () => {
     const log = memoryEventLog();
     const m = log.recording(newMailer({ eventReader: log }));
     // 1,500 events in one turn, of which every 100th is a booking and the rest PINGs (planned, nothing to mail).
     for (let seq = 1; seq <= 1_500; seq++)
       m.onEventStored(CHANNEL, eventOf(seq, seq % 100 === 0 ? bookingBody(seq) : sandboxEnvelopes.ping));
-    await waitFor(async () => (await createSqliteOutboxStore(db).getCursor(CHANNEL)) === 1_500, 15_000, 'cursor');
+    // Nothing planned yet in this turn: all 1,500 are waiting, none in the outbox (its pending count says 0).
+    expect(m.unplanned()).toBe(1_500);
+    expect((await m.stats()).pending).toBe(0);
+    await waitFor(async () => m.unplanned() === 0, 15_000, 'every event planned');
+    expect(await createSqliteOutboxStore(db).getCursor(CHANNEL)).toBe(1_500);
     await waitFor(async () => (await m.stats()).sent === 15 * RECIPIENTS, 10_000, 'the 15 bookings');
     expect(smtp.received.filter((r) => r.rcptTo.includes('sam.lee@example.net'))).toHaveLength(15);
   });

@@ -97,6 +97,11 @@ export interface Mailer {
   forgetChannel(channelId: string): Promise<number>;
   /** Outbox counts for metrics. */
   stats(): Promise<OutboxCounts>;
+  /**
+   * Stored events whose emails are not planned yet (waiting for the planner, or being planned): their jobs are not
+   * in the outbox, so an empty outbox with events still here is not "all mail sent".
+   */
+  unplanned(): number;
   /** Where mail goes: SMTP URL without credentials, or the .eml folder (print it at startup). */
   readonly destination: string;
   readonly transportKind: 'smtp' | 'eml';
@@ -272,10 +277,12 @@ export function createMailer(o: MailerOptions): Mailer {
    */
   const queue = createPlanQueue(reader, o.planQueueBytes);
   let draining: Promise<void> | undefined;
+  let planning = 0;
 
   const drainQueued = async () => {
     while (queue.size() > 0) {
       const batch = queue.take(pacer.batchSize(256));
+      planning = batch.length;
       await pacer.turn(performance.now() - (batch[0] as WaitingEvent).queuedAt);
       const t = performance.now();
       const failed = (seq: number) => (err: unknown) => {
@@ -320,6 +327,7 @@ export function createMailer(o: MailerOptions): Mailer {
           o.logger.error({ err, channel: channelId.slice(0, 6) }, 'mail enqueue failed');
         }
       }
+      planning = 0;
       pacer.spent(performance.now() - t);
       if (added > 0) worker.wake();
     }
@@ -388,5 +396,6 @@ export function createMailer(o: MailerOptions): Mailer {
     },
     forgetChannel: (channelId) => store.forgetChannel(channelId),
     stats: () => store.counts(),
+    unplanned: () => queue.size() + planning,
   };
 }

@@ -1,10 +1,13 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { Mailer } from './mailer';
 
-/** Registers `relay_mail_outbox{state="pending|sent|failed"}`, read from the outbox at scrape time. */
+/**
+ * Registers `relay_mail_outbox{state="pending|sent|failed"}`, read from the outbox at scrape time, and
+ * `relay_mail_unplanned_events`, the stored events whose jobs are not in the outbox yet.
+ */
 export function registerMailMetrics(
   registry: Registry,
-  mailer: Pick<Mailer, 'stats'>,
+  mailer: Pick<Mailer, 'stats' | 'unplanned'>,
   onError: (err: unknown) => void = () => undefined,
 ): void {
   new Gauge({
@@ -21,6 +24,14 @@ export function registerMailMetrics(
       } catch (err) {
         onError(err);
       }
+    },
+  });
+  new Gauge({
+    name: 'relay_mail_unplanned_events',
+    help: 'Stored events whose emails are not planned yet (a planner falling behind shows here, not in relay_mail_outbox)',
+    registers: [registry],
+    collect() {
+      this.set(mailer.unplanned());
     },
   });
 }
