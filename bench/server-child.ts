@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { appendFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { listenOnLoopback } from './loopback-server';
 import { traceMemory } from './memory-trace';
@@ -16,8 +17,17 @@ type Command = { type: 'memory' } | { type: 'usage' } | { type: 'stop' };
 const mode = process.argv[2];
 const send = (msg: unknown) => process.send?.(msg);
 
-/** A log sink that keeps the relay's per-request JSON logging (its cost is part of serving) but not the I/O. */
-const discard = new Writable({ write: (_chunk, _enc, cb) => cb() });
+/**
+ * A log sink that keeps the relay's per-request JSON logging (its cost is part of serving) but not the I/O; with
+ * BENCH_RELAY_WARNINGS=<file>, the relay's warnings and errors (pino levels 40 and up) are appended to that file.
+ */
+const warningsFile = process.env.BENCH_RELAY_WARNINGS;
+const discard = new Writable({
+  write: (chunk: Buffer, _enc, cb) => {
+    if (warningsFile && /"level":[4-6]0/.test(chunk.toString())) appendFileSync(warningsFile, chunk);
+    cb();
+  },
+});
 
 function startBare(): Promise<{ url: string; close: () => Promise<void> }> {
   const streams = new Map<string, Set<http.ServerResponse>>();

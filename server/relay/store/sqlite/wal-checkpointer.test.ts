@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import Database from 'better-sqlite3';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
@@ -156,5 +157,39 @@ it('empties the WAL file when the thread retires, so a burst does not keep its s
   await store.appendEvents([event('c'.repeat(24), 99)]);
   expect((await store.bounds('c'.repeat(24)))?.lastSeq).toBe(1501);
   await ckpt.stop();
+  expect(errors).toEqual([]);
+});
+
+it('never takes the writer lock from the relay to empty a WAL it cannot copy yet: writes go on while it retires', async () => {
+  const store = fresh();
+  const errors: Error[] = [];
+  const ckpt = startWalCheckpointer(store.database, { intervalMs: 50, onError: (e) => errors.push(e) });
+  ckpt.wake(500);
+  await until(() => autoPages(store) === 0);
+  const id = 'd'.repeat(24);
+  await store.createChannel({ id, tokenHash: hashToken('t'), createdAt: 1 });
+  // A reader pinned before the burst: no checkpoint may copy the burst's pages past it, so the WAL can't be emptied.
+  const reader = new Database(store.database.name, { readonly: true });
+  reader.prepare('BEGIN').run();
+  reader.prepare('SELECT count(*) FROM events').get();
+  try {
+    await burst(store, id);
+    // The relay's writes may not wait at all: any time the thread held the writer lock would fail one of them.
+    store.database.pragma('busy_timeout = 0');
+    const failures: unknown[] = [];
+    let retired = false;
+    const stopping = ckpt.stop().then(() => (retired = true));
+    let n = 0;
+    while (!retired || n < 20) {
+      await store.appendEvents([event(id, 1000 + n++)]).catch((err: unknown) => failures.push(err));
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await stopping;
+    expect(failures).toEqual([]);
+    expect((await store.bounds(id))?.lastSeq).toBe(1500 + n);
+  } finally {
+    reader.prepare('COMMIT').run();
+    reader.close();
+  }
   expect(errors).toEqual([]);
 });
