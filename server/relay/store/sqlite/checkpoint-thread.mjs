@@ -11,27 +11,20 @@ const report = (err) =>
   parentPort.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) });
 
 /**
- * While commits keep coming, PASSIVE checkpoints copy the WAL into the database but the WAL never starts over, so
- * after a burst it is as large as everything written during it (270 MB after the ingest bench's 56,000 webhooks).
- * The thread retires once webhooks have been quiet for a while: empty the WAL and cut the file to zero then, here
- * rather than in a commit on the relay's loop (cutting that file took 66 ms).
+ * As the thread retires, copy what is left of the WAL into the database with PASSIVE checkpoints, which never take
+ * a lock from the relay's writes; the relay's next commit then starts the WAL over from its beginning instead of
+ * growing it. The file keeps the size a burst gave it (SQLite deletes it when the relay closes the database).
  *
- * A TRUNCATE checkpoint holds the writer lock for all of its work, and the relay may still be writing (the mail
- * drain runs on after a burst). Taken while the WAL still held a burst's uncopied frames, the lock was held for
- * seconds and the relay's writes failed with SQLITE_BUSY (a batch of 512 sent emails could not be recorded). So:
- * copy everything first with PASSIVE checkpoints, which take no lock from writers, and only when the WAL is fully
- * copied take the lock for the reset, waiting for nobody (busy timeout 0). If the relay keeps the WAL busy, the
- * file is left for the next time.
+ * Cutting the file to zero instead (`wal_checkpoint(TRUNCATE)`, tried on 2026-12-04) holds the writer lock for the
+ * reset and the ftruncate: 182 ms in one bench run and over 5 s in another, right after a burst while the disk was
+ * writing back its emails. The relay's writes wait on that lock on its event loop, and past their 5 s busy timeout
+ * they fail (SQLITE_BUSY: a batch of 512 sent emails could not be recorded). Disk is not worth that.
  */
-function giveDiskBack() {
+function copyWhatIsLeft() {
   try {
     for (let attempt = 0; attempt < 5; attempt++) {
       const [passive] = db.pragma('wal_checkpoint(PASSIVE)');
-      if (passive.log === passive.checkpointed) {
-        db.pragma('busy_timeout = 0');
-        db.pragma('wal_checkpoint(TRUNCATE)');
-        return;
-      }
+      if (passive.log === passive.checkpointed) return;
     }
   } catch (err) {
     report(err);
@@ -50,7 +43,7 @@ const tick = () => {
 parentPort.on('message', (msg) => {
   if (msg === 'stop') {
     clearTimeout(timer);
-    giveDiskBack();
+    copyWhatIsLeft();
     db.close();
     parentPort.close();
   }
