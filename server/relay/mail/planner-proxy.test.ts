@@ -1,8 +1,11 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import { afterEach, expect, it } from 'vitest';
 import { planFromBody, type EmailPlanner, type PlanInput } from './planner';
 import { eventOf, sandboxEnvelopes } from '../../../tests/support/relay/mail/mail-fixtures';
 import { danaProfile } from '../../../tests/support/relay/mail/mail-test-kit';
 import { createThreadedPlanner } from './planner-proxy';
+import { MAIL_THREAD_NICE } from './thread-priority';
 
 // The relay renders emails on a worker thread (the real planner-worker.ts, started through tsx here as from sources).
 
@@ -76,3 +79,28 @@ it('rejects what is still queued when closed, and can be used again after', asyn
   await expect(queued).rejects.toThrow(/closed|exited/);
   expect((await planner.plan(input(sandboxEnvelopes.ping))).kind).toBe('ignored');
 });
+
+/** Nice values of this process's threads (Linux: field 19 of /proc/self/task/<tid>/stat), by thread id. */
+function threadNices(): Map<number, number> {
+  const nices = new Map<number, number>();
+  for (const tid of fs.readdirSync('/proc/self/task')) {
+    const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may hold spaces: state is field 3, nice field 19.
+    const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    nices.set(Number(tid), Number(after[16]));
+  }
+  return nices;
+}
+
+it.runIf(process.platform === 'linux')(
+  'runs the mail thread below the priority of the thread that answers webhooks (issue 18), and only that thread',
+  async () => {
+    const before = threadNices();
+    const planner = track(createThreadedPlanner(() => undefined));
+    await planner.plan(input(sandboxEnvelopes.created));
+    const lowered = [...threadNices()].filter(([tid, nice]) => !before.has(tid) && nice === MAIL_THREAD_NICE);
+    expect(lowered).toHaveLength(1);
+    expect(threadNices().get(process.pid)).toBe(before.get(process.pid));
+    expect(os.getPriority()).toBe(before.get(process.pid));
+  },
+);

@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { planFromBody, type PlanInput, type PlanResult } from './planner';
 import { renderBatch, type RenderRequest, type Rendered } from './render-batch';
+import { lowerThisThreadPriority } from './thread-priority';
 
 /** Worker-thread entry of the threaded planner: plans (small jobs) and renders (complete messages) on request. */
 
@@ -29,6 +30,10 @@ function ownBuffers(output: readonly Rendered[]): ArrayBuffer[] {
 
 const port = parentPort;
 if (!port) throw new Error('planner-worker.ts runs as a worker thread');
+// Rendering and writing emails competes for the cores with the thread that answers webhooks: when both want the
+// CPU, the webhooks go first and the emails follow a little later (issue 18: traced at 1,000 webhooks/s, the relay's
+// loop and commits were quick while the two cores were shared with this thread).
+lowerThisThreadPriority();
 port.on('message', (msg: Request) => {
   if ('render' in msg) {
     renderBatch(msg.render).then(
