@@ -327,7 +327,6 @@ export function createMailer(o: MailerOptions): Mailer {
           o.logger.error({ err, channel: channelId.slice(0, 6) }, 'mail enqueue failed');
         }
       }
-      planning = 0;
       pacer.spent(performance.now() - t);
       if (added > 0) worker.wake();
     }
@@ -340,6 +339,7 @@ export function createMailer(o: MailerOptions): Mailer {
       .then(drainQueued)
       .catch((err: unknown) => o.logger.error({ err }, 'mail enqueue failed'))
       .finally(() => {
+        planning = 0; // also when a batch threw: nothing is being planned any more
         draining = undefined;
         inFlight.delete(p);
         if (queue.size() > 0) scheduleDrain();

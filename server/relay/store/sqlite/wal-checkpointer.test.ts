@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { hashToken } from '../../crypto';
 import { openSqliteStore, type SqliteRelayStore } from './sqlite-store';
-import { startWalCheckpointer } from './wal-checkpointer';
+import { startWalCheckpointer, type WalCheckpointer, type WalCheckpointerOptions } from './wal-checkpointer';
 
 const dirs: string[] = [];
 const stores: SqliteRelayStore[] = [];
@@ -45,12 +45,22 @@ const burst = async (store: SqliteRelayStore, channelId: string) => {
 const autoPages = (store: SqliteRelayStore) => store.database.pragma('wal_autocheckpoint', { simple: true });
 const settle = () => new Promise((r) => setTimeout(r, 150));
 
+/** A checkpointer woken by `rows` durable rows, once its thread is up (the relay connection stops checkpointing). */
+async function busyCheckpointer(
+  store: SqliteRelayStore,
+  rows: number,
+  opts: Omit<WalCheckpointerOptions, 'onError'> = {},
+): Promise<{ ckpt: WalCheckpointer; errors: Error[] }> {
+  const errors: Error[] = [];
+  const ckpt = startWalCheckpointer(store.database, { intervalMs: 50, ...opts, onError: (e) => errors.push(e) });
+  ckpt.wake(rows);
+  await until(() => autoPages(store) === 0);
+  return { ckpt, errors };
+}
+
 it('takes checkpoints off the relay connection and still empties the WAL into the database', async () => {
   const store = fresh();
-  const errors: Error[] = [];
-  const ckpt = startWalCheckpointer(store.database, { intervalMs: 50, onError: (e) => errors.push(e) });
-  ckpt.wake(50);
-  await until(() => autoPages(store) === 0);
+  const { ckpt, errors } = await busyCheckpointer(store, 50);
   await store.createChannel({ id: 'a'.repeat(24), tokenHash: hashToken('t'), createdAt: 1 });
   await burst(store, 'a'.repeat(24));
   // The worker's PASSIVE checkpoints copy the WAL into the database file while the relay keeps its connection.
@@ -135,15 +145,11 @@ it('hands checkpointing back to the relay connection when its thread dies', asyn
 it('copies the whole WAL as the thread retires, so the next commits start it over instead of growing it', async () => {
   const store = fresh();
   let clock = 0;
-  const errors: Error[] = [];
-  const ckpt = startWalCheckpointer(store.database, {
+  const { ckpt, errors } = await busyCheckpointer(store, 500, {
     intervalMs: 60_000, // no periodic checkpoint: what is copied, the retiring thread copies
     idleMs: 40,
     now: () => clock,
-    onError: (e) => errors.push(e),
   });
-  ckpt.wake(500);
-  await until(() => autoPages(store) === 0);
   await store.createChannel({ id: 'c'.repeat(24), tokenHash: hashToken('t'), createdAt: 1 });
   await burst(store, 'c'.repeat(24));
   const walFile = `${store.database.name}-wal`;
@@ -165,10 +171,7 @@ it('copies the whole WAL as the thread retires, so the next commits start it ove
 
 it('never takes the writer lock from the relay to empty a WAL it cannot copy yet: writes go on while it retires', async () => {
   const store = fresh();
-  const errors: Error[] = [];
-  const ckpt = startWalCheckpointer(store.database, { intervalMs: 50, onError: (e) => errors.push(e) });
-  ckpt.wake(500);
-  await until(() => autoPages(store) === 0);
+  const { ckpt, errors } = await busyCheckpointer(store, 500);
   const id = 'd'.repeat(24);
   await store.createChannel({ id, tokenHash: hashToken('t'), createdAt: 1 });
   // A reader pinned before the burst: no checkpoint may copy the burst's pages past it, so the WAL can't be emptied.
