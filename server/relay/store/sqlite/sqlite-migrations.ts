@@ -22,6 +22,27 @@ const migrations: readonly string[] = [
      PRIMARY KEY (channel_id, seq)
    ) STRICT, WITHOUT ROWID;
    CREATE INDEX events_received_at ON events(received_at);`,
+  // 2: the event log as a rowid table, keyed by a unique (channel_id, seq) index. WITHOUT ROWID keeps each row in
+  // its key's b-tree, where a row may hold only ~1 KB before the rest spills into an overflow page of its own: a
+  // 2.7 KB webhook took a leaf cell plus a whole page, and a commit wrote a leaf per channel plus a page per event.
+  // A rowid table keeps the row whole and appends in arrival order (one leaf for a batch), with a small index entry
+  // per event: a commit of 40 events cost 29 µs per event instead of 38.5 (with 16 KiB pages, see sqlite-store.ts,
+  // 19.5) and 4.06 KiB of file instead of 4.60 (3.26 with 16 KiB pages), measured on 2026-12-04.
+  `CREATE TABLE events_by_arrival (
+     channel_id   TEXT NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+     seq          INTEGER NOT NULL,
+     received_at  INTEGER NOT NULL,
+     content_type TEXT NOT NULL,
+     headers      TEXT NOT NULL,
+     query        TEXT NOT NULL,
+     body         BLOB NOT NULL
+   ) STRICT;
+   INSERT INTO events_by_arrival (channel_id, seq, received_at, content_type, headers, query, body)
+     SELECT channel_id, seq, received_at, content_type, headers, query, body FROM events ORDER BY received_at, channel_id, seq;
+   DROP TABLE events;
+   ALTER TABLE events_by_arrival RENAME TO events;
+   CREATE UNIQUE INDEX events_channel_seq ON events(channel_id, seq);
+   CREATE INDEX events_received_at ON events(received_at);`,
 ];
 
 /** Brings the database to the latest schema version. */

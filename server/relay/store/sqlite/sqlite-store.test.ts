@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { hashToken } from '../../crypto';
-import { openSqliteStore } from './sqlite-store';
+import { openSqliteStore, PAGE_SIZE } from './sqlite-store';
 import { describeRelayStore } from '../../../../tests/support/relay/store/store-contract';
 import type { RelayStore } from '../types';
 
@@ -33,16 +33,86 @@ describeRelayStore('SQLite', () => {
 });
 
 describe('SQLite relay store (engine specifics)', () => {
-  it('creates the schema in WAL mode, and reopens without re-migrating', async () => {
+  it('creates the schema in WAL mode with 16 KiB pages, and reopens without re-migrating', async () => {
     const { store, file } = open();
     await store.createChannel({ id: 'a'.repeat(24), tokenHash: hashToken('t'), createdAt: 1 });
     await store.close();
     const db = new Database(file, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('page_size', { simple: true })).toBe(PAGE_SIZE);
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
     db.close();
     const again = open(file).store;
     expect((await again.getChannel('a'.repeat(24)))?.tokenHash.equals(hashToken('t'))).toBe(true);
+  });
+
+  it('moves a version 1 event log (WITHOUT ROWID) into the rowid table: every event kept, appends go on after it', async () => {
+    const file = newFile();
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const v1 = new Database(file);
+    v1.pragma('journal_mode = WAL');
+    // What a version 1 relay has on disk (migration 1 as it shipped), with two channels' events interleaved.
+    v1.exec(`CREATE TABLE channels (
+        id TEXT PRIMARY KEY, token_hash BLOB NOT NULL, secret TEXT, created_at INTEGER NOT NULL,
+        last_seq INTEGER NOT NULL DEFAULT 0, acked_seq INTEGER NOT NULL DEFAULT 0) STRICT;
+      CREATE TABLE events (
+        channel_id TEXT NOT NULL REFERENCES channels(id) ON DELETE CASCADE, seq INTEGER NOT NULL,
+        received_at INTEGER NOT NULL, content_type TEXT NOT NULL, headers TEXT NOT NULL, query TEXT NOT NULL,
+        body BLOB NOT NULL, PRIMARY KEY (channel_id, seq)) STRICT, WITHOUT ROWID;
+      CREATE INDEX events_received_at ON events(received_at);`);
+    const [a, b] = ['a'.repeat(24), 'b'.repeat(24)] as const;
+    const insertChannel = v1.prepare(
+      'INSERT INTO channels (id, token_hash, created_at, last_seq, acked_seq) VALUES (?, ?, 1, 30, 2)',
+    );
+    insertChannel.run(a, hashToken('a'));
+    insertChannel.run(b, hashToken('b'));
+    const insertEvent = v1.prepare('INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const body = (channel: string, seq: number) =>
+      Buffer.from(`{"channel":"${channel}","seq":${seq},"pad":"${'x'.repeat(2_600)}"}`);
+    for (let seq = 1; seq <= 30; seq++)
+      for (const c of [a, b])
+        insertEvent.run(c, seq, 1_000 + seq, 'application/json', `{"x-seq":"${seq}"}`, '{}', body(c, seq));
+    v1.pragma('user_version = 1');
+    v1.close();
+
+    const { store } = open(file);
+    for (const c of [a, b]) {
+      const events = await store.listEvents(c, 0, 100);
+      expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+      for (const e of events) {
+        expect(e.body.equals(body(c, e.seq))).toBe(true);
+        expect(e.headers).toEqual({ 'x-seq': String(e.seq) });
+        expect(e.receivedAt).toBe(1_000 + e.seq);
+      }
+      expect(await store.bounds(c)).toEqual({ lastSeq: 30, oldestSeq: 1, ackedSeq: 2 });
+    }
+    const [next] = await store.appendEvents([
+      {
+        channelId: a,
+        receivedAt: 5_000,
+        contentType: 'application/json',
+        headers: {},
+        query: {},
+        body: Buffer.from('{}'),
+      },
+    ]);
+    expect(next).toMatchObject({ ok: true, event: { seq: 31 } });
+
+    const db = (store as ReturnType<typeof openSqliteStore>).database;
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    const sql = (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'events'").get() as { sql: string }).sql;
+    expect(sql).not.toMatch(/WITHOUT ROWID/i);
+    // A catch-up page walks the (channel, seq) index in order; a second event with the same seq cannot exist.
+    const plan = db
+      .prepare('EXPLAIN QUERY PLAN SELECT * FROM events WHERE channel_id = ? AND seq > ? ORDER BY seq LIMIT ?')
+      .all(a, 0, 10) as Array<{ detail: string }>;
+    expect(plan.map((p) => p.detail).join('; ')).toMatch(/USING INDEX events_channel_seq \(channel_id=\? AND seq>\?\)/);
+    expect(plan.map((p) => p.detail).join('; ')).not.toMatch(/TEMP B-TREE/);
+    expect(() =>
+      db.prepare('INSERT INTO events VALUES (?, 1, 1, ?, ?, ?, ?)').run(a, 'x', '{}', '{}', Buffer.from('{}')),
+    ).toThrow(/UNIQUE constraint failed: events.channel_id, events.seq/);
+    // An existing file keeps the page size it was created with (SQLite cannot change it in WAL mode).
+    expect(db.pragma('page_size', { simple: true })).toBe(4096);
   });
 
   it('refuses a database from a newer relay', async () => {
