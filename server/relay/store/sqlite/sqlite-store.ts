@@ -33,9 +33,6 @@ const toEvent = (r: EventRow): StoredEvent => ({
   body: r.body,
 });
 
-/** The page size of a new relay database (bytes). */
-export const PAGE_SIZE = 16_384;
-
 /**
  * The SQLite adapter, which also lends its connection to modules that keep their own tables in the same file.
  * Writes made directly on `database` are durable once `durable()` resolves (the connection commits without fsync).
@@ -51,10 +48,6 @@ export type SqliteRelayStore = RelayStore & { readonly database: Database.Databa
 export function openSqliteDatabase(file: string, durability: 'full' | 'process' = 'full'): Database.Database {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const db = new Database(file);
-  // Set before anything is written, so it holds for a new file only (an existing file keeps its page size: SQLite
-  // cannot change it in WAL mode). A webhook is ~2.7 KB: with 16 KiB pages five share a page and a burst's commit
-  // writes a few large WAL frames instead of a frame per event; 4 KiB pages hold one each, 1.3 KB left empty.
-  db.pragma(`page_size = ${PAGE_SIZE}`);
   db.pragma('journal_mode = WAL');
   db.pragma(durability === 'full' ? 'synchronous = FULL' : 'synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
