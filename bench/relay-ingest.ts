@@ -32,9 +32,9 @@ const CHANNELS = 8;
 const SECRET = 'bench-webhook-secret-0123456789abcdef';
 const METRICS_TOKEN = 'bench-metrics-token-0123456789';
 /**
- * Distinct bookings generated up front (~9 s, ~230 MB of strings). Requests cycle through them, and a repeat is a
+ * Distinct bookings generated up front (~11 s, ~280 MB of strings). Requests cycle through them, and a repeat is a
  * duplicate booking that makes no new mail, so there must be more than the warm-up, the throughput run and the
- * paced run send together (~70,000 at 7,000 req/s): with 30,000, up to 40% of the webhooks in the CPU figure's window
+ * 20 s paced run send together (~83,000 at 7,000 req/s): with 30,000, up to 40% of the webhooks in the CPU figure's window
  * were repeats and the figure left their emails out.
  */
 const BODIES = 95_000;
