@@ -33,9 +33,9 @@ const SECRET = 'bench-webhook-secret-0123456789abcdef';
 const METRICS_TOKEN = 'bench-metrics-token-0123456789';
 /**
  * Distinct bookings generated up front (~11 s, ~280 MB of strings). Requests cycle through them, and a repeat is a
- * duplicate booking that makes no new mail, so there must be more than the warm-up, the throughput run and the
- * 20 s paced run send together (~83,000 at 7,000 req/s): with 30,000, up to 40% of the webhooks in the CPU figure's window
- * were repeats and the figure left their emails out.
+ * duplicate booking that makes no new mail, so there must be more than the warm-up, the throughput run and the 20 s
+ * paced run send together (~83,000 at 7,000 req/s): with 30,000, up to 40% of the webhooks in the CPU figure's
+ * window were repeats and the figure left their emails out.
  */
 const BODIES = 95_000;
 /**
@@ -210,7 +210,7 @@ export async function benchRelayIngestPostgres(ctx: BenchContext): Promise<Bench
   }
 }
 
-/** Both baselines' load: the same signed bodies over these channel paths, cycled by each run. */
+/** The channel paths of both baselines' load (the bare server answers any path; the floor knows these). */
 const BASELINE_CHANNELS = Array.from({ length: CHANNELS }, (_, i) => `baseline${i}`);
 
 /**
