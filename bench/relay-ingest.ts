@@ -265,6 +265,24 @@ async function measureFloor(
   }
 }
 
+/**
+ * smee.io's request path (bench/smee-peer-server.ts) under the same load: where the peer that issue 18's target is
+ * anchored on stands here. Sent to `/<channel>`, smee.io's route.
+ */
+async function measurePeer(
+  ctx: BenchContext,
+  load: Load,
+  durations: Durations,
+): Promise<Awaited<ReturnType<typeof measure>>> {
+  ctx.log("ingest: smee.io's request path (fastify, cors, helmet, schemas, request log; in memory)");
+  const peer = await startServerProcess('smee');
+  try {
+    return await measure(peer, load, durations, ctx.log);
+  } finally {
+    await peer.stop();
+  }
+}
+
 async function ingestBench(ctx: BenchContext, databaseUrl: string | undefined): Promise<BenchResult> {
   const on = databaseUrl ? ' on PostgreSQL' : '';
   const sqliteRps = ctx.earlier
@@ -292,6 +310,13 @@ async function ingestBench(ctx: BenchContext, databaseUrl: string | undefined): 
   }
   // The durable floor (SQLite only: it is the relay's own SQLite group commit with nothing else around it).
   const floorRuns = databaseUrl ? undefined : await measureFloor(ctx, baselineLoad(), durations);
+  const peerRuns = databaseUrl
+    ? undefined
+    : await measurePeer(
+        ctx,
+        distinctLoad(unique, (i) => `/${BASELINE_CHANNELS[i % CHANNELS]}`, headers),
+        durations,
+      );
 
   ctx.log(`ingest: relay${on}, emails on (verified, approved channels; .eml transport)`);
   const calcom = await startFakeCalcom();
@@ -411,6 +436,26 @@ async function ingestBench(ctx: BenchContext, databaseUrl: string | undefined): 
           },
         ]
       : []),
+    ...(peerRuns
+      ? [
+          {
+            name: "smee.io's request path throughput (in memory)",
+            value: peerRuns.throughput.rps,
+            unit: 'req/s',
+            baseline: bareRuns.throughput.rps,
+            baselineLabel:
+              "the bare server; the peer is smee.io's POST path rebuilt on its own framework and plugins (fastify with its request log, cors, helmet, JSON schemas), keeping nothing (bench/smee-peer-server.ts)",
+          },
+          {
+            name: "Relay ingest throughput vs smee.io's request path",
+            value: relayRuns.throughput.rps,
+            unit: 'req/s',
+            baseline: peerRuns.throughput.rps,
+            baselineLabel:
+              "smee.io's request path, same load, earlier in this run (it stores nothing and verifies nothing)",
+          },
+        ]
+      : []),
     ...(databaseUrl && sqliteRps !== undefined
       ? [
           {
@@ -499,6 +544,7 @@ async function ingestBench(ctx: BenchContext, databaseUrl: string | undefined): 
       logging: 'relay logs at info (pino-http, one JSON line per request) into a discarding stream',
       bare: bareRuns,
       ...(floorRuns ? { floor: floorRuns } : {}),
+      ...(peerRuns ? { smeePeer: peerRuns } : {}),
       relay: relayRuns,
       relay2xx: answered,
       relayStoredEvents: stored,

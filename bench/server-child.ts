@@ -9,7 +9,8 @@ import { traceMemory } from './memory-trace';
  * loop (on a 2-core machine they would otherwise measure each other). Driven over IPC by server-process.ts:
  * `relay` is the real relay; `bare` is the baseline: a plain node:http server that reads the body and answers 200,
  * and a minimal in-memory SSE fan-out with no auth, storage or framing beyond `data:`; `floor` is the durable floor
- * (durable-floor-server.ts; BENCH_FLOOR_FILE, BENCH_FLOOR_SECRET, BENCH_FLOOR_CHANNELS comma-separated).
+ * (durable-floor-server.ts; BENCH_FLOOR_FILE, BENCH_FLOOR_SECRET, BENCH_FLOOR_CHANNELS comma-separated); `smee` is the
+ * peer, smee.io's request path (smee-peer-server.ts).
  */
 
 type Command = { type: 'memory' } | { type: 'usage' } | { type: 'stop' };
@@ -74,7 +75,17 @@ async function startFloor(): Promise<{ url: string; close: () => Promise<void> }
   return startDurableFloor(env('BENCH_FLOOR_FILE'), env('BENCH_FLOOR_SECRET'), env('BENCH_FLOOR_CHANNELS').split(','));
 }
 
-const server = mode === 'relay' ? await startRelay() : mode === 'floor' ? await startFloor() : await startBare();
+async function startPeer(): Promise<{ url: string; close: () => Promise<void> }> {
+  const { startSmeePeer } = await import('./smee-peer-server');
+  return startSmeePeer(discard);
+}
+
+const starters: Record<string, () => Promise<{ url: string; close: () => Promise<void> }>> = {
+  relay: startRelay,
+  floor: startFloor,
+  smee: startPeer,
+};
+const server = await (starters[mode ?? ''] ?? startBare)();
 traceMemory(process.env.BENCH_MEMORY_TRACE, mode ?? 'bare');
 
 process.on('message', (msg: Command) => {

@@ -91,7 +91,7 @@ export async function forkBenchChild<Ready = unknown>(
 
 /** Starts server-child.ts in `mode` with `env` added to this process's environment. */
 export async function startServerProcess(
-  mode: 'relay' | 'bare' | 'floor',
+  mode: 'relay' | 'bare' | 'floor' | 'smee',
   env: Record<string, string> = {},
 ): Promise<ServerProcess> {
   const { child, ready } = await forkBenchChild<{ url: string }>('server-child', [mode], {
