@@ -153,6 +153,17 @@ interface Between {
   readonly after?: () => Promise<void>;
 }
 
+/**
+ * CPU per request answered during the throughput run: the server process's (all its threads), and the load
+ * generator's (this process), which shares the same 2 cores. On this machine the two together fill both cores, so
+ * throughput follows the total CPU a request costs, wherever it runs (issue 18: moving the relay's appends and its
+ * outbox onto threads of their own took its main thread from 87% to 70% busy and gave no more webhooks per second).
+ */
+interface BurstCpu {
+  readonly serverMicrosPerRequest: number;
+  readonly loaderMicrosPerRequest: number;
+}
+
 /** How long the throughput run and the paced run last, in seconds. */
 interface Durations {
   readonly seconds: number;
@@ -165,7 +176,7 @@ async function measure(
   { seconds, pacedSeconds }: Durations,
   log: (m: string) => void,
   hooks: Between = {},
-): Promise<{ throughput: Run; rated: Run; warmup: Run; peakRss: number }> {
+): Promise<{ throughput: Run; rated: Run; warmup: Run; peakRss: number; burstCpu: BurstCpu }> {
   const warmup = await cannon(server.url, load.requests, Math.min(1, seconds / 2));
   log('ingest:   warmed up');
   await hooks.before?.();
@@ -178,8 +189,17 @@ async function measure(
       ),
     500,
   );
+  const serverCpu0 = (await server.usage()).cpuMicros;
+  const loaderCpu0 = process.cpuUsage();
   const throughput = await cannon(server.url, load.requests, seconds);
+  const loaderCpu = process.cpuUsage(loaderCpu0);
+  const serverCpu = (await server.usage()).cpuMicros - serverCpu0;
   clearInterval(sampler);
+  const perRequest = (micros: number) => micros / Math.max(1, throughput.ok);
+  const burstCpu = {
+    serverMicrosPerRequest: perRequest(serverCpu),
+    loaderMicrosPerRequest: perRequest(loaderCpu.user + loaderCpu.system),
+  };
   log('ingest:   throughput run done');
   await hooks.after?.();
   // The burst's files (for the relay: its emails, ~56,000 .eml files) are still on their way to disk; flushed
@@ -191,7 +211,7 @@ async function measure(
     { rate: RATE, seconds: pacedSeconds, connections: CONNECTIONS },
   );
   log(`ingest:   rated run done (after a sync of ${Math.round(flushMs)} ms): p99 ${rated.p99} ms`);
-  return { throughput, rated, warmup, peakRss };
+  return { throughput, rated, warmup, peakRss, burstCpu };
 }
 
 /** Runs the ingest bench on the default engine (SQLite in the relay's data folder). */
@@ -453,6 +473,13 @@ async function ingestBench(ctx: BenchContext, databaseUrl: string | undefined): 
             baseline: peerRuns.throughput.rps,
             baselineLabel:
               "smee.io's request path, same load, earlier in this run (it stores nothing and verifies nothing)",
+          },
+          {
+            name: 'Relay CPU per webhook during the burst (all threads)',
+            value: relayRuns.burstCpu.serverMicrosPerRequest,
+            unit: 'µs',
+            baseline: peerRuns.burstCpu.serverMicrosPerRequest,
+            baselineLabel: `smee.io's request path in the same run (durable floor ${Math.round(floorRuns?.burstCpu.serverMicrosPerRequest ?? Number.NaN)} µs, bare server ${Math.round(bareRuns.burstCpu.serverMicrosPerRequest)} µs; the load generator ${Math.round(relayRuns.burstCpu.loaderMicrosPerRequest)} µs per relay request on the same cores)`,
           },
         ]
       : []),

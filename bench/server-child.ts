@@ -13,7 +13,7 @@ import { traceMemory } from './memory-trace';
  * peer, smee.io's request path (smee-peer-server.ts).
  */
 
-type Command = { type: 'memory' } | { type: 'usage' } | { type: 'stop' };
+type Command = { type: 'memory' } | { type: 'usage'; id?: number } | { type: 'stop' };
 
 const mode = process.argv[2];
 const send = (msg: unknown) => process.send?.(msg);
@@ -98,7 +98,7 @@ process.on('message', (msg: Command) => {
   } else if (msg.type === 'usage') {
     // CPU of the whole process (every thread: main, mail thread, WAL checkpointer, libuv pool) and RSS, no GC.
     const cpu = process.cpuUsage();
-    send({ type: 'usage', cpuMicros: cpu.user + cpu.system, rss: process.memoryUsage.rss() });
+    send({ type: 'usage', id: msg.id, cpuMicros: cpu.user + cpu.system, rss: process.memoryUsage.rss() });
   } else if (msg.type === 'stop') {
     void server.close().finally(() => {
       send({ type: 'stopped' });

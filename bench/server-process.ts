@@ -47,12 +47,21 @@ export function childNodeArgs(): string[] {
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(dir)}`] : [];
 }
 
-/** The next IPC message of `type` from a bench child (its payload), or an error after `timeoutMs` or at its exit. */
-export function waitFor<T>(child: ChildProcess, type: string, timeoutMs: number, name = 'server child'): Promise<T> {
+/**
+ * The next IPC message of `type` from a bench child (its payload), or an error after `timeoutMs` or at its exit.
+ * `id`: only the reply carrying that id (for requests that may overlap).
+ */
+export function waitFor<T>(
+  child: ChildProcess,
+  type: string,
+  timeoutMs: number,
+  name = 'server child',
+  id?: number,
+): Promise<T> {
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => done(new Error(`${name}: no '${type}' within ${timeoutMs} ms`)), timeoutMs);
-    const onMessage = (msg: { type?: string }) => {
-      if (msg?.type === type) done(undefined, msg as T);
+    const onMessage = (msg: { type?: string; id?: number }) => {
+      if (msg?.type === type && (id === undefined || msg.id === id)) done(undefined, msg as T);
     };
     const onExit = (code: number | null) => done(new Error(`${name} exited (${code}) before '${type}'`));
     const done = (err?: Error, value?: T) => {
@@ -94,6 +103,7 @@ export async function startServerProcess(
   mode: 'relay' | 'bare' | 'floor' | 'smee',
   env: Record<string, string> = {},
 ): Promise<ServerProcess> {
+  let nextUsageId = 1;
   const { child, ready } = await forkBenchChild<{ url: string }>('server-child', [mode], {
     env: { ...process.env, ...env },
     execArgv: ['--expose-gc', ...childNodeArgs()],
@@ -107,8 +117,11 @@ export async function startServerProcess(
       return reply;
     },
     async usage() {
-      const reply = waitFor<{ cpuMicros: number; rss: number }>(child, 'usage', 30_000);
-      child.send({ type: 'usage' });
+      // The ingest bench samples RSS every 500 ms while it also reads CPU: a busy child answers those late, and a
+      // reply taken by the wrong caller once made a whole outbox drain read as using no CPU.
+      const id = nextUsageId++;
+      const reply = waitFor<{ cpuMicros: number; rss: number }>(child, 'usage', 30_000, 'server child', id);
+      child.send({ type: 'usage', id });
       return reply;
     },
     stop: () => stopBenchChild(child, 15_000),
