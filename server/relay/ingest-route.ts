@@ -16,7 +16,7 @@ import type { RelayMetrics } from './metrics';
 import { ownedCopy } from './owned-bytes';
 import { ipKey, nodeLimiter } from './rate-limits';
 import { readBody } from './read-body';
-import { logRequest } from './request-log';
+import { createRequestLog } from './request-log';
 
 /** Headers kept with each event (the pull endpoint returns them); values are capped. */
 const STORED_HEADERS = [
@@ -82,6 +82,7 @@ function header(req: IncomingMessage, name: string): string | undefined {
  */
 export function ingestRoute(deps: IngestDeps, app: Express): IngestRoute {
   const { config, channels, committer, metrics, logger } = deps;
+  const logRequest = createRequestLog(logger);
   const clientIp = clientIpResolver(app);
   const finish = (
     res: ServerResponse,
@@ -214,7 +215,7 @@ export function ingestRoute(deps: IngestDeps, app: Express): IngestRoute {
       if (id === undefined) return false;
       const started = performance.now();
       const requestId = assignRequestId(req, res);
-      res.once('finish', () => logRequest(logger, req, res, requestId, started));
+      res.once('finish', () => logRequest(req, res, requestId, started));
       deps.inspect(req);
       void serve(req, res, id, started);
       return true;
