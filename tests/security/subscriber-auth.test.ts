@@ -8,6 +8,7 @@ import type { TestRelay } from '../support/relay/relay-test-kit';
 import { createChannel, postWebhook, setSecret, startRelay, testConfig } from '../support/relay/relay-test-kit';
 import { rawRequest } from './raw-http';
 import type { RawResponse } from './raw-http';
+import { withLastCharacterChanged } from '../support/tampered';
 
 /**
  * Issue 11, security: every channel endpoint needs that channel's subscriber token. A missing token, a wrong one,
@@ -78,7 +79,7 @@ const credentials = (): Array<{ name: string; id: string; authorization?: string
   {
     name: 'token with a changed last character',
     id: mine.id,
-    authorization: `Bearer ${mine.token.slice(0, -1)}${mine.token.endsWith('A') ? 'B' : 'A'}`,
+    authorization: `Bearer ${withLastCharacterChanged(mine.token)}`,
   },
   { name: 'token as Basic', id: mine.id, authorization: `Basic ${mine.token}` },
   { name: 'token prefix', id: mine.id, authorization: `Bearer ${mine.token.slice(0, 20)}` },
