@@ -266,40 +266,23 @@ function distinctLoad(
   };
 }
 
-/** The durable floor (bench/durable-floor-server.ts) under the bare server's load: throughput and paced p99. */
-async function measureFloor(
-  ctx: BenchContext,
-  load: Load,
-  durations: Durations,
-): Promise<Awaited<ReturnType<typeof measure>>> {
-  ctx.log('ingest: durable floor (HMAC, JSON.parse, SQLite group commit, nothing else)');
-  const floor = await startServerProcess('floor', {
-    BENCH_FLOOR_FILE: join(ctx.workDir, 'durable-floor', 'events.db'),
-    BENCH_FLOOR_SECRET: SECRET,
-    BENCH_FLOOR_CHANNELS: BASELINE_CHANNELS.join(','),
-  });
-  try {
-    return await measure(floor, load, durations, ctx.log);
-  } finally {
-    await floor.stop();
-  }
-}
-
 /**
- * smee.io's request path (bench/smee-peer-server.ts) under the same load: where the peer that issue 18's target is
- * anchored on stands here. Sent to `/<channel>`, smee.io's route.
+ * A baseline server (bench/server-child.ts `mode`) in a child of its own, under `load`: its RSS before any traffic,
+ * then throughput and paced p99; stopped afterwards whatever happens.
  */
-async function measurePeer(
-  ctx: BenchContext,
+async function measureBaseline(
+  mode: 'bare' | 'floor' | 'smee',
+  env: Record<string, string>,
   load: Load,
   durations: Durations,
-): Promise<Awaited<ReturnType<typeof measure>>> {
-  ctx.log("ingest: smee.io's request path (fastify, cors, helmet, schemas, request log; in memory)");
-  const peer = await startServerProcess('smee');
+  log: (m: string) => void,
+): Promise<Awaited<ReturnType<typeof measure>> & { idleRss: number }> {
+  const server = await startServerProcess(mode, env);
   try {
-    return await measure(peer, load, durations, ctx.log);
+    const idleRss = (await server.usage()).rss;
+    return { ...(await measure(server, load, durations, log)), idleRss };
   } finally {
-    await peer.stop();
+    await server.stop();
   }
 }
 
@@ -320,23 +303,26 @@ async function ingestBench(ctx: BenchContext, databaseUrl: string | undefined): 
   const baselineLoad = () => distinctLoad(unique, (i) => `/hooks/${BASELINE_CHANNELS[i % CHANNELS]}`, headers);
 
   ctx.log('ingest: bare node:http baseline');
-  const bare = await startServerProcess('bare');
-  let bareRuns;
-  const bareIdleRss = (await bare.usage()).rss;
-  try {
-    bareRuns = await measure(bare, baselineLoad(), durations, ctx.log);
-  } finally {
-    await bare.stop();
+  const bareRuns = await measureBaseline('bare', {}, baselineLoad(), durations, ctx.log);
+  const bareIdleRss = bareRuns.idleRss;
+  // The durable floor and the peer (SQLite only: the floor is the relay's own SQLite group commit with nothing else
+  // around it, and the peer's figures stand beside the SQLite relay's).
+  let floorRuns;
+  let peerRuns;
+  if (!databaseUrl) {
+    ctx.log('ingest: durable floor (HMAC, JSON.parse, SQLite group commit, nothing else)');
+    const floorEnv = {
+      BENCH_FLOOR_FILE: join(ctx.workDir, 'durable-floor', 'events.db'),
+      BENCH_FLOOR_SECRET: SECRET,
+      BENCH_FLOOR_CHANNELS: BASELINE_CHANNELS.join(','),
+    };
+    floorRuns = await measureBaseline('floor', floorEnv, baselineLoad(), durations, ctx.log);
+    // smee.io's request path (bench/smee-peer-server.ts): where the peer issue 18's target is anchored on stands
+    // here. Sent to `/<channel>`, smee.io's route.
+    ctx.log("ingest: smee.io's request path (fastify, cors, helmet, schemas, request log; in memory)");
+    const peerLoad = distinctLoad(unique, (i) => `/${BASELINE_CHANNELS[i % CHANNELS]}`, headers);
+    peerRuns = await measureBaseline('smee', {}, peerLoad, durations, ctx.log);
   }
-  // The durable floor (SQLite only: it is the relay's own SQLite group commit with nothing else around it).
-  const floorRuns = databaseUrl ? undefined : await measureFloor(ctx, baselineLoad(), durations);
-  const peerRuns = databaseUrl
-    ? undefined
-    : await measurePeer(
-        ctx,
-        distinctLoad(unique, (i) => `/${BASELINE_CHANNELS[i % CHANNELS]}`, headers),
-        durations,
-      );
 
   ctx.log(`ingest: relay${on}, emails on (verified, approved channels; .eml transport)`);
   const calcom = await startFakeCalcom();
