@@ -47,6 +47,29 @@ describe('mail pacer (issue 18)', () => {
     clearInterval(burst);
   });
 
+  it('during a burst one batch runs at a time: planning and sending together keep to the share', async () => {
+    const pacer = pacerAt({ share: 0.25, burstPerSecond: 200 });
+    const burst = setInterval(() => pacer.noteIngest(10), 10);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(await timedTurn(pacer.turn())).toBe(0); // the sender's batch starts
+    let second = false;
+    const planner = pacer.turn().then(() => (second = true));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(second).toBe(false); // the planner's batch waits for it, not only for the idle time owed
+    const t0 = Date.now();
+    pacer.spent(100); // ...and then for the 300 ms a 100 ms batch owes at a 25% share
+    await timedTurn(planner);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+    expect(Date.now() - t0).toBeLessThanOrEqual(320);
+    clearInterval(burst);
+  });
+
+  it('a quiet relay runs planning and sending side by side', async () => {
+    const pacer = pacerAt();
+    expect(await timedTurn(pacer.turn())).toBe(0);
+    expect(await timedTurn(pacer.turn())).toBe(0);
+  });
+
   it('the wait ends as soon as the burst does', async () => {
     const pacer = pacerAt({ share: 0.1, burstPerSecond: 200, windowMs: 100 });
     for (let i = 0; i < 50; i++) {

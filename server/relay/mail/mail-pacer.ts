@@ -6,6 +6,8 @@
  * answered. So while ingest is busy, mail batches are spaced out to take at most `share` of the time, and the
  * rest of the burst's emails follow right after it. Two things bound the delay: mail that is already
  * `maxLagMs` late is not held back any more (a steady flood cannot starve it), and a quiet relay never waits.
+ * Planning and sending both take turns here, one batch at a time during a burst: each keeping to `share` on its own
+ * let the two together take twice it.
  */
 export interface MailPacer {
   /** Webhooks were accepted (the relay's commit callback): feeds the ingest rate. */
@@ -15,7 +17,10 @@ export interface MailPacer {
    * the batch already is (past maxLagMs it goes at once).
    */
   turn(lagMs?: number): Promise<void>;
-  /** A batch took this long (ms): during a burst, the next one waits so mail keeps to its share of the time. */
+  /**
+   * A batch took this long (ms) and is over: during a burst, the next one waits so mail keeps to its share of the
+   * time. Every turn ends with it, also when the batch failed.
+   */
   spent(ms: number): void;
   /**
    * How many jobs the next batch may take: `wanted` when ingest is quiet, at most burstBatch during a burst, so one
@@ -64,6 +69,8 @@ export function createMailPacer(o: MailPacerOptions = {}): MailPacer {
   let levelAt = now();
   // Mail may start its next batch no earlier than this (moves on by the idle time owed for each batch run).
   let nextAt = 0;
+  // A batch has its turn and has not said spent(): during a burst the next one waits for it.
+  let running = false;
   let closed = false;
   const waiting = new Set<() => void>();
 
@@ -92,15 +99,19 @@ export function createMailPacer(o: MailPacerOptions = {}): MailPacer {
     },
     async turn(lagMs = 0) {
       // Re-checked after each wait: the burst may have ended while this batch waited.
-      while (!closed && lagMs < maxLagMs && rate() >= burst && nextAt > now()) {
-        const ms = Math.min(nextAt - now(), tau);
-        lagMs += ms;
-        await wait(ms);
+      while (!closed && lagMs < maxLagMs && rate() >= burst && (running || nextAt > now())) {
+        const from = now();
+        // Waiting for the running batch: spent() ends the wait early.
+        await wait(running ? tau : Math.min(nextAt - from, tau));
+        lagMs += now() - from;
       }
+      running = true;
     },
     spent(ms) {
       // The idle time this batch owes the ingest path, should the burst go on.
       nextAt = now() + (ms * (1 - share)) / share;
+      running = false;
+      for (const done of [...waiting]) done();
     },
     batchSize: (wanted) => (!closed && rate() >= burst ? Math.min(wanted, burstBatch) : wanted),
     ingestRate: rate,

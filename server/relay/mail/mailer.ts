@@ -279,55 +279,65 @@ export function createMailer(o: MailerOptions): Mailer {
   let draining: Promise<void> | undefined;
   let planning = 0;
 
+  /** Plans a batch of waiting events, caps and enqueues their jobs; resolves with the number of new outbox rows. */
+  const planBatch = async (batch: readonly WaitingEvent[]): Promise<number> => {
+    const failed = (seq: number) => (err: unknown) => {
+      o.logger.error({ err, seq }, 'mail enqueue failed');
+      return undefined;
+    };
+    const events = await queue.withBodies(batch).catch((err: unknown) => {
+      o.logger.error({ err }, 'mail: could not read waiting events back from the event log');
+      return batch.map(() => undefined);
+    });
+    const plans = await Promise.all(
+      batch.map(({ channelId, seq }, i) => {
+        const event = events[i];
+        // Pruned before it was planned (or unreadable): its cursor still moves past it, like an ignored event.
+        if (!event) return { items: [] };
+        return planOf(channelId, event, false).catch(failed(seq));
+      }),
+    );
+    // Capped together once all are planned (issue 18): the gate's daily-cap reservations of the batch are then
+    // asked in one turn and share one transaction (SQLite), in the batch's order.
+    const planned = await Promise.all(
+      batch.map(({ channelId, seq }, i) => {
+        const p = plans[i];
+        const event = events[i];
+        return p && event ? limitOf(channelId, event, p).catch(failed(seq)) : p;
+      }),
+    );
+    const byChannel = new Map<string, { items: NewOutboxItem[]; seq: number }>();
+    batch.forEach(({ channelId, seq }, i) => {
+      const p = planned[i];
+      if (!p) return;
+      const g = byChannel.get(channelId) ?? { items: [], seq: 0 };
+      g.items.push(...p.items);
+      g.seq = Math.max(g.seq, seq);
+      byChannel.set(channelId, g);
+    });
+    let added = 0;
+    for (const [channelId, g] of byChannel) {
+      try {
+        added += await store.enqueue(g.items, { channelId, seq: g.seq });
+      } catch (err) {
+        o.logger.error({ err, channel: channelId.slice(0, 6) }, 'mail enqueue failed');
+      }
+    }
+    return added;
+  };
+
   const drainQueued = async () => {
     while (queue.size() > 0) {
       const batch = queue.take(pacer.batchSize(256));
       planning = batch.length;
       await pacer.turn(performance.now() - (batch[0] as WaitingEvent).queuedAt);
       const t = performance.now();
-      const failed = (seq: number) => (err: unknown) => {
-        o.logger.error({ err, seq }, 'mail enqueue failed');
-        return undefined;
-      };
-      const events = await queue.withBodies(batch).catch((err: unknown) => {
-        o.logger.error({ err }, 'mail: could not read waiting events back from the event log');
-        return batch.map(() => undefined);
-      });
-      const plans = await Promise.all(
-        batch.map(({ channelId, seq }, i) => {
-          const event = events[i];
-          // Pruned before it was planned (or unreadable): its cursor still moves past it, like an ignored event.
-          if (!event) return { items: [] };
-          return planOf(channelId, event, false).catch(failed(seq));
-        }),
-      );
-      // Capped together once all are planned (issue 18): the gate's daily-cap reservations of the batch are then
-      // asked in one turn and share one transaction (SQLite), in the batch's order.
-      const planned = await Promise.all(
-        batch.map(({ channelId, seq }, i) => {
-          const p = plans[i];
-          const event = events[i];
-          return p && event ? limitOf(channelId, event, p).catch(failed(seq)) : p;
-        }),
-      );
-      const byChannel = new Map<string, { items: NewOutboxItem[]; seq: number }>();
-      batch.forEach(({ channelId, seq }, i) => {
-        const p = planned[i];
-        if (!p) return;
-        const g = byChannel.get(channelId) ?? { items: [], seq: 0 };
-        g.items.push(...p.items);
-        g.seq = Math.max(g.seq, seq);
-        byChannel.set(channelId, g);
-      });
       let added = 0;
-      for (const [channelId, g] of byChannel) {
-        try {
-          added += await store.enqueue(g.items, { channelId, seq: g.seq });
-        } catch (err) {
-          o.logger.error({ err, channel: channelId.slice(0, 6) }, 'mail enqueue failed');
-        }
+      try {
+        added = await planBatch(batch);
+      } finally {
+        pacer.spent(performance.now() - t);
       }
-      pacer.spent(performance.now() - t);
       if (added > 0) worker.wake();
     }
   };

@@ -203,17 +203,22 @@ export function createOutboxWorker(o: WorkerOptions): OutboxWorker {
       while (ahead.length > 0 && !stopped) {
         again = false;
         await pacer.turn(lagMs);
-        if (stopped) break;
         const t = performance.now();
-        const head = ahead[0] as Ahead;
-        if (ahead.length === 1 && (await head.full)) ahead.push(prepare(pacer.batchSize(batch)));
-        const current = await head.prepared;
-        ahead.shift();
-        if (current.rows.length === 0) break;
-        await sendBatch(current);
+        let current: Prepared;
+        try {
+          if (stopped) break;
+          const head = ahead[0] as Ahead;
+          if (ahead.length === 1 && (await head.full)) ahead.push(prepare(pacer.batchSize(batch)));
+          current = await head.prepared;
+          ahead.shift();
+          if (current.rows.length === 0) break;
+          await sendBatch(current);
+        } finally {
+          // The turn ends however the batch did (the planner waits for it during a burst).
+          pacer.spent(performance.now() - t);
+        }
         sent += current.rows.length;
         const elapsed = performance.now() - t;
-        pacer.spent(elapsed);
         lagMs = o.now() - Math.min(...current.rows.map((r) => r.createdAt));
         const perRow = elapsed / current.rows.length;
         if (current.rows.length === current.requested) {
