@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { streamMessageSchema } from '../../common/relay';
-import { formatMessage, formatRetry, isReencoded, parseCursor, smeePayload } from './sse-format';
+import { formatMessage, formatRetry, parseCursor, smeePayload } from './sse-format';
 import type { StoredEvent } from './store/types';
 
 const event = (body: string, headers: Record<string, string> = {}): StoredEvent => ({
@@ -23,9 +23,34 @@ describe('sse format', () => {
     ['{"n":"Caf\\u00e9"}', true],
     ['{"big":9007199254740993}', true],
     ['{"f":1.0}', true],
-  ])('isReencoded(%s) = %s', (raw, expected) => {
-    const buf = Buffer.from(raw, 'utf8');
-    expect(isReencoded(buf, JSON.parse(raw))).toBe(expected);
+  ])('%s is flagged re-encoded: %s', (raw, expected) => {
+    expect(smeePayload(event(raw))['x-relay-body-reencoded'] === 'true').toBe(expected);
+  });
+
+  it('flags bytes that are not UTF-8, and a body that is not JSON (sent as null)', () => {
+    const latin1: StoredEvent = {
+      ...event(''),
+      body: Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xe9, 0x22, 0x7d]),
+    };
+    expect(smeePayload(latin1)['x-relay-body-reencoded']).toBe('true');
+    const notJson = smeePayload(event('{"a":'));
+    expect(notJson['x-relay-body-reencoded']).toBe('true');
+    expect(notJson.body).toBeNull();
+  });
+
+  it.each([
+    ['{"a":1}', {}],
+    [
+      '{"triggerEvent":"BOOKING_CREATED","payload":{"title":"Caf\u00e9 \u2603","n":[1,2.5,null,true]}}',
+      { 'x-cal-signature-256': 'ab'.repeat(32) },
+    ],
+    ['{ "a": 1 }', { 'x-cal-webhook-version': 'v'.repeat(2000) }],
+    ['{"__proto__":{"x":1},"b":"\\u2028"}', {}],
+    ['{"a":', {}],
+  ])('the message data is JSON.stringify(smeePayload) byte for byte: %s', (raw, headers) => {
+    const e = event(raw, headers);
+    const text = formatMessage(e);
+    expect(text).toBe(`id: 7\ndata: ${JSON.stringify(smeePayload(e))}\n\n`);
   });
 
   it('emits only the safe headers plus relay ids, and body/query', () => {

@@ -114,9 +114,11 @@ export class StreamConnection {
         for (;;) {
           const events = await this.deps.store.listEvents(this.channelId, this.#cursor, PAGE);
           if (this.#closed) return;
-          for (const e of events) {
-            this.res.write(formatMessage(e));
-            this.#cursor = e.seq;
+          // One write per page: a write per event was a syscall per event on a busy stream (issue 18).
+          const last = events.at(-1);
+          if (last) {
+            this.res.write(events.map(formatMessage).join(''));
+            this.#cursor = last.seq;
           }
           if (this.res.writableLength > this.deps.bufferBytes && !(await this.#waitForDrain())) {
             this.deps.logger.warn(
