@@ -12,6 +12,7 @@ import type { PacedRequest, PacedRun } from './paced-load';
 import { pacedLoadInChild } from './paced-load-process';
 import { benchRelayEnv, createChannel, request, startServerProcess } from './server-process';
 import type { ServerProcess } from './server-process';
+import { subscribe, type SseSubscriber } from './sse-subscriber';
 import { signedCreatedBodies } from './webhook-bodies';
 
 /**
@@ -276,12 +277,16 @@ async function measureBaseline(
   load: Load,
   durations: Durations,
   log: (m: string) => void,
+  streamPaths: readonly string[] = [],
 ): Promise<Awaited<ReturnType<typeof measure>> & { idleRss: number }> {
   const server = await startServerProcess(mode, env);
+  const streams: SseSubscriber[] = [];
   try {
     const idleRss = (await server.usage()).rss;
+    for (const path of streamPaths) streams.push(await subscribe(`${server.url}${path}`));
     return { ...(await measure(server, load, durations, log)), idleRss };
   } finally {
+    for (const s of streams) s.close();
     await server.stop();
   }
 }
@@ -321,7 +326,9 @@ async function ingestBench(ctx: BenchContext, databaseUrl: string | undefined): 
     // here. Sent to `/<channel>`, smee.io's route.
     ctx.log("ingest: smee.io's request path (fastify, cors, helmet, schemas, request log; in memory)");
     const peerLoad = distinctLoad(unique, (i) => `/${BASELINE_CHANNELS[i % CHANNELS]}`, headers);
-    peerRuns = await measureBaseline('smee', {}, peerLoad, durations, ctx.log);
+    // One subscriber per channel, as the relay has (smee.io hands each event to the channel's open streams).
+    const peerStreams = BASELINE_CHANNELS.map((c) => `/${c}`);
+    peerRuns = await measureBaseline('smee', {}, peerLoad, durations, ctx.log, peerStreams);
   }
 
   ctx.log(`ingest: relay${on}, emails on (verified, approved channels; .eml transport)`);
@@ -344,6 +351,8 @@ async function ingestBench(ctx: BenchContext, databaseUrl: string | undefined): 
   let setUpRss = 0;
   let mail = { pending: 0, sent: 0, failed: 0 };
   let disk: Record<string, number> = {};
+  const streams: SseSubscriber[] = [];
+  let streamed = 0;
   try {
     const channels = await Promise.all(
       Array.from({ length: CHANNELS }, async (_, i) => {
@@ -356,6 +365,8 @@ async function ingestBench(ctx: BenchContext, databaseUrl: string | undefined): 
         return c;
       }),
     );
+    // Each channel's app is subscribed, as in production: the relay streams every webhook it takes.
+    for (const c of channels) streams.push(await subscribe(c.streamUrl, { authorization: `Bearer ${c.token}` }));
     setUpRss = (await relay.usage()).rss;
     await new Promise((r) => setTimeout(r, ctx.quick ? 0 : QUIET_MS));
     idleRss = (await relay.usage()).rss;
@@ -395,6 +406,8 @@ async function ingestBench(ctx: BenchContext, databaseUrl: string | undefined): 
       stored += (JSON.parse(page.body) as PullResponse).lastSeq;
     }
   } finally {
+    streamed = streams.reduce((n, st) => n + st.events(), 0);
+    for (const st of streams) st.close();
     await relay.stop();
     await calcom.close();
   }
@@ -559,6 +572,11 @@ async function ingestBench(ctx: BenchContext, databaseUrl: string | undefined): 
       ...(floorRuns ? { floor: floorRuns } : {}),
       ...(peerRuns ? { smeePeer: peerRuns } : {}),
       relay: relayRuns,
+      streams: {
+        subscribers: CHANNELS,
+        what: "one SSE subscriber per channel, on the relay and on smee.io's path, reading every event (counted, not parsed)",
+        relayEventsStreamed: streamed,
+      },
       relay2xx: answered,
       relayStoredEvents: stored,
       everyAnswerStored: consistent,
@@ -581,7 +599,11 @@ async function ingestBench(ctx: BenchContext, databaseUrl: string | undefined): 
         emlPerEmailBytes: (disk.emlBytes ?? 0) / Math.max(1, disk.emlFiles ?? 1),
       },
     },
-    ...(consistent ? {} : { error: `relay answered 2xx ${answered} times but stored ${stored} events` }),
+    ...(consistent
+      ? streamed >= stored
+        ? {}
+        : { error: `the relay stored ${stored} events but its subscribers got ${streamed}` }
+      : { error: `relay answered 2xx ${answered} times but stored ${stored} events` }),
     seconds: (performance.now() - started) / 1000,
   };
 }
