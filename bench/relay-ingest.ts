@@ -566,7 +566,7 @@ async function ingestBench(ctx: BenchContext, databaseUrl: string | undefined): 
       emails:
         'on: channels verified through a stand-in /v2/me and auto-approved, daily cap raised to 1,000,000; two emails per booking (consultant + client) to the .eml transport',
       rateLimits:
-        'RELAY_RATE_LIMIT_IP_PER_MIN, _CHANNEL_PER_MIN and _API_PER_MIN raised to 1,000,000 and RELAY_MAX_CONNECTIONS_PER_IP=0 (no cap) for the bench',
+        'RELAY_RATE_LIMIT_IP_PER_MIN, _CHANNEL_PER_MIN, _API_PER_MIN, _IDENTITY_PER_MIN and _CHANNEL_CREATE_PER_HOUR raised to 1,000,000 and RELAY_MAX_CONNECTIONS_PER_IP=0 (no cap) for the bench',
       logging: 'relay logs at info (pino-http, one JSON line per request) into a discarding stream',
       bare: bareRuns,
       ...(floorRuns ? { floor: floorRuns } : {}),
