@@ -53,7 +53,9 @@ describe('mail pacer (issue 18)', () => {
     await vi.advanceTimersByTimeAsync(500);
     expect(await timedTurn(pacer.turn())).toBe(0); // the sender's batch starts
     let second = false;
-    const planner = pacer.turn().then(() => (second = true));
+    const planner = pacer.turn().then(() => {
+      second = true;
+    });
     await vi.advanceTimersByTimeAsync(100);
     expect(second).toBe(false); // the planner's batch waits for it, not only for the idle time owed
     const t0 = Date.now();
