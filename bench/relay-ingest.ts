@@ -425,6 +425,11 @@ async function ingestBench(ctx: BenchContext, databaseUrl: string | undefined): 
   // autocannon stops counting with requests still in flight (at most one per connection per run); those are
   // committed but their answers are not counted, so the log may hold up to that many more events than 2xx seen.
   const consistent = stored >= answered && stored <= answered + 3 * CONNECTIONS;
+  const error = !consistent
+    ? `relay answered 2xx ${answered} times but stored ${stored} events`
+    : streamed < stored
+      ? `the relay stored ${stored} events but its subscribers got ${streamed}`
+      : undefined;
   const cpuPerWebhookMs = cpu.webhooks > 0 ? cpu.micros / 1000 / cpu.webhooks : Number.NaN;
   const figures: Figure[] = [
     {
@@ -599,11 +604,7 @@ async function ingestBench(ctx: BenchContext, databaseUrl: string | undefined): 
         emlPerEmailBytes: (disk.emlBytes ?? 0) / Math.max(1, disk.emlFiles ?? 1),
       },
     },
-    ...(consistent
-      ? streamed >= stored
-        ? {}
-        : { error: `the relay stored ${stored} events but its subscribers got ${streamed}` }
-      : { error: `relay answered 2xx ${answered} times but stored ${stored} events` }),
+    ...(error ? { error } : {}),
     seconds: (performance.now() - started) / 1000,
   };
 }

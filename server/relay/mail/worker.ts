@@ -205,6 +205,7 @@ export function createOutboxWorker(o: WorkerOptions): OutboxWorker {
         await pacer.turn(lagMs);
         const t = performance.now();
         let current: Prepared;
+        let elapsed = 0;
         try {
           if (stopped) break;
           const head = ahead[0] as Ahead;
@@ -215,10 +216,10 @@ export function createOutboxWorker(o: WorkerOptions): OutboxWorker {
           await sendBatch(current);
         } finally {
           // The turn ends however the batch did (the planner waits for it during a burst).
-          pacer.spent(performance.now() - t);
+          elapsed = performance.now() - t;
+          pacer.spent(elapsed);
         }
         sent += current.rows.length;
-        const elapsed = performance.now() - t;
         lagMs = o.now() - Math.min(...current.rows.map((r) => r.createdAt));
         const perRow = elapsed / current.rows.length;
         if (current.rows.length === current.requested) {
