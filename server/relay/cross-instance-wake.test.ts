@@ -29,7 +29,9 @@ function fakeShared() {
 function watchedHub(...channels: string[]) {
   const hub = new StreamHub();
   const wakes: string[] = [];
-  for (const c of channels) hub.add(c, { wake: () => wakes.push(c), end: () => {} });
+  // Each wake as `<channel>:<lastSeq>`, `?` when the waker could not know the sequence.
+  for (const c of channels)
+    hub.add(c, { wake: (seq) => wakes.push(`${c}:${seq ?? '?'}`), deliver: () => {}, end: () => {} });
   return { hub, wakes };
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -49,7 +51,7 @@ describe('wakeAcrossInstances', () => {
     f.notify('a', 2); // older than what we woke for
     f.notify('x', 1); // no stream here: nothing to wake
     f.notify('b', 1);
-    expect(wakes).toEqual(['a', 'b']);
+    expect(wakes).toEqual(['a:3', 'b:1']);
   });
 
   it('catches a missed notification with the poll, and wakes every stream after a reconnect', async () => {
@@ -59,14 +61,14 @@ describe('wakeAcrossInstances', () => {
     f.table.set('a', 1);
     f.table.set('b', 1);
     await sleep(80);
-    expect(wakes.sort()).toEqual(['a', 'b']);
+    expect(wakes.sort()).toEqual(['a:1', 'b:1']);
     wakes.length = 0;
     f.table.set('a', 2); // committed elsewhere; its NOTIFY never arrived
     await sleep(80);
-    expect(wakes).toEqual(['a']);
+    expect(wakes).toEqual(['a:2']);
     wakes.length = 0;
     f.gap();
-    expect(wakes.sort()).toEqual(['a', 'b']);
+    expect(wakes.sort()).toEqual(['a:?', 'b:?']);
   });
 
   it('stops listening and polling', async () => {

@@ -28,7 +28,7 @@ export function wakeAcrossInstances(
 
   const unwatch = shared.watch(
     (channelId, lastSeq) => {
-      if (advance(channelId, lastSeq)) hub.wake(channelId);
+      if (advance(channelId, lastSeq)) hub.wake(channelId, lastSeq);
     },
     () => {
       // (Re)connected: whatever was committed while we were not listening must be read from the table.
@@ -46,7 +46,7 @@ export function wakeAcrossInstances(
     shared
       .lastSeqs(ids)
       .then((seqs) => {
-        for (const [id, seq] of seqs) if (advance(id, seq)) hub.wake(id);
+        for (const [id, seq] of seqs) if (advance(id, seq)) hub.wake(id, seq);
       })
       .catch((err: unknown) => options.onError?.(err))
       .finally(() => (polling = false));

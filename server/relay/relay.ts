@@ -96,13 +96,15 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
     return n;
   };
 
-  /** Calls every onEventStored listener for each committed event, then wakes the streams of the channels written. */
+  /** Calls every onEventStored listener for each committed event, then hands each channel's events to its streams. */
   const onCommitted = (outcomes: readonly AppendOutcome[]) => {
-    const woken = new Set<string>();
+    const byChannel = new Map<string, StoredEvent[]>();
     pacer.noteIngest(outcomes.length);
     for (const o of outcomes) {
       if (!o.ok) continue;
-      woken.add(o.event.channelId);
+      const events = byChannel.get(o.event.channelId);
+      if (events) events.push(o.event);
+      else byChannel.set(o.event.channelId, [o.event]);
       for (const l of listeners) {
         try {
           l(o.event.channelId, o.event);
@@ -111,7 +113,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
         }
       }
     }
-    for (const id of woken) hub.wake(id);
+    for (const [id, events] of byChannel) hub.deliver(id, events);
   };
 
   const open = async (): Promise<string> => {

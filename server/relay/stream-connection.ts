@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { RelayMetrics } from './metrics';
 import { formatMessage, formatNamed, HEARTBEAT } from './sse-format';
 import type { StreamHub } from './stream-hub';
-import type { ChannelBounds, RelayStore } from './store/types';
+import type { ChannelBounds, RelayStore, StoredEvent } from './store/types';
 
 const PAGE = 100;
 
@@ -25,9 +25,10 @@ export interface StreamConnectionDeps {
 }
 
 /**
- * One open SSE stream: replays from its cursor, then is woken by the hub after each commit on its channel.
- * Reads from storage only while the socket drains, so its buffer stays bounded; a consumer that stops reading
- * for drainTimeoutMs is dropped (it resumes later by Last-Event-ID).
+ * One open SSE stream: replays from its cursor, then follows its channel's commits: this process's own are handed
+ * over from memory when the stream is caught up, anything else is read from storage. Reads only while the socket
+ * drains, so its buffer stays bounded; a consumer that stops reading for drainTimeoutMs is dropped (it resumes
+ * later by Last-Event-ID).
  */
 export class StreamConnection {
   #cursor = 0;
@@ -47,7 +48,7 @@ export class StreamConnection {
     this.#heartbeat = setInterval(() => {
       if (res.writableLength < deps.bufferBytes) res.write(HEARTBEAT);
     }, deps.heartbeatMs);
-    this.#unregister = deps.hub.add(channelId, { wake: () => this.wake(), end: () => this.end() });
+    this.#unregister = deps.hub.add(channelId, this);
     deps.metrics.openStreams.inc();
     res.on('close', () => this.#cleanup());
   }
@@ -72,9 +73,22 @@ export class StreamConnection {
     void this.#pump();
   }
 
-  wake(): void {
+  wake(lastSeq?: number): void {
+    // A commit this stream has already sent (our own, delivered before its notification came back) needs no read.
+    if (lastSeq !== undefined && lastSeq <= this.#cursor && this.#started) return;
     this.#dirty = true;
     void this.#pump();
+  }
+
+  deliver(events: readonly StoredEvent[], text: () => string): void {
+    const first = events[0];
+    const last = events.at(-1);
+    if (!first || !last) return;
+    // Only a caught-up, idle stream may write from memory: a read in flight may be about to send these itself.
+    if (this.#pumping || !this.#started || this.#closed || first.seq !== this.#cursor + 1) return this.wake(last.seq);
+    this.res.write(text());
+    this.#cursor = last.seq;
+    if (this.res.writableLength > this.deps.bufferBytes) void this.#pump();
   }
 
   end(): void {
@@ -109,28 +123,27 @@ export class StreamConnection {
     if (this.#pumping || this.#closed || !this.#started) return;
     this.#pumping = true;
     try {
-      while (this.#dirty && !this.#closed) {
-        this.#dirty = false;
-        for (;;) {
-          const events = await this.deps.store.listEvents(this.channelId, this.#cursor, PAGE);
-          if (this.#closed) return;
-          // One write per page: a write per event was a syscall per event on a busy stream (issue 18).
-          const last = events.at(-1);
-          if (last) {
-            this.res.write(events.map(formatMessage).join(''));
-            this.#cursor = last.seq;
-          }
-          if (this.res.writableLength > this.deps.bufferBytes && !(await this.#waitForDrain())) {
-            this.deps.logger.warn(
-              { channelLabel: this.res.locals.channelLabel },
-              'ending stream of a consumer that does not drain',
-            );
-            this.#cleanup();
-            this.res.destroy();
-            return;
-          }
-          if (this.#closed || events.length < PAGE) break;
+      for (;;) {
+        if (this.res.writableLength > this.deps.bufferBytes && !(await this.#waitForDrain())) {
+          this.deps.logger.warn(
+            { channelLabel: this.res.locals.channelLabel },
+            'ending stream of a consumer that does not drain',
+          );
+          this.#cleanup();
+          this.res.destroy();
+          return;
         }
+        if (this.#closed || !this.#dirty) return;
+        this.#dirty = false;
+        const events = await this.deps.store.listEvents(this.channelId, this.#cursor, PAGE);
+        if (this.#closed) return;
+        // One write per page: a write per event was a syscall per event on a busy stream (issue 18).
+        const last = events.at(-1);
+        if (last) {
+          this.res.write(events.map(formatMessage).join(''));
+          this.#cursor = last.seq;
+        }
+        if (events.length === PAGE) this.#dirty = true;
       }
     } catch (err) {
       this.deps.metrics.storageErrors.inc();

@@ -1,10 +1,19 @@
-/** A live stream: woken when its channel commits, ended on shutdown or channel deletion. */
+import { formatMessage } from './sse-format';
+import type { StoredEvent } from './store/types';
+
+/** A live stream: handed its channel's commits, ended on shutdown or channel deletion. */
 export interface StreamSubscriber {
-  wake(): void;
+  /** Something was committed, up to lastSeq when known: the stream reads what it lacks from storage. */
+  wake(lastSeq?: number): void;
+  /**
+   * Events this process just committed on the channel, in sequence order, and their SSE text (formatted on first
+   * call, once for all of the channel's streams). A stream whose cursor is just before them writes the text as is.
+   */
+  deliver(events: readonly StoredEvent[], text: () => string): void;
   end(): void;
 }
 
-/** In-process fan-out: every open stream of a channel is woken after each commit on that channel. */
+/** In-process fan-out: every open stream of a channel hears of each commit on that channel. */
 export class StreamHub {
   readonly #byChannel = new Map<string, Set<StreamSubscriber>>();
   #count = 0;
@@ -35,8 +44,21 @@ export class StreamHub {
     return [...this.#byChannel.keys()];
   }
 
-  wake(channelId: string): void {
-    for (const sub of this.#byChannel.get(channelId) ?? []) sub.wake();
+  /** A commit seen from outside this process (another instance, a reconnect): streams read it from storage. */
+  wake(channelId: string, lastSeq?: number): void {
+    for (const sub of this.#byChannel.get(channelId) ?? []) sub.wake(lastSeq);
+  }
+
+  /**
+   * This process's own commit on one channel, events in sequence order. Streams get them from memory: reading back
+   * what was just written cost every stream a query per commit (on PostgreSQL a round trip; issue 18).
+   */
+  deliver(channelId: string, events: readonly StoredEvent[]): void {
+    const subs = this.#byChannel.get(channelId);
+    if (!subs || events.length === 0) return;
+    let text: string | undefined;
+    const format = () => (text ??= events.map(formatMessage).join(''));
+    for (const sub of subs) sub.deliver(events, format);
   }
 
   /** Ends the streams of one channel (channel deleted). */

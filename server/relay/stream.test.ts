@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { calSignature } from './crypto';
+import { openRelayStorage } from './store/open-relay-storage';
+import type { RelayOptions } from './relay';
 import {
   createReadyChannel,
   TEST_METRICS_TOKEN,
@@ -291,5 +293,60 @@ describe('GET /hooks/:channel wire format and access', () => {
     expect(ended.text).toContain('event: ready');
     expect(Date.now() - t0).toBeLessThan(3000);
     expect((await fetch(ch.streamUrl, { headers: { ...auth, accept: 'text/event-stream' } })).status).toBe(401);
+  });
+
+  describe("this process's own commits", () => {
+    /** A relay whose event store counts listEvents calls: each is a read back from storage (a round trip on PostgreSQL). */
+    async function countingRelay() {
+      const dir = tempDir();
+      cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+      const reads = { count: 0 };
+      const openStorage: RelayOptions['openStorage'] = async (config, hooks) => {
+        const real = await openRelayStorage(config, hooks);
+        const listEvents: typeof real.events.listEvents = (...args) => {
+          reads.count++;
+          return real.events.listEvents(...args);
+        };
+        return { ...real, events: { ...real.events, listEvents } };
+      };
+      const r = await startRelay(testConfig(dir, { RELAY_RATE_LIMIT_CHANNEL_PER_MIN: '100000' }), { openStorage });
+      cleanups.push(() => r.relay.stop());
+      return { ...r, reads };
+    }
+    const ids = (text: string) => [...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
+    const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+
+    it('reach caught-up streams from memory, not by reading each commit back', async () => {
+      const { url, reads } = await countingRelay();
+      const ch = await createReadyChannel(url);
+      const auth = { authorization: `Bearer ${ch.token}` };
+      const streams = [1, 2].map(() => readSse(ch.streamUrl, auth, /^id: 40$/m, 15_000));
+      await openStreamsReach(url, 2);
+      const replays = reads.count; // each stream's start reads from its cursor once
+      for (let i = 1; i <= 40; i++) await postWebhook(ch.ingestUrl, calBody(`m${i}`), { secret: TEST_SECRET });
+      for (const s of await Promise.all(streams)) expect(ids(s.text)).toEqual(range(40));
+      expect(replays).toBe(2);
+      expect(reads.count).toBe(replays); // 40 commits, no read back
+      // A stream that joins later is behind: it replays from storage, and identical bytes come out.
+      const late = await readSse(`${ch.streamUrl}?since=0`, auth, /^id: 40$/m);
+      expect(ids(late.text)).toEqual(range(40));
+      expect(reads.count).toBeGreaterThan(replays);
+      const first = (await streams[0])!.text;
+      expect(late.text.slice(late.text.indexOf('id: 1\n'))).toBe(first.slice(first.indexOf('id: 1\n')));
+    });
+
+    it('keep every stream in order without gaps or duplicates when commits race its reads', async () => {
+      const { url } = await countingRelay();
+      const ch = await createReadyChannel(url);
+      const auth = { authorization: `Bearer ${ch.token}` };
+      // Posting starts while the streams are still starting (reading their replay), so memory and storage interleave.
+      const streams = [1, 2, 3].map(() => readSse(ch.streamUrl, auth, /^id: 300$/m, 30_000));
+      let next = 1;
+      const poster = async () => {
+        while (next <= 300) await postWebhook(ch.ingestUrl, calBody(`r${next++}`), { secret: TEST_SECRET });
+      };
+      await Promise.all(Array.from({ length: 16 }, poster));
+      for (const s of await Promise.all(streams)) expect(ids(s.text)).toEqual(range(300));
+    });
   });
 });

@@ -37,7 +37,7 @@ export interface ChannelBounds {
   readonly ackedSeq: number;
 }
 
-/** Called for a commit made by any process sharing the storage: id-only (the channel and its new last sequence). */
+/** Called for a commit made by another process sharing the storage: id-only (the channel and its new last sequence). */
 export type CommitListener = (channelId: string, lastSeq: number) => void;
 
 /**
@@ -46,8 +46,8 @@ export type CommitListener = (channelId: string, lastSeq: number) => void;
  */
 export interface SharedCommits {
   /**
-   * Starts listening: onCommit for each commit, onGap after (re)connecting, when notifications may have been
-   * missed. Returns the function that stops listening.
+   * Starts listening: onCommit for each commit of another process (this one's own reach its streams in memory),
+   * onGap after (re)connecting, when notifications may have been missed. Returns the function that stops listening.
    */
   watch(onCommit: CommitListener, onGap: () => void): () => void;
   /** Current last sequences of the given channels (absent ones are left out). */

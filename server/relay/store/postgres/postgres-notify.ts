@@ -16,6 +16,11 @@ export interface CommitListenerOptions {
   readonly maxBackoffMs?: number;
   /** Reports connection problems (the listener keeps retrying on its own). */
   readonly onError?: (err: unknown) => void;
+  /**
+   * True for the server process id of a connection this relay process appends through: its commits already went
+   * to the streams from memory, and hearing them again cost each stream a read when the notification won the race.
+   */
+  readonly isOwnBackend?: (processId: number) => boolean;
 }
 
 /**
@@ -66,6 +71,7 @@ export function listenForCommits(
     c.on('error', drop);
     c.on('end', () => drop());
     c.on('notification', (n) => {
+      if (options.isOwnBackend?.(n.processId)) return;
       const parsed = n.channel === COMMIT_CHANNEL ? parseCommitPayload(n.payload) : undefined;
       if (parsed) onCommit(parsed.channelId, parsed.lastSeq);
     });

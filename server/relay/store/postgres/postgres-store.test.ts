@@ -92,6 +92,8 @@ describe('PostgreSQL relay store (engine specifics)', () => {
     const store = await openOn(await cluster.createDatabase());
     const ids = ['c'.repeat(24), 'd'.repeat(24)];
     for (const id of ids) await store.createChannel({ id, tokenHash: hashToken(id), createdAt: 1 });
+    // The append connection asks its server process id once when it opens (see watch): open it before counting.
+    await store.appendEvents([testEvent('f'.repeat(24), 1)]);
     // Every statement any connection of this process sends to the server goes through Client#query.
     const sent = vi.spyOn(pg.Client.prototype, 'query');
     const batch = Array.from({ length: 50 }, (_, i) => testEvent(ids[i % 2] as string, i, `{"n":${i}}`));
@@ -303,5 +305,37 @@ describe('PostgreSQL relay store (engine specifics)', () => {
     const [next] = await writer.appendEvents([testEvent(a, 1)]);
     expect(next?.ok && next.event.seq).toBe(4);
     expect((await reader.listEvents(a, 3, 10)).map((e) => e.seq)).toEqual([4]);
+  });
+
+  it("does not announce a store's own commits to itself (its streams had them from memory), also after its connections are replaced", async () => {
+    const url = await cluster.createDatabase();
+    const self = await openOn(url, { listen: { minBackoffMs: 20, maxBackoffMs: 100 } });
+    const other = await openOn(url);
+    const a = 'a'.repeat(24);
+    await self.createChannel({ id: a, tokenHash: hashToken('1'), createdAt: 1 });
+    const seen: string[] = [];
+    let gaps = 0;
+    const stop = self.shared!.watch(
+      (id, seq) => seen.push(`${id}:${seq}`),
+      () => gaps++,
+    );
+    await waitFor(() => gaps === 1, 'the first LISTEN');
+    // Notifications arrive in commit order: once the other store's is heard, ours would have been heard before it.
+    await self.appendEvents([testEvent(a, 1)]);
+    await other.appendEvents([testEvent(a, 1)]);
+    await waitFor(() => seen.length === 1, "the other store's notification");
+    expect(seen).toEqual([`${a}:2`]);
+
+    // Every connection dropped (a database restart): the new append connection is recognised as ours too.
+    await sql(
+      url,
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
+    await waitFor(() => gaps === 2, 'a reconnect');
+    await self.appendEvents([testEvent(a, 1)]);
+    await other.appendEvents([testEvent(a, 1)]);
+    await waitFor(() => seen.length === 2, "the other store's next notification");
+    expect(seen).toEqual([`${a}:2`, `${a}:4`]);
+    stop();
   });
 });

@@ -76,6 +76,20 @@ export async function openPostgresStore(
   // email work. The committer has one batch in flight at a time; the connection is kept while idle, so the first
   // webhook after a quiet spell doesn't pay for a new one.
   const appendPool = new pg.Pool({ ...poolConfig, max: 1, idleTimeoutMillis: 0 });
+  // The server processes behind the append connection: notifications of their commits are our own (see watch).
+  // Asked once per connection; queued ahead of the connection's first append, so it is known before any commit.
+  const appendBackends = new Map<pg.PoolClient, number>();
+  const removed = new WeakSet<pg.PoolClient>();
+  appendPool.on('connect', (c) => {
+    c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid').then(
+      ({ rows }) => rows[0] && !removed.has(c) && appendBackends.set(c, rows[0].pid),
+      () => {}, // a broken connection is removed by the pool; it commits nothing
+    );
+  });
+  appendPool.on('remove', (c) => {
+    removed.add(c);
+    appendBackends.delete(c);
+  });
   // Without a listener an idle connection dropped by the server (restart, failover) would crash the process.
   for (const p of [pool, appendPool]) p.on('error', (err) => options.onError?.(err));
   try {
@@ -171,7 +185,11 @@ export async function openPostgresStore(
     },
     shared: {
       watch(onCommit, onGap) {
-        const stop = listenForCommits(clientConfig, onCommit, onGap, { onError: options.onError, ...options.listen });
+        const stop = listenForCommits(clientConfig, onCommit, onGap, {
+          onError: options.onError,
+          isOwnBackend: (pid) => [...appendBackends.values()].includes(pid),
+          ...options.listen,
+        });
         const unwatch = () => {
           watchers.delete(unwatch);
           stop();
