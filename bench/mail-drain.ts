@@ -212,10 +212,11 @@ export async function benchMailDrain(ctx: BenchContext): Promise<BenchResult> {
   try {
     return await drainAll(ctx);
   } finally {
-    // Only now: ext4 checks every inode freed in the last ~30 s before reusing one (recently_deleted() in
-    // ext4_create), so while a deleted drain's 10,000 files were that fresh, each file the next drain created cost
-    // 200–500 µs of kernel time instead of ~50 (perf: recently_deleted 17% of all CPU samples, the drain ~4× slower).
-    // A relay never deletes a folder of messages just before mailing; the bench must not either.
+    // Only now. An ext4 without a journal (this machine's) skips, one by one, every inode freed in the last 60 s
+    // (360 s while its inode-table block is dirty) when it allocates one (recently_deleted() under ext4_create): for
+    // minutes after a drain's 10,000 files were deleted, each file the next drain created cost 200–500 µs of kernel
+    // time instead of ~50 (perf: recently_deleted 17% of all CPU samples, the drain ~3× slower). A relay never
+    // deletes a folder of messages just before mailing; the bench must not either.
     for (const f of readdirSync(ctx.workDir))
       if (f.startsWith('drain-') || f.startsWith('eml-folder-'))
         rmSync(join(ctx.workDir, f), { recursive: true, force: true });
