@@ -77,7 +77,8 @@ export async function openPostgresStore(
   // webhook after a quiet spell doesn't pay for a new one.
   const appendPool = new pg.Pool({ ...poolConfig, max: 1, idleTimeoutMillis: 0 });
   // The server processes behind the append connection: notifications of their commits are our own (see watch).
-  // Asked once per connection; queued ahead of the connection's first append, so it is known before any commit.
+  // Asked once per connection, queued ahead of its first append: its answer leaves the server before that commit
+  // happens. A notification heard before it would only cost the streams a read (they skip what they have sent).
   const appendBackends = new Map<pg.PoolClient, number>();
   const removed = new WeakSet<pg.PoolClient>();
   appendPool.on('connect', (c) => {
