@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMailer, createSqliteOutboxStore, createThreadedPlanner, planFromBody } from '../server/relay/mail';
 import { writeEmlSync } from '../server/relay/mail/render-batch';
@@ -208,22 +208,15 @@ async function drain(ctx: BenchContext, backlog: number, measured: number, sink?
   }
 }
 
+/**
+ * The drains' folders stay until the run deletes its work folder. An ext4 without a journal (this machine's) skips,
+ * one by one, every inode freed in the last 60 s (360 s while its inode-table block is dirty) when it allocates one
+ * (recently_deleted() under ext4_create): for minutes after a drain's 10,000 files were deleted, each file the next
+ * drain created cost 200–500 µs of kernel time instead of ~50 (perf: recently_deleted 17% of all CPU samples, the
+ * drain ~3× slower), and so would the later benches' files. A relay never deletes a folder of messages just before
+ * mailing; the bench must not either.
+ */
 export async function benchMailDrain(ctx: BenchContext): Promise<BenchResult> {
-  try {
-    return await drainAll(ctx);
-  } finally {
-    // Only now. An ext4 without a journal (this machine's) skips, one by one, every inode freed in the last 60 s
-    // (360 s while its inode-table block is dirty) when it allocates one (recently_deleted() under ext4_create): for
-    // minutes after a drain's 10,000 files were deleted, each file the next drain created cost 200–500 µs of kernel
-    // time instead of ~50 (perf: recently_deleted 17% of all CPU samples, the drain ~3× slower). A relay never
-    // deletes a folder of messages just before mailing; the bench must not either.
-    for (const f of readdirSync(ctx.workDir))
-      if (f.startsWith('drain-') || f.startsWith('eml-folder-'))
-        rmSync(join(ctx.workDir, f), { recursive: true, force: true });
-  }
-}
-
-async function drainAll(ctx: BenchContext): Promise<BenchResult> {
   const started = performance.now();
   const measured = ctx.quick ? 1_000 : MEASURED;
   const large = ctx.quick ? 20_000 : 100_000;

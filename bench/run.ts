@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchAppStart } from './app-start';
@@ -8,6 +8,7 @@ import { flushDisk } from './disk-flush';
 import { benchEndToEnd } from './end-to-end';
 import { benchFanOut } from './fan-out';
 import { benchMailDrain } from './mail-drain';
+import { recentCleanupWarning, recordCleanup } from './recent-cleanup';
 import { benchRelayIngest, benchRelayIngestPostgres } from './relay-ingest';
 import { benchRenderer } from './renderer';
 import type { BenchContext, BenchResult } from './report';
@@ -56,6 +57,8 @@ const results: BenchResult[] = [];
 const ctx: BenchContext = { quick, workDir, log, earlier: results };
 
 log(`${quick ? 'quick' : 'full'} run, ${JSON.stringify(machineInfo(quick))}`);
+const cleanupWarning = recentCleanupWarning();
+if (cleanupWarning) log(cleanupWarning);
 try {
   for (const [id, title, bench] of benches) {
     if (only ? !only.includes(id) : quick && id === 'relay-ingest-pg') continue;
@@ -80,7 +83,9 @@ try {
   }
 } finally {
   apiAgent.destroy();
+  const files = readdirSync(workDir, { recursive: true }).length;
   rmSync(workDir, { recursive: true, force: true });
+  recordCleanup(files);
 }
 
 const file = join(repoRoot, 'bench-results', 'latest.json');
