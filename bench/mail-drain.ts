@@ -209,12 +209,10 @@ async function drain(ctx: BenchContext, backlog: number, measured: number, sink?
 }
 
 /**
- * The drains' folders stay until the run deletes its work folder. An ext4 without a journal (this machine's) skips,
- * one by one, every inode freed in the last 60 s (360 s while its inode-table block is dirty) when it allocates one
- * (recently_deleted() under ext4_create): for minutes after a drain's 10,000 files were deleted, each file the next
- * drain created cost 200–500 µs of kernel time instead of ~50 (perf: recently_deleted 17% of all CPU samples, the
- * drain ~3× slower), and so would the later benches' files. A relay never deletes a folder of messages just before
- * mailing; the bench must not either.
+ * The drains' folders stay until the run deletes its work folder: on a file system that makes new files pay for
+ * recent deletions (recent-cleanup.ts), deleting a drain's 10,000 files made each file of the next drain cost
+ * 200–500 µs of kernel time instead of ~50 (perf: recently_deleted 17% of all CPU samples, the drain ~3× slower), and
+ * would have slowed the later benches' files too. A relay never deletes a folder of messages just before mailing.
  */
 export async function benchMailDrain(ctx: BenchContext): Promise<BenchResult> {
   const started = performance.now();

@@ -44,6 +44,17 @@ const waitFor = async (cond: () => boolean, what: string, ms = 5000) => {
     await new Promise((r) => setTimeout(r, 20));
   }
 };
+/** Watches a store's commit notifications as `<channel>:<lastSeq>`, once its first LISTEN is up. */
+async function watchCommits(store: PostgresRelayStore) {
+  const seen: string[] = [];
+  let gaps = 0;
+  const stop = store.shared!.watch(
+    (id, seq) => seen.push(`${id}:${seq}`),
+    () => gaps++,
+  );
+  await waitFor(() => gaps === 1, 'the first LISTEN');
+  return { seen, gaps: () => gaps, stop };
+}
 
 describeRelayStore('PostgreSQL', async () => {
   const url = await cluster.createDatabase();
@@ -272,13 +283,7 @@ describe('PostgreSQL relay store (engine specifics)', () => {
     const reader = await openOn(url, { listen: { minBackoffMs: 20, maxBackoffMs: 100 } });
     const a = 'a'.repeat(24);
     await writer.createChannel({ id: a, tokenHash: hashToken('1'), createdAt: 1 });
-    const seen: string[] = [];
-    let gaps = 0;
-    const stop = reader.shared!.watch(
-      (id, seq) => seen.push(`${id}:${seq}`),
-      () => gaps++,
-    );
-    await waitFor(() => gaps === 1, 'the first LISTEN');
+    const { seen, gaps, stop } = await watchCommits(reader);
     await writer.appendEvents([testEvent(a, 1), testEvent(a, 1), testEvent('z'.repeat(24), 1)]);
     await waitFor(() => seen.length === 1, 'a notification');
     expect(seen).toEqual([`${a}:2`]);
@@ -289,7 +294,7 @@ describe('PostgreSQL relay store (engine specifics)', () => {
       "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE query = 'LISTEN relay_events'",
     );
     expect(killed).toEqual([{ ok: true }]);
-    await waitFor(() => gaps === 2, 'a reconnect');
+    await waitFor(() => gaps() === 2, 'a reconnect');
     await writer.appendEvents([testEvent(a, 1)]);
     await waitFor(() => seen.length === 2, 'a notification after reconnecting');
     expect(seen[1]).toBe(`${a}:3`);
@@ -313,13 +318,7 @@ describe('PostgreSQL relay store (engine specifics)', () => {
     const other = await openOn(url);
     const a = 'a'.repeat(24);
     await self.createChannel({ id: a, tokenHash: hashToken('1'), createdAt: 1 });
-    const seen: string[] = [];
-    let gaps = 0;
-    const stop = self.shared!.watch(
-      (id, seq) => seen.push(`${id}:${seq}`),
-      () => gaps++,
-    );
-    await waitFor(() => gaps === 1, 'the first LISTEN');
+    const { seen, gaps, stop } = await watchCommits(self);
     // Notifications arrive in commit order: once the other store's is heard, ours would have been heard before it.
     await self.appendEvents([testEvent(a, 1)]);
     await other.appendEvents([testEvent(a, 1)]);
@@ -331,7 +330,7 @@ describe('PostgreSQL relay store (engine specifics)', () => {
       url,
       'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
     );
-    await waitFor(() => gaps === 2, 'a reconnect');
+    await waitFor(() => gaps() === 2, 'a reconnect');
     await self.appendEvents([testEvent(a, 1)]);
     await other.appendEvents([testEvent(a, 1)]);
     await waitFor(() => seen.length === 2, "the other store's next notification");
