@@ -6,6 +6,7 @@ import { openSqliteStore } from '../server/relay/store/sqlite/sqlite-store';
 import type { BenchContext, BenchResult, Figure } from './report';
 import { forkBenchChild, waitFor } from './server-process';
 import { createdBody } from './webhook-bodies';
+import { icsRenderFigure } from './ics-render';
 import { profiled } from './in-process-profile';
 import { median } from './stats';
 
@@ -297,6 +298,7 @@ export async function benchMailDrain(ctx: BenchContext): Promise<BenchResult> {
       baseline: smallMain,
       baselineLabel: `the same drain with ${small.toLocaleString('en-US')} pending (the drains and rule of the figure above)`,
     },
+    icsRenderFigure(ctx.quick),
   ];
   return {
     bench: 'mail-drain',

@@ -82,7 +82,8 @@ describe('what the installer packs', () => {
     const serverOnly = [...relayPackages].filter((p) => !mainImports().has(p));
     // The relay really has packages of its own (mail, logging, metrics); each must stay out of the installer.
     expect(serverOnly).toEqual(expect.arrayContaining(['nodemailer', 'pino', 'prom-client', 'helmet', 'pg']));
-    // The relay writes its .ics itself since issue 18: ical-generator is only a test reference (mail/ics.test.ts).
+    // The relay writes its .ics itself since issue 18: ical-generator is only a test and bench reference
+    // (tests/support/relay/mail/reference-ics.ts).
     expect(serverOnly).not.toContain('ical-generator');
     expect(Object.keys(pkg.dependencies).filter((p) => serverOnly.includes(p))).toEqual([]);
   });
