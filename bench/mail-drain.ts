@@ -132,7 +132,7 @@ async function drain(ctx: BenchContext, backlog: number, measured: number, sink?
         });
         return plan.kind === 'planned' ? plan.items : [];
       });
-      await outbox.enqueue(items, { channelId: CHANNEL, seq: stored.length });
+      await outbox.enqueue(items, [{ channelId: CHANNEL, seq: stored.length }]);
     }
     store.database.exec('PRAGMA wal_checkpoint(TRUNCATE); ANALYZE');
     const setupSeconds = (performance.now() - t0) / 1000;

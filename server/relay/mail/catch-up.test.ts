@@ -11,7 +11,7 @@ describe('catchUp', () => {
     const store = createSqliteOutboxStore(new Database(':memory:'));
     const installed = await store.installedAt();
     const now = installed + 10 * 86_400_000;
-    await store.enqueue([], { channelId: 'a', seq: 2 });
+    await store.enqueue([], [{ channelId: 'a', seq: 2 }]);
     const logs: Record<string, LoggedEvent[]> = {
       a: [ev(1, now), ev(2, now), ev(3, now - 2 * 86_400_000), ev(4, now - 1000)],
       // Never seen by the mailer: everything is replayed, but events older than the outbox are history, not news.
@@ -23,7 +23,7 @@ describe('catchUp', () => {
         (logs[channelId] ?? []).filter((e) => e.seq > after).slice(0, limit),
     };
     const enqueue = vi.fn(async (channelId: string, e: LoggedEvent, skip: boolean) => {
-      await store.enqueue([], { channelId, seq: e.seq });
+      await store.enqueue([], [{ channelId, seq: e.seq }]);
       return skip ? 0 : 1;
     });
     expect(await catchUp({ log, store, enqueue, now, maxAgeMs: 86_400_000, logger: quietLogger() })).toBe(1 + 250);

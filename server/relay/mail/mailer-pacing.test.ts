@@ -96,6 +96,26 @@ describe('mail during a burst of webhooks (issue 18)', () => {
     expect(smtp.received.filter((r) => r.rcptTo.includes('sam.lee@example.net'))).toHaveLength(15);
   });
 
+  it('events stored together across many channels are enqueued in one outbox transaction, each cursor at its last', async () => {
+    const log = memoryEventLog();
+    const outbox = createSqliteOutboxStore(db);
+    const enqueues: number[] = [];
+    const counted = {
+      ...outbox,
+      enqueue: (...a: Parameters<typeof outbox.enqueue>) => (enqueues.push(a[0].length), outbox.enqueue(...a)),
+    };
+    const m = log.recording(newMailer({ eventReader: log, outbox: counted }));
+    const channels = Array.from({ length: 10 }, (_, c) => `chanMANY${String(c).padStart(18, '0')}`);
+    // One committed group: two bookings in each of ten channels, stored in one turn.
+    channels.forEach((channel, c) => {
+      for (const seq of [1, 2]) m.onEventStored(channel, eventOf(seq, bookingBody(c * 2 + seq)));
+    });
+    await waitFor(async () => m.unplanned() === 0, 10_000, 'every event planned');
+    expect(enqueues).toEqual([20 * RECIPIENTS]);
+    for (const channel of channels) expect(await outbox.getCursor(channel)).toBe(2);
+    await waitFor(async () => (await m.stats()).sent === 20 * RECIPIENTS, 10_000, 'every booking mailed');
+  });
+
   it('while ingest is busy the worker claims small batches, spaced out; every email still goes out once', async () => {
     const pacer = createMailPacer({ burstPerSecond: 200, burstBatch: 2, share: 0.5 });
     const burst = setInterval(() => pacer.noteIngest(50), 10); // 5,000 webhooks/s for as long as the test runs

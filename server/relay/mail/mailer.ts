@@ -263,7 +263,7 @@ export function createMailer(o: MailerOptions): Mailer {
   /** Plans and enqueues; every event (mailed or not) moves the channel's cursor in the same transaction. */
   const enqueueEvent = async (channelId: string, event: MailSourceEvent, skip = false): Promise<number> => {
     const { items, trigger } = await jobsOf(channelId, event, skip);
-    const added = await store.enqueue(items, { channelId, seq: event.seq });
+    const added = await store.enqueue(items, [{ channelId, seq: event.seq }]);
     if (items.length === 0) return 0;
     if (added > 0) worker.wake();
     o.logger.debug({ seq: event.seq, trigger, planned: items.length, added }, 'mail enqueued');
@@ -273,7 +273,7 @@ export function createMailer(o: MailerOptions): Mailer {
   const pacer = o.pacer ?? unpacedMail;
   /**
    * Events stored while the previous ones were being planned, handled together (issue 18): planned in parallel, then
-   * one outbox transaction per channel for all their jobs and the channel's cursor, instead of one per event.
+   * one outbox transaction for all their jobs and their channels' cursors, instead of one per event.
    */
   const queue = createPlanQueue(reader, o.planQueueBytes);
   let draining: Promise<void> | undefined;
@@ -306,24 +306,24 @@ export function createMailer(o: MailerOptions): Mailer {
         return p && event ? limitOf(channelId, event, p).catch(failed(seq)) : p;
       }),
     );
-    const byChannel = new Map<string, { items: NewOutboxItem[]; seq: number }>();
+    // All the batch's jobs and cursors in one transaction, whatever the number of channels.
+    const items: NewOutboxItem[] = [];
+    const cursors = new Map<string, number>();
     batch.forEach(({ channelId, seq }, i) => {
       const p = planned[i];
       if (!p) return;
-      const g = byChannel.get(channelId) ?? { items: [], seq: 0 };
-      g.items.push(...p.items);
-      g.seq = Math.max(g.seq, seq);
-      byChannel.set(channelId, g);
+      items.push(...p.items);
+      cursors.set(channelId, Math.max(cursors.get(channelId) ?? 0, seq));
     });
-    let added = 0;
-    for (const [channelId, g] of byChannel) {
-      try {
-        added += await store.enqueue(g.items, { channelId, seq: g.seq });
-      } catch (err) {
-        o.logger.error({ err, channel: channelId.slice(0, 6) }, 'mail enqueue failed');
-      }
+    try {
+      return await store.enqueue(
+        items,
+        [...cursors].map(([channelId, seq]) => ({ channelId, seq })),
+      );
+    } catch (err) {
+      o.logger.error({ err, events: batch.length }, 'mail enqueue failed');
+      return 0;
     }
-    return added;
   };
 
   const drainQueued = async () => {

@@ -47,6 +47,12 @@ export interface NewOutboxItem {
   readonly createdAt: number;
 }
 
+/** How far a channel's events have been planned into mail jobs (catch-up starts after it). */
+export interface MailCursor {
+  readonly channelId: string;
+  readonly seq: number;
+}
+
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
 
 /** A claimed row, handed to the worker. */
@@ -71,13 +77,12 @@ export interface OutboxCounts {
  */
 export interface OutboxStore {
   /**
-   * Inserts the items whose key is new and, in the same transaction, moves the channel's cursor to `cursor.seq`;
-   * returns how many rows were inserted (duplicates are ignored).
+   * Inserts the items whose key is new and, in the same transaction, moves each cursor's channel forward to its
+   * `seq` (never back); returns how many rows were inserted (duplicates are ignored). One call carries a whole planned
+   * batch, whatever the number of channels in it (issue 18: a transaction per channel cost a burst across many
+   * consultants ~3× the CPU per email of one across a few).
    */
-  enqueue(
-    items: readonly NewOutboxItem[],
-    cursor?: { readonly channelId: string; readonly seq: number },
-  ): Promise<number>;
+  enqueue(items: readonly NewOutboxItem[], cursors?: readonly MailCursor[]): Promise<number>;
   /**
    * Claims up to `limit` rows that are due, oldest due first, walking one index in order (its cost does not grow with
    * the backlog; issue 18) (pending with nextAttemptAt ≤ now, or sending with an expired lease

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { NewOutboxItem, OutboxCounts, OutboxStore } from '../../mail/outbox-store';
+import type { MailCursor, NewOutboxItem, OutboxCounts, OutboxStore } from '../../mail/outbox-store';
 import { profileJson, recipientJson, toOutboxRow, type JobRecord } from '../../mail/job-row';
 import { migratePostgresModule } from './postgres-migrations';
 import { inTransaction } from './postgres-transaction';
@@ -64,14 +64,18 @@ export async function createPostgresOutboxStore(pool: pg.Pool): Promise<OutboxSt
   await migratePostgresModule(pool, 'mail', migrations);
   const q = <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => pool.query<R>(text, values);
   return {
-    // One statement for all items (a round trip per enqueue, plus the cursor's): unnest over parallel arrays.
-    enqueue: (items: readonly NewOutboxItem[], cursor) =>
+    // One statement for all items and one for all cursors, whatever the channels (unnest over parallel arrays): a
+    // planned batch is BEGIN, cursors, jobs, COMMIT.
+    enqueue: (items: readonly NewOutboxItem[], cursors: readonly MailCursor[] = []) =>
       inTransaction(pool, async (c) => {
-        if (cursor) {
+        if (cursors.length > 0) {
+          // One row per channel (an upsert may not touch a row twice), locked in channel order so that instances
+          // planning overlapping channels at once cannot deadlock.
           await c.query(
-            `INSERT INTO mail_cursor (channel_id, seq) VALUES ($1, $2)
+            `INSERT INTO mail_cursor (channel_id, seq)
+               SELECT ch, max(s) FROM unnest($1::text[], $2::int8[]) AS u(ch, s) GROUP BY ch ORDER BY ch
                ON CONFLICT (channel_id) DO UPDATE SET seq = GREATEST(mail_cursor.seq, excluded.seq)`,
-            [cursor.channelId, cursor.seq],
+            [cursors.map((k) => k.channelId), cursors.map((k) => k.seq)],
           );
         }
         if (items.length === 0) return 0;

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { migrateModule } from './sqlite-migrate';
 import { profileJson, recipientJson, toOutboxRow, type JobRecord } from '../../mail/job-row';
-import type { NewOutboxItem, OutboxCounts, OutboxStore } from '../../mail/outbox-store';
+import type { MailCursor, NewOutboxItem, OutboxCounts, OutboxStore } from '../../mail/outbox-store';
 
 /** Append-only; tracked in mail_schema_version (PRAGMA user_version belongs to the relay's event log). */
 const migrations: readonly string[] = [
@@ -126,8 +126,8 @@ export function createSqliteOutboxStore(db: Database.Database): OutboxStore {
     forgetCursor: db.prepare('DELETE FROM mail_cursor WHERE channel_id = ?'),
     prune: db.prepare(`DELETE FROM mail_job WHERE due_at IS NULL AND created_at < ?`),
   };
-  const enqueue = db.transaction((items: readonly NewOutboxItem[], cursor?: { channelId: string; seq: number }) => {
-    if (cursor) s.advance.run(cursor.channelId, cursor.seq);
+  const enqueue = db.transaction((items: readonly NewOutboxItem[], cursors: readonly MailCursor[] = []) => {
+    for (const c of cursors) s.advance.run(c.channelId, c.seq);
     let n = 0;
     for (const i of items)
       n += s.insert.run(
@@ -157,7 +157,7 @@ export function createSqliteOutboxStore(db: Database.Database): OutboxStore {
   });
   const wrap = <T>(fn: () => T): Promise<T> => new Promise((resolve) => resolve(fn()));
   return {
-    enqueue: (items, cursor) => wrap(() => enqueue.immediate(items, cursor)),
+    enqueue: (items, cursors) => wrap(() => enqueue.immediate(items, cursors)),
     claimDue: (now, limit, leaseMs) => wrap(() => claim.immediate(now, limit, leaseMs)),
     markSent: (id, at) => wrap(() => sentAll.immediate([id], at)),
     markSentAll: (ids, at) => wrap(() => sentAll.immediate(ids, at)),

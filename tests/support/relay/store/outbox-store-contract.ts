@@ -86,15 +86,32 @@ export function describeOutboxStore(name: string, openEmpty: OpenEmptyOutbox): v
     it('moves the per-channel cursor forward only, with the enqueue, and knows when it was installed', async () => {
       const { store: s } = await open();
       expect(await s.getCursor('c')).toBeUndefined();
-      await s.enqueue([item('a')], { channelId: 'c', seq: 7 });
-      await s.enqueue([], { channelId: 'c', seq: 5 });
+      await s.enqueue([item('a')], [{ channelId: 'c', seq: 7 }]);
+      await s.enqueue([], [{ channelId: 'c', seq: 5 }]);
       expect(await s.getCursor('c')).toBe(7);
       expect(Math.abs((await s.installedAt()) - Date.now())).toBeLessThan(5 * 60_000);
     });
 
+    it("moves many channels' cursors with one enqueue: each forward only, the highest of repeats", async () => {
+      const { store: s } = await open();
+      await s.enqueue([], [{ channelId: 'x', seq: 9 }]);
+      const added = await s.enqueue(
+        [item('a'), { ...item('b'), channelId: 'y' }],
+        [
+          { channelId: 'y', seq: 4 },
+          { channelId: 'x', seq: 3 },
+          { channelId: 'z', seq: 2 },
+          { channelId: 'y', seq: 6 },
+          { channelId: 'y', seq: 5 },
+        ],
+      );
+      expect(added).toBe(2);
+      expect([await s.getCursor('x'), await s.getCursor('y'), await s.getCursor('z')]).toEqual([9, 6, 2]);
+    });
+
     it("forgets a deleted channel's delivered rows and cursor but still sends what is pending", async () => {
       const { store: s } = await open();
-      await s.enqueue([item('a'), item('b'), { ...item('c'), channelId: 'other' }], { channelId: 'c', seq: 7 });
+      await s.enqueue([item('a'), item('b'), { ...item('c'), channelId: 'other' }], [{ channelId: 'c', seq: 7 }]);
       const [a] = await s.claimDue(1000, 1, 100);
       await s.markSent(a!.id, 1000);
       expect(await s.forgetChannel('c')).toBe(1);
