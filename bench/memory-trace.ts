@@ -1,11 +1,23 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import v8 from 'node:v8';
 
 /**
  * BENCH_MEMORY_TRACE=<file>: a server child appends one JSON line every 200 ms with its label, pid, RSS, process.memoryUsage()
  * and the main isolate's heap spaces (MB), for notes on where a memory target is missed. What is left of RSS after
  * the main heap and `external` is native: the node binary, SQLite, glibc's arenas and the worker threads' isolates.
+ * On Linux also RSS split into anonymous memory and mapped files (the binary, the database), and the thread count.
  */
+
+/** RssAnon, RssFile (MB) and Threads from /proc/self/status; {} where there is none. */
+function procStatus(mb: (n: number) => number): Record<string, number> {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
+    return { rssAnon: mb(field('RssAnon') * 1024), rssFile: mb(field('RssFile') * 1024), threads: field('Threads') };
+  } catch {
+    return {};
+  }
+}
 export function traceMemory(file: string | undefined, label: string): void {
   if (!file) return;
   const started = performance.now();
@@ -25,6 +37,7 @@ export function traceMemory(file: string | undefined, label: string): void {
       external: mb(m.external),
       arrayBuffers: mb(m.arrayBuffers),
       spaces: { new: spaces.new, old: spaces.old, code: spaces.code, large: spaces.large_object },
+      ...procStatus(mb),
     };
     appendFileSync(file, `${JSON.stringify(line)}\n`);
   }, 200).unref();
