@@ -17,6 +17,7 @@ import { ownedCopy } from './owned-bytes';
 import { ipKey, nodeLimiter } from './rate-limits';
 import { readBody } from './read-body';
 import { createRequestLog } from './request-log';
+import { isCanonicalJson } from './sse-format';
 
 /** Headers kept with each event (the pull endpoint returns them); values are capped. */
 const STORED_HEADERS = [
@@ -171,8 +172,9 @@ export function ingestRoute(deps: IngestDeps, app: Express): IngestRoute {
         'Missing or invalid X-Cal-Signature-256.',
       );
     }
+    let parsed: unknown;
     try {
-      JSON.parse(utf8.decode(raw));
+      parsed = JSON.parse(utf8.decode(raw));
     } catch {
       return finish(res, started, 'invalid_json', 400, 'invalid_json', 'The body is not valid UTF-8 JSON.');
     }
@@ -189,6 +191,7 @@ export function ingestRoute(deps: IngestDeps, app: Express): IngestRoute {
         headers,
         query: storedQuery(req.url ?? '', app.get('query parser fn') as ((qs: string) => unknown) | undefined),
         body: ownedCopy(raw),
+        canonicalJson: isCanonicalJson(raw, parsed),
       });
       if (!outcome.ok) return finish(res, started, 'not_found', 404, 'not_found', 'No such channel.');
       finish(res, started, 'stored', 200);

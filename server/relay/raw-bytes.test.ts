@@ -26,6 +26,8 @@ const BODIES: Array<[string, string, boolean]> = [
   ['escaped slash', '{"triggerEvent":"PING","payload":{"url":"https:\\/\\/cal.com\\/x"}}', true],
   ['\\u00e9 escape', '{"triggerEvent":"PING","payload":{"name":"Ren\\u00e9e"}}', true],
   ['integer above 2^53', '{"triggerEvent":"PING","payload":{"bookingId":9007199254740993}}', true],
+  // Accepted (the UTF-8 decoder drops a byte order mark before parsing) but not JSON text as stored.
+  ['byte order mark', '\uFEFF{"triggerEvent":"PING","payload":{"title":"x"}}', true],
 ];
 
 describe('raw bytes survive end to end through the pull endpoint', () => {

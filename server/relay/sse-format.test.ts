@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { streamMessageSchema } from '../../common/relay';
-import { formatMessage, formatRetry, parseCursor, smeePayload } from './sse-format';
+import { formatMessage, formatRetry, isCanonicalJson, parseCursor, smeePayload } from './sse-format';
 import type { StoredEvent } from './store/types';
 
 const event = (body: string, headers: Record<string, string> = {}): StoredEvent => ({
@@ -25,6 +25,25 @@ describe('sse format', () => {
     ['{"f":1.0}', true],
   ])('%s is flagged re-encoded: %s', (raw, expected) => {
     expect(smeePayload(event(raw))['x-relay-body-reencoded'] === 'true').toBe(expected);
+  });
+
+  it.each([
+    '{"a":1}',
+    '{"triggerEvent":"PING","payload":{"title":"Caf\u00e9"}}',
+    '{ "a": 1 }',
+    '{"u":"https:\\/\\/x"}',
+    '{"big":9007199254740993}',
+    '\uFEFF{"a":1}',
+  ])('%s: canonical exactly when not re-encoded, and a message formatted with the flag is the same bytes', (raw) => {
+    const e = event(raw);
+    const canonical = isCanonicalJson(e.body, JSON.parse(raw.replace(/^\uFEFF/, '')));
+    expect(canonical).toBe(smeePayload(e)['x-relay-body-reencoded'] === undefined);
+    if (canonical) expect(formatMessage({ ...e, canonicalJson: true })).toBe(formatMessage(e));
+  });
+
+  it('is never canonical for bytes that are not UTF-8, even when they parse', () => {
+    const bytes = Buffer.from([0x22, 0xff, 0x22]); // "\xff": decoded with a replacement character
+    expect(isCanonicalJson(bytes, JSON.parse(bytes.toString('utf8')))).toBe(false);
   });
 
   it('flags bytes that are not UTF-8, and a body that is not JSON (sent as null)', () => {

@@ -18,6 +18,12 @@ export interface NewEvent {
   readonly headers: Readonly<Record<string, string>>;
   readonly query: Readonly<Record<string, string>>;
   readonly body: Buffer;
+  /**
+   * Set by ingest, which parsed the body anyway: its bytes are JSON.stringify(JSON.parse(body)), so the stream may
+   * send them as they are (sse-format.ts). Not stored: events read back leave it unset and are checked again. The
+   * stores hand it back on the appended event.
+   */
+  readonly canonicalJson?: boolean;
 }
 
 /** A stored event with its per-channel sequence. */

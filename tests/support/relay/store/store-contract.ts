@@ -70,6 +70,14 @@ export function describeRelayStore(name: string, openEmpty: OpenEmptyStore): voi
       expect(await store.appendEvents([])).toEqual([]);
     });
 
+    it('hands back the canonical-JSON mark of ingest on the appended event, and reads events back without it', async () => {
+      const { store } = await open();
+      await store.createChannel({ id: a, tokenHash: hashToken('1'), createdAt: 1 });
+      const out = await store.appendEvents([{ ...ev(a, 1), canonicalJson: true }, ev(a, 1)]);
+      expect(out.map((o) => o.ok && o.event.canonicalJson)).toEqual([true, undefined]);
+      expect((await store.listEvents(a, 0, 10)).map((e) => e.canonicalJson)).toEqual([undefined, undefined]);
+    });
+
     it('keeps raw bodies byte for byte, and pages in order', async () => {
       const { store } = await open();
       await store.createChannel({ id: a, tokenHash: hashToken('1'), createdAt: 1 });
