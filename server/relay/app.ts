@@ -83,6 +83,7 @@ export function createApp(deps: AppDeps): RequestListener {
       now: deps.now,
       onStorageError,
       inspect: forwardedWarning.inspect,
+      streamed: (id) => deps.hub.has(id),
     },
     app,
   );

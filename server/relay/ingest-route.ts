@@ -41,6 +41,11 @@ export interface IngestDeps {
   readonly onStorageError: (err: unknown) => void;
   /** Runs first on every request, as the express app's own first middleware does (the X-Forwarded-For warning). */
   readonly inspect: (req: IncomingMessage) => void;
+  /**
+   * Whether the channel has an open stream in this process: only then will its events be formatted from memory, and
+   * only then is the canonical-JSON check worth its stringify (events read back are checked when read).
+   */
+  readonly streamed: (channelId: string) => boolean;
 }
 
 /** The ingest endpoint, served from the server's request listener ahead of express. */
@@ -191,7 +196,7 @@ export function ingestRoute(deps: IngestDeps, app: Express): IngestRoute {
         headers,
         query: storedQuery(req.url ?? '', app.get('query parser fn') as ((qs: string) => unknown) | undefined),
         body: ownedCopy(raw),
-        canonicalJson: isCanonicalJson(raw, parsed),
+        canonicalJson: deps.streamed(channel.id) && isCanonicalJson(raw, parsed),
       });
       if (!outcome.ok) return finish(res, started, 'not_found', 404, 'not_found', 'No such channel.');
       finish(res, started, 'stored', 200);

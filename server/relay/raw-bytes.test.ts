@@ -43,8 +43,12 @@ describe('raw bytes survive end to end through the pull endpoint', () => {
     const s = await startSmee(ch.streamUrl, t.url, ch.token);
     cleanups.push(() => s.client.stop());
 
+    const marks: Array<boolean | undefined> = [];
+    relay.onEventStored((id, e) => id === ch.id && marks.push(e.canonicalJson));
     for (const [, body] of BODIES) expect((await postWebhook(ch.ingestUrl, body, { secret: SECRET })).status).toBe(200);
     await t.waitFor(BODIES.length);
+    // Streamed here: ingest marked exactly the bodies that survive the round trip, so the stream splices those as is.
+    expect(marks).toEqual(BODIES.map(([, , reencoded]) => !reencoded));
 
     const pulled = pullResponseSchema.parse(
       await (
@@ -67,5 +71,18 @@ describe('raw bytes survive end to end through the pull endpoint', () => {
       expect(event.headers['x-cal-signature-256']).toBe(calSignature(SECRET, Buffer.from(body, 'utf8')));
       expect([name, signatureMatches(SECRET, raw, event.headers['x-cal-signature-256'])]).toEqual([name, true]);
     }
+  });
+
+  it('does not spend the canonical check on a channel nobody streams from this process', async () => {
+    const dir = tempDir();
+    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const { url, relay } = await startRelay(testConfig(dir));
+    cleanups.push(() => relay.stop());
+    const ch = await createChannel(url);
+    await setSecret(url, ch, SECRET);
+    const marks: Array<boolean | undefined> = [];
+    relay.onEventStored((id, e) => id === ch.id && marks.push(e.canonicalJson));
+    expect((await postWebhook(ch.ingestUrl, BODIES[0]![1], { secret: SECRET })).status).toBe(200);
+    expect(marks).toEqual([false]);
   });
 });

@@ -39,6 +39,11 @@ export class StreamHub {
     return this.#count;
   }
 
+  /** Whether the channel has an open stream in this process. */
+  has(channelId: string): boolean {
+    return this.#byChannel.has(channelId);
+  }
+
   /** Channels that have at least one open stream. */
   channelIds(): string[] {
     return [...this.#byChannel.keys()];

@@ -19,9 +19,10 @@ export interface NewEvent {
   readonly query: Readonly<Record<string, string>>;
   readonly body: Buffer;
   /**
-   * Set by ingest, which parsed the body anyway: its bytes are JSON.stringify(JSON.parse(body)), so the stream may
-   * send them as they are (sse-format.ts). Not stored: events read back leave it unset and are checked again. The
-   * stores hand it back on the appended event.
+   * True: the body's bytes are JSON.stringify(JSON.parse(body)), so the stream may send them as they are
+   * (sse-format.ts); false or unset: not known. Set by ingest, which parsed the body anyway, for channels streamed
+   * in this process. Not stored: events read back leave it unset and are checked again. The stores hand it back on
+   * the appended event.
    */
   readonly canonicalJson?: boolean;
 }
