@@ -75,22 +75,21 @@ export async function openPostgresStore(
   // the mail gate's queries (hundreds waiting at 1,000 webhooks/s with emails on), so a webhook's 200 waited on
   // email work. The committer has one batch in flight at a time; the connection is kept while idle, so the first
   // webhook after a quiet spell doesn't pay for a new one.
-  const appendPool = new pg.Pool({ ...poolConfig, max: 1, idleTimeoutMillis: 0 });
   // The server processes behind the append connection: notifications of their commits are our own (see watch).
-  // Asked once per connection, queued ahead of its first append: its answer leaves the server before that commit
-  // happens. A notification heard before it would only cost the streams a read (they skip what they have sent).
-  const appendBackends = new Map<pg.PoolClient, number>();
-  const removed = new WeakSet<pg.PoolClient>();
-  appendPool.on('connect', (c) => {
-    c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid').then(
-      ({ rows }) => rows[0] && !removed.has(c) && appendBackends.set(c, rows[0].pid),
-      () => {}, // a broken connection is removed by the pool; it commits nothing
-    );
+  // Asked once per connection by pg-pool's onConnect hook, which the pool awaits before the connection takes its
+  // first append, so the pid is known before any commit of it. (Queued from the 'connect' event instead, the query
+  // ran concurrently with the first append on one client, which pg 8 deprecates and pg 9 drops.)
+  const appendBackends = new Map<pg.ClientBase, number>();
+  const appendPool = new pg.Pool({
+    ...poolConfig,
+    max: 1,
+    idleTimeoutMillis: 0,
+    onConnect: async (c) => {
+      const { rows } = await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      if (rows[0]) appendBackends.set(c, rows[0].pid);
+    },
   });
-  appendPool.on('remove', (c) => {
-    removed.add(c);
-    appendBackends.delete(c);
-  });
+  appendPool.on('remove', (c) => appendBackends.delete(c));
   // Without a listener an idle connection dropped by the server (restart, failover) would crash the process.
   for (const p of [pool, appendPool]) p.on('error', (err) => options.onError?.(err));
   try {
