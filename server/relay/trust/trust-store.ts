@@ -43,6 +43,17 @@ export interface TrustStore {
   unbindChannel(channelId: string): Promise<void>;
   setApproval(userId: number, approval: 'approved' | 'suspended', now: number): Promise<AccountRecord | undefined>;
   listAccounts(): Promise<Array<AccountRecord & { channels: number }>>;
-  /** Atomically adds n to the account's count for `day` unless that would pass cap; false when refused. */
+  /**
+   * Atomically adds n to the account's count for `day` unless that would pass cap; false when refused. Calls made in
+   * the same turn are decided in call order.
+   */
   reserveMail(userId: number, day: string, n: number, cap: number): Promise<boolean>;
+}
+
+/** One reserveMail call. */
+export interface MailReservation {
+  readonly userId: number;
+  readonly day: string;
+  readonly n: number;
+  readonly cap: number;
 }

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import { migrateModule } from './sqlite-migrate';
 import { toAccount, toBinding, type AccountRow, type BindingRow } from '../../trust/trust-rows';
-import type { TrustStore } from '../../trust/trust-store';
+import type { MailReservation, TrustStore } from '../../trust/trust-store';
+import { perTurnBatch } from '../per-turn-batch';
 
 /** Append-only; tracked in trust_schema_version. No foreign key to channels: channel deletion calls unbindChannel. */
 const migrations: readonly string[] = [
@@ -30,13 +31,6 @@ const migrations: readonly string[] = [
      PRIMARY KEY (user_id, day)
    ) STRICT;`,
 ];
-
-interface Reservation {
-  readonly userId: number;
-  readonly day: string;
-  readonly n: number;
-  readonly cap: number;
-}
 
 /** The SQLite TrustStore on a handle the caller owns; `durable` is awaited after each write (see sqlite-profile-store). */
 export function createSqliteTrustStore(
@@ -85,28 +79,11 @@ export function createSqliteTrustStore(
     }
     return s.reserve.get({ user: userId, day, n, cap }) !== undefined;
   };
-  const reserveAll = db.transaction((calls: ReadonlyArray<Reservation>) =>
+  const reserveAll = db.transaction((calls: ReadonlyArray<MailReservation>) =>
     calls.map((c) => reserveOne(c.userId, c.day, c.n, c.cap)),
   );
-  // Reservations asked in one turn of the microtask queue (the mailer limits a batch of bookings together) share
-  // one transaction instead of one commit each (issue 18); each is still decided on its own, in call order.
-  let reservations: Array<{
-    readonly call: Reservation;
-    readonly resolve: (ok: boolean) => void;
-    readonly reject: (err: unknown) => void;
-  }> = [];
-  const flushReservations = () => {
-    const pending = reservations;
-    reservations = [];
-    let results: boolean[];
-    try {
-      results = reserveAll.immediate(pending.map((p) => p.call));
-    } catch (err) {
-      for (const p of pending) p.reject(err);
-      return;
-    }
-    pending.forEach((p, i) => p.resolve(results[i] as boolean));
-  };
+  // MailReservations asked in one turn share one transaction (per-turn-batch.ts); each is still decided on its own.
+  const reserveMail = perTurnBatch((calls: readonly MailReservation[]) => reserveAll.immediate(calls));
   const write = <T>(fn: () => T): Promise<T> => wrap(fn).then(async (r) => (await durable(), r));
   let prunedFor: string | undefined;
   return {
@@ -139,10 +116,6 @@ export function createSqliteTrustStore(
     listAccounts: () => wrap(() => s.list.all().map((r) => ({ ...toAccount(r), channels: Number(r.channels) }))),
     // Not fsynced on its own (issue 18: this ran once per booking): a counter lost with a power cut is lost with the
     // mail jobs it counted (outbox writes aren't fsynced either), and catch-up plans and counts those again.
-    reserveMail: (userId, day, n, cap) =>
-      new Promise<boolean>((resolve, reject) => {
-        if (reservations.length === 0) queueMicrotask(flushReservations);
-        reservations.push({ call: { userId, day, n, cap }, resolve, reject });
-      }),
+    reserveMail: (userId, day, n, cap) => reserveMail({ userId, day, n, cap }),
   };
 }

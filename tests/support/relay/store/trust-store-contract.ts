@@ -79,5 +79,22 @@ export function describeTrustStore(name: string, openEmpty: OpenEmptyTrust): voi
       );
       expect(results.filter(Boolean)).toHaveLength(4);
     });
+
+    it('decides the reservations of one turn in call order, each on its own, and keeps their sum', async () => {
+      const { store, sibling } = await open();
+      const day = '2026-12-02';
+      const asked = await Promise.all([
+        store.reserveMail(7, day, 3, 5),
+        store.reserveMail(7, day, 3, 5), // 6 > 5: refused
+        store.reserveMail(8, day, 1, 1),
+        store.reserveMail(7, day, 2, 5), // 5: still fits
+        store.reserveMail(8, day, 1, 1), // 2 > 1: refused
+        store.reserveMail(9, day, 6, 5), // more than the cap alone
+      ]);
+      expect(asked).toEqual([true, false, true, true, false, false]);
+      const other = await sibling();
+      expect(await other.reserveMail(7, day, 1, 5)).toBe(false);
+      expect(await other.reserveMail(9, day, 5, 5)).toBe(true);
+    });
   });
 }
