@@ -30,21 +30,27 @@ const BODIES: Array<[string, string, boolean]> = [
   ['byte order mark', '\uFEFF{"triggerEvent":"PING","payload":{"title":"x"}}', true],
 ];
 
+/** A relay with one channel whose secret is set, and the canonical-JSON marks of the events it stores. */
+async function relayWithChannel() {
+  const dir = tempDir();
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const { url, relay } = await startRelay(testConfig(dir));
+  cleanups.push(() => relay.stop());
+  const ch = await createChannel(url);
+  await setSecret(url, ch, SECRET);
+  const marks: Array<boolean | undefined> = [];
+  relay.onEventStored((id, e) => id === ch.id && marks.push(e.canonicalJson));
+  return { url, ch, marks };
+}
+
 describe('raw bytes survive end to end through the pull endpoint', () => {
   it('flags re-encoded bodies on the stream, and the pulled bytes verify against the original signature', async () => {
-    const dir = tempDir();
-    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-    const { url, relay } = await startRelay(testConfig(dir));
-    cleanups.push(() => relay.stop());
-    const ch = await createChannel(url);
-    await setSecret(url, ch, SECRET);
+    const { url, ch, marks } = await relayWithChannel();
     const t = await startTarget();
     cleanups.push(() => t.close());
     const s = await startSmee(ch.streamUrl, t.url, ch.token);
     cleanups.push(() => s.client.stop());
 
-    const marks: Array<boolean | undefined> = [];
-    relay.onEventStored((id, e) => id === ch.id && marks.push(e.canonicalJson));
     for (const [, body] of BODIES) expect((await postWebhook(ch.ingestUrl, body, { secret: SECRET })).status).toBe(200);
     await t.waitFor(BODIES.length);
     // Streamed here: ingest marked exactly the bodies that survive the round trip, so the stream splices those as is.
@@ -74,14 +80,7 @@ describe('raw bytes survive end to end through the pull endpoint', () => {
   });
 
   it('does not spend the canonical check on a channel nobody streams from this process', async () => {
-    const dir = tempDir();
-    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-    const { url, relay } = await startRelay(testConfig(dir));
-    cleanups.push(() => relay.stop());
-    const ch = await createChannel(url);
-    await setSecret(url, ch, SECRET);
-    const marks: Array<boolean | undefined> = [];
-    relay.onEventStored((id, e) => id === ch.id && marks.push(e.canonicalJson));
+    const { ch, marks } = await relayWithChannel();
     expect((await postWebhook(ch.ingestUrl, BODIES[0]![1], { secret: SECRET })).status).toBe(200);
     expect(marks).toEqual([false]);
   });

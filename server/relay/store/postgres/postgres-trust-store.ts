@@ -48,9 +48,8 @@ export async function createPostgresTrustStore(pool: pg.Pool): Promise<TrustStor
     const wanted = calls.filter((c) => c.n <= c.cap);
     if (wanted.length === 0) return calls.map(() => false);
     const key = (userId: number | string, day: string) => `${userId}|${day}`;
-    const keys = [...new Map(wanted.map((c) => [key(c.userId, c.day), c])).values()].sort(
-      (a, b) => a.userId - b.userId || (a.day < b.day ? -1 : a.day > b.day ? 1 : 0),
-    );
+    // Lock order comes from the statements' ORDER BY, not from this list.
+    const keys = [...new Map(wanted.map((c) => [key(c.userId, c.day), c])).values()];
     const users = keys.map((k) => k.userId);
     const days = keys.map((k) => k.day);
     return inTransaction(pool, async (client) => {
@@ -69,7 +68,7 @@ export async function createPostgresTrustStore(pool: pg.Pool): Promise<TrustStor
       const counts = new Map(held.map((r) => [key(r.user_id, r.day), Number(r.count)]));
       const decided = calls.map((c) => {
         const count = counts.get(key(c.userId, c.day)) ?? 0;
-        if (c.n > c.cap || count + c.n > c.cap) return false;
+        if (count + c.n > c.cap) return false;
         counts.set(key(c.userId, c.day), count + c.n);
         return true;
       });

@@ -82,7 +82,7 @@ export function createSqliteTrustStore(
   const reserveAll = db.transaction((calls: ReadonlyArray<MailReservation>) =>
     calls.map((c) => reserveOne(c.userId, c.day, c.n, c.cap)),
   );
-  // MailReservations asked in one turn share one transaction (per-turn-batch.ts); each is still decided on its own.
+  // Reservations asked in one turn share one transaction (per-turn-batch.ts); each is still decided on its own.
   const reserveMail = perTurnBatch((calls: readonly MailReservation[]) => reserveAll.immediate(calls));
   const write = <T>(fn: () => T): Promise<T> => wrap(fn).then(async (r) => (await durable(), r));
   let prunedFor: string | undefined;
