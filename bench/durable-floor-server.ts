@@ -2,22 +2,22 @@ import http from 'node:http';
 import { CALCOM_SIGNATURE_HEADER } from '../common/calcom';
 import { GroupCommitter } from '../server/relay/committer';
 import { signatureMatches } from '../server/relay/crypto';
-import { openSqliteStore } from '../server/relay/store/sqlite/sqlite-store';
+import type { RelayStore } from '../server/relay/store/types';
 import { listenOnLoopback } from './loopback-server';
 
 /**
  * The ingest bench's second baseline: what any relay that keeps the relay's promise must do for each webhook, and
  * nothing more. It reads the body, checks its HMAC, parses the JSON, appends it through the relay's own group
- * commit (SQLite WAL fsynced before the answer) and answers 200. No rate limits, channel lookup, log line, metrics,
- * stream wake-up or email: the gap between this and the bare server is the cost of durability and verification
- * alone, and the gap between the relay and this is the cost of its features.
+ * commit on the relay's own store (SQLite: its WAL fsynced before the answer; PostgreSQL: the COMMIT, fsync on) and
+ * answers 200. No rate limits, channel lookup, log line, metrics, stream wake-up or email: the gap between this and
+ * the bare server is the cost of durability and verification alone, and the gap between the relay and this is the
+ * cost of its features. `store` is opened by the caller and closed here.
  */
 export async function startDurableFloor(
-  dataFile: string,
+  store: RelayStore,
   secret: string,
   channels: readonly string[],
 ): Promise<{ url: string; close: () => Promise<void> }> {
-  const store = openSqliteStore(dataFile);
   for (const id of channels) await store.createChannel({ id, tokenHash: Buffer.alloc(32), createdAt: Date.now() });
   const committer = new GroupCommitter(store, () => undefined);
   const server = http.createServer((req, res) => {

@@ -21,8 +21,8 @@ import { signedCreatedBodies } from './webhook-bodies';
  * ON (issue 18): the channels are verified (a stand-in for Cal.com's /v2/me in this process) and auto-approved, so
  * every webhook becomes two emails (consultant + client) written as .eml files. Baseline: a bare node:http server in
  * the same kind of child process that reads the body and answers 200, sent the same load; beside it the durable floor
- * (durable-floor-server.ts: HMAC, JSON.parse and the relay's SQLite group commit, nothing else), which tells the cost
- * of keeping the relay's promise apart from the cost of its features. Then a paced run at 1,000/s for 20 s, sent from
+ * (durable-floor-server.ts: HMAC, JSON.parse and the relay's group commit on the same engine, nothing else), which
+ * tells the cost of keeping the relay's promise apart from the cost of its features. Then a paced run at 1,000/s for 20 s, sent from
  * a child process of its own after a sync. CPU per webhook counts the relay process's CPU (all threads) from before the
  * throughput run until its outbox is empty.
  */
@@ -225,7 +225,8 @@ export async function benchRelayIngestPostgres(ctx: BenchContext): Promise<Bench
   ctx.log('ingest: starting a throwaway PostgreSQL cluster');
   const cluster = await startPgTestCluster();
   try {
-    return await ingestBench(ctx, await cluster.createDatabase());
+    // The durable floor gets a database of its own in the same cluster: the disk under both is the same.
+    return await ingestBench(ctx, await cluster.createDatabase(), await cluster.createDatabase());
   } finally {
     await cluster.stop();
   }
@@ -291,7 +292,11 @@ async function measureBaseline(
   }
 }
 
-async function ingestBench(ctx: BenchContext, databaseUrl: string | undefined): Promise<BenchResult> {
+async function ingestBench(
+  ctx: BenchContext,
+  databaseUrl: string | undefined,
+  floorDatabaseUrl?: string,
+): Promise<BenchResult> {
   const on = databaseUrl ? ' on PostgreSQL' : '';
   const sqliteRps = ctx.earlier
     .find((r) => r.bench === 'relay-ingest')
@@ -310,18 +315,23 @@ async function ingestBench(ctx: BenchContext, databaseUrl: string | undefined): 
   ctx.log('ingest: bare node:http baseline');
   const bareRuns = await measureBaseline('bare', {}, baselineLoad(), durations, ctx.log);
   const bareIdleRss = bareRuns.idleRss;
-  // The durable floor and the peer (SQLite only: the floor is the relay's own SQLite group commit with nothing else
-  // around it, and the peer's figures stand beside the SQLite relay's).
+  // The durable floor on the relay's engine; the peer beside the SQLite relay only (its figures stand beside the
+  // default engine's).
   let floorRuns;
   let peerRuns;
-  if (!databaseUrl) {
-    ctx.log('ingest: durable floor (HMAC, JSON.parse, SQLite group commit, nothing else)');
-    const floorEnv = {
-      BENCH_FLOOR_FILE: join(ctx.workDir, 'durable-floor', 'events.db'),
-      BENCH_FLOOR_SECRET: SECRET,
-      BENCH_FLOOR_CHANNELS: BASELINE_CHANNELS.join(','),
-    };
+  const floorEnv = {
+    BENCH_FLOOR_SECRET: SECRET,
+    BENCH_FLOOR_CHANNELS: BASELINE_CHANNELS.join(','),
+    ...(floorDatabaseUrl
+      ? { BENCH_FLOOR_DATABASE_URL: floorDatabaseUrl }
+      : { BENCH_FLOOR_FILE: join(ctx.workDir, 'durable-floor', 'events.db') }),
+  };
+  if (!databaseUrl || floorDatabaseUrl) {
+    const commit = databaseUrl ? 'PostgreSQL COMMIT' : 'SQLite group commit';
+    ctx.log(`ingest: durable floor${on} (HMAC, JSON.parse, ${commit}, nothing else)`);
     floorRuns = await measureBaseline('floor', floorEnv, baselineLoad(), durations, ctx.log);
+  }
+  if (!databaseUrl) {
     // smee.io's request path (bench/smee-peer-server.ts): where the peer issue 18's target is anchored on stands
     // here. Sent to `/<channel>`, smee.io's route.
     ctx.log("ingest: smee.io's request path (fastify, cors, helmet, schemas, request log; in memory)");
@@ -444,15 +454,14 @@ async function ingestBench(ctx: BenchContext, databaseUrl: string | undefined): 
     ...(floorRuns
       ? [
           {
-            name: 'Durable floor throughput (verify + commit only)',
+            name: `Durable floor throughput (verify + commit only)${on}`,
             value: floorRuns.throughput.rps,
             unit: 'req/s',
             baseline: bareRuns.throughput.rps,
-            baselineLabel:
-              "the bare server; the floor checks the HMAC, parses the JSON and appends through the relay's SQLite group commit (fsynced) before its 200, and does nothing else",
+            baselineLabel: `the bare server; the floor checks the HMAC, parses the JSON and appends through the relay's ${databaseUrl ? 'PostgreSQL store (group commit, fsync on)' : 'SQLite group commit (fsynced)'} before its 200, and does nothing else`,
           },
           {
-            name: 'Relay ingest throughput vs the durable floor',
+            name: `Relay ingest throughput vs the durable floor${on}`,
             value: relayRuns.throughput.rps,
             unit: 'req/s',
             baseline: floorRuns.throughput.rps,
@@ -510,12 +519,11 @@ async function ingestBench(ctx: BenchContext, databaseUrl: string | undefined): 
     ...(floorRuns
       ? [
           {
-            name: `Durable floor p99 at ${RATE.toLocaleString('en-US')}/s`,
+            name: `Durable floor p99 at ${RATE.toLocaleString('en-US')}/s${on}`,
             value: floorRuns.rated.p99,
             unit: 'ms',
             baseline: bareRuns.rated.p99,
-            baselineLabel:
-              'the bare server, same paced load; the floor answers after its fsynced commit, so this is what the disk alone adds',
+            baselineLabel: `the bare server, same paced load; the floor answers after its ${databaseUrl ? 'COMMIT (PostgreSQL with fsync on, same cluster and disk as the relay)' : 'fsynced commit'}, so this is what the disk alone adds`,
           },
         ]
       : []),

@@ -9,7 +9,8 @@ import { traceMemory } from './memory-trace';
  * loop (on a 2-core machine they would otherwise measure each other). Driven over IPC by server-process.ts:
  * `relay` is the real relay; `bare` is the baseline: a plain node:http server that reads the body and answers 200,
  * and a minimal in-memory SSE fan-out with no auth, storage or framing beyond `data:`; `floor` is the durable floor
- * (durable-floor-server.ts; BENCH_FLOOR_FILE, BENCH_FLOOR_SECRET, BENCH_FLOOR_CHANNELS comma-separated); `smee` is the
+ * (durable-floor-server.ts; BENCH_FLOOR_SECRET, BENCH_FLOOR_CHANNELS comma-separated, and BENCH_FLOOR_FILE for SQLite
+ * or BENCH_FLOOR_DATABASE_URL for PostgreSQL); `smee` is the
  * peer, smee.io's request path (smee-peer-server.ts).
  */
 
@@ -72,7 +73,12 @@ async function startFloor(): Promise<{ url: string; close: () => Promise<void> }
     if (!v) throw new Error(`${name} is required in floor mode`);
     return v;
   };
-  return startDurableFloor(env('BENCH_FLOOR_FILE'), env('BENCH_FLOOR_SECRET'), env('BENCH_FLOOR_CHANNELS').split(','));
+  const databaseUrl = process.env.BENCH_FLOOR_DATABASE_URL;
+  // Opened as the relay opens its event log on each engine (the PostgreSQL store keeps a connection for appends).
+  const store = databaseUrl
+    ? await (await import('../server/relay/store/postgres/postgres-store')).openPostgresStore(databaseUrl)
+    : (await import('../server/relay/store/sqlite/sqlite-store')).openSqliteStore(env('BENCH_FLOOR_FILE'));
+  return startDurableFloor(store, env('BENCH_FLOOR_SECRET'), env('BENCH_FLOOR_CHANNELS').split(','));
 }
 
 async function startPeer(): Promise<{ url: string; close: () => Promise<void> }> {
