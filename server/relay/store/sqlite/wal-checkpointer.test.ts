@@ -199,3 +199,58 @@ it('never takes the writer lock from the relay to empty a WAL it cannot copy yet
   }
   expect(errors).toEqual([]);
 });
+
+it('hands checkpointing back to the relay connection while its checkpoints cannot keep the WAL from growing, for the rest of the busy spell', async () => {
+  const store = fresh();
+  let clock = 0;
+  const { ckpt, errors } = await busyCheckpointer(store, 500, {
+    intervalMs: 20,
+    behindPages: 200,
+    idleMs: 5000,
+    now: () => clock,
+  });
+  const id = 'e'.repeat(24);
+  await store.createChannel({ id, tokenHash: hashToken('t'), createdAt: 1 });
+  // A reader pinned before the burst keeps every checkpoint short of the WAL's end, as commits landing during each
+  // checkpoint do under load: the WAL cannot start over and grows past 200 pages.
+  const reader = new Database(store.database.name, { readonly: true });
+  reader.prepare('BEGIN').run();
+  reader.prepare('SELECT count(*) FROM events').get();
+  try {
+    await burst(store, id);
+    await until(() => autoPages(store) === 1000);
+    // Busy seconds go on: the relay's connection keeps checkpointing.
+    clock += 4000;
+    ckpt.wake(500);
+    await settle();
+    expect(autoPages(store)).toBe(1000);
+  } finally {
+    reader.prepare('COMMIT').run();
+    reader.close();
+  }
+  // A busy second after idleMs without one brings the thread back; with nothing racing it, it copies the WAL and stays.
+  clock += 5000;
+  ckpt.wake(500);
+  await until(() => autoPages(store) === 0);
+  await settle();
+  expect(autoPages(store)).toBe(0);
+  expect((await store.bounds(id))?.lastSeq).toBe(1500);
+  await ckpt.stop();
+  expect(autoPages(store)).toBe(1000);
+  expect(errors).toEqual([]);
+});
+
+it('keeps its thread while it keeps up: a WAL longer than behindPages but wholly copied starts over at the next commit', async () => {
+  const store = fresh();
+  const { ckpt, errors } = await busyCheckpointer(store, 500, { intervalMs: 20, behindPages: 200 });
+  const id = 'f'.repeat(24);
+  await store.createChannel({ id, tokenHash: hashToken('t'), createdAt: 1 });
+  // Commits of ~300 pages each, with time between them for the thread to copy all of each: nothing races it.
+  for (let i = 0; i < 3; i++) {
+    await store.appendEvents(Array.from({ length: 300 }, () => event(id, i)));
+    await settle();
+  }
+  expect(autoPages(store)).toBe(0);
+  await ckpt.stop();
+  expect(errors).toEqual([]);
+});
