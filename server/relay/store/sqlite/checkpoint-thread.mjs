@@ -32,12 +32,18 @@ function copyWhatIsLeft() {
 }
 
 let timer;
+// Ticks in a row after which the WAL was longer than before: it has not started over in between.
+let grown = 0;
+let lastLog = 0;
 const tick = () => {
   try {
     const [passive] = db.pragma('wal_checkpoint(PASSIVE)');
-    // The WAL starts over only at a commit that finds it wholly copied. Long and still not wholly copied: commits
-    // keep landing during these checkpoints and the WAL grows at the end of its file; say so (wal-checkpointer.ts).
-    if (passive.log > workerData.behindPages && passive.checkpointed < passive.log) {
+    // The WAL starts over only at a commit that finds it wholly copied; a commit landing during each checkpoint
+    // keeps that from happening and the WAL grows at the end of its file. Two checkpoints in a row that find it
+    // longer than the last, and long: say so (wal-checkpointer.ts). One large commit grows it once, not twice.
+    grown = passive.log > lastLog ? grown + 1 : 0;
+    lastLog = passive.log;
+    if (grown >= 2 && passive.log > workerData.behindPages) {
       parentPort.postMessage({ type: 'behind', pages: passive.log });
     }
   } catch (err) {

@@ -240,7 +240,7 @@ it('hands checkpointing back to the relay connection while its checkpoints canno
   expect(errors).toEqual([]);
 });
 
-it('keeps its thread while it keeps up: a WAL longer than behindPages but wholly copied starts over at the next commit', async () => {
+it('keeps its thread while it keeps up: a WAL longer than behindPages but starting over at the next commit', async () => {
   const store = fresh();
   const { ckpt, errors } = await busyCheckpointer(store, 500, { intervalMs: 20, behindPages: 200 });
   const id = 'f'.repeat(24);

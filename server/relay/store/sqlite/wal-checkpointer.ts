@@ -17,9 +17,9 @@ export interface WalCheckpointerOptions {
   /** The thread stops after this long without such a second (default 10 s). */
   readonly idleMs?: number;
   /**
-   * A WAL this long (default 4,000 pages, 16 MB) and still not wholly copied after one of the thread's checkpoints is
-   * not starting over: the thread then hands checkpointing back to the relay connection until the relay has been
-   * quiet for `idleMs`.
+   * A WAL this long (default 4,000 pages, 16 MB) and longer at each of two checkpoints of the thread in a row is not
+   * starting over: the thread then hands checkpointing back to the relay connection until the relay has been quiet
+   * for `idleMs`.
    */
   readonly behindPages?: number;
   readonly entry?: URL;
@@ -92,8 +92,8 @@ function spawnCheckpointThread(
  * grows at the end of its file for as long as the load lasts (520 MB in 20 s at 1,000/s, measured on 2026-12-05),
  * each commit paying for new file blocks (the kernel zeroing them was a fifth of the relay's CPU in a burst).
  * SQLite's own checkpoint inside a commit has no such race: nothing else writes meanwhile, so the next commit starts
- * the WAL over. So once one of the thread's checkpoints leaves a WAL longer than `behindPages` not wholly copied, the
- * thread hands checkpointing back to the connection for the rest of the busy spell; the next one, after `idleMs`
+ * the WAL over. So once two of the thread's checkpoints in a row find the WAL longer than the last and past
+ * `behindPages`, the thread hands checkpointing back to the connection for the rest of the busy spell; the next one, after `idleMs`
  * quiet, gets a thread again.
  */
 export function startWalCheckpointer(db: Database.Database, opts: WalCheckpointerOptions): WalCheckpointer {
