@@ -22,9 +22,9 @@ import { signedCreatedBodies } from './webhook-bodies';
  * every webhook becomes two emails (consultant + client) written as .eml files. Baseline: a bare node:http server in
  * the same kind of child process that reads the body and answers 200, sent the same load; beside it the durable floor
  * (durable-floor-server.ts: HMAC, JSON.parse and the relay's group commit on the same engine, nothing else), which
- * tells the cost of keeping the relay's promise apart from the cost of its features. Then a paced run at 1,000/s for 20 s, sent from
- * a child process of its own after a sync. CPU per webhook counts the relay process's CPU (all threads) from before the
- * throughput run until its outbox is empty.
+ * tells the cost of keeping the relay's promise apart from the cost of its features. Then a paced run at 1,000/s for
+ * 20 s, sent from a child process of its own after a sync. CPU per webhook counts the relay process's CPU (all
+ * threads) from before the throughput run until its outbox is empty.
  */
 
 const CONNECTIONS = 64;
@@ -238,7 +238,7 @@ async function measure(
 
 /** Runs the ingest bench on the default engine (SQLite in the relay's data folder). */
 export function benchRelayIngest(ctx: BenchContext): Promise<BenchResult> {
-  return ingestBench(ctx, undefined);
+  return ingestBench(ctx);
 }
 
 /** The same bench with the relay on PostgreSQL (a throwaway local cluster, fsync on), for issue 12. */
@@ -247,7 +247,7 @@ export async function benchRelayIngestPostgres(ctx: BenchContext): Promise<Bench
   const cluster = await startPgTestCluster();
   try {
     // The durable floor gets a database of its own in the same cluster: the disk under both is the same.
-    return await ingestBench(ctx, await cluster.createDatabase(), await cluster.createDatabase());
+    return await ingestBench(ctx, { relay: await cluster.createDatabase(), floor: await cluster.createDatabase() });
   } finally {
     await cluster.stop();
   }
@@ -313,11 +313,9 @@ async function measureBaseline(
   }
 }
 
-async function ingestBench(
-  ctx: BenchContext,
-  databaseUrl: string | undefined,
-  floorDatabaseUrl?: string,
-): Promise<BenchResult> {
+/** `pg`: the relay's and the durable floor's databases (one cluster); without it both run on SQLite. */
+async function ingestBench(ctx: BenchContext, pg?: { relay: string; floor: string }): Promise<BenchResult> {
+  const databaseUrl = pg?.relay;
   const on = databaseUrl ? ' on PostgreSQL' : '';
   const sqliteRps = ctx.earlier
     .find((r) => r.bench === 'relay-ingest')
@@ -338,20 +336,18 @@ async function ingestBench(
   const bareIdleRss = bareRuns.idleRss;
   // The durable floor on the relay's engine; the peer beside the SQLite relay only (its figures stand beside the
   // default engine's).
-  let floorRuns;
-  let peerRuns;
   const floorEnv = {
     BENCH_FLOOR_SECRET: SECRET,
     BENCH_FLOOR_CHANNELS: BASELINE_CHANNELS.join(','),
-    ...(floorDatabaseUrl
-      ? { BENCH_FLOOR_DATABASE_URL: floorDatabaseUrl }
+    ...(pg
+      ? { BENCH_FLOOR_DATABASE_URL: pg.floor }
       : { BENCH_FLOOR_FILE: join(ctx.workDir, 'durable-floor', 'events.db') }),
   };
-  if (!databaseUrl || floorDatabaseUrl) {
-    const commit = databaseUrl ? 'PostgreSQL COMMIT' : 'SQLite group commit';
-    ctx.log(`ingest: durable floor${on} (HMAC, JSON.parse, ${commit}, nothing else)`);
-    floorRuns = await measureBaseline('floor', floorEnv, baselineLoad(), durations, ctx.log);
-  }
+  ctx.log(
+    `ingest: durable floor${on} (HMAC, JSON.parse, ${pg ? 'PostgreSQL COMMIT' : 'SQLite group commit'}, nothing else)`,
+  );
+  const floorRuns = await measureBaseline('floor', floorEnv, baselineLoad(), durations, ctx.log);
+  let peerRuns;
   if (!databaseUrl) {
     // smee.io's request path (bench/smee-peer-server.ts): where the peer issue 18's target is anchored on stands
     // here. Sent to `/<channel>`, smee.io's route.
@@ -476,24 +472,20 @@ async function ingestBench(
       // On PostgreSQL the target is against SQLite (the next figure), not against the bare server.
       ...(databaseUrl ? {} : { target: { op: '>=' as const, value: 0.5, on: 'ratio' as const } }),
     },
-    ...(floorRuns
-      ? [
-          {
-            name: `Durable floor throughput (verify + commit only)${on}`,
-            value: floorRuns.throughput.rps,
-            unit: 'req/s',
-            baseline: bareRuns.throughput.rps,
-            baselineLabel: `the bare server; the floor checks the HMAC, parses the JSON and appends through the relay's ${databaseUrl ? 'PostgreSQL store (group commit, fsync on)' : 'SQLite group commit (fsynced)'} before its 200, and does nothing else`,
-          },
-          {
-            name: `Relay ingest throughput vs the durable floor${on}`,
-            value: relayRuns.throughput.rps,
-            unit: 'req/s',
-            baseline: floorRuns.throughput.rps,
-            baselineLabel: 'the durable floor, same load, earlier in this run',
-          },
-        ]
-      : []),
+    {
+      name: `Durable floor throughput (verify + commit only)${on}`,
+      value: floorRuns.throughput.rps,
+      unit: 'req/s',
+      baseline: bareRuns.throughput.rps,
+      baselineLabel: `the bare server; the floor checks the HMAC, parses the JSON and appends through the relay's ${databaseUrl ? 'PostgreSQL store (group commit, fsync on)' : 'SQLite group commit (fsynced)'} before its 200, and does nothing else`,
+    },
+    {
+      name: `Relay ingest throughput vs the durable floor${on}`,
+      value: relayRuns.throughput.rps,
+      unit: 'req/s',
+      baseline: floorRuns.throughput.rps,
+      baselineLabel: 'the durable floor, same load, earlier in this run',
+    },
     ...(peerRuns
       ? [
           {
@@ -517,7 +509,7 @@ async function ingestBench(
             value: relayRuns.burstCpu.serverMicrosPerRequest,
             unit: 'µs',
             baseline: peerRuns.burstCpu.serverMicrosPerRequest,
-            baselineLabel: `smee.io's request path in the same run (durable floor ${Math.round(floorRuns?.burstCpu.serverMicrosPerRequest ?? Number.NaN)} µs, bare server ${Math.round(bareRuns.burstCpu.serverMicrosPerRequest)} µs; the load generator ${Math.round(relayRuns.burstCpu.loaderMicrosPerRequest)} µs per relay request on the same cores)`,
+            baselineLabel: `smee.io's request path in the same run (durable floor ${Math.round(floorRuns.burstCpu.serverMicrosPerRequest)} µs, bare server ${Math.round(bareRuns.burstCpu.serverMicrosPerRequest)} µs; the load generator ${Math.round(relayRuns.burstCpu.loaderMicrosPerRequest)} µs per relay request on the same cores)`,
           },
         ]
       : []),
@@ -541,17 +533,13 @@ async function ingestBench(
       baselineLabel: `bare node:http server at ${RATE.toLocaleString('en-US')}/s, paced (open loop, latency from each request's due time)`,
       target: { op: '<=', value: 25, on: 'value' },
     },
-    ...(floorRuns
-      ? [
-          {
-            name: `Durable floor p99 at ${RATE.toLocaleString('en-US')}/s${on}`,
-            value: floorRuns.rated.p99,
-            unit: 'ms',
-            baseline: bareRuns.rated.p99,
-            baselineLabel: `the bare server, same paced load; the floor answers after its ${databaseUrl ? 'COMMIT (PostgreSQL with fsync on, same cluster and disk as the relay)' : 'fsynced commit'}, so this is what the disk alone adds`,
-          },
-        ]
-      : []),
+    {
+      name: `Durable floor p99 at ${RATE.toLocaleString('en-US')}/s${on}`,
+      value: floorRuns.rated.p99,
+      unit: 'ms',
+      baseline: bareRuns.rated.p99,
+      baselineLabel: `the bare server, same paced load; the floor answers after its ${databaseUrl ? 'COMMIT (PostgreSQL with fsync on, same cluster and disk as the relay)' : 'fsynced commit'}, so this is what the disk alone adds`,
+    },
     {
       name: `Relay CPU per webhook incl. its emails${on}`,
       value: cpuPerWebhookMs,
@@ -615,7 +603,7 @@ async function ingestBench(
         'RELAY_RATE_LIMIT_IP_PER_MIN, _CHANNEL_PER_MIN, _API_PER_MIN, _IDENTITY_PER_MIN and _CHANNEL_CREATE_PER_HOUR raised to 1,000,000 and RELAY_MAX_CONNECTIONS_PER_IP=0 (no cap) for the bench',
       logging: 'relay logs at info (pino-http, one JSON line per request) into a discarding stream',
       bare: bareRuns,
-      ...(floorRuns ? { floor: floorRuns } : {}),
+      floor: floorRuns,
       ...(peerRuns ? { smeePeer: peerRuns } : {}),
       relay: relayRuns,
       streams: {

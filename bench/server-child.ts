@@ -10,8 +10,7 @@ import { traceMemory } from './memory-trace';
  * `relay` is the real relay; `bare` is the baseline: a plain node:http server that reads the body and answers 200,
  * and a minimal in-memory SSE fan-out with no auth, storage or framing beyond `data:`; `floor` is the durable floor
  * (durable-floor-server.ts; BENCH_FLOOR_SECRET, BENCH_FLOOR_CHANNELS comma-separated, and BENCH_FLOOR_FILE for SQLite
- * or BENCH_FLOOR_DATABASE_URL for PostgreSQL); `smee` is the
- * peer, smee.io's request path (smee-peer-server.ts).
+ * or BENCH_FLOOR_DATABASE_URL for PostgreSQL); `smee` is the peer, smee.io's request path (smee-peer-server.ts).
  */
 
 type Command = { type: 'memory' } | { type: 'usage'; id?: number } | { type: 'stop' };

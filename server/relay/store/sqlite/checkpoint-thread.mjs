@@ -44,7 +44,7 @@ const tick = () => {
     grown = passive.log > lastLog ? grown + 1 : 0;
     lastLog = passive.log;
     if (grown >= 2 && passive.log > workerData.behindPages) {
-      parentPort.postMessage({ type: 'behind', pages: passive.log });
+      parentPort.postMessage({ type: 'behind' });
     }
   } catch (err) {
     report(err);

@@ -42,6 +42,17 @@ const burst = async (store: SqliteRelayStore, channelId: string) => {
   for (let i = 0; i < 30; i++) await store.appendEvents(Array.from({ length: 50 }, () => event(channelId, i)));
 };
 
+/** Opens a read transaction on its own connection, holding the snapshot of now; returns its release. */
+function pinReader(store: SqliteRelayStore): () => void {
+  const reader = new Database(store.database.name, { readonly: true });
+  reader.prepare('BEGIN').run();
+  reader.prepare('SELECT count(*) FROM events').get();
+  return () => {
+    reader.prepare('COMMIT').run();
+    reader.close();
+  };
+}
+
 const autoPages = (store: SqliteRelayStore) => store.database.pragma('wal_autocheckpoint', { simple: true });
 const settle = () => new Promise((r) => setTimeout(r, 150));
 
@@ -175,9 +186,7 @@ it('never takes the writer lock from the relay to empty a WAL it cannot copy yet
   const id = 'd'.repeat(24);
   await store.createChannel({ id, tokenHash: hashToken('t'), createdAt: 1 });
   // A reader pinned before the burst: no checkpoint may copy the burst's pages past it, so the WAL can't be emptied.
-  const reader = new Database(store.database.name, { readonly: true });
-  reader.prepare('BEGIN').run();
-  reader.prepare('SELECT count(*) FROM events').get();
+  const unpin = pinReader(store);
   try {
     await burst(store, id);
     // The relay's writes may not wait at all: any time the thread held the writer lock would fail one of them.
@@ -194,8 +203,7 @@ it('never takes the writer lock from the relay to empty a WAL it cannot copy yet
     expect(failures).toEqual([]);
     expect((await store.bounds(id))?.lastSeq).toBe(1500 + n);
   } finally {
-    reader.prepare('COMMIT').run();
-    reader.close();
+    unpin();
   }
   expect(errors).toEqual([]);
 });
@@ -213,9 +221,7 @@ it('hands checkpointing back to the relay connection while its checkpoints canno
   await store.createChannel({ id, tokenHash: hashToken('t'), createdAt: 1 });
   // A reader pinned before the burst keeps every checkpoint short of the WAL's end, as commits landing during each
   // checkpoint do under load: the WAL cannot start over and grows past 200 pages.
-  const reader = new Database(store.database.name, { readonly: true });
-  reader.prepare('BEGIN').run();
-  reader.prepare('SELECT count(*) FROM events').get();
+  const unpin = pinReader(store);
   try {
     await burst(store, id);
     await until(() => autoPages(store) === 1000);
@@ -225,8 +231,7 @@ it('hands checkpointing back to the relay connection while its checkpoints canno
     await settle();
     expect(autoPages(store)).toBe(1000);
   } finally {
-    reader.prepare('COMMIT').run();
-    reader.close();
+    unpin();
   }
   // A busy second after idleMs without one brings the thread back; with nothing racing it, it copies the WAL and stays.
   clock += 5000;

@@ -93,8 +93,8 @@ function spawnCheckpointThread(
  * each commit paying for new file blocks (the kernel zeroing them was a fifth of the relay's CPU in a burst).
  * SQLite's own checkpoint inside a commit has no such race: nothing else writes meanwhile, so the next commit starts
  * the WAL over. So once two of the thread's checkpoints in a row find the WAL longer than the last and past
- * `behindPages`, the thread hands checkpointing back to the connection for the rest of the busy spell; the next one, after `idleMs`
- * quiet, gets a thread again.
+ * `behindPages`, the thread hands checkpointing back to the connection for the rest of the busy spell; the next
+ * spell, after `idleMs` quiet, gets a thread again.
  */
 export function startWalCheckpointer(db: Database.Database, opts: WalCheckpointerOptions): WalCheckpointer {
   const now = opts.now ?? Date.now;
