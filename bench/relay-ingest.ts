@@ -34,9 +34,9 @@ const SECRET = 'bench-webhook-secret-0123456789abcdef';
 const METRICS_TOKEN = 'bench-metrics-token-0123456789';
 /**
  * Distinct bookings generated up front (~11 s, ~280 MB of strings). Requests cycle through them, and a repeat is a
- * duplicate booking that makes no new mail, so there must be more than the warm-up, the throughput run and the 20 s
- * paced run send together (~83,000 at 7,000 req/s): with 30,000, up to 40% of the webhooks in the CPU figure's
- * window were repeats and the figure left their emails out.
+ * duplicate booking that makes no new mail, so there must be more than the warm-up, the throughput run, the 20 s
+ * paced run and the steady run send together (~84,000 at 7,000 req/s): with 30,000, up to 40% of the webhooks in the
+ * CPU figure's window were repeats and the figure left their emails out.
  */
 const BODIES = 95_000;
 /**
@@ -45,6 +45,13 @@ const BODIES = 95_000;
  * a best-of).
  */
 const PACED_SECONDS = 20;
+/**
+ * The steady run: webhooks at the rate the end-to-end bench uses, after the paced run, timed for CPU only. A burst
+ * shares every per-batch cost (commits, fsyncs, wake-ups of the mail thread) among hundreds of webhooks; at a steady
+ * rate each batch holds a few, so its CPU per webhook is the one a relay in service pays.
+ */
+const STEADY_RATE = 100;
+const STEADY_SECONDS = 10;
 /**
  * How long the relay is left without traffic before its idle RSS is read. V8's memory reducer runs ~8 s after the
  * allocation rate drops, collects and shrinks the young generation; a relay in service spends most hours like that.
@@ -173,6 +180,8 @@ interface Between {
   readonly before?: () => Promise<void>;
   /** Runs right after the throughput run. */
   readonly after?: () => Promise<void>;
+  /** Resolves once the work of the steady run's requests is done (for the relay: the outbox is empty). */
+  readonly settled?: () => Promise<void>;
 }
 
 /**
@@ -186,19 +195,26 @@ interface BurstCpu {
   readonly loaderMicrosPerRequest: number;
 }
 
-/** How long the throughput run and the paced run last, in seconds. */
+/** How long the throughput run, the paced run and the steady run (0: none) last, in seconds. */
 interface Durations {
   readonly seconds: number;
   readonly pacedSeconds: number;
+  readonly steadySeconds: number;
+}
+
+/** The steady run: its latencies, and the server's CPU (all threads) per webhook until its work was done. */
+interface Steady {
+  readonly run: PacedRun;
+  readonly cpuMicrosPerRequest: number;
 }
 
 async function measure(
   server: ServerProcess,
   load: Load,
-  { seconds, pacedSeconds }: Durations,
+  { seconds, pacedSeconds, steadySeconds }: Durations,
   log: (m: string) => void,
   hooks: Between = {},
-): Promise<{ throughput: Run; rated: Run; warmup: Run; peakRss: number; burstCpu: BurstCpu }> {
+): Promise<{ throughput: Run; rated: Run; warmup: Run; peakRss: number; burstCpu: BurstCpu; steady?: Steady }> {
   const warmup = await cannon(server.url, load.requests, Math.min(1, seconds / 2));
   log('ingest:   warmed up');
   await hooks.before?.();
@@ -233,7 +249,18 @@ async function measure(
     { rate: RATE, seconds: pacedSeconds, connections: CONNECTIONS },
   );
   log(`ingest:   rated run done (after a sync of ${Math.round(flushMs)} ms): p99 ${rated.p99} ms`);
-  return { throughput, rated, warmup, peakRss, burstCpu };
+  if (steadySeconds === 0) return { throughput, rated, warmup, peakRss, burstCpu };
+  await hooks.settled?.();
+  const cpu0 = (await server.usage()).cpuMicros;
+  const run = await pacedLoadInChild(
+    server.url,
+    Array.from({ length: STEADY_RATE * steadySeconds }, () => load.next()),
+    { rate: STEADY_RATE, seconds: steadySeconds, connections: CONNECTIONS },
+  );
+  await hooks.settled?.();
+  const cpuMicrosPerRequest = ((await server.usage()).cpuMicros - cpu0) / Math.max(1, run.ok);
+  log(`ingest:   steady run done: ${Math.round(cpuMicrosPerRequest)} µs of CPU per webhook`);
+  return { throughput, rated, warmup, peakRss, burstCpu, steady: { run, cpuMicrosPerRequest } };
 }
 
 /** Runs the ingest bench on the default engine (SQLite in the relay's data folder). */
@@ -321,7 +348,13 @@ async function ingestBench(ctx: BenchContext, pg?: { relay: string; floor: strin
     .find((r) => r.bench === 'relay-ingest')
     ?.figures.find((f) => f.name === 'Relay ingest throughput (64 conns, emails on)')?.value;
   const started = performance.now();
-  const durations = { seconds: ctx.quick ? 1 : 8, pacedSeconds: ctx.quick ? 1 : PACED_SECONDS };
+  const durations = {
+    seconds: ctx.quick ? 1 : 8,
+    pacedSeconds: ctx.quick ? 1 : PACED_SECONDS,
+    steadySeconds: ctx.quick ? 1 : STEADY_SECONDS,
+  };
+  // Only the relay and its durable floor get the steady run: it is their CPU at that rate that is compared.
+  const noSteady = { ...durations, steadySeconds: 0 };
   const headers = (signature: string) => ({
     'content-type': 'application/json',
     [CALCOM_SIGNATURE_HEADER]: signature,
@@ -332,7 +365,7 @@ async function ingestBench(ctx: BenchContext, pg?: { relay: string; floor: strin
   const baselineLoad = () => distinctLoad(unique, (i) => `/hooks/${BASELINE_CHANNELS[i % CHANNELS]}`, headers);
 
   ctx.log('ingest: bare node:http baseline');
-  const bareRuns = await measureBaseline('bare', {}, baselineLoad(), durations, ctx.log);
+  const bareRuns = await measureBaseline('bare', {}, baselineLoad(), noSteady, ctx.log);
   const bareIdleRss = bareRuns.idleRss;
   // The durable floor on the relay's engine; the peer beside the SQLite relay only (its figures stand beside the
   // default engine's).
@@ -355,7 +388,7 @@ async function ingestBench(ctx: BenchContext, pg?: { relay: string; floor: strin
     const peerLoad = distinctLoad(unique, (i) => `/${BASELINE_CHANNELS[i % CHANNELS]}`, headers);
     // One subscriber per channel, as the relay has (smee.io hands each event to the channel's open streams).
     const peerStreams = BASELINE_CHANNELS.map((c) => `/${c}`);
-    peerRuns = await measureBaseline('smee', {}, peerLoad, durations, ctx.log, peerStreams);
+    peerRuns = await measureBaseline('smee', {}, peerLoad, noSteady, ctx.log, peerStreams);
   }
 
   ctx.log(`ingest: relay${on}, emails on (verified, approved channels; .eml transport)`);
@@ -425,6 +458,7 @@ async function ingestBench(ctx: BenchContext, pg?: { relay: string; floor: strin
         if (cpu.repeats > 0)
           ctx.log(`ingest:   ${cpu.repeats} webhooks repeated a booking (no mail): CPU per webhook is understated`);
       },
+      settled: async () => void (await drained(relay.url, 120_000)),
     });
     await drained(relay.url, 120_000);
     mail = await outbox(relay.url);
@@ -452,7 +486,7 @@ async function ingestBench(ctx: BenchContext, pg?: { relay: string; floor: strin
     databaseBytes: files.bytes - eml.bytes,
   };
 
-  const answered = relayRuns.warmup.ok + relayRuns.throughput.ok + relayRuns.rated.ok;
+  const answered = relayRuns.warmup.ok + relayRuns.throughput.ok + relayRuns.rated.ok + (relayRuns.steady?.run.ok ?? 0);
   // autocannon stops counting with requests still in flight (at most one per connection per run); those are
   // committed but their answers are not counted, so the log may hold up to that many more events than 2xx seen.
   const consistent = stored >= answered && stored <= answered + 3 * CONNECTIONS;
@@ -549,6 +583,17 @@ async function ingestBench(ctx: BenchContext, pg?: { relay: string; floor: strin
         'none: CPU-seconds of the relay process (all threads) from before the throughput run until its outbox is empty, per webhook of that run',
       target: { op: '<=', value: 1, on: 'value' },
     },
+    ...(relayRuns.steady && floorRuns.steady
+      ? [
+          {
+            name: `Relay CPU per webhook incl. its emails at a steady ${STEADY_RATE}/s${on}`,
+            value: relayRuns.steady.cpuMicrosPerRequest / 1000,
+            unit: 'ms',
+            baseline: floorRuns.steady.cpuMicrosPerRequest / 1000,
+            baselineLabel: `the durable floor at the same rate (its commit and fsync per request alone), earlier in this run; the relay's CPU-seconds (all threads) over ${STEADY_SECONDS} s at ${STEADY_RATE}/s until its outbox is empty, per webhook`,
+          },
+        ]
+      : []),
     {
       name: `Relay RSS idle${on}`,
       value: idleRss / 2 ** 20,
@@ -596,6 +641,7 @@ async function ingestBench(ctx: BenchContext, pg?: { relay: string; floor: strin
       connections: CONNECTIONS,
       secondsPerRun: durations.seconds,
       pacedSeconds: durations.pacedSeconds,
+      steady: { rate: STEADY_RATE, seconds: durations.steadySeconds },
       channels: CHANNELS,
       emails:
         'on: channels verified through a stand-in /v2/me and auto-approved, daily cap raised to 1,000,000; two emails per booking (consultant + client) to the .eml transport',

@@ -57,6 +57,17 @@ function newMailer(extra: Partial<MailerOptions>): Mailer {
   return mailer;
 }
 
+/** The SQLite outbox on this test's database, recording how many jobs each enqueue transaction held. */
+function countedOutbox() {
+  const store = createSqliteOutboxStore(db);
+  const enqueues: number[] = [];
+  const outbox = {
+    ...store,
+    enqueue: (...a: Parameters<typeof store.enqueue>) => (enqueues.push(a[0].length), store.enqueue(...a)),
+  };
+  return { enqueues, outbox };
+}
+
 describe('mail during a burst of webhooks (issue 18)', () => {
   it('past planQueueBytes a waiting event keeps only its sequence; its body is read back from the event log and it mails once', async () => {
     const log = memoryEventLog();
@@ -98,13 +109,8 @@ describe('mail during a burst of webhooks (issue 18)', () => {
 
   it('events stored together across many channels are enqueued in one outbox transaction, each cursor at its last', async () => {
     const log = memoryEventLog();
-    const outbox = createSqliteOutboxStore(db);
-    const enqueues: number[] = [];
-    const counted = {
-      ...outbox,
-      enqueue: (...a: Parameters<typeof outbox.enqueue>) => (enqueues.push(a[0].length), outbox.enqueue(...a)),
-    };
-    const m = log.recording(newMailer({ eventReader: log, outbox: counted }));
+    const { enqueues, outbox } = countedOutbox();
+    const m = log.recording(newMailer({ eventReader: log, outbox }));
     const channels = Array.from({ length: 10 }, (_, c) => `chanMANY${String(c).padStart(18, '0')}`);
     // One committed group: two bookings in each of ten channels, stored in one turn.
     channels.forEach((channel, c) => {
@@ -114,6 +120,30 @@ describe('mail during a burst of webhooks (issue 18)', () => {
     expect(enqueues).toEqual([20 * RECIPIENTS]);
     for (const channel of channels) expect(await outbox.getCursor(channel)).toBe(2);
     await waitFor(async () => (await m.stats()).sent === 20 * RECIPIENTS, 10_000, 'every booking mailed');
+  });
+
+  it('after a quiet spell, events stored within planGatherMs of the first are planned and enqueued together', async () => {
+    const { enqueues, outbox } = countedOutbox();
+    const log = memoryEventLog();
+    const m = log.recording(newMailer({ eventReader: log, outbox, planGatherMs: 400 }));
+    for (let i = 1; i <= 3; i++) {
+      m.onEventStored(CHANNEL, eventOf(i, bookingBody(i)));
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    await waitFor(async () => m.unplanned() === 0, 10_000, 'every event planned');
+    expect(enqueues).toEqual([3 * RECIPIENTS]);
+    await waitFor(async () => (await m.stats()).sent === 3 * RECIPIENTS, 10_000, 'every booking mailed');
+  });
+
+  it('with planGatherMs 0 an event is planned on the next turn: events stored apart are enqueued apart', async () => {
+    const { enqueues, outbox } = countedOutbox();
+    const log = memoryEventLog();
+    const m = log.recording(newMailer({ eventReader: log, outbox, planGatherMs: 0 }));
+    for (let i = 1; i <= 2; i++) {
+      m.onEventStored(CHANNEL, eventOf(i, bookingBody(i)));
+      await waitFor(async () => m.unplanned() === 0, 10_000, `event ${i} planned`);
+    }
+    expect(enqueues).toEqual([RECIPIENTS, RECIPIENTS]);
   });
 
   it('while ingest is busy the worker claims small batches, spaced out; every email still goes out once', async () => {
