@@ -23,7 +23,7 @@ describe('mail pacer (issue 18)', () => {
     expect(await timedTurn(pacer.turn())).toBe(0);
   });
 
-  it('the ingest rate is webhooks per second over the recent window, and decays once ingest stops', async () => {
+  it('the ingest rate is webhooks per second over the recent window (busy at burst rate), and decays once ingest stops', async () => {
     const pacer = pacerAt({ windowMs: 250 });
     // 1,000/s for a second: 10 every 10 ms.
     for (let i = 0; i < 100; i++) {
@@ -32,8 +32,10 @@ describe('mail pacer (issue 18)', () => {
     }
     expect(pacer.ingestRate()).toBeGreaterThan(900);
     expect(pacer.ingestRate()).toBeLessThan(1_100);
+    expect(pacer.busy()).toBe(true);
     await vi.advanceTimersByTimeAsync(2_000);
     expect(pacer.ingestRate()).toBeLessThan(1);
+    expect(pacer.busy()).toBe(false);
   });
 
   it('during a burst a batch owes the idle time that keeps mail to its share', async () => {
@@ -132,6 +134,7 @@ describe('mail pacer (issue 18)', () => {
     unpacedMail.spent(1_000_000);
     expect(await timedTurn(unpacedMail.turn())).toBe(0);
     expect(unpacedMail.ingestRate()).toBe(0);
+    expect(unpacedMail.busy()).toBe(false);
     expect(unpacedMail.batchSize(1_000)).toBe(1_000);
   });
 });

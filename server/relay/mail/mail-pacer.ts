@@ -27,6 +27,8 @@ export interface MailPacer {
    * batch's synchronous work (a claim, an outbox write) never holds webhooks up for long.
    */
   batchSize(wanted: number): number;
+  /** Whether ingest is at burst rate now (mail is being spaced out). */
+  busy(): boolean;
   /** The ingest rate now, webhooks per second (exponentially decayed; for logs and tests). */
   ingestRate(): number;
   /** Ends every wait at once (shutdown: the mail in hand is finished, not paced). */
@@ -53,6 +55,7 @@ export const unpacedMail: MailPacer = {
   turn: () => Promise.resolve(),
   spent: () => undefined,
   batchSize: (wanted) => wanted,
+  busy: () => false,
   ingestRate: () => 0,
   close: () => undefined,
 };
@@ -80,6 +83,8 @@ export function createMailPacer(o: MailPacerOptions = {}): MailPacer {
     levelAt = t;
     return (level * 1000) / tau;
   };
+
+  const busy = (): boolean => !closed && rate() >= burst;
 
   const wait = (ms: number): Promise<void> =>
     new Promise((resolve) => {
@@ -113,7 +118,8 @@ export function createMailPacer(o: MailPacerOptions = {}): MailPacer {
       running = false;
       for (const done of [...waiting]) done();
     },
-    batchSize: (wanted) => (!closed && rate() >= burst ? Math.min(wanted, burstBatch) : wanted),
+    batchSize: (wanted) => (busy() ? Math.min(wanted, burstBatch) : wanted),
+    busy,
     ingestRate: rate,
     close() {
       closed = true;

@@ -135,6 +135,21 @@ describe('mail during a burst of webhooks (issue 18)', () => {
     await waitFor(async () => (await m.stats()).sent === 3 * RECIPIENTS, 10_000, 'every booking mailed');
   });
 
+  it('during a burst planning does not wait planGatherMs: batches form by themselves then', async () => {
+    const pacer = createMailPacer({ burstPerSecond: 200 });
+    const burst = setInterval(() => pacer.noteIngest(50), 10);
+    try {
+      const log = memoryEventLog();
+      const m = log.recording(newMailer({ eventReader: log, pacer, planGatherMs: 10_000 }));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(pacer.busy()).toBe(true);
+      m.onEventStored(CHANNEL, eventOf(1, bookingBody(1)));
+      await waitFor(async () => m.unplanned() === 0, 3_000, 'planned without the 10 s wait');
+    } finally {
+      clearInterval(burst);
+    }
+  });
+
   it('with planGatherMs 0 an event is planned on the next turn: events stored apart are enqueued apart', async () => {
     const { enqueues, outbox } = countedOutbox();
     const log = memoryEventLog();

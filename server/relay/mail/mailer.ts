@@ -72,7 +72,9 @@ export interface MailerOptions {
  * thread and an outbox transaction, then a claim, a render and a "sent" transaction for its jobs. At 100 webhooks/s
  * each event was its own batch and the relay spent ~2.9 ms of CPU per webhook with its emails; waiting 50 ms for the
  * events that follow brought that to ~2.1 ms (measured on 2026-12-05; 100 and 200 ms gained nothing more). Email is
- * not hurried by 50 ms, and under load the drain never waits: events stored while a batch is planned form the next.
+ * not hurried by 50 ms. During a burst (the pacer's busy()) planning does not wait: batches form by themselves while
+ * one is planned, and at 1,000/s on PostgreSQL three alternated runs with the wait read a paced p99 of 42.8–59.2 ms
+ * and 485–530 µs of CPU per webhook, against 31.8–49.7 ms and 416–461 µs without it.
  */
 export const DEFAULT_PLAN_GATHER_MS = 50;
 
@@ -360,9 +362,9 @@ export function createMailer(o: MailerOptions): Mailer {
   function scheduleDrain(): void {
     if (draining) return;
     // Planning waits at least for the next turn of the loop: the commit callback answers Cal.com and wakes streams
-    // first.
+    // first. At a steady rate it waits gatherMs more for the events that follow; not during a burst.
     const p: Promise<void> = new Promise<void>((resolve) =>
-      gatherMs > 0 ? setTimeout(resolve, gatherMs) : setImmediate(resolve),
+      gatherMs > 0 && !pacer.busy() ? setTimeout(resolve, gatherMs) : setImmediate(resolve),
     )
       .then(drainQueued)
       .catch((err: unknown) => o.logger.error({ err }, 'mail enqueue failed'))
