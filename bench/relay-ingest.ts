@@ -590,7 +590,7 @@ async function ingestBench(ctx: BenchContext, pg?: { relay: string; floor: strin
             value: relayRuns.steady.cpuMicrosPerRequest / 1000,
             unit: 'ms',
             baseline: floorRuns.steady.cpuMicrosPerRequest / 1000,
-            baselineLabel: `the durable floor at the same rate (its commit and fsync per request alone), earlier in this run; the relay's CPU-seconds (all threads) over ${STEADY_SECONDS} s at ${STEADY_RATE}/s until its outbox is empty, per webhook`,
+            baselineLabel: `the durable floor at the same rate (its commit and fsync per request alone), earlier in this run; the relay's CPU-seconds (all threads) over ${durations.steadySeconds} s at ${STEADY_RATE}/s until its outbox is empty, per webhook`,
           },
         ]
       : []),

@@ -7,6 +7,7 @@ import {
   fixedProfiles,
   memoryEventLog,
   quietLogger,
+  sleep,
   waitFor,
 } from '../../../tests/support/relay/mail/mail-test-kit';
 import { startTestSmtp, type TestSmtp } from '../../../tests/support/relay/mail/smtp-test-server';
@@ -128,7 +129,7 @@ describe('mail during a burst of webhooks (issue 18)', () => {
     const m = log.recording(newMailer({ eventReader: log, outbox, planGatherMs: 400 }));
     for (let i = 1; i <= 3; i++) {
       m.onEventStored(CHANNEL, eventOf(i, bookingBody(i)));
-      await new Promise((r) => setTimeout(r, 40));
+      await sleep(40);
     }
     await waitFor(async () => m.unplanned() === 0, 10_000, 'every event planned');
     expect(enqueues).toEqual([3 * RECIPIENTS]);
@@ -141,7 +142,7 @@ describe('mail during a burst of webhooks (issue 18)', () => {
     try {
       const log = memoryEventLog();
       const m = log.recording(newMailer({ eventReader: log, pacer, planGatherMs: 10_000 }));
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
       expect(pacer.busy()).toBe(true);
       m.onEventStored(CHANNEL, eventOf(1, bookingBody(1)));
       await waitFor(async () => m.unplanned() === 0, 3_000, 'planned without the 10 s wait');
