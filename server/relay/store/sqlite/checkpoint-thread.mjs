@@ -1,4 +1,5 @@
 // Worker thread of wal-checkpointer.ts: plain JavaScript, so it starts the same from sources, bundles and tests.
+import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
@@ -31,18 +32,41 @@ function copyWhatIsLeft() {
   }
 }
 
+/**
+ * The WAL header's salts (bytes 16-23), which SQLite changes each time the WAL starts over: two ticks reading the same
+ * salts saw one WAL, so a longer log between them is growth and not a new WAL filled a little further than the last.
+ * Null when the header cannot be read; the length rule alone then decides.
+ */
+const saltBytes = Buffer.alloc(8);
+let walFd;
+const salt = () => {
+  try {
+    walFd ??= fs.openSync(`${workerData.file}-wal`, 'r');
+    return fs.readSync(walFd, saltBytes, 0, 8, 16) === 8 ? saltBytes.toString('hex') : null;
+  } catch {
+    return null;
+  }
+};
+const sameWal = (a, b) => a === null || b === null || a === b;
+
 let timer;
 // Ticks in a row after which the WAL was longer than before: it has not started over in between.
 let grown = 0;
 let lastLog = 0;
+let lastSalt = null;
 const tick = () => {
   try {
+    const before = salt();
     const [passive] = db.pragma('wal_checkpoint(PASSIVE)');
+    const after = salt();
     // The WAL starts over only at a commit that finds it wholly copied; a commit landing during each checkpoint
-    // keeps that from happening and the WAL grows at the end of its file. Two checkpoints in a row that find it
-    // longer than the last, and long: say so (wal-checkpointer.ts). One large commit grows it once, not twice.
-    grown = passive.log > lastLog ? grown + 1 : 0;
-    lastLog = passive.log;
+    // keeps that from happening and the WAL grows at the end of its file. Two checkpoints in a row that find the same
+    // WAL longer than the last, and long: say so (wal-checkpointer.ts). One large commit grows it once, not twice.
+    const startedOver = !sameWal(lastSalt, before);
+    grown = !startedOver && sameWal(before, after) && passive.log > lastLog ? grown + 1 : 0;
+    // A WAL that started over during this checkpoint: its length is not comparable with the next tick's.
+    lastLog = sameWal(before, after) ? passive.log : Infinity;
+    lastSalt = after;
     if (grown >= 2 && passive.log > workerData.behindPages) {
       parentPort.postMessage({ type: 'behind' });
     }
@@ -55,6 +79,7 @@ parentPort.on('message', (msg) => {
   if (msg === 'stop') {
     clearTimeout(timer);
     copyWhatIsLeft();
+    if (walFd !== undefined) fs.closeSync(walFd);
     db.close();
     parentPort.close();
   }

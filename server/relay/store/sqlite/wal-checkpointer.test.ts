@@ -54,6 +54,15 @@ function pinReader(store: SqliteRelayStore): () => void {
 }
 
 const autoPages = (store: SqliteRelayStore) => store.database.pragma('wal_autocheckpoint', { simple: true });
+/**
+ * Whether the WAL's every committed frame is copied into the database, read from the wal-index (the -shm file,
+ * sqlite.org/walformat.html): mxFrame in its header, nBackfill in the checkpoint info after the header's two copies.
+ */
+function walCopied(store: SqliteRelayStore): boolean {
+  const shm = fs.readFileSync(`${store.database.name}-shm`);
+  const u32 = (at: number) => (os.endianness() === 'LE' ? shm.readUInt32LE(at) : shm.readUInt32BE(at));
+  return u32(16) > 0 && u32(96) === u32(16);
+}
 const settle = () => new Promise((r) => setTimeout(r, 150));
 
 /** A checkpointer woken by `rows` durable rows, once its thread is up (the relay connection stops checkpointing). */
@@ -245,16 +254,19 @@ it('hands checkpointing back to the relay connection while its checkpoints canno
   expect(errors).toEqual([]);
 });
 
-it('keeps its thread while it keeps up: a WAL longer than behindPages but starting over at the next commit', async () => {
+it('keeps its thread while it keeps up: each commit longer than the last and than behindPages, but in a WAL started over', async () => {
   const store = fresh();
-  const { ckpt, errors } = await busyCheckpointer(store, 500, { intervalMs: 20, behindPages: 200 });
+  // Ticks far apart, so each next commit lands right after the tick that copied the last one, before another tick.
+  const { ckpt, errors } = await busyCheckpointer(store, 500, { intervalMs: 200, behindPages: 200 });
   const id = 'f'.repeat(24);
   await store.createChannel({ id, tokenHash: hashToken('t'), createdAt: 1 });
-  // Commits of ~300 pages each, with time between them for the thread to copy all of each: nothing races it.
-  for (let i = 0; i < 3; i++) {
-    await store.appendEvents(Array.from({ length: 300 }, () => event(id, i)));
-    await settle();
+  for (let i = 0; i < 4; i++) {
+    await store.appendEvents(Array.from({ length: 300 + 30 * i }, () => event(id, i)));
+    // Nothing races the thread: the next commit finds the WAL wholly copied and starts it over from its beginning.
+    await until(() => walCopied(store) || autoPages(store) !== 0, 10_000);
+    expect(autoPages(store)).toBe(0);
   }
+  await settle();
   expect(autoPages(store)).toBe(0);
   await ckpt.stop();
   expect(errors).toEqual([]);

@@ -92,9 +92,9 @@ function spawnCheckpointThread(
  * grows at the end of its file for as long as the load lasts (520 MB in 20 s at 1,000/s, measured on 2026-12-05),
  * each commit paying for new file blocks (the kernel zeroing them was a fifth of the relay's CPU in a burst).
  * SQLite's own checkpoint inside a commit has no such race: nothing else writes meanwhile, so the next commit starts
- * the WAL over. So once two of the thread's checkpoints in a row find the WAL longer than the last and past
- * `behindPages`, the thread hands checkpointing back to the connection for the rest of the busy spell; the next
- * spell, after `idleMs` quiet, gets a thread again.
+ * the WAL over. So once two of the thread's checkpoints in a row find the same WAL (its header's salts change when
+ * it starts over) longer than the last and past `behindPages`, the thread hands checkpointing back to the connection
+ * for the rest of the busy spell; the next spell, after `idleMs` quiet, gets a thread again.
  */
 export function startWalCheckpointer(db: Database.Database, opts: WalCheckpointerOptions): WalCheckpointer {
   const now = opts.now ?? Date.now;
