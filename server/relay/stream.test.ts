@@ -331,8 +331,9 @@ describe('GET /hooks/:channel wire format and access', () => {
       const late = await readSse(`${ch.streamUrl}?since=0`, auth, /^id: 40$/m);
       expect(ids(late.text)).toEqual(range(40));
       expect(reads.count).toBeGreaterThan(replays);
-      const first = (await streams[0])!.text;
-      expect(late.text.slice(late.text.indexOf('id: 1\n'))).toBe(first.slice(first.indexOf('id: 1\n')));
+      // Heartbeats (':' comments, every 200 ms here) fall between events wherever posting was slow: not compared.
+      const events = (text: string) => text.slice(text.indexOf('id: 1\n')).replace(/^:.*\n\n/gm, '');
+      expect(events(late.text)).toBe(events((await streams[0])!.text));
     });
 
     it('keep every stream in order without gaps or duplicates when commits race its reads', async () => {
