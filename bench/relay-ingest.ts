@@ -3,7 +3,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import pgDriver from 'pg';
 import { CALCOM_SIGNATURE_HEADER, CALCOM_WEBHOOK_VERSION } from '../common/calcom';
 import type { PullResponse } from '../common/relay';
 import type { BenchContext, BenchResult, Figure } from './report';
@@ -272,7 +271,18 @@ export function benchRelayIngest(ctx: BenchContext): Promise<BenchResult> {
   return ingestBench(ctx);
 }
 
-/** The same bench with the relay on PostgreSQL (a throwaway local cluster, fsync on), for issue 12. */
+/**
+ * The same bench with the relay on PostgreSQL (a throwaway local cluster, fsync on), for issue 12.
+ *
+ * Before each paced run the cluster checkpoints, so the WAL segments written so far are recycled for the ones to
+ * come. A PostgreSQL server that has run through checkpoints renames its old 16 MB WAL segments into the next ones
+ * (`wal_recycle`, on by default); a cluster fresh from initdb has none and creates each new segment filled with zeroes
+ * (`wal_init_zero`) and fsynced while commits wait on the WAL. At 1,000 webhooks/s that is a new segment every 5-8 s
+ * and a 100 ms stall each time, for the durable floor as for the relay (measured 2026-12-05: the floor's paced p99
+ * 16-51 ms over six runs with max 110-130 ms at every segment; after a checkpoint it was 16 ms with max 43 ms, and the
+ * relay's 49 ms became 15). That stall belongs to the test cluster's age, not to the relay, so the paced run is timed
+ * on a server in steady state.
+ */
 export async function benchRelayIngestPostgres(ctx: BenchContext): Promise<BenchResult> {
   ctx.log('ingest: starting a throwaway PostgreSQL cluster');
   const cluster = await startPgTestCluster();
@@ -281,30 +291,10 @@ export async function benchRelayIngestPostgres(ctx: BenchContext): Promise<Bench
     return await ingestBench(ctx, {
       relay: await cluster.createDatabase(),
       floor: await cluster.createDatabase(),
-      walSteadyState: () => checkpoint(cluster.url()),
+      walSteadyState: () => cluster.checkpoint(),
     });
   } finally {
     await cluster.stop();
-  }
-}
-
-/**
- * A CHECKPOINT, so the WAL segments written so far are recycled for the ones to come. A PostgreSQL server that has
- * run through checkpoints renames its old 16 MB WAL segments into the next ones (`wal_recycle`, on by default); a
- * cluster fresh from initdb has none and creates each new segment filled with zeroes (`wal_init_zero`) and fsynced
- * while commits wait on the WAL. At 1,000 webhooks/s that is a new segment every 5-8 s and a 100 ms stall each time,
- * for the durable floor as for the relay (measured 2026-12-05: the floor's paced p99 16-51 ms over six runs with
- * max 110-130 ms at every segment; after a checkpoint it was 16 ms with max 43 ms, and the relay's 49 ms became 15).
- * That stall belongs to the test cluster's age, not to the relay, so the paced run is timed on a server in steady
- * state.
- */
-async function checkpoint(url: string): Promise<void> {
-  const client = new pgDriver.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('CHECKPOINT');
-  } finally {
-    await client.end();
   }
 }
 
@@ -689,7 +679,7 @@ async function ingestBench(
       ...(pg
         ? {
             walSteadyState:
-              'a CHECKPOINT before each paced run (floor and relay), so PostgreSQL recycles its WAL segments instead of creating and zero-filling new ones mid-run (bench/relay-ingest.ts, checkpoint)',
+              'a CHECKPOINT before each paced run (floor and relay), so PostgreSQL recycles its WAL segments instead of creating and zero-filling new ones mid-run (bench/relay-ingest.ts, benchRelayIngestPostgres)',
           }
         : {}),
       bare: bareRuns,

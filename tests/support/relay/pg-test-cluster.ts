@@ -45,6 +45,8 @@ export interface PgTestCluster {
   url(database?: string): string;
   /** Creates an empty database and returns its URL. */
   createDatabase(): Promise<string>;
+  /** A CHECKPOINT: the WAL segments written so far are recycled for the ones to come. */
+  checkpoint(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -116,20 +118,25 @@ export async function startPgTestCluster(): Promise<PgTestCluster> {
   }
 
   const url = (database = 'postgres') => `postgres://relay@127.0.0.1:${port}/${database}`;
+  /** One statement as the superuser, on a connection of its own. */
+  const superuser = async (sql: string) => {
+    const client = new pg.Client({ connectionString: url() });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
   let n = 0;
   return {
     url,
     async createDatabase() {
       const name = `t${process.pid}_${++n}`;
-      const client = new pg.Client({ connectionString: url() });
-      await client.connect();
-      try {
-        await client.query(`CREATE DATABASE ${name}`);
-      } finally {
-        await client.end();
-      }
+      await superuser(`CREATE DATABASE ${name}`);
       return url(name);
     },
+    checkpoint: () => superuser('CHECKPOINT'),
     async stop() {
       if (!started) return;
       await pgCmd('pg_ctl', ['-D', data, 'stop', '-m', 'immediate', '-w']).catch(() => {});
