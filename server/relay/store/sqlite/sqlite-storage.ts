@@ -9,10 +9,13 @@ import { startWalCheckpointer } from './wal-checkpointer';
 /** The SQLite bundle; `database` is the file's handle, for tests that fault the file itself (tests/reliability). */
 export type SqliteStorage = RelayStorage & { readonly engine: 'sqlite'; readonly database: Database.Database };
 
-/** Everything in one SQLite file; while webhooks arrive fast, a worker thread checkpoints it so commits never wait. */
+/** Everything in one SQLite file; while webhooks arrive fast, a worker thread checkpoints it off the event loop. */
 export function openSqliteStorage(file: string, hooks: StorageHooks = {}): SqliteStorage {
   // Opening writes nothing durably, so the checkpointer exists before the first call.
-  const events = openSqliteStore(file, { onDurableWrite: (rows) => checkpointer.wake(rows) });
+  const events = openSqliteStore(file, {
+    onDurableWrite: (rows) => checkpointer.wake(rows),
+    beforeWrite: () => checkpointer.gate(),
+  });
   const { database, durable } = events;
   const checkpointer = startWalCheckpointer(database, { onError: (err) => hooks.onCheckpointError?.(err) });
   // Profiles are answered to their author, so their writes wait for the fsync like events do. Outbox writes don't:

@@ -68,6 +68,8 @@ export function openSqliteStore(
     fsync?: (fd: number) => Promise<void>;
     /** Called as each durable write (or `durable()` call) begins its fsync, with its row count: how busy the file is. */
     onDurableWrite?: (rows: number) => void;
+    /** A promise to wait for before a write commits, when there is one (the WAL checkpointer's hold). */
+    beforeWrite?: () => Promise<void> | undefined;
   } = {},
 ): SqliteRelayStore {
   const db = openSqliteDatabase(file, 'process');
@@ -158,8 +160,12 @@ export function openSqliteStore(
     }
   };
 
-  const guardWrite = <T>(fn: () => T, rows = 1): Promise<T> =>
+  const commit = <T>(fn: () => T, rows: number): Promise<T> =>
     guard(fn).then(async (result) => (await sync(rows), result));
+  const guardWrite = <T>(fn: () => T, rows = 1): Promise<T> => {
+    const wait = options.beforeWrite?.();
+    return wait ? wait.then(() => commit(fn, rows)) : commit(fn, rows);
+  };
 
   return {
     database: db,

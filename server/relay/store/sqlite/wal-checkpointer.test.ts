@@ -13,10 +13,11 @@ afterEach(async () => {
   for (const s of stores.splice(0)) await s.close();
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
-const fresh = () => {
+/** A store whose writes wait for the hold of the checkpointer `holder` returns, as sqlite-storage.ts wires it. */
+const fresh = (holder: () => WalCheckpointer | undefined = () => undefined) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'relay-ckpt-'));
   dirs.push(dir);
-  const store = openSqliteStore(path.join(dir, 'relay.sqlite'));
+  const store = openSqliteStore(path.join(dir, 'relay.sqlite'), { beforeWrite: () => holder()?.gate() });
   stores.push(store);
   return store;
 };
@@ -54,15 +55,6 @@ function pinReader(store: SqliteRelayStore): () => void {
 }
 
 const autoPages = (store: SqliteRelayStore) => store.database.pragma('wal_autocheckpoint', { simple: true });
-/**
- * Whether the WAL's every committed frame is copied into the database, read from the wal-index (the -shm file,
- * sqlite.org/walformat.html): mxFrame in its header, nBackfill in the checkpoint info after the header's two copies.
- */
-function walCopied(store: SqliteRelayStore): boolean {
-  const shm = fs.readFileSync(`${store.database.name}-shm`);
-  const u32 = (at: number) => (os.endianness() === 'LE' ? shm.readUInt32LE(at) : shm.readUInt32BE(at));
-  return u32(16) > 0 && u32(96) === u32(16);
-}
 const settle = () => new Promise((r) => setTimeout(r, 150));
 
 /** A checkpointer woken by `rows` durable rows, once its thread is up (the relay connection stops checkpointing). */
@@ -217,57 +209,80 @@ it('never takes the writer lock from the relay to empty a WAL it cannot copy yet
   expect(errors).toEqual([]);
 });
 
-it('hands checkpointing back to the relay connection while its checkpoints cannot keep the WAL from growing, for the rest of the busy spell', async () => {
-  const store = fresh();
-  let clock = 0;
-  const { ckpt, errors } = await busyCheckpointer(store, 500, {
-    intervalMs: 20,
-    behindPages: 200,
-    idleMs: 5000,
-    now: () => clock,
-  });
+it('starts the WAL over under commits that never pause, holding them while it copies the last pages', async () => {
+  let holder: WalCheckpointer | undefined;
+  const store = fresh(() => holder);
+  const { ckpt, errors } = await busyCheckpointer(store, 500, { intervalMs: 20, restartPages: 200 });
+  holder = ckpt;
   const id = 'e'.repeat(24);
   await store.createChannel({ id, tokenHash: hashToken('t'), createdAt: 1 });
-  // A reader pinned before the burst keeps every checkpoint short of the WAL's end, as commits landing during each
-  // checkpoint do under load: the WAL cannot start over and grows past 200 pages.
-  const unpin = pinReader(store);
-  try {
-    await burst(store, id);
-    await until(() => autoPages(store) === 1000);
-    // Busy seconds go on: the relay's connection keeps checkpointing.
-    clock += 4000;
-    ckpt.wake(500);
-    await settle();
-    expect(autoPages(store)).toBe(1000);
-  } finally {
-    unpin();
+  const walFile = `${store.database.name}-wal`;
+  let largest = 0;
+  // ~6,000 pages (24 MB) of commits back to back: a WAL never started over would hold all of them.
+  for (let i = 0; i < 120; i++) {
+    await store.appendEvents(Array.from({ length: 50 }, () => event(id, i)));
+    largest = Math.max(largest, fs.statSync(walFile).size);
   }
-  // A busy second after idleMs without one brings the thread back; with nothing racing it, it copies the WAL and stays.
-  clock += 5000;
-  ckpt.wake(500);
-  await until(() => autoPages(store) === 0);
-  await settle();
+  expect(largest).toBeLessThan(8 * 1024 * 1024);
+  // The thread kept the checkpoints all along: the relay's connection never went back to checkpointing itself.
   expect(autoPages(store)).toBe(0);
-  expect((await store.bounds(id))?.lastSeq).toBe(1500);
+  expect((await store.bounds(id))?.lastSeq).toBe(6000);
   await ckpt.stop();
-  expect(autoPages(store)).toBe(1000);
   expect(errors).toEqual([]);
 });
 
-it('keeps its thread while it keeps up: each commit longer than the last and than behindPages, but in a WAL started over', async () => {
-  const store = fresh();
-  // Ticks far apart, so each next commit lands right after the tick that copied the last one, before another tick.
-  const { ckpt, errors } = await busyCheckpointer(store, 500, { intervalMs: 200, behindPages: 200 });
-  const id = 'f'.repeat(24);
-  await store.createChannel({ id, tokenHash: hashToken('t'), createdAt: 1 });
-  for (let i = 0; i < 4; i++) {
-    await store.appendEvents(Array.from({ length: 300 + 30 * i }, () => event(id, i)));
-    // Nothing races the thread: the next commit finds the WAL wholly copied and starts it over from its beginning.
-    await until(() => walCopied(store) || autoPages(store) !== 0, 10_000);
-    expect(autoPages(store)).toBe(0);
-  }
-  await settle();
-  expect(autoPages(store)).toBe(0);
+/**
+ * A stand-in thread that says it is ready, asks the relay to hold its commits, then runs `then` (module code); it
+ * exits when told to stop.
+ */
+const holdingThread = (then: string) =>
+  new URL(
+    `data:text/javascript,import { parentPort } from 'node:worker_threads'; parentPort.on('message', (m) => m === 'stop' && process.exit(0)); parentPort.postMessage({ type: 'ready' }); parentPort.postMessage({ type: 'hold', id: 1 }); ${then}`,
+  );
+
+it('holds the relay writes while the thread copies, and lets them go on if it never says it is done', async () => {
+  let holder: WalCheckpointer | undefined;
+  const store = fresh(() => holder);
+  const errors: Error[] = [];
+  const ckpt = (holder = startWalCheckpointer(store.database, {
+    onError: (e) => errors.push(e),
+    holdMs: 300,
+    entry: holdingThread('setInterval(() => undefined, 1000);'),
+  }));
+  ckpt.wake(50);
+  await until(() => ckpt.gate() !== undefined);
+  const started = performance.now();
+  await store.createChannel({ id: 'g'.repeat(24), tokenHash: hashToken('t'), createdAt: 1 });
+  // Written once the hold's 300 ms ran out (the hold began up to one 20 ms poll of `until` before `started`).
+  expect(performance.now() - started).toBeGreaterThanOrEqual(250);
+  expect(ckpt.gate()).toBeUndefined();
+  expect(await store.bounds('g'.repeat(24))).toBeDefined();
   await ckpt.stop();
   expect(errors).toEqual([]);
+});
+
+it('lets the relay writes go on as soon as the thread ends its hold, or dies holding them', async () => {
+  const release = "parentPort.postMessage({ type: 'release', id: m.id })";
+  for (const [ended, then] of [
+    ['released', `setTimeout(() => ${release}, 200); setInterval(() => undefined, 1000);`],
+    ['died', 'setTimeout(() => process.exit(3), 200);'],
+  ] as const) {
+    let holder: WalCheckpointer | undefined;
+    const store = fresh(() => holder);
+    const errors: Error[] = [];
+    const ckpt = (holder = startWalCheckpointer(store.database, {
+      onError: (e) => errors.push(e),
+      holdMs: 60_000,
+      entry: holdingThread(`parentPort.on('message', (m) => { if (m.type === 'held') { ${then} } });`),
+    }));
+    ckpt.wake(50);
+    await until(() => ckpt.gate() !== undefined);
+    await store.createChannel({ id: 'h'.repeat(24), tokenHash: hashToken('t'), createdAt: 1 });
+    // Well within the hold's 60 s: the write waited for the thread's release or its exit.
+    expect(ckpt.gate()).toBeUndefined();
+    expect(await store.bounds('h'.repeat(24))).toBeDefined();
+    expect(autoPages(store)).toBe(ended === 'died' ? 1000 : 0);
+    await ckpt.stop();
+    expect(errors.map((e) => e.message)).toEqual(ended === 'died' ? ['WAL checkpoint thread exited (3)'] : []);
+  }
 });

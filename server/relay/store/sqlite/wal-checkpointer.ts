@@ -5,23 +5,26 @@ import type Database from 'better-sqlite3';
 export interface WalCheckpointer {
   /** Called with each durable write's row count: a busy enough second starts the thread (cheap otherwise). */
   wake(rows?: number): void;
+  /**
+   * While the thread copies the last pages of a long WAL, a promise the relay's writes wait for before committing
+   * (their callers are answered later; the event loop goes on); otherwise undefined.
+   */
+  gate(): Promise<void> | undefined;
   stop(): Promise<void>;
 }
 
 export interface WalCheckpointerOptions {
   readonly onError: (err: Error) => void;
-  /** Between PASSIVE checkpoints of the thread (default 500 ms). */
+  /** Between PASSIVE checkpoints of the thread (default 100 ms). */
   readonly intervalMs?: number;
   /** Rows written durably within one second that start the thread (default 50). */
   readonly startPerSecond?: number;
   /** The thread stops after this long without such a second (default 10 s). */
   readonly idleMs?: number;
-  /**
-   * A WAL this long (default 4,000 pages, 16 MB) and longer at each of two checkpoints of the thread in a row is not
-   * starting over: the thread then hands checkpointing back to the relay connection until the relay has been quiet
-   * for `idleMs`.
-   */
-  readonly behindPages?: number;
+  /** A WAL this long (default 1,000 pages, SQLite's own checkpoint point) is started over, holding commits briefly. */
+  readonly restartPages?: number;
+  /** The longest the relay's writes wait for one hold (default 500 ms); then they go on, the WAL not started over. */
+  readonly holdMs?: number;
   readonly entry?: URL;
   readonly now?: () => number;
 }
@@ -35,14 +38,49 @@ interface CheckpointThread {
   retire(): Promise<void>;
 }
 
+/** The relay's side of the thread's holds: one at a time, each ended by the thread or, failing that, by a timer. */
+class CommitHold {
+  #id = 0;
+  #release: (() => void) | undefined;
+  #promise: Promise<void> | undefined;
+  #timer: NodeJS.Timeout | undefined;
+
+  get promise(): Promise<void> | undefined {
+    return this.#promise;
+  }
+
+  begin(id: number, maxMs: number): void {
+    this.end();
+    this.#id = id;
+    this.#promise = new Promise((resolve) => (this.#release = resolve));
+    this.#timer = setTimeout(() => this.end(), maxMs);
+    this.#timer.unref();
+  }
+
+  /** Ends hold `id`, or whichever hold is on when no id is given. */
+  end(id?: number): void {
+    if (id !== undefined && id !== this.#id) return;
+    clearTimeout(this.#timer);
+    this.#release?.();
+    this.#release = undefined;
+    this.#promise = undefined;
+  }
+}
+
 function spawnCheckpointThread(
   db: Database.Database,
   opts: WalCheckpointerOptions,
+  hold: CommitHold,
   onDied: () => void,
-  onBehind: () => void,
 ): CheckpointThread {
+  const holdMs = opts.holdMs ?? 500;
   const worker = new Worker(opts.entry ?? new URL('./checkpoint-thread.mjs', import.meta.url), {
-    workerData: { file: db.name, intervalMs: opts.intervalMs ?? 500, behindPages: opts.behindPages ?? 4 * AUTO_PAGES },
+    workerData: {
+      file: db.name,
+      intervalMs: opts.intervalMs ?? 100,
+      restartPages: opts.restartPages ?? AUTO_PAGES,
+      holdMs,
+    },
   });
   worker.unref();
   let retiring = false;
@@ -50,13 +88,18 @@ function spawnCheckpointThread(
     // A retired thread's exit is expected; by then a newer thread may already have the checkpoints.
     if (retiring) return;
     retiring = true;
+    hold.end();
     if (db.open) db.pragma(`wal_autocheckpoint = ${AUTO_PAGES}`);
     onDied();
     opts.onError(err);
   };
-  worker.on('message', (msg: { type: string; message?: string }) => {
+  worker.on('message', (msg: { type: string; id?: number; message?: string }) => {
     if (msg.type === 'ready' && !retiring && db.open) db.pragma('wal_autocheckpoint = 0');
-    else if (msg.type === 'behind' && !retiring) onBehind();
+    else if (msg.type === 'hold' && !retiring && typeof msg.id === 'number') {
+      // Messages arrive between tasks, so no commit is under way: from here until the release, none starts.
+      hold.begin(msg.id, holdMs);
+      worker.postMessage({ type: 'held', id: msg.id });
+    } else if (msg.type === 'release' && typeof msg.id === 'number') hold.end(msg.id);
     else if (msg.type === 'error') opts.onError(new Error(`WAL checkpoint failed: ${msg.message ?? 'unknown'}`));
   });
   worker.on('error', fallBack);
@@ -65,6 +108,7 @@ function spawnCheckpointThread(
     async retire() {
       if (retiring) return;
       retiring = true;
+      hold.end();
       if (db.open) db.pragma(`wal_autocheckpoint = ${AUTO_PAGES}`);
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
       worker.postMessage('stop');
@@ -77,32 +121,26 @@ function spawnCheckpointThread(
 /**
  * Moves the relay's WAL checkpoints off the event loop while it is busy. By default SQLite checkpoints inside the
  * COMMIT that crosses 1,000 WAL pages (about every 200 webhooks with their emails): copying ~4 MB into the database
- * and two fsyncs, during which no request is served — the relay's worst latencies under load. A worker thread with
- * its own connection then runs a PASSIVE checkpoint every `intervalMs` (it never blocks writers) and the relay's
- * connection stops checkpointing once that thread is up.
+ * and two fsyncs, during which no request is served; in a burst that copying was 14% of the event loop's time
+ * (perf, 2026-12-05). A worker thread with its own connection then runs a PASSIVE checkpoint every `intervalMs` (it
+ * never blocks writers) and the relay's connection stops checkpointing once that thread is up.
+ *
+ * The WAL starts over only at a commit that finds it wholly copied, and under load commits land during every
+ * checkpoint: so once the WAL is past `restartPages` the thread holds the relay's commits for the copy of what landed
+ * during its last checkpoint (checkpoint-thread.mjs), as SQLite's own checkpoint inside a commit does, except that
+ * the event loop goes on reading and verifying requests meanwhile and the copying is on another core.
  *
  * The thread costs ~10 MB of memory (a V8 isolate and a SQLite connection), so it runs only while webhooks arrive
  * fast enough for inline checkpoints to matter (issue 18, RSS idle): a quiet relay, or one taking a trickle, lets
  * its own connection checkpoint once per 1,000 pages. If the thread fails or exits on its own, the connection
  * checkpoints itself again and no thread is started after that (a thread that cannot run would fail each time).
- *
- * The thread only helps while it keeps the WAL short. The WAL starts over at a commit that finds it wholly copied
- * into the database, and a PASSIVE checkpoint never waits for writers: when commits land during every one of its
- * checkpoints (a burst, or 1,000 webhooks/s with their emails: ~6,600 pages a second), that never happens and the WAL
- * grows at the end of its file for as long as the load lasts (520 MB in 20 s at 1,000/s, measured on 2026-12-05),
- * each commit paying for new file blocks (the kernel zeroing them was a fifth of the relay's CPU in a burst).
- * SQLite's own checkpoint inside a commit has no such race: nothing else writes meanwhile, so the next commit starts
- * the WAL over. So once two of the thread's checkpoints in a row find the same WAL (its header's salts change when
- * it starts over) longer than the last and past `behindPages`, the thread hands checkpointing back to the connection
- * for the rest of the busy spell; the next spell, after `idleMs` quiet, gets a thread again.
  */
 export function startWalCheckpointer(db: Database.Database, opts: WalCheckpointerOptions): WalCheckpointer {
   const now = opts.now ?? Date.now;
   const startPerSecond = opts.startPerSecond ?? 50;
   const idleMs = opts.idleMs ?? 10_000;
+  const hold = new CommitHold();
   let thread: CheckpointThread | undefined;
-  /** This busy spell's thread could not keep the WAL from growing: no other starts until the relay is quiet. */
-  let handedBack = false;
   let idleCheck: NodeJS.Timeout | undefined;
   let secondStart = 0;
   let writes = 0;
@@ -121,19 +159,11 @@ export function startWalCheckpointer(db: Database.Database, opts: WalCheckpointe
     exiting.add(done);
   };
   const start = () => {
-    thread = spawnCheckpointThread(
-      db,
-      opts,
-      () => {
-        failed = true;
-        thread = undefined;
-        clearInterval(idleCheck);
-      },
-      () => {
-        handedBack = true;
-        retire();
-      },
-    );
+    thread = spawnCheckpointThread(db, opts, hold, () => {
+      failed = true;
+      thread = undefined;
+      clearInterval(idleCheck);
+    });
     idleCheck = setInterval(() => now() - lastBusy >= idleMs && retire(), Math.max(10, idleMs / 4));
     idleCheck.unref();
   };
@@ -147,11 +177,10 @@ export function startWalCheckpointer(db: Database.Database, opts: WalCheckpointe
       }
       writes += rows;
       if (writes < startPerSecond) return;
-      // A busy second after idleMs without one begins a new busy spell, which may get a thread again.
-      if (t - lastBusy >= idleMs) handedBack = false;
       lastBusy = t;
-      if (!thread && !failed && !stopped && !handedBack) start();
+      if (!thread && !failed && !stopped) start();
     },
+    gate: () => hold.promise,
     async stop() {
       stopped = true;
       retire();
