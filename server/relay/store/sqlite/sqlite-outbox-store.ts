@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { migrateModule } from './sqlite-migrate';
+import { afterGate, type WriteGate } from './write-gate';
 import { profileJson, recipientJson, toOutboxRow, type JobRecord } from '../../mail/job-row';
 import type { MailCursor, NewOutboxItem, OutboxCounts, OutboxStore } from '../../mail/outbox-store';
 
@@ -92,8 +93,11 @@ export const CLAIM_SQL = `SELECT id, dedupe_key, channel_id, seq, kind, recipien
 export const COUNTS_SQL = `SELECT 'pending' AS status, COUNT(*) AS n FROM mail_job WHERE due_at IS NOT NULL
   UNION ALL SELECT status, n FROM mail_done_count`;
 
-/** The SQLite OutboxStore on a database handle the caller owns (it may be the relay's own file). */
-export function createSqliteOutboxStore(db: Database.Database): OutboxStore {
+/**
+ * The SQLite OutboxStore on a database handle the caller owns (it may be the relay's own file); its writes wait for
+ * `gate` (the relay's WAL checkpointer's hold) when given.
+ */
+export function createSqliteOutboxStore(db: Database.Database, gate?: WriteGate): OutboxStore {
   migrateModule(db, 'mail_schema_version', migrations);
   const s = {
     insert: db.prepare(
@@ -156,17 +160,18 @@ export function createSqliteOutboxStore(db: Database.Database): OutboxStore {
     for (const id of ids) s.sent.run(at, id);
   });
   const wrap = <T>(fn: () => T): Promise<T> => new Promise((resolve) => resolve(fn()));
+  const write = <T>(fn: () => T): Promise<T> => afterGate(gate, () => wrap(fn));
   return {
-    enqueue: (items, cursors) => wrap(() => enqueue.immediate(items, cursors)),
-    claimDue: (now, limit, leaseMs) => wrap(() => claim.immediate(now, limit, leaseMs)),
-    markSent: (id, at) => wrap(() => sentAll.immediate([id], at)),
-    markSentAll: (ids, at) => wrap(() => sentAll.immediate(ids, at)),
-    markRetry: (id, nextAttemptAt, error) => wrap(() => void s.retry.run(nextAttemptAt, error.slice(0, 1000), id)),
+    enqueue: (items, cursors) => write(() => enqueue.immediate(items, cursors)),
+    claimDue: (now, limit, leaseMs) => write(() => claim.immediate(now, limit, leaseMs)),
+    markSent: (id, at) => write(() => sentAll.immediate([id], at)),
+    markSentAll: (ids, at) => write(() => sentAll.immediate(ids, at)),
+    markRetry: (id, nextAttemptAt, error) => write(() => void s.retry.run(nextAttemptAt, error.slice(0, 1000), id)),
     // One relay process per file: every row left "sending" is an orphan, due at once (due_at = created_at ≤ now).
-    releaseOrphans: () => wrap(() => s.releaseAll.run().changes),
+    releaseOrphans: () => write(() => s.releaseAll.run().changes),
     // Handed back unsent by a stop: due again at once, like an orphan.
-    release: (id) => wrap(() => void s.release.run(id)),
-    markFailed: (id, at, error) => wrap(() => void s.failed.run(at, error.slice(0, 1000), id)),
+    release: (id) => write(() => void s.release.run(id)),
+    markFailed: (id, at, error) => write(() => void s.failed.run(at, error.slice(0, 1000), id)),
     nextDueAt: () => wrap(() => s.nextDue.get()?.t ?? undefined),
     counts: () =>
       wrap((): OutboxCounts => {
@@ -175,7 +180,7 @@ export function createSqliteOutboxStore(db: Database.Database): OutboxStore {
       }),
     getCursor: (channelId) => wrap(() => s.getCursor.get(channelId)?.seq),
     installedAt: () => wrap(() => s.installedAt.get()?.value ?? 0),
-    forgetChannel: (channelId) => wrap(() => forget.immediate(channelId)),
-    prune: (before) => wrap(() => s.prune.run(before).changes),
+    forgetChannel: (channelId) => write(() => forget.immediate(channelId)),
+    prune: (before) => write(() => s.prune.run(before).changes),
   };
 }

@@ -12,10 +12,8 @@ export type SqliteStorage = RelayStorage & { readonly engine: 'sqlite'; readonly
 /** Everything in one SQLite file; while webhooks arrive fast, a worker thread checkpoints it off the event loop. */
 export function openSqliteStorage(file: string, hooks: StorageHooks = {}): SqliteStorage {
   // Opening writes nothing durably, so the checkpointer exists before the first call.
-  const events = openSqliteStore(file, {
-    onDurableWrite: (rows) => checkpointer.wake(rows),
-    beforeWrite: () => checkpointer.gate(),
-  });
+  const gate = () => checkpointer.gate();
+  const events = openSqliteStore(file, { onDurableWrite: (rows) => checkpointer.wake(rows), gate });
   const { database, durable } = events;
   const checkpointer = startWalCheckpointer(database, { onError: (err) => hooks.onCheckpointError?.(err) });
   // Profiles are answered to their author, so their writes wait for the fsync like events do. Outbox writes don't:
@@ -27,7 +25,7 @@ export function openSqliteStorage(file: string, hooks: StorageHooks = {}): Sqlit
     engine: 'sqlite',
     database,
     events,
-    outbox: createSqliteOutboxStore(database),
+    outbox: createSqliteOutboxStore(database, gate),
     profiles: createSqliteProfileStore(database, durable),
     trust: createSqliteTrustStore(database, durable),
     async close() {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from './sqlite-migrations';
+import { afterGate, type WriteGate } from './write-gate';
 import { createWalSync } from './wal-sync';
 import type { AppendOutcome, ChannelBounds, ChannelRecord, NewEvent, RelayStore, StoredEvent } from '../types';
 
@@ -68,8 +69,8 @@ export function openSqliteStore(
     fsync?: (fd: number) => Promise<void>;
     /** Called as each durable write (or `durable()` call) begins its fsync, with its row count: how busy the file is. */
     onDurableWrite?: (rows: number) => void;
-    /** A promise to wait for before a write commits, when there is one (the WAL checkpointer's hold). */
-    beforeWrite?: () => Promise<void> | undefined;
+    /** The WAL checkpointer's hold, which writes wait for before they commit. */
+    gate?: WriteGate;
   } = {},
 ): SqliteRelayStore {
   const db = openSqliteDatabase(file, 'process');
@@ -160,12 +161,8 @@ export function openSqliteStore(
     }
   };
 
-  const commit = <T>(fn: () => T, rows: number): Promise<T> =>
-    guard(fn).then(async (result) => (await sync(rows), result));
-  const guardWrite = <T>(fn: () => T, rows = 1): Promise<T> => {
-    const wait = options.beforeWrite?.();
-    return wait ? wait.then(() => commit(fn, rows)) : commit(fn, rows);
-  };
+  const guardWrite = <T>(fn: () => T, rows = 1): Promise<T> =>
+    afterGate(options.gate, () => guard(fn).then(async (result) => (await sync(rows), result)));
 
   return {
     database: db,

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { hashToken } from '../../crypto';
+import { createSqliteOutboxStore } from './sqlite-outbox-store';
 import { openSqliteStore, type SqliteRelayStore } from './sqlite-store';
 import { startWalCheckpointer, type WalCheckpointer, type WalCheckpointerOptions } from './wal-checkpointer';
 
@@ -13,11 +14,11 @@ afterEach(async () => {
   for (const s of stores.splice(0)) await s.close();
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
-/** A store whose writes wait for the hold of the checkpointer `holder` returns, as sqlite-storage.ts wires it. */
-const fresh = (holder: () => WalCheckpointer | undefined = () => undefined) => {
+/** A store whose writes wait for the hold of `holder.ckpt` once it is set, as sqlite-storage.ts wires them. */
+const fresh = (holder: { ckpt?: WalCheckpointer } = {}) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'relay-ckpt-'));
   dirs.push(dir);
-  const store = openSqliteStore(path.join(dir, 'relay.sqlite'), { beforeWrite: () => holder()?.gate() });
+  const store = openSqliteStore(path.join(dir, 'relay.sqlite'), { gate: () => holder.ckpt?.gate() });
   stores.push(store);
   return store;
 };
@@ -210,10 +211,10 @@ it('never takes the writer lock from the relay to empty a WAL it cannot copy yet
 });
 
 it('starts the WAL over under commits that never pause, holding them while it copies the last pages', async () => {
-  let holder: WalCheckpointer | undefined;
-  const store = fresh(() => holder);
+  const holder: { ckpt?: WalCheckpointer } = {};
+  const store = fresh(holder);
   const { ckpt, errors } = await busyCheckpointer(store, 500, { intervalMs: 20, restartPages: 200 });
-  holder = ckpt;
+  holder.ckpt = ckpt;
   const id = 'e'.repeat(24);
   await store.createChannel({ id, tokenHash: hashToken('t'), createdAt: 1 });
   const walFile = `${store.database.name}-wal`;
@@ -241,20 +242,26 @@ const holdingThread = (then: string) =>
   );
 
 it('holds the relay writes while the thread copies, and lets them go on if it never says it is done', async () => {
-  let holder: WalCheckpointer | undefined;
-  const store = fresh(() => holder);
+  const holder: { ckpt?: WalCheckpointer } = {};
+  const store = fresh(holder);
   const errors: Error[] = [];
-  const ckpt = (holder = startWalCheckpointer(store.database, {
+  const ckpt = (holder.ckpt = startWalCheckpointer(store.database, {
     onError: (e) => errors.push(e),
     holdMs: 300,
     entry: holdingThread('setInterval(() => undefined, 1000);'),
   }));
+  // The outbox shares the relay's connection, so its writes wait too.
+  const outbox = createSqliteOutboxStore(store.database, () => ckpt.gate());
   ckpt.wake(50);
   await until(() => ckpt.gate() !== undefined);
   const started = performance.now();
-  await store.createChannel({ id: 'g'.repeat(24), tokenHash: hashToken('t'), createdAt: 1 });
+  const took = (p: Promise<unknown>) => p.then(() => performance.now() - started);
+  const waited = await Promise.all([
+    took(store.createChannel({ id: 'g'.repeat(24), tokenHash: hashToken('t'), createdAt: 1 })),
+    took(outbox.prune(0)),
+  ]);
   // Written once the hold's 300 ms ran out (the hold began up to one 20 ms poll of `until` before `started`).
-  expect(performance.now() - started).toBeGreaterThanOrEqual(250);
+  for (const ms of waited) expect(ms).toBeGreaterThanOrEqual(250);
   expect(ckpt.gate()).toBeUndefined();
   expect(await store.bounds('g'.repeat(24))).toBeDefined();
   await ckpt.stop();
@@ -267,10 +274,10 @@ it('lets the relay writes go on as soon as the thread ends its hold, or dies hol
     ['released', `setTimeout(() => ${release}, 200); setInterval(() => undefined, 1000);`],
     ['died', 'setTimeout(() => process.exit(3), 200);'],
   ] as const) {
-    let holder: WalCheckpointer | undefined;
-    const store = fresh(() => holder);
+    const holder: { ckpt?: WalCheckpointer } = {};
+    const store = fresh(holder);
     const errors: Error[] = [];
-    const ckpt = (holder = startWalCheckpointer(store.database, {
+    const ckpt = (holder.ckpt = startWalCheckpointer(store.database, {
       onError: (e) => errors.push(e),
       holdMs: 60_000,
       entry: holdingThread(`parentPort.on('message', (m) => { if (m.type === 'held') { ${then} } });`),
