@@ -241,15 +241,20 @@ const holdingThread = (then: string) =>
     `data:text/javascript,import { parentPort } from 'node:worker_threads'; parentPort.on('message', (m) => m === 'stop' && process.exit(0)); parentPort.postMessage({ type: 'ready' }); parentPort.postMessage({ type: 'hold', id: 1 }); ${then}`,
   );
 
-it('holds the relay writes while the thread copies, and lets them go on if it never says it is done', async () => {
+/** A fresh store and a checkpointer with `opts`, its writes waiting for the checkpointer's holds. */
+function gatedCheckpointer(opts: Omit<WalCheckpointerOptions, 'onError'>) {
   const holder: { ckpt?: WalCheckpointer } = {};
   const store = fresh(holder);
   const errors: Error[] = [];
-  const ckpt = (holder.ckpt = startWalCheckpointer(store.database, {
-    onError: (e) => errors.push(e),
+  const ckpt = (holder.ckpt = startWalCheckpointer(store.database, { ...opts, onError: (e) => errors.push(e) }));
+  return { store, ckpt, errors };
+}
+
+it('holds the relay writes while the thread copies, and lets them go on if it never says it is done', async () => {
+  const { store, ckpt, errors } = gatedCheckpointer({
     holdMs: 300,
     entry: holdingThread('setInterval(() => undefined, 1000);'),
-  }));
+  });
   // The outbox shares the relay's connection, so its writes wait too.
   const outbox = createSqliteOutboxStore(store.database, () => ckpt.gate());
   ckpt.wake(50);
@@ -274,14 +279,10 @@ it('lets the relay writes go on as soon as the thread ends its hold, or dies hol
     ['released', `setTimeout(() => ${release}, 200); setInterval(() => undefined, 1000);`],
     ['died', 'setTimeout(() => process.exit(3), 200);'],
   ] as const) {
-    const holder: { ckpt?: WalCheckpointer } = {};
-    const store = fresh(holder);
-    const errors: Error[] = [];
-    const ckpt = (holder.ckpt = startWalCheckpointer(store.database, {
-      onError: (e) => errors.push(e),
+    const { store, ckpt, errors } = gatedCheckpointer({
       holdMs: 60_000,
       entry: holdingThread(`parentPort.on('message', (m) => { if (m.type === 'held') { ${then} } });`),
-    }));
+    });
     ckpt.wake(50);
     await until(() => ckpt.gate() !== undefined);
     await store.createChannel({ id: 'h'.repeat(24), tokenHash: hashToken('t'), createdAt: 1 });
