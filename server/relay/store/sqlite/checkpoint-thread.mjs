@@ -60,7 +60,7 @@ const askToHold = (id) =>
 
 let timer;
 let stopping = false;
-/** The WAL's length when a hold last copied all of it: the same length next tick means nothing was committed since. */
+/** The WAL's length when a hold last copied (or tried to copy) all of it: the same length next tick means nothing was committed since. */
 let copiedLog;
 /**
  * One PASSIVE checkpoint copies the WAL while the relay goes on committing. Under steady load commits land during
@@ -79,7 +79,8 @@ const tick = async () => {
       const id = nextHold++;
       const holding = await askToHold(id);
       try {
-        copiedLog = holding && !stopping ? copyAll(3) : undefined;
+        // A copy that could not finish (a reader on an older snapshot) is not asked for again until more is committed.
+        copiedLog = holding && !stopping ? (copyAll(3) ?? result.log) : undefined;
       } finally {
         // Also for a hold answered too late: the relay lets its commits go on this (or its own timer).
         if (!stopping) parentPort.postMessage({ type: 'release', id });

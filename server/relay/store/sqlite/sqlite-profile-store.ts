@@ -3,6 +3,7 @@ import { profileBodySchema } from '../../../../common/relay';
 import type { ProfileStore, PutOptions, StoredProfile } from '../../profile/profile-store';
 import { yields } from '../../profile/slug-owner';
 import { migrateModule } from './sqlite-migrate';
+import { afterGate, type WriteGate } from './write-gate';
 
 /** Append-only; tracked in profile_schema_version (never PRAGMA user_version, which belongs to the event log). */
 const migrations: readonly string[] = [
@@ -37,11 +38,13 @@ function toRecord(r: Row | undefined): StoredProfile | undefined {
 
 /**
  * The SQLite ProfileStore on a database handle the caller owns (it may be the relay's own file); `durable` is that
- * handle's barrier when it commits without fsync (the relay's event-log connection), awaited after each write.
+ * handle's barrier when it commits without fsync (the relay's event-log connection), awaited after each write; `gate`
+ * the WAL checkpointer's hold on that connection (write-gate.ts), awaited before each write.
  */
 export function createSqliteProfileStore(
   db: Database.Database,
   durable: () => Promise<void> = () => Promise.resolve(),
+  gate?: WriteGate,
 ): ProfileStore {
   migrateModule(db, 'profile_schema_version', migrations);
   const s = {
@@ -68,10 +71,11 @@ export function createSqliteProfileStore(
   });
   // Promise-returning wrappers: the port is async for other engines; a thrown SQLite error becomes a rejection.
   const wrap = <T>(fn: () => T): Promise<T> => new Promise((resolve) => resolve(fn()));
+  const write = <T>(fn: () => T): Promise<T> => afterGate(gate, () => wrap(fn)).then(async (r) => (await durable(), r));
   return {
-    put: (p, o = { takeOver: false }) => wrap(() => put.immediate(p, o)).then(async (r) => (await durable(), r)),
+    put: (p, o = { takeOver: false }) => write(() => put.immediate(p, o)),
     getBySlug: (slug) => wrap(() => toRecord(s.bySlug.get(slug))),
     getByChannel: (id) => wrap(() => toRecord(s.byChannel.get(id))),
-    remove: (id) => wrap(() => s.remove.run(id).changes > 0).then(async (r) => (await durable(), r)),
+    remove: (id) => write(() => s.remove.run(id).changes > 0),
   };
 }

@@ -26,8 +26,8 @@ export function openSqliteStorage(file: string, hooks: StorageHooks = {}): Sqlit
     database,
     events,
     outbox: createSqliteOutboxStore(database, gate),
-    profiles: createSqliteProfileStore(database, durable),
-    trust: createSqliteTrustStore(database, durable),
+    profiles: createSqliteProfileStore(database, durable, gate),
+    trust: createSqliteTrustStore(database, durable, gate),
     async close() {
       // The checkpoint thread has its own connection to the file: stop it before the file closes.
       await checkpointer.stop();

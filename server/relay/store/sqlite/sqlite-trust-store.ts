@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { migrateModule } from './sqlite-migrate';
+import { afterGate, type WriteGate } from './write-gate';
 import { toAccount, toBinding, type AccountRow, type BindingRow } from '../../trust/trust-rows';
 import type { MailReservation, TrustStore } from '../../trust/trust-store';
 import { perTurnBatch } from '../per-turn-batch';
@@ -32,10 +33,14 @@ const migrations: readonly string[] = [
    ) STRICT;`,
 ];
 
-/** The SQLite TrustStore on a handle the caller owns; `durable` is awaited after each write (see sqlite-profile-store). */
+/**
+ * The SQLite TrustStore on a handle the caller owns; `durable` is awaited after each write and `gate` before it,
+ * mail reservations included (see sqlite-profile-store).
+ */
 export function createSqliteTrustStore(
   db: Database.Database,
   durable: () => Promise<void> = () => Promise.resolve(),
+  gate?: WriteGate,
 ): TrustStore {
   migrateModule(db, 'trust_schema_version', migrations);
   const s = {
@@ -83,8 +88,10 @@ export function createSqliteTrustStore(
     calls.map((c) => reserveOne(c.userId, c.day, c.n, c.cap)),
   );
   // Reservations asked in one turn share one transaction (per-turn-batch.ts); each is still decided on its own.
-  const reserveMail = perTurnBatch((calls: readonly MailReservation[]) => reserveAll.immediate(calls));
-  const write = <T>(fn: () => T): Promise<T> => wrap(fn).then(async (r) => (await durable(), r));
+  const reserveMail = perTurnBatch((calls: readonly MailReservation[]) =>
+    afterGate(gate, () => wrap(() => reserveAll.immediate(calls))),
+  );
+  const write = <T>(fn: () => T): Promise<T> => afterGate(gate, () => wrap(fn)).then(async (r) => (await durable(), r));
   let prunedFor: string | undefined;
   return {
     upsertAccount: (a, now, initial) =>

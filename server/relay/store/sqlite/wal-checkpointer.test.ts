@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import os from 'node:os';
@@ -5,7 +6,9 @@ import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { hashToken } from '../../crypto';
 import { createSqliteOutboxStore } from './sqlite-outbox-store';
+import { createSqliteProfileStore } from './sqlite-profile-store';
 import { openSqliteStore, type SqliteRelayStore } from './sqlite-store';
+import { createSqliteTrustStore } from './sqlite-trust-store';
 import { startWalCheckpointer, type WalCheckpointer, type WalCheckpointerOptions } from './wal-checkpointer';
 
 const dirs: string[] = [];
@@ -255,15 +258,22 @@ it('holds the relay writes while the thread copies, and lets them go on if it ne
     holdMs: 300,
     entry: holdingThread('setInterval(() => undefined, 1000);'),
   });
-  // The outbox shares the relay's connection, so its writes wait too.
-  const outbox = createSqliteOutboxStore(store.database, () => ckpt.gate());
+  // The outbox, profiles and trust records share the relay's connection, so their writes wait too.
+  const gate = () => ckpt.gate();
+  const outbox = createSqliteOutboxStore(store.database, gate);
+  const profiles = createSqliteProfileStore(store.database, undefined, gate);
+  const trust = createSqliteTrustStore(store.database, undefined, gate);
   ckpt.wake(50);
   await until(() => ckpt.gate() !== undefined);
   const started = performance.now();
   const took = (p: Promise<unknown>) => p.then(() => performance.now() - started);
+  const account = { userId: 7, username: 'ada', email: 'ada@example.com', timeZone: 'UTC' };
   const waited = await Promise.all([
     took(store.createChannel({ id: 'g'.repeat(24), tokenHash: hashToken('t'), createdAt: 1 })),
     took(outbox.prune(0)),
+    took(profiles.remove('g'.repeat(24))),
+    took(trust.upsertAccount(account, 1, 'approved')),
+    took(trust.reserveMail(7, '2026-12-05', 2, 10)),
   ]);
   // Written once the hold's 300 ms ran out (the hold began up to one 20 ms poll of `until` before `started`).
   for (const ms of waited) expect(ms).toBeGreaterThanOrEqual(250);
@@ -293,4 +303,17 @@ it('lets the relay writes go on as soon as the thread ends its hold, or dies hol
     await ckpt.stop();
     expect(errors.map((e) => e.message)).toEqual(ended === 'died' ? ['WAL checkpoint thread exited (3)'] : []);
   }
+});
+
+it('closes the storage, thread and all, when nothing else keeps the process alive', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'relay-ckpt-'));
+  dirs.push(dir);
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'tests/support/relay/store/close-storage-child.ts', dir],
+    { encoding: 'utf8', timeout: 30_000 },
+  );
+  // Before the thread was kept referenced while it retired, the process exited with close() still waiting (13).
+  expect({ status: run.status, stdout: run.stdout.trim() }).toEqual({ status: 0, stdout: 'closed' });
+  expect(fs.existsSync(path.join(dir, 'relay.sqlite-wal'))).toBe(false);
 });

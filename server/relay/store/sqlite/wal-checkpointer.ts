@@ -99,8 +99,10 @@ function spawnCheckpointThread(
       // Messages arrive between tasks, so no commit is under way: from here until the release, none starts.
       hold.begin(msg.id, holdMs);
       worker.postMessage({ type: 'held', id: msg.id });
-    } else if (msg.type === 'release' && typeof msg.id === 'number') hold.end(msg.id);
-    else if (msg.type === 'error') opts.onError(new Error(`WAL checkpoint failed: ${msg.message ?? 'unknown'}`));
+    } else if (msg.type === 'release' && !retiring && typeof msg.id === 'number') {
+      // A retiring thread's holds are already ended, and its ids may be a newer thread's too.
+      hold.end(msg.id);
+    } else if (msg.type === 'error') opts.onError(new Error(`WAL checkpoint failed: ${msg.message ?? 'unknown'}`));
   });
   worker.on('error', fallBack);
   worker.on('exit', (code) => fallBack(new Error(`WAL checkpoint thread exited (${code})`)));
@@ -111,6 +113,9 @@ function spawnCheckpointThread(
       hold.end();
       if (db.open) db.pragma(`wal_autocheckpoint = ${AUTO_PAGES}`);
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      // Unref'd, the thread let the process exit as soon as it closed its port, before this resolved: with nothing
+      // else keeping the loop alive (a relay that has closed its server), storage.close() never closed the database.
+      worker.ref();
       worker.postMessage('stop');
       await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 2000).unref())]);
       await worker.terminate();

@@ -5,8 +5,11 @@
  */
 export type WriteGate = () => Promise<void> | undefined;
 
-/** Runs `write` now, or as soon as the hold in force (if any) is over. */
+/**
+ * Runs `write` now, or once no hold is in force: the gate is asked again after each wait, so a write queued behind one
+ * hold never commits during the next.
+ */
 export function afterGate<T>(gate: WriteGate | undefined, write: () => Promise<T>): Promise<T> {
   const wait = gate?.();
-  return wait ? wait.then(write) : write();
+  return wait ? wait.then(() => afterGate(gate, write)) : write();
 }
