@@ -60,7 +60,10 @@ const askToHold = (id) =>
 
 let timer;
 let stopping = false;
-/** The WAL's length when a hold last copied (or tried to copy) all of it: the same length next tick means nothing was committed since. */
+/**
+ * The WAL's length when a hold last copied (or tried to copy) all of it: the same length next tick means nothing was
+ * committed since.
+ */
 let copiedLog;
 /**
  * One PASSIVE checkpoint copies the WAL while the relay goes on committing. Under steady load commits land during

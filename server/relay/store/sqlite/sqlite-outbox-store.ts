@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { migrateModule } from './sqlite-migrate';
-import { afterGate, type WriteGate } from './write-gate';
+import { gatedWrite, type WriteGate } from './write-gate';
 import { profileJson, recipientJson, toOutboxRow, type JobRecord } from '../../mail/job-row';
 import type { MailCursor, NewOutboxItem, OutboxCounts, OutboxStore } from '../../mail/outbox-store';
 
@@ -160,7 +160,7 @@ export function createSqliteOutboxStore(db: Database.Database, gate?: WriteGate)
     for (const id of ids) s.sent.run(at, id);
   });
   const wrap = <T>(fn: () => T): Promise<T> => new Promise((resolve) => resolve(fn()));
-  const write = <T>(fn: () => T): Promise<T> => afterGate(gate, () => wrap(fn));
+  const write = gatedWrite(gate);
   return {
     enqueue: (items, cursors) => write(() => enqueue.immediate(items, cursors)),
     claimDue: (now, limit, leaseMs) => write(() => claim.immediate(now, limit, leaseMs)),

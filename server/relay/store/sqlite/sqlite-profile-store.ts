@@ -3,7 +3,7 @@ import { profileBodySchema } from '../../../../common/relay';
 import type { ProfileStore, PutOptions, StoredProfile } from '../../profile/profile-store';
 import { yields } from '../../profile/slug-owner';
 import { migrateModule } from './sqlite-migrate';
-import { afterGate, type WriteGate } from './write-gate';
+import { gatedWrite, type WriteGate } from './write-gate';
 
 /** Append-only; tracked in profile_schema_version (never PRAGMA user_version, which belongs to the event log). */
 const migrations: readonly string[] = [
@@ -71,7 +71,7 @@ export function createSqliteProfileStore(
   });
   // Promise-returning wrappers: the port is async for other engines; a thrown SQLite error becomes a rejection.
   const wrap = <T>(fn: () => T): Promise<T> => new Promise((resolve) => resolve(fn()));
-  const write = <T>(fn: () => T): Promise<T> => afterGate(gate, () => wrap(fn)).then(async (r) => (await durable(), r));
+  const write = gatedWrite(gate, durable);
   return {
     put: (p, o = { takeOver: false }) => write(() => put.immediate(p, o)),
     getBySlug: (slug) => wrap(() => toRecord(s.bySlug.get(slug))),

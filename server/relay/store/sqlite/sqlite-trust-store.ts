@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { migrateModule } from './sqlite-migrate';
-import { afterGate, type WriteGate } from './write-gate';
+import { gatedWrite, type WriteGate } from './write-gate';
 import { toAccount, toBinding, type AccountRow, type BindingRow } from '../../trust/trust-rows';
 import type { MailReservation, TrustStore } from '../../trust/trust-store';
 import { perTurnBatch } from '../per-turn-batch';
@@ -88,10 +88,9 @@ export function createSqliteTrustStore(
     calls.map((c) => reserveOne(c.userId, c.day, c.n, c.cap)),
   );
   // Reservations asked in one turn share one transaction (per-turn-batch.ts); each is still decided on its own.
-  const reserveMail = perTurnBatch((calls: readonly MailReservation[]) =>
-    afterGate(gate, () => wrap(() => reserveAll.immediate(calls))),
-  );
-  const write = <T>(fn: () => T): Promise<T> => afterGate(gate, () => wrap(fn)).then(async (r) => (await durable(), r));
+  const unsynced = gatedWrite(gate);
+  const reserveMail = perTurnBatch((calls: readonly MailReservation[]) => unsynced(() => reserveAll.immediate(calls)));
+  const write = gatedWrite(gate, durable);
   let prunedFor: string | undefined;
   return {
     upsertAccount: (a, now, initial) =>

@@ -13,3 +13,14 @@ export function afterGate<T>(gate: WriteGate | undefined, write: () => Promise<T
   const wait = gate?.();
   return wait ? wait.then(() => afterGate(gate, write)) : write();
 }
+
+/**
+ * A store's write on the relay's connection: `fn` (synchronous SQLite) runs once no hold is in force, a thrown error
+ * becoming a rejection, then `durable` (the connection's fsync barrier) when given, for writes answered to their author.
+ */
+export function gatedWrite(gate: WriteGate | undefined, durable?: () => Promise<void>) {
+  return <T>(fn: () => T): Promise<T> => {
+    const written = afterGate(gate, () => new Promise<T>((resolve) => resolve(fn())));
+    return durable ? written.then(async (r) => (await durable(), r)) : written;
+  };
+}
