@@ -66,6 +66,13 @@ export function streamHandler(deps: StreamDeps): RequestHandler {
       res.end();
       return;
     }
+    // Only a response on a live socket may take a stream slot: a pipelined request's response has no socket yet, and a
+    // client gone during the awaits above already closed, and neither ever emits the 'close' that frees the slot
+    // (one connection of pipelined requests once filled RELAY_MAX_STREAMS for good). Nothing awaits from here on.
+    if (!res.socket || res.socket.destroyed || req.socket.destroyed) {
+      res.end();
+      return;
+    }
     res.write(formatNamed('ready', {}));
     const connection = new StreamConnection(res, channel.id, {
       store,

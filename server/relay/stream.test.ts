@@ -280,6 +280,21 @@ describe('GET /hooks/:channel wire format and access', () => {
     socket.destroy();
   });
 
+  it('gives no stream slot to pipelined requests, so closing their connection leaves no stream open', async () => {
+    const { url } = await relay();
+    const ch = await createReadyChannel(url);
+    const socket = net.connect(Number(new URL(url).port), '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    const get = `GET /hooks/${ch.id} HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\nAuthorization: Bearer ${ch.token}\r\n\r\n`;
+    socket.write(get.repeat(20));
+    await openStreamsReach(url, 1);
+    // The first request's stream is open; the 19 behind it wait for a socket. Give them time to be handled.
+    await new Promise((r) => setTimeout(r, 300));
+    await openStreamsReach(url, 1);
+    socket.destroy();
+    await openStreamsReach(url, 0);
+  });
+
   it('ends the streams of a deleted channel', async () => {
     const { url } = await relay();
     const ch = await createReadyChannel(url);
