@@ -18,7 +18,10 @@ export const benchRelayEnv = {
   RELAY_RATE_LIMIT_IP_PER_MIN: '1000000',
   RELAY_RATE_LIMIT_CHANNEL_PER_MIN: '1000000',
   RELAY_RATE_LIMIT_API_PER_MIN: '1000000',
-  // Every client is 127.0.0.1: fan-out opens thousands of channels, the ingest bench verifies eight identities.
+  // Every client is 127.0.0.1: fan-out opens thousands of channels and their streams, the ingest bench verifies eight
+  // identities.
+  RELAY_RATE_LIMIT_STREAM_PER_MIN: '1000000',
+  RELAY_MAX_STREAMS_PER_IP: '1000000',
   RELAY_RATE_LIMIT_CHANNEL_CREATE_PER_HOUR: '1000000',
   RELAY_RATE_LIMIT_IDENTITY_PER_MIN: '1000000',
   RELAY_LOG_LEVEL: 'info',

@@ -91,6 +91,12 @@ export function createApp(deps: AppDeps): RequestListener {
   app.get(
     '/hooks/:channel',
     requireEventStream(),
+    // Before the channel lookup, and answered like every refusal of a stream (a non-200 would stop eventsource).
+    limiter({
+      perMinute: config.rateLimits.streamOpensPerIpPerMinute,
+      answer: retryLater,
+      onLimited: () => metrics.streamRefusals.inc({ reason: 'rate_limited' }),
+    }),
     channelAuth(store, 'channel', onStorageError, retryLater),
     streamHandler({ ...deps }),
   );

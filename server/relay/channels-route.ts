@@ -29,6 +29,12 @@ export interface ChannelsDeps {
   readonly onChannelDeleted?: (id: string) => Promise<void>;
 }
 
+/**
+ * Bodies per pull, besides its event limit: a page of 1,000 events of RELAY_BODY_LIMIT each took gigabytes to answer.
+ * Cal.com events of a few KB still come hundreds per page; the app pulls on until it reaches the page's lastSeq.
+ */
+const PULL_PAGE_BYTES = 1024 * 1024;
+
 const zodMessage = (err: z.ZodError) => err.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
 
 function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
@@ -76,7 +82,10 @@ export function channelsRouter(deps: ChannelsDeps): Router {
   router.get('/:id/events', auth, async (req, res) => {
     const { after, limit } = parseBody(pullQuerySchema, req.query);
     const channel = res.locals.channel as ChannelRecord;
-    const [bounds, events] = await Promise.all([store.bounds(channel.id), store.listEvents(channel.id, after, limit)]);
+    const [bounds, events] = await Promise.all([
+      store.bounds(channel.id),
+      store.listEvents(channel.id, after, limit, PULL_PAGE_BYTES),
+    ]);
     const body: PullResponse = {
       events: events.map((e) => ({
         seq: e.seq,

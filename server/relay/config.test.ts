@@ -102,6 +102,23 @@ describe('loadRelayConfig', () => {
     );
   });
 
+  it('reads the stream limits per process, per client address and per channel', () => {
+    const d = loadRelayConfig({});
+    expect(d.stream).toMatchObject({ maxStreams: 10_000, maxPerClient: 32, maxPerChannel: 4 });
+    expect(d.rateLimits.streamOpensPerIpPerMinute).toBe(120);
+    const c = loadRelayConfig({
+      RELAY_MAX_STREAMS_PER_IP: '5',
+      RELAY_MAX_STREAMS_PER_CHANNEL: '1',
+      RELAY_RATE_LIMIT_STREAM_PER_MIN: '30',
+    });
+    expect(c.stream).toMatchObject({ maxPerClient: 5, maxPerChannel: 1 });
+    expect(c.rateLimits.streamOpensPerIpPerMinute).toBe(30);
+    expect(() => loadRelayConfig({ RELAY_MAX_STREAMS_PER_CHANNEL: '0' })).toThrow(
+      /RELAY_MAX_STREAMS_PER_CHANNEL must be at least 1/,
+    );
+    expect(() => loadRelayConfig({ RELAY_MAX_STREAMS_PER_IP: 'many' })).toThrow(/RELAY_MAX_STREAMS_PER_IP/);
+  });
+
   it('parses byte sizes', () => {
     expect(parseByteSize('1048576')).toBe(1048576);
     expect(parseByteSize('512kb')).toBe(524288);

@@ -29,8 +29,18 @@ export interface RelayConfig {
     readonly ingestPerIpPerMinute: number;
     readonly ingestPerChannelPerMinute: number;
     readonly apiPerIpPerMinute: number;
+    /** GET /hooks/:channel requests per client IP per minute (checked before the channel lookup). */
+    readonly streamOpensPerIpPerMinute: number;
   };
-  readonly stream: { readonly maxStreams: number; readonly drainTimeoutMs: number; readonly bufferBytes: number };
+  readonly stream: {
+    readonly maxStreams: number;
+    /** Open streams per client address (IPv6 by /56). */
+    readonly maxPerClient: number;
+    /** Open streams per channel; a newer one ends the oldest. */
+    readonly maxPerChannel: number;
+    readonly drainTimeoutMs: number;
+    readonly bufferBytes: number;
+  };
   /** Slow-client guards: header and whole-request deadlines, and open connections per client IP (0 = no cap). */
   readonly http: {
     readonly headersTimeoutMs: number;
@@ -158,7 +168,10 @@ const envSchema = z.object({
   RELAY_RATE_LIMIT_IP_PER_MIN: intFrom('RELAY_RATE_LIMIT_IP_PER_MIN', 3000, 1, 1_000_000),
   RELAY_RATE_LIMIT_CHANNEL_PER_MIN: intFrom('RELAY_RATE_LIMIT_CHANNEL_PER_MIN', 600, 1, 1_000_000),
   RELAY_RATE_LIMIT_API_PER_MIN: intFrom('RELAY_RATE_LIMIT_API_PER_MIN', 600, 1, 1_000_000),
+  RELAY_RATE_LIMIT_STREAM_PER_MIN: intFrom('RELAY_RATE_LIMIT_STREAM_PER_MIN', 120, 1, 1_000_000),
   RELAY_MAX_STREAMS: intFrom('RELAY_MAX_STREAMS', 10_000, 1, 1_000_000),
+  RELAY_MAX_STREAMS_PER_IP: intFrom('RELAY_MAX_STREAMS_PER_IP', 32, 1, 1_000_000),
+  RELAY_MAX_STREAMS_PER_CHANNEL: intFrom('RELAY_MAX_STREAMS_PER_CHANNEL', 4, 1, 1000),
   RELAY_STREAM_DRAIN_TIMEOUT_MS: intFrom('RELAY_STREAM_DRAIN_TIMEOUT_MS', 30_000, 100, 600_000),
   RELAY_HEADERS_TIMEOUT_MS: intFrom('RELAY_HEADERS_TIMEOUT_MS', 20_000, 100, 120_000),
   RELAY_REQUEST_TIMEOUT_MS: intFrom('RELAY_REQUEST_TIMEOUT_MS', 60_000, 100, 600_000),
@@ -249,9 +262,12 @@ export function loadRelayConfig(env: NodeJS.ProcessEnv): RelayConfig {
       ingestPerIpPerMinute: e.RELAY_RATE_LIMIT_IP_PER_MIN,
       ingestPerChannelPerMinute: e.RELAY_RATE_LIMIT_CHANNEL_PER_MIN,
       apiPerIpPerMinute: e.RELAY_RATE_LIMIT_API_PER_MIN,
+      streamOpensPerIpPerMinute: e.RELAY_RATE_LIMIT_STREAM_PER_MIN,
     },
     stream: {
       maxStreams: e.RELAY_MAX_STREAMS,
+      maxPerClient: e.RELAY_MAX_STREAMS_PER_IP,
+      maxPerChannel: e.RELAY_MAX_STREAMS_PER_CHANNEL,
       drainTimeoutMs: e.RELAY_STREAM_DRAIN_TIMEOUT_MS,
       bufferBytes: 256 * 1024,
     },

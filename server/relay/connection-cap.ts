@@ -1,10 +1,13 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { ipKey } from './rate-limits';
 
 /**
  * Caps open TCP connections per remote address: a client that opens more is cut at accept, before it can hold a
  * request slot (slowloris spreads its slow requests over many connections; header timeouts alone only bound each one).
- * Counts the direct peer, so behind a reverse proxy it limits the proxy: raise it there or set 0 (no cap).
+ * An IPv6 peer counts by its /56, as the rate limits do: one host is routinely given a whole /64 or more and could
+ * open each connection from another address. Counts the direct peer, so behind a reverse proxy it limits the proxy:
+ * raise it there or set 0 (no cap).
  */
 export function capConnectionsPerIp(
   server: Server,
@@ -14,7 +17,7 @@ export function capConnectionsPerIp(
   const open = new Map<string, number>();
   if (max > 0) {
     server.on('connection', (socket: Socket) => {
-      const address = socket.remoteAddress ?? 'unknown';
+      const address = ipKey(socket.remoteAddress);
       const n = open.get(address) ?? 0;
       if (n >= max) {
         onRejected(address);

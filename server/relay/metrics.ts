@@ -8,6 +8,10 @@ export interface RelayMetrics {
   readonly ingestTotal: Counter<'outcome'>;
   readonly ingestSeconds: Histogram<'outcome'>;
   readonly openStreams: Gauge;
+  /** Stream requests answered 200 + retry and ended at once, by why: shutdown, capacity, client_limit, rate_limited. */
+  readonly streamRefusals: Counter<'reason'>;
+  /** Streams ended because a newer one opened on a channel already at RELAY_MAX_STREAMS_PER_CHANNEL. */
+  readonly streamsReplaced: Counter;
   readonly storageErrors: Counter;
 }
 
@@ -57,5 +61,16 @@ export function createMetrics(
       registers: [registry],
     }),
     openStreams: new Gauge({ name: 'relay_open_streams', help: 'Open SSE streams', registers: [registry] }),
+    streamRefusals: new Counter({
+      name: 'relay_stream_refusals_total',
+      help: 'Stream requests answered with retry and ended at once, by reason',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    streamsReplaced: new Counter({
+      name: 'relay_streams_replaced_total',
+      help: 'Streams ended for a newer one on a channel at its stream limit',
+      registers: [registry],
+    }),
   };
 }

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { ipKeyGenerator, MemoryStore, rateLimit, type Options } from 'express-rate-limit';
 import { writeError } from './errors';
 
@@ -10,6 +10,8 @@ interface LimitOptions {
   /** Window length (default one minute); `perMinute` is then the limit per window. */
   windowMs?: number;
   onLimited?: () => void;
+  /** What a refused request gets instead of the JSON 429 (`limiter` only). */
+  answer?: (res: Response) => void;
 }
 
 /** The per-IP key: the client IP, an IPv6 client by its /56 (one host can hold a whole prefix). */
@@ -32,7 +34,9 @@ export function limiter(opts: LimitOptions): RequestHandler {
     // ipKey is that call.
     keyGenerator: ({ ip }) => ipKey(ip),
     handler(_req, res) {
-      refuse(res, opts);
+      if (!opts.answer) return refuse(res, opts);
+      opts.onLimited?.();
+      opts.answer(res);
     },
   });
 }

@@ -3,9 +3,8 @@ import type { Logger } from 'pino';
 import type { RelayMetrics } from './metrics';
 import { formatMessage, formatNamed, HEARTBEAT } from './sse-format';
 import type { StreamHub } from './stream-hub';
+import { mayHaveMore, type PageBounds } from './store/event-page';
 import type { ChannelBounds, RelayStore, StoredEvent } from './store/types';
-
-const PAGE = 100;
 
 /** Where a stream starts: the requested cursor, or — when it lost events to retention or is beyond the log — a reset. */
 export function resumeFrom(requested: number, bounds: ChannelBounds): { cursor: number; reset: boolean } {
@@ -22,6 +21,7 @@ export interface StreamConnectionDeps {
   readonly heartbeatMs: number;
   readonly bufferBytes: number;
   readonly drainTimeoutMs: number;
+  readonly maxPerChannel: number;
 }
 
 /**
@@ -37,20 +37,27 @@ export class StreamConnection {
   #dirty = true;
   #started = false;
   #drainTimer: NodeJS.Timeout | undefined;
+  /** A read from storage: 100 events, or the socket buffer's worth of bodies, whichever comes first. */
+  readonly #page: PageBounds;
   readonly #heartbeat: NodeJS.Timeout;
   readonly #unregister: () => void;
 
+  /** @param release frees the stream's slot (stream-slots.ts) when the stream ends, however it ends. */
   constructor(
     private readonly res: Response,
     private readonly channelId: string,
     private readonly deps: StreamConnectionDeps,
+    private readonly release: () => void = () => {},
   ) {
+    this.#page = { limit: 100, maxBytes: deps.bufferBytes };
     this.#heartbeat = setInterval(() => {
       if (res.writableLength < deps.bufferBytes) res.write(HEARTBEAT);
     }, deps.heartbeatMs);
-    this.#unregister = deps.hub.add(channelId, this);
+    this.#unregister = deps.hub.add(channelId, this, deps.maxPerChannel, () => deps.metrics.streamsReplaced.inc());
     deps.metrics.openStreams.inc();
+    // The socket's close as well as the response's: a slot that outlives its socket is held until restart.
     res.on('close', () => this.#cleanup());
+    res.socket?.once('close', () => this.#cleanup());
   }
 
   /** Settles the resume point (announcing a reset if needed) and starts replaying. */
@@ -102,6 +109,7 @@ export class StreamConnection {
     clearInterval(this.#heartbeat);
     clearTimeout(this.#drainTimer);
     this.#unregister();
+    this.release();
     this.deps.metrics.openStreams.dec();
   }
 
@@ -135,7 +143,12 @@ export class StreamConnection {
         }
         if (this.#closed || !this.#dirty) return;
         this.#dirty = false;
-        const events = await this.deps.store.listEvents(this.channelId, this.#cursor, PAGE);
+        const events = await this.deps.store.listEvents(
+          this.channelId,
+          this.#cursor,
+          this.#page.limit,
+          this.#page.maxBytes,
+        );
         if (this.#closed) return;
         // One write per page: a write per event was a syscall per event on a busy stream (issue 18).
         const last = events.at(-1);
@@ -143,7 +156,7 @@ export class StreamConnection {
           this.res.write(events.map(formatMessage).join(''));
           this.#cursor = last.seq;
         }
-        if (events.length === PAGE) this.#dirty = true;
+        if (mayHaveMore(events, this.#page)) this.#dirty = true;
       }
     } catch (err) {
       this.deps.metrics.storageErrors.inc();

@@ -18,8 +18,23 @@ export class StreamHub {
   readonly #byChannel = new Map<string, Set<StreamSubscriber>>();
   #count = 0;
 
-  /** Registers a stream; returns its unregister function. */
-  add(channelId: string, sub: StreamSubscriber): () => void {
+  /**
+   * Registers a stream; returns its unregister function. A channel holds at most maxPerChannel streams: the newest
+   * wins and the oldest are ended (onReplaced counts them). A client that roamed networks leaves half-open streams
+   * behind that only a failed write ends, and refusing the new one instead would lock the consultant out meanwhile.
+   */
+  add(
+    channelId: string,
+    sub: StreamSubscriber,
+    maxPerChannel = Infinity,
+    onReplaced: () => void = () => {},
+  ): () => void {
+    const open = this.#byChannel.get(channelId);
+    if (open && open.size >= maxPerChannel)
+      for (const old of [...open].slice(0, open.size - maxPerChannel + 1)) {
+        old.end();
+        onReplaced();
+      }
     let set = this.#byChannel.get(channelId);
     if (!set) this.#byChannel.set(channelId, (set = new Set()));
     set.add(sub);

@@ -6,6 +6,7 @@ import type { RelayMetrics } from './metrics';
 import { formatNamed, formatRetry, parseCursor } from './sse-format';
 import { StreamConnection } from './stream-connection';
 import type { StreamHub } from './stream-hub';
+import { StreamSlots } from './stream-slots';
 import type { ChannelRecord, RelayStore } from './store/types';
 
 export interface StreamDeps {
@@ -44,6 +45,7 @@ export function openEventStream(res: Response): void {
  */
 export function streamHandler(deps: StreamDeps): RequestHandler {
   const { config, store, hub, metrics, logger } = deps;
+  const slots = new StreamSlots({ total: config.stream.maxStreams, perClient: config.stream.maxPerClient });
   return async (req, res) => {
     const channel = res.locals.channel as ChannelRecord;
     const lastEventId = parseCursor(req.get('last-event-id'));
@@ -61,11 +63,6 @@ export function streamHandler(deps: StreamDeps): RequestHandler {
 
     openEventStream(res);
     res.write(formatRetry());
-    if (deps.isShuttingDown() || hub.size >= config.stream.maxStreams) {
-      // Never a non-200 for a valid subscriber (eventsource would give up forever): end, and it retries.
-      res.end();
-      return;
-    }
     // Only a response on a live socket may take a stream slot: a pipelined request's response has no socket yet, and a
     // client gone during the awaits above already closed, and neither ever emits the 'close' that frees the slot
     // (one connection of pipelined requests once filled RELAY_MAX_STREAMS for good). Nothing awaits from here on.
@@ -73,16 +70,29 @@ export function streamHandler(deps: StreamDeps): RequestHandler {
       res.end();
       return;
     }
+    const slot = deps.isShuttingDown() ? { refused: 'shutdown' as const } : slots.take(req.ip);
+    if ('refused' in slot) {
+      // Never a non-200 for a valid subscriber (eventsource would give up forever): end, and it retries.
+      metrics.streamRefusals.inc({ reason: slot.refused });
+      res.end();
+      return;
+    }
     res.write(formatNamed('ready', {}));
-    const connection = new StreamConnection(res, channel.id, {
-      store,
-      hub,
-      metrics,
-      logger,
-      heartbeatMs: config.heartbeatMs,
-      bufferBytes: config.stream.bufferBytes,
-      drainTimeoutMs: config.stream.drainTimeoutMs,
-    });
+    const connection = new StreamConnection(
+      res,
+      channel.id,
+      {
+        store,
+        hub,
+        metrics,
+        logger,
+        heartbeatMs: config.heartbeatMs,
+        bufferBytes: config.stream.bufferBytes,
+        drainTimeoutMs: config.stream.drainTimeoutMs,
+        maxPerChannel: config.stream.maxPerChannel,
+      },
+      slot.release,
+    );
     await connection.start(cursor);
   };
 }

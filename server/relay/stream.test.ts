@@ -6,7 +6,7 @@ import { openRelayStorage } from './store/open-relay-storage';
 import type { RelayOptions } from './relay';
 import {
   createReadyChannel,
-  TEST_METRICS_TOKEN,
+  openStreamsReach,
   TEST_SECRET,
   postWebhook,
   readSse,
@@ -43,18 +43,6 @@ async function smee(source: string, targetUrl: string, token: string) {
   const s = await startSmee(source, targetUrl, token);
   cleanups.push(() => s.client.stop());
   return s;
-}
-/** Waits until the relay's relay_open_streams gauge shows n. */
-async function openStreamsReach(url: string, n: number, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const text = await (
-      await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } })
-    ).text();
-    if (Number(/relay_open_streams (\d+)/.exec(text)?.[1]) === n) return;
-    if (Date.now() > deadline) throw new Error(`open streams never reached ${n}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 const SECRET = 'webhook-secret-0123456789';
 /** Cal.com's body is V8 JSON.stringify output, so smee-client's re-serialisation reproduces it. */
@@ -259,8 +247,28 @@ describe('GET /hooks/:channel wire format and access', () => {
     expect(b.text).toMatch(/event: ready\ndata: \{\}\n\nid: 3\n/);
   });
 
-  it('drops a consumer that does not drain instead of buffering without bound', async () => {
-    const { url, logs } = await relay({ RELAY_BODY_LIMIT: '4mb', RELAY_STREAM_DRAIN_TIMEOUT_MS: '300' });
+  it('drops a consumer that does not drain instead of buffering without bound, reading one page at a time', async () => {
+    const dir = tempDir();
+    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    // Every read from storage, by the bytes of its bodies: a stream page once took 100 events whatever their size.
+    const reads: number[] = [];
+    const openStorage: RelayOptions['openStorage'] = async (config, hooks) => {
+      const real = await openRelayStorage(config, hooks);
+      const listEvents: typeof real.events.listEvents = async (...args) => {
+        const events = await real.events.listEvents(...args);
+        reads.push(events.reduce((n, e) => n + e.body.byteLength, 0));
+        return events;
+      };
+      return { ...real, events: { ...real.events, listEvents } };
+    };
+    const env = {
+      RELAY_BODY_LIMIT: '4mb',
+      RELAY_STREAM_DRAIN_TIMEOUT_MS: '300',
+      RELAY_RATE_LIMIT_CHANNEL_PER_MIN: '1000',
+    };
+    const r = await startRelay(testConfig(dir, env), { openStorage });
+    cleanups.push(() => r.relay.stop());
+    const { url, logs } = r;
     const ch = await createReadyChannel(url);
     const big = JSON.stringify({ pad: 'x'.repeat(3_500_000) });
     for (let i = 0; i < 6; i++)
@@ -278,6 +286,29 @@ describe('GET /hooks/:channel wire format and access', () => {
     expect(logs()).toContain('ending stream of a consumer that does not drain');
     await openStreamsReach(url, 0);
     socket.destroy();
+    // Each read stopped at the socket buffer's worth (256 KiB): one 3.5 MB event, never the 21 MB of all six.
+    const stream = reads.filter((bytes) => bytes > 0);
+    expect(stream.length).toBeGreaterThan(0);
+    for (const bytes of stream) expect(bytes).toBe(big.length);
+  });
+
+  it('answers a pull with a page bounded by bytes, and the rest on the next pull', async () => {
+    const { url } = await relay({ RELAY_BODY_LIMIT: '1mb' });
+    const ch = await createReadyChannel(url);
+    const body = JSON.stringify({ pad: 'x'.repeat(600_000) });
+    for (let i = 0; i < 4; i++)
+      expect((await postWebhook(ch.ingestUrl, body, { secret: TEST_SECRET })).status).toBe(200);
+    const pull = async (after: number) =>
+      (await (
+        await fetch(`${url}/api/channels/${ch.id}/events?after=${after}&limit=1000`, {
+          headers: { authorization: `Bearer ${ch.token}` },
+        })
+      ).json()) as { events: Array<{ seq: number }>; lastSeq: number };
+    const first = await pull(0);
+    // 1 MiB of bodies per pull: the second event reaches it, so the page ends there, and lastSeq says there is more.
+    expect(first.events.map((e) => e.seq)).toEqual([1, 2]);
+    expect(first.lastSeq).toBe(4);
+    expect((await pull(2)).events.map((e) => e.seq)).toEqual([3, 4]);
   });
 
   it('gives no stream slot to pipelined requests, so closing their connection leaves no stream open', async () => {

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
 import { catchUp, type LoggedEvent } from './catch-up';
 import { quietLogger } from '../../../tests/support/relay/mail/mail-test-kit';
+import { takeWithin } from '../store/event-page';
 import { createSqliteOutboxStore } from '../store/sqlite/sqlite-outbox-store';
 
 const ev = (seq: number, receivedAt: number): LoggedEvent => ({ seq, receivedAt, body: Buffer.from('{}') });
@@ -35,5 +36,31 @@ describe('catchUp', () => {
     enqueue.mockClear();
     expect(await catchUp({ log, store, enqueue, now, maxAgeMs: 86_400_000, logger: quietLogger() })).toBe(0);
     expect(enqueue).not.toHaveBeenCalled();
+  });
+
+  it('reads the log in pages bounded by bytes, and goes on past a page cut by them', async () => {
+    const store = createSqliteOutboxStore(new Database(':memory:'));
+    const now = (await store.installedAt()) + 1000;
+    const mib = Buffer.alloc(1024 * 1024, 0x20);
+    const events = Array.from({ length: 10 }, (_, i): LoggedEvent => ({ seq: i + 1, receivedAt: now, body: mib }));
+    const pages: number[] = [];
+    const log = {
+      backlog: async () => [{ channelId: 'a' }],
+      listEvents: async (_: string, after: number, limit: number, maxBytes?: number) => {
+        expect(maxBytes).toBeLessThanOrEqual(4 * 1024 * 1024);
+        const page = takeWithin(
+          events.filter((e) => e.seq > after),
+          { limit, maxBytes: maxBytes ?? Infinity },
+        );
+        pages.push(page.length);
+        return page;
+      },
+    };
+    const enqueue = async (channelId: string, e: LoggedEvent) => {
+      await store.enqueue([], [{ channelId, seq: e.seq }]);
+      return 1;
+    };
+    expect(await catchUp({ log, store, enqueue, now, maxAgeMs: 86_400_000, logger: quietLogger() })).toBe(10);
+    expect(pages).toEqual([4, 4, 2]);
   });
 });

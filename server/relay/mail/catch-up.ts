@@ -1,3 +1,4 @@
+import { mayHaveMore, type PageBounds } from '../store/event-page';
 import type { MailLogger } from './mail-logger';
 import type { OutboxStore } from './outbox-store';
 
@@ -11,8 +12,11 @@ export interface LoggedEvent {
 /** The relay's event log, read-only: what RelayStore already offers (backlog() lists every channel). */
 export interface MailEventLog {
   backlog(): Promise<ReadonlyArray<{ readonly channelId: string }>>;
-  listEvents(channelId: string, afterSeq: number, limit: number): Promise<readonly LoggedEvent[]>;
+  listEvents(channelId: string, afterSeq: number, limit: number, maxBytes?: number): Promise<readonly LoggedEvent[]>;
 }
+
+/** A page of the log at startup: bounded by bytes too, since events are as large as RELAY_BODY_LIMIT allows. */
+const CATCH_UP_PAGE: PageBounds = { limit: 200, maxBytes: 4 * 1024 * 1024 };
 
 export interface CatchUpOptions {
   readonly log: MailEventLog;
@@ -35,9 +39,9 @@ export async function catchUp(o: CatchUpOptions): Promise<number> {
   for (const { channelId } of await o.log.backlog()) {
     let after = (await o.store.getCursor(channelId)) ?? 0;
     for (;;) {
-      const page = await o.log.listEvents(channelId, after, 200);
+      const page = await o.log.listEvents(channelId, after, CATCH_UP_PAGE.limit, CATCH_UP_PAGE.maxBytes);
       for (const e of page) added += await o.enqueue(channelId, e, e.receivedAt < notBefore);
-      if (page.length < 200) break;
+      if (!mayHaveMore(page, CATCH_UP_PAGE)) break;
       after = page[page.length - 1]?.seq ?? after;
     }
   }

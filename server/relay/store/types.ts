@@ -73,8 +73,11 @@ export interface RelayStore {
   deleteChannel(id: string): Promise<boolean>;
   /** Appends a batch in ONE transaction (group commit); outcomes are in input order. */
   appendEvents(batch: readonly NewEvent[]): Promise<AppendOutcome[]>;
-  /** Events with seq > afterSeq in order, at most limit. */
-  listEvents(channelId: string, afterSeq: number, limit: number): Promise<StoredEvent[]>;
+  /**
+   * Events with seq > afterSeq in order, at most limit, and no more once their bodies reach maxBytes (event-page.ts;
+   * unbounded when left out: only for reads whose count already bounds them).
+   */
+  listEvents(channelId: string, afterSeq: number, limit: number, maxBytes?: number): Promise<StoredEvent[]>;
   bounds(channelId: string): Promise<ChannelBounds | undefined>;
   /** Moves the ack cursor forward (never back) and returns it. */
   ack(channelId: string, upTo: number): Promise<number>;

@@ -21,6 +21,7 @@ export async function startTestRelay(dataDir: string): Promise<TestRelay> {
     RELAY_RATE_LIMIT_IP_PER_MIN: '1000000',
     RELAY_RATE_LIMIT_CHANNEL_PER_MIN: '1000000',
     RELAY_RATE_LIMIT_API_PER_MIN: '1000000',
+    RELAY_RATE_LIMIT_STREAM_PER_MIN: '1000000',
   };
   let relay = createRelay(loadRelayConfig(env));
   const url = await relay.start();

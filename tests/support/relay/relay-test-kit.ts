@@ -214,3 +214,21 @@ export async function readSse(
   }
   return { status: res.status, text, headers: res.headers };
 }
+
+/** One sample of the relay's /metrics (testConfig's metrics token), e.g. `relay_stream_refusals_total{reason="x"}`. */
+export async function metricValue(url: string, sample: string): Promise<number | undefined> {
+  const text = await (
+    await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } })
+  ).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${sample} `));
+  return line === undefined ? undefined : Number(line.slice(sample.length + 1));
+}
+
+/** Waits until the relay's relay_open_streams gauge shows n. */
+export async function openStreamsReach(url: string, n: number, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while ((await metricValue(url, 'relay_open_streams')) !== n) {
+    if (Date.now() > deadline) throw new Error(`open streams never reached ${n}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -41,6 +41,16 @@ const toEvent = (r: EventRow): StoredEvent => ({
   body: r.body,
 });
 
+const LIST_EVENTS = 'SELECT * FROM events WHERE channel_id = $1 AND seq > $2 ORDER BY seq LIMIT $3';
+/**
+ * The same page cut by bytes in the query (event-page.ts), so bodies past the cut never leave the server: a running
+ * sum of the body sizes before each row. octet_length reads a TOASTed body's size from its header, not the body.
+ */
+const LIST_EVENTS_WITHIN_BYTES = `SELECT channel_id, seq, received_at, content_type, headers, query, body FROM (
+    SELECT e.*, sum(octet_length(e.body)) OVER (ORDER BY e.seq ROWS UNBOUNDED PRECEDING) - octet_length(e.body) AS before
+      FROM events e WHERE e.channel_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3) page
+  WHERE before < $4 ORDER BY seq`;
+
 /** Rows pruned per statement: short transactions, so pruning never holds many row locks for long. */
 const PRUNE_CHUNK = 5000;
 
@@ -127,13 +137,10 @@ export async function openPostgresStore(
       if (!open) throw new Error('relay store is closed');
       return appendBatch(appendPool, batch);
     },
-    listEvents: async (channelId, afterSeq, limit) =>
-      (
-        await q<EventRow>('SELECT * FROM events WHERE channel_id = $1 AND seq > $2 ORDER BY seq LIMIT $3', [
-          channelId,
-          afterSeq,
-          limit,
-        ])
+    listEvents: async (channelId, afterSeq, limit, maxBytes = Infinity) =>
+      (Number.isFinite(maxBytes)
+        ? await q<EventRow>(LIST_EVENTS_WITHIN_BYTES, [channelId, afterSeq, limit, maxBytes])
+        : await q<EventRow>(LIST_EVENTS, [channelId, afterSeq, limit])
       ).rows.map(toEvent),
     bounds: async (channelId): Promise<ChannelBounds | undefined> => {
       const { rows } = await q<{ last_seq: string; acked_seq: string; oldest: string | null }>(

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { takeWithin } from '../event-page';
 import { migrate } from './sqlite-migrations';
 import { afterGate, type WriteGate } from './write-gate';
 import { createWalSync } from './wal-sync';
@@ -190,7 +191,8 @@ export function openSqliteStore(
       return removed;
     },
     appendEvents: (batch) => guardWrite(() => append(batch), batch.length),
-    listEvents: (channelId, afterSeq, limit) => guard(() => s.listEvents.all(channelId, afterSeq, limit).map(toEvent)),
+    listEvents: (channelId, afterSeq, limit, maxBytes = Infinity) =>
+      guard(() => takeWithin(s.listEvents.iterate(channelId, afterSeq, limit), { limit, maxBytes }).map(toEvent)),
     bounds: (channelId) =>
       guard((): ChannelBounds | undefined => {
         const c = s.getChannel.get(channelId);

@@ -2,6 +2,7 @@ import type { ParsedMail } from 'mailparser';
 import { vi } from 'vitest';
 import type { MailProfile } from '../../../../server/relay/mail/email-rules';
 import type { MailLogger } from '../../../../server/relay/mail/mail-logger';
+import { takeWithin } from '../../../../server/relay/store/event-page';
 
 /** Test helpers (not a test file) shared by the mailer's tests. */
 
@@ -64,13 +65,13 @@ export function memoryEventLog() {
   };
   return {
     add,
-    async listEvents(channelId: string, afterSeq: number, limit: number) {
+    async listEvents(channelId: string, afterSeq: number, limit: number, maxBytes = Infinity) {
       const ch = events.get(channelId) ?? new Map<number, Buffer>();
-      return [...ch.entries()]
+      const inOrder = [...ch.entries()]
         .filter(([seq]) => seq > afterSeq)
         .sort(([a], [b]) => a - b)
-        .slice(0, limit)
         .map(([seq, body]) => ({ seq, body, receivedAt: Date.now() }));
+      return takeWithin(inOrder, { limit, maxBytes });
     },
     async backlog() {
       return [...events.keys()].map((channelId) => ({ channelId }));

@@ -93,6 +93,22 @@ export function describeRelayStore(name: string, openEmpty: OpenEmptyStore): voi
       expect(await store.listEvents(a, 10, 5)).toEqual([]);
     });
 
+    it('cuts a page by the bytes of its bodies too, and never below one event', async () => {
+      const { store } = await open();
+      await store.createChannel({ id: a, tokenHash: hashToken('1'), createdAt: 1 });
+      await store.appendEvents([10, 20, 30, 5000, 10].map((n) => ev(a, 1, 'x'.repeat(n))));
+      const seqs = async (after: number, limit: number, maxBytes?: number) =>
+        (await store.listEvents(a, after, limit, maxBytes)).map((e) => e.seq);
+      expect(await seqs(0, 10, 30)).toEqual([1, 2]); // 10 + 20 reaches 30: the page ends there
+      expect(await seqs(0, 10, 31)).toEqual([1, 2, 3]);
+      expect(await seqs(3, 10, 100)).toEqual([4]); // larger than the bound on its own: it comes alone
+      expect(await seqs(0, 2, 1_000_000)).toEqual([1, 2]);
+      expect(await seqs(0, 10)).toEqual([1, 2, 3, 4, 5]);
+      expect(await seqs(5, 10, 1)).toEqual([]);
+      const [big] = await store.listEvents(a, 3, 10, 100);
+      expect(big?.body.toString()).toBe('x'.repeat(5000));
+    });
+
     it('acks forward only, clamped to the last sequence', async () => {
       const { store } = await open();
       await store.createChannel({ id: a, tokenHash: hashToken('1'), createdAt: 1 });
