@@ -112,7 +112,12 @@ export const deviceIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'not a 
 /** `POST /api/channels/:id/identity` (channel token). The access token is used once and never stored or logged. */
 export const presentIdentityBodySchema = z
   .object({
-    accessToken: z.string().min(8).max(4096),
+    // Visible ASCII, as an Authorization header carries it: a CR or LF once reached the header and failed as a 500.
+    accessToken: z
+      .string()
+      .min(8)
+      .max(4096)
+      .regex(/^[\x21-\x7e]+$/, 'must be visible ASCII characters (no spaces or control characters)'),
     deviceId: deviceIdSchema,
   })
   .strict();

@@ -119,10 +119,31 @@ describe('loadRelayConfig', () => {
     expect(() => loadRelayConfig({ RELAY_MAX_STREAMS_PER_IP: 'many' })).toThrow(/RELAY_MAX_STREAMS_PER_IP/);
   });
 
+  it('reads the in-flight body budgets, which must each hold at least one body of the largest size', () => {
+    expect(loadRelayConfig({}).ingestInflight).toEqual({
+      perClientBytes: 16 * 1024 * 1024,
+      totalBytes: 64 * 1024 * 1024,
+    });
+    expect(
+      loadRelayConfig({ RELAY_INGEST_INFLIGHT_PER_IP: '2mb', RELAY_INGEST_INFLIGHT_TOTAL: '1gb' }).ingestInflight,
+    ).toEqual({ perClientBytes: 2 * 1024 * 1024, totalBytes: 1024 * 1024 * 1024 });
+    expect(() => loadRelayConfig({ RELAY_BODY_LIMIT: '2mb', RELAY_INGEST_INFLIGHT_PER_IP: '1mb' })).toThrow(
+      /RELAY_INGEST_INFLIGHT_PER_IP: must be at least RELAY_BODY_LIMIT/,
+    );
+    expect(() => loadRelayConfig({ RELAY_INGEST_INFLIGHT_TOTAL: '8mb' })).toThrow(
+      /RELAY_INGEST_INFLIGHT_TOTAL: must be at least RELAY_INGEST_INFLIGHT_PER_IP/,
+    );
+    expect(() => loadRelayConfig({ RELAY_INGEST_INFLIGHT_TOTAL: 'lots' })).toThrow(
+      /RELAY_INGEST_INFLIGHT_TOTAL must be a size between/,
+    );
+  });
+
   it('parses byte sizes', () => {
     expect(parseByteSize('1048576')).toBe(1048576);
     expect(parseByteSize('512kb')).toBe(524288);
     expect(parseByteSize('1.5MiB')).toBe(1572864);
-    expect(parseByteSize('1 gb')).toBeUndefined();
+    expect(parseByteSize('1 gb')).toBe(1024 * 1024 * 1024);
+    expect(parseByteSize('1 tb')).toBeUndefined();
+    expect(parseByteSize('-1kb')).toBeUndefined();
   });
 });

@@ -22,6 +22,8 @@ export interface RelayConfig {
   readonly storage: StorageConfig;
   readonly registrationKey: string | undefined;
   readonly bodyLimitBytes: number;
+  /** Bytes of webhook bodies being received or stored at once, per client address and in all. */
+  readonly ingestInflight: { readonly perClientBytes: number; readonly totalBytes: number };
   readonly retention: { readonly unackedMs: number; readonly ackedMs: number; readonly pruneIntervalMs: number };
   readonly trustProxy: boolean | number | string;
   readonly heartbeatMs: number;
@@ -104,14 +106,28 @@ const daysFrom = (name: string, def: number) =>
     )
     .transform((v) => (v ?? def) * DAY_MS);
 
-/** Parses "1048576", "512kb", "1mb", "1.5MiB" into bytes. */
+/** Parses "1048576", "512kb", "1mb", "1.5MiB", "1gb" into bytes. */
 export function parseByteSize(text: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib)?$/i.exec(text.trim());
+  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib)?$/i.exec(text.trim());
   if (!m) return undefined;
   const unit = (m[2] ?? 'b').toLowerCase();
-  const factor = unit === 'b' ? 1 : unit.startsWith('k') ? 1024 : MIB;
+  const factor = unit === 'b' ? 1 : unit.startsWith('k') ? 1024 : unit.startsWith('m') ? MIB : 1024 * MIB;
   return Math.floor(Number(m[1]) * factor);
 }
+
+const byteSizeFrom = (name: string, def: number, min: number, max: number, minText: string, maxText: string) =>
+  optionalString.transform((v, ctx) => {
+    if (v === undefined) return def;
+    const bytes = parseByteSize(v);
+    if (bytes === undefined || bytes < min || bytes > max) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${name} must be a size between ${minText} and ${maxText} (e.g. 1048576, 512kb, 2mb)`,
+      });
+      return z.NEVER;
+    }
+    return bytes;
+  });
 
 const httpUrl = (name: string) =>
   optionalString.pipe(
@@ -143,18 +159,16 @@ const envSchema = z.object({
     (v) => v === undefined || v.length >= 16,
     'RELAY_REGISTRATION_KEY must be at least 16 characters',
   ),
-  RELAY_BODY_LIMIT: optionalString.transform((v, ctx) => {
-    if (v === undefined) return MIB;
-    const bytes = parseByteSize(v);
-    if (bytes === undefined || bytes < 1024 || bytes > 10 * MIB) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'RELAY_BODY_LIMIT must be a size between 1kb and 10mb (e.g. 1048576, 512kb, 2mb)',
-      });
-      return z.NEVER;
-    }
-    return bytes;
-  }),
+  RELAY_BODY_LIMIT: byteSizeFrom('RELAY_BODY_LIMIT', MIB, 1024, 10 * MIB, '1kb', '10mb'),
+  RELAY_INGEST_INFLIGHT_PER_IP: byteSizeFrom('RELAY_INGEST_INFLIGHT_PER_IP', 16 * MIB, 1024, 1024 * MIB, '1kb', '1gb'),
+  RELAY_INGEST_INFLIGHT_TOTAL: byteSizeFrom(
+    'RELAY_INGEST_INFLIGHT_TOTAL',
+    64 * MIB,
+    1024,
+    16 * 1024 * MIB,
+    '1kb',
+    '16gb',
+  ),
   RELAY_RETENTION_UNACKED_DAYS: daysFrom('RELAY_RETENTION_UNACKED_DAYS', 30),
   RELAY_RETENTION_ACKED_DAYS: daysFrom('RELAY_RETENTION_ACKED_DAYS', 3),
   RELAY_PRUNE_INTERVAL_MS: intFrom('RELAY_PRUNE_INTERVAL_MS', 10 * 60_000, 1000, DAY_MS),
@@ -233,11 +247,23 @@ function storageFrom(databaseUrl: string | undefined, dataDir: string, pollMs: n
   return { kind: 'sqlite', file: path.resolve(dataDir, decodeURIComponent(rest)) };
 }
 
+/** Limits that only make sense together: a budget smaller than one allowed body would refuse every large one. */
+function limitProblems(e: z.infer<typeof envSchema>): string[] {
+  const problems: string[] = [];
+  if (e.RELAY_INGEST_INFLIGHT_PER_IP < e.RELAY_BODY_LIMIT)
+    problems.push('RELAY_INGEST_INFLIGHT_PER_IP: must be at least RELAY_BODY_LIMIT');
+  if (e.RELAY_INGEST_INFLIGHT_TOTAL < e.RELAY_INGEST_INFLIGHT_PER_IP)
+    problems.push('RELAY_INGEST_INFLIGHT_TOTAL: must be at least RELAY_INGEST_INFLIGHT_PER_IP');
+  return problems;
+}
+
 /** Reads and validates the relay's environment; throws an Error listing every invalid variable. */
 export function loadRelayConfig(env: NodeJS.ProcessEnv): RelayConfig {
   const parsed = envSchema.safeParse(env);
   const lines = [
-    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`)),
+    ...(parsed.success
+      ? limitProblems(parsed.data)
+      : parsed.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`)),
     ...productionProblems(env),
   ];
   if (!parsed.success || lines.length > 0)
@@ -251,6 +277,7 @@ export function loadRelayConfig(env: NodeJS.ProcessEnv): RelayConfig {
     storage: storageFrom(e.DATABASE_URL, e.RELAY_DATA_DIR, e.RELAY_STREAM_POLL_MS),
     registrationKey: e.RELAY_REGISTRATION_KEY,
     bodyLimitBytes: e.RELAY_BODY_LIMIT,
+    ingestInflight: { perClientBytes: e.RELAY_INGEST_INFLIGHT_PER_IP, totalBytes: e.RELAY_INGEST_INFLIGHT_TOTAL },
     retention: {
       unackedMs: e.RELAY_RETENTION_UNACKED_DAYS,
       ackedMs: e.RELAY_RETENTION_ACKED_DAYS,

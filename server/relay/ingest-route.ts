@@ -17,6 +17,7 @@ import { ownedCopy } from './owned-bytes';
 import { ipKey, nodeLimiter } from './rate-limits';
 import { readBody } from './read-body';
 import { createRequestLog } from './request-log';
+import { ClientBudget } from './client-budget';
 import { isCanonicalJson } from './sse-format';
 
 /** Headers kept with each event (the pull endpoint returns them); values are capped. */
@@ -67,11 +68,12 @@ type Outcome =
   | 'too_large'
   | 'unsupported_type'
   | 'rate_limited'
+  | 'busy'
   | 'bad_request'
   | 'error';
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function isJsonType(contentType: string | undefined): boolean {
+function isJsonType(contentType: string | undefined): contentType is string {
   const media = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   return media === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(media);
 }
@@ -80,6 +82,15 @@ function isJsonType(contentType: string | undefined): boolean {
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return typeof v === 'string' ? v : undefined;
+}
+
+/**
+ * What a body will hold while it is read and stored: its declared length (raw-body refuses one over the limit before
+ * reading it), or the whole limit when it comes chunked and says nothing.
+ */
+function bodyBytesToHold(req: IncomingMessage, limit: number): number {
+  const declared = Number(req.headers['content-length']);
+  return Number.isSafeInteger(declared) && declared >= 0 ? Math.min(declared, limit) : limit;
 }
 
 /**
@@ -105,6 +116,12 @@ export function ingestRoute(deps: IngestDeps, app: Express): IngestRoute {
   const countLimited = () => metrics.ingestTotal.inc({ outcome: 'rate_limited' });
   const perIp = nodeLimiter({ perMinute: config.rateLimits.ingestPerIpPerMinute, onLimited: countLimited });
   const perChannel = nodeLimiter({ perMinute: config.rateLimits.ingestPerChannelPerMinute, onLimited: countLimited });
+  // Rate limits bound how often a client posts, not how many bytes it has the relay hold at once: slow bodies of up
+  // to RELAY_BODY_LIMIT over many connections (behind a proxy, with no connection cap) could otherwise fill memory.
+  const inflight = new ClientBudget({
+    total: config.ingestInflight.totalBytes,
+    perClient: config.ingestInflight.perClientBytes,
+  });
 
   const handle = async (
     req: IncomingMessage,
@@ -115,7 +132,8 @@ export function ingestRoute(deps: IngestDeps, app: Express): IngestRoute {
     if (id === null) {
       return finish(res, started, 'bad_request', 400, 'bad_request', 'The request could not be read.');
     }
-    if (!(await perIp(res, ipKey(clientIp(req))))) return;
+    const ip = clientIp(req);
+    if (!(await perIp(res, ipKey(ip)))) return;
     let channel: IngestChannel | undefined;
     try {
       channel = channelIdSchema.safeParse(id).success ? await channels.get(id) : undefined;
@@ -147,6 +165,35 @@ export function ingestRoute(deps: IngestDeps, app: Express): IngestRoute {
         'Webhooks must be application/json.',
       );
     }
+    const share = inflight.take(ip, bodyBytesToHold(req, config.bodyLimitBytes));
+    if ('refused' in share) {
+      res.setHeader('Retry-After', '1');
+      return share.refused === 'client_limit'
+        ? finish(
+            res,
+            started,
+            'rate_limited',
+            429,
+            'rate_limited',
+            'Too many webhook bodies in flight from this address; retry shortly.',
+          )
+        : finish(res, started, 'busy', 503, 'busy', 'The relay is receiving too much at once; retry shortly.');
+    }
+    try {
+      await receive(req, res, started, { id: channel.id, secret: channel.secret }, contentType);
+    } finally {
+      share.release();
+    }
+  };
+
+  /** Reads, verifies and stores one body the budget has room for. */
+  const receive = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    started: number,
+    channel: { readonly id: string; readonly secret: string },
+    contentType: string,
+  ): Promise<void> => {
     const read = await readBody(req, config.bodyLimitBytes);
     if (!read.ok) {
       if (read.reason === 'too_large') {
@@ -192,7 +239,7 @@ export function ingestRoute(deps: IngestDeps, app: Express): IngestRoute {
       const outcome = await committer.append({
         channelId: channel.id,
         receivedAt: deps.now(),
-        contentType: contentType as string,
+        contentType,
         headers,
         query: storedQuery(req.url ?? '', app.get('query parser fn') as ((qs: string) => unknown) | undefined),
         body: ownedCopy(raw),

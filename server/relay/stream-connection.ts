@@ -42,7 +42,7 @@ export class StreamConnection {
   readonly #heartbeat: NodeJS.Timeout;
   readonly #unregister: () => void;
 
-  /** @param release frees the stream's slot (stream-slots.ts) when the stream ends, however it ends. */
+  /** @param release frees the stream's slot (client-budget.ts) when the stream ends, however it ends. */
   constructor(
     private readonly res: Response,
     private readonly channelId: string,

@@ -6,7 +6,7 @@ import type { RelayMetrics } from './metrics';
 import { formatNamed, formatRetry, parseCursor } from './sse-format';
 import { StreamConnection } from './stream-connection';
 import type { StreamHub } from './stream-hub';
-import { StreamSlots } from './stream-slots';
+import { ClientBudget } from './client-budget';
 import type { ChannelRecord, RelayStore } from './store/types';
 
 export interface StreamDeps {
@@ -45,7 +45,8 @@ export function openEventStream(res: Response): void {
  */
 export function streamHandler(deps: StreamDeps): RequestHandler {
   const { config, store, hub, metrics, logger } = deps;
-  const slots = new StreamSlots({ total: config.stream.maxStreams, perClient: config.stream.maxPerClient });
+  // Stream slots: each open stream holds a socket buffer and a page in memory.
+  const slots = new ClientBudget({ total: config.stream.maxStreams, perClient: config.stream.maxPerClient });
   return async (req, res) => {
     const channel = res.locals.channel as ChannelRecord;
     const lastEventId = parseCursor(req.get('last-event-id'));

@@ -116,6 +116,15 @@ describe('POST /api/channels/:id/identity and GET /api/channels/:id', () => {
     expect(
       (await presentIdentity(r.url, ch, { accessToken: 'a'.repeat(20), deviceId: newDeviceId(), extra: 1 })).status,
     ).toBe(400);
+    // A token that could not travel in a header (it once failed as a 500 when sent on to Cal.com).
+    const split = await presentIdentity(r.url, ch, {
+      accessToken: 'secret-looking\r\nX-Injected: 1',
+      deviceId: newDeviceId(),
+    });
+    expect(split.status).toBe(400);
+    const splitText = await split.text();
+    expect(splitText).toContain('accessToken');
+    expect(splitText).not.toContain('secret-looking');
     const form = await fetch(`${r.url}/api/channels/${ch.id}/identity`, {
       method: 'POST',
       headers: { ...auth(ch), 'content-type': 'text/plain' },
