@@ -6,6 +6,12 @@ import type { StreamHub } from './stream-hub';
 import { mayHaveMore, type PageBounds } from './store/event-page';
 import type { ChannelBounds, RelayStore, StoredEvent } from './store/types';
 
+function bodyBytes(events: readonly StoredEvent[]): number {
+  let n = 0;
+  for (const e of events) n += e.body.byteLength;
+  return n;
+}
+
 /** Where a stream starts: the requested cursor, or — when it lost events to retention or is beyond the log — a reset. */
 export function resumeFrom(requested: number, bounds: ChannelBounds): { cursor: number; reset: boolean } {
   const firstAvailable = bounds.oldestSeq || bounds.lastSeq + 1;
@@ -93,6 +99,9 @@ export class StreamConnection {
     if (!first || !last) return;
     // Only a caught-up, idle stream may write from memory: a read in flight may be about to send these itself.
     if (this.#pumping || !this.#started || this.#closed || first.seq !== this.#cursor + 1) return this.wake(last.seq);
+    // Nor a batch its buffer has no room for: a socket copies what it cannot send at once, so each slow stream would
+    // hold the whole batch. Read from storage instead, a byte-bounded page at a time.
+    if (this.res.writableLength + bodyBytes(events) > this.deps.bufferBytes) return this.wake(last.seq);
     this.res.write(text());
     this.#cursor = last.seq;
     if (this.res.writableLength > this.deps.bufferBytes) void this.#pump();
