@@ -10,6 +10,7 @@ import type { RelayConfig } from './config';
 import { signatureMatches } from './crypto';
 import { writeError } from './errors';
 import { hookChannel, storedQuery } from './hook-target';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
 import { writeJson } from './json-response';
 import { assignRequestId } from './logger';
 import type { RelayMetrics } from './metrics';
@@ -223,6 +224,10 @@ export function ingestRoute(deps: IngestDeps, app: Express): IngestRoute {
         'invalid_signature',
         'Missing or invalid X-Cal-Signature-256.',
       );
+    }
+    if (nestsDeeperThan(raw, MAX_JSON_DEPTH)) {
+      const message = `The body nests arrays or objects deeper than ${MAX_JSON_DEPTH} levels.`;
+      return finish(res, started, 'invalid_json', 400, 'invalid_json', message);
     }
     let parsed: unknown;
     try {

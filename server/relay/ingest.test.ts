@@ -89,6 +89,13 @@ describe('POST /hooks/:channel', () => {
       ['malformed channel', postWebhook(`${url}/hooks/bad!id`, PING, { secret: SECRET }), 404, 'not_found'],
       ['not JSON', postWebhook(ch.ingestUrl, '{"triggerEvent":', { secret: SECRET }), 400, 'invalid_json'],
       ['empty body', postWebhook(ch.ingestUrl, '', { secret: SECRET }), 400, 'invalid_json'],
+      // Parses, but ~10x slower than flat JSON and too deep to serialize again: refused before JSON.parse.
+      [
+        'nested 65 deep',
+        postWebhook(ch.ingestUrl, '['.repeat(65) + ']'.repeat(65), { secret: SECRET }),
+        400,
+        'invalid_json',
+      ],
       [
         'invalid UTF-8',
         postWebhook(ch.ingestUrl, Buffer.from([0x22, 0xff, 0x22]), { secret: SECRET }),
@@ -131,6 +138,9 @@ describe('POST /hooks/:channel', () => {
     expect(await lastSeq(url, ch.id, ch.token)).toBe(0);
     // And the channel still works afterwards: one bad request never breaks the relay.
     expect((await postWebhook(ch.ingestUrl, PING, { secret: SECRET })).status).toBe(200);
+    // 64 levels are still a webhook.
+    const deepest = JSON.stringify({ a: JSON.parse('['.repeat(63) + ']'.repeat(63)) });
+    expect((await postWebhook(ch.ingestUrl, deepest, { secret: SECRET })).status).toBe(200);
   });
 
   it('refuses every webhook while no secret is set (409, nothing stored), and accepts +json types with charset', async () => {

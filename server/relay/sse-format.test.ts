@@ -41,6 +41,12 @@ describe('sse format', () => {
     if (canonical) expect(formatMessage({ ...e, canonicalJson: true })).toBe(formatMessage(e));
   });
 
+  it('is not canonical, rather than throwing, for a value too deep to serialize', () => {
+    let deep: unknown = [];
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    expect(isCanonicalJson(Buffer.from('[]'), deep)).toBe(false);
+  });
+
   it('is never canonical for bytes that are not UTF-8, even when they parse', () => {
     const bytes = Buffer.from([0x22, 0xff, 0x22]); // "\xff": decoded with a replacement character
     expect(isCanonicalJson(bytes, JSON.parse(bytes.toString('utf8')))).toBe(false);

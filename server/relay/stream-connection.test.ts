@@ -90,4 +90,49 @@ describe('StreamConnection buffering', () => {
     expect(res.maxBuffered).toBeLessThanOrEqual(bufferBytes + 110_000);
     expect(hub.has(channelId)).toBe(false);
   });
+  it('lets the event loop run between the pages of a replay, though storage answers at once', async () => {
+    const channelId = 'd'.repeat(24);
+    const log = Array.from({ length: 1000 }, (_, i): StoredEvent => ({
+      channelId,
+      seq: i + 1,
+      receivedAt: 0,
+      contentType: 'application/json',
+      headers: {},
+      query: {},
+      body: Buffer.from('{"a":1}'),
+    }));
+    let reads = 0;
+    const store = {
+      bounds: async () => ({ lastSeq: log.length, oldestSeq: 1, ackedSeq: 0 }),
+      listEvents: async (_: string, after: number, limit: number, maxBytes = Infinity) => {
+        reads++;
+        return takeWithin(
+          log.filter((e) => e.seq > after),
+          { limit, maxBytes },
+        );
+      },
+    } as unknown as RelayStore;
+    const res = Object.assign(new EventEmitter(), { writableLength: 0, locals: {}, write: () => true, end: () => {} });
+    const connection = new StreamConnection(res as unknown as Response, channelId, {
+      store,
+      hub: new StreamHub(),
+      metrics: createMetrics(
+        () => undefined,
+        () => undefined,
+      ),
+      logger: pino({ level: 'silent' }),
+      heartbeatMs: 60_000,
+      bufferBytes: 256 * 1024,
+      drainTimeoutMs: 1000,
+      maxPerChannel: 4,
+    });
+    let readsAtTurn = -1;
+    setImmediate(() => (readsAtTurn = reads));
+    await connection.start(0);
+    while (reads < 11) await new Promise((r) => setImmediate(r));
+    // Ten pages of 100 and the empty read after them; another task ran before the replay had finished.
+    expect(readsAtTurn).toBeGreaterThan(0);
+    expect(readsAtTurn).toBeLessThan(11);
+    connection.end();
+  });
 });

@@ -165,7 +165,11 @@ export class StreamConnection {
           this.res.write(events.map(formatMessage).join(''));
           this.#cursor = last.seq;
         }
-        if (mayHaveMore(events, this.#page)) this.#dirty = true;
+        if (mayHaveMore(events, this.#page)) {
+          this.#dirty = true;
+          // A replay of many pages on SQLite never waits on I/O: give the other requests their turn between pages.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
       }
     } catch (err) {
       this.deps.metrics.storageErrors.inc();

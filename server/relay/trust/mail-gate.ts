@@ -17,8 +17,12 @@ const MAIL_TRIGGERS = new Set([
   'BOOKING_REJECTED',
 ]);
 
+/** Far above any Cal.com booking payload (a few KB): a larger body is not parsed on the main thread to log a refusal. */
+const MAX_BOOKING_BYTES = 256 * 1024;
+
 /** Whether the stored body asks for email at all (so a PING to an anonymous channel is not counted as a refusal). */
 function asksForMail(body: Uint8Array): boolean {
+  if (body.byteLength > MAX_BOOKING_BYTES) return false;
   try {
     const t = (JSON.parse(Buffer.from(body).toString('utf8')) as { triggerEvent?: unknown }).triggerEvent;
     return typeof t === 'string' && MAIL_TRIGGERS.has(t);
