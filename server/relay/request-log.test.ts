@@ -70,6 +70,16 @@ describe('request lines', () => {
     expect(all).not.toContain('Bearer tok');
   });
 
+  it('clip what the client chooses, path and User-Agent, to 200 characters', async () => {
+    const { logger, lines } = capturedLogger();
+    const url = await serve(404, createRequestLog(logger));
+    await fetch(`${url}/${'p'.repeat(5000)}`, { headers: { 'user-agent': 'u'.repeat(8000) } });
+    await expect.poll(() => lines.length).toBe(1);
+    const req = lines[0]?.req as { path: string; userAgent: string };
+    expect(req.path).toBe(`/${'p'.repeat(199)}…`);
+    expect(req.userAgent).toBe(`${'u'.repeat(200)}…`);
+  });
+
   it('leave the redaction of every other line in place', () => {
     const { logger, lines } = capturedLogger();
     createRequestLog(logger);

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { clipped } from './logger';
 
 /** Writes the one line of a finished request (see createRequestLog). */
 export type RequestLog = (req: IncomingMessage, res: ServerResponse, id: string, started: number) => void;
@@ -20,9 +21,9 @@ export function createRequestLog(logger: Logger): RequestLog {
       req: {
         id,
         method: req.method,
-        path: (req.url ?? '').split('?')[0],
+        path: clipped((req.url ?? '').split('?')[0]),
         remoteAddress: req.socket.remoteAddress,
-        userAgent: req.headers['user-agent'],
+        userAgent: clipped(req.headers['user-agent']),
         contentLength: req.headers['content-length'],
       },
       res: { statusCode: status },

@@ -44,7 +44,35 @@ describe('relay Dockerfile', () => {
   });
 });
 
+describe('relay image build context', () => {
+  it('holds exactly what the Dockerfile copies from it: never an .env file, data or node_modules', () => {
+    const allowed = read('.dockerignore')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'));
+    expect(allowed[0]).toBe('*');
+    const copied = dockerfile
+      .split('\n')
+      .filter((l) => l.startsWith('COPY ') && !l.includes('--from='))
+      .flatMap((l) => l.split(/\s+/).slice(1, -1))
+      .map((src) => src.replace(/^\.\//, ''));
+    expect(copied.length).toBeGreaterThan(0);
+    expect(new Set(allowed.slice(1).map((l) => l.replace(/^!/, '')))).toEqual(new Set(copied));
+  });
+});
+
 describe('deployment templates', () => {
+  it('listen on loopback with the proxy trusted there, except in compose where Caddy is the only peer', () => {
+    const example = read('deploy/relay/.env.example');
+    expect(example).toMatch(/^RELAY_HOST=127\.0\.0\.1$/m);
+    expect(example).toMatch(/^RELAY_TRUST_PROXY=loopback$/m);
+    const compose = read('deploy/relay/compose.yaml');
+    expect(compose).toMatch(/^ {4}RELAY_HOST: 0\.0\.0\.0$/m);
+    expect(compose).toMatch(/^ {4}RELAY_TRUST_PROXY: "1"$/m);
+    // No published port for the relays: only Caddy's 80 and 443.
+    expect(compose.match(/^ {6}- "\d+:\d+"$/gm)).toEqual(['      - "80:80"', '      - "443:443"']);
+    expect(compose).toMatch(/max-size: \d+m/);
+  });
+
   it('.env.example and the relay README list every variable the relay reads', () => {
     const example = read('deploy/relay/.env.example');
     const readme = read('server/relay/README.md');
