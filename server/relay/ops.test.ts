@@ -157,6 +157,26 @@ describe('operations', () => {
     expect(text).not.toContain(ch.id);
   });
 
+  it('gives a backlog series only to the 100 channels furthest behind, never to empty ones, and totals for all', async () => {
+    const { url } = await relay({ RELAY_RATE_LIMIT_CHANNEL_CREATE_PER_HOUR: '1000' });
+    const empty = await createReadyChannel(url);
+    const busy = [];
+    for (let i = 0; i < 102; i++) {
+      const ch = await createReadyChannel(url);
+      for (let n = 0; n < (i === 0 ? 3 : 1); n++)
+        expect((await postWebhook(ch.ingestUrl, '{}', { secret: TEST_SECRET })).status).toBe(200);
+      busy.push(ch);
+    }
+    const text = await (
+      await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } })
+    ).text();
+    expect(text.match(/^relay_channel_backlog\{/gm)).toHaveLength(100);
+    expect(text).toContain(`relay_channel_backlog{channel="${channelLabel(busy[0]!.id)}"} 3`);
+    expect(text).not.toContain(`channel="${channelLabel(empty.id)}"`);
+    expect(text).toMatch(/^relay_channels_behind 102$/m);
+    expect(text).toMatch(/^relay_backlog_events 104$/m);
+  });
+
   it('logs structured requests with ids, and never tokens, secrets, signatures or OAuth codes', async () => {
     const { url, logs } = await relay();
     const ch = await createReadyChannel(url);
