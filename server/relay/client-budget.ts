@@ -16,10 +16,11 @@ export class ClientBudget {
 
   /** `amount` more for this client, if both caps allow it. */
   take(clientIp: string | undefined, amount = 1): BudgetTake {
-    if (this.#total + amount > this.limits.total) return { refused: 'capacity' };
     const key = ipKey(clientIp);
     const held = this.#perClient.get(key) ?? 0;
+    // The client's own cap first: a client over it is told so (429) even when the whole budget is short too.
     if (held + amount > this.limits.perClient) return { refused: 'client_limit' };
+    if (this.#total + amount > this.limits.total) return { refused: 'capacity' };
     this.#perClient.set(key, held + amount);
     this.#total += amount;
     let released = false;

@@ -73,18 +73,34 @@ describe('webhook bodies in flight', () => {
     expect(overClient.status).toBe(429);
     expect(overClient.headers.get('retry-after')).toBe('1');
     expect(((await overClient.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
-    // Client B: 4 KB more would take the relay past its 10 KB; 1 KB fits.
+    // Client B: 4 KB more would take the relay past its 10 KB (a small body counts the same: min(16 KiB, the limit)).
     const overTotal = await postWebhook(ch.ingestUrl, bodyOf(4096), as('203.0.113.2'));
     expect(overTotal.status).toBe(503);
     expect(((await overTotal.json()) as { error: { code: string } }).error.code).toBe('busy');
-    expect((await postWebhook(ch.ingestUrl, bodyOf(1024), as('203.0.113.2'))).status).toBe(200);
-    expect(await metricValue(url, 'relay_ingest_total{outcome="busy"}')).toBe(1);
+    expect((await postWebhook(ch.ingestUrl, bodyOf(100), as('203.0.113.2'))).status).toBe(503);
+    expect(await metricValue(url, 'relay_ingest_total{outcome="busy"}')).toBe(2);
 
     // Stored and answered: their bytes are free again.
     expect(await a1.finish()).toBe('HTTP/1.1 200 OK');
     expect(await a2.finish()).toBe('HTTP/1.1 200 OK');
     expect((await postWebhook(ch.ingestUrl, bodyOf(4096), as('203.0.113.1'))).status).toBe(200);
     expect((await postWebhook(ch.ingestUrl, bodyOf(4096), as('203.0.113.2'))).status).toBe(200);
+  });
+
+  it('counts at least 16 KiB for any request, so tiny slow bodies are not free to hold open', async () => {
+    const dir = tempDir();
+    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const env = { RELAY_BODY_LIMIT: '32kb', RELAY_INGEST_INFLIGHT_PER_IP: '64kb' };
+    const { url, relay } = await startRelay(testConfig(dir, env));
+    cleanups.push(() => relay.stop());
+    const ch = await createReadyChannel(url);
+    const path = new URL(ch.ingestUrl).pathname;
+    const held = [];
+    for (let i = 0; i < 4; i++) held.push(await slowPost(url, path, '127.0.0.1', bodyOf(40)));
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await postWebhook(ch.ingestUrl, bodyOf(40), { secret: TEST_SECRET })).status).toBe(429);
+    for (const h of held) expect(await h.finish()).toBe('HTTP/1.1 200 OK');
+    expect((await postWebhook(ch.ingestUrl, bodyOf(40), { secret: TEST_SECRET })).status).toBe(200);
   });
 
   it('frees the budget of a body whose client went away', async () => {

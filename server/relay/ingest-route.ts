@@ -85,13 +85,17 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+/** What any request holds besides its body (socket, parser, buffers): so tiny slow bodies are not free to hold open. */
+const REQUEST_COST_BYTES = 16 * 1024;
+
 /**
  * What a body will hold while it is read and stored: its declared length (raw-body refuses one over the limit before
- * reading it), or the whole limit when it comes chunked and says nothing.
+ * reading it), or the whole limit when it comes chunked and says nothing; never less than a request's own cost.
  */
 function bodyBytesToHold(req: IncomingMessage, limit: number): number {
   const declared = Number(req.headers['content-length']);
-  return Number.isSafeInteger(declared) && declared >= 0 ? Math.min(declared, limit) : limit;
+  const body = Number.isSafeInteger(declared) && declared >= 0 ? Math.min(declared, limit) : limit;
+  return Math.min(Math.max(body, REQUEST_COST_BYTES), limit);
 }
 
 /**
