@@ -21,6 +21,8 @@ export const benchRelayEnv = {
   // Every client is 127.0.0.1: fan-out opens thousands of channels and their streams, the ingest bench verifies eight
   // identities.
   RELAY_RATE_LIMIT_STREAM_PER_MIN: '1000000',
+  RELAY_INGEST_BYTES_PER_CHANNEL_PER_DAY: '1024gb',
+  RELAY_INGEST_BYTES_PER_IP_PER_DAY: '1024gb',
   RELAY_MAX_STREAMS_PER_IP: '1000000',
   RELAY_RATE_LIMIT_CHANNEL_CREATE_PER_HOUR: '1000000',
   RELAY_RATE_LIMIT_IDENTITY_PER_MIN: '1000000',

@@ -138,6 +138,19 @@ describe('loadRelayConfig', () => {
     );
   });
 
+  it('reads the daily byte quotas and the free-disk floor', () => {
+    expect(loadRelayConfig({}).ingestQuota).toEqual({
+      perChannelBytesPerDay: 64 * 1024 * 1024,
+      perClientBytesPerDay: 1024 * 1024 * 1024,
+      minFreeDiskBytes: 1024 * 1024 * 1024,
+    });
+    expect(loadRelayConfig({ RELAY_MIN_FREE_DISK: '0' }).ingestQuota.minFreeDiskBytes).toBe(0);
+    expect(() => loadRelayConfig({ RELAY_INGEST_BYTES_PER_CHANNEL_PER_DAY: '512kb' })).toThrow(
+      /RELAY_INGEST_BYTES_PER_CHANNEL_PER_DAY: must be at least RELAY_BODY_LIMIT/,
+    );
+    expect(() => loadRelayConfig({ RELAY_MIN_FREE_DISK: 'plenty' })).toThrow(/RELAY_MIN_FREE_DISK must be a size/);
+  });
+
   it('parses byte sizes', () => {
     expect(parseByteSize('1048576')).toBe(1048576);
     expect(parseByteSize('512kb')).toBe(524288);

@@ -24,6 +24,13 @@ export interface RelayConfig {
   readonly bodyLimitBytes: number;
   /** Bytes of webhook bodies being received or stored at once, per client address and in all. */
   readonly ingestInflight: { readonly perClientBytes: number; readonly totalBytes: number };
+  /** Bytes of signed webhooks stored per channel and per client address per day (this process), and the free disk below
+   * which ingest refuses (0: no check). */
+  readonly ingestQuota: {
+    readonly perChannelBytesPerDay: number;
+    readonly perClientBytesPerDay: number;
+    readonly minFreeDiskBytes: number;
+  };
   readonly retention: { readonly unackedMs: number; readonly ackedMs: number; readonly pruneIntervalMs: number };
   readonly trustProxy: boolean | number | string;
   readonly heartbeatMs: number;
@@ -161,6 +168,23 @@ const envSchema = z.object({
   ),
   RELAY_BODY_LIMIT: byteSizeFrom('RELAY_BODY_LIMIT', MIB, 1024, 10 * MIB, '1kb', '10mb'),
   RELAY_INGEST_INFLIGHT_PER_IP: byteSizeFrom('RELAY_INGEST_INFLIGHT_PER_IP', 16 * MIB, 1024, 1024 * MIB, '1kb', '1gb'),
+  RELAY_INGEST_BYTES_PER_CHANNEL_PER_DAY: byteSizeFrom(
+    'RELAY_INGEST_BYTES_PER_CHANNEL_PER_DAY',
+    64 * MIB,
+    1024,
+    1024 * 1024 * MIB,
+    '1kb',
+    '1024gb',
+  ),
+  RELAY_INGEST_BYTES_PER_IP_PER_DAY: byteSizeFrom(
+    'RELAY_INGEST_BYTES_PER_IP_PER_DAY',
+    1024 * MIB,
+    1024,
+    1024 * 1024 * MIB,
+    '1kb',
+    '1024gb',
+  ),
+  RELAY_MIN_FREE_DISK: byteSizeFrom('RELAY_MIN_FREE_DISK', 1024 * MIB, 0, 100_000 * 1024 * MIB, '0', '100000gb'),
   RELAY_INGEST_INFLIGHT_TOTAL: byteSizeFrom(
     'RELAY_INGEST_INFLIGHT_TOTAL',
     64 * MIB,
@@ -252,6 +276,8 @@ function limitProblems(e: z.infer<typeof envSchema>): string[] {
   const problems: string[] = [];
   if (e.RELAY_INGEST_INFLIGHT_PER_IP < e.RELAY_BODY_LIMIT)
     problems.push('RELAY_INGEST_INFLIGHT_PER_IP: must be at least RELAY_BODY_LIMIT');
+  for (const name of ['RELAY_INGEST_BYTES_PER_CHANNEL_PER_DAY', 'RELAY_INGEST_BYTES_PER_IP_PER_DAY'] as const)
+    if (e[name] < e.RELAY_BODY_LIMIT) problems.push(`${name}: must be at least RELAY_BODY_LIMIT`);
   if (e.RELAY_INGEST_INFLIGHT_TOTAL < e.RELAY_INGEST_INFLIGHT_PER_IP)
     problems.push('RELAY_INGEST_INFLIGHT_TOTAL: must be at least RELAY_INGEST_INFLIGHT_PER_IP');
   return problems;
@@ -278,6 +304,11 @@ export function loadRelayConfig(env: NodeJS.ProcessEnv): RelayConfig {
     registrationKey: e.RELAY_REGISTRATION_KEY,
     bodyLimitBytes: e.RELAY_BODY_LIMIT,
     ingestInflight: { perClientBytes: e.RELAY_INGEST_INFLIGHT_PER_IP, totalBytes: e.RELAY_INGEST_INFLIGHT_TOTAL },
+    ingestQuota: {
+      perChannelBytesPerDay: e.RELAY_INGEST_BYTES_PER_CHANNEL_PER_DAY,
+      perClientBytesPerDay: e.RELAY_INGEST_BYTES_PER_IP_PER_DAY,
+      minFreeDiskBytes: e.RELAY_MIN_FREE_DISK,
+    },
     retention: {
       unackedMs: e.RELAY_RETENTION_UNACKED_DAYS,
       ackedMs: e.RELAY_RETENTION_ACKED_DAYS,

@@ -19,6 +19,8 @@ import { ipKey, nodeLimiter } from './rate-limits';
 import { readBody } from './read-body';
 import { createRequestLog } from './request-log';
 import { ClientBudget } from './client-budget';
+import { DailyBytes } from './daily-bytes';
+import { diskSpaceWatch } from './disk-space';
 import { isCanonicalJson } from './sse-format';
 
 /** Headers kept with each event (the pull endpoint returns them); values are capped. */
@@ -70,6 +72,8 @@ type Outcome =
   | 'unsupported_type'
   | 'rate_limited'
   | 'busy'
+  | 'quota'
+  | 'no_space'
   | 'bad_request'
   | 'error';
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -123,6 +127,42 @@ export function ingestRoute(deps: IngestDeps, app: Express): IngestRoute {
   const perChannel = nodeLimiter({ perMinute: config.rateLimits.ingestPerChannelPerMinute, onLimited: countLimited });
   // Rate limits bound how often a client posts, not how many bytes it has the relay hold at once: slow bodies of up
   // to RELAY_BODY_LIMIT over many connections (behind a proxy, with no connection cap) could otherwise fill memory.
+  const perChannelDay = new DailyBytes(config.ingestQuota.perChannelBytesPerDay);
+  const perClientDay = new DailyBytes(config.ingestQuota.perClientBytesPerDay);
+  const disk = diskSpaceWatch(config.dataDir, config.ingestQuota.minFreeDiskBytes, (free) =>
+    logger.error(
+      { freeBytes: free, dataDir: config.dataDir },
+      'disk space low: refusing webhooks (507) until it is freed',
+    ),
+  );
+  /** Room on disk and in the channel's and the client's byte quotas for one more signed body; else answered. */
+  const roomFor = async (
+    res: ServerResponse,
+    started: number,
+    channelId: string,
+    ip: string | undefined,
+    bytes: number,
+  ): Promise<boolean> => {
+    if (disk.isLow()) {
+      finish(res, started, 'no_space', 507, 'insufficient_storage', 'The relay is low on disk space; retry later.');
+      return false;
+    }
+    const channelWait = await perChannelDay.take(channelId, bytes);
+    const clientWait = channelWait ?? (await perClientDay.take(ipKey(ip), bytes));
+    if (channelWait === undefined && clientWait === undefined) return true;
+    if (channelWait === undefined) await perChannelDay.giveBack(channelId, bytes);
+    res.setHeader('Retry-After', String(channelWait ?? clientWait));
+    const whose = channelWait === undefined ? 'this address' : 'this channel';
+    finish(
+      res,
+      started,
+      'quota',
+      429,
+      'quota_exceeded',
+      `The day's webhook bytes for ${whose} are used up; retry later.`,
+    );
+    return false;
+  };
   const inflight = new ClientBudget({
     total: config.ingestInflight.totalBytes,
     perClient: config.ingestInflight.perClientBytes,
@@ -185,7 +225,7 @@ export function ingestRoute(deps: IngestDeps, app: Express): IngestRoute {
         : finish(res, started, 'busy', 503, 'busy', 'The relay is receiving too much at once; retry shortly.');
     }
     try {
-      await receive(req, res, started, { id: channel.id, secret: channel.secret }, contentType);
+      await receive(req, res, started, { id: channel.id, secret: channel.secret }, contentType, ip);
     } finally {
       share.release();
     }
@@ -198,6 +238,7 @@ export function ingestRoute(deps: IngestDeps, app: Express): IngestRoute {
     started: number,
     channel: { readonly id: string; readonly secret: string },
     contentType: string,
+    ip: string | undefined,
   ): Promise<void> => {
     const read = await readBody(req, config.bodyLimitBytes);
     if (!read.ok) {
@@ -239,6 +280,8 @@ export function ingestRoute(deps: IngestDeps, app: Express): IngestRoute {
     } catch {
       return finish(res, started, 'invalid_json', 400, 'invalid_json', 'The body is not valid UTF-8 JSON.');
     }
+    // Counted once the body is known to be the channel owner's (signed) and storable: nobody can use up another's quota.
+    if (!(await roomFor(res, started, channel.id, ip, raw.byteLength))) return;
     const headers: Record<string, string> = {};
     for (const name of STORED_HEADERS) {
       const v = header(req, name);
