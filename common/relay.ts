@@ -182,6 +182,7 @@ export type PublishProfileResponse = z.infer<typeof publishProfileResponseSchema
  * - 409 `account_mismatch` — the channel is already bound to another Cal.com account;
  * - 502 `calcom_unavailable` — the relay could not reach Cal.com to verify (retry later);
  * - 403 `not_verified` — publishing needs a verified channel;
+ * - 403 `suspended` — the operator suspended this account: no publishing;
  * - 409 `slug_taken` — another verified account holds that profile address;
  * - 401 `unauthorized` — wrong token or unknown/deleted channel (the app re-creates its channel).
  */
@@ -191,6 +192,7 @@ export const RELAY_ERROR_CODES = [
   'account_mismatch',
   'calcom_unavailable',
   'not_verified',
+  'suspended',
   'slug_taken',
   'unauthorized',
 ] as const;

@@ -63,7 +63,7 @@ export function createApp(deps: AppDeps): RequestListener {
   const forwardedWarning = warnForwardedWithoutTrust(config.trustProxy, logger);
   app.use(forwardedWarning.middleware);
   const requireChannelToken = channelAuth(store, 'id', onStorageError);
-  const profileAccess = createProfileAccess(deps.trust);
+  const profileAccess = createProfileAccess(deps.trust, deps.profiles);
   // Exact within this process; other instances' changes are seen within 2 s (PostgreSQL, several relays).
   const channels = createChannelCache(store, { ttlMs: store.shared ? 2_000 : 60_000, now: deps.now });
   const closeChannel = async (id: string) => {

@@ -15,7 +15,7 @@ export interface StoredProfile {
 
 /**
  * How a put treats a slug another channel holds: a holder of the same account, or one published before verification
- * existed (userId null), always yields; `takeOver` (the slug is the publisher's own Cal.com username) evicts anyone.
+ * existed (userId null), always yields; `takeOver` (decided by trust/profile-access.ts: an approved account's own username, or a holder that is not approved) evicts that holder.
  */
 export interface PutOptions {
   readonly takeOver: boolean;
