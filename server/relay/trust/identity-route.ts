@@ -8,6 +8,7 @@ import type { Profiles } from '../profile';
 import { limiter } from '../rate-limits';
 import type { ChannelRecord } from '../store/types';
 import { checkCalcomToken } from './calcom-identity';
+import { guardedTokenCheck } from './token-check-guard';
 import { channelStatus, identityOf } from './channel-status';
 import type { TrustStore } from './trust-store';
 
@@ -34,6 +35,7 @@ export function identityRouter(deps: IdentityRouteDeps): Router {
   const api = limiter({ perMinute: deps.apiPerIpPerMinute });
   // Each attempt costs a Cal.com request on our behalf: few per IP, so the relay is no token-checking oracle.
   const attempts = limiter({ perMinute: deps.config.identityPerIpPerMinute });
+  const checkToken = guardedTokenCheck(checkCalcomToken);
 
   router.get('/:id', api, deps.requireChannelToken, async (_req, res) => {
     const channel = res.locals.channel as ChannelRecord;
@@ -56,7 +58,7 @@ export function identityRouter(deps: IdentityRouteDeps): Router {
     const { accessToken, deviceId } = parsed.data;
     const channel = res.locals.channel as ChannelRecord;
     const label = channelLabel(channel.id);
-    const check = await checkCalcomToken(deps.calcomApiUrl(), accessToken, deps.config.calcomTimeoutMs);
+    const check = await checkToken(deps.calcomApiUrl(), accessToken, deps.config.calcomTimeoutMs);
     if (check.kind === 'invalid') {
       logger.warn({ channel: label }, 'identity refused: Cal.com did not accept the presented token');
       return sendError(res, 401, 'invalid_calcom_token', 'Cal.com did not accept this access token.');
