@@ -77,6 +77,8 @@ export interface MailerOptions {
  * and 485–530 µs of CPU per webhook, against 31.8–49.7 ms and 416–461 µs without it.
  */
 export const DEFAULT_PLAN_GATHER_MS = 50;
+/** Bodies of one planning batch, besides its 256 events: a booking is a few KB, so this only bounds giant ones. */
+const PLAN_BATCH_BYTES = 8 * 2 ** 20;
 
 /** The relay's say on an event's emails, asked before planning and again on the planned rows. */
 export interface MailGate {
@@ -345,7 +347,7 @@ export function createMailer(o: MailerOptions): Mailer {
 
   const drainQueued = async () => {
     while (queue.size() > 0) {
-      const batch = queue.take(pacer.batchSize(256));
+      const batch = queue.take(pacer.batchSize(256), PLAN_BATCH_BYTES);
       planning = batch.length;
       await pacer.turn(performance.now() - (batch[0] as WaitingEvent).queuedAt);
       const t = performance.now();

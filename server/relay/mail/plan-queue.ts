@@ -6,6 +6,8 @@ export interface WaitingEvent {
   readonly seq: number;
   /** Dropped past the queue's byte budget: read back from the event log when planned. */
   readonly body: Buffer | undefined;
+  /** The body's size, kept or not: what planning it will hold in memory. */
+  readonly bytes: number;
   /** performance.now() when it was queued (how late its planning is). */
   readonly queuedAt: number;
 }
@@ -14,8 +16,12 @@ export interface PlanQueue {
   push(channelId: string, event: MailSourceEvent): void;
   /** Events waiting. */
   size(): number;
-  /** The oldest `n` events, in the order they were stored. */
-  take(n: number): WaitingEvent[];
+  /**
+   * The oldest events in the order they were stored: at most `n`, and no more once their bodies reach `maxBytes` (the
+   * first always comes). A batch's bodies are all in memory while it is planned, and events are as large as
+   * RELAY_BODY_LIMIT allows: 256 of them read back at once could hold 256 MiB (security review).
+   */
+  take(n: number, maxBytes?: number): WaitingEvent[];
   /** A batch's events with their bodies: kept ones from memory, the rest read from the log in runs; undefined when gone. */
   withBodies(batch: readonly WaitingEvent[]): Promise<Array<MailSourceEvent | undefined>>;
 }
@@ -37,11 +43,20 @@ export function createPlanQueue(reader: MailEventReader | undefined, maxBodyByte
     push(channelId, event) {
       const keep = bytes + event.body.byteLength <= budget;
       if (keep) bytes += event.body.byteLength;
-      queued.push({ channelId, seq: event.seq, body: keep ? event.body : undefined, queuedAt: performance.now() });
+      queued.push({
+        channelId,
+        seq: event.seq,
+        body: keep ? event.body : undefined,
+        bytes: event.body.byteLength,
+        queuedAt: performance.now(),
+      });
     },
     size: () => queued.length - next,
-    take(n) {
-      const batch = queued.slice(next, next + n);
+    take(n, maxBytes = Number.POSITIVE_INFINITY) {
+      let end = next;
+      for (let held = 0; end < queued.length && end - next < n && (end === next || held < maxBytes); end++)
+        held += (queued[end] as WaitingEvent).bytes;
+      const batch = queued.slice(next, end);
       next += batch.length;
       if (next === queued.length || (next > 1024 && next * 2 > queued.length)) {
         queued = queued.slice(next);
