@@ -43,11 +43,18 @@ export interface AppDeps {
   readonly calcomApiUrl: () => string;
 }
 
+/** The relay's request listener, and how to close a channel the way DELETE /api/channels/:id does. */
+export interface RelayApp {
+  readonly listener: RequestListener;
+  /** Deletes the channel and its events, forgets it in the ingest cache, its profile and mail, ends its streams. */
+  readonly closeChannel: (id: string) => Promise<void>;
+}
+
 /**
  * Assembles the relay's request listener: POST /hooks/:channel on its own lean path (ingest-route.ts), everything
  * else through the express app.
  */
-export function createApp(deps: AppDeps): RequestListener {
+export function createApp(deps: AppDeps): RelayApp {
   const { config, store, metrics, logger } = deps;
   const onStorageError = (err: unknown) => {
     metrics.storageErrors.inc();
@@ -142,11 +149,10 @@ export function createApp(deps: AppDeps): RequestListener {
       config,
       store,
       channels,
-      hub: deps.hub,
       publicUrl: deps.publicUrl,
       now: deps.now,
       onStorageError,
-      onChannelDeleted: deps.onChannelDeleted,
+      closeChannel,
     }),
   );
   app.use(oauthBounceRouter(config.appScheme));
@@ -175,7 +181,10 @@ export function createApp(deps: AppDeps): RequestListener {
 
   app.use((_req, res) => sendError(res, 404, 'not_found', 'No such route.'));
   app.use(errorHandler((err) => logger.error({ err }, 'unhandled request error')));
-  return (req, res) => {
-    if (!ingest.fastPath(req, res)) app(req, res);
+  return {
+    listener: (req, res) => {
+      if (!ingest.fastPath(req, res)) app(req, res);
+    },
+    closeChannel,
   };
 }

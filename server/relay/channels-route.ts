@@ -12,7 +12,6 @@ import { bearerToken, hashToken, newChannelId, newToken, tokenMatches } from './
 import { channelAuth } from './channel-auth';
 import { HttpError, sendError } from './errors';
 import { limiter } from './rate-limits';
-import type { StreamHub } from './stream-hub';
 import type { ChannelCache } from './channel-cache';
 import type { ChannelRecord, RelayStore } from './store/types';
 
@@ -21,12 +20,11 @@ export interface ChannelsDeps {
   readonly store: RelayStore;
   /** Ingest's channel cache: told when a secret changes or a channel goes. */
   readonly channels?: Pick<ChannelCache, 'invalidate'>;
-  readonly hub: StreamHub;
   readonly publicUrl: () => string;
   readonly now: () => number;
   readonly onStorageError: (err: unknown) => void;
-  /** Unpublishes the channel's profile and forgets its pending mail. */
-  readonly onChannelDeleted?: (id: string) => Promise<void>;
+  /** Deletes the channel with everything of it and ends its streams (app.ts closeChannel). */
+  readonly closeChannel: (id: string) => Promise<void>;
 }
 
 /**
@@ -50,7 +48,7 @@ const requireJson: RequestHandler = (req, res, next) => {
 
 /** The channel management API under /api/channels. No CORS headers: browsers elsewhere cannot call it. */
 export function channelsRouter(deps: ChannelsDeps): Router {
-  const { config, store, hub } = deps;
+  const { config, store } = deps;
   const router = Router();
   const json = express.json({ limit: '16kb', strict: true });
   const auth = channelAuth(store, 'id', deps.onStorageError);
@@ -110,12 +108,8 @@ export function channelsRouter(deps: ChannelsDeps): Router {
   });
 
   router.delete('/:id', auth, async (req, res) => {
-    const id = String(req.params.id);
-    await store.deleteChannel(id);
-    deps.channels?.invalidate(id);
-    await deps.onChannelDeleted?.(id);
     // Subscribers then reconnect and get 401: a deliberate revocation, the one case where they should stop.
-    hub.endChannel(id);
+    await deps.closeChannel(String(req.params.id));
     res.status(204).end();
   });
 

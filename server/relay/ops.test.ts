@@ -4,6 +4,7 @@ import { channelLabel } from './crypto';
 import { openRelayStorage } from './store/open-relay-storage';
 import type { OpenRelayStorage } from './store/relay-storage';
 import {
+  createChannel,
   createReadyChannel,
   TEST_METRICS_TOKEN,
   TEST_SECRET,
@@ -110,6 +111,33 @@ describe('operations', () => {
     const ok = await fetch(`${url}/healthz`);
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ status: 'ok' });
+  });
+
+  it('closes channels never set up (no secret, no event) a day after their creation, and no other', async () => {
+    let clock = Date.now();
+    const dir = tempDir();
+    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const {
+      url,
+      relay: r,
+      logs,
+    } = await startRelay(testConfig(dir, { RELAY_PRUNE_INTERVAL_MS: '1000' }), {
+      now: () => clock,
+    });
+    cleanups.push(() => r.stop());
+    const unused = await createChannel(url);
+    const ready = await createReadyChannel(url);
+    const status = (ch: { id: string; token: string }) =>
+      fetch(`${url}/api/channels/${ch.id}`, { headers: { authorization: `Bearer ${ch.token}` } }).then(
+        (res) => res.status,
+      );
+    clock += 23 * 3_600_000;
+    await new Promise((res) => setTimeout(res, 1500));
+    expect(await status(unused)).toBe(200);
+    clock += 2 * 3_600_000;
+    await waitUntil(async () => (await status(unused)) === 401, 5000);
+    expect(await status(ready)).toBe(200);
+    expect(logs()).toContain('retention closed channels never set up');
   });
 
   it('prunes in the background: acked events after the short window, unacked after the long one', async () => {

@@ -17,6 +17,9 @@ import type { OpenRelayStorage, RelayStorage } from './store/relay-storage';
 import type { AppendOutcome, StoredEvent } from './store/types';
 
 /** Called after an event is durably committed (mail outbox and other later features hook in here). */
+
+/** A channel with no secret and no event this long after its creation was never set up. */
+const ABANDONED_AFTER_MS = 24 * 60 * 60 * 1000;
 export type EventStoredListener = (channelId: string, event: StoredEvent) => void;
 
 /** A running (or startable) relay. */
@@ -65,6 +68,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
   let storage: RelayStorage | undefined;
   let server: RunningServer | undefined;
   let committer: GroupCommitter | undefined;
+  let closeChannel: ((id: string) => Promise<void>) | undefined;
   let mailer: Mailer | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
   let starting = false;
@@ -93,6 +97,11 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
       ackedBefore: t - config.retention.ackedMs,
     });
     if (n > 0) logger.info({ deleted: n }, 'retention pruned events');
+    // The app sets a new channel's secret right after creating it: one still without a secret or any event a day
+    // later was never set up, and anyone can create channels. Closed like DELETE /api/channels/:id.
+    const abandoned = closeChannel ? await storage.events.abandonedChannels(t - ABANDONED_AFTER_MS, 1000) : [];
+    for (const id of abandoned) await closeChannel?.(id);
+    if (abandoned.length > 0) logger.info({ closed: abandoned.length }, 'retention closed channels never set up');
     return n;
   };
 
@@ -187,7 +196,8 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
       },
     });
     let refusedLogged = 0;
-    server = await startHttpServer(app, {
+    closeChannel = app.closeChannel;
+    server = await startHttpServer(app.listener, {
       host: config.host,
       port: config.port,
       http: config.http,

@@ -81,6 +81,11 @@ export interface RelayStore {
   bounds(channelId: string): Promise<ChannelBounds | undefined>;
   /** Moves the ack cursor forward (never back) and returns it. */
   ack(channelId: string, upTo: number): Promise<number>;
+  /**
+   * Channels nobody ever set up (no secret, no event) created before `createdBefore`: at most `limit`, oldest first.
+   * Anyone can create channels, so the retention pass closes these instead of keeping them forever.
+   */
+  abandonedChannels(createdBefore: number, limit: number): Promise<string[]>;
   /** Deletes unacked events received before unackedBefore and acked ones received before ackedBefore. */
   prune(cutoffs: { unackedBefore: number; ackedBefore: number }): Promise<number>;
   /**

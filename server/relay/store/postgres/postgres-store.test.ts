@@ -131,6 +131,59 @@ describe('PostgreSQL relay store (engine specifics)', () => {
     }
   });
 
+  it('deletes a channel without holding its row while its events go: a batch with a webhook for it does not wait (security review 41)', async () => {
+    const url = await cluster.createDatabase();
+    const store = await openOn(url);
+    const [a, b] = ['a'.repeat(24), 'b'.repeat(24)];
+    for (const id of [a, b]) await store.createChannel({ id, tokenHash: hashToken(id), createdAt: 1 });
+    // More bytes than one chunk of the deletion (16 MiB), then small events: 30 in all.
+    const big = Buffer.alloc(1024 * 1024, 0x61).toString();
+    for (let i = 0; i < 17; i++) await store.appendEvents([testEvent(a, i, `"${big}"`)]);
+    await store.appendEvents(Array.from({ length: 13 }, (_, i) => testEvent(a, 100 + i)));
+    const count = async () =>
+      (await sql<{ n: number }>(url, 'SELECT count(*)::int AS n FROM events WHERE channel_id = $1', [a]))[0]?.n;
+
+    // Another session holds the channel's newest event: the deletion gets as far as that row and waits there.
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    let deleting: Promise<boolean> | undefined;
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM events WHERE channel_id = $1 AND seq = 30 FOR UPDATE', [a]);
+      let deleted = false;
+      deleting = store.deleteChannel(a).finally(() => (deleted = true));
+      const waiting = async () =>
+        (
+          await sql<{ n: number }>(
+            url,
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE%'",
+          )
+        )[0]?.n;
+      const until = Date.now() + 10_000;
+      while ((await waiting()) !== 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      expect(await waiting()).toBe(1);
+      // relay_append locks the channel rows of its batch. One DELETE of the channel row cascading over its events
+      // held that row until the last event was gone: the batch waited, and every batch queued behind it.
+      const appended = store.appendEvents([testEvent(b, 1), testEvent(a, 1)]);
+      const outcome = await Promise.race([
+        appended,
+        new Promise<'blocked'>((resolve) => setTimeout(() => resolve('blocked'), 3_000)),
+      ]);
+      expect(outcome === 'blocked' ? outcome : outcome.map((o) => o.ok)).toEqual([true, true]);
+      expect(deleted).toBe(false);
+      expect(await count()).toBeLessThan(30);
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+    }
+    // What the channel got meanwhile goes with it.
+    expect(await deleting).toBe(true);
+    expect(await count()).toBe(0);
+    expect(await store.getChannel(a)).toBeUndefined();
+    expect(await store.deleteChannel(a)).toBe(false);
+    expect((await store.listEvents(b, 0, 10)).map((e) => e.seq)).toEqual([1]);
+  });
+
   it('versions each module separately in schema_migrations', async () => {
     const url = await cluster.createDatabase();
     const store = await openOn(url);

@@ -109,6 +109,22 @@ export function describeRelayStore(name: string, openEmpty: OpenEmptyStore): voi
       expect(big?.body.toString()).toBe('x'.repeat(5000));
     });
 
+    it('lists the channels nobody set up (no secret, no event) created before a time, oldest first', async () => {
+      const { store } = await open();
+      const c = 'c'.repeat(24);
+      const d = 'd'.repeat(24);
+      await store.createChannel({ id: a, tokenHash: hashToken('1'), createdAt: 100 });
+      await store.createChannel({ id: b, tokenHash: hashToken('2'), createdAt: 50 });
+      await store.createChannel({ id: c, tokenHash: hashToken('3'), createdAt: 10 });
+      await store.createChannel({ id: d, tokenHash: hashToken('4'), createdAt: 20 });
+      await store.setSecret(c, 'x'.repeat(16)); // set up
+      await store.appendEvents([ev(d, 30)]); // has had an event (stores do not check the secret)
+      expect(await store.abandonedChannels(200, 10)).toEqual([b, a]);
+      expect(await store.abandonedChannels(200, 1)).toEqual([b]);
+      expect(await store.abandonedChannels(60, 10)).toEqual([b]);
+      expect(await store.abandonedChannels(50, 10)).toEqual([]);
+    });
+
     it('acks forward only, clamped to the last sequence', async () => {
       const { store } = await open();
       await store.createChannel({ id: a, tokenHash: hashToken('1'), createdAt: 1 });
