@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { calSignature } from './crypto';
@@ -6,10 +5,8 @@ import {
   createReadyChannel,
   metricValue,
   postWebhook,
-  startRelay,
+  relaysPerTest,
   TEST_SECRET,
-  tempDir,
-  testConfig,
 } from '../../tests/support/relay/relay-test-kit';
 
 /**
@@ -18,6 +15,8 @@ import {
  * X-Forwarded-For from a trusted loopback proxy, as behind Caddy.
  */
 
+const relays = relaysPerTest();
+// The test's raw sockets, closed before its relay stops (hooks after a test run last-registered first).
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -51,16 +50,13 @@ const bodyOf = (bytes: number) => {
 
 describe('webhook bodies in flight', () => {
   it('are capped per client (429) and in all (503), and the budget comes back when a body is stored', async () => {
-    const dir = tempDir();
-    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
     const env = {
       RELAY_TRUST_PROXY: 'loopback',
       RELAY_BODY_LIMIT: '4kb',
       RELAY_INGEST_INFLIGHT_PER_IP: '8kb',
       RELAY_INGEST_INFLIGHT_TOTAL: '10kb',
     };
-    const { url, relay } = await startRelay(testConfig(dir, env));
-    cleanups.push(() => relay.stop());
+    const { url } = await relays.start(env);
     const ch = await createReadyChannel(url);
     const path = new URL(ch.ingestUrl).pathname;
     const as = (client: string) => ({ secret: TEST_SECRET, headers: { 'x-forwarded-for': client } });
@@ -88,11 +84,8 @@ describe('webhook bodies in flight', () => {
   });
 
   it('counts at least 16 KiB for any request, so tiny slow bodies are not free to hold open', async () => {
-    const dir = tempDir();
-    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
     const env = { RELAY_BODY_LIMIT: '32kb', RELAY_INGEST_INFLIGHT_PER_IP: '64kb' };
-    const { url, relay } = await startRelay(testConfig(dir, env));
-    cleanups.push(() => relay.stop());
+    const { url } = await relays.start(env);
     const ch = await createReadyChannel(url);
     const path = new URL(ch.ingestUrl).pathname;
     const held = [];
@@ -104,11 +97,8 @@ describe('webhook bodies in flight', () => {
   });
 
   it('frees the budget of a body whose client went away', async () => {
-    const dir = tempDir();
-    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
     const env = { RELAY_BODY_LIMIT: '4kb', RELAY_INGEST_INFLIGHT_PER_IP: '4kb' };
-    const { url, relay } = await startRelay(testConfig(dir, env));
-    cleanups.push(() => relay.stop());
+    const { url } = await relays.start(env);
     const ch = await createReadyChannel(url);
     const socket = net.connect(Number(new URL(url).port), '127.0.0.1');
     await new Promise((r) => socket.once('connect', r));

@@ -1,12 +1,10 @@
-import fs from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createReadyChannel,
   metricValue,
   postWebhook,
-  startRelay,
+  relaysPerTest,
   TEST_SECRET,
-  tempDir,
   testConfig,
 } from '../../tests/support/relay/relay-test-kit';
 
@@ -16,17 +14,7 @@ import {
  * loopback proxy, as behind Caddy.
  */
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-async function relay(env: Record<string, string>) {
-  const dir = tempDir();
-  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const r = await startRelay(testConfig(dir, { RELAY_TRUST_PROXY: 'loopback', ...env }));
-  cleanups.push(() => r.relay.stop());
-  return r;
-}
+const relay = relaysPerTest((dir, env) => testConfig(dir, { RELAY_TRUST_PROXY: 'loopback', ...env })).start;
 const bodyOf = (bytes: number) => `{"pad":"${'x'.repeat(bytes - 10)}"}`;
 const code = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
 

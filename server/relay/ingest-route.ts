@@ -125,8 +125,6 @@ export function ingestRoute(deps: IngestDeps, app: Express): IngestRoute {
   const countLimited = () => metrics.ingestTotal.inc({ outcome: 'rate_limited' });
   const perIp = nodeLimiter({ perMinute: config.rateLimits.ingestPerIpPerMinute, onLimited: countLimited });
   const perChannel = nodeLimiter({ perMinute: config.rateLimits.ingestPerChannelPerMinute, onLimited: countLimited });
-  // Rate limits bound how often a client posts, not how many bytes it has the relay hold at once: slow bodies of up
-  // to RELAY_BODY_LIMIT over many connections (behind a proxy, with no connection cap) could otherwise fill memory.
   const perChannelDay = new DailyBytes(config.ingestQuota.perChannelBytesPerDay);
   const perClientDay = new DailyBytes(config.ingestQuota.perClientBytesPerDay);
   const disk = diskSpaceWatch(config.dataDir, config.ingestQuota.minFreeDiskBytes, (free) =>
@@ -163,6 +161,8 @@ export function ingestRoute(deps: IngestDeps, app: Express): IngestRoute {
     );
     return false;
   };
+  // Rate limits bound how often a client posts, not how many bytes it has the relay hold at once: slow bodies of up
+  // to RELAY_BODY_LIMIT over many connections (behind a proxy, with no connection cap) could otherwise fill memory.
   const inflight = new ClientBudget({
     total: config.ingestInflight.totalBytes,
     perClient: config.ingestInflight.perClientBytes,

@@ -16,10 +16,10 @@ import { openRelayStorage } from './store/open-relay-storage';
 import type { OpenRelayStorage, RelayStorage } from './store/relay-storage';
 import type { AppendOutcome, StoredEvent } from './store/types';
 
-/** Called after an event is durably committed (mail outbox and other later features hook in here). */
-
 /** A channel with no secret and no event this long after its creation was never set up. */
 const ABANDONED_AFTER_MS = 24 * 60 * 60 * 1000;
+
+/** Called after an event is durably committed (mail outbox and other later features hook in here). */
 export type EventStoredListener = (channelId: string, event: StoredEvent) => void;
 
 /** A running (or startable) relay. */
@@ -99,9 +99,12 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
     if (n > 0) logger.info({ deleted: n }, 'retention pruned events');
     // The app sets a new channel's secret right after creating it: one still without a secret or any event a day
     // later was never set up, and anyone can create channels. Closed like DELETE /api/channels/:id.
-    const abandoned = closeChannel ? await storage.events.abandonedChannels(t - ABANDONED_AFTER_MS, 1000) : [];
-    for (const id of abandoned) await closeChannel?.(id);
-    if (abandoned.length > 0) logger.info({ closed: abandoned.length }, 'retention closed channels never set up');
+    const close = closeChannel; // set once the app is up
+    if (close) {
+      const abandoned = await storage.events.abandonedChannels(t - ABANDONED_AFTER_MS, 1000);
+      for (const id of abandoned) await close(id);
+      if (abandoned.length > 0) logger.info({ closed: abandoned.length }, 'retention closed channels never set up');
+    }
     return n;
   };
 

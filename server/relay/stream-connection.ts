@@ -3,14 +3,8 @@ import type { Logger } from 'pino';
 import type { RelayMetrics } from './metrics';
 import { formatMessage, formatNamed, HEARTBEAT } from './sse-format';
 import type { StreamHub } from './stream-hub';
-import { mayHaveMore, type PageBounds } from './store/event-page';
+import { bodyBytes, mayHaveMore, type PageBounds } from './store/event-page';
 import type { ChannelBounds, RelayStore, StoredEvent } from './store/types';
-
-function bodyBytes(events: readonly StoredEvent[]): number {
-  let n = 0;
-  for (const e of events) n += e.body.byteLength;
-  return n;
-}
 
 /** Where a stream starts: the requested cursor, or — when it lost events to retention or is beyond the log — a reset. */
 export function resumeFrom(requested: number, bounds: ChannelBounds): { cursor: number; reset: boolean } {

@@ -16,7 +16,6 @@ export interface StreamSubscriber {
 /** In-process fan-out: every open stream of a channel hears of each commit on that channel. */
 export class StreamHub {
   readonly #byChannel = new Map<string, Set<StreamSubscriber>>();
-  #count = 0;
 
   /**
    * Registers a stream; returns its unregister function. A channel holds at most maxPerChannel streams: the newest
@@ -38,20 +37,13 @@ export class StreamHub {
     let set = this.#byChannel.get(channelId);
     if (!set) this.#byChannel.set(channelId, (set = new Set()));
     set.add(sub);
-    this.#count++;
     let removed = false;
     return () => {
       if (removed) return;
       removed = true;
-      this.#count--;
       set.delete(sub);
       if (set.size === 0 && this.#byChannel.get(channelId) === set) this.#byChannel.delete(channelId);
     };
-  }
-
-  /** Open streams in total. */
-  get size(): number {
-    return this.#count;
   }
 
   /** Whether the channel has an open stream in this process. */

@@ -1,6 +1,5 @@
-import fs from 'node:fs';
 import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openRelayStorage } from './store/open-relay-storage';
 import type { RelayOptions } from './relay';
 import {
@@ -8,26 +7,15 @@ import {
   metricValue,
   openStreamsReach,
   readSse,
-  startRelay,
-  tempDir,
-  testConfig,
+  relaysPerTest,
   type TestRelay,
 } from '../../tests/support/relay/relay-test-kit';
 
 /** What one client may hold of GET /hooks/:channel: anyone can get a channel, so every limit here faces an attacker. */
 
-type Cleanup = () => Promise<void> | void;
-const cleanups: Cleanup[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-async function relay(env: Record<string, string>, options: RelayOptions = {}): Promise<TestRelay> {
-  const dir = tempDir();
-  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const r = await startRelay(testConfig(dir, env), options);
-  cleanups.push(() => r.relay.stop());
-  return r;
-}
+const relays = relaysPerTest();
+const relay = (env: Record<string, string>, options: RelayOptions = {}): Promise<TestRelay> =>
+  relays.start(env, undefined, options);
 const refusals = (url: string, reason: string) => metricValue(url, `relay_stream_refusals_total{reason="${reason}"}`);
 /** A stream that stays open until the test ends. */
 function hold(url: string, token: string): Promise<{ status: number; text: string }> {

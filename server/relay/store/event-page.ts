@@ -22,10 +22,15 @@ export function takeWithin<T extends { readonly body: Buffer }>(rows: Iterable<T
   return taken;
 }
 
+/** The bytes of the events' bodies: what the byte bounds count. */
+export function bodyBytes(events: ReadonlyArray<{ readonly body: Buffer }>): number {
+  let bytes = 0;
+  for (const e of events) bytes += e.body.byteLength;
+  return bytes;
+}
+
 /** Whether a read within these bounds may have stopped before the end of the log (a reader goes on after it). */
 export function mayHaveMore(events: ReadonlyArray<{ readonly body: Buffer }>, page: PageBounds): boolean {
   if (events.length >= page.limit) return true;
-  let bytes = 0;
-  for (const e of events) bytes += e.body.byteLength;
-  return events.length > 0 && bytes >= page.maxBytes;
+  return events.length > 0 && bodyBytes(events) >= page.maxBytes;
 }

@@ -59,7 +59,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
  */
 export function relaysPerTest(config: (dataDir: string, env: Record<string, string>) => RelayConfig = testConfig): {
   dir: () => string;
-  start: (env?: Record<string, string>, dataDir?: string) => Promise<TestRelay>;
+  start: (env?: Record<string, string>, dataDir?: string, options?: RelayOptions) => Promise<TestRelay>;
 } {
   const running: TestRelay[] = [];
   const dirs: string[] = [];
@@ -74,8 +74,8 @@ export function relaysPerTest(config: (dataDir: string, env: Record<string, stri
   };
   return {
     dir,
-    async start(env = {}, dataDir = dir()) {
-      const r = await startRelay(config(dataDir, env));
+    async start(env = {}, dataDir = dir(), options = {}) {
+      const r = await startRelay(config(dataDir, env), options);
       running.push(r);
       return r;
     },
