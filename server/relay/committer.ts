@@ -20,15 +20,18 @@ export class GroupCommitter {
   readonly #store: RelayStore;
   readonly #onCommitted: (outcomes: readonly AppendOutcome[]) => void;
   readonly #maxBatch: number;
+  readonly #maxChannelBytes: number | undefined;
 
+  /** maxChannelBytes: what a channel may hold before its appends are refused (RelayStore.appendEvents). */
   constructor(
     store: RelayStore,
     onCommitted: (outcomes: readonly AppendOutcome[]) => void,
-    opts: { maxBatch?: number } = {},
+    opts: { maxBatch?: number; maxChannelBytes?: number } = {},
   ) {
     this.#store = store;
     this.#onCommitted = onCommitted;
     this.#maxBatch = opts.maxBatch ?? 500;
+    this.#maxChannelBytes = opts.maxChannelBytes;
   }
 
   /** Queues one event; resolves with its sequence once durable. */
@@ -52,7 +55,10 @@ export class GroupCommitter {
     while (this.#queue.length > 0) {
       const batch = this.#queue.splice(0, this.#maxBatch);
       try {
-        const outcomes = await this.#store.appendEvents(batch.map((p) => p.event));
+        const outcomes = await this.#store.appendEvents(
+          batch.map((p) => p.event),
+          this.#maxChannelBytes,
+        );
         outcomes.forEach((o, i) => batch[i]?.resolve(o));
         this.#onCommitted(outcomes);
       } catch (err) {

@@ -138,12 +138,17 @@ describe('loadRelayConfig', () => {
     );
   });
 
-  it('reads the daily byte quotas and the free-disk floor', () => {
+  it('reads the daily byte quotas, the bytes a channel may hold and the free-disk floor', () => {
     expect(loadRelayConfig({}).ingestQuota).toEqual({
       perChannelBytesPerDay: 64 * 1024 * 1024,
       perClientBytesPerDay: 1024 * 1024 * 1024,
+      maxChannelBytes: 256 * 1024 * 1024,
       minFreeDiskBytes: 1024 * 1024 * 1024,
     });
+    expect(loadRelayConfig({ RELAY_MAX_CHANNEL_BYTES: '2gb' }).ingestQuota.maxChannelBytes).toBe(2 * 1024 ** 3);
+    expect(() => loadRelayConfig({ RELAY_MAX_CHANNEL_BYTES: '512kb' })).toThrow(
+      /RELAY_MAX_CHANNEL_BYTES: must be at least RELAY_BODY_LIMIT/,
+    );
     expect(loadRelayConfig({ RELAY_MIN_FREE_DISK: '0' }).ingestQuota.minFreeDiskBytes).toBe(0);
     expect(() => loadRelayConfig({ RELAY_INGEST_BYTES_PER_CHANNEL_PER_DAY: '512kb' })).toThrow(
       /RELAY_INGEST_BYTES_PER_CHANNEL_PER_DAY: must be at least RELAY_BODY_LIMIT/,

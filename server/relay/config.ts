@@ -24,10 +24,13 @@ export interface RelayConfig {
   readonly bodyLimitBytes: number;
   /** Bytes of webhook bodies being received or stored at once, per client address and in all. */
   readonly ingestInflight: { readonly perClientBytes: number; readonly totalBytes: number };
-  /** Bytes of signed webhooks stored per channel and per client address per day (this process), and the free disk below
-   * which ingest refuses (0: no check). */
+  /**
+   * Bytes of signed webhooks stored per channel and per client address per day (this process), the bytes a channel may
+   * hold in all (every process), and the free disk below which ingest refuses (0: no check).
+   */
   readonly ingestQuota: {
     readonly perChannelBytesPerDay: number;
+    readonly maxChannelBytes: number;
     readonly perClientBytesPerDay: number;
     readonly minFreeDiskBytes: number;
   };
@@ -184,6 +187,7 @@ const envSchema = z.object({
     '1kb',
     '1024gb',
   ),
+  RELAY_MAX_CHANNEL_BYTES: byteSizeFrom('RELAY_MAX_CHANNEL_BYTES', 256 * MIB, 1024, 1024 * 1024 * MIB, '1kb', '1024gb'),
   RELAY_MIN_FREE_DISK: byteSizeFrom('RELAY_MIN_FREE_DISK', 1024 * MIB, 0, 100_000 * 1024 * MIB, '0', '100000gb'),
   RELAY_INGEST_INFLIGHT_TOTAL: byteSizeFrom(
     'RELAY_INGEST_INFLIGHT_TOTAL',
@@ -276,7 +280,11 @@ function limitProblems(e: z.infer<typeof envSchema>): string[] {
   const problems: string[] = [];
   if (e.RELAY_INGEST_INFLIGHT_PER_IP < e.RELAY_BODY_LIMIT)
     problems.push('RELAY_INGEST_INFLIGHT_PER_IP: must be at least RELAY_BODY_LIMIT');
-  for (const name of ['RELAY_INGEST_BYTES_PER_CHANNEL_PER_DAY', 'RELAY_INGEST_BYTES_PER_IP_PER_DAY'] as const)
+  for (const name of [
+    'RELAY_INGEST_BYTES_PER_CHANNEL_PER_DAY',
+    'RELAY_INGEST_BYTES_PER_IP_PER_DAY',
+    'RELAY_MAX_CHANNEL_BYTES',
+  ] as const)
     if (e[name] < e.RELAY_BODY_LIMIT) problems.push(`${name}: must be at least RELAY_BODY_LIMIT`);
   if (e.RELAY_INGEST_INFLIGHT_TOTAL < e.RELAY_INGEST_INFLIGHT_PER_IP)
     problems.push('RELAY_INGEST_INFLIGHT_TOTAL: must be at least RELAY_INGEST_INFLIGHT_PER_IP');
@@ -306,6 +314,7 @@ export function loadRelayConfig(env: NodeJS.ProcessEnv): RelayConfig {
     ingestInflight: { perClientBytes: e.RELAY_INGEST_INFLIGHT_PER_IP, totalBytes: e.RELAY_INGEST_INFLIGHT_TOTAL },
     ingestQuota: {
       perChannelBytesPerDay: e.RELAY_INGEST_BYTES_PER_CHANNEL_PER_DAY,
+      maxChannelBytes: e.RELAY_MAX_CHANNEL_BYTES,
       perClientBytesPerDay: e.RELAY_INGEST_BYTES_PER_IP_PER_DAY,
       minFreeDiskBytes: e.RELAY_MIN_FREE_DISK,
     },

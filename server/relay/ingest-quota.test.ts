@@ -14,7 +14,8 @@ import {
  * loopback proxy, as behind Caddy.
  */
 
-const relay = relaysPerTest((dir, env) => testConfig(dir, { RELAY_TRUST_PROXY: 'loopback', ...env })).start;
+const relays = relaysPerTest((dir, env) => testConfig(dir, { RELAY_TRUST_PROXY: 'loopback', ...env }));
+const relay = relays.start;
 const bodyOf = (bytes: number) => `{"pad":"${'x'.repeat(bytes - 10)}"}`;
 const code = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
 
@@ -56,6 +57,36 @@ describe('daily webhook bytes', () => {
     const ch = await createReadyChannel(url);
     for (let i = 0; i < 5; i++) expect((await postWebhook(ch.ingestUrl, bodyOf(4000))).status).toBe(401);
     expect((await postWebhook(ch.ingestUrl, bodyOf(4000), { secret: TEST_SECRET })).status).toBe(200);
+  });
+});
+
+describe('bytes a channel holds', () => {
+  it('are capped across days and restarts: 507 channel_full, other channels unaffected, the day quota given back', async () => {
+    const env = {
+      RELAY_BODY_LIMIT: '4kb',
+      RELAY_MAX_CHANNEL_BYTES: '8kb',
+      RELAY_INGEST_BYTES_PER_CHANNEL_PER_DAY: '1mb',
+      RELAY_INGEST_BYTES_PER_IP_PER_DAY: '16kb',
+    };
+    const dataDir = relays.dir();
+    const first = await relay(env, dataDir);
+    const [a, b] = [await createReadyChannel(first.url), await createReadyChannel(first.url)];
+    const post = (url: string, ch: typeof a) =>
+      postWebhook(ch.ingestUrl.replace(first.url, url), bodyOf(4000), { secret: TEST_SECRET });
+    expect((await post(first.url, a)).status).toBe(200);
+    expect((await post(first.url, a)).status).toBe(200); // ~4 KB held, under 8 KB: taken
+    const full = await post(first.url, a);
+    expect(full.status).toBe(507);
+    expect(await code(full)).toBe('channel_full');
+    expect(await metricValue(first.url, 'relay_ingest_total{outcome="channel_full"}')).toBe(1);
+    // The refused body went back to the address's 16 KB for the day: two more to another channel fit.
+    expect((await post(first.url, b)).status).toBe(200);
+    expect((await post(first.url, b)).status).toBe(200);
+    await first.relay.stop();
+
+    // The count is stored with the channel: a new process (fresh daily quotas) still refuses it.
+    const second = await relay(env, dataDir);
+    expect((await post(second.url, a)).status).toBe(507);
   });
 });
 

@@ -74,6 +74,7 @@ type Outcome =
   | 'busy'
   | 'quota'
   | 'no_space'
+  | 'channel_full'
   | 'bad_request'
   | 'error';
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -297,7 +298,17 @@ export function ingestRoute(deps: IngestDeps, app: Express): IngestRoute {
         body: ownedCopy(raw),
         canonicalJson: deps.streamed(channel.id) && isCanonicalJson(raw, parsed),
       });
-      if (!outcome.ok) return finish(res, started, 'not_found', 404, 'not_found', 'No such channel.');
+      if (!outcome.ok) {
+        // Nothing was stored: the body's bytes go back to the day's quotas.
+        await Promise.all([
+          perChannelDay.giveBack(channel.id, raw.byteLength),
+          perClientDay.giveBack(ipKey(ip), raw.byteLength),
+        ]);
+        if (outcome.reason === 'channel_not_found')
+          return finish(res, started, 'not_found', 404, 'not_found', 'No such channel.');
+        const message = `This channel holds ${config.ingestQuota.maxChannelBytes} bytes of events; it takes more once the app has acknowledged them or they age out.`;
+        return finish(res, started, 'channel_full', 507, 'channel_full', message);
+      }
       finish(res, started, 'stored', 200);
       writeJson(res, 200, { received: true, seq: outcome.event.seq });
     } catch (err) {

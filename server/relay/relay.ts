@@ -178,7 +178,7 @@ export function createRelay(config: RelayConfig, options: RelayOptions = {}): Re
       });
       closers.push('cross-instance wake', stopWaking);
     }
-    committer = new GroupCommitter(s.events, onCommitted);
+    committer = new GroupCommitter(s.events, onCommitted, { maxChannelBytes: config.ingestQuota.maxChannelBytes });
     const app = createApp({
       config,
       store: s.events,

@@ -21,7 +21,7 @@ describe('resumeFrom', () => {
     [5, { lastSeq: 5, oldestSeq: 0 }, { cursor: 5, reset: false }], // all pruned, but seen them all
     [9, { lastSeq: 5, oldestSeq: 2 }, { cursor: 1, reset: true }], // beyond the log (relay data lost): replay what exists
   ])('requested %i with %o → %o', (requested, b, expected) => {
-    expect(resumeFrom(requested, { ...b, ackedSeq: 0 })).toEqual(expected);
+    expect(resumeFrom(requested, { ...b, ackedSeq: 0, storedBytes: 0 })).toEqual(expected);
   });
 });
 
@@ -56,7 +56,7 @@ describe('StreamConnection buffering', () => {
       body: Buffer.from(JSON.stringify({ pad: 'x'.repeat(100_000) })),
     });
     const store = {
-      bounds: async () => ({ lastSeq: log.length, oldestSeq: log.length ? 1 : 0, ackedSeq: 0 }),
+      bounds: async () => ({ lastSeq: log.length, oldestSeq: log.length ? 1 : 0, ackedSeq: 0, storedBytes: 0 }),
       listEvents: async (_: string, after: number, limit: number, maxBytes = Infinity) =>
         takeWithin(
           log.filter((e) => e.seq > after),
@@ -103,7 +103,7 @@ describe('StreamConnection buffering', () => {
     }));
     let reads = 0;
     const store = {
-      bounds: async () => ({ lastSeq: log.length, oldestSeq: 1, ackedSeq: 0 }),
+      bounds: async () => ({ lastSeq: log.length, oldestSeq: 1, ackedSeq: 0, storedBytes: 0 }),
       listEvents: async (_: string, after: number, limit: number, maxBytes = Infinity) => {
         reads++;
         return takeWithin(

@@ -32,9 +32,13 @@ export interface StoredEvent extends NewEvent {
   readonly seq: number;
 }
 
-/** Per-channel outcome of one append inside a batch: a sequence, or the channel vanished meanwhile. */
+/**
+ * Per-channel outcome of one append inside a batch: a sequence, or refused because the channel vanished meanwhile or
+ * already holds the bytes it may (appendEvents' maxChannelBytes).
+ */
 export type AppendOutcome =
-  { readonly ok: true; readonly event: StoredEvent } | { readonly ok: false; readonly reason: 'channel_not_found' };
+  | { readonly ok: true; readonly event: StoredEvent }
+  | { readonly ok: false; readonly reason: 'channel_not_found' | 'channel_full' };
 
 /** Sequence bounds of one channel's retained log. */
 export interface ChannelBounds {
@@ -42,6 +46,8 @@ export interface ChannelBounds {
   /** Oldest retained sequence, 0 when nothing is retained. */
   readonly oldestSeq: number;
   readonly ackedSeq: number;
+  /** Bytes of the retained events (bodies, headers and query as stored), as appendEvents' maxChannelBytes counts them. */
+  readonly storedBytes: number;
 }
 
 /** Called for a commit made by another process sharing the storage: id-only (the channel and its new last sequence). */
@@ -71,8 +77,12 @@ export interface RelayStore {
   setSecret(id: string, secret: string | null): Promise<boolean>;
   /** Removes the channel and its events; false when it did not exist. */
   deleteChannel(id: string): Promise<boolean>;
-  /** Appends a batch in ONE transaction (group commit); outcomes are in input order. */
-  appendEvents(batch: readonly NewEvent[]): Promise<AppendOutcome[]>;
+  /**
+   * Appends a batch in ONE transaction (group commit); outcomes are in input order. A channel whose stored events
+   * (bodies, headers and query as stored) already add up to maxChannelBytes takes no more (`channel_full`) until
+   * acknowledgements and retention free some: it may overshoot by the events of one batch, never more.
+   */
+  appendEvents(batch: readonly NewEvent[], maxChannelBytes?: number): Promise<AppendOutcome[]>;
   /**
    * Events with seq > afterSeq in order, at most limit, and no more once their bodies reach maxBytes (event-page.ts;
    * unbounded when left out: only for reads whose count already bounds them).

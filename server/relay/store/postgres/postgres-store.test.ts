@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hashToken } from '../../crypto';
 import { startPgTestCluster, type PgTestCluster } from '../../../../tests/support/relay/pg-test-cluster';
 import { openRelayStorage } from '../open-relay-storage';
-import { POSTGRES_SCHEMA_VERSION } from './postgres-migrations';
+import { migratePostgres, POSTGRES_SCHEMA_VERSION } from './postgres-migrations';
 import { openPostgresStore, type PostgresRelayStore } from './postgres-store';
 import { describeOutboxStore } from '../../../../tests/support/relay/store/outbox-store-contract';
 import { createPostgresOutboxStore, PG_CLAIM_SQL } from './postgres-outbox-store';
@@ -120,7 +120,7 @@ describe('PostgreSQL relay store (engine specifics)', () => {
     sent.mockRestore();
 
     expect(statements).toHaveLength(1);
-    expect(statements[0]).toMatch(/^SELECT channel, last_seq FROM relay_append\(/);
+    expect(statements[0]).toMatch(/^SELECT channel, last_seq, is_full\s+FROM relay_append\(/);
     expect(outcomes.at(-1)).toEqual({ ok: false, reason: 'channel_not_found' });
     // Numbered in arrival order within each channel, and stored byte for byte.
     for (const id of ids) {
@@ -201,6 +201,36 @@ describe('PostgreSQL relay store (engine specifics)', () => {
       ...relayVersions,
       { module: 'trust', version: 1 },
     ]);
+  });
+
+  it('migrates a log from before the byte counts: what each channel holds is counted, and the appends of relays not yet upgraded are counted too', async () => {
+    const url = await cluster.createDatabase();
+    const pool = new pg.Pool({ connectionString: url });
+    try {
+      await migratePostgres(pool, 2); // as a relay from before migration 3 left it
+      const [a, b] = ['a'.repeat(24), 'b'.repeat(24)];
+      for (const id of [a, b])
+        await pool.query('INSERT INTO channels (id, token_hash, created_at) VALUES ($1, $2, 1)', [id, hashToken(id)]);
+      const legacyAppend = (channel: string, body: string) =>
+        pool.query(
+          `SELECT * FROM relay_append($1::text[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::bytea[])`,
+          [[channel], [1], ['application/json'], ['{"h":"é"}'], ['{}'], [Buffer.from(body)]],
+        );
+      await legacyAppend(a, '{"n":1}');
+      await legacyAppend(a, 'x'.repeat(500));
+      const size = (body: string) => body.length + Buffer.byteLength('{"h":"é"}') + 2;
+      const store = await openOn(url); // migrates to the latest version
+      expect((await store.bounds(a))?.storedBytes).toBe(size('{"n":1}') + size('x'.repeat(500)));
+      expect((await store.bounds(b))?.storedBytes).toBe(0);
+      // A relay still on the 6-argument relay_append, beside an upgraded one: its appends count, with no cap.
+      const [row] = (await legacyAppend(b, '{"n":2}')).rows as Array<{ channel: string; last_seq: string }>;
+      expect(row).toEqual({ channel: b, last_seq: '1' });
+      expect((await store.bounds(b))?.storedBytes).toBe(size('{"n":2}'));
+      await store.prune({ unackedBefore: 2, ackedBefore: 0 });
+      expect([(await store.bounds(a))?.storedBytes, (await store.bounds(b))?.storedBytes]).toEqual([0, 0]);
+    } finally {
+      await pool.end();
+    }
   });
 
   it('migrates profiles published before issue 16: kept, owned by no account (so hidden and free to take)', async () => {

@@ -156,9 +156,9 @@ export async function openPostgresStore(
       }
       return ((await q('DELETE FROM channels WHERE id = $1', [id])).rowCount ?? 0) > 0;
     },
-    appendEvents: async (batch) => {
+    appendEvents: async (batch, maxChannelBytes) => {
       if (!open) throw new Error('relay store is closed');
-      return appendBatch(appendPool, batch);
+      return appendBatch(appendPool, batch, maxChannelBytes);
     },
     listEvents: async (channelId, afterSeq, limit, maxBytes = Infinity) =>
       (Number.isFinite(maxBytes)
@@ -173,12 +173,20 @@ export async function openPostgresStore(
         )
       ).rows.map((r) => r.id),
     bounds: async (channelId): Promise<ChannelBounds | undefined> => {
-      const { rows } = await q<{ last_seq: string; acked_seq: string; oldest: string | null }>(
-        'SELECT last_seq, acked_seq, (SELECT min(seq) FROM events WHERE channel_id = c.id) AS oldest FROM channels c WHERE id = $1',
+      const { rows } = await q<{ last_seq: string; acked_seq: string; stored_bytes: string; oldest: string | null }>(
+        `SELECT last_seq, acked_seq, stored_bytes, (SELECT min(seq) FROM events WHERE channel_id = c.id) AS oldest
+           FROM channels c WHERE id = $1`,
         [channelId],
       );
       const r = rows[0];
-      return r && { lastSeq: Number(r.last_seq), oldestSeq: Number(r.oldest ?? 0), ackedSeq: Number(r.acked_seq) };
+      return (
+        r && {
+          lastSeq: Number(r.last_seq),
+          oldestSeq: Number(r.oldest ?? 0),
+          ackedSeq: Number(r.acked_seq),
+          storedBytes: Number(r.stored_bytes),
+        }
+      );
     },
     ack: async (channelId, upTo) => {
       const { rows } = await q<{ acked_seq: string }>(

@@ -48,6 +48,19 @@ const migrations: readonly string[] = [
    ALTER TABLE events_by_arrival RENAME TO events;
    CREATE UNIQUE INDEX events_channel_seq ON events(channel_id, seq);
    CREATE INDEX events_received_at ON events(received_at);`,
+  // 3: the bytes each channel holds, kept with its row so a channel past RELAY_MAX_CHANNEL_BYTES is refused in the
+  // append that would grow it (a daily quota alone let a channel nobody reads hold 30 days of it). An append adds
+  // its event's size (sqlite-store.ts nextSeq); this trigger takes it off again whichever way an event goes (a
+  // retention pass, a channel's chunked deletion). Sizes are bytes: a TEXT column is counted as its UTF-8 blob.
+  `ALTER TABLE channels ADD COLUMN stored_bytes INTEGER NOT NULL DEFAULT 0;
+   UPDATE channels SET stored_bytes = (
+     SELECT coalesce(sum(length(body) + length(CAST(headers AS BLOB)) + length(CAST(query AS BLOB))), 0)
+       FROM events WHERE channel_id = channels.id);
+   CREATE TRIGGER events_free_bytes AFTER DELETE ON events BEGIN
+     UPDATE channels SET stored_bytes = stored_bytes
+       - (length(OLD.body) + length(CAST(OLD.headers AS BLOB)) + length(CAST(OLD.query AS BLOB)))
+      WHERE id = OLD.channel_id;
+   END;`,
 ];
 
 /** Brings the database to the latest schema version. */

@@ -39,7 +39,7 @@ describe('SQLite relay store (engine specifics)', () => {
     await store.close();
     const db = new Database(file, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
     db.close();
     const again = open(file).store;
     expect((await again.getChannel('a'.repeat(24)))?.tokenHash.equals(hashToken('t'))).toBe(true);
@@ -83,7 +83,9 @@ describe('SQLite relay store (engine specifics)', () => {
         expect(e.headers).toEqual({ 'x-seq': String(e.seq) });
         expect(e.receivedAt).toBe(1_000 + e.seq);
       }
-      expect(await store.bounds(c)).toEqual({ lastSeq: 30, oldestSeq: 1, ackedSeq: 2 });
+      // Migration 3 counted the bytes the channel already held.
+      const held = events.reduce((n, e) => n + e.body.length + `{"x-seq":"${e.seq}"}`.length + '{}'.length, 0);
+      expect(await store.bounds(c)).toEqual({ lastSeq: 30, oldestSeq: 1, ackedSeq: 2, storedBytes: held });
     }
     const [next] = await store.appendEvents([
       {
@@ -98,7 +100,7 @@ describe('SQLite relay store (engine specifics)', () => {
     expect(next).toMatchObject({ ok: true, event: { seq: 31 } });
 
     const db = (store as ReturnType<typeof openSqliteStore>).database;
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
     const sql = (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'events'").get() as { sql: string }).sql;
     expect(sql).not.toMatch(/WITHOUT ROWID/i);
     // A catch-up page walks the (channel, seq) index in order; a second event with the same seq cannot exist.
@@ -246,7 +248,7 @@ describe('SQLite relay store: long deletes in chunks (security review 41)', () =
     expect(await store.listEvents(a, 0, 10)).toEqual([]);
     expect(await store.bounds(a)).toBeUndefined();
     expect(count(b)).toBe(2);
-    expect(await store.bounds(b)).toEqual({ lastSeq: 2, oldestSeq: 1, ackedSeq: 0 });
+    expect(await store.bounds(b)).toMatchObject({ lastSeq: 2, oldestSeq: 1, ackedSeq: 0 });
     expect(await store.backlog()).toEqual([{ channelId: b, count: 2 }]);
   });
 
@@ -267,12 +269,12 @@ describe('SQLite relay store: long deletes in chunks (security review 41)', () =
     // Acked and before 400: a's seq 1-900. b's unacked events lie between the cutoffs: looked at, kept.
     expect(await store.prune({ unackedBefore: 50, ackedBefore: 400 })).toBe(900);
     expect(counter.writes).toBeGreaterThan(1);
-    expect(await store.bounds(a)).toEqual({ lastSeq: 1200, oldestSeq: 901, ackedSeq: 900 });
-    expect(await store.bounds(b)).toEqual({ lastSeq: 700, oldestSeq: 1, ackedSeq: 0 });
+    expect(await store.bounds(a)).toMatchObject({ lastSeq: 1200, oldestSeq: 901, ackedSeq: 900 });
+    expect(await store.bounds(b)).toMatchObject({ lastSeq: 700, oldestSeq: 1, ackedSeq: 0 });
     // Unacked and before 200: b's 700; a's remaining events arrived at 300.
     expect(await store.prune({ unackedBefore: 200, ackedBefore: 400 })).toBe(700);
-    expect(await store.bounds(b)).toEqual({ lastSeq: 700, oldestSeq: 0, ackedSeq: 0 });
-    expect(await store.bounds(a)).toEqual({ lastSeq: 1200, oldestSeq: 901, ackedSeq: 900 });
+    expect(await store.bounds(b)).toEqual({ lastSeq: 700, oldestSeq: 0, ackedSeq: 0, storedBytes: 0 });
+    expect(await store.bounds(a)).toMatchObject({ lastSeq: 1200, oldestSeq: 901, ackedSeq: 900 });
     expect(await store.prune({ unackedBefore: 200, ackedBefore: 400 })).toBe(0);
     counter.counting = false;
   });
@@ -311,7 +313,7 @@ describe('SQLite relay store: long deletes in chunks (security review 41)', () =
     // Once gone, an append still finds no channel, and one created again with the same id starts empty.
     expect((await store.appendEvents([event(a, 3)]))[0]).toEqual({ ok: false, reason: 'channel_not_found' });
     await store.createChannel({ id: a, tokenHash: hashToken('a2'), createdAt: 2 });
-    expect(await store.bounds(a)).toEqual({ lastSeq: 0, oldestSeq: 0, ackedSeq: 0 });
+    expect(await store.bounds(a)).toEqual({ lastSeq: 0, oldestSeq: 0, ackedSeq: 0, storedBytes: 0 });
     expect((await store.appendEvents([event(a, 4)]))[0]).toMatchObject({ ok: true, event: { seq: 1 } });
   });
 
@@ -345,6 +347,6 @@ describe('SQLite relay store: long deletes in chunks (security review 41)', () =
     // 250 ms leaves room for a slow CI disk without letting the whole-channel statement pass.
     expect(await longestStall(() => store.deleteChannel(a))).toBeLessThan(250);
     expect(await longestStall(() => store.prune({ unackedBefore: 200, ackedBefore: 200 }))).toBeLessThan(250);
-    expect(await store.bounds(b)).toEqual({ lastSeq: 1_400, oldestSeq: 0, ackedSeq: 0 });
+    expect(await store.bounds(b)).toEqual({ lastSeq: 1_400, oldestSeq: 0, ackedSeq: 0, storedBytes: 0 });
   });
 });

@@ -14,6 +14,7 @@ interface ChannelRow {
   created_at: number;
   last_seq: number;
   acked_seq: number;
+  stored_bytes: number;
 }
 interface EventRow {
   channel_id: string;
@@ -121,8 +122,11 @@ export function openSqliteStore(
          FROM events WHERE channel_id = ? ORDER BY seq LIMIT ?`,
     ),
     deleteRow: db.prepare<[number]>('DELETE FROM events WHERE rowid = ?'),
-    nextSeq: db.prepare<[string], { last_seq: number }>(
-      'UPDATE channels SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq',
+    // Numbers the event and counts its bytes in one statement, unless the channel already holds maxChannelBytes
+    // (migration 3's trigger takes the bytes off when the event goes).
+    nextSeq: db.prepare<[number, string, number], { last_seq: number }>(
+      `UPDATE channels SET last_seq = last_seq + 1, stored_bytes = stored_bytes + ?
+        WHERE id = ? AND stored_bytes < ? RETURNING last_seq`,
     ),
     insertEvent: db.prepare(
       'INSERT INTO events (channel_id, seq, received_at, content_type, headers, query, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -171,20 +175,17 @@ export function openSqliteStore(
   const deletions = new Map<string, Promise<boolean>>();
   const gone = (id: string) => deletions.has(id);
 
-  const append = db.transaction((batch: readonly NewEvent[]): AppendOutcome[] =>
+  const append = db.transaction((batch: readonly NewEvent[], maxChannelBytes: number): AppendOutcome[] =>
     batch.map((e) => {
       if (gone(e.channelId)) return { ok: false, reason: 'channel_not_found' } as const;
-      const row = s.nextSeq.get(e.channelId);
-      if (!row) return { ok: false, reason: 'channel_not_found' } as const;
-      s.insertEvent.run(
-        e.channelId,
-        row.last_seq,
-        e.receivedAt,
-        e.contentType,
-        JSON.stringify(e.headers),
-        JSON.stringify(e.query),
-        e.body,
-      );
+      const headers = JSON.stringify(e.headers);
+      const query = JSON.stringify(e.query);
+      const bytes = e.body.length + Buffer.byteLength(headers) + Buffer.byteLength(query);
+      const row = s.nextSeq.get(bytes, e.channelId, maxChannelBytes);
+      if (!row) {
+        return { ok: false, reason: s.channelExists.get(e.channelId) ? 'channel_full' : 'channel_not_found' } as const;
+      }
+      s.insertEvent.run(e.channelId, row.last_seq, e.receivedAt, e.contentType, headers, query, e.body);
       return { ok: true, event: { ...e, seq: row.last_seq } } as const;
     }),
   );
@@ -319,7 +320,8 @@ export function openSqliteStore(
       deletions.set(id, removal);
       return removal;
     },
-    appendEvents: (batch) => guardWrite(() => append(batch), batch.length),
+    appendEvents: (batch, maxChannelBytes = Number.MAX_SAFE_INTEGER) =>
+      guardWrite(() => append(batch, maxChannelBytes), batch.length),
     listEvents: (channelId, afterSeq, limit, maxBytes = Infinity) =>
       guard(() =>
         gone(channelId)
@@ -331,7 +333,12 @@ export function openSqliteStore(
       guard((): ChannelBounds | undefined => {
         const c = gone(channelId) ? undefined : s.getChannel.get(channelId);
         if (!c) return undefined;
-        return { lastSeq: c.last_seq, oldestSeq: s.oldest.get(channelId)?.m ?? 0, ackedSeq: c.acked_seq };
+        return {
+          lastSeq: c.last_seq,
+          oldestSeq: s.oldest.get(channelId)?.m ?? 0,
+          ackedSeq: c.acked_seq,
+          storedBytes: c.stored_bytes,
+        };
       }),
     ack: (channelId, upTo) =>
       guardWrite(() => {

@@ -66,7 +66,7 @@ export function describeRelayStore(name: string, openEmpty: OpenEmptyStore): voi
       expect(listed[1]?.body.toString()).toBe('{"x":1}');
       // Header order is part of the SSE wire format: it must come back exactly as stored.
       expect(Object.keys(listed[1]!.headers)).toEqual(['x-cal-webhook-version', 'content-type']);
-      expect(await store.bounds(a)).toEqual({ lastSeq: 3, oldestSeq: 1, ackedSeq: 0 });
+      expect(await store.bounds(a)).toMatchObject({ lastSeq: 3, oldestSeq: 1, ackedSeq: 0 });
       expect(await store.appendEvents([])).toEqual([]);
     });
 
@@ -142,12 +142,54 @@ export function describeRelayStore(name: string, openEmpty: OpenEmptyStore): voi
       await store.ack(a, 3);
       // acked window cuts at 250: seq 1-3 are acked and older → gone; 4 is unacked and newer than 150 → kept.
       expect(await store.prune({ unackedBefore: 150, ackedBefore: 250 })).toBe(3);
-      expect(await store.bounds(a)).toEqual({ lastSeq: 4, oldestSeq: 4, ackedSeq: 3 });
+      expect(await store.bounds(a)).toMatchObject({ lastSeq: 4, oldestSeq: 4, ackedSeq: 3 });
       expect(await store.prune({ unackedBefore: 301, ackedBefore: 0 })).toBe(1);
-      expect(await store.bounds(a)).toEqual({ lastSeq: 4, oldestSeq: 0, ackedSeq: 3 });
+      expect(await store.bounds(a)).toEqual({ lastSeq: 4, oldestSeq: 0, ackedSeq: 3, storedBytes: 0 });
       // The sequence never restarts after pruning.
       const [next] = await store.appendEvents([ev(a, 400)]);
       expect(next?.ok && next.event.seq).toBe(5);
+    });
+
+    it('counts the bytes a channel holds, exactly, through appends, acks and retention', async () => {
+      const { store } = await open();
+      await store.createChannel({ id: a, tokenHash: hashToken('1'), createdAt: 1 });
+      // Non-ASCII in all three stored parts: bytes, not characters, are counted on the way in and on the way out.
+      const odd = { ...ev(a, 100, '{"n":"é"}'), headers: { 'user-agent': 'Cal.com ✓' }, query: { q: 'ß' } };
+      const size = (e: NewEvent) =>
+        e.body.length + Buffer.byteLength(JSON.stringify(e.headers)) + Buffer.byteLength(JSON.stringify(e.query));
+      await store.appendEvents([odd, ev(a, 200, '{"x":1}')]);
+      await store.appendEvents([ev(a, 300, 'x'.repeat(1000))]);
+      const all = size(odd) + size(ev(a, 200, '{"x":1}')) + size(ev(a, 300, 'x'.repeat(1000)));
+      expect((await store.bounds(a))?.storedBytes).toBe(all);
+      await store.ack(a, 1);
+      expect(await store.prune({ unackedBefore: 0, ackedBefore: 150 })).toBe(1);
+      expect((await store.bounds(a))?.storedBytes).toBe(all - size(odd));
+      expect(await store.prune({ unackedBefore: 301, ackedBefore: 0 })).toBe(2);
+      expect((await store.bounds(a))?.storedBytes).toBe(0);
+    });
+
+    it('refuses appends to a channel already holding maxChannelBytes until retention frees them', async () => {
+      const { store } = await open();
+      await store.createChannel({ id: a, tokenHash: hashToken('1'), createdAt: 1 });
+      await store.createChannel({ id: b, tokenHash: hashToken('2'), createdAt: 1 });
+      const cap = 1500;
+      const big = (at: number) => ev(a, at, 'x'.repeat(1000));
+      const outcome = async (batch: NewEvent[]) =>
+        (await store.appendEvents(batch, cap)).map((o) => (o.ok ? o.event.seq : o.reason));
+      expect(await outcome([big(1)])).toEqual([1]); // 0 held: taken
+      expect(await outcome([big(2)])).toEqual([2]); // ~1 KB held, under the cap: taken (overshoots to ~2 KB)
+      // Full: refused, with nothing stored or numbered; another channel in the same batch goes on, as does a missing one.
+      expect(await outcome([big(3), ev(b, 3), ev('z'.repeat(24), 3)])).toEqual([
+        'channel_full',
+        1,
+        'channel_not_found',
+      ]);
+      expect(await store.bounds(a)).toMatchObject({ lastSeq: 2, oldestSeq: 1 });
+      expect((await store.listEvents(a, 0, 10)).map((e) => e.seq)).toEqual([1, 2]);
+      // With no cap given, appends are not limited.
+      expect((await store.appendEvents([big(4)])).map((o) => o.ok)).toEqual([true]);
+      await store.prune({ unackedBefore: 5, ackedBefore: 0 });
+      expect(await outcome([big(6)])).toEqual([4]);
     });
 
     it('reports backlog and deletes channels with their events', async () => {
@@ -228,7 +270,7 @@ export function describeRelayStore(name: string, openEmpty: OpenEmptyStore): voi
       const cut = { unackedBefore: 100, ackedBefore: 0 };
       const [x, y] = await Promise.all([store.prune(cut), other.prune(cut)]);
       expect(x + y).toBe(50);
-      expect(await store.bounds(a)).toEqual({ lastSeq: 51, oldestSeq: 51, ackedSeq: 0 });
+      expect(await store.bounds(a)).toMatchObject({ lastSeq: 51, oldestSeq: 51, ackedSeq: 0 });
     });
 
     it('rejects after close instead of throwing synchronously', async () => {
