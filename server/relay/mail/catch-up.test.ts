@@ -63,4 +63,27 @@ describe('catchUp', () => {
     expect(await catchUp({ log, store, enqueue, now, maxAgeMs: 86_400_000, logger: quietLogger() })).toBe(10);
     expect(pages).toEqual([4, 4, 2]);
   });
+
+  it('lets the event loop run while it walks many channels with nothing new (security review 41)', async () => {
+    const store = createSqliteOutboxStore(new Database(':memory:'));
+    const now = (await store.installedAt()) + 1000;
+    // Reads that answer at once, as SQLite's do: without turns of the loop between channels, no timer runs until the end.
+    const channels = Array.from({ length: 5_000 }, (_, i) => ({ channelId: `ch${i}` }));
+    let read = 0;
+    const log = {
+      backlog: async () => channels,
+      listEvents: async () => (read++, []),
+    };
+    const readsWhenTimersRan: number[] = [];
+    const timer = setInterval(() => readsWhenTimersRan.push(read), 0);
+    try {
+      const enqueue = async () => 0;
+      expect(await catchUp({ log, store, enqueue, now, maxAgeMs: 86_400_000, logger: quietLogger() })).toBe(0);
+    } finally {
+      clearInterval(timer);
+    }
+    expect(read).toBe(5_000);
+    // Timers ran while channels were still being read, not only once it was over.
+    expect(readsWhenTimersRan.some((n) => n > 0 && n < 5_000)).toBe(true);
+  });
 });

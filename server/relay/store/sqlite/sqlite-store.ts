@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { nextTurn } from '../../next-turn';
 import { takeWithin } from '../event-page';
 import { migrate } from './sqlite-migrations';
 import { afterGate, type WriteGate } from './write-gate';
@@ -43,12 +44,6 @@ interface PruneCursor {
   readonly at: number;
   readonly r: number;
 }
-
-/**
- * Resolves after a whole turn of the event loop, timers and I/O included. One setImmediate called from an I/O
- * callback runs in that same turn's check phase, before any request that arrived meanwhile is read.
- */
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
 
 const toEvent = (r: EventRow): StoredEvent => ({
   channelId: r.channel_id,
