@@ -6,7 +6,8 @@ type Metadata = Readonly<Record<string, unknown>> | null | undefined;
 /**
  * The one table for a booking's meeting link and place (issue 20): the rows of the app's former `pickMeetingUrl`
  * table, the renderer's `describeLocation` table and the relay's location labels, as the three now agree.
- * Columns: metadata, the video call's URL (webhook `videoCallData.url` / v2 `meetingUrl`), location → link, place.
+ * Columns: metadata, the video call's URL (webhook `videoCallData.url` / v2 `meetingUrl`), location → link, place;
+ * the booking's uid is u1.
  */
 const cases: readonly (readonly [
   name: string,
@@ -16,14 +17,47 @@ const cases: readonly (readonly [
   string | null,
   string | null,
 ])[] = [
-  // The link: metadata.videoCallUrl first, then the video call's URL, then a location that is a link.
+  // The link: metadata.videoCallUrl first when Cal.com wrote it, then the video call's URL, then a location link.
   [
-    'videoCallUrl wins',
-    { videoCallUrl: 'https://a.example/v' },
-    'https://b.example/v',
-    'https://c.example/v',
-    'https://a.example/v',
-    'https://c.example/v',
+    "videoCallUrl wins as Cal.com's video page for this booking",
+    { videoCallUrl: 'https://app.cal.com/video/u1' },
+    'https://meetco.daily.co/Xk2',
+    'integrations:daily',
+    'https://app.cal.com/video/u1',
+    'Cal Video',
+  ],
+  [
+    "and as the video call's own URL",
+    { videoCallUrl: 'https://meet.google.com/abc-defg-hij' },
+    'https://meet.google.com/abc-defg-hij',
+    'integrations:google:meet',
+    'https://meet.google.com/abc-defg-hij',
+    'Google Meet',
+  ],
+  // Booker metadata is merged over Cal.com's (security review 42): a videoCallUrl Cal.com did not write is no link.
+  [
+    "a booker's videoCallUrl loses to the video call's URL",
+    { videoCallUrl: 'https://evil.example/cal-video-login' },
+    'https://meetco.daily.co/Xk2',
+    'integrations:daily',
+    'https://meetco.daily.co/Xk2',
+    'Cal Video',
+  ],
+  [
+    "a booker's videoCallUrl naming another booking's video page loses too",
+    { videoCallUrl: 'https://evil.example/video/u2' },
+    null,
+    'integrations:daily',
+    null,
+    'Cal Video',
+  ],
+  [
+    "a booker's videoCallUrl with the page's path in its query loses",
+    { videoCallUrl: 'https://evil.example/x?/video/u1' },
+    null,
+    'https://meet.example/x',
+    'https://meet.example/x',
+    null,
   ],
   [
     'then the video call URL',
@@ -44,13 +78,13 @@ const cases: readonly (readonly [
   ['a non-string videoCallUrl is no link', { videoCallUrl: 42 }, null, 'integrations:daily', null, 'Cal Video'],
   ['nothing that is a link', undefined, 'not a url', 'Office 12', null, 'Office 12'],
   // Links are stored and mailed in WHATWG-serialized form (the relay's rule; the app kept the raw string before).
-  ['a bare host gets its slash', { videoCallUrl: 'https://a' }, null, null, 'https://a/', null],
+  ['a bare host gets its slash', null, 'https://a', null, 'https://a/', null],
   [
     'host lower-cased, space trimmed',
-    { videoCallUrl: ' https://Meet.Example/Room ' },
+    { videoCallUrl: ' https://Meet.Example/video/u1 ' },
     null,
     null,
-    'https://meet.example/Room',
+    'https://meet.example/video/u1',
     null,
   ],
   [
@@ -96,10 +130,10 @@ const cases: readonly (readonly [
   ['a phone number', null, null, '+1 555 0100', null, '+1 555 0100'],
   [
     'a link location that is not the join link is the place',
-    { videoCallUrl: 'https://a.example/v' },
+    { videoCallUrl: 'https://a.example/video/u1' },
     null,
     'https://example.com/room',
-    'https://a.example/v',
+    'https://a.example/video/u1',
     'https://example.com/room',
   ],
   ['no location', null, null, null, null, null],
@@ -108,6 +142,6 @@ const cases: readonly (readonly [
 
 describe('meeting link and place', () => {
   it.each(cases)('%s', (_name, metadata, videoCallUrl, location, meetingUrl, place) => {
-    expect(meetingLinkAndPlace(metadata, videoCallUrl, location)).toEqual({ meetingUrl, place });
+    expect(meetingLinkAndPlace(metadata, videoCallUrl, location, 'u1')).toEqual({ meetingUrl, place });
   });
 });

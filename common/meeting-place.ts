@@ -41,15 +41,37 @@ function httpUrl(value: unknown): string | null {
 }
 
 /**
- * The join link: `metadata.videoCallUrl` (Cal.com's advice), then the video call's own URL (`videoCallData.url` in a
- * webhook, `meetingUrl` in a v2 booking), then a location that is itself a link; null when none is an http(s) URL.
+ * `metadata.videoCallUrl` when Cal.com wrote it: the video call's own URL, or Cal.com's video page for this booking
+ * (`…/video/<uid>`, Cal Video's public link). Cal.com builds a webhook's metadata as `{ ...its own, ...the booker's }`,
+ * and anyone who books may send metadata (the booking page's `metadata[…]` query, `POST /v2/bookings`), so a
+ * `videoCallUrl` of the booker's choosing would otherwise become the Join button and the emails' link (security review
+ * 42). The uid is made by Cal.com as it books, so nobody can name this booking's video page in advance.
+ */
+function calcomVideoCallUrl(
+  metadata: Readonly<Record<string, unknown>> | null | undefined,
+  videoCallUrl: string | null,
+  uid: string | null | undefined,
+): string | null {
+  const advised = httpUrl(metadata?.videoCallUrl);
+  if (advised === null) return null;
+  if (advised === videoCallUrl) return advised;
+  const path = parseUrl(advised)?.pathname;
+  return uid && path === `/video/${encodeURIComponent(uid)}` ? advised : null;
+}
+
+/**
+ * The join link: `metadata.videoCallUrl` (Cal.com's advice) when Cal.com wrote it (calcomVideoCallUrl), then the video
+ * call's own URL (`videoCallData.url` in a webhook, `meetingUrl` in a v2 booking), then a location that is itself a
+ * link; null when none is an http(s) URL. `uid` is the booking's.
  */
 export function pickMeetingUrl(
   metadata: Readonly<Record<string, unknown>> | null | undefined,
   videoCallUrl: string | null | undefined,
   location: string | null | undefined,
+  uid: string | null | undefined,
 ): string | null {
-  return httpUrl(metadata?.videoCallUrl) ?? httpUrl(videoCallUrl) ?? httpUrl(location);
+  const own = httpUrl(videoCallUrl);
+  return calcomVideoCallUrl(metadata, own, uid) ?? own ?? httpUrl(location);
 }
 
 /**
@@ -97,7 +119,8 @@ export function meetingLinkAndPlace(
   metadata: Readonly<Record<string, unknown>> | null | undefined,
   videoCallUrl: string | null | undefined,
   location: string | null | undefined,
+  uid: string | null | undefined,
 ): MeetingLinkAndPlace {
-  const meetingUrl = pickMeetingUrl(metadata, videoCallUrl, location);
+  const meetingUrl = pickMeetingUrl(metadata, videoCallUrl, location, uid);
   return { meetingUrl, place: meetingPlace(location, meetingUrl) };
 }

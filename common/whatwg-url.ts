@@ -3,6 +3,7 @@ export interface ParsedUrl {
   readonly href: string;
   readonly protocol: string;
   readonly hostname: string;
+  readonly pathname: string;
   readonly username: string;
   readonly password: string;
 }

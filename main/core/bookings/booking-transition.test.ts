@@ -41,6 +41,15 @@ describe('transitions, one trigger at a time', () => {
       },
     },
     {
+      // Cal.com merges the booker's metadata over its own (security review 42): the Join button keeps Cal.com's link.
+      name: "created with a booker's metadata.videoCallUrl → the video call's own link",
+      events: [
+        envelope('BOOKING_CREATED', T(0), payload('a', { metadata: { videoCallUrl: 'https://evil.example/join' } })),
+      ],
+      uid: 'a',
+      expected: { status: 'scheduled', meetingUrl: 'https://meetco.daily.co/x' },
+    },
+    {
       name: 'requested → pending',
       events: [envelope('BOOKING_REQUESTED', T(0), payload('a', { status: 'PENDING' }))],
       uid: 'a',

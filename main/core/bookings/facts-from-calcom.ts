@@ -78,7 +78,7 @@ export function dataFromPayload(
     duration: times ? minutesBetween(startTime, endTime) : (p.length ?? minutesBetween(startTime, endTime)),
     eventTypeId: p.eventTypeId ?? null,
     eventTypeSlug: p.type || null,
-    meetingUrl: times ? null : pickMeetingUrl(p.metadata, p.videoCallData?.url, p.location),
+    meetingUrl: times ? null : pickMeetingUrl(p.metadata, p.videoCallData?.url, p.location, p.uid),
     location: p.location ?? null,
     metadata: times ? {} : (p.metadata ?? {}),
   };
@@ -213,7 +213,7 @@ export function factFromV2(b: V2Booking): BookingFact {
     duration: b.duration,
     eventTypeId: b.eventTypeId ?? b.eventType?.id ?? null,
     eventTypeSlug: b.eventType?.slug ?? null,
-    meetingUrl: pickMeetingUrl(b.metadata, b.meetingUrl, b.location),
+    meetingUrl: pickMeetingUrl(b.metadata, b.meetingUrl, b.location, b.uid),
     location: b.location ?? null,
     metadata: {
       ...(b.metadata ?? {}),

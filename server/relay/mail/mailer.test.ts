@@ -182,6 +182,17 @@ describe('contract examples without a published profile (payload organizer, defa
     expect(text(sam)).toContain('11:00 AM – 12:00 PM CST (America/Chicago)');
   });
 
+  it("created with a booker's metadata.videoCallUrl (merged over Cal.com's) → the video call's own link, not the booker's", async () => {
+    const env = structuredClone(contractEnvelopes.created) as { payload: { metadata: Record<string, unknown> } };
+    env.payload.metadata = { videoCallUrl: 'https://evil.example/cal-video-login' };
+    const got = await deliver(env, 2, undefined);
+    for (const mail of got.values()) {
+      expect(`${text(mail)}${html(mail)}${icsOf(mail.mail) ?? ''}`).not.toContain('evil.example');
+      expect(text(mail)).toContain('https://meetco.daily.co/Xk2pQr9TzLm4');
+      expect(html(mail)).toContain('href="https://meetco.daily.co/Xk2pQr9TzLm4"');
+    }
+  });
+
   it("cancelled → the rebooking link falls back to the consultant's Cal.com page", async () => {
     const got = await deliver(contractEnvelopes.cancelled, 2, undefined);
     expect(text(got.get('sam.lee@example.net'))).toContain(
