@@ -180,6 +180,17 @@ describe('startBrowserHost', () => {
     if (!('sec-fetch-site' in headers)) expect((await send(host.port, { path: '/', headers })).status).toBe(403);
   });
 
+  it('answers a cross-site fetch with the bridge path in other case as no bridge at all (security review 42)', async () => {
+    const headers = { 'content-type': 'application/json', 'x-lifescore-key': SECRET, 'sec-fetch-site': 'cross-site' };
+    const before = fake.calls.length;
+    for (const path of ['/BRIDGE/getState', '/Bridge/getState', '/bridge/GETSTATE']) {
+      const reply = await send(host.port, { method: 'POST', path, headers, body: '{}' });
+      expect(reply.status, path).not.toBe(200);
+    }
+    expect((await send(host.port, { path: `/Bridge/events?k=${SECRET}`, headers })).status).not.toBe(200);
+    expect(fake.calls.length).toBe(before);
+  });
+
   it('lets a link from another local site open the page, but not call the bridge', async () => {
     const headers = { 'sec-fetch-site': 'same-site', 'sec-fetch-mode': 'navigate' };
     expect((await send(host.port, { path: '/', headers })).status).toBe(200);

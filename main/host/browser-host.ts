@@ -72,13 +72,17 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // /bridge is /bridge: express matches routes without regard to case by default, so /BRIDGE/getState reached the
+  // bridge while the guard below, comparing paths as written, took it for a page (security review 42).
+  app.set('case sensitive routing', true);
 
   // Every request: our own Host (DNS rebinding) and our own Origin or none (CSRF). The bridge also refuses
   // anything a browser marks as coming from another site; pages stay reachable by links (the sandbox's
   // "return to LifeScore" page is same-site on another port), they carry no secret.
   app.use((req: Request, res: Response, next: NextFunction) => {
     const site = req.headers['sec-fetch-site'];
-    const bridge = req.path === '/bridge' || req.path.startsWith('/bridge/');
+    const path = req.path.toLowerCase();
+    const bridge = path === '/bridge' || path.startsWith('/bridge/');
     const siteOk = !bridge || isAllowedFetchSite(typeof site === 'string' ? site : undefined);
     if (!isAllowedHost(req.headers.host, port) || !isAllowedOrigin(req.headers.origin, port) || !siteOk) {
       refuse(res, 403, 'forbidden', 'This address only answers the LifeScore page it serves.');

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { pullResponseSchema } from '../../common/relay';
 import { createReadyChannel, TEST_SECRET, postWebhook, relaysPerTest } from '../../tests/support/relay/relay-test-kit';
+import type { RelayOptions } from './relay';
+import { openRelayStorage } from './store/open-relay-storage';
 
 const relays = relaysPerTest();
 const relay = relays.start;
@@ -103,6 +105,28 @@ describe('channels API', () => {
     expect(await (await ack(1)).json()).toEqual({ ackedSeq: 3 });
     expect((await ack(6)).status).toBe(400);
     expect((await ack('3')).status).toBe(400);
+  });
+
+  it('answers 401, not 500, to an ack whose channel is closed while it is being answered (security review 42)', async () => {
+    // The channel is closed between the auth lookup and the ack's own read: the second lookup finds nothing.
+    let lookups = 0;
+    const openStorage: RelayOptions['openStorage'] = async (config, hooks) => {
+      const real = await openRelayStorage(config, hooks);
+      const getChannel: typeof real.events.getChannel = async (id) =>
+        ++lookups === 2 ? undefined : real.events.getChannel(id);
+      return { ...real, events: { ...real.events, getChannel } };
+    };
+    const { url } = await relays.start({}, undefined, { openStorage });
+    const ch = await createReadyChannel(url);
+    lookups = 0;
+    const res = await fetch(`${url}/api/channels/${ch.id}/ack`, {
+      method: 'POST',
+      headers: jsonHeaders(ch.token),
+      body: JSON.stringify({ upTo: 0 }),
+    });
+    expect(lookups).toBe(2);
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
   });
 
   it('deletes a channel (204); its token and ingest URL stop working', async () => {

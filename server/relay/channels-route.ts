@@ -10,7 +10,7 @@ import {
 import type { RelayConfig } from './config';
 import { bearerToken, hashToken, newChannelId, newToken, tokenMatches } from './crypto';
 import { channelAuth } from './channel-auth';
-import { HttpError, sendError } from './errors';
+import { HttpError, sendError, unauthorized } from './errors';
 import { limiter } from './rate-limits';
 import type { ChannelCache } from './channel-cache';
 import type { ChannelRecord, RelayStore } from './store/types';
@@ -100,7 +100,9 @@ export function channelsRouter(deps: ChannelsDeps): Router {
 
   router.post('/:id/ack', auth, requireJson, json, async (req, res) => {
     const { upTo } = parseBody(ackBodySchema, req.body);
-    const channel = (await store.getChannel(String(req.params.id))) as ChannelRecord;
+    // Read again for its current last sequence; a DELETE may have closed it since auth looked it up.
+    const channel = await store.getChannel(String(req.params.id));
+    if (!channel) throw unauthorized();
     if (upTo > channel.lastSeq)
       throw new HttpError(400, 'bad_request', `upTo ${upTo} is beyond the last stored event ${channel.lastSeq}.`);
     const ackedSeq = await store.ack(channel.id, upTo);

@@ -76,6 +76,28 @@ describe('cold-start OAuth callback', () => {
     ]);
   });
 
+  it('reads the keychain once for stray callback links, not once per link, and again after a failed read (security review 42)', async () => {
+    const keychain = createMemoryKeychain();
+    let reads = 0;
+    let locked = true;
+    const counted = {
+      ...keychain,
+      get: async (account: string) => {
+        reads++;
+        if (locked) throw new Error('the keychain is locked');
+        return keychain.get(account);
+      },
+    };
+    const { flow } = flowWith(counted, () => 0);
+    const stray = (n: number) =>
+      flow.handleCallbackUrl(`lifescore://calcom/callback?code=x&state=${'s'.repeat(20)}${n}`);
+    expect((await stray(1)).outcome).toBe('ignored');
+    expect(reads).toBe(1); // refused: tried again on the next link
+    locked = false;
+    for (let n = 2; n < 12; n++) expect((await stray(n)).outcome).toBe('ignored');
+    expect(reads).toBe(2);
+  });
+
   it('a cancelled attempt is gone from the keychain', async () => {
     const keychain = createMemoryKeychain();
     const { flow } = flowWith(keychain, () => 0);

@@ -71,6 +71,19 @@ describe('startLoopbackServer', () => {
     }
   });
 
+  it('answers 400 to a request target that is not a plain path, without calling the handler (security review 42)', async () => {
+    const { server, seen } = await start([]);
+    try {
+      for (const target of ['http://x/calcom/callback?code=a&state=b', '//evil/calcom/callback', '*']) {
+        expect((await get(server.port, target)).status, target).toBe(400);
+      }
+      expect(seen).toEqual([]);
+      expect((await get(server.port, '/calcom/callback?state=s')).status).toBe(200); // still listening
+    } finally {
+      await server.close();
+    }
+  });
+
   it('binds 127.0.0.1 only', async () => {
     const { server } = await start([]);
     try {

@@ -45,7 +45,11 @@ export async function startLoopbackServer(opts: LoopbackServerOptions): Promise<
     if (host !== `127.0.0.1:${actualPort()}`)
       return reply(res, 421, PAGE('Wrong address', 'This page only answers on 127.0.0.1.'));
     if (req.method !== 'GET') return reply(res, 405, PAGE('Not allowed', ''));
-    const url = `http://${host}${req.url ?? '/'}`;
+    // Only a path may follow our host: an absolute-form target (`GET http://x/…`) or `//x`, `@x` would make another
+    // URL of it, or none (it threw: 500; security review 42).
+    const target = req.url ?? '/';
+    if (!target.startsWith('/') || target.startsWith('//')) return reply(res, 400, PAGE('Bad request', ''));
+    const url = `http://${host}${target}`;
     if (new URL(url).pathname !== OAUTH_CALLBACK_PATH) return reply(res, 404, PAGE('Not found', ''));
     const outcome = await opts.onCallback(url);
     if (outcome === 'ignored') {

@@ -39,6 +39,12 @@ export class OAuthFlow {
   private readonly loopbackPort: number | undefined;
   private server: LoopbackServer | null = null;
   private expiryTimer: NodeJS.Timeout | null = null;
+  /**
+   * Whether the keychain was read for an attempt begun by an earlier run. Once is enough: only this process writes it
+   * after that. Any web page can open lifescore:// links, and each read of a locked keychain may ask the consultant
+   * to unlock it (security review 42).
+   */
+  private storedAttemptLoaded = false;
 
   constructor(private readonly deps: OAuthFlowDeps) {
     this.attempts = new PendingAttempts({
@@ -99,9 +105,12 @@ export class OAuthFlow {
       this.deps.logger.warn('ignored an OAuth error without state');
       return { outcome: 'ignored' };
     }
-    if (!this.attempts.holds() && this.deps.pendingStore) {
-      // A cold start: the attempt was begun by an earlier run of the app.
-      const stored = await this.deps.pendingStore.load().catch(() => null);
+    if (!this.storedAttemptLoaded && !this.attempts.holds() && this.deps.pendingStore) {
+      // A cold start: the attempt was begun by an earlier run of the app. A failed read is tried again next time.
+      const stored = await this.deps.pendingStore.load().then(
+        (attempt) => ((this.storedAttemptLoaded = true), attempt),
+        () => null,
+      );
       if (stored) this.attempts.restore(stored);
     }
     const taken = this.attempts.take(state);
