@@ -184,6 +184,25 @@ describe('PostgreSQL relay store (engine specifics)', () => {
     expect((await store.listEvents(b, 0, 10)).map((e) => e.seq)).toEqual([1]);
   });
 
+  it('prunes in statements bounded by bytes as well as rows, until none is left (security review 41)', async () => {
+    const store = await openOn(await cluster.createDatabase());
+    const [a, b] = ['a'.repeat(24), 'b'.repeat(24)];
+    for (const id of [a, b]) await store.createChannel({ id, tokenHash: hashToken(id), createdAt: 1 });
+    // 40 MiB past retention in 40 events (one statement of them all was the old bound: 5,000 rows), 5 small ones kept.
+    const big = Buffer.alloc(1024 * 1024, 0x61).toString();
+    for (let i = 0; i < 40; i++) await store.appendEvents([testEvent(i % 2 ? a : b, 10, `"${big}"`)]);
+    await store.appendEvents(Array.from({ length: 5 }, () => testEvent(a, 500)));
+    const sent = vi.spyOn(pg.Client.prototype, 'query');
+    const pruned = await store.prune({ unackedBefore: 100, ackedBefore: 0 });
+    const deletes = sent.mock.calls.filter((c) => String(c[0]).startsWith('DELETE FROM events'));
+    sent.mockRestore();
+    expect(pruned).toBe(40);
+    // 16 MiB per statement: at least three that delete, and the empty one that ends the pass.
+    expect(deletes.length).toBeGreaterThanOrEqual(4);
+    expect(await store.bounds(a)).toMatchObject({ lastSeq: 25, oldestSeq: 21 });
+    expect((await store.bounds(b))?.storedBytes).toBe(0);
+  });
+
   it('versions each module separately in schema_migrations', async () => {
     const url = await cluster.createDatabase();
     const store = await openOn(url);

@@ -51,9 +51,6 @@ const LIST_EVENTS_WITHIN_BYTES = `SELECT channel_id, seq, received_at, content_t
       FROM events e WHERE e.channel_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3) page
   WHERE before < $4 ORDER BY seq`;
 
-/** Rows pruned per statement: short transactions, so pruning never holds many row locks for long. */
-const PRUNE_CHUNK = 5000;
-
 /**
  * One statement of a channel's deletion: its oldest events, at most DELETE_CHUNK_ROWS and no more once their bodies
  * reach DELETE_CHUNK_BYTES (at least one). octet_length reads a TOASTed body's size from its header.
@@ -64,6 +61,21 @@ const DELETE_EVENTS_CHUNK = `DELETE FROM events WHERE channel_id = $1 AND seq <=
     SELECT max(seq) FROM (
       SELECT seq, sum(octet_length(body)) OVER (ORDER BY seq ROWS UNBOUNDED PRECEDING) - octet_length(body) AS before
         FROM events WHERE channel_id = $1 ORDER BY seq LIMIT ${DELETE_CHUNK_ROWS}) page
+     WHERE before < ${DELETE_CHUNK_BYTES})`;
+
+/**
+ * One statement of a retention pass: at most DELETE_CHUNK_ROWS events past retention, nobody else's (SKIP LOCKED: two
+ * instances pruning at once split the work instead of queueing on each other's row locks), and no more once their
+ * bodies reach DELETE_CHUNK_BYTES (at least one): 5,000 events of RELAY_BODY_LIMIT each were one statement of 5 GiB.
+ * A query that locks rows can't run a window function, so the locked candidates are cut by bytes one level up; the
+ * few locked past the cut are free again when the statement ends, for the next one.
+ */
+const PRUNE_CHUNK = `DELETE FROM events WHERE (channel_id, seq) IN (
+    SELECT channel_id, seq FROM (
+      SELECT l.channel_id, l.seq, sum(l.n) OVER (ROWS UNBOUNDED PRECEDING) - l.n AS before
+        FROM (SELECT e.channel_id, e.seq, octet_length(e.body) AS n FROM events e JOIN channels ch ON ch.id = e.channel_id
+               WHERE e.received_at < $1 OR (e.received_at < $2 AND e.seq <= ch.acked_seq)
+               LIMIT ${DELETE_CHUNK_ROWS} FOR UPDATE OF e SKIP LOCKED) l) page
      WHERE before < ${DELETE_CHUNK_BYTES})`;
 
 /** The PostgreSQL adapter, which also lends its pool to modules that keep their own tables in the same database. */
@@ -196,19 +208,12 @@ export async function openPostgresStore(
       return Number(rows[0]?.acked_seq ?? 0);
     },
     prune: async ({ unackedBefore, ackedBefore }) => {
-      // Chunks of rows nobody else holds: two instances pruning at once split the work instead of queueing on
-      // each other's row locks, and each chunk is its own short transaction.
+      // Each chunk its own short transaction (PRUNE_CHUNK); a chunk cut by bytes is no sign of the end, an empty one is.
       let total = 0;
       for (;;) {
-        const { rowCount } = await q(
-          `DELETE FROM events WHERE (channel_id, seq) IN (
-             SELECT e.channel_id, e.seq FROM events e JOIN channels c ON c.id = e.channel_id
-              WHERE e.received_at < $1 OR (e.received_at < $2 AND e.seq <= c.acked_seq)
-              LIMIT ${PRUNE_CHUNK} FOR UPDATE OF e SKIP LOCKED)`,
-          [unackedBefore, ackedBefore],
-        );
-        total += rowCount ?? 0;
-        if ((rowCount ?? 0) < PRUNE_CHUNK) return total;
+        const { rowCount } = await q(PRUNE_CHUNK, [unackedBefore, ackedBefore]);
+        if (!rowCount) return total;
+        total += rowCount;
       }
     },
     backlog: async () =>
