@@ -18,6 +18,7 @@ import { bearerToken, hashToken, tokenMatches } from './crypto';
 import { warnForwardedWithoutTrust } from './proxy-warning';
 import { adminRouter } from './trust/admin-route';
 import { identityRouter } from './trust/identity-route';
+import { isChannelApproved } from './trust/channel-status';
 import { createProfileAccess } from './trust/profile-access';
 import type { TrustStore } from './trust/trust-store';
 import type { StreamHub } from './stream-hub';
@@ -91,6 +92,7 @@ export function createApp(deps: AppDeps): RelayApp {
       onStorageError,
       inspect: forwardedWarning.inspect,
       streamed: (id) => deps.hub.has(id),
+      isApproved: (id) => isChannelApproved(deps.trust, id),
     },
     app,
   );

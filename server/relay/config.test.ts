@@ -144,7 +144,9 @@ describe('loadRelayConfig', () => {
       perClientBytesPerDay: 1024 * 1024 * 1024,
       maxChannelBytes: 256 * 1024 * 1024,
       minFreeDiskBytes: 1024 * 1024 * 1024,
+      approvedDiskReserveBytes: 4 * 1024 * 1024 * 1024,
     });
+    expect(loadRelayConfig({ RELAY_APPROVED_DISK_RESERVE: '0' }).ingestQuota.approvedDiskReserveBytes).toBe(0);
     expect(loadRelayConfig({ RELAY_MAX_CHANNEL_BYTES: '2gb' }).ingestQuota.maxChannelBytes).toBe(2 * 1024 ** 3);
     expect(() => loadRelayConfig({ RELAY_MAX_CHANNEL_BYTES: '512kb' })).toThrow(
       /RELAY_MAX_CHANNEL_BYTES: must be at least RELAY_BODY_LIMIT/,

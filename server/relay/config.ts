@@ -26,13 +26,16 @@ export interface RelayConfig {
   readonly ingestInflight: { readonly perClientBytes: number; readonly totalBytes: number };
   /**
    * Bytes of signed webhooks stored per channel and per client address per day (this process), the bytes a channel may
-   * hold in all (every process), and the free disk below which ingest refuses (0: no check).
+   * hold in all (every process), the free disk below which ingest refuses (0: no check), and the free disk above that
+   * kept for approved consultants (0: none).
    */
   readonly ingestQuota: {
     readonly perChannelBytesPerDay: number;
     readonly maxChannelBytes: number;
     readonly perClientBytesPerDay: number;
     readonly minFreeDiskBytes: number;
+    /** Free disk above minFreeDiskBytes kept for approved consultants' channels (0: none). */
+    readonly approvedDiskReserveBytes: number;
   };
   readonly retention: { readonly unackedMs: number; readonly ackedMs: number; readonly pruneIntervalMs: number };
   readonly trustProxy: boolean | number | string;
@@ -189,6 +192,14 @@ const envSchema = z.object({
   ),
   RELAY_MAX_CHANNEL_BYTES: byteSizeFrom('RELAY_MAX_CHANNEL_BYTES', 256 * MIB, 1024, 1024 * 1024 * MIB, '1kb', '1024gb'),
   RELAY_MIN_FREE_DISK: byteSizeFrom('RELAY_MIN_FREE_DISK', 1024 * MIB, 0, 100_000 * 1024 * MIB, '0', '100000gb'),
+  RELAY_APPROVED_DISK_RESERVE: byteSizeFrom(
+    'RELAY_APPROVED_DISK_RESERVE',
+    4 * 1024 * MIB,
+    0,
+    100_000 * 1024 * MIB,
+    '0',
+    '100000gb',
+  ),
   RELAY_INGEST_INFLIGHT_TOTAL: byteSizeFrom(
     'RELAY_INGEST_INFLIGHT_TOTAL',
     64 * MIB,
@@ -317,6 +328,7 @@ export function loadRelayConfig(env: NodeJS.ProcessEnv): RelayConfig {
       maxChannelBytes: e.RELAY_MAX_CHANNEL_BYTES,
       perClientBytesPerDay: e.RELAY_INGEST_BYTES_PER_IP_PER_DAY,
       minFreeDiskBytes: e.RELAY_MIN_FREE_DISK,
+      approvedDiskReserveBytes: e.RELAY_APPROVED_DISK_RESERVE,
     },
     retention: {
       unackedMs: e.RELAY_RETENTION_UNACKED_DAYS,

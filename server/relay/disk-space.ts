@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 
 /**
- * Whether the data folder's file system still has `minFreeBytes` free, for ingest to refuse new events before the
- * disk fills: a full disk fails every consultant's commits and can leave SQLite unable to checkpoint. Read at most
- * once a second (one statfs), in the background, so a webhook never waits on it.
+ * The free space of the data folder's file system, for ingest to refuse new events before the disk fills: a full
+ * disk fails every consultant's commits and can leave SQLite unable to checkpoint. Read at most once a second (one
+ * statfs), in the background, so a webhook never waits on it; the first reading is taken at once, so a relay started
+ * on a full disk refuses from its first request. `enabled` false: never read (free is always unknown).
  */
-export function diskSpaceWatch(dir: string, minFreeBytes: number, onLow: (freeBytes: number) => void = () => {}) {
-  let low = false;
+export function diskSpaceWatch(dir: string, enabled: boolean) {
+  let free: number | undefined;
   let checkedAt = 0;
   let checking = false;
   const check = () => {
@@ -14,29 +15,24 @@ export function diskSpaceWatch(dir: string, minFreeBytes: number, onLow: (freeBy
     fs.statfs(dir, (err, stats) => {
       checking = false;
       checkedAt = Date.now();
-      if (err) return; // unknown: keep the last answer rather than refuse every webhook
-      const free = stats.bavail * stats.bsize;
-      const wasLow = low;
-      low = free < minFreeBytes;
-      if (low && !wasLow) onLow(free);
+      // Unknown after an error: keep the last reading rather than refuse every webhook.
+      if (!err) free = stats.bavail * stats.bsize;
     });
   };
-  if (minFreeBytes > 0) {
-    // The first answer before the first webhook: a relay started on a full disk refuses from its first request.
+  if (enabled) {
     try {
       const stats = fs.statfsSync(dir);
-      low = stats.bavail * stats.bsize < minFreeBytes;
-      if (low) onLow(stats.bavail * stats.bsize);
+      free = stats.bavail * stats.bsize;
     } catch {
       // unknown: the background check tries again
     }
     checkedAt = Date.now();
   }
   return {
-    /** The last answer (false until the first check has run); starts a new check when that one is old. */
-    isLow(): boolean {
-      if (minFreeBytes > 0 && !checking && Date.now() - checkedAt >= 1000) check();
-      return low;
+    /** The last reading in bytes (undefined while unknown); starts a new reading when that one is old. */
+    freeBytes(): number | undefined {
+      if (enabled && !checking && Date.now() - checkedAt >= 1000) check();
+      return free;
     },
   };
 }

@@ -20,7 +20,7 @@ import { readBody } from './read-body';
 import { createRequestLog } from './request-log';
 import { ClientBudget } from './client-budget';
 import { DailyBytes } from './daily-bytes';
-import { diskSpaceWatch } from './disk-space';
+import { diskRoom } from './disk-room';
 import { isCanonicalJson } from './sse-format';
 
 /** Headers kept with each event (the pull endpoint returns them); values are capped. */
@@ -50,6 +50,8 @@ export interface IngestDeps {
    * only then is the canonical-JSON check worth its stringify (events read back are checked when read).
    */
   readonly streamed: (channelId: string) => boolean;
+  /** Whether the channel belongs to an approved consultant (asked only while disk space is in their reserve). */
+  readonly isApproved: (channelId: string) => Promise<boolean>;
 }
 
 /** The ingest endpoint, served from the server's request listener ahead of express. */
@@ -128,12 +130,13 @@ export function ingestRoute(deps: IngestDeps, app: Express): IngestRoute {
   const perChannel = nodeLimiter({ perMinute: config.rateLimits.ingestPerChannelPerMinute, onLimited: countLimited });
   const perChannelDay = new DailyBytes(config.ingestQuota.perChannelBytesPerDay);
   const perClientDay = new DailyBytes(config.ingestQuota.perClientBytesPerDay);
-  const disk = diskSpaceWatch(config.dataDir, config.ingestQuota.minFreeDiskBytes, (free) =>
-    logger.error(
-      { freeBytes: free, dataDir: config.dataDir },
-      'disk space low: refusing webhooks (507) until it is freed',
-    ),
-  );
+  const disk = diskRoom({
+    dataDir: config.dataDir,
+    minFreeBytes: config.ingestQuota.minFreeDiskBytes,
+    approvedReserveBytes: config.ingestQuota.approvedDiskReserveBytes,
+    isApproved: deps.isApproved,
+    logger,
+  });
   /** Room on disk and in the channel's and the client's byte quotas for one more signed body; else answered. */
   const roomFor = async (
     res: ServerResponse,
@@ -142,8 +145,13 @@ export function ingestRoute(deps: IngestDeps, app: Express): IngestRoute {
     ip: string | undefined,
     bytes: number,
   ): Promise<boolean> => {
-    if (disk.isLow()) {
-      finish(res, started, 'no_space', 507, 'insufficient_storage', 'The relay is low on disk space; retry later.');
+    const room = await disk.check(channelId);
+    if (room !== 'ok') {
+      const message =
+        room === 'low'
+          ? 'The relay is low on disk space; retry later.'
+          : 'The relay keeps its remaining disk space for approved consultants; retry later.';
+      finish(res, started, 'no_space', 507, 'insufficient_storage', message);
       return false;
     }
     const channelWait = await perChannelDay.take(channelId, bytes);

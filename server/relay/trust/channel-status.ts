@@ -16,6 +16,12 @@ export function identityOf(account: AccountRecord, binding: ChannelBinding): Ver
   };
 }
 
+/** Whether the channel is bound to a verified Cal.com account the operator approved. */
+export async function isChannelApproved(trust: TrustStore, channelId: string): Promise<boolean> {
+  const binding = await trust.getBinding(channelId);
+  return binding !== undefined && (await trust.getAccount(binding.userId))?.approval === 'approved';
+}
+
 /** `GET /api/channels/:id`: what the app shows on its dashboard and in Settings. */
 export async function channelStatus(
   channel: ChannelRecord,

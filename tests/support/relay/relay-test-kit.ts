@@ -32,6 +32,9 @@ export function testConfig(
     RELAY_LOG_LEVEL: 'info',
     RELAY_HEARTBEAT_MS: '200',
     RELAY_METRICS_TOKEN: TEST_METRICS_TOKEN,
+    // Test channels are seldom approved: with the default reserve (4 GiB) every test's webhooks would be refused on a
+    // machine with less than ~5 GiB free. disk-reserve.test.ts sets its own.
+    RELAY_APPROVED_DISK_RESERVE: '0',
     ...env,
   });
   return { ...base, ...patch };
