@@ -8,6 +8,7 @@ import { sendV2Error, V2Error } from './http-errors';
 import { authorizeRoutes } from './oauth-authorize-routes';
 import { tokenRoute } from './oauth-token-route';
 import { bookingActionRoutes } from './routes-booking-actions';
+import { createBookingRoute } from './routes-create-booking';
 import { bookingRoutes } from './routes-bookings';
 import { eventTypeRoutes } from './routes-event-types';
 import { meRoutes } from './routes-me';
@@ -39,6 +40,8 @@ export function buildApp(ctx: SandboxContext, api: SandboxApi): Express {
   // API v2: faults first (they apply to the token endpoint too), then the token endpoint, then throttling and auth.
   app.use('/v2', apiFaults(ctx), rateLimit(ctx));
   app.use(tokenRoute(ctx));
+  // Booking is public in Cal.com (anyone may book), so POST /v2/bookings comes before authentication.
+  app.use(createBookingRoute(ctx));
   app.use('/v2', authenticate(ctx));
   app.use(meRoutes(), eventTypeRoutes(ctx), webhookRoutes(ctx), bookingRoutes(ctx), bookingActionRoutes(ctx));
   app.use('/v2', (req, res) => sendV2Error(req, res, new V2Error(404, `Cannot ${req.method} ${req.originalUrl}`)));

@@ -1,5 +1,6 @@
 import { Router, urlencoded, type ErrorRequestHandler } from 'express';
 import { z } from 'zod';
+import { bookerMetadataSchema, metadataFromParams, type BookerMetadata } from './booker-metadata';
 import { bookingDetails, bookingForm, slotPicker } from './booking-page-view';
 import type { SandboxContext } from './context';
 import { html, page } from './html';
@@ -10,6 +11,15 @@ import { isValidTimeZone } from './time-zones';
 
 const tzParam = z.string().refine(isValidTimeZone, 'unknown time zone').optional();
 const form = urlencoded({ extended: false, limit: '50kb' });
+
+/**
+ * The booker's `metadata[key]=value` parameters (query string or form), validated (ZodError: 400 page). Read from the
+ * raw query so it does not depend on express's query parser.
+ */
+function pageMetadata(params: Iterable<[string, unknown]>): BookerMetadata {
+  return bookerMetadataSchema.parse(metadataFromParams(params));
+}
+const queryParams = (originalUrl: string) => new URLSearchParams(originalUrl.split('?')[1] ?? '');
 
 /** The attendee side: /{username}, /{username}/{slug} (slots), booking form, /booking/{uid}, cancel and reschedule. */
 export function bookingPageRoutes(ctx: SandboxContext): Router {
@@ -96,18 +106,17 @@ export function bookingPageRoutes(ctx: SandboxContext): Router {
     const q = z.object({ tz: tzParam, rescheduleUid: z.string().optional() }).parse(req.query);
     const rescheduling = reschedulable(q.rescheduleUid, user.id);
     const tz = q.tz ?? user.timeZone;
+    const metadata = pageMetadata(queryParams(req.originalUrl));
     const slots = freeSlots(et, user, s().bookings, new Date(), rescheduling?.uid);
-    res.type('html').send(page(et.title, slotPicker(user, et, slots, tz, rescheduling?.uid)));
+    res.type('html').send(page(et.title, slotPicker(user, et, slots, tz, rescheduling?.uid, metadata)));
   });
 
   r.get('/:username/:slug/book', (req, res) => {
     const { user, et } = findEventType(req.params.username, req.params.slug);
     const q = z.object({ slot: z.iso.datetime(), tz: tzParam, rescheduleUid: z.string().optional() }).parse(req.query);
-    res
-      .type('html')
-      .send(
-        page(et.title, bookingForm(user, et, q.slot, q.tz ?? user.timeZone, reschedulable(q.rescheduleUid, user.id))),
-      );
+    const metadata = pageMetadata(queryParams(req.originalUrl));
+    const rescheduling = reschedulable(q.rescheduleUid, user.id);
+    res.type('html').send(page(et.title, bookingForm(user, et, q.slot, q.tz ?? user.timeZone, rescheduling, metadata)));
   });
 
   r.post('/:username/:slug/book', form, async (req, res) => {
@@ -123,6 +132,9 @@ export function bookingPageRoutes(ctx: SandboxContext): Router {
         notes: z.string().max(5000).optional(),
       })
       .parse(req.body ?? {});
+    // Cal.com's booker sends the page's metadata[…] parameters with the booking request (the form carries them).
+    const metadata = pageMetadata(Object.entries((req.body ?? {}) as Record<string, unknown>));
+    const hasMetadata = Object.keys(metadata).length > 0;
     const rescheduling = reschedulable(body.rescheduleUid, user.id);
     const slot = new Date(body.slot).getTime();
     // The public page only books times it offered; the programmatic API may book any free time.
@@ -132,6 +144,7 @@ export function bookingPageRoutes(ctx: SandboxContext): Router {
       ? await ctx.bookings.rescheduleBooking(rescheduling.uid, body.slot, {
           by: rescheduling.attendees[0]?.email ?? '',
           ...(body.reason ? { reason: body.reason } : {}),
+          ...(hasMetadata ? { metadata } : {}),
         })
       : await ctx.bookings.createBooking({
           username: user.username,
@@ -139,6 +152,7 @@ export function bookingPageRoutes(ctx: SandboxContext): Router {
           start: body.slot,
           attendee: { name: body.name ?? '', email: body.email ?? '', timeZone: body.tz },
           ...(body.notes ? { notes: body.notes } : {}),
+          ...(hasMetadata ? { metadata } : {}),
         });
     res.redirect(303, `/booking/${result.booking.uid}`);
   });

@@ -1,3 +1,4 @@
+import { metadataFields, type BookerMetadata } from './booker-metadata';
 import { html, type Html } from './html';
 import type { SandboxBooking, SandboxEventType, SandboxUser } from './state';
 import { formatInZone, localDate } from './time-zones';
@@ -23,13 +24,19 @@ export function slotPicker(
   slots: Date[],
   tz: string,
   rescheduleUid: string | undefined,
+  metadata: BookerMetadata = {},
 ): Html {
   const byDay = new Map<string, Date[]>();
   for (const s of slots) {
     const key = localDate(s, tz).key;
     byDay.set(key, [...(byDay.get(key) ?? []), s]);
   }
-  const extra = rescheduleUid ? `&rescheduleUid=${encodeURIComponent(rescheduleUid)}` : '';
+  // The booker's metadata[…] parameters ride along on every link and form, as Cal.com's booker keeps them in its URL.
+  const extra =
+    (rescheduleUid ? `&rescheduleUid=${encodeURIComponent(rescheduleUid)}` : '') +
+    metadataFields(metadata)
+      .map((f) => `&${encodeURIComponent(f.name)}=${encodeURIComponent(f.value)}`)
+      .join('');
   const days = [...byDay.entries()].map(
     ([
       ,
@@ -41,8 +48,13 @@ export function slotPicker(
 ${et.description ? html`<p>${et.description}</p>` : ''}
 <p>Where: ${whereOf(et.locations)}${et.requiresConfirmation ? ' · the host confirms each booking' : ''}</p>
 <form method="get"><label for="tz">Your time zone</label><select id="tz" name="tz">${timeZoneOptions(tz)}</select>
-${rescheduleUid ? html`<input type="hidden" name="rescheduleUid" value="${rescheduleUid}">` : ''}<button type="submit">Show times</button></form>
+${rescheduleUid ? html`<input type="hidden" name="rescheduleUid" value="${rescheduleUid}">` : ''}${hiddenMetadata(metadata)}<button type="submit">Show times</button></form>
 ${days.length ? days : html`<p>No free times in the next two weeks.</p>`}`;
+}
+
+/** Hidden `metadata[key]` inputs, so a form submission keeps the booker's metadata. */
+function hiddenMetadata(metadata: BookerMetadata): Html[] {
+  return metadataFields(metadata).map((f) => html`<input type="hidden" name="${f.name}" value="${f.value}">`);
 }
 
 /** The booking form for one slot (name, email, notes), or the reschedule form (reason only). */
@@ -52,10 +64,11 @@ export function bookingForm(
   slot: string,
   tz: string,
   reschedule: SandboxBooking | undefined,
+  metadata: BookerMetadata = {},
 ): Html {
   return html`<h1>${reschedule ? 'Reschedule' : 'Book'}: ${et.title}</h1><p>with ${user.name} · <strong>${when(slot, tz)}</strong> (${tz})</p>
 <form method="post" action="${`/${user.username}/${et.slug}/book`}">
-<input type="hidden" name="slot" value="${slot}"><input type="hidden" name="tz" value="${tz}">
+<input type="hidden" name="slot" value="${slot}"><input type="hidden" name="tz" value="${tz}">${hiddenMetadata(metadata)}
 ${
   reschedule
     ? html`<input type="hidden" name="rescheduleUid" value="${reschedule.uid}"><label for="reason">Reason for reschedule</label><textarea id="reason" name="reason" rows="3" cols="50"></textarea>`

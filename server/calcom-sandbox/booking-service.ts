@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bookerMetadataSchema, type BookerMetadata } from './booker-metadata';
 import { SandboxError } from './http-errors';
 import { randomUid } from './ids';
 import { overlapsActiveBooking } from './slots';
@@ -29,6 +30,8 @@ export const createBookingInputSchema = z.object({
   }),
   notes: z.string().max(5000).optional(),
   guests: z.array(z.email()).max(10).optional(),
+  /** The booker's metadata (untrusted: anyone who books chooses it). */
+  metadata: bookerMetadataSchema.optional(),
 });
 /** Input of createBooking (validated at run time too). */
 export type CreateBookingInput = z.infer<typeof createBookingInputSchema>;
@@ -82,6 +85,7 @@ export class BookingService {
       rescheduledToUid: null,
       rescheduledBy: null,
       rescheduleReason: null,
+      ...(input.metadata && Object.keys(input.metadata).length ? { metadata: input.metadata } : {}),
       createdAt: now,
       updatedAt: now,
     };
@@ -99,9 +103,11 @@ export class BookingService {
   async rescheduleBooking(
     uid: string,
     newStartISO: string,
-    opts: { by?: string; reason?: string } = {},
+    opts: { by?: string; reason?: string; metadata?: BookerMetadata } = {},
   ): Promise<BookingResult> {
     const old = this.reschedulableBooking(uid);
+    // The new booking keeps the old one's metadata; what the rebooking request carries goes over it (within the limits).
+    const metadata = parse(bookerMetadataSchema, { ...old.metadata, ...opts.metadata });
     const start = new Date(parse(z.iso.datetime({ offset: true }), newStartISO));
     const et = this.eventType(old.eventTypeId);
     const now = this.now().toISOString();
@@ -119,6 +125,7 @@ export class BookingService {
       rescheduledToUid: null,
       rescheduleReason: opts.reason?.trim() ? opts.reason.trim() : null,
       rescheduledBy: null,
+      ...(Object.keys(metadata).length ? { metadata } : {}),
       createdAt: now,
       updatedAt: now,
     };

@@ -25,6 +25,7 @@ describe('dataFile persistence', () => {
       eventTypeSlug: 'c60',
       start: futureWeekdayAt(15),
       attendee: { name: 'A B', email: 'a@example.net', timeZone: 'UTC' },
+      metadata: { source: 'newsletter' },
     });
     await first.sandbox.stop();
 
@@ -33,6 +34,8 @@ describe('dataFile persistence', () => {
       expect(second.sandbox.listEventTypes('dana-reyes').map((e) => e.slug)).toEqual(['c60']);
       expect(second.sandbox.listWebhooks('dana-reyes')).toHaveLength(1);
       expect(second.sandbox.listBookings('dana-reyes').map((x) => x.uid)).toEqual([b.booking.uid]);
+      // The booker's metadata is stored with the booking, so later answers and webhooks still have it.
+      expect(second.sandbox.listBookings('dana-reyes')[0]?.metadata).toEqual({ source: 'newsletter' });
       expect((await api(second.url, t.access_token, 'GET', '/v2/me')).status).toBe(200);
       // Ids keep counting up instead of colliding with persisted ones.
       const next = await api(second.url, t.access_token, 'POST', '/v2/event-types', {

@@ -91,6 +91,11 @@ const bookingSchema = z.object({
   rescheduleRequested: z.boolean().optional(),
   /** Occurrences of one recurring series share this uid (each occurrence is a booking of its own). */
   recurringBookingUid: z.string().nullable().optional(),
+  /**
+   * Metadata the booker sent (booking page `metadata[…]` query, `POST /v2/bookings`), as Cal.com stores it. Optional so
+   * data files written before it existed still load.
+   */
+  metadata: z.record(z.string(), z.string()).optional(),
   /** API answers give these fields as null although the reference says string (a quirk real data shows). */
   nullFields: z.array(z.enum(['title', 'start', 'end'])).optional(),
   createdAt: z.string(),

@@ -120,7 +120,8 @@ function toV2Shape(b: SandboxBooking, et: SandboxEventType, host: SandboxUser, b
     absentHost: false,
     createdAt: b.createdAt,
     updatedAt: b.updatedAt,
-    metadata: {},
+    // The booker's metadata as stored (see README "knowingly differs" for Cal.com's own videoCallUrl).
+    metadata: { ...b.metadata },
     icsUid: b.iCalUID,
     attendees: b.attendees.map((a) => attendeeOut(a, seated)),
     ...(b.recurringBookingUid ? { recurringBookingUid: b.recurringBookingUid } : {}),

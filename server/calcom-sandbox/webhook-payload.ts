@@ -62,8 +62,12 @@ function videoCallData(ctx: PayloadContext) {
   return { type: 'daily_video', id, password: '<redacted>', url: `https://meetco.daily.co/${id}` };
 }
 
-function metadata(ctx: PayloadContext) {
-  return { videoCallUrl: `${ctx.bookerUrl}/video/${ctx.booking.uid}` };
+/**
+ * Cal.com's `metadata: { ...metadata, ...reqBody.metadata }` (RegularBookingService): its own (Cal Video's page) first,
+ * then the booker's, so a booker's key, `videoCallUrl` included, wins. Receivers must not trust `videoCallUrl`.
+ */
+function metadata(ctx: PayloadContext): Record<string, string> {
+  return { videoCallUrl: `${ctx.bookerUrl}/video/${ctx.booking.uid}`, ...ctx.booking.metadata };
 }
 
 function booker(ctx: PayloadContext) {
