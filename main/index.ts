@@ -7,6 +7,7 @@ import { RELEASE_CONFIG_FILE } from './core/config/release-config';
 import { resolveAppConfig } from './core/config/resolve-config';
 import { createSetupCore } from './core/config/setup-core';
 import { buildMenuTemplate } from './electron/app-menu';
+import { debuggingSwitches } from './electron/debug-switches';
 import { registerAppSchemePrivileges, serveAppProtocol } from './electron/app-protocol';
 import { APP_INDEX_URL } from './electron/app-url';
 import { devOverrides, logFileFor } from './electron/dev-overrides';
@@ -24,6 +25,13 @@ import { startTodayBadge } from './electron/today-badge';
  * electron-store arrive through the dynamic imports in createCore/createWindow, so a second instance that only
  * hands a link over never loads them.
  */
+// A release never runs with the DevTools protocol open to other local processes (debug-switches.ts). Checked first,
+// before the app is ready: no window, and so no API, exists yet.
+const debugging = app.isPackaged ? debuggingSwitches((name) => app.commandLine.hasSwitch(name)) : [];
+if (debugging.length > 0) {
+  process.stderr.write(`LifeScore Consultant does not start with --${debugging.join(', --')}.\n`);
+  app.exit(1);
+}
 const overrides = devOverrides(process.env, app.isPackaged);
 // Before anything reads userData: the single-instance lock, electron-log's folder and electron-store live there.
 if (overrides.userDataDir) app.setPath('userData', overrides.userDataDir);
@@ -91,7 +99,11 @@ const main = runMainProcess({
   },
   createWindow: async () => {
     const { createMainWindow } = await import('./electron/main-window');
-    return createMainWindow({ preloadPath: join(here, '../preload/index.cjs'), url: appBase });
+    return createMainWindow({
+      preloadPath: join(here, '../preload/index.cjs'),
+      url: appBase,
+      devTools: !app.isPackaged,
+    });
   },
   createCore: async (): Promise<AppCore> => {
     if (resolved.kind === 'setup' || !config)

@@ -29,7 +29,7 @@ describe('electron-builder.yml', () => {
 
   it('ships an allow-list, registers lifescore, unpacks natives and flips release fuses', () => {
     expect(config.appId).toBe('com.lifescore.consultant');
-    expect(config.files).toEqual(['out/**', 'package.json', 'resources/**']);
+    expect(config.files).toEqual(['out/**', 'package.json']);
     expect(config.protocols).toEqual([{ name: 'LifeScore Consultant', schemes: ['lifescore'] }]);
     expect(config.asarUnpack).toContain('**/*.node');
     expect(config.npmRebuild).toBe(true);

@@ -8,7 +8,11 @@ import type { WindowState } from './window-state';
 export const SHOW_FALLBACK_MS = 5_000;
 
 /** Creates the app window on the secure options where it was last time, loads the renderer, shows on first paint. */
-export function createMainWindow(opts: { readonly preloadPath: string; readonly url: string }): BrowserWindow {
+export function createMainWindow(opts: {
+  readonly preloadPath: string;
+  readonly url: string;
+  readonly devTools: boolean;
+}): BrowserWindow {
   let store: ElectronStore<{ window?: unknown }> | null = null;
   try {
     // Window placement is disposable: a damaged file is cleared rather than recovered.
@@ -26,6 +30,7 @@ export function createMainWindow(opts: { readonly preloadPath: string; readonly 
   const window = new BrowserWindow(
     createWindowOptions({
       preloadPath: opts.preloadPath,
+      devTools: opts.devTools,
       dark: nativeTheme.shouldUseDarkColors,
       ...(fitted ? fitted.bounds : {}),
     }),

@@ -20,6 +20,11 @@ describe('createWindowOptions', () => {
     });
   });
 
+  it('has DevTools only when asked (development)', () => {
+    expect(options.webPreferences?.devTools).toBe(false);
+    expect(createWindowOptions({ preloadPath: 'p', devTools: true }).webPreferences?.devTools).toBe(true);
+  });
+
   it('never enables the options the starter templates get wrong', () => {
     const prefs = options.webPreferences as Record<string, unknown>;
     expect(prefs.enableBlinkFeatures).toBeUndefined();

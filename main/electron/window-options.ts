@@ -3,6 +3,8 @@ import type { BrowserWindowConstructorOptions } from 'electron';
 export interface WindowOptionsInput {
   /** Absolute path of the bundled preload (out/preload/index.cjs). */
   readonly preloadPath: string;
+  /** Whether DevTools can be opened: development only (a release has no use for them, and they drive the page). */
+  readonly devTools?: boolean;
   readonly width?: number;
   readonly height?: number;
   readonly x?: number;
@@ -41,6 +43,7 @@ export function createWindowOptions(input: WindowOptionsInput): BrowserWindowCon
       navigateOnDragDrop: false,
       spellcheck: true,
       safeDialogs: true,
+      devTools: input.devTools ?? false,
     },
   };
 }

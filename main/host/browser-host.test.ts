@@ -116,7 +116,7 @@ describe('startBrowserHost', () => {
     await mkdir(join(dir, 'assets'));
     await writeFile(
       join(dir, 'index.html'),
-      '<!doctype html><html><head><title>t</title><script type="module" crossorigin src="./assets/app.js"></script></head><body></body></html>',
+      '<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="default-src \'none\'; script-src \'self\'" /><title>t</title><script type="module" crossorigin src="./assets/app.js"></script></head><body></body></html>',
     );
     await writeFile(join(dir, 'assets', 'app.js'), 'console.log(1)');
     fake = fakeCore();
@@ -154,7 +154,10 @@ describe('startBrowserHost', () => {
     expect(reply.status).toBe(200);
     expect(reply.body.indexOf('<script src="/host-bridge.js"></script>')).toBeGreaterThan(0);
     expect(reply.body.indexOf('/host-bridge.js')).toBeLessThan(reply.body.indexOf('./assets/app.js'));
-    expect(reply.headers['content-security-policy']).toContain("script-src 'self'");
+    // The page's own policy (its meta tag), plus framing, which only a header can forbid.
+    expect(reply.headers['content-security-policy']).toBe(
+      "default-src 'none'; script-src 'self'; frame-ancestors 'none'",
+    );
     expect(reply.headers['referrer-policy']).toBe('no-referrer');
   });
 

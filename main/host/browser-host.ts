@@ -12,7 +12,7 @@ import type { AppCore } from '../core/ports';
 import { dispatchApiCall, isApiMethod } from '../core/api-dispatch';
 import { createEventStreamHub } from './event-stream';
 import { HOST_KEY_HEADER, renderHostBridgeScript } from './host-bridge-script';
-import { HOST_BRIDGE_PATH, RENDERER_CSP, loadRendererPage } from './renderer-page';
+import { HOST_BRIDGE_PATH, loadRendererPage } from './renderer-page';
 import { isAllowedFetchSite, isAllowedHost, isAllowedOrigin, isStrongSecret, secretMatches } from './request-guard';
 
 export interface BrowserHostOptions {
@@ -156,8 +156,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     try {
       const page = await loadRendererPage(rendererDir);
       res.type('html').setHeader('cache-control', 'no-store');
-      res.setHeader('content-security-policy', RENDERER_CSP);
-      res.send(page);
+      res.setHeader('content-security-policy', page.csp);
+      res.send(page.html);
     } catch (err) {
       next(err);
     }

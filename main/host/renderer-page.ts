@@ -4,9 +4,16 @@ import { join } from 'node:path';
 /** Path the host serves the bridge script under (absolute, so it works from any route). */
 export const HOST_BRIDGE_PATH = '/host-bridge.js';
 
-/** The same policy as renderer/index.html's meta tag, plus what only a header can say (framing). */
-export const RENDERER_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; frame-ancestors 'none'";
+/**
+ * The page's Content-Security-Policy as a header: renderer/index.html's meta tag (the one place the policy is written;
+ * Electron's window has only that), plus what only a header can say (framing). Throws when the page has none, so a
+ * page that lost its policy is never served.
+ */
+export function rendererCspHeader(html: string): string {
+  const meta = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]+)"/i.exec(html);
+  if (!meta?.[1]) throw new Error('renderer index.html has no Content-Security-Policy meta tag');
+  return `${meta[1].trim()}; frame-ancestors 'none'`;
+}
 
 /**
  * Puts the bridge script tag before the first script of the page, so `window.lifescore` exists before the
@@ -21,7 +28,11 @@ export function injectHostBridge(html: string): string {
   throw new Error('renderer index.html has neither a <script> nor a </head> to put the host bridge before');
 }
 
-/** Reads the built index.html (each request, so a rebuild shows up on reload) and injects the bridge. */
-export async function loadRendererPage(rendererDir: string): Promise<string> {
-  return injectHostBridge(await readFile(join(rendererDir, 'index.html'), 'utf8'));
+/**
+ * Reads the built index.html (each request, so a rebuild shows up on reload): the page with the bridge injected, and
+ * its policy as a header.
+ */
+export async function loadRendererPage(rendererDir: string): Promise<{ html: string; csp: string }> {
+  const html = await readFile(join(rendererDir, 'index.html'), 'utf8');
+  return { html: injectHostBridge(html), csp: rendererCspHeader(html) };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isAllowedFetchSite, isAllowedHost, isAllowedOrigin, isStrongSecret, secretMatches } from './request-guard';
-import { injectHostBridge } from './renderer-page';
+import { readFileSync } from 'node:fs';
+import { injectHostBridge, rendererCspHeader } from './renderer-page';
 
 describe('request guard', () => {
   it.each([
@@ -65,5 +66,29 @@ describe('injectHostBridge', () => {
   });
   it('refuses a page it cannot place the bridge into', () => {
     expect(() => injectHostBridge('<p>hi</p>')).toThrow();
+  });
+});
+
+describe('the renderer page policy (renderer/index.html, the one place it is written)', () => {
+  const csp = rendererCspHeader(readFileSync('renderer/index.html', 'utf8'));
+  const directives = new Map(
+    csp.split(';').map((d) => {
+      const [name = '', ...values] = d.trim().split(/\s+/);
+      return [name, values.join(' ')];
+    }),
+  );
+
+  it('allows nothing by default, and only the app itself where something is needed (security review 42)', () => {
+    expect(directives.get('default-src')).toBe("'none'");
+    expect(directives.get('script-src')).toBe("'self'");
+    expect(directives.get('img-src')).toBe("'self' data:"); // no https: images to leak data through
+    // Directives that do not fall back to default-src, closed one by one.
+    for (const name of ['base-uri', 'form-action']) expect(directives.get(name)).toBe("'none'");
+    expect(directives.get('frame-ancestors')).toBe("'none'");
+    expect(csp).not.toMatch(/unsafe-eval|\*|https:/);
+  });
+
+  it('is required: a page without one is not served', () => {
+    expect(() => rendererCspHeader('<head><title>x</title></head>')).toThrow(/no Content-Security-Policy/);
   });
 });

@@ -16,6 +16,9 @@ test('a consultant connects Cal.com, a client books, and the booking appears wit
   page,
   context,
 }) => {
+  // The page's Content-Security-Policy (renderer/index.html) refuses nothing the app itself does.
+  const violations: string[] = [];
+  page.on('console', (m) => void (/Content Security Policy/i.test(m.text()) && violations.push(m.text())));
   await page.goto(e2e.app.host.url);
   await expect(page.getByRole('button', { name: 'Connect Cal.com' })).toBeVisible();
 
@@ -44,4 +47,9 @@ test('a consultant connects Cal.com, a client books, and the booking appears wit
 
   await expect(page.getByRole('button', { name: /Sam Lee/ })).toBeVisible({ timeout: 20_000 });
   expect(await page.evaluate(() => (globalThis as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+  for (const name of ['Dashboard', 'Insights', 'Settings']) {
+    await page.getByRole('link', { name, exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  }
+  expect(violations).toEqual([]);
 });
