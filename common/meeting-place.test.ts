@@ -142,6 +142,24 @@ const cases: readonly (readonly [
 
 describe('meeting link and place', () => {
   it.each(cases)('%s', (_name, metadata, videoCallUrl, location, meetingUrl, place) => {
-    expect(meetingLinkAndPlace(metadata, videoCallUrl, location, 'u1')).toEqual({ meetingUrl, place });
+    expect(meetingLinkAndPlace({ metadata, videoCallUrl, location, uid: 'u1' })).toEqual({ meetingUrl, place });
+  });
+
+  // An event type may let the booker type the location (security review 42): their link is a place, never the link.
+  it.each([
+    [
+      'a webhook',
+      { location: { label: 'location', value: { value: 'somewhereElse', optionValue: 'https://evil.example/j' } } },
+    ],
+    ['a v2 booking', { location: { value: 'attendeeInPerson', optionValue: 'https://evil.example/j' } }],
+  ])("a location the booker typed in %s's answers is no link", (_shape, responses) => {
+    const booked = { metadata: {}, videoCallUrl: null, location: 'https://evil.example/j', uid: 'u1', responses };
+    expect(meetingLinkAndPlace(booked)).toEqual({ meetingUrl: null, place: 'https://evil.example/j' });
+  });
+
+  it("takes the consultant's own link location, whose answer carries nothing typed", () => {
+    const responses = { location: { label: 'location', value: { value: 'link', optionValue: '' } } };
+    const booked = { metadata: {}, videoCallUrl: null, location: 'https://meet.example/dana', uid: 'u1', responses };
+    expect(meetingLinkAndPlace(booked)).toEqual({ meetingUrl: 'https://meet.example/dana', place: null });
   });
 });

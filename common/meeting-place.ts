@@ -60,18 +60,42 @@ function calcomVideoCallUrl(
 }
 
 /**
- * The join link: `metadata.videoCallUrl` (Cal.com's advice) when Cal.com wrote it (calcomVideoCallUrl), then the video
- * call's own URL (`videoCallData.url` in a webhook, `meetingUrl` in a v2 booking), then a location that is itself a
- * link; null when none is an http(s) URL. `uid` is the booking's.
+ * Whether the booker typed the location: an event type may let them ("In person (attendee address)", "Custom attendee
+ * location"), and then Cal.com's location is their text, with what they typed in the booking form's location answer
+ * (`optionValue`; a webhook's `responses.location.value`, a v2 booking's `bookingFieldsResponses.location`). The
+ * consultant's own locations (a link, an app) have none.
  */
-export function pickMeetingUrl(
-  metadata: Readonly<Record<string, unknown>> | null | undefined,
-  videoCallUrl: string | null | undefined,
-  location: string | null | undefined,
-  uid: string | null | undefined,
-): string | null {
-  const own = httpUrl(videoCallUrl);
-  return calcomVideoCallUrl(metadata, own, uid) ?? own ?? httpUrl(location);
+export function locationTypedByBooker(responses: unknown): boolean {
+  if (typeof responses !== 'object' || responses === null) return false;
+  const answer = (responses as { location?: unknown }).location;
+  if (typeof answer !== 'object' || answer === null) return false;
+  const inner = (answer as { value?: unknown }).value;
+  const chosen = typeof inner === 'object' && inner !== null ? inner : answer;
+  const typed = (chosen as { optionValue?: unknown }).optionValue;
+  return typeof typed === 'string' && typed.trim() !== '';
+}
+
+/** What Cal.com says of a booking's meeting: the fields the join link and the place are picked from. */
+export interface MeetingFields {
+  readonly metadata: Readonly<Record<string, unknown>> | null | undefined;
+  /** `videoCallData.url` in a webhook, `meetingUrl` in a v2 booking. */
+  readonly videoCallUrl: string | null | undefined;
+  readonly location: string | null | undefined;
+  /** The booking's uid. */
+  readonly uid: string | null | undefined;
+  /** The booking form's answers (webhook `responses`, v2 `bookingFieldsResponses`). */
+  readonly responses?: unknown;
+}
+
+/**
+ * The join link: `metadata.videoCallUrl` (Cal.com's advice) when Cal.com wrote it (calcomVideoCallUrl), then the video
+ * call's own URL, then a location that is itself a link unless the booker typed it (a booker's link would become the
+ * Join button and the emails' link; security review 42); null when none is an http(s) URL.
+ */
+export function pickMeetingUrl(m: MeetingFields): string | null {
+  const own = httpUrl(m.videoCallUrl);
+  const located = locationTypedByBooker(m.responses) ? null : httpUrl(m.location);
+  return calcomVideoCallUrl(m.metadata, own, m.uid) ?? own ?? located;
 }
 
 /**
@@ -115,12 +139,7 @@ export interface MeetingLinkAndPlace {
 }
 
 /** The link (`pickMeetingUrl`) and the place beside it (`meetingPlace`), as the app stores and the emails say them. */
-export function meetingLinkAndPlace(
-  metadata: Readonly<Record<string, unknown>> | null | undefined,
-  videoCallUrl: string | null | undefined,
-  location: string | null | undefined,
-  uid: string | null | undefined,
-): MeetingLinkAndPlace {
-  const meetingUrl = pickMeetingUrl(metadata, videoCallUrl, location, uid);
-  return { meetingUrl, place: meetingPlace(location, meetingUrl) };
+export function meetingLinkAndPlace(m: MeetingFields): MeetingLinkAndPlace {
+  const meetingUrl = pickMeetingUrl(m);
+  return { meetingUrl, place: meetingPlace(m.location, meetingUrl) };
 }

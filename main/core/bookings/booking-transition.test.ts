@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Booking } from '../../../common/booking';
-import type { WebhookEnvelope } from '../../../common/calcom';
+import type { BookingPayload, WebhookEnvelope } from '../../../common/calcom';
 import { factFromV2, factsFromEnvelope } from './facts-from-calcom';
 import type { BookingRecord } from './booking-record';
 import { toBooking } from './booking-record';
@@ -48,6 +48,28 @@ describe('transitions, one trigger at a time', () => {
       ],
       uid: 'a',
       expected: { status: 'scheduled', meetingUrl: 'https://meetco.daily.co/x' },
+    },
+    {
+      name: 'created with a location the booker typed (a link) → no join link, the text is the place',
+      events: [
+        envelope(
+          'BOOKING_CREATED',
+          T(0),
+          payload('a', {
+            metadata: {},
+            videoCallData: null,
+            location: 'https://evil.example/join',
+            responses: {
+              location: {
+                label: 'location',
+                value: { value: 'somewhereElse', optionValue: 'https://evil.example/join' },
+              },
+            },
+          } as Partial<BookingPayload>),
+        ),
+      ],
+      uid: 'a',
+      expected: { status: 'scheduled', meetingUrl: null, location: 'https://evil.example/join' },
     },
     {
       name: 'requested → pending',

@@ -78,7 +78,15 @@ export function dataFromPayload(
     duration: times ? minutesBetween(startTime, endTime) : (p.length ?? minutesBetween(startTime, endTime)),
     eventTypeId: p.eventTypeId ?? null,
     eventTypeSlug: p.type || null,
-    meetingUrl: times ? null : pickMeetingUrl(p.metadata, p.videoCallData?.url, p.location, p.uid),
+    meetingUrl: times
+      ? null
+      : pickMeetingUrl({
+          metadata: p.metadata,
+          videoCallUrl: p.videoCallData?.url,
+          location: p.location,
+          uid: p.uid,
+          responses: p.responses,
+        }),
     location: p.location ?? null,
     metadata: times ? {} : (p.metadata ?? {}),
   };
@@ -213,7 +221,13 @@ export function factFromV2(b: V2Booking): BookingFact {
     duration: b.duration,
     eventTypeId: b.eventTypeId ?? b.eventType?.id ?? null,
     eventTypeSlug: b.eventType?.slug ?? null,
-    meetingUrl: pickMeetingUrl(b.metadata, b.meetingUrl, b.location, b.uid),
+    meetingUrl: pickMeetingUrl({
+      metadata: b.metadata,
+      videoCallUrl: b.meetingUrl,
+      location: b.location,
+      uid: b.uid,
+      responses: b.bookingFieldsResponses,
+    }),
     location: b.location ?? null,
     metadata: {
       ...(b.metadata ?? {}),

@@ -57,7 +57,13 @@ export function bookingFacts(trigger: MailTrigger, createdAt: string, p: Booking
   const endMs = Date.parse(p.endTime);
   if (!Number.isFinite(startMs) || !Number.isFinite(endMs)) return undefined;
   // The same link and place the app stores and shows (common/meeting-place.ts).
-  const { meetingUrl, place } = meetingLinkAndPlace(p.metadata, p.videoCallData?.url, p.location, p.uid);
+  const { meetingUrl, place } = meetingLinkAndPlace({
+    metadata: p.metadata,
+    videoCallUrl: p.videoCallData?.url,
+    location: p.location,
+    uid: p.uid,
+    responses: p.responses,
+  });
   const prevStart = p.rescheduleStartTime ? Date.parse(p.rescheduleStartTime) : NaN;
   const prevEnd = p.rescheduleEndTime ? Date.parse(p.rescheduleEndTime) : NaN;
   const sentAt = Date.parse(createdAt);
