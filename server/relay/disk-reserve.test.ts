@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../calcom-sandbox';
+import type { RelayOptions } from './relay';
+import { openRelayStorage } from './store/open-relay-storage';
 import { createReadyChannel, postWebhook, relaysPerTest, TEST_SECRET } from '../../tests/support/relay/relay-test-kit';
 import {
   adminDecide,
@@ -47,6 +49,24 @@ describe('disk reserve for approved consultants', () => {
     }
     expect((await post(approved.ingestUrl)).status).toBe(200);
     expect(logs()).toContain('disk space in the reserve for approved consultants');
+  });
+
+  it('answers 503 when the approval cannot be read inside the reserve, and keeps serving', async () => {
+    const openStorage: RelayOptions['openStorage'] = async (config, hooks) => {
+      const real = await openRelayStorage(config, hooks);
+      const getBinding: typeof real.trust.getBinding = () => Promise.reject(new Error('storage down'));
+      return { ...real, trust: { ...real.trust, getBinding } };
+    };
+    const { url } = await relays.start(
+      { RELAY_MIN_FREE_DISK: '1mb', RELAY_APPROVED_DISK_RESERVE: '100000gb' },
+      undefined,
+      { openStorage },
+    );
+    const ch = await createReadyChannel(url);
+    const res = await postWebhook(ch.ingestUrl, '{"a":1}', { secret: TEST_SECRET });
+    expect(res.status).toBe(503);
+    expect((await errorOf(res)).code).toBe('storage_unavailable');
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
   });
 
   it('refuses every channel below the floor itself, and none above floor and reserve', async () => {

@@ -20,7 +20,7 @@ import { readBody } from './read-body';
 import { createRequestLog } from './request-log';
 import { ClientBudget } from './client-budget';
 import { DailyBytes } from './daily-bytes';
-import { diskRoom } from './disk-room';
+import { diskRoom, type DiskRoom } from './disk-room';
 import { isCanonicalJson } from './sse-format';
 
 /** Headers kept with each event (the pull endpoint returns them); values are capped. */
@@ -145,7 +145,15 @@ export function ingestRoute(deps: IngestDeps, app: Express): IngestRoute {
     ip: string | undefined,
     bytes: number,
   ): Promise<boolean> => {
-    const room = await disk.check(channelId);
+    let room: DiskRoom;
+    try {
+      room = await disk.check(channelId);
+    } catch (err) {
+      // The approval lookup inside the reserve failed: storage is down, and so would the append be.
+      deps.onStorageError(err);
+      finish(res, started, 'error', 503, 'storage_unavailable', 'The relay could not reach its storage.');
+      return false;
+    }
     if (room !== 'ok') {
       const message =
         room === 'low'
