@@ -134,16 +134,25 @@ describe('relay abuse paths (issue 16)', () => {
     expect((await postWebhook(ch.ingestUrl, phishingBooking(2, 'after-approval'), { secret: SECRET })).status).toBe(
       200,
     );
-    await eventually(() => smtp!.received.length === 3, 15_000, 'three emails');
-    expect(smtp!.received.flatMap((m) => m.rcptTo).sort()).toEqual([
-      'dana@example.com',
-      'victim0@example.net',
-      'victim1@example.net',
-    ]);
+    await eventually(() => smtp!.received.length === 2, 15_000, 'two emails');
+    // The consultant and the booker; the second attendee is a guest and gets nothing from the relay.
+    expect(smtp!.received.flatMap((m) => m.rcptTo).sort()).toEqual(['dana@example.com', 'victim0@example.net']);
   });
 
-  it('recipient cap: an event with more attendees than RELAY_MAIL_MAX_RECIPIENTS sends nothing at all', async () => {
-    const r = await start({ RELAY_MAIL_MAX_RECIPIENTS: '5' });
+  it('guests as a spam cannon: a booking listing 30 guests mails the consultant and the booker only', async () => {
+    const r = await start();
+    const { ch } = await verifiedChannel(r.url, sandboxUrl, { secret: SECRET });
+    expect((await postWebhook(ch.ingestUrl, phishingBooking(31), { secret: SECRET })).status).toBe(200);
+    await eventually(() => smtp!.received.length === 2, 15_000, 'two emails');
+    await new Promise((res) => setTimeout(res, 300));
+    expect(smtp!.rcptAttempts.sort()).toEqual(['dana@example.com', 'victim0@example.net']);
+    const dana = smtp!.received.find((m) => m.rcptTo.includes('dana@example.com'));
+    expect(dana?.mail.text).toContain('Victim 30 <victim30@example.net>'); // the consultant still sees who attends
+  });
+
+  it('recipient cap: an event with more recipients than RELAY_MAIL_MAX_RECIPIENTS sends nothing at all', async () => {
+    // Consultant and booker are the most an event mails now, so the guard shows only when set below 2.
+    const r = await start({ RELAY_MAIL_MAX_RECIPIENTS: '1' });
     const { ch } = await verifiedChannel(r.url, sandboxUrl, { secret: SECRET });
     expect((await postWebhook(ch.ingestUrl, phishingBooking(30), { secret: SECRET })).status).toBe(200);
     await eventually(
@@ -152,24 +161,36 @@ describe('relay abuse paths (issue 16)', () => {
       'refusal',
     );
     expect(smtp!.rcptAttempts).toEqual([]);
-    expect(r.logs()).toMatch(/"reason":"too_many_recipients","recipients":31,"max":5/);
+    expect(r.logs()).toMatch(/"reason":"too_many_recipients","recipients":2,"max":1/);
   });
 
-  it('daily cap: once RELAY_MAIL_DAILY_CAP emails are planned today, later events send nothing', async () => {
-    const r = await start({ RELAY_MAIL_DAILY_CAP: '3' });
+  it("daily cap: counts emails to attendees only; a booker booking and cancelling cannot stop the consultant's", async () => {
+    const r = await start({ RELAY_MAIL_DAILY_CAP: '2' });
     const { ch } = await verifiedChannel(r.url, sandboxUrl, { secret: SECRET });
-    expect((await postWebhook(ch.ingestUrl, phishingBooking(2, 'first'), { secret: SECRET })).status).toBe(200);
-    await eventually(() => smtp!.received.length === 3, 15_000, 'three emails');
-    expect((await postWebhook(ch.ingestUrl, phishingBooking(1, 'second'), { secret: SECRET })).status).toBe(200);
+    const created = (uid: string) => phishingBooking(1, uid);
+    const cancelled = (uid: string) => {
+      const env = JSON.parse(created(uid)) as { triggerEvent: string; payload: Record<string, unknown> };
+      env.triggerEvent = 'BOOKING_CANCELLED';
+      env.payload.cancellationReason = 'changed my mind';
+      env.payload.cancelledBy = 'victim0@example.net';
+      return JSON.stringify(env);
+    };
+    for (const uid of ['u1', 'u2', 'u3']) {
+      expect((await postWebhook(ch.ingestUrl, created(uid), { secret: SECRET })).status).toBe(200);
+      expect((await postWebhook(ch.ingestUrl, cancelled(uid), { secret: SECRET })).status).toBe(200);
+    }
+    const to = (address: string) => smtp!.received.filter((m) => m.rcptTo.includes(address));
+    await eventually(() => to('dana@example.com').length === 6, 15_000, "all six of the consultant's emails");
     await eventually(
-      async () => (await metricValue(r.url, 'relay_mail_refused_total', { reason: 'daily_cap' })) === 1,
+      async () => (await metricValue(r.url, 'relay_mail_refused_total', { reason: 'daily_cap' })) === 4,
       10_000,
-      'refusal',
+      'refusals',
     );
     await new Promise((res) => setTimeout(res, 300));
-    expect(smtp!.received).toHaveLength(3);
-    // Both events still reached the app.
-    expect((await pull(r.url, ch)).lastSeq).toBe(2);
+    expect(to('victim0@example.net')).toHaveLength(2);
+    expect(smtp!.received).toHaveLength(8);
+    // Every event still reached the app.
+    expect((await pull(r.url, ch)).lastSeq).toBe(6);
   });
 
   it('slug squatting: another account takes "dana-reyes" first, Dana takes it back; her username stays reserved', async () => {

@@ -1,4 +1,5 @@
 import { assertNever } from '../../../common/errors';
+import { capName } from './display-name';
 import type { BookingFacts, Person } from './email-booking-facts';
 import type { EmailContent, EmailDetail } from './email-content';
 import { formatMinutes, formatRange, formatShort } from './format-time';
@@ -12,8 +13,8 @@ export interface ConsultantContext {
   readonly rebookUrl?: string;
 }
 
-const names = (people: readonly Person[]): string => {
-  const n = people.map((p) => p.name);
+const names = (people: readonly Person[], shorten: (name: string) => string = (name) => name): string => {
+  const n = people.map((p) => shorten(p.name));
   return n.length <= 3 ? n.join(', ') : `${n.slice(0, 3).join(', ')} and ${n.length - 3} more`;
 };
 
@@ -63,6 +64,9 @@ export function composeEmail(kind: MailKind, f: BookingFacts, r: Person, c: Cons
   const when = formatShort(f.startMs, r);
   const org = c.name;
   const clients = names(f.attendees);
+  // Subjects are headers: names in them are capped (display-name.ts); the body keeps them whole.
+  const subjectOrg = capName(org);
+  const subjectClients = names(f.attendees, capName);
   const join = f.meetingUrl ? { label: 'Join the session', href: f.meetingUrl } : undefined;
   const rebook = c.rebookUrl ? { label: `Book a new time with ${org}`, href: c.rebookUrl } : undefined;
   const toClient = `You're receiving this because you booked a session with ${org} through Cal.com.`;
@@ -71,7 +75,7 @@ export function composeEmail(kind: MailKind, f: BookingFacts, r: Person, c: Cons
   switch (kind) {
     case 'created:attendee':
       return {
-        subject: `Confirmed: ${f.eventTitle} with ${org}, ${when}`,
+        subject: `Confirmed: ${f.eventTitle} with ${subjectOrg}, ${when}`,
         preheader: `Your session with ${org} is booked for ${when}.`,
         heading: 'Your session is booked',
         intro: `${org} is looking forward to meeting you. Here is everything you need.`,
@@ -82,7 +86,7 @@ export function composeEmail(kind: MailKind, f: BookingFacts, r: Person, c: Cons
       };
     case 'created:organizer':
       return {
-        subject: `New booking: ${clients}, ${f.eventTitle}, ${when}`,
+        subject: `New booking: ${subjectClients}, ${f.eventTitle}, ${when}`,
         preheader: `${clients} booked ${f.eventTitle} for ${when}.`,
         heading: 'You have a new booking',
         intro: `${clients} booked ${f.eventTitle} with you.`,
@@ -92,7 +96,7 @@ export function composeEmail(kind: MailKind, f: BookingFacts, r: Person, c: Cons
       };
     case 'rescheduled:attendee':
       return {
-        subject: `Rescheduled: ${f.eventTitle} with ${org}, now ${when}`,
+        subject: `Rescheduled: ${f.eventTitle} with ${subjectOrg}, now ${when}`,
         preheader: `Your session with ${org} moved to ${when}.`,
         heading: 'Your session has a new time',
         intro: `Your session with ${org} was moved. Your calendar invite is updated with the new time.`,
@@ -103,7 +107,7 @@ export function composeEmail(kind: MailKind, f: BookingFacts, r: Person, c: Cons
       };
     case 'rescheduled:organizer':
       return {
-        subject: `Rescheduled: ${clients}, ${f.eventTitle}, now ${when}`,
+        subject: `Rescheduled: ${subjectClients}, ${f.eventTitle}, now ${when}`,
         preheader: `${clients} moved ${f.eventTitle} to ${when}.`,
         heading: 'A booking was rescheduled',
         intro: `${clients}'s ${f.eventTitle} has a new time.`,
@@ -113,18 +117,19 @@ export function composeEmail(kind: MailKind, f: BookingFacts, r: Person, c: Cons
       };
     case 'cancelled:attendee':
       return {
-        subject: `Cancelled: ${f.eventTitle} with ${org}, ${when}`,
+        subject: `Cancelled: ${f.eventTitle} with ${subjectOrg}, ${when}`,
         preheader: `Your session with ${org} on ${when} is cancelled.`,
         heading: 'Your session was cancelled',
         intro: `Your session with ${org} will not take place.${rebook ? ' You are welcome to book a new time whenever it suits you.' : ''}`,
         details: details(f, r, false).filter((d) => d.label !== 'Meeting link'),
-        ...(f.reason ? { notice: { title: 'Reason given', text: f.reason } } : {}),
+        // Only the consultant's own words: a booker's reason would reach them under the consultant's name.
+        ...(f.reason && f.reasonFromConsultant ? { notice: { title: 'Reason given', text: f.reason } } : {}),
         ...(rebook ? { action: rebook } : {}),
         footer: toClient,
       };
     case 'cancelled:organizer':
       return {
-        subject: `Cancelled: ${clients}, ${f.eventTitle}, ${when}`,
+        subject: `Cancelled: ${subjectClients}, ${f.eventTitle}, ${when}`,
         preheader: `${clients}'s ${f.eventTitle} on ${when} is cancelled.`,
         heading: 'A booking was cancelled',
         intro: `${clients}'s ${f.eventTitle} will not take place.`,
@@ -134,7 +139,7 @@ export function composeEmail(kind: MailKind, f: BookingFacts, r: Person, c: Cons
       };
     case 'requested:attendee':
       return {
-        subject: `Request received: ${f.eventTitle} with ${org}, ${when}`,
+        subject: `Request received: ${f.eventTitle} with ${subjectOrg}, ${when}`,
         preheader: `${org} will confirm your request soon.`,
         heading: 'Awaiting confirmation',
         intro: `Thanks for your request. ${org} will confirm it soon, and you will get another email when it is confirmed.`,
@@ -144,7 +149,7 @@ export function composeEmail(kind: MailKind, f: BookingFacts, r: Person, c: Cons
       };
     case 'requested:organizer':
       return {
-        subject: `Please confirm: ${clients} requested ${f.eventTitle}, ${when}`,
+        subject: `Please confirm: ${subjectClients} requested ${f.eventTitle}, ${when}`,
         preheader: `${clients} is waiting for your confirmation.`,
         heading: 'A booking is waiting for your confirmation',
         intro: `${clients} requested ${f.eventTitle}. Please confirm or decline it in Cal.com.`,
@@ -154,7 +159,7 @@ export function composeEmail(kind: MailKind, f: BookingFacts, r: Person, c: Cons
       };
     case 'rejected:attendee':
       return {
-        subject: `Not confirmed: ${f.eventTitle} with ${org}, ${when}`,
+        subject: `Not confirmed: ${f.eventTitle} with ${subjectOrg}, ${when}`,
         preheader: `${org} could not confirm your request.`,
         heading: 'Your request could not be confirmed',
         intro: `${org} could not take this session.${rebook ? ' Please choose another time that suits you.' : ''}`,

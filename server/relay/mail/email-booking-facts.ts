@@ -31,6 +31,14 @@ export interface BookingFacts {
   readonly notes?: string;
   readonly previous?: { readonly startMs: number; readonly endMs: number };
   readonly reason?: string;
+  /**
+   * Whether the consultant wrote `reason`: a rejection, the host's "request reschedule" (only a host can ask for
+   * one), or a cancellation whose cancelledBy is the organizer. A booker who cancels writes their own reason, which
+   * the attendee's email does not repeat (security review 42: booker text under the consultant's name).
+   */
+  readonly reasonFromConsultant: boolean;
+  /** Who cancelled, as Cal.com says (an email address); for comparing with the verified consultant address too. */
+  readonly cancelledBy?: string;
   /** Cal.com's base URL (bookerUrl), for "confirm in Cal.com" and rebooking fallbacks. */
   readonly calcomUrl?: string;
   readonly organizerUsername?: string;
@@ -50,6 +58,11 @@ const person = (p: { name: string; email: string; timeZone: string; timeFormat?:
   timeZone: safeTimeZone(p.timeZone),
   hour12: p.timeFormat === undefined ? true : !/^H/.test(p.timeFormat),
 });
+
+/** Case-insensitive, as mail systems treat addresses in practice; false when either is missing. */
+export function sameAddress(a: string | undefined, b: string | undefined): boolean {
+  return !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
+}
 
 /** Extracts the facts; undefined when the times cannot be read (such an email would be wrong, so none is sent). */
 export function bookingFacts(trigger: MailTrigger, createdAt: string, p: BookingPayload): BookingFacts | undefined {
@@ -73,6 +86,10 @@ export function bookingFacts(trigger: MailTrigger, createdAt: string, p: Booking
       : trigger === 'BOOKING_REJECTED'
         ? str(p.rejectionReason)
         : undefined;
+  const cancelledBy = str(p.cancelledBy);
+  const reasonFromConsultant =
+    trigger === 'BOOKING_REJECTED' ||
+    (trigger === 'BOOKING_CANCELLED' && (p.requestReschedule === true || sameAddress(cancelledBy, p.organizer.email)));
   return {
     trigger,
     uid: p.uid,
@@ -89,6 +106,8 @@ export function bookingFacts(trigger: MailTrigger, createdAt: string, p: Booking
       ? { previous: { startMs: prevStart, endMs: Number.isFinite(prevEnd) ? prevEnd : prevStart + (endMs - startMs) } }
       : {}),
     ...(reason ? { reason } : {}),
+    reasonFromConsultant,
+    ...(cancelledBy ? { cancelledBy } : {}),
     ...(safeHttpUrl(str((p as Record<string, unknown>).bookerUrl))
       ? { calcomUrl: str((p as Record<string, unknown>).bookerUrl)?.replace(/\/+$/, '') }
       : {}),

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { WebhookEnvelope } from '../../../common/calcom';
-import { bookingFacts, type BookingFacts, type MailTrigger, type Person } from './email-booking-facts';
+import { bookingFacts, sameAddress, type BookingFacts, type MailTrigger, type Person } from './email-booking-facts';
 import { composeEmail, type ConsultantContext } from './compose-email';
+import { fitsHeader } from './display-name';
 import { buildIcs } from './ics';
 import type { MailKind, NewOutboxItem, OutboxMessage } from './outbox-store';
 import { renderHtml } from './render-html';
@@ -95,7 +96,12 @@ function viewOf(env: WebhookEnvelope, profile: MailProfile | undefined, publicUr
     name: p?.name || f.organizer.name,
     email: p?.email || f.organizer.email,
   };
-  const facts: BookingFacts = { ...f, organizer: consultant };
+  const facts: BookingFacts = {
+    ...f,
+    organizer: consultant,
+    // The verified address may differ from the payload's organizer address; either is the consultant.
+    reasonFromConsultant: f.reasonFromConsultant || sameAddress(f.cancelledBy, consultant.email),
+  };
   const rebookUrl = p?.slug
     ? `${publicUrl}/consultations/${p.slug}`
     : f.calcomUrl && f.organizerUsername
@@ -113,6 +119,10 @@ function viewOf(env: WebhookEnvelope, profile: MailProfile | undefined, publicUr
  * The emails one webhook asks for, as small jobs (kind and recipient; nothing rendered): [] for triggers that send
  * none or when the consultant turned them off. Cheap (no HTML, text or iCalendar), so the gate can cap recipients
  * and count the day's emails when the jobs are created, and the rendering waits for the send (renderJob).
+ *
+ * Only the consultant and the booker (the first attendee) are mailed, as in the original integration ("consultant
+ * and attendee"). Guests are addresses the booker typed: mailing them let anyone send LifeScore-branded email with
+ * their own text to any address (security review 42), and Cal.com mails them itself.
  */
 export function planJobs(env: WebhookEnvelope, ctx: PlanContext): NewOutboxItem[] {
   if (env.triggerEvent === 'PING' || env.triggerEvent === 'BOOKING_NO_SHOW_UPDATED') return [];
@@ -130,7 +140,7 @@ export function planJobs(env: WebhookEnvelope, ctx: PlanContext): NewOutboxItem[
   const items: NewOutboxItem[] = [];
   const add = (kind: MailKind, to: Person) => {
     const address = to.email.trim().toLowerCase();
-    if (!address.includes('@') || seen.has(address)) return;
+    if (!address.includes('@') || !fitsHeader(address) || seen.has(address)) return;
     seen.add(address);
     items.push({
       key: dedupeKey(ctx.channelId, env, kind, to.email),
@@ -143,7 +153,8 @@ export function planJobs(env: WebhookEnvelope, ctx: PlanContext): NewOutboxItem[
     });
   };
   if (spec.organizer) add(spec.organizer, consultant);
-  for (const a of facts.attendees) add(spec.attendee, a);
+  const booker = facts.attendees[0];
+  if (booker) add(spec.attendee, booker);
   return items;
 }
 
@@ -158,25 +169,22 @@ export function renderJob(
   if (!view) return undefined;
   const { spec, facts, consultant, cc } = view;
   const toOrganizer = job.kind.endsWith(':organizer');
-  const address = job.to.address.trim().toLowerCase();
-  const to: Person = toOrganizer
-    ? consultant
-    : (facts.attendees.find((a) => a.email.trim().toLowerCase() === address) ?? {
-        ...consultant,
-        name: job.to.name,
-        email: job.to.address,
-      });
-  const replyTo: Person | undefined = toOrganizer ? facts.attendees[0] : consultant;
+  const booker = facts.attendees[0];
+  const to = toOrganizer ? consultant : booker;
+  // A guest's job queued before guests stopped being mailed is not sent: it renders nothing (recorded failed).
+  if (!to || (!toOrganizer && !sameAddress(to.email, job.to.address))) return undefined;
+  const replyTo: Person | undefined = toOrganizer ? booker : consultant;
   const content = composeEmail(job.kind, facts, to, toOrganizer ? { ...cc, tips: [] } : cc);
-  // The invite is the same for every recipient of an event: rendered once per batch when a cache is given.
+  // The invite is the same for every recipient on one side of an event: rendered once per batch when a cache is given.
+  const audience = toOrganizer ? 'organizer' : 'attendee';
   const icsKey =
     spec.ics &&
-    `${facts.icalUid}\u0000${facts.icalSequence}\u0000${spec.ics}\u0000${job.createdAt}\u0000${facts.startMs}`;
+    `${facts.icalUid}\u0000${facts.icalSequence}\u0000${spec.ics}\u0000${job.createdAt}\u0000${facts.startMs}\u0000${audience}`;
   let ics: string | undefined;
   if (spec.ics && icsKey) {
     ics = cache?.get(icsKey) as string | undefined;
     if (ics === undefined) {
-      ics = buildIcs(facts, spec.ics, job.createdAt);
+      ics = buildIcs(facts, spec.ics, job.createdAt, audience);
       cache?.set(icsKey, ics);
     }
   }

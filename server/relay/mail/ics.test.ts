@@ -62,14 +62,18 @@ describe('buildIcs (hand-written iCalendar)', () => {
   ] as const)(
     '%s: ical.js reads the same properties, parameters and values as from ical-generator',
     (_name, f, method) => {
-      const ours = buildIcs(f, method, Date.parse('2026-02-10T15:00:00Z'));
+      const ours = buildIcs(f, method, Date.parse('2026-02-10T15:00:00Z'), 'organizer');
       const reference = referenceIcs(f, method, Date.parse('2026-02-10T15:00:00Z'));
       expect(parsed(ours)).toEqual(parsed(reference));
+      // The attendee's copy is the same invite without the booker's notes.
+      const attendees = buildIcs(f, method, Date.parse('2026-02-10T15:00:00Z'), 'attendee');
+      const withoutNotes = referenceIcs({ ...f, notes: undefined }, method, Date.parse('2026-02-10T15:00:00Z'));
+      expect(parsed(attendees)).toEqual(parsed(withoutNotes));
     },
   );
 
   it('is RFC 5545 content lines: CRLF, at most 75 octets each, folded without splitting UTF-8, unfolding to the text', () => {
-    const ics = buildIcs(tricky, 'REQUEST', 0);
+    const ics = buildIcs(tricky, 'REQUEST', 0, 'organizer');
     expect(ics.endsWith('\r\n')).toBe(true);
     const physical = ics.slice(0, -2).split('\r\n');
     for (const line of physical) {
@@ -84,8 +88,24 @@ describe('buildIcs (hand-written iCalendar)', () => {
     expect(description).toBe(`Join: ${tricky.meetingUrl}\n\n${tricky.notes?.replace(/\r\n/g, '\n')}`);
   });
 
+  it("carries the booker's notes in the consultant's copy only; the attendee's has the join link alone", () => {
+    const description = (audience: 'organizer' | 'attendee') => {
+      const ics = buildIcs(tricky, 'REQUEST', 0, audience);
+      for (const line of ics.slice(0, -2).split('\r\n')) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(75);
+      return new ICAL.Component(ICAL.parse(ics)).getFirstSubcomponent('vevent')?.getFirstPropertyValue('description');
+    };
+    expect(description('organizer')).toContain('First line; with, punctuation');
+    expect(description('attendee')).toBe(`Join: ${tricky.meetingUrl}`);
+    // Without a join link the attendee's copy has no DESCRIPTION at all rather than an empty one.
+    const bare = buildIcs({ ...tricky, meetingUrl: undefined }, 'CANCEL', 0, 'attendee');
+    expect(bare).not.toContain('DESCRIPTION');
+    expect(new ICAL.Component(ICAL.parse(bare)).getFirstSubcomponent('vevent')?.getFirstPropertyValue('status')).toBe(
+      'CANCELLED',
+    );
+  });
+
   it('keeps a DQUOTE in a name from breaking the CN parameter (ical-generator wrote an invalid \\" there)', () => {
-    const organizer = new ICAL.Component(ICAL.parse(buildIcs(tricky, 'REQUEST', 0)))
+    const organizer = new ICAL.Component(ICAL.parse(buildIcs(tricky, 'REQUEST', 0, 'organizer')))
       .getFirstSubcomponent('vevent')
       ?.getFirstProperty('organizer');
     expect(organizer?.getParameter('cn')).toBe("Dana 'DJ' Reyes");

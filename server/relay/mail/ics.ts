@@ -8,9 +8,18 @@ import type { BookingFacts } from './email-booking-facts';
  * Written directly rather than through ical-generator (issue 18): its line folding encoded every character with
  * TextEncoder and cost ~0.6 ms per invite, more than the rest of an email. The output has the same properties,
  * parameters and order as ical-generator 10 produced (ics.test.ts parses both with ical.js and compares them).
+ *
+ * The booker's notes go into the consultant's copy only (security review 42): in the attendee's copy they would be
+ * booker-written text in an invite that looks like it came from the consultant.
  */
-export function buildIcs(f: BookingFacts, method: 'REQUEST' | 'CANCEL', stampMs: number): string {
-  const description = [f.meetingUrl ? `Join: ${f.meetingUrl}` : undefined, f.notes].filter(Boolean).join('\n\n');
+export function buildIcs(
+  f: BookingFacts,
+  method: 'REQUEST' | 'CANCEL',
+  stampMs: number,
+  audience: 'organizer' | 'attendee',
+): string {
+  const notes = audience === 'organizer' ? f.notes : undefined;
+  const description = [f.meetingUrl ? `Join: ${f.meetingUrl}` : undefined, notes].filter(Boolean).join('\n\n');
   const location = f.meetingUrl ?? f.location;
   const cancel = method === 'CANCEL';
   const lines = [

@@ -16,8 +16,8 @@ import { createMailPacer } from './mail-pacer';
 import { createMailer, type Mailer, type MailerOptions } from './mailer';
 
 const CHANNEL = 'chanPACEPACEPACEPACEPACEPA';
-/** The sandbox's confirmation mails three people: the consultant and two attendees. */
-const RECIPIENTS = 3;
+/** The sandbox's confirmation mails two people: the consultant and the booker (its guest gets nothing). */
+const RECIPIENTS = 2;
 let smtp: TestSmtp;
 let db: Database.Database;
 let mailer: Mailer | undefined;

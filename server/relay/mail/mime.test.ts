@@ -75,4 +75,45 @@ describe("composeMime (the relay's own MIME writer)", () => {
     expect(parsed.attachments).toEqual([]);
     expect(addressOf('"LifeScore" <no-reply@localhost>')).toBe('no-reply@localhost');
   });
+
+  it('keeps every header line within 998 octets for a 1,500-character name and a 600-character address', async () => {
+    const env = webhookEnvelopeSchema.parse(JSON.parse(JSON.stringify(sandboxEnvelopes.created)));
+    if (env.triggerEvent !== 'BOOKING_CREATED') throw new Error('fixture');
+    const address = `${'a'.repeat(600)}@example.net`;
+    for (const name of ['B'.repeat(1_500), `Sam ${'Lee '.repeat(374)}`, `Zoë ${'ü'.repeat(1_496)}`]) {
+      env.payload.attendees[0] = { ...env.payload.attendees[0]!, name, email: address };
+      const items = planEmails(env, ctx);
+      expect(items.map((i) => i.kind)).toEqual(['created:organizer', 'created:attendee']);
+      for (const item of items) {
+        const raw = composeMime(item, item.message, '"LifeScore Relay" <mail@relay.example>', ctx.now).raw;
+        // Every line of the message: headers, part headers and the base64 body.
+        for (const line of raw.toString('utf8').split('\r\n')) {
+          expect(Buffer.byteLength(line)).toBeLessThanOrEqual(998);
+          // Only the line holding the long address itself is past RFC 5322's recommended 78.
+          if (!line.includes(address)) expect(line.length).toBeLessThanOrEqual(78);
+        }
+        const parsed = await simpleParser(raw);
+        const booker = item.kind === 'created:attendee' ? parsed.to : parsed.replyTo;
+        const mailbox = (booker && !Array.isArray(booker) ? booker.value : [])[0];
+        expect(mailbox?.address).toBe(address);
+        expect(Array.from(mailbox?.name ?? '')).toHaveLength(100);
+        expect(mailbox?.name.endsWith('…')).toBe(true);
+        expect(parsed.subject).toBe(item.message.subject);
+        expect(parsed.subject?.length).toBeLessThan(250);
+      }
+    }
+  });
+
+  it('folds a long ASCII subject at spaces, so it reads back exactly', async () => {
+    const subject = `Confirmed: ${'word '.repeat(300)}end`;
+    const raw = composeMime(
+      { key: 'b'.repeat(64), kind: 'created:attendee' },
+      { to: { name: 'Sam', address: 'sam@example.net' }, subject, text: 'x', html: '<p>x</p>' },
+      'mail@relay.example',
+      0,
+    ).raw.toString('utf8');
+    for (const line of raw.split('\r\n')) expect(line.length).toBeLessThanOrEqual(78);
+    expect(raw).not.toContain('=?UTF-8?');
+    expect((await simpleParser(raw)).subject).toBe(subject);
+  });
 });

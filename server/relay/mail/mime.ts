@@ -1,10 +1,12 @@
+import { capName, fitsHeader } from './display-name';
 import type { OutboxMessage, OutboxRow } from './outbox-store';
 
 /**
  * A minimal RFC 5322 / MIME writer for the relay's own emails (issue 18): nodemailer's composer streamed every part
  * through several Transform streams and was most of the mail thread's time. The shape is fixed (text + HTML
  * alternatives, an optional text/calendar attachment), all parts UTF-8 in base64, lines CRLF and ≤ 76 characters,
- * non-ASCII header text as RFC 2047 encoded-words. mime.test.ts parses the output with mailparser.
+ * header lines folded (≤ 78 characters but for a long address, never over 998 octets), non-ASCII header text as RFC
+ * 2047 encoded-words. mime.test.ts parses the output with mailparser.
  */
 
 export interface ComposedMessage {
@@ -15,15 +17,21 @@ export interface ComposedMessage {
 
 const NON_ASCII_OR_CONTROL = /[^\x20-\x7e]/;
 
-/** Header text: as is when printable ASCII, else an encoded-word (split so each stays within 75 characters). */
-function headerText(value: string): string {
-  const clean = value.replace(/[\r\n]+/g, ' ');
-  if (!NON_ASCII_OR_CONTROL.test(clean)) return clean;
+/**
+ * RFC 5322 §2.1.1: lines SHOULD stay within 78 characters and MUST within 998. Booker-written names and subjects
+ * are folded or encoded to the 78 (security review 42: a 1,500-character name gave lines a strict server may refuse
+ * for good); only an address, which cannot be split, may take a longer line of its own (display-name.ts bounds it).
+ */
+const FOLD_AT = 78;
+
+/** Text as RFC 2047 encoded-words, each within 75 characters, on lines of their own. */
+function encodedWords(value: string): string {
   const words: string[] = [];
   let chunk = '';
-  // ≤ 45 bytes per word: its base64 (60 chars) + "=?UTF-8?B??=" (12) stays within 75.
-  for (const ch of clean) {
-    if (Buffer.byteLength(chunk + ch) > 45) {
+  // ≤ 42 bytes per word: its base64 (56 chars) + "=?UTF-8?B??=" (12) is 68, so even after "Reply-To: " the
+  // line stays within 78.
+  for (const ch of value) {
+    if (Buffer.byteLength(chunk + ch) > 42) {
       words.push(chunk);
       chunk = '';
     }
@@ -33,13 +41,49 @@ function headerText(value: string): string {
   return words.map((w) => `=?UTF-8?B?${Buffer.from(w).toString('base64')}?=`).join('\r\n ');
 }
 
-/** `"Name" <address>` with the name quoted or encoded; the address is kept to its safe characters. */
-function mailbox(p: { readonly name: string; readonly address: string }): string {
+/**
+ * Folds printable ASCII before spaces (RFC 5322 §2.2.3), so unfolding gives the text back exactly; undefined when
+ * a word is too long for a 78-character line.
+ */
+function foldAtSpaces(line: string): string | undefined {
+  if (line.length <= FOLD_AT) return line;
+  const lines: string[] = [];
+  let current = '';
+  for (const token of line.match(/ *[^ ]+| +$/g) ?? []) {
+    // A line of spaces only is not allowed, so a fold goes only before a space that leads a word.
+    if (current && current.length + token.length > FOLD_AT && /^ +[^ ]/.test(token)) {
+      lines.push(current);
+      current = token;
+    } else {
+      current += token;
+    }
+  }
+  lines.push(current);
+  return lines.every((l) => l.length <= FOLD_AT) ? lines.join('\r\n') : undefined;
+}
+
+/** An unstructured header (Subject): folded at spaces when printable ASCII allows, else encoded-words. */
+function unstructured(field: string, value: string): string {
+  const clean = value.replace(/[\r\n]+/g, ' ');
+  const folded = NON_ASCII_OR_CONTROL.test(clean) ? undefined : foldAtSpaces(`${field}: ${clean}`);
+  return folded ?? `${field}: ${encodedWords(clean)}`;
+}
+
+/**
+ * `Field: "Name" <address>`: the name capped (display-name.ts), quoted when it is short printable ASCII, else
+ * encoded-words; the address on a folded line of its own when the whole does not fit one line.
+ */
+function mailbox(field: string, p: { readonly name: string; readonly address: string }): string {
   const address = p.address.replace(/[\s<>"]/g, '');
-  const name = p.name.replace(/[\r\n]+/g, ' ').trim();
-  if (!name) return `<${address}>`;
-  if (NON_ASCII_OR_CONTROL.test(name)) return `${headerText(name)} <${address}>`;
-  return `"${name.replace(/["\\]/g, (c) => `\\${c}`)}" <${address}>`;
+  if (!fitsHeader(address)) throw new Error(`${field} address too long for a header line`);
+  const name = capName(p.name.replace(/[\r\n]+/g, ' ').trim());
+  if (!name) return `${field}: <${address}>`;
+  const quoted = `"${name.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+  const phrase =
+    !NON_ASCII_OR_CONTROL.test(name) && field.length + 2 + quoted.length <= FOLD_AT ? quoted : encodedWords(name);
+  const line = `${field}: ${phrase} <${address}>`;
+  const last = line.slice(line.lastIndexOf('\n') + 1);
+  return Buffer.byteLength(last) <= FOLD_AT ? line : `${field}: ${phrase}\r\n <${address}>`;
 }
 
 /** The address part of a From setting such as `"LifeScore" <no-reply@example.com>` or a bare address. */
@@ -83,9 +127,10 @@ export function composeMime(
   const alt = `${boundary}_alt`;
   const headers = [
     `From: ${fromHeader(from)}`,
-    `To: ${mailbox(m.to)}`,
-    ...(m.replyTo ? [`Reply-To: ${mailbox(m.replyTo)}`] : []),
-    `Subject: ${headerText(m.subject)}`,
+    mailbox('To', m.to),
+    // A reply address too long for a header is left out rather than losing the whole email.
+    ...(m.replyTo && fitsHeader(m.replyTo.address) ? [mailbox('Reply-To', m.replyTo)] : []),
+    unstructured('Subject', m.subject),
     `Message-ID: ${messageId}`,
     `Date: ${rfc5322Date(dateMs)}`,
     'MIME-Version: 1.0',
@@ -110,10 +155,10 @@ export function composeMime(
   if (m.ics) {
     const name = m.ics.method === 'CANCEL' ? 'cancel.ics' : 'invite.ics';
     body = [
-      `Content-Type: multipart/mixed; boundary="${boundary}"`,
+      `Content-Type: multipart/mixed;\r\n boundary="${boundary}"`,
       '',
       `--${boundary}`,
-      `Content-Type: multipart/alternative; boundary="${alt}"`,
+      `Content-Type: multipart/alternative;\r\n boundary="${alt}"`,
       '',
       ...alternative,
       `--${boundary}`,
@@ -125,7 +170,7 @@ export function composeMime(
       `--${boundary}--`,
     ];
   } else {
-    body = [`Content-Type: multipart/alternative; boundary="${alt}"`, '', ...alternative];
+    body = [`Content-Type: multipart/alternative;\r\n boundary="${alt}"`, '', ...alternative];
   }
   const raw = Buffer.from(`${[...headers, ...body].join('\r\n')}\r\n`, 'utf8');
   return { raw, envelope: { from: addressOf(from), to: [m.to.address.trim()] }, messageId };

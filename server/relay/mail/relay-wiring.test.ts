@@ -60,9 +60,9 @@ describe('mail and profiles inside the running relay', () => {
       200,
     );
 
-    await waitFor(() => smtp!.received.length >= 3, 15_000, 'emails');
+    await waitFor(() => smtp!.received.length >= 2, 15_000, 'emails');
     await new Promise((r) => setTimeout(r, 500));
-    expect(smtp.received).toHaveLength(3);
+    expect(smtp.received).toHaveLength(2);
     const sam = smtp.received.find((r) => r.rcptTo.includes('sam.lee@example.net'));
     expect(sam?.mail.text).toContain(`${relay.url}/consultations/dana-reyes`);
 
@@ -87,7 +87,7 @@ describe('mail and profiles inside the running relay', () => {
     expect((await postWebhook(ch.ingestUrl, JSON.stringify(sandboxEnvelopes.created), { secret: SECRET })).status).toBe(
       200,
     );
-    await waitFor(() => smtp!.received.length >= 3, 15_000, 'first emails');
+    await waitFor(() => smtp!.received.length >= 2, 15_000, 'first emails');
     await relay.relay.stop();
 
     // The crash window: the event is in the log, but no mailer ever saw it.
@@ -106,13 +106,11 @@ describe('mail and profiles inside the running relay', () => {
     await store.close();
 
     relay = await startRelay(config);
-    await waitFor(() => smtp!.received.length >= 6, 15_000, 'caught-up emails');
+    await waitFor(() => smtp!.received.length >= 4, 15_000, 'caught-up emails');
     await new Promise((r) => setTimeout(r, 500));
     expect(smtp.received.map((r) => r.mail.subject?.split(':')[0]).sort()).toEqual([
       'Cancelled',
       'Cancelled',
-      'Cancelled',
-      'Confirmed',
       'Confirmed',
       'New booking',
     ]);

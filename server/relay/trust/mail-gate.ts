@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import type { TrustConfig } from '../config';
 import { channelLabel } from '../crypto';
-import type { MailGate, MailProfile } from '../mail';
+import type { MailGate, MailProfile, NewOutboxItem } from '../mail';
 import type { Profiles } from '../profile';
 import type { TrustStore } from './trust-store';
 
@@ -31,10 +31,18 @@ function asksForMail(body: Uint8Array): boolean {
   }
 }
 
+/** The consultant's own notifications (`created:organizer`, …): never counted against the daily cap. */
+const toConsultant = (item: NewOutboxItem): boolean => item.kind.endsWith(':organizer');
+
 /**
  * Email only for verified, approved consultants (DESIGN.md §4a): decides before anything is rendered, gives the
  * planner the VERIFIED consultant email (never the payload's organizer address), and caps recipients per event and
- * emails per account per UTC day. Refusals are logged and counted (`relay_mail_refused_total{reason}`), never thrown.
+ * emails to attendees per account per UTC day. Refusals are logged and counted (`relay_mail_refused_total{reason}`),
+ * never thrown.
+ *
+ * The daily cap counts only emails to attendees (security review 42): a booker who books and cancels over and over
+ * used to spend the whole allowance, and the consultant then heard of no booking for the rest of the day. What
+ * goes to the consultant's own verified address cannot be turned against anyone else, so it is never refused.
  */
 export function createMailGate(deps: {
   trust: TrustStore;
@@ -100,10 +108,12 @@ export function createMailGate(deps: {
         refuse(channelId, 'not_verified');
         return [];
       }
+      const counted = items.filter((i) => !toConsultant(i)).length;
+      if (counted === 0) return items;
       const day = new Date(deps.now()).toISOString().slice(0, 10);
-      if (!(await deps.trust.reserveMail(account.userId, day, items.length, deps.config.mailDailyCap))) {
-        refuse(channelId, 'daily_cap', { emails: items.length, cap: deps.config.mailDailyCap });
-        return [];
+      if (!(await deps.trust.reserveMail(account.userId, day, counted, deps.config.mailDailyCap))) {
+        refuse(channelId, 'daily_cap', { emails: counted, cap: deps.config.mailDailyCap });
+        return items.filter(toConsultant);
       }
       return items;
     },
