@@ -227,7 +227,9 @@ it('starts the WAL over under commits that never pause, holding them while it co
     await store.appendEvents(Array.from({ length: 50 }, () => event(id, i)));
     largest = Math.max(largest, fs.statSync(walFile).size);
   }
-  expect(largest).toBeLessThan(8 * 1024 * 1024);
+  // Half of what a WAL never started over reaches. 4-5.5 MB alone; 9 MB once in a CI run, where the thread shared two
+  // cores with the other test files and started the WAL over later.
+  expect(largest).toBeLessThan(12 * 1024 * 1024);
   // The thread kept the checkpoints all along: the relay's connection never went back to checkpointing itself.
   expect(autoPages(store)).toBe(0);
   expect((await store.bounds(id))?.lastSeq).toBe(6000);
