@@ -81,8 +81,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   // "return to LifeScore" page is same-site on another port), they carry no secret.
   app.use((req: Request, res: Response, next: NextFunction) => {
     const site = req.headers['sec-fetch-site'];
-    const path = req.path.toLowerCase();
-    const bridge = path === '/bridge' || path.startsWith('/bridge/');
+    const bridge = req.path === '/bridge' || req.path.startsWith('/bridge/');
     const siteOk = !bridge || isAllowedFetchSite(typeof site === 'string' ? site : undefined);
     if (!isAllowedHost(req.headers.host, port) || !isAllowedOrigin(req.headers.origin, port) || !siteOk) {
       refuse(res, 403, 'forbidden', 'This address only answers the LifeScore page it serves.');

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { METADATA_LIMITS_MESSAGE } from './booker-metadata';
 import type { Sandbox } from './index';
-import { api, connect, Receiver, startSandbox } from '../../tests/support/sandbox/sandbox-test-kit';
+import { api, type Receiver } from '../../tests/support/sandbox/sandbox-test-kit';
+import {
+  getPage,
+  hiddenFields,
+  slotLinks,
+  startBookingPageSandbox,
+} from '../../tests/support/sandbox/booking-page-kit';
 
 /**
  * Booker-supplied metadata as Cal.com handles it: sent through the booking page's `metadata[…]` query or
@@ -17,16 +23,7 @@ const EVIL = 'https://evil.example/x';
 const attendee = { name: 'Sam Lee', email: 'sam.lee@example.net', timeZone: 'America/New_York' };
 
 beforeAll(async () => {
-  ({ sandbox, url } = await startSandbox());
-  receiver = await Receiver.start();
-  token = (await connect(url)).access_token;
-  await api(url, token, 'POST', '/v2/event-types', { title: '60 Min', slug: 'consultation-60', lengthInMinutes: 60 });
-  await api(url, token, 'POST', '/v2/webhooks', {
-    subscriberUrl: `${receiver.url}/hook`,
-    triggers: ['BOOKING_CREATED', 'BOOKING_RESCHEDULED', 'BOOKING_CANCELLED'],
-    active: true,
-    secret: 'x',
-  });
+  ({ sandbox, url, token, receiver } = await startBookingPageSandbox());
 });
 afterAll(async () => {
   await sandbox.stop();
@@ -34,26 +31,7 @@ afterAll(async () => {
 });
 beforeEach(() => void receiver.requests.splice(0));
 
-const unescape = (s: string) =>
-  s
-    .replace(/&amp;/g, '&')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'");
-const get = async (path: string) => {
-  const res = await fetch(`${url}${path}`, { redirect: 'manual' });
-  return { status: res.status, location: res.headers.get('location'), text: await res.text() };
-};
-/** The slot links of a slot page (absolute paths), in page order. */
-const slotLinks = (html: string) =>
-  [...html.matchAll(/href="(\/dana-reyes\/consultation-60\/book\?[^"]+)"/g)].map((m) => unescape(m[1]!));
-/** The hidden inputs of a page's booking form. */
-const hiddenFields = (html: string) =>
-  Object.fromEntries(
-    [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [
-      unescape(m[1]!),
-      unescape(m[2]!),
-    ]),
-  );
+const get = (path: string) => getPage(url, path);
 let taken = 0;
 /** A slot the booking page offers that no test has used yet. */
 async function freeSlot(): Promise<string> {
@@ -63,6 +41,9 @@ async function freeSlot(): Promise<string> {
 }
 /** `POST /v2/bookings` as a booker would call it: no token. */
 const book = (body: Record<string, unknown>) => api(url, undefined, 'POST', '/v2/bookings', body);
+/** Books a free slot of `consultation-60` as Sam, with `metadata`. */
+const bookWithMetadata = async (metadata: unknown) =>
+  book({ start: await freeSlot(), eventTypeSlug: 'consultation-60', username: 'dana-reyes', attendee, metadata });
 const hookBodies = () => receiver.bodies();
 
 describe('booker metadata through the booking page', () => {
@@ -184,13 +165,7 @@ describe('POST /v2/bookings (public, cal-api-version 2024-08-13)', () => {
     ['an array', ['videoCallUrl']],
   ])('refuses metadata with %s: 400 with Cal.com’s message, nothing booked', async (_what, metadata) => {
     const before = sandbox.listBookings('dana-reyes').length;
-    const res = await book({
-      start: await freeSlot(),
-      eventTypeSlug: 'consultation-60',
-      username: 'dana-reyes',
-      attendee,
-      metadata,
-    });
+    const res = await bookWithMetadata(metadata);
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({
       status: 'error',
@@ -204,13 +179,7 @@ describe('POST /v2/bookings (public, cal-api-version 2024-08-13)', () => {
     const metadata = Object.fromEntries(
       Array.from({ length: 50 }, (_, i) => [`${i}`.padStart(40, 'k'), 'v'.repeat(500)]),
     );
-    const res = await book({
-      start: await freeSlot(),
-      eventTypeSlug: 'consultation-60',
-      username: 'dana-reyes',
-      attendee,
-      metadata,
-    });
+    const res = await bookWithMetadata(metadata);
     expect(res.status).toBe(201);
     expect(res.body.data.metadata).toEqual(metadata);
   });

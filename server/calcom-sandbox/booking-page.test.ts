@@ -1,25 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from './index';
-import { api, connect, Receiver, startSandbox } from '../../tests/support/sandbox/sandbox-test-kit';
+import type { Receiver } from '../../tests/support/sandbox/sandbox-test-kit';
+import { getPage, postForm, slotLinks, startBookingPageSandbox } from '../../tests/support/sandbox/booking-page-kit';
 
 let sandbox: Sandbox;
 let url: string;
 let receiver: Receiver;
 beforeAll(async () => {
-  ({ sandbox, url } = await startSandbox());
-  receiver = await Receiver.start();
-  const token = (await connect(url)).access_token;
-  await api(url, token, 'POST', '/v2/event-types', {
-    title: '60 Min Consultation',
-    slug: 'consultation-60',
-    lengthInMinutes: 60,
-  });
-  await api(url, token, 'POST', '/v2/webhooks', {
-    subscriberUrl: `${receiver.url}/hook`,
-    triggers: ['BOOKING_CREATED', 'BOOKING_RESCHEDULED', 'BOOKING_CANCELLED'],
-    active: true,
-    secret: 'x',
-  });
+  ({ sandbox, url, receiver } = await startBookingPageSandbox());
 });
 afterAll(async () => {
   await sandbox.stop();
@@ -27,22 +15,8 @@ afterAll(async () => {
 });
 beforeEach(() => void receiver.requests.splice(0));
 
-const unescape = (s: string) =>
-  s
-    .replace(/&amp;/g, '&')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'");
-const get = async (path: string) => {
-  const res = await fetch(`${url}${path}`, { redirect: 'manual' });
-  return { status: res.status, location: res.headers.get('location'), text: await res.text() };
-};
-const post = async (path: string, form: Record<string, string>) => {
-  const res = await fetch(`${url}${path}`, { method: 'POST', body: new URLSearchParams(form), redirect: 'manual' });
-  return { status: res.status, location: res.headers.get('location'), text: await res.text() };
-};
-/** Slot links on a slot page, as absolute paths. */
-const slotLinks = (html: string) =>
-  [...html.matchAll(/href="(\/dana-reyes\/consultation-60\/book\?[^"]+)"/g)].map((m) => unescape(m[1]!));
+const get = (path: string) => getPage(url, path);
+const post = (path: string, form: Record<string, string>) => postForm(url, path, form);
 
 describe('public booking page', () => {
   it('lists free weekday slots for the next two weeks in the visitor time zone (default: the consultant’s)', async () => {

@@ -38,12 +38,8 @@ afterEach(async () => {
   db.close();
 });
 
-/** Delivers one webhook body through a fresh mailer and returns what the SMTP server received, by recipient. */
-async function deliver(
-  body: unknown,
-  expected: number,
-  profile: MailProfile | undefined,
-): Promise<Map<string, ReceivedMail>> {
+/** A fresh mailer on the test SMTP server, started. */
+function startMailer(profile: MailProfile | undefined): Mailer {
   mailer = createMailer({
     db,
     dataDir: '/nonexistent',
@@ -55,6 +51,16 @@ async function deliver(
     ...fast,
   });
   mailer.start();
+  return mailer;
+}
+
+/** Delivers one webhook body through a fresh mailer and returns what the SMTP server received, by recipient. */
+async function deliver(
+  body: unknown,
+  expected: number,
+  profile: MailProfile | undefined,
+): Promise<Map<string, ReceivedMail>> {
+  mailer = startMailer(profile);
   expect(await mailer.enqueueEvent(CHANNEL, eventOf(1, body))).toBe(expected);
   const m = mailer;
   await waitFor(async () => (await m.stats()).sent === expected, 8000, `${expected} emails`);
@@ -176,17 +182,7 @@ describe('booking emails over real SMTP (sandbox payloads)', () => {
       payload: { attendees: Array<{ name: string; email: string }> };
     };
     env.payload.attendees[0] = { ...env.payload.attendees[0]!, name, email: address };
-    mailer = createMailer({
-      db,
-      dataDir: '/nonexistent',
-      smtpUrl: smtp.url,
-      mailFrom: 'LifeScore <mail@relay.example>',
-      publicUrl: 'https://relay.example',
-      profiles: fixedProfiles(danaProfile),
-      logger: quietLogger(),
-      ...fast,
-    });
-    mailer.start();
+    mailer = startMailer(danaProfile);
     expect(await mailer.enqueueEvent(CHANNEL, eventOf(1, env))).toBe(2);
     // The booker's own copy cannot be delivered: an SMTP peer refuses a 600-octet RCPT TO line (RFC 5321 allows
     // 512), as real servers do. The consultant's, whose Reply-To is the booker, must arrive intact.

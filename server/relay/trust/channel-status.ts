@@ -16,10 +16,15 @@ export function identityOf(account: AccountRecord, binding: ChannelBinding): Ver
   };
 }
 
+/** The verified Cal.com account the channel is bound to, if any. */
+export async function accountOfChannel(trust: TrustStore, channelId: string): Promise<AccountRecord | undefined> {
+  const binding = await trust.getBinding(channelId);
+  return binding && trust.getAccount(binding.userId);
+}
+
 /** Whether the channel is bound to a verified Cal.com account the operator approved. */
 export async function isChannelApproved(trust: TrustStore, channelId: string): Promise<boolean> {
-  const binding = await trust.getBinding(channelId);
-  return binding !== undefined && (await trust.getAccount(binding.userId))?.approval === 'approved';
+  return (await accountOfChannel(trust, channelId))?.approval === 'approved';
 }
 
 /** `GET /api/channels/:id`: what the app shows on its dashboard and in Settings. */

@@ -4,6 +4,7 @@ import type { TrustConfig } from '../config';
 import { channelLabel } from '../crypto';
 import type { MailGate, MailProfile, NewOutboxItem } from '../mail';
 import type { Profiles } from '../profile';
+import { accountOfChannel } from './channel-status';
 import type { TrustStore } from './trust-store';
 
 /** Why an event's emails were not enqueued. */
@@ -62,10 +63,7 @@ export function createMailGate(deps: {
     refused.inc({ reason });
     deps.logger.warn({ channel: channelLabel(channelId), reason, ...extra }, 'mail refused');
   };
-  const readAccount = async (channelId: string) => {
-    const binding = await deps.trust.getBinding(channelId);
-    return binding && deps.trust.getAccount(binding.userId);
-  };
+  const readAccount = (channelId: string) => accountOfChannel(deps.trust, channelId);
   // The mailer asks for a whole batch of events in one turn of the loop (up to 256, mostly a few channels): the
   // same channel's account and profile are read once per turn and shared, not once per booking (issue 18). Reads
   // made in one turn see the same state anyway; the next turn reads afresh, so an approval change is not missed.

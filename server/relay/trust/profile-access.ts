@@ -1,6 +1,7 @@
 import { profileSlugSchema } from '../../../common/relay';
 import type { ProfileAccess } from '../profile/profile-router';
 import type { StoredProfile } from '../profile/profile-store';
+import { accountOfChannel } from './channel-status';
 import type { AccountRecord, TrustStore } from './trust-store';
 
 /** The slug a Cal.com username reserves on this relay (its lowercase form), when that is a valid profile slug. */
@@ -48,8 +49,7 @@ export function createProfileAccess(trust: TrustStore, holders: SlugHolders): Pr
 
   return {
     async authorizePublish(channelId, slug) {
-      const binding = await trust.getBinding(channelId);
-      const account = binding && (await trust.getAccount(binding.userId));
+      const account = await accountOfChannel(trust, channelId);
       if (!account) {
         return refuse(403, 'not_verified', 'Only a channel verified with its Cal.com account may publish a profile.');
       }
